@@ -1,0 +1,51 @@
+"""The errors proofing reports to the person using it.
+
+Every error a user can cause is a ``ProofingError`` and carries a message meant to be read, not a
+traceback. The family::
+
+    ProofingError
+    └── RuleBaseError   the rule base (rules/ YAML) is unsound: one Problem per fault, each with
+                        the file and line a policy officer should open
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ProofingError(Exception):
+    """Base of every error proofing reports in words to its user."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One fault in one rule file, at one line."""
+
+    file: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{display_path(self.file)}:{self.line}: {self.message}"
+
+
+class RuleBaseError(ProofingError):
+    """The rule base cannot be used: it lists every fault found, each with file and line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+def display_path(path: Path) -> str:
+    """Show a path relative to the working directory when it lies below it, as editors expect.
+
+    Examples:
+        >>> display_path(Path.cwd() / "rules" / "x.yaml")
+        'rules/x.yaml'
+    """
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

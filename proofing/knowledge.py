@@ -1,0 +1,714 @@
+"""The knowledge base: a council's cohesion strategy and the equality duties, loaded from rules/.
+
+Everything proofing says cites this: the strategy's vision, principles, objectives, outcomes (CC ref),
+actions and measures, the Migrant Worker plan, the 2011-14 outcomes, the cohesion indicators, and the
+equality criteria (protected characteristics, Welsh language, socio-economic duty, the communities the
+strategy names, the aims of the public sector equality duty).
+
+The rule base is data a policy officer edits. ``load_knowledge`` validates every file against its
+schema, checks that every id is unique and every reference resolves, and reports each fault as
+``FILE:LINE: message`` (a ``RuleBaseError``), so another council can point it at its own strategy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import types
+import typing
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from proofing.errors import Problem, RuleBaseError, display_path
+from proofing.yamlsource import LocatedDict, LocatedList, YamlFileError, enclosing_item, line_of, load_located
+
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class Record(BaseModel):
+    """A piece of the rule base: strict (no unknown fields) and immutable once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- the strategy ---------------------------------------------------------------------------------
+
+
+class Statement(Record):
+    """A numbered statement: a vision statement (V1-V6) or a core principle (P1-P5)."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Z]\d{1,2}$")]
+    text: Text
+
+
+class Vision(Record):
+    """The 'a place where' statements and where they come from."""
+
+    lead_in: Text
+    source: Text
+    statements: list[Statement]
+
+
+class Principles(Record):
+    """The core principles the strategy says cohesion is about."""
+
+    lead_in: Text
+    source: Text
+    items: list[Statement]
+
+
+class Objective(Record):
+    """One of the strategic objectives (3.3-3.6)."""
+
+    id: Slug
+    number: int
+    name: Text
+    section: Text
+    statement: Text
+
+
+class StrategyInfo(Record):
+    """Which strategy this rule base encodes."""
+
+    title: Text
+    period: Text
+    edition: Text
+    body: Text
+
+
+class Outcome(Record):
+    """An outcome of the action plan (CC ref), with its contribution to the cohesion vision."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^CC\d{1,2}$")]
+    number: int
+    objective: Slug
+    text: Text
+    chapter_text: Text | None
+    contribution: Text
+
+
+class Measure(Record):
+    """A measure of an action, e.g. 2.6.1. A few measures are numbered in the seed with no text."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^\d{1,2}\.\d{1,2}\.\d{1,2}$")]
+    text: Text | None
+
+
+class Action(Record):
+    """An action of the action plan, e.g. 15.1, with its measures and the plan's columns."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^\d{1,2}\.\d{1,2}$")]
+    outcome: Annotated[str, StringConstraints(pattern=r"^CC\d{1,2}$")]
+    text: Text
+    measures: list[Measure]
+    target: Text | None
+    involvement: Text | None
+    lead: Text | None
+    timescale: Text | None
+    resources: Text | None
+
+
+class MigrantWorkerPlan(Record):
+    """The Migrant Worker task group's action plan as a whole."""
+
+    title: Text
+    updated: Text
+    source: Text
+
+
+class MigrantWorkerTask(Record):
+    """A task of the Migrant Worker plan, e.g. MW23, with its March 2007 update."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^MW\d{1,2}$")]
+    number: int
+    service: Text
+    text: Text
+    who: Text
+    target: Text | None
+    status: Text | None
+    update: Text | None
+
+
+class Baseline(Record):
+    """One survey figure for a cohesion indicator."""
+
+    survey: Text
+    date: Text
+    setting: Text | None
+    percent: float = Field(ge=0, le=100)
+
+
+class Comparison(Record):
+    """A national figure to compare an indicator with."""
+
+    percent: float = Field(ge=0, le=100)
+    note: Text
+
+
+class Indicator(Record):
+    """A national cohesion indicator (strategy 4.3) with the baselines the strategy reports."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^I\d{1,2}$")]
+    text: Text
+    baselines: list[Baseline]
+    national_comparison: Comparison | None
+
+
+class HateCrimeYear(Record):
+    """Reported racist crimes in one year."""
+
+    year: Text
+    reported: int = Field(ge=0)
+
+
+class HateCrime(Record):
+    """The reported hate-crime table (strategy 1.5, Fig 2)."""
+
+    title: Text
+    source: Text
+    note: Text
+    years: list[HateCrimeYear]
+
+
+class Strategy2011(Record):
+    """The 2011-14 strategy page: how it is monitored and reviewed."""
+
+    title: Text
+    monitoring_and_evaluation: Text
+    equality_impact_assessment: Text
+    delivery: Text
+    monitoring_and_review: Text
+
+
+class Outcome2011(Record):
+    """One of the six 2011-14 outcomes and what it will look like."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^2011-\d$")]
+    number: int
+    text: Text
+    looks_like: list[Text]
+
+
+# --- the equality criteria ------------------------------------------------------------------------
+
+
+class Characteristic(Record):
+    """An equality criterion a plan is screened against."""
+
+    id: Slug
+    name: Text
+    kind: Literal["protected", "welsh_language", "socio_economic"]
+    description: Text
+    source: Text
+    aspects: list[Text]
+
+
+class Community(Record):
+    """A community the strategy names, and the characteristics it most often engages."""
+
+    id: Slug
+    name: Text
+    description: Text
+    characteristics: list[Slug]
+    source: Text
+
+
+class PsedAim(Record):
+    """An aim of the public sector equality duty (Equality Act 2010, s.149(1))."""
+
+    id: Slug
+    name: Text
+    text: Text
+    source: Text
+
+
+class RuleBaseInfo(Record):
+    """What this rule base is and which version of it is in use."""
+
+    name: Text
+    version: Text
+    council: Text
+    description: Text
+
+
+# --- one schema per file --------------------------------------------------------------------------
+
+
+class RuleBaseFile(Record):
+    rule_base: RuleBaseInfo
+
+
+class StrategyFile(Record):
+    strategy: StrategyInfo
+    vision: Vision
+    principles: Principles
+    objectives: list[Objective]
+    cohesion_proofing: Text
+
+
+class OutcomesFile(Record):
+    outcomes: list[Outcome]
+
+
+class ActionsFile(Record):
+    actions: list[Action]
+
+
+class MigrantWorkerFile(Record):
+    plan: MigrantWorkerPlan
+    tasks: list[MigrantWorkerTask]
+
+
+class IndicatorsFile(Record):
+    indicators: list[Indicator]
+    hate_crime: HateCrime
+
+
+class Strategy2011File(Record):
+    strategy_2011: Strategy2011
+    outcomes_2011: list[Outcome2011]
+
+
+class CharacteristicsFile(Record):
+    characteristics: list[Characteristic]
+
+
+class CommunitiesFile(Record):
+    communities: list[Community]
+
+
+class PsedAimsFile(Record):
+    psed_aims: list[PsedAim]
+
+
+RULE_FILES: dict[str, type[Record]] = {
+    "rule_base.yaml": RuleBaseFile,
+    "strategy/strategy.yaml": StrategyFile,
+    "strategy/outcomes.yaml": OutcomesFile,
+    "strategy/actions.yaml": ActionsFile,
+    "strategy/migrant_worker_plan.yaml": MigrantWorkerFile,
+    "strategy/indicators.yaml": IndicatorsFile,
+    "strategy/strategy_2011.yaml": Strategy2011File,
+    "equality/characteristics.yaml": CharacteristicsFile,
+    "equality/communities.yaml": CommunitiesFile,
+    "equality/psed_aims.yaml": PsedAimsFile,
+}
+
+# What an item in each YAML list is called in messages and in `rules show`.
+KIND_OF_LIST = {
+    "statements": "vision statement",
+    "items": "principle",
+    "objectives": "objective",
+    "outcomes": "outcome",
+    "actions": "action",
+    "measures": "measure",
+    "tasks": "Migrant Worker task",
+    "indicators": "indicator",
+    "outcomes_2011": "2011-14 outcome",
+    "characteristics": "characteristic",
+    "communities": "community",
+    "psed_aims": "PSED aim",
+}
+
+Item = (
+    Statement
+    | Objective
+    | Outcome
+    | Action
+    | Measure
+    | MigrantWorkerTask
+    | Indicator
+    | Outcome2011
+    | Characteristic
+    | Community
+    | PsedAim
+)
+
+
+class KnowledgeBase(Record):
+    """The whole rule base, validated and cross-checked."""
+
+    root: Path
+    version: str
+    sha256: str
+    name: str
+    strategy: StrategyInfo
+    vision: Vision
+    principles: Principles
+    objectives: list[Objective]
+    cohesion_proofing: str
+    outcomes: list[Outcome]
+    actions: list[Action]
+    migrant_worker_plan: MigrantWorkerPlan
+    migrant_worker_tasks: list[MigrantWorkerTask]
+    indicators: list[Indicator]
+    hate_crime: HateCrime
+    strategy_2011: Strategy2011
+    outcomes_2011: list[Outcome2011]
+    characteristics: list[Characteristic]
+    communities: list[Community]
+    psed_aims: list[PsedAim]
+
+    @cached_property
+    def items(self) -> dict[str, tuple[str, Item]]:
+        """Every item with an id, by id: (kind, item). Ids are unique across the rule base."""
+        found: dict[str, tuple[str, Item]] = {}
+        for statement in self.vision.statements:
+            found[statement.id] = ("vision statement", statement)
+        for principle in self.principles.items:
+            found[principle.id] = ("principle", principle)
+        groups: list[tuple[str, list[Any]]] = [
+            ("objective", self.objectives),
+            ("outcome", self.outcomes),
+            ("action", self.actions),
+            ("measure", [measure for action in self.actions for measure in action.measures]),
+            ("Migrant Worker task", self.migrant_worker_tasks),
+            ("indicator", self.indicators),
+            ("2011-14 outcome", self.outcomes_2011),
+            ("characteristic", self.characteristics),
+            ("community", self.communities),
+            ("PSED aim", self.psed_aims),
+        ]
+        for kind, members in groups:
+            for member in members:
+                found[member.id] = (kind, member)
+        return found
+
+    def find(self, item_id: str) -> tuple[str, Item] | None:
+        """The item with this id, ignoring case (so `cc15` finds CC15), or None."""
+        wanted = item_id.strip().casefold()
+        for key, value in self.items.items():
+            if key.casefold() == wanted:
+                return value
+        return None
+
+    def outcome(self, outcome_id: str) -> Outcome:
+        """The outcome with this id (which the loader has checked exists)."""
+        return next(outcome for outcome in self.outcomes if outcome.id == outcome_id)
+
+    def objective(self, objective_id: str) -> Objective:
+        """The strategic objective with this id."""
+        return next(objective for objective in self.objectives if objective.id == objective_id)
+
+    def actions_of(self, outcome_id: str) -> list[Action]:
+        """The actions listed under one outcome, in plan order."""
+        return [action for action in self.actions if action.outcome == outcome_id]
+
+    def action_of_measure(self, measure_id: str) -> Action:
+        """The action a measure belongs to."""
+        return next(a for a in self.actions if any(m.id == measure_id for m in a.measures))
+
+
+# --- loading --------------------------------------------------------------------------------------
+
+
+def rule_base_digest(rules_dir: Path) -> str:
+    """A sha256 over every YAML file of the rule base (path and bytes), so a record can name it exactly."""
+    digest = hashlib.sha256()
+    for path in sorted(rules_dir.rglob("*.yaml")):
+        digest.update(path.relative_to(rules_dir).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR) -> KnowledgeBase:
+    """Load and validate the rule base in `rules_dir`; raise RuleBaseError listing every fault."""
+    root = Path(rules_dir)
+    if not root.is_dir():
+        raise RuleBaseError([Problem(root, 1, "the rule base folder does not exist")])
+    problems: list[Problem] = []
+    parsed: dict[str, Any] = {}
+    located: dict[str, tuple[Path, Any]] = {}
+    for relative, schema in RULE_FILES.items():
+        path = root / relative
+        try:
+            data = load_located(path)
+        except YamlFileError as error:
+            problems.append(error.problem)
+            continue
+        located[relative] = (path, data)
+        try:
+            parsed[relative] = schema.model_validate(data)
+        except ValidationError as error:
+            problems.extend(_validation_problems(error, path, data, schema))
+    if problems:
+        raise RuleBaseError(problems)
+
+    places = _index_places(located)
+    problems.extend(_duplicate_ids(places))
+    kb = KnowledgeBase(
+        root=root,
+        version=parsed["rule_base.yaml"].rule_base.version,
+        sha256=rule_base_digest(root),
+        name=parsed["rule_base.yaml"].rule_base.name,
+        strategy=parsed["strategy/strategy.yaml"].strategy,
+        vision=parsed["strategy/strategy.yaml"].vision,
+        principles=parsed["strategy/strategy.yaml"].principles,
+        objectives=parsed["strategy/strategy.yaml"].objectives,
+        cohesion_proofing=parsed["strategy/strategy.yaml"].cohesion_proofing,
+        outcomes=parsed["strategy/outcomes.yaml"].outcomes,
+        actions=parsed["strategy/actions.yaml"].actions,
+        migrant_worker_plan=parsed["strategy/migrant_worker_plan.yaml"].plan,
+        migrant_worker_tasks=parsed["strategy/migrant_worker_plan.yaml"].tasks,
+        indicators=parsed["strategy/indicators.yaml"].indicators,
+        hate_crime=parsed["strategy/indicators.yaml"].hate_crime,
+        strategy_2011=parsed["strategy/strategy_2011.yaml"].strategy_2011,
+        outcomes_2011=parsed["strategy/strategy_2011.yaml"].outcomes_2011,
+        characteristics=parsed["equality/characteristics.yaml"].characteristics,
+        communities=parsed["equality/communities.yaml"].communities,
+        psed_aims=parsed["equality/psed_aims.yaml"].psed_aims,
+    )
+    problems.extend(_reference_problems(kb, places))
+    if problems:
+        raise RuleBaseError(problems)
+    return kb
+
+
+# A place in the rule base: the file, and the YAML mapping of the item (which knows its lines).
+Place = tuple[Path, LocatedDict, str]
+
+
+def _index_places(located: dict[str, tuple[Path, Any]]) -> list[tuple[str, Place]]:
+    """Every item with an id in every file, with where it is, in file order."""
+    found: list[tuple[str, Place]] = []
+
+    def walk(node: Any, path: Path, list_key: str | None) -> None:
+        if isinstance(node, LocatedDict):
+            if list_key is not None and "id" in node:
+                found.append((str(node["id"]), (path, node, KIND_OF_LIST.get(list_key, list_key))))
+            for key, value in node.items():
+                walk(value, path, key if isinstance(value, LocatedList) else None)
+        elif isinstance(node, LocatedList):
+            for child in node:
+                walk(child, path, list_key)
+
+    for path, data in located.values():
+        walk(data, path, None)
+    return found
+
+
+def _duplicate_ids(places: list[tuple[str, Place]]) -> list[Problem]:
+    seen: dict[str, Place] = {}
+    problems = []
+    for item_id, place in places:
+        if item_id in seen:
+            first_path, first, first_kind = seen[item_id]
+            path, node, kind = place
+            problems.append(
+                Problem(
+                    path,
+                    node.key_lines["id"],
+                    f"duplicate id {item_id}: the {kind} {item_id} here repeats the {first_kind} at "
+                    f"{display_path(first_path)}:{first.key_lines['id']}",
+                )
+            )
+        else:
+            seen[item_id] = place
+    return problems
+
+
+def _reference_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> list[Problem]:
+    """Every reference between items must resolve, and numbers must agree with ids."""
+    where = {item_id: place for item_id, place in reversed(places)}
+    problems: list[Problem] = []
+
+    def report(item_id: str, field: str, message: str) -> None:
+        path, node, _kind = where[item_id]
+        problems.append(Problem(path, node.key_lines.get(field, node.line), message))
+
+    outcome_ids = {outcome.id for outcome in kb.outcomes}
+    objective_ids = {objective.id for objective in kb.objectives}
+    characteristic_ids = {characteristic.id for characteristic in kb.characteristics}
+    for outcome in kb.outcomes:
+        if outcome.id != f"CC{outcome.number}":
+            report(outcome.id, "number", f"outcome {outcome.id} has number {outcome.number}")
+        if outcome.objective not in objective_ids:
+            report(outcome.id, "objective", f"outcome {outcome.id} cites unknown objective {outcome.objective}")
+    for action in kb.actions:
+        if action.outcome not in outcome_ids:
+            report(action.id, "outcome", f"action {action.id} cites unknown outcome {action.outcome}")
+        elif action.id.split(".")[0] != action.outcome.removeprefix("CC"):
+            report(
+                action.id,
+                "outcome",
+                f"action {action.id} is numbered under another outcome than {action.outcome}",
+            )
+        for measure in action.measures:
+            if measure.id.rsplit(".", 1)[0] != action.id:
+                report(measure.id, "id", f"measure {measure.id} is listed under action {action.id}")
+    for task in kb.migrant_worker_tasks:
+        if task.id != f"MW{task.number}":
+            report(task.id, "number", f"Migrant Worker task {task.id} has number {task.number}")
+    for outcome_2011 in kb.outcomes_2011:
+        if outcome_2011.id != f"2011-{outcome_2011.number}":
+            report(
+                outcome_2011.id,
+                "number",
+                f"2011-14 outcome {outcome_2011.id} has number {outcome_2011.number}",
+            )
+    for community in kb.communities:
+        for characteristic in community.characteristics:
+            if characteristic not in characteristic_ids:
+                report(
+                    community.id,
+                    "characteristics",
+                    f"community {community.id} cites unknown characteristic {characteristic}",
+                )
+    return problems
+
+
+def _validation_problems(error: ValidationError, path: Path, data: Any, schema: type[Record]) -> list[Problem]:
+    """Turn pydantic's errors into FILE:LINE messages that name the item and the field."""
+    problems = []
+    for detail in error.errors():
+        location = detail["loc"]
+        list_key, item = enclosing_item(data, location)
+        subject = f"{KIND_OF_LIST.get(list_key or '', list_key)} {item['id']}: " if item else ""
+        field = next((str(step) for step in reversed(location) if isinstance(step, str)), "")
+        kind = detail["type"]
+        if kind == "missing":
+            message = f"{subject}missing required field '{field}'"
+        elif kind == "extra_forbidden":
+            allowed = ", ".join(_fields_at(schema, location[:-1]))
+            message = f"{subject}unexpected field '{field}'; allowed fields are {allowed}"
+        else:
+            shown = repr(detail["input"])
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            text = detail["msg"][0].lower() + detail["msg"][1:]
+            message = f"{subject}field '{field}': {text}, got {shown}"
+        problems.append(Problem(path, line_of(data, location), message))
+    return problems
+
+
+def _fields_at(schema: type[BaseModel], location: tuple[int | str, ...]) -> list[str]:
+    """The field names the schema allows at a location, to tell the user what they may write."""
+    model: Any = schema
+    for step in location:
+        if isinstance(step, str) and isinstance(model, type) and issubclass(model, BaseModel):
+            model = _unwrap(model.model_fields[step].annotation)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model inside list[X], X | None and Annotated[X, ...]."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (list, typing.Union, types.UnionType):
+        models = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return _unwrap(models[0]) if models else annotation
+    return annotation
+
+
+# --- reading out ----------------------------------------------------------------------------------
+
+
+def knowledge_as_json(kb: KnowledgeBase) -> dict[str, Any]:
+    """The whole rule base as plain JSON data, outcomes with their actions nested, for `rules dump`."""
+
+    def plain(models: list[Any]) -> list[dict[str, Any]]:
+        return [model.model_dump(mode="json") for model in models]
+
+    return {
+        "rule_base": {"name": kb.name, "version": kb.version, "sha256": kb.sha256},
+        "strategy": kb.strategy.model_dump(mode="json"),
+        "vision": kb.vision.model_dump(mode="json"),
+        "principles": plain(kb.principles.items),
+        "objectives": plain(kb.objectives),
+        "outcomes": [
+            outcome.model_dump(mode="json") | {"actions": plain(kb.actions_of(outcome.id))} for outcome in kb.outcomes
+        ],
+        "migrant_worker_plan": kb.migrant_worker_plan.model_dump(mode="json"),
+        "migrant_worker_tasks": plain(kb.migrant_worker_tasks),
+        "strategy_2011": kb.strategy_2011.model_dump(mode="json"),
+        "outcomes_2011": plain(kb.outcomes_2011),
+        "indicators": plain(kb.indicators),
+        "hate_crime": kb.hate_crime.model_dump(mode="json"),
+        "characteristics": plain(kb.characteristics),
+        "communities": plain(kb.communities),
+        "psed_aims": plain(kb.psed_aims),
+    }
+
+
+def describe(kb: KnowledgeBase, item_id: str) -> str | None:
+    """One item of the rule base in readable form, for `rules show` and the rule base browser."""
+    found = kb.find(item_id)
+    if found is None:
+        return None
+    kind, item = found
+    return "\n".join(_describe_lines(kb, kind, item))
+
+
+def _describe_lines(kb: KnowledgeBase, kind: str, item: Item) -> Iterator[str]:
+    def field(label: str, value: str | None) -> str:
+        return f"  {label}: {value if value else '(not given in the strategy)'}"
+
+    match item:
+        case Outcome():
+            yield f"Outcome {item.id} ({kb.objective(item.objective).name})"
+            yield f"  {item.text}"
+            if item.chapter_text:
+                yield f"  Chapter 3 words it: {item.chapter_text}"
+            yield field("Contribution to the cohesion vision", item.contribution)
+            actions = kb.actions_of(item.id)
+            yield "  Actions:" if actions else "  Actions: none listed in the strategy"
+            for action in actions:
+                yield f"    {action.id} {action.text}"
+        case Action():
+            outcome = kb.outcome(item.outcome)
+            yield f"Action {item.id}: {item.text}"
+            yield f"  Under outcome {outcome.id}: {outcome.text}"
+            yield "  Measures:" if item.measures else "  Measures: none listed in the strategy"
+            for measure in item.measures:
+                yield f"    {measure.id} {measure.text or '(numbered in the strategy with no text)'}"
+            yield field("Action and involvement required by", item.involvement)
+            yield field("Proposed lead organisation", item.lead)
+            yield field("Timescale for completion", item.timescale)
+            yield field("Additional resource requirements", item.resources)
+        case Measure():
+            action = kb.action_of_measure(item.id)
+            yield f"Measure {item.id}: {item.text or '(numbered in the strategy with no text)'}"
+            yield f"  Of action {action.id}: {action.text}"
+        case MigrantWorkerTask():
+            yield f"Migrant Worker task {item.number} ({item.service})"
+            yield f"  {item.text}"
+            yield field("Who", item.who)
+            yield field("Target date", item.target)
+            yield field("Status", item.status)
+            yield field("Update (March 2007)", item.update)
+        case Objective():
+            yield f"Strategic objective {item.number}: {item.name} (strategy {item.section})"
+            yield f"  {item.statement}"
+            for outcome in kb.outcomes:
+                if outcome.objective == item.id:
+                    yield f"    {outcome.id} {outcome.text}"
+        case Indicator():
+            yield f"Cohesion indicator {item.id}: {item.text}"
+            for baseline in item.baselines:
+                setting = f" ({baseline.setting})" if baseline.setting else ""
+                yield f"  {baseline.survey} {baseline.date}{setting}: {baseline.percent:g}%"
+            if item.national_comparison:
+                yield f"  National comparison: {item.national_comparison.percent:g}%"
+        case Outcome2011():
+            yield f"2011-14 outcome {item.number}: {item.text}"
+            for sign in item.looks_like:
+                yield f"  What this will look like: {sign}"
+        case Characteristic() | Community() | PsedAim():
+            yield f"{kind.capitalize() if kind != 'PSED aim' else kind}: {item.name}"
+            if isinstance(item, PsedAim):
+                yield f"  {item.text}"
+            else:
+                yield f"  {item.description}"
+            for aspect in getattr(item, "aspects", []):
+                yield f"  - {aspect}"
+            yield field("Source", item.source)
+        case Statement():
+            yield f"{kind.capitalize()} {item.id}: {item.text}"

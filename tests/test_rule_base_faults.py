@@ -1,0 +1,195 @@
+"""Each way a policy officer can break the rule base gives one precise FILE:LINE message, never a traceback.
+
+Every case takes a private copy of the real rule base, breaks one file in one way, and checks both the
+library's error and what `proofing rules check --rules DIR` prints and returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from proofing.cli import main
+from proofing.errors import RuleBaseError, display_path
+from proofing.knowledge import load_knowledge
+
+
+@dataclass(frozen=True)
+class Breakage:
+    name: str
+    file: str
+    old: str
+    new: str
+    marker: str  # the expected line is the line of this text in the broken file...
+    occurrence: int  # ...at this occurrence (1 = first)
+    message: str
+
+    def apply(self, rules: Path) -> tuple[Path, int]:
+        path = rules / self.file
+        text = path.read_text(encoding="utf-8")
+        assert self.old in text, f"{self.name}: the fixture no longer matches {self.file}"
+        text = text.replace(self.old, self.new, 1)
+        path.write_text(text, encoding="utf-8")
+        position = -1
+        for _ in range(self.occurrence):
+            position = text.index(self.marker, position + 1)
+        return path, text.count("\n", 0, position) + 1
+
+
+BREAKAGES = [
+    Breakage(
+        "invalid YAML",
+        "strategy/actions.yaml",
+        '    text: "Engage communities that are not currently linked to mainstream activities"',
+        '    text: "Engage communities" that are not currently linked',
+        "that are not currently linked",
+        1,
+        "not valid YAML: expected <block end>, but found '<scalar>'",
+    ),
+    Breakage(
+        "duplicate key",
+        "strategy/outcomes.yaml",
+        "  - id: CC15\n    number: 15\n",
+        "  - id: CC15\n    number: 15\n    number: 16\n",
+        "number: 16",
+        1,
+        "not valid YAML: duplicate key 'number' (first given on line {line_before})",
+    ),
+    Breakage(
+        "duplicate id",
+        "strategy/actions.yaml",
+        '      - id: "2.6.2"',
+        '      - id: "2.6.1"',
+        '      - id: "2.6.1"',
+        2,
+        "duplicate id 2.6.1: the measure 2.6.1 here repeats the measure at {file}:{first_line}",
+    ),
+    Breakage(
+        "dangling reference",
+        "strategy/actions.yaml",
+        '  - id: "2.6"\n    outcome: CC2\n',
+        '  - id: "2.6"\n    outcome: CC22\n',
+        "outcome: CC22",
+        1,
+        "action 2.6 cites unknown outcome CC22",
+    ),
+    Breakage(
+        "wrong type",
+        "strategy/outcomes.yaml",
+        "  - id: CC15\n    number: 15\n",
+        "  - id: CC15\n    number: fifteen\n",
+        "number: fifteen",
+        1,
+        "outcome CC15: field 'number': input should be a valid integer, unable to parse string as an integer, "
+        "got 'fifteen'",
+    ),
+    Breakage(
+        "missing field",
+        "strategy/actions.yaml",
+        '    lead: "North Wales Police"\n    timescale: "December 2008 and ongoing"\n',
+        '    timescale: "December 2008 and ongoing"\n',
+        '  - id: "15.1"',
+        1,
+        "action 15.1: missing required field 'lead'",
+    ),
+    Breakage(
+        "unexpected field",
+        "strategy/outcomes.yaml",
+        "  - id: CC15\n    number: 15\n",
+        "  - id: CC15\n    number: 15\n    owner: Policy Unit\n",
+        "owner: Policy Unit",
+        1,
+        "outcome CC15: unexpected field 'owner'; allowed fields are id, number, objective, text, chapter_text, "
+        "contribution",
+    ),
+    Breakage(
+        "measure under the wrong action",
+        "strategy/actions.yaml",
+        '      - id: "2.6.2"',
+        '      - id: "2.5.2"',
+        '      - id: "2.5.2"',
+        1,
+        "measure 2.5.2 is listed under action 2.6",
+    ),
+    Breakage(
+        "community cites an unknown characteristic",
+        "equality/communities.yaml",
+        "    characteristics: [race, socio_economic]\n",
+        "    characteristics: [race, ethnicity]\n",
+        "characteristics: [race, ethnicity]",
+        1,
+        "community migrant_workers cites unknown characteristic ethnicity",
+    ),
+]
+
+
+@pytest.mark.parametrize("breakage", BREAKAGES, ids=lambda b: b.name)
+def test_each_fault_is_reported_at_its_line(
+    breakage: Breakage, rules_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, line = breakage.apply(rules_copy)
+    text = path.read_text(encoding="utf-8")
+    first_line = text.count("\n", 0, text.index(breakage.new)) + 1
+    message = breakage.message.format(line_before=line - 1, file=display_path(path), first_line=first_line)
+    expected = f"{display_path(path)}:{line}: {message}"
+
+    with pytest.raises(RuleBaseError) as raised:
+        load_knowledge(rules_copy)
+    assert [str(problem) for problem in raised.value.problems] == [expected]
+
+    assert main(["rules", "check", "--rules", str(rules_copy)]) == 1
+    printed = capsys.readouterr()
+    assert expected in printed.err.splitlines()
+    assert "Traceback" not in printed.err + printed.out
+
+
+def test_an_empty_file(rules_copy: Path) -> None:
+    path = rules_copy / "equality" / "psed_aims.yaml"
+    path.write_text("# nothing yet\n", encoding="utf-8")
+    with pytest.raises(RuleBaseError) as raised:
+        load_knowledge(rules_copy)
+    assert str(raised.value) == f"{display_path(path)}:1: the file is empty"
+
+
+def test_a_missing_file(rules_copy: Path) -> None:
+    path = rules_copy / "strategy" / "indicators.yaml"
+    path.unlink()
+    with pytest.raises(RuleBaseError) as raised:
+        load_knowledge(rules_copy)
+    assert str(raised.value) == f"{display_path(path)}:1: file not found"
+
+
+def test_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "check", "--rules", str(tmp_path / "nowhere")]) == 1
+    assert "the rule base folder does not exist" in capsys.readouterr().err
+
+
+def test_every_fault_is_listed_not_just_the_first(rules_copy: Path) -> None:
+    by_name = {breakage.name: breakage for breakage in BREAKAGES}
+    by_name["missing field"].apply(rules_copy)
+    by_name["wrong type"].apply(rules_copy)
+    with pytest.raises(RuleBaseError) as raised:
+        load_knowledge(rules_copy)
+    assert len(raised.value.problems) == 2
+
+
+def test_every_broken_reference_is_listed(rules_copy: Path) -> None:
+    by_name = {breakage.name: breakage for breakage in BREAKAGES}
+    by_name["dangling reference"].apply(rules_copy)
+    by_name["measure under the wrong action"].apply(rules_copy)
+    with pytest.raises(RuleBaseError) as raised:
+        load_knowledge(rules_copy)
+    assert [problem.message for problem in raised.value.problems] == [
+        "action 2.6 cites unknown outcome CC22",
+        "measure 2.5.2 is listed under action 2.6",
+    ]
+
+
+def test_yaml_is_never_executed(rules_copy: Path) -> None:
+    path = rules_copy / "rule_base.yaml"
+    path.write_text("rule_base: !!python/object/apply:os.system ['echo pwned']\n", encoding="utf-8")
+    with pytest.raises(RuleBaseError) as raised:
+        load_knowledge(rules_copy)
+    assert "not valid YAML" in str(raised.value)
