@@ -1,6 +1,7 @@
 """The `proofing` command: the same library calls the app makes, for scripts and policy officers.
 
-Exit codes: 0 done; 1 the thing checked is unsound or was not found; 2 the command was mistyped.
+Exit codes: 0 done; 1 the rule base is unsound or an item was not found; 2 the command was mistyped
+or the plan cannot be assessed (bad input).
 A fault is always printed in words; a traceback means a bug in proofing and is never the answer.
 """
 
@@ -12,8 +13,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from proofing.assessment import assess, assessment_as_json, assessment_as_text
 from proofing.errors import ProofingError, RuleBaseError
 from proofing.knowledge import DEFAULT_RULES_DIR, describe, knowledge_as_json, load_knowledge
+from proofing.plan import PlanError, read_plan
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,11 +42,30 @@ def _parser() -> argparse.ArgumentParser:
     with_rules_option(rules_commands.add_parser("dump", help="print the whole rule base as JSON"))
     show = with_rules_option(rules_commands.add_parser("show", help="print one item, e.g. CC15, 15.1, MW23"))
     show.add_argument("item_id", metavar="ID", help="an outcome, action, measure, task, principle, ...")
+    assess_command = with_rules_option(commands.add_parser("assess", help="assess a plan file"))
+    assess_command.add_argument("plan", type=Path, metavar="PLAN.yaml", help="the plan to assess")
+    assess_command.add_argument("--json", action="store_true", help="print the assessment as JSON")
     return parser
 
 
+def _assess(arguments: argparse.Namespace) -> int:
+    kb = load_knowledge(arguments.rules, check_coverage=False)
+    plan = read_plan(arguments.plan)
+    assessment = assess(kb, plan, str(arguments.plan))
+    if arguments.json:
+        json.dump(assessment_as_json(assessment), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        sys.stdout.write(assessment_as_text(kb, assessment))
+    for warning in assessment.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
 def _rules(arguments: argparse.Namespace) -> int:
-    kb = load_knowledge(arguments.rules)
+    # Only `check` insists that every characteristic and community is reachable by a rule; a council
+    # part-way through writing its rules can still read, dump and use them.
+    kb = load_knowledge(arguments.rules, check_coverage=arguments.rules_command == "check")
     if arguments.rules_command == "check":
         measures = sum(len(action.measures) for action in kb.actions)
         print(
@@ -72,7 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
     arguments = _parser().parse_args(argv)
     try:
-        return _rules(arguments)
+        return _assess(arguments) if arguments.command == "assess" else _rules(arguments)
+    except PlanError as error:
+        print(f"proofing: {error}", file=sys.stderr)
+        return 2
     except RuleBaseError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

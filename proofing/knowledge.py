@@ -22,7 +22,21 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from proofing.conditions import AnswerTest, Condition, answer_tests, facts_read
 from proofing.errors import Problem, RuleBaseError, display_path
+from proofing.plan import check_answers
+from proofing.questionnaire import (
+    Fact,
+    FactsFile,
+    ImpactRule,
+    ImpactRulesFile,
+    Option,
+    Question,
+    Questionnaire,
+    QuestionnaireFile,
+    ScoringFile,
+    resolve_options,
+)
 from proofing.yamlsource import LocatedDict, LocatedList, YamlFileError, enclosing_item, line_of, load_located
 
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
@@ -298,7 +312,11 @@ RULE_FILES: dict[str, type[Record]] = {
     "equality/characteristics.yaml": CharacteristicsFile,
     "equality/communities.yaml": CommunitiesFile,
     "equality/psed_aims.yaml": PsedAimsFile,
+    "questionnaire.yaml": QuestionnaireFile,
+    "facts.yaml": FactsFile,
+    "scoring.yaml": ScoringFile,
 }
+IMPACT_RULES_GLOB = "impacts/*.yaml"
 
 # What an item in each YAML list is called in messages and in `rules show`.
 KIND_OF_LIST = {
@@ -314,7 +332,14 @@ KIND_OF_LIST = {
     "characteristics": "characteristic",
     "communities": "community",
     "psed_aims": "PSED aim",
+    "questions": "question",
+    "rules": "rule",
+    "facts": "fact",
+    "options": "option",
+    "sections": "section",
 }
+# Lists whose ids name things across the rule base; options and sections are named only within their parent.
+IDENTIFIED_LISTS = set(KIND_OF_LIST) - {"options", "sections"}
 
 Item = (
     Statement
@@ -328,6 +353,9 @@ Item = (
     | Characteristic
     | Community
     | PsedAim
+    | Question
+    | ImpactRule
+    | Fact
 )
 
 
@@ -354,6 +382,10 @@ class KnowledgeBase(Record):
     characteristics: list[Characteristic]
     communities: list[Community]
     psed_aims: list[PsedAim]
+    questionnaire: Questionnaire
+    facts: list[Fact]
+    rules: list[ImpactRule]
+    scoring: ScoringFile
 
     @cached_property
     def items(self) -> dict[str, tuple[str, Item]]:
@@ -374,6 +406,9 @@ class KnowledgeBase(Record):
             ("characteristic", self.characteristics),
             ("community", self.communities),
             ("PSED aim", self.psed_aims),
+            ("question", self.questionnaire.questions),
+            ("rule", self.rules),
+            ("fact", self.facts),
         ]
         for kind, members in groups:
             for member in members:
@@ -417,15 +452,23 @@ def rule_base_digest(rules_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR) -> KnowledgeBase:
-    """Load and validate the rule base in `rules_dir`; raise RuleBaseError listing every fault."""
+def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR, *, check_coverage: bool = True) -> KnowledgeBase:
+    """Load and validate the rule base in `rules_dir`; raise RuleBaseError listing every fault.
+
+    `check_coverage` also requires every characteristic and community to be reachable by a rule; a
+    council drafting its rules can turn it off while the rules are incomplete.
+    """
     root = Path(rules_dir)
     if not root.is_dir():
         raise RuleBaseError([Problem(root, 1, "the rule base folder does not exist")])
     problems: list[Problem] = []
     parsed: dict[str, Any] = {}
     located: dict[str, tuple[Path, Any]] = {}
-    for relative, schema in RULE_FILES.items():
+    impact_files = sorted(path.relative_to(root).as_posix() for path in root.glob(IMPACT_RULES_GLOB))
+    if not impact_files:
+        problems.append(Problem(root / "impacts", 1, "there are no impact rule files (impacts/*.yaml)"))
+    schemas: dict[str, type[Record]] = dict(RULE_FILES) | dict.fromkeys(impact_files, ImpactRulesFile)
+    for relative, schema in schemas.items():
         path = root / relative
         try:
             data = load_located(path)
@@ -442,6 +485,10 @@ def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR) -> KnowledgeBase:
 
     places = _index_places(located)
     problems.extend(_duplicate_ids(places))
+    choices = {
+        which: [Option(id=item.id, label=item.name) for item in getattr(parsed[f"equality/{which}.yaml"], which)]
+        for which in ("communities", "characteristics")
+    }
     kb = KnowledgeBase(
         root=root,
         version=parsed["rule_base.yaml"].rule_base.version,
@@ -463,8 +510,16 @@ def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR) -> KnowledgeBase:
         characteristics=parsed["equality/characteristics.yaml"].characteristics,
         communities=parsed["equality/communities.yaml"].communities,
         psed_aims=parsed["equality/psed_aims.yaml"].psed_aims,
+        questionnaire=resolve_options(parsed["questionnaire.yaml"], choices),
+        facts=parsed["facts.yaml"].facts,
+        rules=[rule for relative in impact_files for rule in parsed[relative].rules],
+        scoring=parsed["scoring.yaml"],
     )
     problems.extend(_reference_problems(kb, places))
+    problems.extend(_questionnaire_problems(kb, places))
+    problems.extend(_impact_rule_problems(kb, places))
+    if check_coverage:
+        problems.extend(_coverage_problems(kb, places))
     if problems:
         raise RuleBaseError(problems)
     return kb
@@ -480,7 +535,7 @@ def _index_places(located: dict[str, tuple[Path, Any]]) -> list[tuple[str, Place
 
     def walk(node: Any, path: Path, list_key: str | None) -> None:
         if isinstance(node, LocatedDict):
-            if list_key is not None and "id" in node:
+            if list_key in IDENTIFIED_LISTS and "id" in node:
                 found.append((str(node["id"]), (path, node, KIND_OF_LIST.get(list_key, list_key))))
             for key, value in node.items():
                 walk(value, path, key if isinstance(value, LocatedList) else None)
@@ -712,3 +767,161 @@ def _describe_lines(kb: KnowledgeBase, kind: str, item: Item) -> Iterator[str]:
             yield field("Source", item.source)
         case Statement():
             yield f"{kind.capitalize()} {item.id}: {item.text}"
+        case Question():
+            yield f"Question {item.id} ({item.type.replace('_', ' ')}{', required' if item.required else ''})"
+            yield f"  {item.text}"
+            if item.help:
+                yield f"  Help: {item.help}"
+            for option in item.options:
+                yield f"    {option.id}: {option.label}"
+            if item.show_if is not None:
+                yield "  Asked only when earlier answers make it relevant."
+        case Fact():
+            yield f"Fact {item.id}: {item.text}"
+            yield "  Derived by: " + ", ".join(rule.id for rule in kb.rules if rule.derives == item.id)
+        case ImpactRule():
+            yield f"Rule {item.id}: {item.title}"
+            if item.derives:
+                yield f"  Concludes: {next(f.text for f in kb.facts if f.id == item.derives)}"
+            if item.finding:
+                finding = item.finding
+                score = finding.likelihood * finding.severity
+                yield (
+                    f"  A {finding.direction} finding, likelihood {finding.likelihood} x severity "
+                    f"{finding.severity} = {score}"
+                )
+                yield f"  {' '.join(finding.rationale.split())}"
+                for mitigation in finding.mitigations:
+                    yield f"  - {' '.join(mitigation.text.split())} (actions {', '.join(mitigation.actions)})"
+            yield f"  Cases: {len(item.cases)}"
+
+
+# --- the questionnaire and the impact rules -------------------------------------------------------
+
+
+def _test_problem(test: AnswerTest, question: Question | None) -> str | None:
+    """What is wrong with a test on an answer, given the question it reads (None when it fits)."""
+    if question is None:
+        return f"reads unknown question {test.question}"
+    options = {option.id for option in question.options}
+    kind, operand = test.test, test.operand
+    allowed = {
+        "yes_no": {"equals", "answered"},
+        "one_of": {"equals", "in", "answered"},
+        "many_of": {"contains", "contains_any", "contains_all", "answered"},
+        "number": {"equals", "in", "at_least", "at_most", "answered"},
+        "text": {"equals", "answered"},
+    }[question.type]
+    if kind not in allowed:
+        return f"tests question {question.id} with '{kind}', which does not fit a {question.type} question"
+    if question.type == "yes_no" and kind == "equals" and not isinstance(operand, bool):
+        return f"tests yes/no question {question.id} against {operand!r}; use true or false"
+    values = operand if isinstance(operand, list) else [operand]
+    if question.type in ("one_of", "many_of") and kind != "answered":
+        unknown = [value for value in values if value not in options]
+        if unknown:
+            return f"tests question {question.id} against {', '.join(map(str, unknown))}, not among its options"
+    if question.type == "number" and kind != "answered":
+        if any(isinstance(value, bool) or not isinstance(value, int | float) for value in values):
+            return f"tests number question {question.id} against something that is not a number"
+    return None
+
+
+def _condition_problems(condition: Condition, asked: dict[str, Question]) -> list[str]:
+    return [problem for test in answer_tests(condition) if (problem := _test_problem(test, asked.get(test.question)))]
+
+
+def _questionnaire_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> list[Problem]:
+    """show_if conditions read only earlier questions, with tests that fit them, and never facts."""
+    where = {item_id: place for item_id, place in reversed(places)}
+    problems: list[Problem] = []
+    earlier: dict[str, Question] = {}
+    for question in kb.questionnaire.questions:
+        if question.show_if is not None:
+            path, node, _kind = where[question.id]
+            line = node.key_lines.get("show_if", node.line)
+            for problem in _condition_problems(question.show_if, earlier):
+                later = "" if "unknown question" not in problem else " (a question may only depend on earlier ones)"
+                problems.append(Problem(path, line, f"question {question.id}: show_if {problem}{later}"))
+            if any(True for _ in facts_read(question.show_if)):
+                problems.append(Problem(path, line, f"question {question.id}: show_if may read answers, not facts"))
+        earlier[question.id] = question
+    return problems
+
+
+def _impact_rule_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> list[Problem]:
+    """Every rule reads real questions and facts, cites real items, and has cases showing it fire and not."""
+    where = {item_id: place for item_id, place in reversed(places)}
+    problems: list[Problem] = []
+
+    def report(item_id: str, field: str, message: str) -> None:
+        path, node, _kind = where[item_id]
+        problems.append(Problem(path, node.key_lines.get(field, node.line), message))
+
+    asked = {question.id: question for question in kb.questionnaire.questions}
+    fact_ids = {fact.id for fact in kb.facts}
+    derived = {rule.derives for rule in kb.rules if rule.derives}
+    known = {
+        "characteristics": {c.id for c in kb.characteristics},
+        "communities": {c.id for c in kb.communities},
+        "psed_aims": {a.id for a in kb.psed_aims},
+        "indicators": {i.id for i in kb.indicators},
+        "principles": {p.id for p in kb.principles.items},
+        "vision": {v.id for v in kb.vision.statements},
+        "outcomes": {o.id for o in kb.outcomes},
+    }
+    action_ids = {a.id for a in kb.actions} | {t.id for t in kb.migrant_worker_tasks}
+    for fact in kb.facts:
+        if fact.id not in derived:
+            report(fact.id, "id", f"fact {fact.id} is derived by no rule, so rules that read it can never fire")
+    for rule in kb.rules:
+        for problem in _condition_problems(rule.when, asked):
+            report(rule.id, "when", f"rule {rule.id} {problem}")
+        for fact, required in facts_read(rule.when):
+            if fact not in fact_ids:
+                report(rule.id, "when", f"rule {rule.id} reads unknown fact {fact}")
+            elif not required:
+                message = f"rule {rule.id} reads fact {fact} under 'any' or 'not'; a fact may only be required"
+                report(rule.id, "when", message)
+        if rule.derives and rule.derives not in fact_ids:
+            message = f"rule {rule.id} derives undeclared fact {rule.derives} (declare it in facts.yaml)"
+            report(rule.id, "derives", message)
+        if rule.finding:
+            for field, ids in known.items():
+                for cited in getattr(rule.finding, field):
+                    if cited not in ids:
+                        report(rule.id, "finding", f"rule {rule.id} cites unknown {field.rstrip('s')} {cited}")
+            for mitigation in rule.finding.mitigations:
+                for action in mitigation.actions:
+                    if action not in action_ids:
+                        report(rule.id, "finding", f"rule {rule.id}: a mitigation cites unknown action {action}")
+        if not rule.cases:
+            report(rule.id, "id", f"rule {rule.id} has no test cases")
+        elif not any(case.fires for case in rule.cases):
+            report(rule.id, "cases", f"rule {rule.id} has no case in which it fires")
+        elif all(case.fires for case in rule.cases):
+            report(rule.id, "cases", f"rule {rule.id} has no case in which it does not fire")
+        for case in rule.cases:
+            for problem in check_answers(kb.questionnaire, case.answers, complete=False).problems:
+                report(rule.id, "cases", f"rule {rule.id}, case '{case.name}': {problem}")
+    return problems
+
+
+def _coverage_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> list[Problem]:
+    """Every characteristic is named by a negative finding, and every community by some finding."""
+    where = {item_id: place for item_id, place in reversed(places)}
+    problems: list[Problem] = []
+
+    def report(item_id: str, message: str) -> None:
+        path, node, _kind = where[item_id]
+        problems.append(Problem(path, node.key_lines.get("id", node.line), message))
+
+    negatives = [rule.finding for rule in kb.rules if rule.finding and rule.finding.direction == "negative"]
+    findings = [rule.finding for rule in kb.rules if rule.finding]
+    for characteristic in kb.characteristics:
+        if not any(characteristic.id in finding.characteristics for finding in negatives):
+            report(characteristic.id, f"no negative finding names characteristic {characteristic.id}")
+    for community in kb.communities:
+        if not any(community.id in finding.communities for finding in findings):
+            report(community.id, f"no finding names community {community.id}")
+    return problems

@@ -191,5 +191,8 @@ def test_ids_are_unique_across_the_rule_base(kb: KnowledgeBase) -> None:
         + [c.id for c in kb.characteristics]
         + [c.id for c in kb.communities]
         + [a.id for a in kb.psed_aims]
+        + [q.id for q in kb.questionnaire.questions]
+        + [r.id for r in kb.rules]
+        + [f.id for f in kb.facts]
     )
     assert len(every_id) == len(set(every_id)) == len(kb.items)

@@ -122,6 +122,64 @@ BREAKAGES = [
         1,
         "community migrant_workers cites unknown characteristic ethnicity",
     ),
+    Breakage(
+        "rule reads an unknown question",
+        "impacts/derived.yaml",
+        "    when: {question: engagement_done, equals: none}",
+        "    when: {question: engagment_done, equals: none}",
+        "when: {question: engagment_done",
+        1,
+        "rule derive_not_engaged reads unknown question engagment_done",
+    ),
+    Breakage(
+        "rule test does not fit the question",
+        "impacts/derived.yaml",
+        "        - {question: evidence_used, contains: none}",
+        "        - {question: evidence_used, equals: none}",
+        "    when:\n      any:\n        - {question: evidence_used, equals: none}",
+        1,
+        "rule derive_thin_evidence tests question evidence_used with 'equals', which does not fit a many_of question",
+    ),
+    Breakage(
+        "rule tests an option that does not exist",
+        "impacts/derived.yaml",
+        "        - {question: tension_potential, equals: high}",
+        "        - {question: tension_potential, equals: extreme}",
+        "    when:\n      any:\n        - {question: tension_potential, equals: extreme}",
+        1,
+        "rule derive_tension_risk tests question tension_potential against extreme, not among its options",
+    ),
+    Breakage(
+        "fact read under any",
+        "impacts/derived.yaml",
+        "    when: {fact: digital_exclusion_risk}",
+        "    when: {any: [{fact: digital_exclusion_risk}, {question: digital_only, equals: true}]}",
+        "when: {any: [{fact: digital_exclusion_risk}",
+        1,
+        "rule derive_digital_exclusion_is_access reads fact digital_exclusion_risk under 'any' or 'not'; "
+        "a fact may only be required",
+    ),
+    Breakage(
+        "rule without cases",
+        "impacts/derived.yaml",
+        "    derives: not_engaged\n    cases:\n"
+        "      - {name: no engagement, answers: {engagement_done: none}, fires: true}\n"
+        "      - {name: consulted, answers: {engagement_done: done}, fires: false}\n",
+        "    derives: not_engaged\n",
+        "  - id: derive_not_engaged",
+        1,
+        "rule derive_not_engaged has no test cases",
+    ),
+    Breakage(
+        "show_if reads a later question",
+        "questionnaire.yaml",
+        "        show_if: {question: change_type, contains: channel_shift}\n        options:\n          - {id: online",
+        "        show_if: {question: further_travel, equals: true}\n        options:\n          - {id: online",
+        "show_if: {question: further_travel, equals: true}",
+        1,
+        "question channel_to: show_if reads unknown question further_travel "
+        "(a question may only depend on earlier ones)",
+    ),
 ]
 
 
