@@ -1,0 +1,118 @@
+"""Checking an exported record months later: is it intact, and does the rule base still agree?
+
+An auditor hands ``verify_record`` a .docx. The embedded record must be present and unaltered
+(proofing.record checks its sha256; a RecordError says why not). The plan inside it is then assessed
+again against the rule base in use now, and every difference is described finding by finding, so a
+changed rule base is visible rather than silently re-scoring old decisions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from proofing.assessment import Assessment, Finding, RuleBaseRef, assess
+from proofing.knowledge import KnowledgeBase
+from proofing.plan import Plan, PlanError
+from proofing.record import RecordError, read_record
+
+
+class Verification(BaseModel):
+    """The outcome of verifying a record."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: Literal["intact", "differs"]
+    record_sha256: str
+    plan_title: str
+    produced_at: str
+    rule_base_then: RuleBaseRef
+    rule_base_now: RuleBaseRef
+    level_then: str
+    level_now: str | None
+    differences: list[str]
+
+
+def embedded_assessment(source: Path | bytes) -> tuple[Assessment, dict[str, Any], str]:
+    """The assessment inside a record, its metadata and the record's sha256; RecordError if unusable."""
+    record = read_record(source)
+    try:
+        assessment = Assessment.model_validate(record.payload["assessment"])
+    except (KeyError, TypeError, ValidationError):
+        raise RecordError("the embedded record is intact but does not hold a proofing assessment") from None
+    meta = record.payload.get("meta")
+    return assessment, meta if isinstance(meta, dict) else {}, record.sha256
+
+
+def verify_record(kb: KnowledgeBase, source: Path | bytes) -> Verification:
+    """Check a record is intact and re-run its plan against `kb`; RecordError when it is not a record."""
+    then, meta, sha = embedded_assessment(source)
+    now_ref = RuleBaseRef(name=kb.name, version=kb.version, sha256=kb.sha256)
+    try:
+        now: Assessment | None = assess(kb, then.plan, "the recorded plan")
+        differences = compare(then, now)
+    except PlanError as error:
+        now = None
+        differences = [f"The recorded answers no longer fit the questionnaire: {'; '.join(error.problems)}"]
+    return Verification(
+        status="differs" if differences else "intact",
+        record_sha256=sha,
+        plan_title=then.plan.title,
+        produced_at=str(meta.get("produced_at", "")),
+        rule_base_then=then.rule_base,
+        rule_base_now=now_ref,
+        level_then=then.level,
+        level_now=now.level if now else None,
+        differences=differences,
+    )
+
+
+def compare(then: Assessment, now: Assessment) -> list[str]:
+    """Every way the re-run differs from the record, one sentence per finding."""
+    differences: list[str] = []
+    if then.level != now.level:
+        differences.append(f"Screening level: recorded '{then.level_words}', now '{now.level_words}'")
+    before = {finding.rule: finding for finding in then.findings}
+    after = {finding.rule: finding for finding in now.findings}
+    for rule in sorted(before.keys() - after.keys()):
+        differences.append(f"No longer found: {before[rule].title} ({rule}, score {before[rule].score})")
+    for rule in sorted(after.keys() - before.keys()):
+        differences.append(f"Now also found: {after[rule].title} ({rule}, score {after[rule].score})")
+    for rule in sorted(before.keys() & after.keys()):
+        changes = _changes(before[rule], after[rule])
+        if changes:
+            differences.append(f"Changed: {after[rule].title} ({rule}): {'; '.join(changes)}")
+    return differences
+
+
+def _changes(then: Finding, now: Finding) -> list[str]:
+    changes = []
+    for field in ("direction", "likelihood", "severity", "score", "characteristics", "communities", "psed_aims"):
+        old, new = getattr(then, field), getattr(now, field)
+        if old != new:
+            changes.append(f"{field} {_shown(old)} → {_shown(new)}")
+    old_actions = [m.actions for m in then.mitigations]
+    new_actions = [m.actions for m in now.mitigations]
+    if [m.text for m in then.mitigations] != [m.text for m in now.mitigations] or old_actions != new_actions:
+        changes.append("mitigations changed")
+    if then.rationale != now.rationale:
+        changes.append("rationale reworded")
+    return changes
+
+
+def _shown(value: Any) -> str:
+    return ", ".join(value) if isinstance(value, list) else str(value)
+
+
+def plan_from_record(source: Path | bytes) -> Plan:
+    """The plan inside a record, so it can be revised and assessed again."""
+    assessment, _meta, _sha = embedded_assessment(source)
+    return assessment.plan
+
+
+def plan_as_yaml(plan: Plan) -> str:
+    """A plan file's text, as `proofing assess` reads it."""
+    return yaml.safe_dump(plan.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=100)
