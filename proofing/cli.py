@@ -180,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"proofing: {error}", file=sys.stderr)
         return 2
     except RecordError as error:
-        print(f"proofing: {arguments.record}: {error}", file=sys.stderr)
+        print(f"proofing: {error}", file=sys.stderr)
         return 1
     except TemplateError as error:
         print(f"proofing: {error}", file=sys.stderr)
