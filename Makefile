@@ -20,9 +20,11 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The tests need a PostgreSQL server and Chromium; the project's own scripts install and start them.
 test: lint
 	$(BIN)/proofing rules check
-	$(BIN)/pytest
+	bash tools/chromium.sh
+	export "$$(bash tools/postgres.sh)" && $(BIN)/pytest
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/run.py

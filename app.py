@@ -1,35 +1,18 @@
 """The proofing app: a thin Streamlit face over the proofing library.
 
-Until the questionnaire lands, it shows the rule base it would assess against.
+Pages live in views/; they call the library and the store and hold no business logic.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from proofing import KnowledgeBase, RuleBaseError, load_knowledge
-
-
-@st.cache_resource
-def knowledge() -> KnowledgeBase:
-    """The rule base, loaded once per server process, never on a rerun."""
-    return load_knowledge()
-
-
 st.set_page_config(page_title="Cohesion proofing", layout="wide")
-st.title("Cohesion proofing")
-try:
-    kb = knowledge()
-except RuleBaseError as error:
-    st.error("The rule base has faults, so plans cannot be assessed until they are corrected:")
-    st.code(str(error), language=None)
-    st.stop()
-
-st.write(f"Assessing against **{kb.strategy.title}** ({kb.strategy.period}), rule base version {kb.version}.")
-st.caption(kb.cohesion_proofing)
-for objective in kb.objectives:
-    with st.expander(f"{objective.number}. {objective.name}"):
-        st.write(objective.statement)
-        for outcome in kb.outcomes:
-            if outcome.objective == objective.id:
-                st.markdown(f"- **{outcome.id}** {outcome.text}")
+navigation = st.navigation(
+    [
+        st.Page("views/assess.py", title="Assess a plan", default=True),
+        st.Page("views/register.py", title="Register"),
+        st.Page("views/rule_base.py", title="Rule base"),
+    ]
+)
+navigation.run()

@@ -17,7 +17,7 @@ from proofing.conditions import AnswerValue, facts_read, holds, questions_behind
 from proofing.engine import ENGINE_NAME, ENGINE_VERSION, evaluate
 from proofing.knowledge import KnowledgeBase
 from proofing.oracle import Firing
-from proofing.plan import Plan, usable_answers
+from proofing.plan import Plan, check_answers, usable_answers
 from proofing.questionnaire import ImpactRule
 
 Level = Literal["screened_out", "mitigate", "full_assessment"]
@@ -130,6 +130,17 @@ def assess(kb: KnowledgeBase, plan: Plan, source: str = "the plan") -> Assessmen
     return build_assessment(kb, plan, checked.answers, firing, checked.warnings)
 
 
+def assess_draft(kb: KnowledgeBase, plan: Plan) -> tuple[Assessment, list[str]]:
+    """Assess a plan still being written: what its valid answers show so far, and what is still wrong.
+
+    The app shows results live as answers are given; an unanswered required question or a wrong
+    answer does not stop the rest being scored, it is returned as a problem in words.
+    """
+    checked = check_answers(kb.questionnaire, plan.answers)
+    firing = evaluate(kb, checked.answers)
+    return build_assessment(kb, plan, checked.answers, firing, checked.warnings), checked.problems
+
+
 def build_assessment(
     kb: KnowledgeBase, plan: Plan, answers: dict[str, AnswerValue], firing: Firing, warnings: list[str]
 ) -> Assessment:
@@ -151,6 +162,27 @@ def build_assessment(
         gaps=_gaps(kb, findings, answers, firing),
         warnings=warnings,
     )
+
+
+def likelihood_severity_matrix(assessment: Assessment) -> list[dict[str, int | str]]:
+    """Counts of negative findings by likelihood (rows, 5 down to 1) and severity (columns 1 to 5).
+
+    Examples:
+        >>> likelihood_severity_matrix(Assessment.model_construct(findings=[]))[0]["Likelihood"]
+        '5 (almost certain)'
+    """
+    words = {5: "almost certain", 4: "likely", 3: "possible", 2: "unlikely", 1: "rare"}
+    rows: list[dict[str, int | str]] = []
+    for likelihood in range(5, 0, -1):
+        row: dict[str, int | str] = {"Likelihood": f"{likelihood} ({words[likelihood]})"}
+        for severity in range(1, 6):
+            row[f"Severity {severity}"] = sum(
+                1
+                for f in assessment.findings
+                if f.direction == "negative" and f.likelihood == likelihood and f.severity == severity
+            )
+        rows.append(row)
+    return rows
 
 
 def rag_of(kb: KnowledgeBase, score: int) -> Rag:

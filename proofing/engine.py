@@ -26,7 +26,11 @@ engine (``durable_rules_engine``) directly, not through its Python ``Host``/``Cl
   actions outside any lock of ours: under load one picked up an action mid-evaluation and failed with
   ERR_NODE_DELETED (307) once the session was deleted. We start no host and no thread; every call into
   the engine is serialised by one lock;
-- firing order is not guaranteed (#190): results are sorted.
+- firing order is not guaranteed (#190): results are sorted;
+- deleting the first session of a new ruleset aborts the process (heap corruption, "munmap_chunk():
+  invalid pointer") when that session's fact was handled but started no action, e.g. an empty plan
+  against a rule base with joins (found by the app's first page). One session that ran an action
+  first prevents it: each ruleset carries a warm-up rule that is fired once when it is compiled.
 
 Answers are asserted as one flat fact (``a__q`` answered flags, ``q__q`` values, ``q__q__option``
 booleans for many-of answers: every key present, so negation is sound), conditions are compiled to
@@ -185,6 +189,7 @@ class _Flattener:
 
 _ACTION_NAME = re.compile(r'^\{\s*"([^"]+)"')
 NOT_HANDLED, OBSERVED = 1, 2  # durable_rules_engine's return codes for assert_fact (0: handled)
+_WARM_UP = "warm_up"
 
 
 class _DurableRules:
@@ -200,8 +205,21 @@ class _DurableRules:
         self._flattener = _Flattener(self.questions)
         self._actions: dict[str, tuple[str, str | None]] = {}
         definition = self._definition(rules)
+        definition[_WARM_UP] = {"all": [{"m": {"t": _WARM_UP}}]}
         with self._lock:
             self._handle = durable_rules_engine.create_ruleset(name, json.dumps(definition, ensure_ascii=False))
+            self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Run one action in a throwaway session, so no later session is the engine's first (see above)."""
+        session = f"{_WARM_UP}-{next(self._sessions)}"
+        try:
+            _code, state = durable_rules_engine.assert_fact(self._handle, json.dumps({"sid": session, "t": _WARM_UP}))
+            message = durable_rules_engine.start_action_for_state(self._handle, state)
+            while message:
+                message = durable_rules_engine.complete_and_start_action(self._handle, state)
+        finally:
+            durable_rules_engine.delete_state(self._handle, session)
 
     def _definition(self, rules: list[ImpactRule]) -> dict[str, Any]:
         """The rules as a durable-rules JSON ruleset; each rule's action is looked up by its name."""

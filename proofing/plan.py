@@ -181,3 +181,16 @@ def _typed(question: Question, value: Any) -> tuple[AnswerValue | None, str | No
 def _shown(value: Any) -> str:
     shown = repr(value)
     return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+def visible_questions(questionnaire: Questionnaire, answers: dict[str, Any]) -> set[str]:
+    """The questions to show, given the answers so far (a hidden question's answer never counts)."""
+    counted = check_answers(questionnaire, answers, complete=False).answers
+    return {q.id for q in questionnaire.questions if q.show_if is None or holds(q.show_if, counted)}
+
+
+def progress(questionnaire: Questionnaire, answers: dict[str, Any]) -> tuple[int, int]:
+    """How many of the visible questions are answered, out of how many: for a progress bar."""
+    checked = check_answers(questionnaire, answers, complete=False)
+    visible = visible_questions(questionnaire, answers)
+    return len([q for q in visible if q in checked.answers]), len(visible)

@@ -116,3 +116,20 @@ def test_the_engine_starts_no_background_threads(kb: KnowledgeBase) -> None:
     evaluate(kb, {"engagement_done": "none"})
     timers = [thread for thread in threading.enumerate() if isinstance(thread, threading.Timer)]
     assert timers == [], "durable-rules' dispatch timers would race the lock (ERR_NODE_DELETED)"
+
+
+def test_an_empty_plan_as_the_first_evaluation_does_not_abort(tmp_path: Path) -> None:
+    # Run in a fresh process: durable-rules used to abort there (see the engine's docstring).
+    import subprocess
+    import sys
+
+    code = (
+        "from proofing.knowledge import load_knowledge\n"
+        "from proofing.engine import evaluate\n"
+        "from proofing.oracle import reference_evaluate\n"
+        "kb = load_knowledge()\n"
+        "assert evaluate(kb, {}) == reference_evaluate(kb.rules, {})\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-500:]

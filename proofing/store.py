@@ -1,0 +1,622 @@
+"""Where drafts and versions of assessments are kept: a small SQL database behind a plain Python API.
+
+An *assessment* is one plan being proofed over time. Every save of a draft keeps a new numbered *version*
+(1, 2, 3 ...) holding the plan, the decisions on its mitigations and the screening level at that moment, so
+earlier answers are never lost; saving content identical to the latest version adds nothing. An assessment is
+a ``draft`` until it is marked ``final``; a final one refuses changes (duplicate it to revise it, or set it
+back to draft).
+
+Design:
+
+* SQLAlchemy 2.0 ORM with typed ``Mapped[...]`` models, two tables: ``assessments`` (one row per assessment,
+  holding what lists and filters need: title, service, owner, status, level, times) and ``versions`` (one row
+  per saved version; plan and decisions as JSON, unique on (assessment_id, version)).
+* The schema is created and upgraded only by the Alembic migrations in ``proofing/migrations`` (shipped inside
+  the package), run programmatically to ``head`` the first time a process opens a database; never
+  ``create_all``. A database made by an older release is thus upgraded in place when a newer one opens it.
+* Thread-safe: one Engine (a connection pool) per URL per process, shared by every ``Store`` on that URL, and a
+  short session per call. Streamlit runs each browser session as a thread of one process, so many ``Store``
+  objects may be used at once.
+* Writes that read-then-write (the next version number) lock the assessment first: ``SELECT ... FOR UPDATE``
+  on PostgreSQL; on SQLite a write transaction starts with ``BEGIN IMMEDIATE`` so two writers queue instead of
+  failing to upgrade their locks. SQLite runs in WAL mode (readers do not wait for a writer) with foreign keys
+  enforced.
+* Times are timezone-aware UTC in and out, whichever database keeps them.
+* Anything the database refuses (a bad URL, a server that cannot be reached, a full disk) comes out as a
+  ``StoreError`` whose message says in words what is wrong, never a driver traceback.
+
+The database is ``PROOFING_DB_URL`` when set, else a SQLite file ``data/proofing.db`` under the project root.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from pydantic import ValidationError
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Connection,
+    DateTime,
+    Dialect,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    make_url,
+    or_,
+    select,
+)
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.types import TypeDecorator
+
+from proofing.errors import ProofingError
+from proofing.plan import Plan
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+STATUSES = ("draft", "final")
+MAX_TITLE = 500  # as Plan.title allows
+COPY_PREFIX = "Copy of "
+
+_WRITE = "proofing_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
+
+
+def default_db_url() -> str:
+    """The database to use: ``PROOFING_DB_URL`` when set, else ``sqlite:///<project root>/data/proofing.db``.
+
+    Read at each call, so a changed environment is seen; the ``data/`` folder is made for the SQLite default.
+    """
+    url = os.environ.get("PROOFING_DB_URL", "").strip()
+    if url:
+        return url
+    folder = PROJECT_ROOT / "data"
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'proofing.db'}"
+
+
+def __getattr__(name: str) -> str:
+    """``DEFAULT_DB_URL`` is computed when it is read (see default_db_url), not frozen at import."""
+    if name == "DEFAULT_DB_URL":
+        return default_db_url()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class StoreError(ProofingError):
+    """The assessment store cannot do what was asked: a bad URL, an unreachable database, an unknown assessment."""
+
+
+@dataclass(frozen=True)
+class SavedVersion:
+    """One saved version of an assessment, as it was saved.
+
+    ``status`` is the status this version has: the latest version of a final assessment is ``final``; every
+    other version is a ``draft`` (a final assessment takes no new versions, so its latest is what was signed off).
+    """
+
+    assessment_id: str
+    version: int
+    plan: Plan
+    decisions: dict[str, dict[str, str]]
+    level: str | None
+    status: str
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    """One line of the list of assessments: what a person scans and filters on."""
+
+    assessment_id: str
+    title: str
+    service: str
+    owner: str
+    level: str | None
+    status: str
+    versions: int
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- the schema, as the ORM sees it (created and changed only by proofing/migrations) ---------------------------
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every database (SQLite keeps no zone: it stores naive UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("a naive datetime cannot be stored; give it a timezone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """The store's tables; Alembic compares its migrations against this metadata."""
+
+
+class AssessmentRow(Base):
+    """One assessment: the fields lists and filters need, copied from its latest version."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'final')", name="ck_assessments_status"),
+        Index("ix_assessments_updated_at", "updated_at"),
+        Index("ix_assessments_service", "service"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    service: Mapped[str] = mapped_column(String(500))
+    owner: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16))
+    level: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class VersionRow(Base):
+    """One saved version of an assessment: the plan and decisions as JSON, the level at save time."""
+
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("assessment_id", "version", name="uq_versions_assessment_id_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("assessments.id", ondelete="CASCADE", name="fk_versions_assessment_id")
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    decisions: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON)
+    level: Mapped[str | None] = mapped_column(String(64))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# --- engines: one per URL per process, migrated once -----------------------------------------------------------
+
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _shown(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def _reason(error: BaseException) -> str:
+    """The database's own first line about an error, without SQLAlchemy's wrapping and links."""
+    original = getattr(error, "orig", None) or error
+    text = str(original).strip().splitlines()
+    return text[0].strip() if text else type(original).__name__
+
+
+def _engine_for(url: str) -> Engine:
+    """The process's engine for `url`, made and migrated to head on first use (thread-safe)."""
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(url)
+        if engine is None:
+            engine = _make_engine(url)
+            try:
+                _migrate(engine, url)
+            except BaseException:
+                engine.dispose()
+                raise
+            _ENGINES[url] = engine
+        return engine
+
+
+def _dispose_engine(url: str) -> None:
+    """Forget the engine for `url` and close its connections (tests; a process normally keeps it)."""
+    with _ENGINES_LOCK:
+        engine = _ENGINES.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+def _make_engine(url: str) -> Engine:
+    """An engine for `url`, tuned per backend; a URL that cannot be used is a StoreError in words."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(
+            f"{url!r} is not a database URL; expected for example sqlite:///path/to/proofing.db "
+            "or postgresql+psycopg://user@host:5432/dbname (set PROOFING_DB_URL)"
+        ) from None
+    backend = parsed.get_backend_name()
+    options: dict[str, Any] = {}
+    memory = False
+    if backend == "sqlite":
+        memory = parsed.database in (None, "", ":memory:") or parsed.query.get("mode") == "memory"
+        if memory:  # one shared connection: an in-memory database exists only inside its connection
+            options.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+        else:
+            options["connect_args"] = {"timeout": 30}
+    else:
+        options["pool_pre_ping"] = True  # a server restart must not leave dead connections in the pool
+        if parsed.drivername in ("postgresql", "postgresql+psycopg", "postgresql+psycopg2") and (
+            "connect_timeout" not in parsed.query
+        ):
+            options["connect_args"] = {"connect_timeout": 10}
+    try:
+        engine = create_engine(parsed, **options)
+    except NoSuchModuleError:
+        raise StoreError(
+            f"cannot open the assessment store at {_shown(parsed)}: {parsed.drivername!r} is not a database "
+            "this installation knows; use sqlite:///... or postgresql+psycopg://..."
+        ) from None
+    except (ArgumentError, ImportError) as error:
+        raise StoreError(f"cannot open the assessment store at {_shown(parsed)}: {_reason(error)}") from None
+    if backend == "sqlite":
+        _tune_sqlite(engine, wal=not memory)
+    return engine
+
+
+def _tune_sqlite(engine: Engine, *, wal: bool) -> None:
+    """WAL and foreign keys on every connection; explicit BEGIN (IMMEDIATE for writes) instead of pysqlite's."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event below emits BEGIN itself
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA busy_timeout = 30000")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            if wal:
+                cursor.execute("PRAGMA journal_mode = WAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        writes = connection.get_execution_options().get(_WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def _migrate(engine: Engine, url: str) -> None:
+    """Upgrade the database to the newest migration, on the engine's own connection, in one transaction."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))  # ConfigParser reads % as interpolation
+    try:
+        with engine.execution_options(**{_WRITE: True}).begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except SQLAlchemyError as error:
+        raise StoreError(
+            f"cannot open the assessment store at {_shown(engine.url)}: {_reason(error)}. "
+            "Check the URL (PROOFING_DB_URL) and that the database is running and reachable."
+        ) from None
+
+
+# --- the store ---------------------------------------------------------------------------------------------------
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _plan_data(plan: Plan) -> dict[str, Any]:
+    return plan.model_dump(mode="json")
+
+
+def _decisions_data(decisions: dict[str, dict[str, Any]] | None) -> dict[str, dict[str, str]]:
+    """Decisions as plain JSON strings; a date is kept as its ISO form, None as empty."""
+    checked: dict[str, dict[str, str]] = {}
+    for key, fields in (decisions or {}).items():
+        if not isinstance(fields, dict):
+            raise StoreError(f"the decision on {key!r} must be a mapping of status, owner and due, not {fields!r}")
+        row: dict[str, str] = {}
+        for name, value in fields.items():
+            if value is None:
+                value = ""
+            elif isinstance(value, date):
+                value = value.isoformat()
+            elif not isinstance(value, str):
+                raise StoreError(f"the decision on {key!r} has {name} = {value!r}; it must be text")
+            row[str(name)] = value
+        checked[str(key)] = row
+    return checked
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class Store:
+    """The assessments in one database. Cheap to make and safe to share between threads."""
+
+    def __init__(self, url: str | None = None) -> None:
+        """Open the database at `url` (default: default_db_url()), upgrading its schema to head on first use."""
+        self.url = url if url is not None else default_db_url()
+        engine = _engine_for(self.url)
+        self._shown = _shown(engine.url)
+        self._read = sessionmaker(bind=engine, expire_on_commit=False)
+        self._write = sessionmaker(bind=engine.execution_options(**{_WRITE: True}), expire_on_commit=False)
+
+    def __repr__(self) -> str:
+        return f"Store({self._shown!r})"
+
+    @contextmanager
+    def _session(self, *, write: bool = False) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on error; database errors in words."""
+        factory = self._write if write else self._read
+        try:
+            with factory.begin() as session:
+                yield session
+        except SQLAlchemyError as error:
+            raise StoreError(f"the assessment store at {self._shown} failed: {_reason(error)}") from None
+
+    # writing
+
+    def create(self, plan: Plan) -> str:
+        """Start a new assessment of `plan`: version 1, a draft with no decisions and no level. Returns its id."""
+        assessment_id = uuid.uuid4().hex
+        now = _now()
+        with self._session(write=True) as session:
+            session.add(
+                AssessmentRow(
+                    id=assessment_id,
+                    title=plan.title,
+                    service=plan.service,
+                    owner=plan.owner,
+                    status="draft",
+                    level=None,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            session.flush()  # the assessment row before the version that refers to it
+            session.add(
+                VersionRow(
+                    assessment_id=assessment_id,
+                    version=1,
+                    plan=_plan_data(plan),
+                    decisions={},
+                    level=None,
+                    saved_at=now,
+                )
+            )
+        return assessment_id
+
+    def save(
+        self,
+        assessment_id: str,
+        plan: Plan,
+        decisions: dict[str, dict[str, str]] | None = None,
+        level: str | None = None,
+    ) -> int:
+        """Keep `plan`, `decisions` (None: none) and `level` as the assessment's next version; returns its number.
+
+        Content identical to the latest version adds no version and returns the latest number. A final
+        assessment refuses changed content (StoreError): duplicate it, or set it back to draft, to revise it.
+        """
+        plan_data, decided = _plan_data(plan), _decisions_data(decisions)
+        with self._session(write=True) as session:
+            row = self._locked(session, assessment_id)
+            latest = session.scalars(
+                select(VersionRow)
+                .where(VersionRow.assessment_id == assessment_id)
+                .order_by(VersionRow.version.desc())
+                .limit(1)
+            ).first()
+            if latest is not None and (latest.plan, latest.decisions, latest.level) == (plan_data, decided, level):
+                return latest.version
+            if row.status == "final":
+                raise StoreError(
+                    f"assessment {row.title!r} is final and cannot be changed; duplicate it to make a new draft, "
+                    "or set it back to draft"
+                )
+            number = (latest.version if latest is not None else 0) + 1
+            now = _now()
+            session.add(
+                VersionRow(
+                    assessment_id=assessment_id,
+                    version=number,
+                    plan=plan_data,
+                    decisions=decided,
+                    level=level,
+                    saved_at=now,
+                )
+            )
+            row.title, row.service, row.owner = plan.title, plan.service, plan.owner
+            row.level, row.updated_at = level, now
+            return number
+
+    def duplicate(self, assessment_id: str) -> str:
+        """A new draft (version 1) with the latest plan, decisions and level, its title prefixed "Copy of "."""
+        source = self.latest(assessment_id)
+        if source is None:
+            raise StoreError(f"there is no assessment {assessment_id!r} to duplicate")
+        title = (COPY_PREFIX + source.plan.title)[:MAX_TITLE]
+        plan = Plan.model_validate({**_plan_data(source.plan), "title": title})
+        new_id = uuid.uuid4().hex
+        now = _now()
+        with self._session(write=True) as session:
+            session.add(
+                AssessmentRow(
+                    id=new_id,
+                    title=plan.title,
+                    service=plan.service,
+                    owner=plan.owner,
+                    status="draft",
+                    level=source.level,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            session.flush()
+            session.add(
+                VersionRow(
+                    assessment_id=new_id,
+                    version=1,
+                    plan=_plan_data(plan),
+                    decisions=source.decisions,
+                    level=source.level,
+                    saved_at=now,
+                )
+            )
+        return new_id
+
+    def set_status(self, assessment_id: str, status: str) -> None:
+        """Mark the assessment "draft" or "final" (a final one takes no new versions)."""
+        if status not in STATUSES:
+            raise StoreError(f"{status!r} is not a status; an assessment is one of: {', '.join(STATUSES)}")
+        with self._session(write=True) as session:
+            row = self._locked(session, assessment_id)
+            if row.status != status:
+                row.status, row.updated_at = status, _now()
+
+    @staticmethod
+    def _locked(session: Session, assessment_id: str) -> AssessmentRow:
+        """The assessment's row, locked until the transaction ends (SQLite: the whole write is already serial)."""
+        row = session.get(AssessmentRow, assessment_id, with_for_update=True)
+        if row is None:
+            raise StoreError(f"there is no assessment {assessment_id!r}")
+        return row
+
+    # reading
+
+    def latest(self, assessment_id: str) -> SavedVersion | None:
+        """The newest version of the assessment, or None when there is no such assessment."""
+        found = self._versions(assessment_id, newest_only=True)
+        return found[0] if found else None
+
+    def version(self, assessment_id: str, version: int) -> SavedVersion | None:
+        """Version number `version` of the assessment, or None when it does not exist."""
+        with self._session() as session:
+            row = session.get(AssessmentRow, assessment_id)
+            if row is None:
+                return None
+            saved = session.scalars(
+                select(VersionRow).where(VersionRow.assessment_id == assessment_id, VersionRow.version == version)
+            ).first()
+            if saved is None:
+                return None
+            newest = session.scalar(
+                select(func.max(VersionRow.version)).where(VersionRow.assessment_id == assessment_id)
+            )
+            return self._saved(saved, row.status if saved.version == newest else "draft")
+
+    def versions(self, assessment_id: str) -> list[SavedVersion]:
+        """Every version of the assessment, oldest first (empty for an unknown assessment)."""
+        return self._versions(assessment_id, newest_only=False)
+
+    def _versions(self, assessment_id: str, *, newest_only: bool) -> list[SavedVersion]:
+        with self._session() as session:
+            row = session.get(AssessmentRow, assessment_id)
+            if row is None:
+                return []
+            query = select(VersionRow).where(VersionRow.assessment_id == assessment_id)
+            if newest_only:
+                query = query.order_by(VersionRow.version.desc()).limit(1)
+            else:
+                query = query.order_by(VersionRow.version)
+            saved = list(session.scalars(query))
+            newest = max((item.version for item in saved), default=0)
+            return [self._saved(item, row.status if item.version == newest else "draft") for item in saved]
+
+    @staticmethod
+    def _saved(row: VersionRow, status: str) -> SavedVersion:
+        try:
+            plan = Plan.model_validate(row.plan)
+        except ValidationError as error:
+            raise StoreError(
+                f"version {row.version} of assessment {row.assessment_id} no longer reads as a plan: "
+                f"{error.errors()[0]['msg']}"
+            ) from None
+        return SavedVersion(
+            assessment_id=row.assessment_id,
+            version=row.version,
+            plan=plan,
+            decisions={key: dict(fields) for key, fields in row.decisions.items()},
+            level=row.level,
+            status=status,
+            saved_at=row.saved_at,
+        )
+
+    def list(
+        self,
+        search: str = "",
+        service: str | None = None,
+        level: str | None = None,
+        status: str | None = None,
+        since: date | None = None,
+    ) -> list[AssessmentSummary]:
+        """The assessments, newest updated first, filtered.
+
+        `search` matches title, service or owner, case-insensitively, anywhere in them; `service`, `level` and
+        `status` must match exactly; `since` keeps those updated on or after that day (UTC).
+        """
+        counted = (
+            select(func.count(VersionRow.id))
+            .where(VersionRow.assessment_id == AssessmentRow.id)
+            .correlate(AssessmentRow)
+            .scalar_subquery()
+        )
+        query = select(AssessmentRow, counted)
+        words = search.strip()
+        if words:
+            pattern = f"%{_escape_like(words)}%"
+            query = query.where(
+                or_(
+                    AssessmentRow.title.ilike(pattern, escape="\\"),
+                    AssessmentRow.service.ilike(pattern, escape="\\"),
+                    AssessmentRow.owner.ilike(pattern, escape="\\"),
+                )
+            )
+        if service is not None:
+            query = query.where(AssessmentRow.service == service)
+        if level is not None:
+            query = query.where(AssessmentRow.level == level)
+        if status is not None:
+            query = query.where(AssessmentRow.status == status)
+        if since is not None:
+            query = query.where(AssessmentRow.updated_at >= datetime.combine(since, time.min, tzinfo=UTC))
+        query = query.order_by(AssessmentRow.updated_at.desc(), AssessmentRow.created_at.desc())
+        with self._session() as session:
+            return [
+                AssessmentSummary(
+                    assessment_id=row.id,
+                    title=row.title,
+                    service=row.service,
+                    owner=row.owner,
+                    level=row.level,
+                    status=row.status,
+                    versions=count,
+                    created_at=row.created_at,
+                    updated_at=row.updated_at,
+                )
+                for row, count in session.execute(query)
+            ]
+
+    def services(self) -> list[str]:
+        """The distinct services of all assessments, sorted: the choices of a filter."""
+        with self._session() as session:
+            return sorted(session.scalars(select(AssessmentRow.service).distinct()))

@@ -1,0 +1,86 @@
+"""Every saved assessment: search, filter, open, duplicate, and compare two versions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from proofing.assessment import answer_words, assess_draft
+from proofing.verify import compare
+from views.common import knowledge, plain, store
+
+kb = knowledge()
+saved = store()
+
+st.title("Register of assessments")
+search = st.text_input("Search by title, service or owner")
+columns = st.columns(4)
+service = columns[0].selectbox("Service", ["All"] + saved.services())
+level = columns[1].selectbox("Screening level", ["All", "screened_out", "mitigate", "full_assessment"])
+status = columns[2].selectbox("Status", ["All", "draft", "final"])
+since = columns[3].date_input("Updated since", value=None)
+found = saved.list(
+    search=search,
+    service=None if service == "All" else service,
+    level=None if level == "All" else level,
+    status=None if status == "All" else status,
+    since=since if isinstance(since, date) else None,
+)
+if not found:
+    st.info("No saved assessment matches.")
+    st.stop()
+st.dataframe(
+    [
+        {
+            "Title": s.title,
+            "Service": s.service,
+            "Owner": s.owner,
+            "Level": kb.scoring.level_words[s.level].split(".")[0] if s.level else "Incomplete",
+            "Status": s.status,
+            "Versions": s.versions,
+            "Updated": s.updated_at.strftime("%Y-%m-%d %H:%M"),
+        }
+        for s in found
+    ],
+    use_container_width=True,
+    hide_index=True,
+)
+chosen = st.selectbox("Assessment", found, format_func=lambda s: f"{s.title} ({s.service})")
+buttons = st.columns(3)
+if buttons[0].button("Open"):
+    st.query_params["assessment"] = chosen.assessment_id
+    st.switch_page("views/assess.py", query_params={"assessment": chosen.assessment_id})
+if buttons[1].button("Duplicate as a new draft"):
+    copy = saved.duplicate(chosen.assessment_id)
+    st.switch_page("views/assess.py", query_params={"assessment": copy})
+if buttons[2].button("Mark as final" if chosen.status == "draft" else "Reopen as draft"):
+    saved.set_status(chosen.assessment_id, "final" if chosen.status == "draft" else "draft")
+    st.rerun()
+
+versions = saved.versions(chosen.assessment_id)
+if len(versions) > 1:
+    st.subheader("Compare two versions")
+    pick = st.columns(2)
+    label = lambda v: f"Version {v.version}, {v.saved_at:%Y-%m-%d %H:%M}"  # noqa: E731
+    old = pick[0].selectbox("Earlier", versions, index=0, format_func=label)
+    new = pick[1].selectbox("Later", versions, index=len(versions) - 1, format_func=label)
+    before, _ = assess_draft(kb, old.plan)
+    after, _ = assess_draft(kb, new.plan)
+    changes = []
+    for question in kb.questionnaire.questions:
+        a, b = old.plan.answers.get(question.id), new.plan.answers.get(question.id)
+        if a != b:
+            changes.append(
+                {
+                    "Question": question.text,
+                    "Earlier": answer_words(kb, question.id, a) if a is not None else "(not answered)",
+                    "Later": answer_words(kb, question.id, b) if b is not None else "(not answered)",
+                }
+            )
+    left, right = st.columns(2)
+    left.markdown("**Answers that changed**")
+    left.dataframe(changes, hide_index=True, use_container_width=True) if changes else left.write("None.")
+    right.markdown("**Findings that changed**")
+    for difference in compare(before, after) or ["None."]:
+        right.write(plain(difference))

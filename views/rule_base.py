@@ -1,0 +1,53 @@
+"""Browse the rule base: principles, outcomes, actions with their measures and leads, and the rules citing each."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from proofing.knowledge import describe
+from views.common import knowledge, plain
+
+kb = knowledge()
+
+st.title("Rule base")
+st.caption(f"{kb.strategy.title}, {kb.strategy.period}. Rule base version {kb.version}.")
+search = st.text_input("Search the strategy and rules").strip().casefold()
+
+with st.expander("Vision and core principles"):
+    for statement in kb.vision.statements:
+        st.write(f"- {statement.text}")
+    st.caption(kb.vision.source)
+    for principle in kb.principles.items:
+        st.write(f"{principle.id[1:]}. {principle.text}")
+
+citing: dict[str, list[str]] = {}
+for rule in kb.rules:
+    if rule.finding:
+        for mitigation in rule.finding.mitigations:
+            for action in mitigation.actions:
+                citing.setdefault(action, []).append(rule.title)
+
+for objective in kb.objectives:
+    st.subheader(f"{objective.number}. {objective.name}")
+    for outcome in (o for o in kb.outcomes if o.objective == objective.id):
+        actions = kb.actions_of(outcome.id)
+        text = " ".join(
+            [outcome.text] + [a.text for a in actions] + [m.text or "" for a in actions for m in a.measures]
+        )
+        if search and search not in text.casefold() and search != outcome.id.casefold():
+            continue
+        with st.expander(f"Outcome {outcome.number}: {outcome.text}"):
+            st.text(describe(kb, outcome.id) or "")
+            for action in actions:
+                st.text(describe(kb, action.id) or "")
+                rules = sorted(set(citing.get(action.id, [])))
+                if rules:
+                    st.markdown("Rules whose mitigations draw on this action:")
+                    for title in rules:
+                        st.write(f"- {plain(title)}")
+
+st.subheader("Impact rules")
+for rule in kb.rules:
+    if rule.finding and (not search or search in (rule.title + rule.finding.rationale).casefold()):
+        with st.expander(rule.title):
+            st.text(describe(kb, rule.id) or "")
