@@ -91,3 +91,22 @@ def test_rule_base_page(database: str) -> None:
     assert not at.exception
     assert at.title[0].value == "Rule base"
     assert any("Outcome 15" in expander.label for expander in at.expander)
+
+
+def test_register_duplicates_and_compares_versions(database: str) -> None:
+    store = Store(database)
+    plan = read_plan(EXAMPLES / "day-centre-closure.yaml")
+    assessment_id = store.create(plan)
+    store.save(assessment_id, plan.model_copy(update={"answers": plan.answers | {"public_transport": True}}))
+    at = page("register.py")
+    assert not at.exception
+    # Compare version 1 with version 2: the changed answer, in words, and the finding it removes.
+    changed = at.dataframe[1].value
+    assert list(changed["Question"]) == ["Can people reach the new location easily by public transport?"]
+    assert list(changed["Earlier"]) == ["No"] and list(changed["Later"]) == ["Yes"]
+    assert any("No longer found" in markdown.value for markdown in at.markdown)
+    # Duplicate as a new draft: a second assessment, version 1, with the latest answers.
+    at.button[1].click().run()
+    copies = [s for s in store.list() if s.title.startswith("Copy of ")]
+    assert len(copies) == 1 and copies[0].versions == 1
+    assert store.latest(copies[0].assessment_id).plan.answers["public_transport"] is True

@@ -138,6 +138,9 @@ def test_fill_see_reload_download_verify(server: tuple[str, str], browser_page: 
     page.goto(f"{url}/?assessment={complete}")
     settle(page)
     page.get_by_role("tab", name="Export").click()
+    page.get_by_role("button", name="Prepare the Word record").click()
+    settle(page)
+    page.get_by_role("tab", name="Export").click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the Word record (.docx)").click()
     target = tmp_path / "record.docx"

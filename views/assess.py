@@ -50,6 +50,8 @@ def load(assessment_id: str) -> bool:
 def to_widget(question: Question, answer: Any) -> Any:
     if question.type == "yes_no":
         return "Yes" if answer else "No"
+    if question.type == "number":
+        return float(answer)
     return answer
 
 
@@ -58,6 +60,8 @@ def from_widget(question: Question, value: Any) -> Any:
         return None
     if question.type == "yes_no":
         return value == "Yes"
+    if question.type == "number" and float(value).is_integer():
+        return int(value)
     return value
 
 
@@ -154,6 +158,8 @@ for tab, section in zip(section_tabs, kb.questionnaire.sections, strict=False):
                 case "number":
                     st.number_input(
                         label,
+                        step=1.0,
+                        format="%g",
                         min_value=question.min,
                         max_value=question.max,
                         value=None,
@@ -168,6 +174,18 @@ for tab, section in zip(section_tabs, kb.questionnaire.sections, strict=False):
 
 assessment, problems = assess_draft(kb, Plan.model_validate(plan.model_dump()))
 names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
+with st.sidebar:
+    st.subheader("Screening so far")
+    if problems:
+        st.write(f"Not screened yet: {len(problems)} answer(s) still needed.")
+    else:
+        st.write(assessment.level_words.split(".")[0] + ".")
+    counts = (
+        sum(f.direction == "negative" for f in assessment.findings),
+        sum(f.direction == "positive" for f in assessment.findings),
+    )
+    st.write(f"{counts[0]} negative and {counts[1]} positive findings. Details on the Results tab.")
+
 with section_tabs[-2]:
     st.subheader("Screening")
     if problems:
@@ -192,7 +210,7 @@ with section_tabs[-2]:
             horizontal=True,
         )
         st.subheader("Likelihood × severity")
-        st.dataframe(likelihood_severity_matrix(assessment), use_container_width=True, hide_index=True)
+        st.dataframe(likelihood_severity_matrix(assessment), width="stretch", hide_index=True)
     for group, entries in (("Characteristics", "characteristic"), ("Communities", "community")):
         profile = [e for e in assessment.profile if e.kind == entries]
         if profile:
@@ -239,7 +257,7 @@ with section_tabs[-2]:
                 "key": None,
                 "Decision": st.column_config.SelectboxColumn(options=["proposed", "accepted", "rejected", "done"]),
             },
-            use_container_width=True,
+            width="stretch",
             hide_index=True,
         )
         updated = {
@@ -261,12 +279,21 @@ with section_tabs[-1]:
     if problems:
         st.warning("The Word record can be downloaded once every required question is answered.")
     else:
-        st.download_button(
-            "Download the Word record (.docx)",
-            data=write_record(kb, assessment, meta),
-            file_name="eia-record.docx",
-            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
+        # Writing the record takes most of a second: only on request, never on every rerun.
+        fingerprint = (assessment.model_dump_json(), meta.model_dump_json(exclude={"produced_at"}))
+        if st.session_state.get("record_for") != fingerprint:
+            if st.button("Prepare the Word record"):
+                with st.spinner("Writing the Word record..."):
+                    st.session_state.record = write_record(kb, assessment, meta)
+                    st.session_state.record_for = fingerprint
+                st.rerun()
+        else:
+            st.download_button(
+                "Download the Word record (.docx)",
+                data=st.session_state.record,
+                file_name="eia-record.docx",
+                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            )
     st.download_button(
         "Download the plan file (.yaml)",
         data=plan_as_yaml(Plan.model_validate(plan.model_dump())),

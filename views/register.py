@@ -43,7 +43,7 @@ st.dataframe(
         }
         for s in found
     ],
-    use_container_width=True,
+    width="stretch",
     hide_index=True,
 )
 chosen = st.selectbox("Assessment", found, format_func=lambda s: f"{s.title} ({s.service})")
@@ -80,7 +80,10 @@ if len(versions) > 1:
             )
     left, right = st.columns(2)
     left.markdown("**Answers that changed**")
-    left.dataframe(changes, hide_index=True, use_container_width=True) if changes else left.write("None.")
+    if changes:
+        left.dataframe(changes, hide_index=True, width="stretch")
+    else:
+        left.write("None.")
     right.markdown("**Findings that changed**")
     for difference in compare(before, after) or ["None."]:
         right.write(plain(difference))
