@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -568,14 +568,21 @@ def _duplicate_ids(places: list[tuple[str, Place]]) -> list[Problem]:
     return problems
 
 
-def _reference_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> list[Problem]:
-    """Every reference between items must resolve, and numbers must agree with ids."""
+def _reporter(places: list[tuple[str, Place]], problems: list[Problem]) -> Callable[[str, str, str], None]:
+    """A function that reports a fault of an item at the line of one of its fields (or of the item)."""
     where = {item_id: place for item_id, place in reversed(places)}
-    problems: list[Problem] = []
 
     def report(item_id: str, field: str, message: str) -> None:
         path, node, _kind = where[item_id]
         problems.append(Problem(path, node.key_lines.get(field, node.line), message))
+
+    return report
+
+
+def _reference_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> list[Problem]:
+    """Every reference between items must resolve, and numbers must agree with ids."""
+    problems: list[Problem] = []
+    report = _reporter(places, problems)
 
     outcome_ids = {outcome.id for outcome in kb.outcomes}
     objective_ids = {objective.id for objective in kb.objectives}
@@ -851,12 +858,8 @@ def _questionnaire_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) 
 
 def _impact_rule_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> list[Problem]:
     """Every rule reads real questions and facts, cites real items, and has cases showing it fire and not."""
-    where = {item_id: place for item_id, place in reversed(places)}
     problems: list[Problem] = []
-
-    def report(item_id: str, field: str, message: str) -> None:
-        path, node, _kind = where[item_id]
-        problems.append(Problem(path, node.key_lines.get(field, node.line), message))
+    report = _reporter(places, problems)
 
     asked = {question.id: question for question in kb.questionnaire.questions}
     fact_ids = {fact.id for fact in kb.facts}
@@ -909,19 +912,15 @@ def _impact_rule_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) ->
 
 def _coverage_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> list[Problem]:
     """Every characteristic is named by a negative finding, and every community by some finding."""
-    where = {item_id: place for item_id, place in reversed(places)}
     problems: list[Problem] = []
-
-    def report(item_id: str, message: str) -> None:
-        path, node, _kind = where[item_id]
-        problems.append(Problem(path, node.key_lines.get("id", node.line), message))
+    report = _reporter(places, problems)
 
     negatives = [rule.finding for rule in kb.rules if rule.finding and rule.finding.direction == "negative"]
     findings = [rule.finding for rule in kb.rules if rule.finding]
     for characteristic in kb.characteristics:
         if not any(characteristic.id in finding.characteristics for finding in negatives):
-            report(characteristic.id, f"no negative finding names characteristic {characteristic.id}")
+            report(characteristic.id, "id", f"no negative finding names characteristic {characteristic.id}")
     for community in kb.communities:
         if not any(community.id in finding.communities for finding in findings):
-            report(community.id, f"no finding names community {community.id}")
+            report(community.id, "id", f"no finding names community {community.id}")
     return problems
