@@ -377,6 +377,10 @@ class Store:
 
     def create(self, plan: Plan) -> str:
         """Start a new assessment of `plan`: version 1, a draft with no decisions and no level. Returns its id."""
+        return self._start(plan, decisions={}, level=None)
+
+    def _start(self, plan: Plan, decisions: dict[str, dict[str, str]], level: str | None) -> str:
+        """Insert a new draft assessment and its version 1; the one way an assessment comes to exist."""
         assessment_id = uuid.uuid4().hex
         now = _now()
         with self._session(write=True) as session:
@@ -387,7 +391,7 @@ class Store:
                     service=plan.service,
                     owner=plan.owner,
                     status="draft",
-                    level=None,
+                    level=level,
                     created_at=now,
                     updated_at=now,
                 )
@@ -398,8 +402,8 @@ class Store:
                     assessment_id=assessment_id,
                     version=1,
                     plan=_plan_data(plan),
-                    decisions={},
-                    level=None,
+                    decisions=decisions,
+                    level=level,
                     saved_at=now,
                 )
             )
@@ -456,33 +460,7 @@ class Store:
             raise StoreError(f"there is no assessment {assessment_id!r} to duplicate")
         title = (COPY_PREFIX + source.plan.title)[:MAX_TITLE]
         plan = Plan.model_validate({**_plan_data(source.plan), "title": title})
-        new_id = uuid.uuid4().hex
-        now = _now()
-        with self._session(write=True) as session:
-            session.add(
-                AssessmentRow(
-                    id=new_id,
-                    title=plan.title,
-                    service=plan.service,
-                    owner=plan.owner,
-                    status="draft",
-                    level=source.level,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            session.flush()
-            session.add(
-                VersionRow(
-                    assessment_id=new_id,
-                    version=1,
-                    plan=_plan_data(plan),
-                    decisions=source.decisions,
-                    level=source.level,
-                    saved_at=now,
-                )
-            )
-        return new_id
+        return self._start(plan, decisions=source.decisions, level=source.level)
 
     def set_status(self, assessment_id: str, status: str) -> None:
         """Mark the assessment "draft" or "final" (a final one takes no new versions)."""

@@ -14,7 +14,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from proofing.assessment import Assessment, Finding, RuleBaseRef, assess
+from proofing.assessment import Assessment, Finding, RuleBaseRef, answer_words, assess
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan, PlanError
 from proofing.record import RecordError, read_record
@@ -86,6 +86,22 @@ def compare(then: Assessment, now: Assessment) -> list[str]:
         if changes:
             differences.append(f"Changed: {after[rule].title} ({rule}): {'; '.join(changes)}")
     return differences
+
+
+def answer_changes(kb: KnowledgeBase, earlier: Plan, later: Plan) -> list[tuple[str, str, str]]:
+    """The answers that differ between two versions of a plan: (question, earlier, later), in words."""
+    changes = []
+    for question in kb.questionnaire.questions:
+        before, after = earlier.answers.get(question.id), later.answers.get(question.id)
+        if before != after:
+            changes.append(
+                (
+                    question.text,
+                    answer_words(kb, question.id, before) if before is not None else "(not answered)",
+                    answer_words(kb, question.id, after) if after is not None else "(not answered)",
+                )
+            )
+    return changes
 
 
 def _changes(then: Finding, now: Finding) -> list[str]:

@@ -6,8 +6,8 @@ from datetime import date
 
 import streamlit as st
 
-from proofing.assessment import answer_words, assess_draft
-from proofing.verify import compare
+from proofing.assessment import assess_draft
+from proofing.verify import answer_changes, compare
 from views.common import knowledge, plain, store
 
 kb = knowledge()
@@ -67,17 +67,10 @@ if len(versions) > 1:
     new = pick[1].selectbox("Later", versions, index=len(versions) - 1, format_func=label)
     before, _ = assess_draft(kb, old.plan)
     after, _ = assess_draft(kb, new.plan)
-    changes = []
-    for question in kb.questionnaire.questions:
-        a, b = old.plan.answers.get(question.id), new.plan.answers.get(question.id)
-        if a != b:
-            changes.append(
-                {
-                    "Question": question.text,
-                    "Earlier": answer_words(kb, question.id, a) if a is not None else "(not answered)",
-                    "Later": answer_words(kb, question.id, b) if b is not None else "(not answered)",
-                }
-            )
+    changes = [
+        {"Question": question, "Earlier": earlier, "Later": later}
+        for question, earlier, later in answer_changes(kb, old.plan, new.plan)
+    ]
     left, right = st.columns(2)
     left.markdown("**Answers that changed**")
     if changes:
