@@ -13,12 +13,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from proofing.conditions import AnswerValue, facts_read, holds, questions_behind
+from proofing.conditions import AnswerValue, Condition, answer_tests, facts_read, holds, questions_behind
 from proofing.engine import ENGINE_NAME, ENGINE_VERSION, evaluate
 from proofing.knowledge import KnowledgeBase
 from proofing.oracle import Firing
-from proofing.plan import Plan, check_answers, usable_answers
-from proofing.questionnaire import ImpactRule
+from proofing.plan import Plan, check_answers, usable_answers, visible_questions
+from proofing.questionnaire import ImpactRule, Mitigation
 
 Level = Literal["screened_out", "mitigate", "full_assessment"]
 Rag = Literal["red", "amber", "green"]
@@ -29,12 +29,26 @@ class Record(BaseModel):
 
 
 class Because(Record):
-    """One answer a finding rests on, with the words of the question and of the answer."""
+    """One answer a finding rests on, with the words of the question and of the answer.
+
+    `implies` lists the groups (characteristic or community ids) that this answer implies are affected.
+    """
 
     question: str
     answer: AnswerValue
     question_text: str
     answer_text: str
+    implies: list[str] = []
+
+
+class GroupReason(Record):
+    """Why a finding names a group: the plan names it as affected, or an answer it rests on implies it."""
+
+    group: str
+    kind: Literal["characteristic", "community"]
+    name: str
+    reason: Literal["named", "implied"]
+    because: str | None = None
 
 
 class LinkedAction(Record):
@@ -75,6 +89,9 @@ class Finding(Record):
     because: list[Because]
     facts: list[str]
     mitigations: list[LinkedMitigation]
+    group_reasons: list[GroupReason] = []
+    outcomes_2011: list[str] = []
+    consolidates: list[str] = []
 
 
 class GroupProfile(Record):
@@ -89,11 +106,18 @@ class GroupProfile(Record):
 
 
 class Gap(Record):
-    """A quality gap of the assessment itself, of the kind Audit Wales finds in weak EIAs."""
+    """A quality gap of the assessment itself, of the kind Audit Wales finds in weak EIAs.
 
-    kind: Literal["no_evidence", "no_engagement", "intersectional", "no_monitoring"]
+    `kind` is the gap rule's id, or one of: no_engagement, intersectional, unanswered. Gaps never set the
+    screening level; `remedies` are the strategy actions that would close them.
+    """
+
+    kind: str
     message: str
     groups: list[str]
+    severity: Literal["high", "medium", "low"] = "medium"
+    remedies: list[LinkedMitigation] = []
+    question: str | None = None
 
 
 class RuleBaseRef(Record):
@@ -146,7 +170,9 @@ def build_assessment(
 ) -> Assessment:
     """Turn what fired into findings, profile, level and gaps (the same for either evaluator)."""
     rules = {rule.id: rule for rule in kb.rules}
-    findings = [_finding(kb, rules[rule_id], answers, firing) for rule_id in firing.findings]
+    fired = [rules[rule_id] for rule_id in firing.findings]
+    findings = [_finding(kb, rule, answers, firing) for rule in fired if rule.finding]
+    findings = _consolidated(kb, findings)
     findings.sort(key=lambda finding: (finding.direction != "negative", -finding.score, finding.rule))
     level = _level(kb, findings, firing)
     return Assessment(
@@ -159,7 +185,7 @@ def build_assessment(
         answers=answers,
         findings=findings,
         profile=_profile(kb, findings),
-        gaps=_gaps(kb, findings, answers, firing),
+        gaps=_gaps(kb, findings, answers, [rule for rule in fired if rule.gap]),
         warnings=warnings,
     )
 
@@ -210,11 +236,12 @@ def answer_words(kb: KnowledgeBase, question_id: str, answer: AnswerValue) -> st
 
 def _because(
     kb: KnowledgeBase, rule: ImpactRule, answers: dict[str, AnswerValue], firing: Firing
-) -> tuple[list[str], list[str]]:
-    """The questions behind a rule (through the facts it reads, recursively), and the facts' words."""
+) -> tuple[list[tuple[str, list[str]]], list[str]]:
+    """The questions behind a rule (through the facts it reads, recursively), each with the groups its answer
+    implies, and the facts' words."""
     rules = {r.id: r for r in kb.rules}
     facts = frozenset(firing.facts)
-    questions: list[str] = []
+    questions: dict[str, list[str]] = {}
     fact_words: list[str] = []
     seen: set[str] = set()
 
@@ -222,7 +249,11 @@ def _because(
         if current.id in seen:
             return
         seen.add(current.id)
-        questions.extend(questions_behind(current.when, answers, facts))
+        for question_id in questions_behind(current.when, answers, facts):
+            implied = questions.setdefault(question_id, [])
+            for group in _implied(kb, current.when, question_id, answers[question_id]):
+                if group not in implied:
+                    implied.append(group)
         for fact_id in _facts_required(current):
             text = next((fact.text for fact in kb.facts if fact.id == fact_id), fact_id)
             if text not in fact_words:
@@ -232,7 +263,35 @@ def _because(
                     walk(rules[deriving])
 
     walk(rule)
-    return list(dict.fromkeys(questions)), fact_words
+    return list(questions.items()), fact_words
+
+
+def _implied(kb: KnowledgeBase, condition: Condition, question_id: str, answer: AnswerValue) -> list[str]:
+    """The groups an answer implies, as far as the rule's own tests on that question look at it.
+
+    A yes implies the groups of a yes/no question; a chosen option implies its own groups, but of a
+    many-of answer only the options the rule tests count (a rule about hostels is not about the
+    Traveller site the same plan also builds).
+    """
+    question = kb.questionnaire.question(question_id)
+    if question is None:
+        return []
+    found: list[str] = []
+    if question.type == "yes_no":
+        if answer is True and question.implies:
+            found = question.implies.characteristics + question.implies.communities
+    elif question.type in ("one_of", "many_of"):
+        chosen = answer if isinstance(answer, list) else [answer]
+        if question.type == "many_of":
+            tested: set[str] = set()
+            for test in answer_tests(condition):
+                if test.question == question_id and test.test != "answered":
+                    tested.update(test.operand if isinstance(test.operand, list) else [test.operand])
+            chosen = [option for option in chosen if option in tested]
+        for option in question.options:
+            if option.id in chosen and option.implies:
+                found += option.implies.characteristics + option.implies.communities
+    return list(dict.fromkeys(found))
 
 
 def _facts_required(rule: ImpactRule) -> list[str]:
@@ -249,9 +308,14 @@ def _finding(kb: KnowledgeBase, rule: ImpactRule, answers: dict[str, AnswerValue
             answer=answers[question_id],
             question_text=kb.questionnaire.question(question_id).text,  # type: ignore[union-attr]
             answer_text=answer_words(kb, question_id, answers[question_id]),
+            implies=implied,
         )
-        for question_id in questions
+        for question_id, implied in questions
     ]
+    reasons = _group_reasons(kb, template.characteristics + template.communities, answers, because)
+    characteristic_ids = {c.id for c in kb.characteristics}
+    characteristics = [r.group for r in reasons if r.group in characteristic_ids]
+    communities = [r.group for r in reasons if r.group not in characteristic_ids]
     score = template.likelihood * template.severity
     return Finding(
         rule=rule.id,
@@ -261,8 +325,8 @@ def _finding(kb: KnowledgeBase, rule: ImpactRule, answers: dict[str, AnswerValue
         severity=template.severity,
         score=score,
         rag=rag_of(kb, score) if template.direction == "negative" else "green",
-        characteristics=_named_by_plan(template.characteristics, answers.get("affected_characteristics")),
-        communities=_named_by_plan(template.communities, answers.get("affected_communities")),
+        characteristics=characteristics,
+        communities=communities,
         psed_aims=template.psed_aims,
         indicators=template.indicators,
         principles=template.principles,
@@ -271,31 +335,129 @@ def _finding(kb: KnowledgeBase, rule: ImpactRule, answers: dict[str, AnswerValue
         rationale=" ".join(template.rationale.split()),
         because=because,
         facts=fact_words,
-        mitigations=[
-            LinkedMitigation(
-                text=" ".join(mitigation.text.split()),
-                actions=mitigation.actions,
-                linked=[link_action(kb, action_id) for action_id in mitigation.actions],
-            )
-            for mitigation in template.mitigations
-        ],
+        mitigations=fitting_mitigations(kb, template.mitigations, answers, communities),
+        group_reasons=reasons,
+        outcomes_2011=template.outcomes_2011,
     )
 
 
-def _named_by_plan(groups: list[str], named: AnswerValue | None) -> list[str]:
-    """The groups a rule bears on that the plan says are affected; all of them if the plan names none.
+def named_groups(answers: dict[str, AnswerValue]) -> list[str]:
+    """The characteristics and communities the plan itself says are affected."""
+    named: list[str] = []
+    for question_id in ("affected_characteristics", "affected_communities"):
+        value = answers.get(question_id)
+        if isinstance(value, list):
+            named += [group for group in value if isinstance(group, str)]
+    return named
 
-    A rule lists every group its impact can reach; a finding speaks of the ones this plan affects, so a
-    council tax change is not said to affect Gypsies and Travellers because an engagement rule could.
+
+def _group_reasons(
+    kb: KnowledgeBase, rule_groups: list[str], answers: dict[str, AnswerValue], because: list[Because]
+) -> list[GroupReason]:
+    """The groups a finding names, each for a stated reason, never for none.
+
+    A group the rule bears on is named when the plan names it as affected; a group an answer behind the
+    finding implies is named with that answer as its reason (even when the plan forgot to tick it).
 
     Examples:
-        >>> _named_by_plan(["race", "age"], ["age", "sex"])
-        ['age']
-        >>> _named_by_plan(["race"], ["age"])
-        ['race']
+        The rule bears on race and age; the plan names age and sex: only age is named.
     """
-    chosen = [group for group in groups if isinstance(named, list) and group in named]
-    return chosen or list(groups)
+    names = {c.id: ("characteristic", c.name) for c in kb.characteristics}
+    names |= {c.id: ("community", c.name) for c in kb.communities}
+    named = set(named_groups(answers))
+    reasons: dict[str, GroupReason] = {}
+    for group in rule_groups:
+        if group in named and group in names:
+            kind, name = names[group]
+            reasons[group] = GroupReason(group=group, kind=kind, name=name, reason="named")  # type: ignore[arg-type]
+    for item in because:
+        for group in item.implies:
+            if group not in reasons and group in names:
+                kind, name = names[group]
+                why = f"{item.question_text} {item.answer_text}"
+                reasons[group] = GroupReason(group=group, kind=kind, name=name, reason="implied", because=why)  # type: ignore[arg-type]
+    order = {group: position for position, group in enumerate(names)}
+    return sorted(reasons.values(), key=lambda reason: order[reason.group])
+
+
+def fitting_mitigations(
+    kb: KnowledgeBase, mitigations: list[Mitigation], answers: dict[str, AnswerValue], communities: list[str]
+) -> list[LinkedMitigation]:
+    """The mitigations that fit this plan: wording chosen by its answers, and actions about one group (asylum
+    seekers, Gypsies and Travellers, migrant workers) only where the finding affects that group."""
+    fitting: list[LinkedMitigation] = []
+    for mitigation in mitigations:
+        if mitigation.when is not None and not holds(mitigation.when, answers):
+            continue
+        actions = [
+            action
+            for action in mitigation.actions
+            if not (fit := kb.fit_of.get(action)) or not fit.concerns or set(fit.concerns) & set(communities)
+        ]
+        if not actions:
+            continue
+        fitting.append(
+            LinkedMitigation(
+                text=" ".join(mitigation.text.split()),
+                actions=actions,
+                linked=[link_action(kb, action_id) for action_id in actions],
+            )
+        )
+    return fitting
+
+
+def _consolidated(kb: KnowledgeBase, findings: list[Finding]) -> list[Finding]:
+    """Fold each finding another one covers into it, so the plan reads each distinct impact once."""
+    covers = {rule.id: rule.covers for rule in kb.rules if rule.covers}
+    present = {finding.rule: finding for finding in findings}
+    absorbed: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for rule_id, covered_ids in covers.items():
+            if rule_id not in present or rule_id in absorbed:
+                continue
+            for covered_id in covered_ids:
+                if covered_id in present and covered_id not in absorbed and covered_id != rule_id:
+                    present[rule_id] = _merge(present[rule_id], present[covered_id])
+                    absorbed.add(covered_id)
+                    changed = True
+    return [finding for rule_id, finding in present.items() if rule_id not in absorbed]
+
+
+def _merge(into: Finding, covered: Finding) -> Finding:
+    """One finding holding the reasons, groups and mitigations of two."""
+
+    def union(first: list, second: list) -> list:  # type: ignore[type-arg]
+        return list({_key(item): item for item in [*first, *second]}.values())
+
+    return into.model_copy(
+        update={
+            "characteristics": union(into.characteristics, covered.characteristics),
+            "communities": union(into.communities, covered.communities),
+            "psed_aims": union(into.psed_aims, covered.psed_aims),
+            "indicators": union(into.indicators, covered.indicators),
+            "principles": union(into.principles, covered.principles),
+            "vision": union(into.vision, covered.vision),
+            "outcomes": union(into.outcomes, covered.outcomes),
+            "outcomes_2011": union(into.outcomes_2011, covered.outcomes_2011),
+            "because": union(into.because, covered.because),
+            "facts": union(into.facts, covered.facts),
+            "mitigations": union(into.mitigations, covered.mitigations),
+            "group_reasons": union(into.group_reasons, covered.group_reasons),
+            "consolidates": [*into.consolidates, covered.title, *covered.consolidates],
+        }
+    )
+
+
+def _key(item: object) -> object:
+    if isinstance(item, Because):
+        return ("because", item.question)
+    if isinstance(item, LinkedMitigation):
+        return ("mitigation", item.text)
+    if isinstance(item, GroupReason):
+        return ("group", item.group)
+    return item
 
 
 def link_action(kb: KnowledgeBase, action_id: str) -> LinkedAction:
@@ -310,12 +472,17 @@ def link_action(kb: KnowledgeBase, action_id: str) -> LinkedAction:
 
 
 def _level(kb: KnowledgeBase, findings: list[Finding], firing: Firing) -> Level:
+    """The screening level, from the negative findings alone (quality gaps never set it).
+
+    Thin evidence can only raise a plan that already needs mitigating to a full assessment, when its
+    material negatives reach many groups: it never screens a plan in on its own.
+    """
     screening = kb.scoring.screening
     material = [f for f in findings if f.direction == "negative" and f.score >= screening.material_score]
     if any(f.score >= screening.full_assessment_score for f in material):
         return "full_assessment"
     groups = {group for f in material for group in f.characteristics + f.communities}
-    if len(groups) >= screening.relevance_groups and "thin_evidence" in firing.facts:
+    if material and len(groups) >= screening.relevance_groups and "thin_evidence" in firing.facts:
         return "full_assessment"
     return "mitigate" if material else "screened_out"
 
@@ -344,23 +511,45 @@ def _profile(kb: KnowledgeBase, findings: list[Finding]) -> list[GroupProfile]:
     return profile
 
 
-def _gaps(kb: KnowledgeBase, findings: list[Finding], answers: dict[str, AnswerValue], firing: Firing) -> list[Gap]:
+def _gaps(
+    kb: KnowledgeBase, findings: list[Finding], answers: dict[str, AnswerValue], gap_rules: list[ImpactRule]
+) -> list[Gap]:
+    """The quality gaps: process weaknesses (gap rules), unanswered questions that matter, communities affected
+    but not engaged, and characteristics affected together. Process gaps are reported only when the plan
+    affects some group; an internal change with thin evidence has no gap to close."""
     names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
     negatives = [f for f in findings if f.direction == "negative"]
-    if not negatives:
-        return []
-    gaps: list[Gap] = []
     hit = list(dict.fromkeys(g for f in negatives for g in f.characteristics + f.communities))
-    if "thin_evidence" in firing.facts or answers.get("data_by_group") != "all":
+    everyone = [g for f in findings for g in f.characteristics + f.communities] + named_groups(answers)
+    affected = hit or list(dict.fromkeys(everyone))
+    gaps: list[Gap] = []
+    for rule in gap_rules:
+        template = rule.gap
+        assert template is not None
+        if not affected:
+            continue
+        message = " ".join(template.message.split())
         gaps.append(
             Gap(
-                kind="no_evidence",
-                message="There is no evidence broken down for groups the plan is likely to affect: "
-                + ", ".join(names[g] for g in hit)
-                + ".",
-                groups=hit,
+                kind=rule.id,
+                message=f"{message} Groups concerned: {', '.join(names[g] for g in affected if g in names)}.",
+                groups=affected,
+                severity=template.severity,
+                remedies=fitting_mitigations(kb, template.remedies, answers, affected),
             )
         )
+    shown = visible_questions(kb.questionnaire, answers)
+    for question in kb.questionnaire.questions:
+        if question.unanswered == "gap" and question.id in shown and question.id not in answers:
+            gaps.append(
+                Gap(
+                    kind="unanswered",
+                    message=" ".join((question.unanswered_gap or "").split()),
+                    groups=[],
+                    severity="high",
+                    question=question.id,
+                )
+            )
     engaged = answers.get("engaged_communities", []) if answers.get("engagement_done") in ("done", "planned") else []
     affected_communities = list(dict.fromkeys(c for f in negatives for c in f.communities))
     missed = [c for c in affected_communities if c not in (engaged if isinstance(engaged, list) else [])]
@@ -372,6 +561,7 @@ def _gaps(kb: KnowledgeBase, findings: list[Finding], answers: dict[str, AnswerV
                 + ", ".join(names[c] for c in missed)
                 + ".",
                 groups=missed,
+                severity="high",
             )
         )
     characteristics = list(dict.fromkeys(c for f in negatives for c in f.characteristics))
@@ -384,22 +574,7 @@ def _gaps(kb: KnowledgeBase, findings: list[Finding], answers: dict[str, AnswerV
                 + "); consider people who share more than one of them, whose combined disadvantage a "
                 "group-by-group reading misses.",
                 groups=characteristics,
-            )
-        )
-    if answers.get("monitoring_plan") is not True:
-        gaps.append(
-            Gap(
-                kind="no_monitoring",
-                message="There is no plan to monitor the effect on the groups affected after the change.",
-                groups=hit,
-            )
-        )
-    elif answers.get("monitoring_by_group") is False:
-        gaps.append(
-            Gap(
-                kind="no_monitoring",
-                message="Monitoring is planned but will not be broken down by the groups affected.",
-                groups=hit,
+                severity="medium",
             )
         )
     return gaps

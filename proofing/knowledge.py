@@ -30,6 +30,7 @@ from proofing.questionnaire import (
     FactsFile,
     ImpactRule,
     ImpactRulesFile,
+    Mitigation,
     Option,
     Question,
     Questionnaire,
@@ -301,6 +302,25 @@ class PsedAimsFile(Record):
     psed_aims: list[PsedAim]
 
 
+class ActionFit(Record):
+    """How a mitigation may cite one action or task: the words that show it draws on it, and whom it is about.
+
+    A mitigation that cites the action must use at least one of its `keywords` (so an action's own words
+    fit the mitigation), and an action that `concerns` particular communities (asylum seekers, Gypsies and
+    Travellers, migrant workers) is cited only where the finding affects one of them.
+    """
+
+    action: Annotated[str, StringConstraints(pattern=r"^(\d{1,2}\.\d{1,2}|MW\d{1,2})$")]
+    keywords: list[Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2)]] = Field(
+        min_length=1
+    )
+    concerns: list[Slug] = []
+
+
+class ActionFitFile(Record):
+    action_fit: list[ActionFit]
+
+
 RULE_FILES: dict[str, type[Record]] = {
     "rule_base.yaml": RuleBaseFile,
     "strategy/strategy.yaml": StrategyFile,
@@ -309,6 +329,7 @@ RULE_FILES: dict[str, type[Record]] = {
     "strategy/migrant_worker_plan.yaml": MigrantWorkerFile,
     "strategy/indicators.yaml": IndicatorsFile,
     "strategy/strategy_2011.yaml": Strategy2011File,
+    "strategy/action_fit.yaml": ActionFitFile,
     "equality/characteristics.yaml": CharacteristicsFile,
     "equality/communities.yaml": CommunitiesFile,
     "equality/psed_aims.yaml": PsedAimsFile,
@@ -386,6 +407,12 @@ class KnowledgeBase(Record):
     facts: list[Fact]
     rules: list[ImpactRule]
     scoring: ScoringFile
+    action_fit: list[ActionFit] = []
+
+    @cached_property
+    def fit_of(self) -> dict[str, ActionFit]:
+        """How each action may be cited (keywords and the communities it is about), by action id."""
+        return {fit.action: fit for fit in self.action_fit}
 
     @cached_property
     def items(self) -> dict[str, tuple[str, Item]]:
@@ -514,10 +541,12 @@ def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR, *, check_coverage:
         facts=parsed["facts.yaml"].facts,
         rules=[rule for relative in impact_files for rule in parsed[relative].rules],
         scoring=parsed["scoring.yaml"],
+        action_fit=parsed["strategy/action_fit.yaml"].action_fit,
     )
     problems.extend(_reference_problems(kb, places))
     problems.extend(_questionnaire_problems(kb, places))
     problems.extend(_impact_rule_problems(kb, places))
+    problems.extend(_judgement_problems(kb, places))
     if check_coverage:
         problems.extend(_coverage_problems(kb, places))
     if problems:
@@ -843,7 +872,23 @@ def _questionnaire_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) 
     where = {item_id: place for item_id, place in reversed(places)}
     problems: list[Problem] = []
     earlier: dict[str, Question] = {}
+    groups = {c.id for c in kb.characteristics} | {c.id for c in kb.communities}
+    section_starts = {section.questions[0].id: section for section in kb.questionnaire.sections}
     for question in kb.questionnaire.questions:
+        section = section_starts.get(question.id)
+        if section is not None and section.show_if is not None:
+            path, node, _kind = where[question.id]  # sections are not indexed; the first question marks the place
+            line = node.line
+            for problem in _condition_problems(section.show_if, earlier):
+                later = "" if "unknown question" not in problem else " (a section may only depend on earlier ones)"
+                problems.append(Problem(path, line, f"section {section.id}: show_if {problem}{later}"))
+        path, node, _kind = where[question.id]
+        implied = [question.implies] + [option.implies for option in question.options]
+        for implies in implied:
+            for group in (implies.characteristics + implies.communities) if implies else []:
+                if group not in groups:
+                    message = f"question {question.id} implies unknown group {group}"
+                    problems.append(Problem(path, node.key_lines.get("implies", node.line), message))
         if question.show_if is not None:
             path, node, _kind = where[question.id]
             line = node.key_lines.get("show_if", node.line)
@@ -889,15 +934,24 @@ def _impact_rule_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) ->
         if rule.derives and rule.derives not in fact_ids:
             message = f"rule {rule.id} derives undeclared fact {rule.derives} (declare it in facts.yaml)"
             report(rule.id, "derives", message)
+        if rule.derives and any(fact == rule.derives for fact, _required in facts_read(rule.when)):
+            report(rule.id, "when", f"rule {rule.id} needs the fact {rule.derives} it derives, so it can never fire")
         if rule.finding:
             for field, ids in known.items():
                 for cited in getattr(rule.finding, field):
                     if cited not in ids:
                         report(rule.id, "finding", f"rule {rule.id} cites unknown {field.rstrip('s')} {cited}")
-            for mitigation in rule.finding.mitigations:
-                for action in mitigation.actions:
-                    if action not in action_ids:
-                        report(rule.id, "finding", f"rule {rule.id}: a mitigation cites unknown action {action}")
+        for mitigation in _mitigations_of(rule):
+            field = "finding" if rule.finding else "gap"
+            for action in mitigation.actions:
+                if action not in action_ids:
+                    report(rule.id, field, f"rule {rule.id}: a mitigation cites unknown action {action}")
+            if mitigation.when is not None:
+                for problem in _condition_problems(mitigation.when, asked):
+                    report(rule.id, field, f"rule {rule.id}: a mitigation's 'when' {problem}")
+                if any(True for _ in facts_read(mitigation.when)):
+                    report(rule.id, field, f"rule {rule.id}: a mitigation's 'when' may read answers, not facts")
+        problems.extend(_covers_problems(kb, rule, report))
         if not rule.cases:
             report(rule.id, "id", f"rule {rule.id} has no test cases")
         elif not any(case.fires for case in rule.cases):
@@ -907,6 +961,123 @@ def _impact_rule_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) ->
         for case in rule.cases:
             for problem in check_answers(kb.questionnaire, case.answers, complete=False).problems:
                 report(rule.id, "cases", f"rule {rule.id}, case '{case.name}': {problem}")
+    return problems
+
+
+def _mitigations_of(rule: ImpactRule) -> list[Mitigation]:
+    """A finding's mitigations, or a gap's remedies."""
+    if rule.finding:
+        return list(rule.finding.mitigations)
+    return list(rule.gap.remedies) if rule.gap else []
+
+
+def _covers_problems(kb: KnowledgeBase, rule: ImpactRule, report: Callable[[str, str, str], None]) -> list[Problem]:
+    """A rule covers only other finding rules of its own direction, and covering never goes round in a circle."""
+    by_id = {other.id: other for other in kb.rules}
+    for covered in rule.covers:
+        other = by_id.get(covered)
+        if other is None or other.finding is None:
+            report(rule.id, "covers", f"rule {rule.id} covers {covered}, which is not a finding rule")
+        elif covered == rule.id:
+            report(rule.id, "covers", f"rule {rule.id} covers itself")
+        elif rule.finding and other.finding.direction != rule.finding.direction:
+            report(rule.id, "covers", f"rule {rule.id} covers {covered}, a finding of the other direction")
+        elif rule.id in _covered_by(kb, covered):
+            report(rule.id, "covers", f"rule {rule.id} covers {covered}, which covers it in turn")
+    return []
+
+
+def _covered_by(kb: KnowledgeBase, rule_id: str) -> set[str]:
+    """Every rule that `rule_id` covers, directly or through rules it covers."""
+    by_id = {rule.id: rule for rule in kb.rules}
+    found: set[str] = set()
+    pending = [rule_id]
+    while pending:
+        current = by_id.get(pending.pop())
+        for covered in current.covers if current else []:
+            if covered not in found:
+                found.add(covered)
+                pending.append(covered)
+    return found
+
+
+def questions_read_by_findings(kb: KnowledgeBase) -> set[str]:
+    """The questions a finding rule reads, directly or through the facts it needs: those whose answers set impacts."""
+    derivers: dict[str, list[ImpactRule]] = {}
+    for rule in kb.rules:
+        if rule.derives:
+            derivers.setdefault(rule.derives, []).append(rule)
+    read: set[str] = set()
+    seen: set[str] = set()
+    pending = [rule for rule in kb.rules if rule.finding]
+    while pending:
+        rule = pending.pop()
+        if rule.id in seen:
+            continue
+        seen.add(rule.id)
+        read.update(test.question for test in answer_tests(rule.when) if test.test != "answered")
+        for fact, _required in facts_read(rule.when):
+            pending.extend(derivers.get(fact, []))
+    return read
+
+
+def _judgement_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> list[Problem]:
+    """What an equality officer would refuse: impacts read from process answers, an unanswered question read as
+    the reassuring answer, and strategy actions cited where their words or their group do not fit."""
+    problems: list[Problem] = []
+    report = _reporter(places, problems)
+    read = questions_read_by_findings(kb)
+    for question in kb.questionnaire.questions:
+        if question.id not in read:
+            continue
+        if question.process:
+            message = (
+                f"question {question.id} is about how the plan was prepared (process), yet a finding reads it; "
+                "process weaknesses are quality gaps (a rule with 'gap:'), never impacts"
+            )
+            report(question.id, "process", message)
+        elif not question.required and question.unanswered is None:
+            message = (
+                f"question {question.id} is read by a finding, so leaving it unanswered must not count as the "
+                "reassuring answer: make it 'required: true', or give 'unanswered: gap' and 'unanswered_gap'"
+            )
+            report(question.id, "id", message)
+    fit = kb.fit_of
+    for action in [a.id for a in kb.actions] + [t.id for t in kb.migrant_worker_tasks]:
+        if action not in fit:
+            report(action, "id", f"action {action} has no entry in strategy/action_fit.yaml (its keywords)")
+    known_actions = {a.id for a in kb.actions} | {t.id for t in kb.migrant_worker_tasks}
+    communities = {c.id for c in kb.communities}
+    for entry in kb.action_fit:
+        if entry.action not in known_actions:
+            message = f"action_fit names unknown action {entry.action}"
+            problems.append(Problem(kb.root / "strategy/action_fit.yaml", 1, message))
+        for group in entry.concerns:
+            if group not in communities:
+                message = f"action_fit for {entry.action} concerns unknown community {group}"
+                problems.append(Problem(kb.root / "strategy/action_fit.yaml", 1, message))
+    for rule in kb.rules:
+        template = rule.finding
+        rule_groups = set(template.communities) if template else set()
+        field = "finding" if rule.finding else "gap"
+        for mitigation in _mitigations_of(rule):
+            words = " ".join(mitigation.text.split()).lower()
+            for action in mitigation.actions:
+                entry = fit.get(action)
+                if entry is None:
+                    continue
+                if not any(keyword in words for keyword in entry.keywords):
+                    message = (
+                        f"rule {rule.id}: a mitigation cites action {action}, but its words share none of the "
+                        f"action's ({', '.join(entry.keywords)}): cite an action that fits, or reword it"
+                    )
+                    report(rule.id, field, message)
+                if template and entry.concerns and not rule_groups & set(entry.concerns):
+                    message = (
+                        f"rule {rule.id}: a mitigation cites action {action}, which is about "
+                        f"{', '.join(entry.concerns)}, but the rule names none of them"
+                    )
+                    report(rule.id, field, message)
     return problems
 
 

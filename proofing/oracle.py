@@ -14,7 +14,7 @@ from proofing.questionnaire import ImpactRule
 
 @dataclass(frozen=True)
 class Firing:
-    """Which finding rules fired (sorted by id) and which facts were derived, by which rules."""
+    """Which finding and gap rules fired (sorted by id) and which facts were derived, by which rules."""
 
     findings: tuple[str, ...]
     facts: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -36,7 +36,7 @@ def reference_evaluate(rules: list[ImpactRule], answers: Answers) -> Firing:
                 derived_by.setdefault(rule.derives, set()).add(rule.id)
                 changed = True
     facts = frozenset(derived_by)
-    fired = sorted(rule.id for rule in rules if rule.finding and holds(rule.when, answers, facts))
+    fired = sorted(rule.id for rule in rules if not rule.derives and holds(rule.when, answers, facts))
     return Firing(
         findings=tuple(fired),
         facts={fact: tuple(sorted(by)) for fact, by in sorted(derived_by.items())},

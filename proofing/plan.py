@@ -111,8 +111,8 @@ def check_answers(questionnaire: Questionnaire, answers: dict[str, Any], *, comp
     for question_id in answers:
         if question_id not in known:
             checked.problems.append(f"'{question_id}' is not a question of the questionnaire")
-    for question in questionnaire.questions:
-        visible = question.show_if is None or holds(question.show_if, checked.answers)
+    for question, conditions in questionnaire.shown_conditions():
+        visible = all(holds(condition, checked.answers) for condition in conditions)
         if question.id not in answers or answers[question.id] is None:
             if visible and question.required and complete:
                 checked.problems.append(f"{_named(question)} needs an answer")
@@ -186,7 +186,11 @@ def _shown(value: Any) -> str:
 def visible_questions(questionnaire: Questionnaire, answers: dict[str, Any]) -> set[str]:
     """The questions to show, given the answers so far (a hidden question's answer never counts)."""
     counted = check_answers(questionnaire, answers, complete=False).answers
-    return {q.id for q in questionnaire.questions if q.show_if is None or holds(q.show_if, counted)}
+    return {
+        question.id
+        for question, conditions in questionnaire.shown_conditions()
+        if all(holds(condition, counted) for condition in conditions)
+    }
 
 
 def progress(questionnaire: Questionnaire, answers: dict[str, Any]) -> tuple[int, int]:

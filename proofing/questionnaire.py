@@ -24,11 +24,23 @@ class Record(BaseModel):
 # --- the questionnaire ----------------------------------------------------------------------------
 
 
+class Implies(Record):
+    """The groups an answer implies are affected, whether or not the plan names them.
+
+    "Limited English: yes" implies people with limited English; a Gypsy and Traveller site implies
+    Gypsies and Travellers. A finding names such a group because that answer is one of its reasons.
+    """
+
+    characteristics: list[Slug] = []
+    communities: list[Slug] = []
+
+
 class Option(Record):
     """One choice of a one-of or many-of question."""
 
     id: Slug
     label: Text
+    implies: Implies | None = None
 
 
 class Question(Record):
@@ -44,6 +56,16 @@ class Question(Record):
     show_if: Condition | None = None
     min: float | None = None
     max: float | None = None
+    implies: Implies | None = Field(default=None, description="for a yes/no question: implied by a yes")
+    unanswered: Literal["gap"] | None = Field(
+        default=None, description="'gap': when shown and not answered, the assessment reports it as a gap"
+    )
+    unanswered_gap: Text | None = Field(default=None, description="the gap's words when it is not answered")
+    process: bool = Field(
+        default=False,
+        description="a question about how the plan was prepared (evidence, engagement, monitoring): its "
+        "answers lead to quality gaps, never to impacts",
+    )
 
     @model_validator(mode="after")
     def _options_fit_the_type(self) -> Question:
@@ -56,6 +78,12 @@ class Question(Record):
             raise ValueError(f"question {self.id} has both options and options_from; give one")
         if (self.min is not None or self.max is not None) and self.type != "number":
             raise ValueError(f"question {self.id} is {self.type}; only number questions take min and max")
+        if self.implies is not None and self.type != "yes_no":
+            raise ValueError(f"question {self.id} is {self.type}; only a yes/no question implies groups itself")
+        if self.unanswered == "gap" and self.required:
+            raise ValueError(f"question {self.id} is required, so it cannot also be reported as unanswered")
+        if (self.unanswered == "gap") != (self.unanswered_gap is not None):
+            raise ValueError(f"question {self.id}: give 'unanswered: gap' and 'unanswered_gap' together")
         return self
 
     def label_of(self, option_id: str) -> str:
@@ -69,6 +97,7 @@ class Section(Record):
     id: Slug
     title: Text
     intro: Text | None = None
+    show_if: Condition | None = Field(default=None, description="the whole section is asked only when this holds")
     questions: list[Question] = Field(min_length=1)
 
 
@@ -98,15 +127,28 @@ class Questionnaire(Record):
         """The question with this id, or None."""
         return next((q for q in self.questions if q.id == question_id), None)
 
+    def shown_conditions(self) -> list[tuple[Question, list[Condition]]]:
+        """Each question with the conditions (its section's, then its own) that must hold for it to be asked."""
+        return [
+            (question, [c for c in (section.show_if, question.show_if) if c is not None])
+            for section in self.sections
+            for question in section.questions
+        ]
+
 
 # --- the impact rules -----------------------------------------------------------------------------
 
 
 class Mitigation(Record):
-    """A mitigation (for a negative finding) or a way to maximise (for a positive one), tied to actions."""
+    """A mitigation (for a negative finding) or a way to maximise (for a positive one), tied to actions.
+
+    `when` chooses wording by the plan's answers: a mitigation with a condition is offered only to plans
+    for which it holds (a day-centre sentence is never offered to a library).
+    """
 
     text: Text
     actions: list[Annotated[str, StringConstraints(pattern=r"^(\d{1,2}\.\d{1,2}|MW\d{1,2})$")]] = Field(min_length=1)
+    when: Condition | None = None
 
 
 class FindingTemplate(Record):
@@ -122,8 +164,20 @@ class FindingTemplate(Record):
     principles: list[str] = []
     vision: list[str] = []
     outcomes: list[str] = []
+    outcomes_2011: list[str] = Field(default=[], description="outcomes of the 2011-14 strategy (strategy_2011.yaml)")
     rationale: Text
     mitigations: list[Mitigation] = Field(min_length=1)
+
+
+class GapTemplate(Record):
+    """A weakness in how the plan was prepared (evidence, engagement, monitoring, procurement): a quality gap.
+
+    Gaps never set the screening level; they say what the assessment still needs and which action remedies it.
+    """
+
+    severity: Literal["high", "medium", "low"]
+    message: Text
+    remedies: list[Mitigation] = Field(min_length=1)
 
 
 class RuleCase(Record):
@@ -135,19 +189,28 @@ class RuleCase(Record):
 
 
 class ImpactRule(Record):
-    """An impact rule: a condition over answers and derived facts, and either a finding or a derived fact."""
+    """A rule: a condition over answers and derived facts, and one of a finding, a quality gap or a derived fact.
+
+    `covers` names findings this one consolidates: when both fire, the plan reads one finding, with the
+    reasons, groups and mitigations of both (no interpreting, no translation and phone-only contact for the
+    same people are one impact, not three).
+    """
 
     id: Slug
     title: Text
     when: Condition
     derives: Slug | None = None
     finding: FindingTemplate | None = None
+    gap: GapTemplate | None = None
+    covers: list[Slug] = []
     cases: list[RuleCase] = []
 
     @model_validator(mode="after")
     def _finding_or_fact(self) -> ImpactRule:
-        if (self.derives is None) == (self.finding is None):
-            raise ValueError(f"rule {self.id} needs exactly one of 'finding' or 'derives'")
+        if [self.derives is not None, self.finding is not None, self.gap is not None].count(True) != 1:
+            raise ValueError(f"rule {self.id} needs exactly one of 'finding', 'gap' or 'derives'")
+        if self.covers and self.finding is None:
+            raise ValueError(f"rule {self.id}: only a finding can cover other findings")
         return self
 
 
@@ -172,6 +235,12 @@ class RagBands(Record):
     red: int = Field(ge=1, le=25)
     amber: int = Field(ge=1, le=25)
 
+    @model_validator(mode="after")
+    def _red_above_amber(self) -> RagBands:
+        if self.red <= self.amber:
+            raise ValueError(f"red ({self.red}) must be above amber ({self.amber})")
+        return self
+
 
 class ScreeningRules(Record):
     """When a plan is screened out, needs mitigation, or needs a full assessment."""
@@ -179,6 +248,12 @@ class ScreeningRules(Record):
     full_assessment_score: int = Field(ge=1, le=25, description="a negative finding scoring this or more")
     relevance_groups: int = Field(ge=1, description="negatives reaching this many groups make a plan highly relevant")
     material_score: int = Field(ge=1, le=25, description="negatives below this score are not material")
+
+    @model_validator(mode="after")
+    def _thresholds_in_order(self) -> ScreeningRules:
+        if self.material_score > self.full_assessment_score:
+            raise ValueError("material_score must not be above full_assessment_score")
+        return self
 
 
 class GapRules(Record):

@@ -134,9 +134,9 @@ BREAKAGES = [
     Breakage(
         "rule test does not fit the question",
         "impacts/derived.yaml",
-        "        - {question: evidence_used, contains: none}",
-        "        - {question: evidence_used, equals: none}",
-        "    when:\n      any:\n        - {question: evidence_used, equals: none}",
+        "    when: {any: [{question: evidence_used, contains: none}",
+        "    when: {any: [{question: evidence_used, equals: none}",
+        "    when: {any: [{question: evidence_used, equals: none}",
         1,
         "rule derive_thin_evidence tests question evidence_used with 'equals', which does not fit a many_of question",
     ),
