@@ -172,6 +172,7 @@ class AssessmentSummary:
     level: str | None
     status: str
     versions: int
+    latest_version: int  # the number to pass as expected_version when acting on what the list showed
     created_at: datetime
     updated_at: datetime
 
@@ -810,7 +811,13 @@ class Store:
             .correlate(AssessmentRow)
             .scalar_subquery()
         )
-        query = select(AssessmentRow, counted)
+        newest = (
+            select(func.max(VersionRow.version))
+            .where(VersionRow.assessment_id == AssessmentRow.id)
+            .correlate(AssessmentRow)
+            .scalar_subquery()
+        )
+        query = select(AssessmentRow, counted, newest)
         words = search.strip()
         if words:
             pattern = f"%{_escape_like(words)}%"
@@ -840,10 +847,11 @@ class Store:
                     level=row.level,
                     status=row.status,
                     versions=count,
+                    latest_version=latest or 0,
                     created_at=row.created_at,
                     updated_at=row.updated_at,
                 )
-                for row, count in session.execute(query)
+                for row, count, latest in session.execute(query)
             ]
 
     def services(self) -> list[str]:
