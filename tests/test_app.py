@@ -191,7 +191,7 @@ def test_a_stale_save_is_refused_and_keep_both_keeps_both(database: str) -> None
     assert (latest.plan.answers["media_interest"], latest.plan.answers["tension_potential"]) == ("high", "high")
     assert widget(second, "q_media_interest").value == "high"  # the page shows both people's changes
     assert widget(second, "q_tension_potential").value == "high"
-    assert any("Both your changes and theirs are saved" in s.value for s in second.success)
+    assert any("Both your changes and theirs are saved" in s.value for s in second.info)
     # The second person can carry on: the page is now based on version 3.
     widget(second, "q_mixing").set_value("apart").run()
     assert store.latest(assessment_id).version == 4
@@ -235,6 +235,18 @@ def test_a_final_assessment_opens_read_only_exports_and_reopens_as_a_new_draft(d
     widget(at, "q_media_interest").set_value("high").run()
     assert store.latest(copy).plan.answers["media_interest"] == "high" and store.latest(copy).status == "draft"
     assert versions(database, assessment_id) == 1 and store.latest(assessment_id).status == "final"
+
+
+def test_a_change_to_an_assessment_marked_final_meanwhile_is_refused_in_words(database: str) -> None:
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    at = page("assess.py", assessment=assessment_id)
+    store.set_status(assessment_id, "final")  # someone signs it off from the register
+    widget(at, "q_media_interest").set_value("high").run()
+    assert not at.exception
+    assert any("marked this assessment final while you were working on it" in s.value for s in at.info)
+    assert widget(at, "q_media_interest").value == "medium" and widget(at, "q_media_interest").disabled
+    assert versions(database, assessment_id) == 1
 
 
 def test_an_incomplete_draft_keeps_no_level_and_the_register_says_not_screened_yet(database: str) -> None:

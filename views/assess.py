@@ -37,6 +37,10 @@ saved = store()
 DETAILS = ("title", "service", "owner", "description")
 NEEDED = {"title": "a title", "service": "a service", "owner": "an owner"}
 DECISION_FIELDS = {"Decision": "status", "Owner": "owner", "Due": "due"}
+MARKED_FINAL = (
+    "Someone marked this assessment final while you were working on it, so your last change was not saved. It is "
+    "shown as it was signed off; reopen it as a new draft to revise it."
+)
 _QUESTION_ID = re.compile(r'" \([a-z0-9_]+\)')
 
 
@@ -138,11 +142,7 @@ def save() -> None:
         state.conflict = refused.current  # shown at the top of the page: reload, or keep both
         return
     except FinalAssessmentError:
-        load(
-            state.assessment_id,
-            "Someone marked this assessment final while you were working on it, so your last change was not "
-            "saved. It is shown as it was signed off; reopen it as a new draft to revise it.",
-        )
+        load(state.assessment_id, MARKED_FINAL)
         return
     if number != base().version:
         state.base = saved.version(state.assessment_id, number)
@@ -152,7 +152,11 @@ def save() -> None:
 def keep_both() -> None:
     """Save this page's changes together with the other person's, then show the result."""
     state = st.session_state
-    kept = saved.keep_both(kb, state.assessment_id, base().version, current_plan(), decisions())
+    try:
+        kept = saved.keep_both(kb, state.assessment_id, base().version, current_plan(), decisions())
+    except FinalAssessmentError:
+        load(state.assessment_id, MARKED_FINAL)
+        return
     notice = f"Both your changes and theirs are saved (version {kept.version})."
     if kept.merge.conflicts:
         notice += " Where you had both changed the same thing, yours was kept; their version is in the history."
@@ -222,7 +226,7 @@ final = read_only()
 plan = current_plan()
 st.title(plain(details()["title"] or "Untitled plan"))
 if notice := st.session_state.pop("notice", None):
-    st.success(notice)
+    st.info(notice)
 if final:
     st.info(
         "This assessment is final: it can be read and exported, but not changed. To revise it, reopen it as a new "
@@ -267,8 +271,8 @@ if st.session_state.get("conflict"):
 
 if missing := missing_details():
     st.error(
-        f"The plan needs {' and '.join(NEEDED[field] for field in missing)}. Nothing is saved until it has; "
-        "your answers stay on this page. Fill it in under Plan details."
+        f"The plan needs {' and '.join(NEEDED[field] for field in missing)}: fill it in under Plan details. "
+        "Until then nothing is saved; your answers stay on this page."
     )
 
 done, total = progress(kb.questionnaire, plan.answers)
