@@ -3,8 +3,17 @@
 An *assessment* is one plan being proofed over time. Every save of a draft keeps a new numbered *version*
 (1, 2, 3 ...) holding the plan, the decisions on its mitigations and the screening level at that moment, so
 earlier answers are never lost; saving content identical to the latest version adds nothing. An assessment is
-a ``draft`` until it is marked ``final``; a final one refuses changes (duplicate it to revise it, or set it
-back to draft).
+a ``draft`` until it is marked ``final``; a final one refuses changes (FinalAssessmentError: duplicate it to
+revise it, or set it back to draft).
+
+Nothing is lost between two people editing one assessment: every save names the version it was based on
+(``expected_version``), and a save based on anything but the latest version is refused with a
+``StaleVersionError`` instead of quietly replacing the other person's work. The person refused can reload, or
+keep both: ``merge`` joins two sets of changes to a common version answer by answer (and decision by decision),
+and ``Store.keep_both`` saves that merge. Reading never writes.
+
+The level kept with a version is the screening level only once the plan can be screened (``screening_level``:
+no problems left by ``assess_draft``); an incomplete draft keeps none, so a list never calls it screened out.
 
 Design:
 
@@ -31,6 +40,7 @@ The database is ``PROOFING_DB_URL`` when set, else a SQLite file ``data/proofing
 from __future__ import annotations
 
 import os
+import re
 import threading
 import uuid
 from collections.abc import Iterator
@@ -38,11 +48,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from alembic import command
 from alembic.config import Config
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -68,7 +78,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
+from proofing.assessment import answer_words, assess_draft
 from proofing.errors import ProofingError
+from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +88,9 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 STATUSES = ("draft", "final")
 MAX_TITLE = 500  # as Plan.title allows
 COPY_PREFIX = "Copy of "
+DETAILS = ("title", "service", "owner", "description")
+KEEP_BOTH_ATTEMPTS = 50  # a merge is retried while others keep saving; past this, the person is asked again
+_ID = re.compile(r"[0-9a-f]{32}")  # what create() makes (uuid4 hex); anything else names no assessment
 
 _WRITE = "proofing_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
 
@@ -102,6 +117,31 @@ def __getattr__(name: str) -> str:
 
 class StoreError(ProofingError):
     """The assessment store cannot do what was asked: a bad URL, an unreachable database, an unknown assessment."""
+
+
+class StaleVersionError(StoreError):
+    """A save based on a version that is no longer the latest: someone else saved in between.
+
+    Nothing was written. ``expected`` is the version the refused save was based on, ``current`` the latest.
+    """
+
+    def __init__(self, assessment_id: str, title: str, expected: int, current: int) -> None:
+        self.assessment_id, self.title, self.expected, self.current = assessment_id, title, expected, current
+        super().__init__(
+            f"{title!r} was changed by someone else since you opened it (you opened version {expected}; it is now "
+            f"at version {current}), so your change was not saved. Reload it to see their changes, or keep both."
+        )
+
+
+class FinalAssessmentError(StoreError):
+    """A change to a final assessment: it is read-only. Nothing was written."""
+
+    def __init__(self, assessment_id: str, title: str) -> None:
+        self.assessment_id, self.title = assessment_id, title
+        super().__init__(
+            f"assessment {title!r} is final and cannot be changed; reopen it as a new draft to revise it, "
+            "or set it back to draft"
+        )
 
 
 @dataclass(frozen=True)
@@ -132,8 +172,154 @@ class AssessmentSummary:
     level: str | None
     status: str
     versions: int
+    latest_version: int  # the number to pass as expected_version when acting on what the list showed
     created_at: datetime
     updated_at: datetime
+
+
+class Draft(BaseModel):
+    """What one person has on their page: a plan and the decisions on its mitigations (one side of a merge)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    plan: Plan
+    decisions: dict[str, dict[str, str]] = {}
+
+
+class Conflict(BaseModel):
+    """One place both people changed differently since the common version: a detail, an answer or a decision.
+
+    ``kind`` says which; ``key`` is the detail's name, the question id, or "mitigation key/field"; ``base``,
+    ``mine`` and ``theirs`` are the values (None: not given).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["detail", "answer", "decision"]
+    key: str
+    base: Any = None
+    mine: Any = None
+    theirs: Any = None
+
+
+class Merge(BaseModel):
+    """Two people's changes since one version, joined: the merged draft, what each side changed, the conflicts.
+
+    Where both changed the same thing differently, ``draft`` keeps *mine* (the person asking to keep both saw
+    the conflict before choosing) and the place is listed in ``conflicts``.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    draft: Draft
+    mine_changed: int
+    theirs_changed: int
+    conflicts: list[Conflict]
+
+
+class KeptBoth(BaseModel):
+    """What Store.keep_both saved: the new version's number and the merge it holds."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int
+    merge: Merge
+
+
+_ABSENT = object()
+
+
+def _flat(draft: Draft) -> dict[tuple[str, ...], Any]:
+    """A draft as place -> value: each detail, each answer, each field of each decision."""
+    flat: dict[tuple[str, ...], Any] = {("detail", name): getattr(draft.plan, name) for name in DETAILS}
+    flat |= {("answer", question): answer for question, answer in draft.plan.answers.items()}
+    for key, fields in draft.decisions.items():
+        flat |= {("decision", key, name): value for name, value in fields.items()}
+    return flat
+
+
+def merge(base: Draft, mine: Draft, theirs: Draft) -> Merge:
+    """Join `mine` and `theirs`, both changed from `base`, answer by answer: nothing either side changed is lost.
+
+    A place (a plan detail, an answer, one field of a mitigation decision) takes whichever side changed it;
+    when both changed it to different values it keeps mine and is reported as a Conflict. Pure: no store.
+    """
+    flat_base, flat_mine, flat_theirs = _flat(base), _flat(mine), _flat(theirs)
+    merged: dict[tuple[str, ...], Any] = {}
+    conflicts: list[Conflict] = []
+    mine_changed = theirs_changed = 0
+    for place in sorted(flat_base.keys() | flat_mine.keys() | flat_theirs.keys()):
+        was, ours, their = (flat.get(place, _ABSENT) for flat in (flat_base, flat_mine, flat_theirs))
+        mine_changed += ours != was
+        theirs_changed += their != was
+        if their == was or ours == their:
+            chosen = ours
+        elif ours == was:
+            chosen = their
+        else:
+            chosen = ours
+            conflicts.append(
+                Conflict(
+                    kind=place[0],  # type: ignore[arg-type]
+                    key="/".join(place[1:]),
+                    **{
+                        name: None if value is _ABSENT else value
+                        for name, value in (("base", was), ("mine", ours), ("theirs", their))
+                    },
+                )
+            )
+        if chosen is not _ABSENT:
+            merged[place] = chosen
+    details = {place[1]: value for place, value in merged.items() if place[0] == "detail"}
+    answers = {place[1]: value for place, value in merged.items() if place[0] == "answer"}
+    decisions: dict[str, dict[str, str]] = {}
+    for place, value in merged.items():
+        if place[0] == "decision":
+            decisions.setdefault(place[1], {})[place[2]] = value
+    plan = Plan.model_validate({**details, "answers": answers})
+    return Merge(
+        draft=Draft(plan=plan, decisions=decisions),
+        mine_changed=mine_changed,
+        theirs_changed=theirs_changed,
+        conflicts=conflicts,
+    )
+
+
+_DETAIL_WORDS = {"title": "Title", "service": "Service", "owner": "Owner", "description": "What the plan does"}
+_DECISION_WORDS = {"status": "decision", "owner": "owner", "due": "due date"}
+
+
+def conflict_words(kb: KnowledgeBase, conflict: Conflict) -> tuple[str, str, str]:
+    """A conflict as a reader sees it: (what, yours, theirs), with the question's words, never its id."""
+
+    def shown(value: Any) -> str:
+        if value is None or value == "":
+            return "(not answered)" if conflict.kind == "answer" else "(empty)"
+        return answer_words(kb, conflict.key, value) if conflict.kind == "answer" else str(value)
+
+    if conflict.kind == "detail":
+        what = _DETAIL_WORDS.get(conflict.key, conflict.key)
+    elif conflict.kind == "answer":
+        question = kb.questionnaire.question(conflict.key)
+        what = question.text if question is not None else conflict.key
+    else:
+        field = conflict.key.rsplit("/", 1)[-1]
+        what = f"Mitigation {_DECISION_WORDS.get(field, field)}"
+    return what, shown(conflict.mine), shown(conflict.theirs)
+
+
+def _draft_of(saved: SavedVersion) -> Draft:
+    return Draft(plan=saved.plan, decisions=saved.decisions)
+
+
+def screening_level(kb: KnowledgeBase, plan: Plan) -> str | None:
+    """The level to keep with a version of `plan`: its screening level once it can be screened, else None.
+
+    A draft with problems (a required answer missing, a wrong answer) is not screened yet; storing the level its
+    partial answers happen to give would make the register call it "screened out" while the page says otherwise.
+    """
+    assessment, problems = assess_draft(kb, plan)
+    return None if problems else assessment.level
 
 
 # --- the schema, as the ORM sees it (created and changed only by proofing/migrations) ---------------------------
@@ -345,6 +531,11 @@ def _decisions_data(decisions: dict[str, dict[str, Any]] | None) -> dict[str, di
     return checked
 
 
+def _is_id(text: object) -> bool:
+    """Whether `text` is shaped like an assessment id; anything else (a NUL, a path) never reaches the database."""
+    return isinstance(text, str) and _ID.fullmatch(text) is not None
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -375,9 +566,12 @@ class Store:
 
     # writing
 
-    def create(self, plan: Plan) -> str:
-        """Start a new assessment of `plan`: version 1, a draft with no decisions and no level. Returns its id."""
-        return self._start(plan, decisions={}, level=None)
+    def create(self, plan: Plan, level: str | None = None) -> str:
+        """Start a new assessment of `plan`: version 1, a draft with no decisions. Returns its id.
+
+        `level` is None (not screened yet) unless the plan can already be screened (see screening_level).
+        """
+        return self._start(plan, decisions={}, level=level)
 
     def _start(self, plan: Plan, decisions: dict[str, dict[str, str]], level: str | None) -> str:
         """Insert a new draft assessment and its version 1; the one way an assessment comes to exist."""
@@ -415,11 +609,16 @@ class Store:
         plan: Plan,
         decisions: dict[str, dict[str, str]] | None = None,
         level: str | None = None,
+        *,
+        expected_version: int,
     ) -> int:
         """Keep `plan`, `decisions` (None: none) and `level` as the assessment's next version; returns its number.
 
-        Content identical to the latest version adds no version and returns the latest number. A final
-        assessment refuses changed content (StoreError): duplicate it, or set it back to draft, to revise it.
+        `expected_version` is the version the change was based on (the one the person opened or last saved). If
+        anyone saved since, the change is refused with StaleVersionError, so one person never silently replaces
+        another's work; reload, or use keep_both. Content identical to the latest version adds no version and
+        returns the latest number (nothing would be lost). A final assessment refuses changed content
+        (FinalAssessmentError). `level` must be None until the plan can be screened (see screening_level).
         """
         plan_data, decided = _plan_data(plan), _decisions_data(decisions)
         with self._session(write=True) as session:
@@ -430,14 +629,14 @@ class Store:
                 .order_by(VersionRow.version.desc())
                 .limit(1)
             ).first()
+            current = latest.version if latest is not None else 0
             if latest is not None and (latest.plan, latest.decisions, latest.level) == (plan_data, decided, level):
-                return latest.version
+                return current
             if row.status == "final":
-                raise StoreError(
-                    f"assessment {row.title!r} is final and cannot be changed; duplicate it to make a new draft, "
-                    "or set it back to draft"
-                )
-            number = (latest.version if latest is not None else 0) + 1
+                raise FinalAssessmentError(assessment_id, row.title)
+            if expected_version != current:
+                raise StaleVersionError(assessment_id, row.title, expected_version, current)
+            number = current + 1
             now = _now()
             session.add(
                 VersionRow(
@@ -453,6 +652,46 @@ class Store:
             row.level, row.updated_at = level, now
             return number
 
+    def keep_both(
+        self,
+        kb: KnowledgeBase,
+        assessment_id: str,
+        base_version: int,
+        plan: Plan,
+        decisions: dict[str, dict[str, str]] | None = None,
+    ) -> KeptBoth:
+        """Save this person's changes since `base_version` together with everyone else's since then.
+
+        What a person does when their save was refused as stale and they choose to keep both: their draft and
+        the latest version are merged against the version they opened (see merge), the merged plan's level is
+        worked out again (screening_level), and the merge is saved on the latest version. If someone saves in
+        between, the merge is done again on the newer latest, so the result never drops anyone's change.
+        """
+        base = self.version(assessment_id, base_version)
+        if base is None:
+            raise StoreError(f"there is no version {base_version} of assessment {assessment_id!r} to merge from")
+        mine = Draft(plan=plan, decisions=_decisions_data(decisions))
+        for _attempt in range(KEEP_BOTH_ATTEMPTS):
+            theirs = self.latest(assessment_id)
+            if theirs is None:
+                raise StoreError(f"there is no assessment {assessment_id!r}")
+            merged = merge(
+                Draft(plan=base.plan, decisions=base.decisions),
+                mine,
+                Draft(plan=theirs.plan, decisions=theirs.decisions),
+            )
+            level = screening_level(kb, merged.draft.plan)
+            try:
+                number = self.save(
+                    assessment_id, merged.draft.plan, merged.draft.decisions, level, expected_version=theirs.version
+                )
+            except StaleVersionError:
+                continue
+            return KeptBoth(version=number, merge=merged)
+        raise StoreError(
+            f"assessment {assessment_id!r} kept changing while both sets of changes were being saved; try again"
+        )
+
     def duplicate(self, assessment_id: str) -> str:
         """A new draft (version 1) with the latest plan, decisions and level, its title prefixed "Copy of "."""
         source = self.latest(assessment_id)
@@ -462,19 +701,29 @@ class Store:
         plan = Plan.model_validate({**_plan_data(source.plan), "title": title})
         return self._start(plan, decisions=source.decisions, level=source.level)
 
-    def set_status(self, assessment_id: str, status: str) -> None:
-        """Mark the assessment "draft" or "final" (a final one takes no new versions)."""
+    def set_status(self, assessment_id: str, status: str, *, expected_version: int | None = None) -> None:
+        """Mark the assessment "draft" or "final" (a final one takes no new versions).
+
+        With `expected_version` (the version the person looked at), marking is refused with StaleVersionError if
+        anyone saved since, so nobody signs off a version they have not seen.
+        """
         if status not in STATUSES:
             raise StoreError(f"{status!r} is not a status; an assessment is one of: {', '.join(STATUSES)}")
         with self._session(write=True) as session:
             row = self._locked(session, assessment_id)
+            if expected_version is not None:
+                current = session.scalar(
+                    select(func.max(VersionRow.version)).where(VersionRow.assessment_id == assessment_id)
+                )
+                if current != expected_version:
+                    raise StaleVersionError(assessment_id, row.title, expected_version, current or 0)
             if row.status != status:
                 row.status, row.updated_at = status, _now()
 
     @staticmethod
     def _locked(session: Session, assessment_id: str) -> AssessmentRow:
         """The assessment's row, locked until the transaction ends (SQLite: the whole write is already serial)."""
-        row = session.get(AssessmentRow, assessment_id, with_for_update=True)
+        row = session.get(AssessmentRow, assessment_id, with_for_update=True) if _is_id(assessment_id) else None
         if row is None:
             raise StoreError(f"there is no assessment {assessment_id!r}")
         return row
@@ -488,6 +737,8 @@ class Store:
 
     def version(self, assessment_id: str, version: int) -> SavedVersion | None:
         """Version number `version` of the assessment, or None when it does not exist."""
+        if not _is_id(assessment_id):
+            return None
         with self._session() as session:
             row = session.get(AssessmentRow, assessment_id)
             if row is None:
@@ -507,6 +758,8 @@ class Store:
         return self._versions(assessment_id, newest_only=False)
 
     def _versions(self, assessment_id: str, *, newest_only: bool) -> list[SavedVersion]:
+        if not _is_id(assessment_id):
+            return []
         with self._session() as session:
             row = session.get(AssessmentRow, assessment_id)
             if row is None:
@@ -558,7 +811,13 @@ class Store:
             .correlate(AssessmentRow)
             .scalar_subquery()
         )
-        query = select(AssessmentRow, counted)
+        newest = (
+            select(func.max(VersionRow.version))
+            .where(VersionRow.assessment_id == AssessmentRow.id)
+            .correlate(AssessmentRow)
+            .scalar_subquery()
+        )
+        query = select(AssessmentRow, counted, newest)
         words = search.strip()
         if words:
             pattern = f"%{_escape_like(words)}%"
@@ -588,10 +847,11 @@ class Store:
                     level=row.level,
                     status=row.status,
                     versions=count,
+                    latest_version=latest or 0,
                     created_at=row.created_at,
                     updated_at=row.updated_at,
                 )
-                for row, count in session.execute(query)
+                for row, count, latest in session.execute(query)
             ]
 
     def services(self) -> list[str]:

@@ -1,16 +1,25 @@
-"""The app's pages, driven headlessly: start, answer, see findings, come back, register, rule base."""
+"""The app's pages, driven headlessly: start, answer, see findings, come back, register, rule base.
+
+And what two people on one assessment need: opening never writes, a stale save is refused and can keep both,
+a final assessment is read-only, an incomplete draft keeps no level, user text is shown as text, and a failure
+shows a reference instead of its details.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
-from proofing.plan import read_plan
-from proofing.store import Store
+from proofing.plan import Plan, read_plan
+from proofing.store import Store, _engine_for
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -97,7 +106,11 @@ def test_register_duplicates_and_compares_versions(database: str) -> None:
     store = Store(database)
     plan = read_plan(EXAMPLES / "day-centre-closure.yaml")
     assessment_id = store.create(plan)
-    store.save(assessment_id, plan.model_copy(update={"answers": plan.answers | {"public_transport": True}}))
+    store.save(
+        assessment_id,
+        plan.model_copy(update={"answers": plan.answers | {"public_transport": True}}),
+        expected_version=1,
+    )
     at = page("register.py")
     assert not at.exception
     # Compare version 1 with version 2: the changed answer, in words, and the finding it removes.
@@ -110,3 +123,205 @@ def test_register_duplicates_and_compares_versions(database: str) -> None:
     copies = [s for s in store.list() if s.title.startswith("Copy of ")]
     assert len(copies) == 1 and copies[0].versions == 1
     assert store.latest(copies[0].assessment_id).plan.answers["public_transport"] is True
+
+
+def versions(database: str, assessment_id: str) -> int:
+    return len(Store(database).versions(assessment_id))
+
+
+def widget(at: AppTest, key: str):
+    """The widget with this key on the page, whatever its kind."""
+    found = [element for element in at.main if getattr(element, "key", None) == key]
+    assert found, f"no widget {key!r} on the page"
+    return found[0]
+
+
+def test_opening_a_draft_never_writes(database: str) -> None:
+    store = Store(database)
+    # An example with mitigations: its table used to save 37 "proposed" decisions as it was shown.
+    assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    at = page("assess.py", assessment=assessment_id)
+    assert not at.exception
+    assert at.data_editor, "the mitigation table is on the page"
+    at.run()  # a rerun, as any click elsewhere makes
+    assert not at.exception
+    again = page("assess.py", assessment=assessment_id)  # a second person opens it
+    assert not again.exception
+    assert versions(database, assessment_id) == 1
+    assert store.latest(assessment_id).decisions == {}
+    page("register.py")
+    assert versions(database, assessment_id) == 1
+
+
+def test_a_decision_in_the_mitigation_table_saves_only_what_was_edited(database: str) -> None:
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    at = page("assess.py", assessment=assessment_id)
+    [editor] = at.data_editor
+    first_key = editor.value["key"][0]
+    at.session_state[editor.key] = {
+        "edited_rows": {0: {"Decision": "accepted", "Owner": "Head of Libraries"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    latest = store.latest(assessment_id)
+    assert latest.version == 2
+    assert latest.decisions == {first_key: {"status": "accepted", "owner": "Head of Libraries", "due": ""}}
+
+
+def test_a_stale_save_is_refused_and_keep_both_keeps_both(database: str) -> None:
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    first = page("assess.py", assessment=assessment_id)
+    second = page("assess.py", assessment=assessment_id)
+    widget(first, "q_media_interest").set_value("high").run()
+    assert not first.exception and versions(database, assessment_id) == 2
+    widget(second, "q_tension_potential").set_value("high").run()  # still on version 1
+    assert not second.exception
+    assert versions(database, assessment_id) == 2  # refused: nothing written
+    [warning] = [w.value for w in second.warning if "changed by someone else" in w.value]
+    assert "you opened version 1; it is now at version 2" in warning
+    assert "How much media or public interest do you expect?" in second.dataframe[0].value["Question"].tolist()
+    next(b for b in second.button if b.label == "Keep both").click().run()
+    assert not second.exception
+    latest = store.latest(assessment_id)
+    assert latest.version == 3
+    assert (latest.plan.answers["media_interest"], latest.plan.answers["tension_potential"]) == ("high", "high")
+    assert widget(second, "q_media_interest").value == "high"  # the page shows both people's changes
+    assert widget(second, "q_tension_potential").value == "high"
+    assert any("Both your changes and theirs are saved" in s.value for s in second.info)
+    # The second person can carry on: the page is now based on version 3.
+    widget(second, "q_mixing").set_value("apart").run()
+    assert store.latest(assessment_id).version == 4
+
+
+def test_reload_shows_their_version_and_sets_mine_aside(database: str) -> None:
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    first = page("assess.py", assessment=assessment_id)
+    second = page("assess.py", assessment=assessment_id)
+    widget(first, "q_media_interest").set_value("high").run()
+    widget(second, "q_media_interest").set_value("low").run()  # the same answer, differently
+    conflicts = second.dataframe[1].value  # what both changed, in words: theirs and mine
+    assert list(conflicts["What"]) == ["How much media or public interest do you expect?"]
+    assert (list(conflicts["Yours"]), list(conflicts["Theirs"])) == (["Little"], ["A lot"])
+    next(b for b in second.button if b.label == "Reload their version").click().run()
+    assert not second.exception
+    assert widget(second, "q_media_interest").value == "high"
+    assert versions(database, assessment_id) == 2
+
+
+def test_a_final_assessment_opens_read_only_exports_and_reopens_as_a_new_draft(database: str) -> None:
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLES / "translation-contract.yaml"))
+    store.set_status(assessment_id, "final")
+    at = page("assess.py", assessment=assessment_id)
+    assert not at.exception
+    assert any("This assessment is final" in info.value for info in at.info)
+    assert all(w.disabled for w in at.radio) and all(w.disabled for w in at.multiselect)
+    assert all(w.disabled for w in at.text_input)
+    assert versions(database, assessment_id) == 1
+    next(b for b in at.button if b.label == "Prepare the Word record").click().run()
+    assert not at.exception
+    assert [d.label for d in at.download_button][0] == "Download the Word record (.docx)"
+    next(b for b in at.button if b.label == "Reopen as a new draft").click().run()
+    assert not at.exception
+    copy = at.query_params["assessment"]
+    copy = copy[0] if isinstance(copy, list) else copy
+    assert copy != assessment_id
+    assert not any("This assessment is final" in info.value for info in at.info)
+    widget(at, "q_media_interest").set_value("high").run()
+    assert store.latest(copy).plan.answers["media_interest"] == "high" and store.latest(copy).status == "draft"
+    assert versions(database, assessment_id) == 1 and store.latest(assessment_id).status == "final"
+
+
+def test_a_change_to_an_assessment_marked_final_meanwhile_is_refused_in_words(database: str) -> None:
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    at = page("assess.py", assessment=assessment_id)
+    store.set_status(assessment_id, "final")  # someone signs it off from the register
+    widget(at, "q_media_interest").set_value("high").run()
+    assert not at.exception
+    assert any("marked this assessment final while you were working on it" in s.value for s in at.info)
+    assert widget(at, "q_media_interest").value == "medium" and widget(at, "q_media_interest").disabled
+    assert versions(database, assessment_id) == 1
+
+
+def test_an_incomplete_draft_keeps_no_level_and_the_register_says_not_screened_yet(database: str) -> None:
+    store = Store(database)
+    example = read_plan(EXAMPLES / "library-opening-hours.yaml")
+    incomplete = example.model_copy(update={"answers": {k: v for k, v in example.answers.items() if k != "mixing"}})
+    assessment_id = store.create(incomplete)
+    at = page("assess.py", assessment=assessment_id)
+    widget(at, "q_media_interest").set_value("high").run()  # a change that saves, with mixing still unanswered
+    assert any("Not screened yet" in info.value for info in at.info)
+    assert store.latest(assessment_id).version == 2 and store.latest(assessment_id).level is None
+    register = page("register.py")
+    assert list(register.dataframe[0].value["Level"]) == ["Not screened yet"]
+    widget(at, "q_mixing").set_value("neutral").run()  # now complete: the level the page shows is kept
+    assert store.latest(assessment_id).level == "full_assessment"
+    register = page("register.py")
+    assert list(register.dataframe[0].value["Level"]) == ["Full assessment needed"]
+
+
+def test_clearing_the_title_shows_a_message_and_saves_nothing_until_it_is_back(database: str) -> None:
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    at = page("assess.py", assessment=assessment_id)
+    widget(at, "plan_title").input("   ").run()
+    assert not at.exception
+    assert any("The plan needs a title" in error.value for error in at.error)
+    widget(at, "q_media_interest").set_value("high").run()
+    assert not at.exception and versions(database, assessment_id) == 1
+    widget(at, "plan_title").input("Shorter library hours").run()
+    latest = store.latest(assessment_id)
+    assert (latest.version, latest.plan.title, latest.plan.answers["media_interest"]) == (
+        2,
+        "Shorter library hours",
+        "high",
+    )
+    assert not any("The plan needs" in error.value for error in at.error)
+
+
+PUNCTUATION = r"[!-/:-@\[-`{-~]"  # every ASCII punctuation character: what CommonMark lets a backslash escape
+
+
+def test_markdown_in_a_title_is_shown_literally(database: str) -> None:
+    title = "![p](http://host/p.png) :red[APPROVED] **bold** $x$ <b>b</b>"
+    store = Store(database)
+    assessment_id = store.create(Plan(title=title, service="Libraries", owner="Head of Libraries"))
+    at = page("assess.py", assessment=assessment_id)
+    assert not at.exception
+    heading = at.title[0].value
+    # Every punctuation character reaches Markdown escaped, so nothing can become an image, a colour or markup,
+    # and taking the escapes away gives back exactly what was typed.
+    assert re.findall(PUNCTUATION, re.sub(r"\\" + PUNCTUATION, "", heading)) == []
+    assert re.sub(r"\\(.)", r"\1", heading) == title
+    register = page("register.py")
+    assert list(register.dataframe[0].value["Title"]) == [title]  # a table shows text as text
+
+
+def test_a_failure_shows_a_reference_and_no_details(database: str, caplog: pytest.LogCaptureFixture) -> None:
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    with _engine_for(database).begin() as connection:
+        connection.execute(text("DROP TABLE versions"))  # the database fails under the page
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["assessment"] = assessment_id
+    with caplog.at_level(logging.ERROR, logger="proofing.app"):
+        at.run()
+    assert not at.exception
+    [message] = [error.value for error in at.error]
+    reference = re.search(r"give your administrator this reference: ([0-9A-F]{8})\.", message)
+    assert reference, message
+    shown = " ".join(str(getattr(element, "value", "")) for element in at.main)
+    assert "sqlite" not in shown and "versions" not in shown and str(ROOT) not in shown
+    [logged] = [record for record in caplog.records if reference.group(1) in record.getMessage()]
+    assert logged.exc_info is not None and "versions" in str(logged.exc_info[1])
+
+
+def test_error_details_never_reach_the_browser() -> None:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"  # "false" would still show the traceback

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -23,19 +24,26 @@ from sqlalchemy import create_engine, inspect, make_url, text, update
 from sqlalchemy.pool import NullPool
 
 import proofing.store as store_module
-from proofing.plan import Plan
+from proofing.plan import Plan, read_plan
 from proofing.store import (
     AssessmentRow,
     Base,
+    Draft,
+    FinalAssessmentError,
     SavedVersion,
+    StaleVersionError,
     Store,
     StoreError,
     _dispose_engine,
     _engine_for,
+    conflict_words,
     default_db_url,
+    merge,
+    screening_level,
 )
 
 PG_ENV = "PROOFING_TEST_PG_URL"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -72,11 +80,13 @@ def store(url: str) -> Store:
     return Store(url)
 
 
-def plan(title: str = "Library opening hours", service: str = "Libraries", owner: str = "Ann Jones", **more) -> Plan:
+def plan(
+    title: str = "Library opening hours", service: str = "Libraries", owner: str = "Head of Libraries", **more
+) -> Plan:
     return Plan(title=title, service=service, owner=owner, answers={"affects_public": True}, **more)
 
 
-DECISIONS = {"interpreters": {"status": "agreed", "owner": "Bob", "due": "2026-03-01"}}
+DECISIONS = {"interpreters": {"status": "agreed", "owner": "Equalities Officer", "due": "2026-03-01"}}
 
 
 def test_create_save_and_latest_round_trip(store: Store) -> None:
@@ -91,7 +101,7 @@ def test_create_save_and_latest_round_trip(store: Store) -> None:
     assert abs(datetime.now(UTC) - latest.saved_at) < timedelta(minutes=1)
 
     second = plan(description="Shorter Saturday hours, longer Thursday hours")
-    assert store.save(assessment_id, second, DECISIONS, "high") == 2
+    assert store.save(assessment_id, second, DECISIONS, "high", expected_version=1) == 2
     latest = store.latest(assessment_id)
     assert latest is not None
     assert (latest.version, latest.plan, latest.decisions, latest.level) == (2, second, DECISIONS, "high")
@@ -100,22 +110,22 @@ def test_create_save_and_latest_round_trip(store: Store) -> None:
 
 def test_each_save_keeps_a_version_and_an_identical_one_does_not(store: Store) -> None:
     assessment_id = store.create(plan())
-    assert store.save(assessment_id, plan()) == 1  # identical to version 1
-    assert store.save(assessment_id, plan(description="v2")) == 2
-    assert store.save(assessment_id, plan(description="v2")) == 2
-    assert store.save(assessment_id, plan(description="v2"), DECISIONS) == 3  # decisions changed
-    assert store.save(assessment_id, plan(description="v2"), DECISIONS) == 3
-    assert store.save(assessment_id, plan(description="v2"), DECISIONS, "low") == 4  # level changed
-    assert store.save(assessment_id, plan(description="v2"), DECISIONS, "low") == 4
-    assert store.save(assessment_id, plan(description="v1")) == 5  # going back is a change too
+    assert store.save(assessment_id, plan(), expected_version=1) == 1  # identical to version 1
+    assert store.save(assessment_id, plan(description="v2"), expected_version=1) == 2
+    assert store.save(assessment_id, plan(description="v2"), expected_version=2) == 2
+    assert store.save(assessment_id, plan(description="v2"), DECISIONS, expected_version=2) == 3  # decisions changed
+    assert store.save(assessment_id, plan(description="v2"), DECISIONS, expected_version=3) == 3
+    assert store.save(assessment_id, plan(description="v2"), DECISIONS, "low", expected_version=3) == 4  # level
+    assert store.save(assessment_id, plan(description="v2"), DECISIONS, "low", expected_version=4) == 4
+    assert store.save(assessment_id, plan(description="v1"), expected_version=4) == 5  # going back is a change too
     assert [saved.version for saved in store.versions(assessment_id)] == [1, 2, 3, 4, 5]
     assert store.list()[0].versions == 5
 
 
 def test_versions_are_oldest_first_and_each_can_be_read(store: Store) -> None:
     assessment_id = store.create(plan(description="one"))
-    for text_ in ("two", "three"):
-        store.save(assessment_id, plan(description=text_))
+    for number, text_ in enumerate(("two", "three"), start=1):
+        store.save(assessment_id, plan(description=text_), expected_version=number)
     saved = store.versions(assessment_id)
     assert [(s.version, s.plan.description) for s in saved] == [(1, "one"), (2, "two"), (3, "three")]
     assert [s.saved_at for s in saved] == sorted(s.saved_at for s in saved)
@@ -128,17 +138,26 @@ def test_versions_are_oldest_first_and_each_can_be_read(store: Store) -> None:
 
 def test_saving_to_an_unknown_assessment_is_refused_in_words(store: Store) -> None:
     with pytest.raises(StoreError, match="there is no assessment"):
-        store.save("0" * 32, plan())
+        store.save("0" * 32, plan(), expected_version=1)
+    with pytest.raises(StoreError, match="there is no assessment"):
+        store.save("\x00", plan(), expected_version=1)  # never sent to the database
     with pytest.raises(StoreError, match="must be text"):
-        store.save(store.create(plan()), plan(), {"x": {"due": 3}})  # type: ignore[dict-item]
+        store.save(store.create(plan()), plan(), {"x": {"due": 3}}, expected_version=1)  # type: ignore[dict-item]
 
 
 def test_list_searches_and_filters(store: Store, url: str) -> None:
-    libraries = store.create(plan("Library opening hours", "Libraries", "Ann Jones"))
-    housing = store.create(plan("Housing allocation policy", "Housing", "Carys Evans"))
-    parks = store.create(plan("100% park lighting", "Parks", "Dai Hughes"))
-    store.save(housing, plan("Housing allocation policy", "Housing", "Carys Evans", description="v2"), level="high")
-    store.save(parks, plan("100% park lighting", "Parks", "Dai Hughes", description="v2"), level="low")
+    libraries = store.create(plan("Library opening hours", "Libraries", "Head of Libraries"))
+    housing = store.create(plan("Housing allocation policy", "Housing", "Head of Housing"))
+    parks = store.create(plan("100% park lighting", "Parks", "Parks Manager"))
+    store.save(
+        housing,
+        plan("Housing allocation policy", "Housing", "Head of Housing", description="v2"),
+        level="high",
+        expected_version=1,
+    )
+    store.save(
+        parks, plan("100% park lighting", "Parks", "Parks Manager", description="v2"), level="low", expected_version=1
+    )
     store.set_status(parks, "final")
 
     def ids(**filters) -> list[str]:
@@ -146,7 +165,7 @@ def test_list_searches_and_filters(store: Store, url: str) -> None:
 
     assert ids() == [parks, housing, libraries]  # newest updated first
     assert ids(search="HOUSING") == [housing]  # title and service, any case
-    assert ids(search="jones") == [libraries]  # owner
+    assert ids(search="of lib") == [libraries]  # owner
     assert ids(search="  lib ") == [libraries]
     assert ids(search="100%") == [parks]  # % is a character, not a wildcard
     assert ids(search="_") == []
@@ -167,7 +186,11 @@ def test_list_searches_and_filters(store: Store, url: str) -> None:
     assert ids(since=today + timedelta(days=1)) == []
 
     summary = store.list(service="Housing")[0]
-    assert (summary.title, summary.service, summary.owner) == ("Housing allocation policy", "Housing", "Carys Evans")
+    assert (summary.title, summary.service, summary.owner) == (
+        "Housing allocation policy",
+        "Housing",
+        "Head of Housing",
+    )
     assert (summary.level, summary.status, summary.versions) == ("high", "draft", 2)
     assert summary.created_at <= summary.updated_at and summary.updated_at.utcoffset() == timedelta(0)
     assert store.services() == ["Housing", "Libraries", "Parks"]
@@ -175,16 +198,16 @@ def test_list_searches_and_filters(store: Store, url: str) -> None:
 
 def test_list_follows_the_latest_plan(store: Store) -> None:
     assessment_id = store.create(plan("Old title", "Libraries"))
-    store.save(assessment_id, plan("New title", "Leisure", "Bob"))
+    store.save(assessment_id, plan("New title", "Leisure", "Head of Leisure"), expected_version=1)
     [summary] = store.list()
-    assert (summary.title, summary.service, summary.owner) == ("New title", "Leisure", "Bob")
+    assert (summary.title, summary.service, summary.owner) == ("New title", "Leisure", "Head of Leisure")
     assert store.list(search="old") == []
     assert store.services() == ["Leisure"]
 
 
 def test_duplicate_makes_a_new_draft_of_the_latest(store: Store) -> None:
     source = store.create(plan(description="one"))
-    store.save(source, plan(description="two"), DECISIONS, "medium")
+    store.save(source, plan(description="two"), DECISIONS, "medium", expected_version=1)
     store.set_status(source, "final")
     copy = store.duplicate(source)
     assert copy != source
@@ -194,7 +217,7 @@ def test_duplicate_makes_a_new_draft_of_the_latest(store: Store) -> None:
     assert (saved.decisions, saved.level) == (DECISIONS, "medium")
     assert store.latest(source).plan.title == "Library opening hours"  # the source is untouched
     assert {s.assessment_id: s.status for s in store.list()} == {source: "final", copy: "draft"}
-    assert store.save(copy, plan(description="three")) == 2  # the copy can be changed
+    assert store.save(copy, plan(description="three"), expected_version=1) == 2  # the copy can be changed
 
     long = store.create(plan("x" * 500))
     assert store.latest(store.duplicate(long)).plan.title == ("Copy of " + "x" * 500)[:500]
@@ -204,17 +227,17 @@ def test_duplicate_makes_a_new_draft_of_the_latest(store: Store) -> None:
 
 def test_set_status(store: Store) -> None:
     assessment_id = store.create(plan(description="one"))
-    store.save(assessment_id, plan(description="two"), DECISIONS, "low")
+    store.save(assessment_id, plan(description="two"), DECISIONS, "low", expected_version=1)
     store.set_status(assessment_id, "final")
     assert [s.status for s in store.versions(assessment_id)] == ["draft", "final"]
     assert store.latest(assessment_id).status == "final"
     assert store.version(assessment_id, 1).status == "draft"
     assert store.list()[0].status == "final"
-    assert store.save(assessment_id, plan(description="two"), DECISIONS, "low") == 2  # nothing changed: fine
-    with pytest.raises(StoreError, match="is final and cannot be changed"):
-        store.save(assessment_id, plan(description="three"))
+    assert store.save(assessment_id, plan(description="two"), DECISIONS, "low", expected_version=2) == 2  # same
+    with pytest.raises(FinalAssessmentError, match="is final and cannot be changed"):
+        store.save(assessment_id, plan(description="three"), expected_version=2)
     store.set_status(assessment_id, "draft")
-    assert store.save(assessment_id, plan(description="three")) == 3
+    assert store.save(assessment_id, plan(description="three"), expected_version=2) == 3
     assert store.latest(assessment_id).status == "draft"
     with pytest.raises(StoreError, match="'closed' is not a status"):
         store.set_status(assessment_id, "closed")
@@ -238,7 +261,7 @@ def test_migrations_create_the_schema_and_a_second_store_opens_it(url: str) -> N
         _dispose_engine(url)
         second = Store(url)  # as a new process would: migrates again, finds it at head
         assert second.latest(assessment_id).plan == plan()
-        assert second.save(assessment_id, plan(description="more")) == 2
+        assert second.save(assessment_id, plan(description="more"), expected_version=1) == 2
     finally:
         engine.dispose()
 
@@ -265,7 +288,11 @@ def test_threads_save_concurrently(url: str) -> None:
         store = shared if worker % 2 else Store(url)  # one shared Store, and Stores of their own
         assessment_id = store.create(plan(f"Plan {worker}", f"Service {worker % 3}"))
         numbers = [
-            store.save(assessment_id, plan(f"Plan {worker}", f"Service {worker % 3}", description=f"v{n}"))
+            store.save(
+                assessment_id,
+                plan(f"Plan {worker}", f"Service {worker % 3}", description=f"v{n}"),
+                expected_version=n - 1,
+            )
             for n in range(2, saves + 2)
         ]
         return assessment_id, numbers
@@ -279,18 +306,195 @@ def test_threads_save_concurrently(url: str) -> None:
     assert sorted(summary.versions for summary in shared.list()) == [saves + 1] * 8
 
 
-def test_threads_saving_to_one_assessment_get_distinct_versions(store: Store) -> None:
+def test_threads_saving_on_one_version_one_lands_and_the_rest_are_refused(store: Store) -> None:
     assessment_id = store.create(plan())
     barrier = threading.Barrier(8)
 
-    def work(worker: int) -> int:
+    def work(worker: int) -> int | StaleVersionError:
         barrier.wait()
-        return store.save(assessment_id, plan(description=f"worker {worker}"))
+        try:
+            return store.save(assessment_id, plan(description=f"worker {worker}"), expected_version=1)
+        except StaleVersionError as refused:
+            return refused
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        numbers = list(pool.map(work, range(8)))
-    assert sorted(numbers) == list(range(2, 10))
-    assert [s.version for s in store.versions(assessment_id)] == list(range(1, 10))
+        outcomes = list(pool.map(work, range(8)))
+    landed = [outcome for outcome in outcomes if isinstance(outcome, int)]
+    refused = [outcome for outcome in outcomes if isinstance(outcome, StaleVersionError)]
+    assert landed == [2] and len(refused) == 7
+    assert {(error.expected, error.current) for error in refused} == {(1, 2)}
+    assert [s.version for s in store.versions(assessment_id)] == [1, 2]
+
+
+WRITERS = 50
+
+
+def test_fifty_writers_on_one_assessment_lose_nothing(url: str) -> None:
+    """50 people each change one answer of one assessment at once, retrying when refused: every change survives.
+
+    Each writer has its own Store and does what the page does: read the latest version, change its answer, save
+    with the version it read; a StaleVersionError sends it back to read again. A write either lands (a version
+    number) or is refused (nothing written); a landed change missing from the final version is a silent loss.
+    """
+    assessment_id = Store(url).create(plan())
+    barrier = threading.Barrier(WRITERS)
+
+    def writer(number: int) -> tuple[int, int, int]:
+        mine = Store(url)
+        refused = 0
+        barrier.wait()
+        while True:
+            seen = mine.latest(assessment_id)
+            assert seen is not None
+            changed = seen.plan.model_copy(update={"answers": seen.plan.answers | {f"writer_{number}": number}})
+            try:
+                landed = mine.save(assessment_id, changed, expected_version=seen.version)
+            except StaleVersionError:
+                refused += 1
+                continue
+            return number, landed, refused
+
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        outcomes = list(pool.map(writer, range(WRITERS)))
+
+    final = Store(url).latest(assessment_id)
+    assert final is not None
+    landed_versions = sorted(landed for _, landed, _ in outcomes)
+    assert landed_versions == list(range(2, WRITERS + 2))  # each landed write made exactly one new version
+    silent_losses = [number for number, _, _ in outcomes if final.plan.answers.get(f"writer_{number}") != number]
+    assert silent_losses == [], f"{len(silent_losses)} of {WRITERS} landed changes are missing from the latest"
+    history = Store(url).versions(assessment_id)
+    assert len(history) == WRITERS + 1
+    for number, landed, _ in outcomes:  # the version a writer was told it made holds its change
+        assert history[landed - 1].plan.answers[f"writer_{number}"] == number
+    assert sum(refused for _, _, refused in outcomes) > 0  # they did collide: the refusals were real
+
+
+def test_a_stale_save_is_refused_in_words_and_writes_nothing(store: Store) -> None:
+    assessment_id = store.create(plan())
+    assert store.save(assessment_id, plan(description="theirs"), expected_version=1) == 2
+    with pytest.raises(StaleVersionError) as caught:
+        store.save(assessment_id, plan(description="mine"), expected_version=1)
+    error = caught.value
+    assert isinstance(error, StoreError)  # one family of store errors
+    assert (error.assessment_id, error.expected, error.current) == (assessment_id, 1, 2)
+    assert "changed by someone else since you opened it" in str(error)
+    assert "you opened version 1; it is now at version 2" in str(error)
+    assert [s.plan.description for s in store.versions(assessment_id)] == ["", "theirs"]
+    # Saving exactly what is already the latest loses nothing, so it is not refused.
+    assert store.save(assessment_id, plan(description="theirs"), expected_version=1) == 2
+    with pytest.raises(StaleVersionError):  # a version from the future is no better
+        store.save(assessment_id, plan(description="mine"), expected_version=7)
+
+
+def test_marking_final_a_version_not_seen_is_refused(store: Store) -> None:
+    assessment_id = store.create(plan())
+    store.save(assessment_id, plan(description="two"), expected_version=1)
+    with pytest.raises(StaleVersionError, match="changed by someone else"):
+        store.set_status(assessment_id, "final", expected_version=1)
+    assert store.latest(assessment_id).status == "draft"
+    store.set_status(assessment_id, "final", expected_version=2)
+    assert store.latest(assessment_id).status == "final"
+
+
+def test_reading_never_writes(store: Store, url: str) -> None:
+    assessment_id = store.create(plan())
+    store.save(assessment_id, plan(description="two"), DECISIONS, expected_version=1)
+    engine = _engine_for(url)
+
+    def counts() -> tuple[int, str]:
+        with engine.connect() as connection:
+            versions = connection.execute(text("SELECT count(*) FROM versions")).scalar_one()
+            updated = connection.execute(text("SELECT updated_at FROM assessments")).scalar_one()
+        return versions, str(updated)
+
+    before = counts()
+    store.latest(assessment_id)
+    store.version(assessment_id, 1)
+    store.versions(assessment_id)
+    store.list(search="library")
+    store.services()
+    assert counts() == before
+
+
+def test_an_id_that_is_not_an_id_finds_nothing_on_every_database(store: Store) -> None:
+    store.create(plan())
+    for odd in ("\x00", "nothing-here", "' OR 1=1 --", "A" * 32, "0" * 31, ""):
+        assert store.latest(odd) is None
+        assert store.versions(odd) == []
+        assert store.version(odd, 1) is None
+        with pytest.raises(StoreError, match="there is no assessment"):
+            store.set_status(odd, "final")
+
+
+def draft(description: str = "", decisions: dict | None = None, **answers: object) -> Draft:
+    """A plan with exactly these answers, and these decisions: one side of a merge."""
+    return Draft(plan=plan(description=description).model_copy(update={"answers": answers}), decisions=decisions or {})
+
+
+def test_merge_keeps_both_sides_where_they_changed_different_things() -> None:
+    base = draft(affects_public=True, wards="Caia Park")
+    mine = draft("Mine", affects_public=True, wards="Caia Park", people_affected=40)
+    theirs = draft(
+        affects_public=False,
+        wards="Caia Park",
+        decisions={"r1:0": {"status": "accepted", "owner": "Head of Libraries", "due": ""}},
+    )
+    merged = merge(base, mine, theirs)
+    assert merged.conflicts == []
+    assert merged.draft.plan.description == "Mine"
+    assert merged.draft.plan.answers == {"affects_public": False, "wards": "Caia Park", "people_affected": 40}
+    assert merged.draft.decisions == {"r1:0": {"status": "accepted", "owner": "Head of Libraries", "due": ""}}
+    assert (merged.mine_changed, merged.theirs_changed) == (2, 4)
+
+
+def test_merge_reports_what_both_changed_differently_and_keeps_mine() -> None:
+    base = draft(wards="Caia Park", mixing="neutral", decisions={"r1:0": {"status": "proposed", "owner": ""}})
+    mine = draft(wards="Rhos", decisions={"r1:0": {"status": "accepted", "owner": ""}})  # removed mixing
+    theirs = draft(wards="Plas Madoc", mixing="neutral", decisions={"r1:0": {"status": "rejected", "owner": "x"}})
+    merged = merge(base, mine, theirs)
+    assert merged.draft.plan.answers == {"wards": "Rhos"}  # a removal is a change, kept too
+    assert merged.draft.decisions == {"r1:0": {"status": "accepted", "owner": "x"}}
+    assert [(c.kind, c.key, c.base, c.mine, c.theirs) for c in merged.conflicts] == [
+        ("answer", "wards", "Caia Park", "Rhos", "Plas Madoc"),
+        ("decision", "r1:0/status", "proposed", "accepted", "rejected"),
+    ]
+    same = merge(base, mine, mine)  # both made the same change: no conflict
+    assert same.conflicts == [] and same.draft == mine
+
+
+def test_conflicts_read_in_words(kb) -> None:
+    conflict = merge(draft(wards="Caia Park"), draft(wards="Rhos"), draft()).conflicts[0]
+    what, mine, theirs = conflict_words(kb, conflict)
+    assert what == kb.questionnaire.question("wards").text
+    assert (mine, theirs) == ("Rhos", "(not answered)")
+
+
+def test_keep_both_saves_a_merge_on_the_latest(store: Store, kb) -> None:
+    start = plan().model_copy(update={"answers": {"change_type": ["closure"]}})
+    assessment_id = store.create(start)
+    theirs = start.model_copy(update={"answers": start.answers | {"mixing": "apart"}})
+    assert store.save(assessment_id, theirs, expected_version=1) == 2
+    mine = start.model_copy(update={"description": "Mine", "answers": start.answers | {"media_interest": "high"}})
+    with pytest.raises(StaleVersionError):
+        store.save(assessment_id, mine, expected_version=1)
+    kept = store.keep_both(kb, assessment_id, 1, mine, {"r:0": {"status": "accepted"}})
+    assert kept.version == 3 and kept.merge.conflicts == []
+    latest = store.latest(assessment_id)
+    assert latest.plan.description == "Mine"
+    assert latest.plan.answers == {"change_type": ["closure"], "mixing": "apart", "media_interest": "high"}
+    assert latest.decisions == {"r:0": {"status": "accepted"}}
+    assert latest.level is None  # an incomplete plan keeps no level, merged or not
+    with pytest.raises(StoreError, match="no version 9"):
+        store.keep_both(kb, assessment_id, 9, mine)
+
+
+def test_an_incomplete_plan_has_no_level_and_a_complete_one_has_its_own(kb) -> None:
+    assert screening_level(kb, plan()) is None  # required answers missing: not screened yet
+    complete = read_plan(EXAMPLES / "library-opening-hours.yaml")
+    assert screening_level(kb, complete) == "full_assessment"
+    incomplete = complete.model_copy(update={"answers": {k: v for k, v in complete.answers.items() if k != "mixing"}})
+    assert screening_level(kb, incomplete) is None
 
 
 def _closed_port() -> int:
@@ -341,8 +545,11 @@ def test_the_default_url_comes_from_the_environment(url: str, monkeypatch: pytes
 
 def test_dates_in_decisions_are_kept_as_iso_text(store: Store) -> None:
     assessment_id = store.create(plan())
-    store.save(assessment_id, plan(), {"ramp": {"status": "agreed", "owner": "Bob", "due": date(2026, 3, 1)}})
-    assert store.latest(assessment_id).decisions == {"ramp": {"status": "agreed", "owner": "Bob", "due": "2026-03-01"}}
+    decided = {"ramp": {"status": "agreed", "owner": "Facilities Manager", "due": date(2026, 3, 1)}}
+    store.save(assessment_id, plan(), decided, expected_version=1)
+    assert store.latest(assessment_id).decisions == {
+        "ramp": {"status": "agreed", "owner": "Facilities Manager", "due": "2026-03-01"}
+    }
 
 
 def test_a_database_that_fails_mid_use_is_a_store_error_in_words(store: Store, url: str) -> None:

@@ -4,6 +4,7 @@
 #   tools/postgres.sh          start it (installing Debian's postgresql first when it is missing) and print
 #                              PROOFING_TEST_PG_URL=postgresql+psycopg://postgres@127.0.0.1:PORT/proofing_test
 #   tools/postgres.sh stop     stop it and delete its data directory
+#   tools/postgres.sh restart  stop it (keeping its data) and start it again with this script's settings
 #   tools/postgres.sh status   say whether it runs, and print the URL line when it does
 #
 # Only the URL line goes to standard output, so `export "$(tools/postgres.sh)"` works; everything else goes to
@@ -12,6 +13,12 @@
 # port are kept in $PROOFING_PG_STATE (default /tmp/proofing-postgres.state) so that `stop` finds them.
 # Meant for root on Debian 12 (it runs the server as the `postgres` user); another user who already has the
 # PostgreSQL server binaries runs it as themself.
+#
+# The server keeps PostgreSQL's durability defaults (fsync, synchronous_commit, full_page_writes on): a save the
+# store acknowledged survives a server crash, as in production. (Only initdb runs with --no-sync: a cluster lost
+# while being made is simply made again.) An older version of this script ran the server with all three off; a
+# server still running that way is reused, so as not to disturb tests using it, with a warning saying to run
+# `tools/postgres.sh restart` once nobody is.
 set -euo pipefail
 
 STATE=${PROOFING_PG_STATE:-/tmp/proofing-postgres.state}
@@ -71,9 +78,22 @@ running() { [[ -n $DATADIR && -d $DATADIR ]] && as_server_user "$BIN/pg_ctl" -D 
 
 print_url() { echo "PROOFING_TEST_PG_URL=postgresql+psycopg://postgres@127.0.0.1:$PORT/$DATABASE"; }
 
+warn_if_not_durable() {
+    # A running server started without durability (by an older version of this script) is reported, not stopped.
+    local setting value unsafe=""
+    for setting in fsync synchronous_commit full_page_writes; do
+        value=$(as_server_user "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -tAc "SHOW $setting" 2>/dev/null || true)
+        [[ $value == off ]] && unsafe="$unsafe $setting=off"
+    done
+    if [[ -n $unsafe ]]; then
+        say "warning: the running server has$unsafe, so a crash can lose saves it acknowledged."
+        say "it is reused so as not to disturb tests using it; run 'tools/postgres.sh restart' once nobody is."
+    fi
+}
+
 start_server() {
     as_server_user "$BIN/pg_ctl" -D "$DATADIR/data" -l "$DATADIR/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=$DATADIR -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        -o "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=$DATADIR -c max_connections=200" \
         start >&2 || { tail -n 20 "$DATADIR/server.log" >&2 || true; die "the server did not start (log: $DATADIR/server.log)"; }
 }
 
@@ -86,6 +106,7 @@ start() {
     fi
     read_state
     if running; then
+        warn_if_not_durable
         print_url
         return
     fi
@@ -124,6 +145,15 @@ stop() {
     say "stopped; removed $DATADIR"
 }
 
+restart() {
+    BIN=$(pg_bindir)
+    read_state
+    if [[ -n $BIN ]] && running; then
+        as_server_user "$BIN/pg_ctl" -D "$DATADIR/data" -m fast -w stop >&2
+    fi
+    start
+}
+
 status() {
     BIN=$(pg_bindir)
     read_state
@@ -139,6 +169,7 @@ status() {
 case "${1:-start}" in
     start) start ;;
     stop) stop ;;
+    restart) restart ;;
     status) status ;;
-    *) die "usage: $0 [start|stop|status]" ;;
+    *) die "usage: $0 [start|stop|restart|status]" ;;
 esac

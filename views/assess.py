@@ -1,7 +1,10 @@
 """Start or continue an assessment: plan details, the questionnaire, live results, export.
 
 Every change is saved to the store as it is made, and the page's address carries the assessment
-(?assessment=ID), so a refresh or another machine brings back exactly what was entered.
+(?assessment=ID), so a refresh or another machine brings back exactly what was entered. Opening never writes:
+only a person's change saves. Each save names the version this page was based on; if someone else saved in
+between, the save is refused and the page offers to reload their version or keep both (merged in the store,
+answer by answer). A final assessment opens read-only: it can be read and exported, and reopened as a new draft.
 """
 
 from __future__ import annotations
@@ -16,13 +19,28 @@ from proofing.assessment import assess_draft, assessment_as_json, likelihood_sev
 from proofing.plan import Plan, progress, visible_questions
 from proofing.questionnaire import Question
 from proofing.report import MitigationDecision, RecordMeta, mitigation_key, write_record
-from proofing.verify import plan_as_yaml
-from views.common import knowledge, plain, store
+from proofing.store import (
+    Draft,
+    FinalAssessmentError,
+    SavedVersion,
+    StaleVersionError,
+    conflict_words,
+    merge,
+    screening_level,
+)
+from proofing.verify import answer_changes, plan_as_yaml
+from views.common import guarded, knowledge, plain, store
 
 kb = knowledge()
 saved = store()
 
 DETAILS = ("title", "service", "owner", "description")
+NEEDED = {"title": "a title", "service": "a service", "owner": "an owner"}
+DECISION_FIELDS = {"Decision": "status", "Owner": "owner", "Due": "due"}
+MARKED_FINAL = (
+    "Someone marked this assessment final while you were working on it, so your last change was not saved. It is "
+    "shown as it was signed off; reopen it as a new draft to revise it."
+)
 _QUESTION_ID = re.compile(r'" \([a-z0-9_]+\)')
 
 
@@ -31,23 +49,27 @@ def in_words(problem: str) -> str:
     return _QUESTION_ID.sub('"', problem)
 
 
-def load(assessment_id: str) -> bool:
-    """Bring an assessment's latest saved version into this browser session."""
+def load(assessment_id: str, notice: str | None = None) -> bool:
+    """Bring an assessment's latest saved version into this browser session (reading only, never writing)."""
     version = saved.latest(assessment_id)
     if version is None:
         return False
     st.session_state.clear()
     st.session_state.assessment_id = assessment_id
+    st.session_state.base = version  # the version this page is based on: every save names it
     for field in DETAILS:
         st.session_state[f"plan_{field}"] = getattr(version.plan, field)
     for question in kb.questionnaire.questions:
         if question.id in version.plan.answers:
             st.session_state[f"q_{question.id}"] = to_widget(question, version.plan.answers[question.id])
     st.session_state.decisions = dict(version.decisions)
+    if notice:
+        st.session_state.notice = notice
     return True
 
 
 def to_widget(question: Question, answer: Any) -> Any:
+    """A saved answer as its widget holds it."""
     if question.type == "yes_no":
         return "Yes" if answer else "No"
     if question.type == "number":
@@ -56,6 +78,7 @@ def to_widget(question: Question, answer: Any) -> Any:
 
 
 def from_widget(question: Question, value: Any) -> Any:
+    """A widget's value as a saved answer (None: not answered)."""
     if value is None or value == [] or value == "":
         return None
     if question.type == "yes_no":
@@ -65,24 +88,108 @@ def from_widget(question: Question, value: Any) -> Any:
     return value
 
 
+def base() -> SavedVersion:
+    """The saved version this page shows and its next save is based on."""
+    return st.session_state.base
+
+
+def read_only() -> bool:
+    """A final assessment is read and exported, never changed."""
+    return base().status == "final"
+
+
+def details() -> dict[str, str]:
+    """The plan details as typed on this page."""
+    return {field: (st.session_state.get(f"plan_{field}") or "").strip() for field in DETAILS}
+
+
+def missing_details() -> list[str]:
+    """The details a plan cannot do without that are empty on this page (nothing is saved while any is)."""
+    typed = details()
+    return [field for field in NEEDED if not typed[field]]
+
+
 def current_plan() -> Plan:
+    """The plan on this page; a needed detail left empty is taken from the saved version, so scoring carries on."""
     answers = {}
     for question in kb.questionnaire.questions:
         value = from_widget(question, st.session_state.get(f"q_{question.id}"))
         if value is not None:
             answers[question.id] = value
-    details = {field: (st.session_state.get(f"plan_{field}") or "").strip() for field in DETAILS}
-    return Plan.model_construct(**details, answers=answers)
+    typed = details()
+    for field in missing_details():
+        typed[field] = getattr(base().plan, field)
+    return Plan.model_validate({**typed, "answers": answers})
 
 
+def decisions() -> dict[str, dict[str, str]]:
+    """The decisions on the mitigations, as on this page."""
+    return dict(st.session_state.get("decisions", {}))
+
+
+@guarded
 def save() -> None:
-    """Save the draft as it stands: called on every change."""
-    plan = current_plan()
-    if not (plan.title and plan.service and plan.owner):
+    """Save the page as a new version based on the one it shows: called on every change a person makes."""
+    state = st.session_state
+    if read_only() or state.get("conflict") or missing_details():
         return
-    valid = Plan.model_validate(plan.model_dump())
-    assessment, _problems = assess_draft(kb, valid)
-    saved.save(st.session_state.assessment_id, valid, st.session_state.get("decisions", {}), assessment.level)
+    plan = current_plan()
+    try:
+        number = saved.save(
+            state.assessment_id, plan, decisions(), screening_level(kb, plan), expected_version=base().version
+        )
+    except StaleVersionError as refused:
+        state.conflict = refused.current  # shown at the top of the page: reload, or keep both
+        return
+    except FinalAssessmentError:
+        load(state.assessment_id, MARKED_FINAL)
+        return
+    if number != base().version:
+        state.base = saved.version(state.assessment_id, number)
+
+
+@guarded
+def keep_both() -> None:
+    """Save this page's changes together with the other person's, then show the result."""
+    state = st.session_state
+    try:
+        kept = saved.keep_both(kb, state.assessment_id, base().version, current_plan(), decisions())
+    except FinalAssessmentError:
+        load(state.assessment_id, MARKED_FINAL)
+        return
+    notice = f"Both your changes and theirs are saved (version {kept.version})."
+    if kept.merge.conflicts:
+        notice += " Where you had both changed the same thing, yours was kept; their version is in the history."
+    load(state.assessment_id, notice)
+
+
+@guarded
+def reload() -> None:
+    """Show the latest version, setting aside the changes on this page that were not saved."""
+    load(st.session_state.assessment_id, "This is the latest version. Your change that was not saved was set aside.")
+
+
+@guarded
+def reopen() -> None:
+    """A new draft made from this final assessment, which stays as it was signed off."""
+    copy = saved.duplicate(st.session_state.assessment_id)
+    st.query_params["assessment"] = copy
+    load(copy, "This is a new draft made from the final assessment, which is kept as it was signed off.")
+
+
+def edited_decisions(shown: list[dict[str, str]], edited: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The decisions a person changed in the mitigation table: only rows that differ from what was shown.
+
+    The table's defaults ("proposed", no owner) are never decisions by themselves, so showing it saves nothing.
+    """
+    changed = {}
+    for before, after in zip(shown, edited, strict=True):
+        if after != before:
+            changed[before["key"]] = {
+                field: str(after[column] or ("proposed" if field == "status" else ""))
+                for column, field in DECISION_FIELDS.items()
+            }
+    return changed
 
 
 # --- which assessment ----------------------------------------------------------------------------
@@ -107,7 +214,7 @@ if "assessment_id" not in st.session_state:
             st.error("Give the plan a title, a service and an owner to start.")
         else:
             plan = Plan(title=title, service=service, owner=owner, description=description)
-            new_id = saved.create(plan)
+            new_id = saved.create(plan, screening_level(kb, plan))
             st.query_params["assessment"] = new_id
             load(new_id)
             st.rerun()
@@ -115,16 +222,67 @@ if "assessment_id" not in st.session_state:
 
 # --- the questionnaire ---------------------------------------------------------------------------
 
+final = read_only()
 plan = current_plan()
-st.title(plan.title or "Untitled plan")
+st.title(plain(details()["title"] or "Untitled plan"))
+if notice := st.session_state.pop("notice", None):
+    st.info(notice)
+if final:
+    st.info(
+        "This assessment is final: it can be read and exported, but not changed. To revise it, reopen it as a new "
+        "draft; the final one is kept as it was signed off."
+    )
+    st.button("Reopen as a new draft", on_click=reopen)
+
+if st.session_state.get("conflict"):
+    theirs = saved.latest(st.session_state.assessment_id)
+    if theirs is not None:
+        st.warning(
+            "This assessment was changed by someone else since you opened it, so your latest change has not been "
+            f"saved yet (you opened version {base().version}; it is now at version {theirs.version}). Keep both to "
+            "save your changes together with theirs, or reload to see their version and set yours aside. Anything you "
+            "change meanwhile stays on this page until you choose."
+        )
+        their_changes = [
+            {"Question": question, "Before": before, "Their answer": after}
+            for question, before, after in answer_changes(kb, base().plan, theirs.plan)
+        ]
+        if their_changes:
+            st.markdown("**What they changed**")
+            st.dataframe(their_changes, hide_index=True, width="stretch")
+        preview = merge(
+            Draft(plan=base().plan, decisions=base().decisions),
+            Draft(plan=plan, decisions=decisions()),
+            Draft(plan=theirs.plan, decisions=theirs.decisions),
+        )
+        if preview.conflicts:
+            st.markdown("**You both changed these; keeping both keeps yours**")
+            st.dataframe(
+                [
+                    dict(zip(("What", "Yours", "Theirs"), conflict_words(kb, conflict), strict=True))
+                    for conflict in preview.conflicts
+                ],
+                hide_index=True,
+                width="stretch",
+            )
+        choice = st.columns(2)
+        choice[0].button("Keep both", on_click=keep_both, type="primary")
+        choice[1].button("Reload their version", on_click=reload)
+
+if missing := missing_details():
+    st.error(
+        f"The plan needs {' and '.join(NEEDED[field] for field in missing)}: fill it in under Plan details. "
+        "Until then nothing is saved; your answers stay on this page."
+    )
+
 done, total = progress(kb.questionnaire, plan.answers)
 st.progress(done / total if total else 0.0, text=f"{done} of {total} questions answered")
 
-with st.expander("Plan details", expanded=False):
-    st.text_input("Title of the plan", key="plan_title", on_change=save, max_chars=300)
-    st.text_input("Service", key="plan_service", on_change=save, max_chars=300)
-    st.text_input("Owner", key="plan_owner", on_change=save, max_chars=300)
-    st.text_area("What the plan does", key="plan_description", on_change=save, max_chars=20_000)
+with st.expander("Plan details", expanded=bool(missing)):
+    st.text_input("Title of the plan", key="plan_title", on_change=save, max_chars=300, disabled=final)
+    st.text_input("Service", key="plan_service", on_change=save, max_chars=300, disabled=final)
+    st.text_input("Owner", key="plan_owner", on_change=save, max_chars=300, disabled=final)
+    st.text_area("What the plan does", key="plan_description", on_change=save, max_chars=20_000, disabled=final)
 
 visible = visible_questions(kb.questionnaire, plan.answers)
 section_tabs = st.tabs([section.title for section in kb.questionnaire.sections] + ["Results", "Export"])
@@ -139,7 +297,14 @@ for tab, section in zip(section_tabs, kb.questionnaire.sections, strict=False):
             match question.type:
                 case "yes_no":
                     st.radio(
-                        label, ["Yes", "No"], index=None, key=key, help=question.help, horizontal=True, on_change=save
+                        label,
+                        ["Yes", "No"],
+                        index=None,
+                        key=key,
+                        help=question.help,
+                        horizontal=True,
+                        on_change=save,
+                        disabled=final,
                     )
                 case "one_of":
                     st.radio(
@@ -150,10 +315,17 @@ for tab, section in zip(section_tabs, kb.questionnaire.sections, strict=False):
                         key=key,
                         help=question.help,
                         on_change=save,
+                        disabled=final,
                     )
                 case "many_of":
                     st.multiselect(
-                        label, list(labels), format_func=labels.get, key=key, help=question.help, on_change=save
+                        label,
+                        list(labels),
+                        format_func=labels.get,
+                        key=key,
+                        help=question.help,
+                        on_change=save,
+                        disabled=final,
                     )
                 case "number":
                     st.number_input(
@@ -166,13 +338,14 @@ for tab, section in zip(section_tabs, kb.questionnaire.sections, strict=False):
                         key=key,
                         help=question.help,
                         on_change=save,
+                        disabled=final,
                     )
                 case _:
-                    st.text_area(label, key=key, help=question.help, on_change=save, max_chars=100_000)
+                    st.text_area(label, key=key, help=question.help, on_change=save, max_chars=100_000, disabled=final)
 
 # --- results, live -------------------------------------------------------------------------------
 
-assessment, problems = assess_draft(kb, Plan.model_validate(plan.model_dump()))
+assessment, problems = assess_draft(kb, plan)
 names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
 with st.sidebar:
     st.subheader("Screening so far")
@@ -231,12 +404,12 @@ with section_tabs[-2]:
         for gap in assessment.gaps:
             st.write(f"- {gap.message}")
     st.subheader("Mitigation plan")
-    decisions: dict[str, dict[str, str]] = dict(st.session_state.get("decisions", {}))
+    decided = decisions()
     rows = []
     for finding in negatives:
         for index, mitigation in enumerate(finding.mitigations):
             key = mitigation_key(finding, index)
-            decision = decisions.get(key, {})
+            decision = decided.get(key, {})
             rows.append(
                 {
                     "key": key,
@@ -249,10 +422,11 @@ with section_tabs[-2]:
                 }
             )
     if rows:
+        editor = f"mitigation_editor_{st.session_state.get('editor_round', 0)}"
         edited = st.data_editor(
             rows,
-            key="mitigation_editor",
-            disabled=["key", "Finding", "Mitigation", "Strategy actions"],
+            key=editor,
+            disabled=True if final else ["key", "Finding", "Mitigation", "Strategy actions"],
             column_config={
                 "key": None,
                 "Decision": st.column_config.SelectboxColumn(options=["proposed", "accepted", "rejected", "done"]),
@@ -260,13 +434,14 @@ with section_tabs[-2]:
             width="stretch",
             hide_index=True,
         )
-        updated = {
-            row["key"]: {"status": row["Decision"] or "proposed", "owner": row["Owner"] or "", "due": row["Due"] or ""}
-            for row in edited
-        }
-        if updated != {k: decisions.get(k) for k in updated} and updated != decisions:
-            st.session_state.decisions = decisions | updated
+        changed = {} if final else edited_decisions(rows, edited)
+        if changed:  # only a person's edit saves; showing the table never does
+            st.session_state.decisions = decided | changed
+            # The edits are now in the decisions: a fresh table, so edits kept by row number never land on
+            # another row when the findings change.
+            st.session_state.editor_round = st.session_state.get("editor_round", 0) + 1
             save()
+            st.rerun()
     else:
         st.write("No negative impact found, so no mitigation is needed.")
 
@@ -274,9 +449,11 @@ with section_tabs[-1]:
     st.subheader("Download")
     meta = RecordMeta(
         assessors=[plan.owner],
-        decisions={k: MitigationDecision(**v) for k, v in st.session_state.get("decisions", {}).items()},
+        decisions={k: MitigationDecision(**v) for k, v in decisions().items()},
     )
-    if problems:
+    if missing:
+        st.warning(f"The Word record can be prepared once the plan has {' and '.join(NEEDED[f] for f in missing)}.")
+    elif problems:
         st.warning("The Word record can be downloaded once every required question is answered.")
     else:
         # Writing the record takes most of a second: only on request, never on every rerun.
@@ -296,7 +473,7 @@ with section_tabs[-1]:
             )
     st.download_button(
         "Download the plan file (.yaml)",
-        data=plan_as_yaml(Plan.model_validate(plan.model_dump())),
+        data=plan_as_yaml(plan),
         file_name="plan.yaml",
     )
     st.download_button(

@@ -1,15 +1,33 @@
-"""What every page shares: the rule base and the store (one per server process), and safe text."""
+"""What every page shares: the rule base and the store (one per server process), safe text, and failures.
+
+User text (a plan's title, an answer, an owner) is shown as text: put through ``plain`` before it reaches
+anything Streamlit renders as Markdown (st.title, st.markdown, st.write, labels), or shown with st.text or in a
+table. A failure nobody foresaw is never shown to the browser (``client.showErrorDetails`` is "none" in
+.streamlit/config.toml, and the database URL or source paths must not leak): ``failed`` logs it with a short
+reference and shows a plain message with that reference, for the administrator to find in the log.
+"""
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import ParamSpec
 
 import streamlit as st
 
 from proofing import KnowledgeBase, load_knowledge
 from proofing.store import Store
 
-_MARKDOWN = re.compile(r"([\\\\`*_{}\[\]()#+\-.!|>~<])")
+LOG = logging.getLogger("proofing.app")
+# Every ASCII punctuation character: CommonMark lets a backslash make any of them literal, so nothing a person
+# types can become a link, an image, emphasis, a heading, a colour directive (:red[...]) or LaTeX ($...$).
+_MARKDOWN = re.compile(r"([!-/:-@\[-`{-~])")
+
+P = ParamSpec("P")
 
 
 @st.cache_resource
@@ -25,5 +43,44 @@ def store() -> Store:
 
 
 def plain(text: str) -> str:
-    """User text made inert for st.markdown: every markdown character escaped, never HTML."""
-    return _MARKDOWN.sub(r"\\\1", text)
+    r"""User text made inert for Markdown: every punctuation character escaped, lines kept as lines, never HTML.
+
+    Examples:
+        >>> print(plain(":red[APPROVED] ![p](x.png)"))
+        \:red\[APPROVED\] \!\[p\]\(x\.png\)
+    """
+    return _MARKDOWN.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def failed(error: BaseException) -> str:
+    """Log `error` in full with a new short reference, and show the person a plain message with that reference.
+
+    Returns the reference. The message names no database, path or exception: those are for the log only.
+    """
+    reference = secrets.token_hex(4).upper()
+    LOG.error("reference %s: %s", reference, type(error).__name__, exc_info=error)
+    st.error(
+        "Sorry, something went wrong and this could not be done. The problem has been recorded; if it happens "
+        f"again, give your administrator this reference: {reference}."
+    )
+    return reference
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Run a block so that anything it raises becomes the plain message of `failed` (Streamlit's reruns pass)."""
+    try:
+        yield
+    except Exception as error:  # st.rerun/st.stop raise BaseExceptions, which pass through untouched
+        failed(error)
+
+
+def guarded(callback: Callable[P, None]) -> Callable[P, None]:
+    """A widget callback whose failures are reported by `failed`: Streamlit runs callbacks outside the page."""
+
+    @functools.wraps(callback)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        with reported():
+            callback(*args, **kwargs)
+
+    return run

@@ -1,4 +1,8 @@
-"""Every saved assessment: search, filter, open, duplicate, and compare two versions."""
+"""Every saved assessment: search, filter, open, duplicate, mark final, and compare two versions.
+
+Showing the register never writes. Marking final names the version the list showed, so nobody signs off a
+version someone saved after they looked; a final assessment is reopened as a new draft, never changed.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from datetime import date
 import streamlit as st
 
 from proofing.assessment import assess_draft
+from proofing.store import StaleVersionError
 from proofing.verify import answer_changes, compare
 from views.common import knowledge, plain, store
 
@@ -36,7 +41,7 @@ st.dataframe(
             "Title": s.title,
             "Service": s.service,
             "Owner": s.owner,
-            "Level": kb.scoring.level_words[s.level].split(".")[0] if s.level else "Incomplete",
+            "Level": kb.scoring.level_words[s.level].split(".")[0] if s.level else "Not screened yet",
             "Status": s.status,
             "Versions": s.versions,
             "Updated": s.updated_at.strftime("%Y-%m-%d %H:%M"),
@@ -48,15 +53,21 @@ st.dataframe(
 )
 chosen = st.selectbox("Assessment", found, format_func=lambda s: f"{s.title} ({s.service})")
 buttons = st.columns(3)
-if buttons[0].button("Open"):
-    st.query_params["assessment"] = chosen.assessment_id
+if buttons[0].button("Open" if chosen.status == "draft" else "Open (read-only)"):
     st.switch_page("views/assess.py", query_params={"assessment": chosen.assessment_id})
-if buttons[1].button("Duplicate as a new draft"):
+if buttons[1].button("Duplicate as a new draft" if chosen.status == "draft" else "Reopen as a new draft"):
     copy = saved.duplicate(chosen.assessment_id)
     st.switch_page("views/assess.py", query_params={"assessment": copy})
-if buttons[2].button("Mark as final" if chosen.status == "draft" else "Reopen as draft"):
-    saved.set_status(chosen.assessment_id, "final" if chosen.status == "draft" else "draft")
-    st.rerun()
+if chosen.status == "draft" and buttons[2].button("Mark as final"):
+    try:
+        saved.set_status(chosen.assessment_id, "final", expected_version=chosen.latest_version)
+    except StaleVersionError:
+        st.warning(
+            "Someone changed this assessment after the list was shown, so it was not marked final. "
+            "Look at the latest version first, then mark it final."
+        )
+    else:
+        st.rerun()
 
 versions = saved.versions(chosen.assessment_id)
 if len(versions) > 1:
