@@ -824,11 +824,11 @@ def _default_review(assessment: Assessment) -> str:
 
 CHART_MAX_GROUPS = 20
 """The chart shows at most this many groups (the profile's first), so that it fits on a page."""
-_CHART_SCALE = 3  # pixels per point: the chart is drawn in points at 16 cm wide, and is 216 dpi
+_CHART_SCALE = 2  # pixels per point: the chart is drawn in points, 16 cm wide, at 144 dpi (as before, 140)
 _CHART_WIDTH = 453.5  # points: 16 cm, the width it is shown at
 _CHART_ROW = 21.0  # points per group
 _CHART_TOP, _CHART_BOTTOM = 26.0, 34.0  # points above the first group (the key) and below the last
-_CHART_LABELS = 0.36  # of the width, for the group names
+_CHART_LABELS = 0.42  # of the width, for the group names
 _CHART_NEGATIVE, _CHART_POSITIVE = (192, 57, 43), (46, 125, 50)
 _CHART_INK, _CHART_GRID = (34, 34, 34), (221, 221, 221)
 
