@@ -194,7 +194,7 @@ def _add_text(run: etree._Element, text: str) -> None:
 
 
 def _add_run(paragraph: etree._Element, text: str, bold: bool = False) -> None:
-    """Append a run of (cleaned) text to a paragraph; bold is the only formatting a run ever sets."""
+    """Append a run of text to a paragraph, cleaned here for XML; bold is the only formatting a run sets."""
     run = etree.SubElement(paragraph, _R)
     if bold:
         etree.SubElement(etree.SubElement(run, _RPR), _B)
@@ -841,7 +841,8 @@ def _chart_font(points: float) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     default face (used only if the file is missing) has no glyph for ŵ, ŷ or ×.
     """
     spec = importlib.util.find_spec("matplotlib")
-    for folder in spec.submodule_search_locations or [] if spec else []:
+    folders = (spec.submodule_search_locations or []) if spec is not None else []
+    for folder in folders:
         face = Path(folder) / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
         if face.is_file():
             return ImageFont.truetype(str(face), round(points * _CHART_SCALE))

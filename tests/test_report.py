@@ -166,6 +166,15 @@ def test_hostile_text_never_breaks_an_export(kb: KnowledgeBase, tmp_path: Path) 
     assert main(["verify", str(out)]) == 0
 
 
+def test_line_breaks_tabs_and_edge_spaces_come_through_as_typed(kb: KnowledgeBase, library: Assessment) -> None:
+    described = "  Two branches close.\nRenewals move online.\r\nPhone:\t01978 292000  "
+    assessment = library.model_copy(update={"plan": library.plan.model_copy(update={"description": described})})
+    document = opened(write_record(kb, assessment))
+    purpose = next(p for p in document.paragraphs if "Two branches close." in p.text)
+    assert purpose.text == described.replace("\r\n", "\n")
+    assert len(purpose._p.findall(f".//{W}br")) == 2 and len(purpose._p.findall(f".//{W}tab")) == 1
+
+
 def test_cli_assess_verify_tamper_and_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "record.docx"
     assert main(["assess", str(EXAMPLES / "translation-contract.yaml"), "--docx", str(out)]) == 0
