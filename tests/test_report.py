@@ -370,7 +370,8 @@ def test_red_and_amber_findings_are_shaded(record: bytes, library: Assessment) -
 
 
 def test_the_chart_is_a_png_shown_undistorted_with_bars_in_both_colours(kb: KnowledgeBase) -> None:
-    festival = assess(kb, read_plan(EXAMPLES / "one-wrexham-festival.yaml"))
+    # A plan with both negative and positive findings on named groups, so both colours are drawn.
+    festival = assess(kb, read_plan(EXAMPLES / "traveller-site-extension.yaml"))
     document = opened(write_record(kb, festival))
     inline = document.inline_shapes[0]
     blip = inline._inline.graphic.graphicData.pic.blipFill.blip
