@@ -577,7 +577,20 @@ def _gaps(
                 severity="medium",
             )
         )
-    return gaps
+    order = {"high": 0, "medium": 1, "low": 2}
+    return sorted(gaps, key=lambda gap: order[gap.severity])
+
+
+def group_reason_words(reason: GroupReason) -> str:
+    """Why a finding names a group, in words: "Race (named in the plan)" or "Disability (because: ...)".
+
+    Examples:
+        >>> group_reason_words(GroupReason(group="race", kind="characteristic", name="Race", reason="named"))
+        'Race (the plan names it)'
+    """
+    if reason.reason == "named":
+        return f"{reason.name} (the plan names it)"
+    return f"{reason.name} (because: {reason.because})"
 
 
 def assessment_as_json(assessment: Assessment) -> dict[str, object]:
@@ -587,7 +600,6 @@ def assessment_as_json(assessment: Assessment) -> dict[str, object]:
 
 def assessment_as_text(kb: KnowledgeBase, assessment: Assessment) -> str:
     """The assessment as readable text, in the words of the strategy and the questionnaire."""
-    names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
     aims = {aim.id: aim.name for aim in kb.psed_aims}
     plan = assessment.plan
     lines = [
@@ -605,7 +617,7 @@ def assessment_as_text(kb: KnowledgeBase, assessment: Assessment) -> str:
             continue
         lines += ["", heading, ""]
         for finding in group:
-            who = ", ".join(names[g] for g in finding.characteristics + finding.communities)
+            who = "; ".join(group_reason_words(reason) for reason in finding.group_reasons)
             lines.append(
                 f"* {finding.title} [{finding.rag.upper() if finding.direction == 'negative' else 'POSITIVE'}, "
                 f"likelihood {finding.likelihood} x severity {finding.severity} = {finding.score}]"
@@ -614,6 +626,8 @@ def assessment_as_text(kb: KnowledgeBase, assessment: Assessment) -> str:
                 lines.append(f"  Affects: {who}")
             lines.append(f"  Duty: {'; '.join(aims[a] for a in finding.psed_aims)}")
             lines.append(f"  Why: {finding.rationale}")
+            if finding.consolidates:
+                lines.append(f"  Also covers: {'; '.join(finding.consolidates)}")
             for because in finding.because:
                 lines.append(f"  Because: {because.question_text} {because.answer_text}")
             for fact in finding.facts:
@@ -626,8 +640,12 @@ def assessment_as_text(kb: KnowledgeBase, assessment: Assessment) -> str:
                     lines.append(f"    - strategy action {action.id}: {action.text}{lead}")
             lines.append("")
     if assessment.gaps:
-        lines += ["Gaps in this assessment", ""]
-        lines += [f"* {gap.message}" for gap in assessment.gaps]
+        lines += ["Gaps in this assessment (they do not change the screening; close them before the decision)", ""]
+        for gap in assessment.gaps:
+            lines.append(f"* [{gap.severity}] {gap.message}")
+            for remedy in gap.remedies:
+                actions = ", ".join(action.id for action in remedy.linked)
+                lines.append(f"  To close it: {remedy.text} (strategy action {actions})")
     if assessment.warnings:
         lines += ["", "Warnings", ""]
         lines += [f"* {warning}" for warning in assessment.warnings]

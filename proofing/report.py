@@ -50,7 +50,7 @@ from lxml import etree
 from PIL import Image, ImageDraw, ImageFont
 from pydantic import BaseModel, ConfigDict, Field
 
-from proofing.assessment import Assessment, Finding, answer_words
+from proofing.assessment import Assessment, Finding, answer_words, group_reason_words
 from proofing.errors import ProofingError
 from proofing.knowledge import KnowledgeBase
 from proofing.record import RECORD_FORMAT, clean_payload, clean_text, embed_record
@@ -651,8 +651,11 @@ class _Writer:
                 f"{finding.direction.capitalize()} impact · likelihood {finding.likelihood} × severity "
                 f"{finding.severity} = score {finding.score} · {rag}"
             )
-            self.para(f"Affects: {self.group_names(finding.characteristics + finding.communities)}")
+            who = "; ".join(group_reason_words(reason) for reason in finding.group_reasons)
+            self.para(f"Affects: {who or 'no group named by the plan'}")
             self.para(finding.rationale)
+            if finding.consolidates:
+                self.para(f"Also covers: {'; '.join(finding.consolidates)}")
             self.para("Because:", bold=True)
             for because in finding.because:
                 self.bullet(f"{because.question_text} {because.answer_text}")
@@ -760,8 +763,14 @@ class _Writer:
         self.heading("Quality gaps in this assessment", 1)
         if not self.a.gaps:
             self.para("None found.")
+        else:
+            self.para("Gaps do not change the screening level; close them before the decision is taken.")
+        severity = {"high": "High", "medium": "Medium", "low": "Low"}
         for gap in self.a.gaps:
-            self.bullet(gap.message)
+            self.bullet(f"{severity[gap.severity]}: {gap.message}")
+            for remedy in gap.remedies:
+                actions = ", ".join(action.id for action in remedy.linked)
+                self.bullet(f"To close it: {remedy.text} (strategy action {actions})")
 
     def signoff(self) -> None:
         self.heading("Sign-off", 1)

@@ -288,6 +288,8 @@ visible = visible_questions(kb.questionnaire, plan.answers)
 section_tabs = st.tabs([section.title for section in kb.questionnaire.sections] + ["Results", "Export"])
 for tab, section in zip(section_tabs, kb.questionnaire.sections, strict=False):
     with tab:
+        if not any(question.id in visible for question in section.questions):
+            st.info("These questions are not asked for this plan: earlier answers make them not apply.")
         for question in section.questions:
             if question.id not in visible:
                 continue
