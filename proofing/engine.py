@@ -35,8 +35,9 @@ engine (``durable_rules_engine``) directly, not through its Python ``Host``/``Cl
 Answers are asserted as one flat fact (``a__q`` answered flags, ``q__q`` values, ``q__q__option``
 booleans for many-of answers: every key present, so negation is sound), conditions are compiled to
 that fact with ``not`` pushed down to the leaves, and derived facts are separate facts that rules join
-on, so derivations chain forward. The engine limits a fact to 255 properties; the rule base check
-keeps the flat fact below that.
+on, so derivations chain forward. The engine limits a fact to 255 properties: the fact carries option
+keys only for the options some rule tests, and compiling a rule base whose fact would be larger fails
+with an ``EngineError`` in words (``proofing rules check`` compiles the rule base, so it reports it).
 """
 
 from __future__ import annotations
@@ -149,28 +150,61 @@ def _split_facts(condition: Condition) -> tuple[list[str], Condition | None]:
     return [], condition
 
 
-def flatten_answers(questions: list[Question], answers: Answers) -> dict[str, Any]:
-    """The answers as one flat durable-rules fact: every question the rules read has every key."""
-    return _Flattener(questions).flatten(answers)
+# durable-rules refuses a fact with more properties than this (error 303 on assert).
+MAX_FACT_PROPERTIES = 255
+
+
+def flatten_answers(
+    questions: list[Question], answers: Answers, tested: dict[str, set[str]] | None = None
+) -> dict[str, Any]:
+    """The answers as one flat durable-rules fact: every question the rules read has every key they test."""
+    return _Flattener(questions, tested).flatten(answers)
+
+
+def tested_options(rules: list[ImpactRule]) -> dict[str, set[str]]:
+    """For each many-of question, the options some rule tests: the only option keys the flat fact needs."""
+    tested: dict[str, set[str]] = {}
+    for rule in rules:
+        for test in answer_tests(rule.when):
+            if test.test in ("contains", "contains_any", "contains_all"):
+                options = [test.operand] if test.test == "contains" else test.operand
+                tested.setdefault(test.question, set()).update(options)
+    return tested
 
 
 class _Flattener:
-    """The keys of the flat fact, worked out once per questionnaire (this runs on every evaluation)."""
+    """The keys of the flat fact, worked out once per questionnaire (this runs on every evaluation).
 
-    def __init__(self, questions: list[Question]) -> None:
+    Every question read gets its answered flag and its value; a many-of question gets a flag for each option
+    a rule tests (an option no rule tests needs no key, and leaving it out keeps the fact within the
+    engine's limit of MAX_FACT_PROPERTIES).
+    """
+
+    def __init__(self, questions: list[Question], tested: dict[str, set[str]] | None = None, groups: int = 0) -> None:
+        self.groups = {_group_key(group): True for group in range(groups)}
         self.plan = [
             (
                 question.id,
                 question.type,
                 f"a__{question.id}",
                 _value(question.id),
-                [(option.id, _option(question.id, option.id)) for option in question.options],
+                [
+                    (option.id, _option(question.id, option.id))
+                    for option in question.options
+                    if tested is None or option.id in tested.get(question.id, set())
+                ],
             )
             for question in questions
         ]
 
+    @property
+    def size(self) -> int:
+        """How many properties the flat fact has, with the session id and the type."""
+        keys = sum(1 + (len(options) if kind == "many_of" else 1) for _q, kind, _a, _v, options in self.plan)
+        return 2 + len(self.groups) + keys
+
     def flatten(self, answers: Answers) -> dict[str, Any]:
-        fact: dict[str, Any] = {"t": "answers"}
+        fact: dict[str, Any] = {"t": "answers", **self.groups}
         empty = {"yes_no": False, "number": 0}
         for question_id, kind, answered_key, value_key, options in self.plan:
             answer = answers.get(question_id)
@@ -182,6 +216,38 @@ class _Flattener:
             else:
                 fact[value_key] = empty.get(kind, "") if answer is None else answer
         return fact
+
+
+# The engine's alpha-node stack holds 64 entries (durable-rules' MAX_STACK_SIZE); a group of rules is
+# packed to at most this many answer tests, leaving room for the group nodes and disjunctions.
+STACK_BUDGET = 40
+
+
+def _group_key(group: int) -> str:
+    return f"g__{group}"
+
+
+def _load(condition: Condition) -> int:
+    """A bound on how many alpha nodes of one rule can be pending at once: its answer tests, at least one."""
+    return max(1, sum(1 for _ in answer_tests(condition)))
+
+
+def _stack_groups(rules: list[ImpactRule]) -> list[int]:
+    """Each rule's group, packing rules in order so that no group's answer tests exceed STACK_BUDGET."""
+    groups: list[int] = []
+    group, load = 0, 0
+    for rule in rules:
+        weight = _load(rule.when)
+        if weight > STACK_BUDGET:
+            raise EngineError(
+                f"rule {rule.id} has {weight} answer tests; the engine can hold at most {STACK_BUDGET} in one "
+                "rule: split it into rules that derive a fact"
+            )
+        if load + weight > STACK_BUDGET:
+            group, load = group + 1, 0
+        groups.append(group)
+        load += weight
+    return groups
 
 
 # --- the durable-rules adapter --------------------------------------------------------------------
@@ -202,7 +268,13 @@ class _DurableRules:
         self.name = name
         read = {test.question for rule in rules for test in answer_tests(rule.when)}
         self.questions = [question for question in questions if question.id in read]
-        self._flattener = _Flattener(self.questions)
+        groups = _stack_groups(rules)
+        self._flattener = _Flattener(self.questions, tested_options(rules), max(groups, default=-1) + 1)
+        if self._flattener.size > MAX_FACT_PROPERTIES:
+            raise EngineError(
+                f"the rules read {self._flattener.size} answer keys, but the engine takes at most "
+                f"{MAX_FACT_PROPERTIES} in one fact: test fewer options of many-of questions, or split a question"
+            )
         self._actions: dict[str, tuple[str, str | None]] = {}
         definition = self._definition(rules)
         definition[_WARM_UP] = {"all": [{"m": {"t": _WARM_UP}}]}
@@ -222,13 +294,21 @@ class _DurableRules:
             durable_rules_engine.delete_state(self._handle, session)
 
     def _definition(self, rules: list[ImpactRule]) -> dict[str, Any]:
-        """The rules as a durable-rules JSON ruleset; each rule's action is looked up by its name."""
+        """The rules as a durable-rules JSON ruleset; each rule's action is looked up by its name.
+
+        Each rule's answers pattern starts with its group's key (``g__N``, always true in the fact): the
+        engine walks matching alpha nodes with a stack of 64, so more than 64 rules whose first tests all
+        match one plan fail with error 303 (ERR_MAX_STACK_SIZE). Rules sharing a group share its node, so
+        the root fans out to a few groups and each group to a bounded number of rules.
+        """
         definition: dict[str, Any] = {}
+        groups = _stack_groups(rules)
         for index, rule in enumerate(rules):
             facts, rest = _split_facts(rule.when)
-            answers_part: JsonExpr = {"t": "answers"}
+            group = {_group_key(groups[index]): True}
+            answers_part: JsonExpr = {"$and": [{"t": "answers"}, group]}
             if rest is not None:
-                answers_part = {"$and": [{"t": "answers"}, _expression(rest)]}
+                answers_part = {"$and": [{"t": "answers"}, group, _expression(rest)]}
             patterns: list[JsonExpr] = [{"m_0": answers_part}]
             for position, fact in enumerate(facts, start=1):
                 patterns.append({f"m_{position}": {"$and": [{"t": "fact"}, {"name": fact}]}})
