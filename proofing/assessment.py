@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
+from proofing.base import Strict
 from proofing.conditions import AnswerValue, Condition, answer_tests, facts_read, holds, questions_behind
 from proofing.engine import ENGINE_NAME, ENGINE_VERSION, evaluate
 from proofing.knowledge import KnowledgeBase
@@ -24,11 +23,7 @@ Level = Literal["screened_out", "mitigate", "full_assessment"]
 Rag = Literal["red", "amber", "green"]
 
 
-class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Because(Record):
+class Because(Strict):
     """One answer a finding rests on, with the words of the question and of the answer.
 
     `implies` lists the groups (characteristic or community ids) that this answer implies are affected.
@@ -41,7 +36,7 @@ class Because(Record):
     implies: list[str] = []
 
 
-class GroupReason(Record):
+class GroupReason(Strict):
     """Why a finding names a group: the plan names it as affected, or an answer it rests on implies it."""
 
     group: str
@@ -51,7 +46,7 @@ class GroupReason(Record):
     because: str | None = None
 
 
-class LinkedAction(Record):
+class LinkedAction(Strict):
     """An action of the strategy (or a Migrant Worker task) that a mitigation draws on."""
 
     id: str
@@ -60,7 +55,7 @@ class LinkedAction(Record):
     timescale: str | None
 
 
-class LinkedMitigation(Record):
+class LinkedMitigation(Strict):
     """A mitigation, or a way to maximise a positive impact, with the actions it is tied to."""
 
     text: str
@@ -68,7 +63,7 @@ class LinkedMitigation(Record):
     linked: list[LinkedAction]
 
 
-class Finding(Record):
+class Finding(Strict):
     """A likely impact of the plan, why it is expected, and what to do about it."""
 
     rule: str
@@ -94,7 +89,7 @@ class Finding(Record):
     consolidates: list[str] = []
 
 
-class GroupProfile(Record):
+class GroupProfile(Strict):
     """How one characteristic or community fares across the findings."""
 
     kind: Literal["characteristic", "community"]
@@ -105,7 +100,7 @@ class GroupProfile(Record):
     highest_negative_score: int
 
 
-class Gap(Record):
+class Gap(Strict):
     """A quality gap of the assessment itself, of the kind Audit Wales finds in weak EIAs.
 
     `kind` is the gap rule's id, or one of: no_engagement, intersectional, unanswered. Gaps never set the
@@ -120,18 +115,18 @@ class Gap(Record):
     question: str | None = None
 
 
-class RuleBaseRef(Record):
+class RuleBaseRef(Strict):
     name: str
     version: str
     sha256: str
 
 
-class EngineRef(Record):
+class EngineRef(Strict):
     name: str
     version: str
 
 
-class Assessment(Record):
+class Assessment(Strict):
     """The result of proofing one plan against one rule base."""
 
     plan: Plan

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from proofing.assessment import assess, assessment_as_json, assessment_as_text
 from proofing.errors import ProofingError, RuleBaseError
-from proofing.knowledge import DEFAULT_RULES_DIR, describe, knowledge_as_json, load_knowledge
+from proofing.knowledge import DEFAULT_RULES_DIR, load_knowledge
 from proofing.plan import PlanError, read_plan
+from proofing.readout import describe, knowledge_as_json
 from proofing.record import RecordError
 from proofing.report import TemplateError, check_template, save_record
 from proofing.verify import plan_as_yaml, plan_from_record, verify_record

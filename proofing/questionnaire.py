@@ -6,25 +6,20 @@ their schemas. The knowledge loader validates them and checks every reference.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
+from proofing.base import ItemId, Slug, Strict, Text
 from proofing.conditions import Condition
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 AnswerType = Literal["yes_no", "one_of", "many_of", "number", "text"]
-
-
-class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # --- the questionnaire ----------------------------------------------------------------------------
 
 
-class Implies(Record):
+class Implies(Strict):
     """The groups an answer implies are affected, whether or not the plan names them.
 
     "Limited English: yes" implies people with limited English; a Gypsy and Traveller site implies
@@ -35,7 +30,7 @@ class Implies(Record):
     communities: list[Slug] = []
 
 
-class Option(Record):
+class Option(Strict):
     """One choice of a one-of or many-of question."""
 
     id: Slug
@@ -43,7 +38,7 @@ class Option(Record):
     implies: Implies | None = None
 
 
-class Question(Record):
+class Question(Strict):
     """A question of the questionnaire."""
 
     id: Slug
@@ -91,7 +86,7 @@ class Question(Record):
         return next((option.label for option in self.options if option.id == option_id), option_id)
 
 
-class Section(Record):
+class Section(Strict):
     """A page of the questionnaire."""
 
     id: Slug
@@ -101,17 +96,17 @@ class Section(Record):
     questions: list[Question] = Field(min_length=1)
 
 
-class QuestionnaireInfo(Record):
+class QuestionnaireInfo(Strict):
     title: Text
     intro: Text
 
 
-class QuestionnaireFile(Record):
+class QuestionnaireFile(Strict):
     questionnaire: QuestionnaireInfo
     sections: list[Section] = Field(min_length=1)
 
 
-class Questionnaire(Record):
+class Questionnaire(Strict):
     """The questionnaire with options_from resolved from the knowledge base."""
 
     title: str
@@ -139,7 +134,7 @@ class Questionnaire(Record):
 # --- the impact rules -----------------------------------------------------------------------------
 
 
-class Mitigation(Record):
+class Mitigation(Strict):
     """A mitigation (for a negative finding) or a way to maximise (for a positive one), tied to actions.
 
     `when` chooses wording by the plan's answers: a mitigation with a condition is offered only to plans
@@ -147,11 +142,11 @@ class Mitigation(Record):
     """
 
     text: Text
-    actions: list[Annotated[str, StringConstraints(pattern=r"^(\d{1,2}\.\d{1,2}|MW\d{1,2})$")]] = Field(min_length=1)
+    actions: list[ItemId] = Field(min_length=1)
     when: Condition | None = None
 
 
-class FindingTemplate(Record):
+class FindingTemplate(Strict):
     """What a rule concludes about a plan when its condition holds."""
 
     direction: Literal["negative", "positive"]
@@ -169,7 +164,7 @@ class FindingTemplate(Record):
     mitigations: list[Mitigation] = Field(min_length=1)
 
 
-class GapTemplate(Record):
+class GapTemplate(Strict):
     """A weakness in how the plan was prepared (evidence, engagement, monitoring, procurement): a quality gap.
 
     Gaps never set the screening level; they say what the assessment still needs and which action remedies it.
@@ -180,7 +175,7 @@ class GapTemplate(Record):
     remedies: list[Mitigation] = Field(min_length=1)
 
 
-class RuleCase(Record):
+class RuleCase(Strict):
     """A worked example beside a rule: these answers make the rule fire, or not."""
 
     name: Text
@@ -188,7 +183,7 @@ class RuleCase(Record):
     fires: bool
 
 
-class ImpactRule(Record):
+class ImpactRule(Strict):
     """A rule: a condition over answers and derived facts, and one of a finding, a quality gap or a derived fact.
 
     `covers` names findings this one consolidates: when both fire, the plan reads one finding, with the
@@ -214,22 +209,22 @@ class ImpactRule(Record):
         return self
 
 
-class ImpactRulesFile(Record):
+class ImpactRulesFile(Strict):
     rules: list[ImpactRule] = Field(min_length=1)
 
 
-class Fact(Record):
+class Fact(Strict):
     """An intermediate conclusion that derivation rules reach and other rules read."""
 
     id: Slug
     text: Text
 
 
-class FactsFile(Record):
+class FactsFile(Strict):
     facts: list[Fact]
 
 
-class RagBands(Record):
+class RagBands(Strict):
     """Score (likelihood x severity) at or above which a finding is red, or amber."""
 
     red: int = Field(ge=1, le=25)
@@ -242,7 +237,7 @@ class RagBands(Record):
         return self
 
 
-class ScreeningRules(Record):
+class ScreeningRules(Strict):
     """When a plan is screened out, needs mitigation, or needs a full assessment."""
 
     full_assessment_score: int = Field(ge=1, le=25, description="a negative finding scoring this or more")
@@ -256,13 +251,13 @@ class ScreeningRules(Record):
         return self
 
 
-class GapRules(Record):
+class GapRules(Strict):
     """Thresholds of the quality gaps reported alongside the findings."""
 
     intersectional_characteristics: int = Field(ge=2)
 
 
-class ScoringFile(Record):
+class ScoringFile(Strict):
     rag: RagBands
     screening: ScreeningRules
     gaps: GapRules

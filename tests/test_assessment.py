@@ -9,9 +9,10 @@ import pytest
 
 from proofing.assessment import Finding, _level, assess, assessment_as_text, rag_of
 from proofing.cli import main
-from proofing.knowledge import KnowledgeBase, knowledge_as_json
+from proofing.knowledge import KnowledgeBase
 from proofing.oracle import Firing
 from proofing.plan import read_plan
+from proofing.readout import knowledge_as_json
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
 

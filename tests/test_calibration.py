@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from proofing.assessment import Assessment, assess, assess_draft, named_groups
 from proofing.calibration import calibrate, check_case, read_case, report_as_text
-from proofing.knowledge import KnowledgeBase, load_knowledge, questions_read_by_findings
+from proofing.checks import questions_read_by_findings
+from proofing.knowledge import KnowledgeBase, load_knowledge
 from proofing.plan import Plan, PlanError, read_plan, visible_questions
 from tests.test_engine import answer_for
 

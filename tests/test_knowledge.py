@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from proofing.knowledge import KnowledgeBase, describe, knowledge_as_json
+from proofing.knowledge import KnowledgeBase
+from proofing.readout import describe, knowledge_as_json
 
 
 def action_plan_part(strategy_text: str) -> str:

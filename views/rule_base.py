@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from proofing.knowledge import describe
+from proofing.readout import describe
 from views.common import knowledge, plain
 
 kb = knowledge()
