@@ -336,10 +336,11 @@ def _finding(kb: KnowledgeBase, rule: ImpactRule, answers: dict[str, AnswerValue
     )
 
 
-def named_groups(answers: dict[str, AnswerValue]) -> list[str]:
+def named_groups(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> list[str]:
     """The characteristics and communities the plan itself says are affected."""
     named: list[str] = []
-    for question_id in ("affected_characteristics", "affected_communities"):
+    roles = kb.questionnaire.roles
+    for question_id in (roles.named_characteristics, roles.named_communities):
         value = answers.get(question_id)
         if isinstance(value, list):
             named += [group for group in value if isinstance(group, str)]
@@ -359,7 +360,7 @@ def _group_reasons(
     """
     names = {c.id: ("characteristic", c.name) for c in kb.characteristics}
     names |= {c.id: ("community", c.name) for c in kb.communities}
-    named = set(named_groups(answers))
+    named = set(named_groups(kb, answers))
     reasons: dict[str, GroupReason] = {}
     for group in rule_groups:
         if group in named and group in names:
@@ -477,7 +478,7 @@ def _level(kb: KnowledgeBase, findings: list[Finding], firing: Firing) -> Level:
     if any(f.score >= screening.full_assessment_score for f in material):
         return "full_assessment"
     groups = {group for f in material for group in f.characteristics + f.communities}
-    if material and len(groups) >= screening.relevance_groups and "thin_evidence" in firing.facts:
+    if material and len(groups) >= screening.relevance_groups and screening.thin_evidence_fact in firing.facts:
         return "full_assessment"
     return "mitigate" if material else "screened_out"
 
@@ -515,7 +516,7 @@ def _gaps(
     names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
     negatives = [f for f in findings if f.direction == "negative"]
     hit = list(dict.fromkeys(g for f in negatives for g in f.characteristics + f.communities))
-    everyone = [g for f in findings for g in f.characteristics + f.communities] + named_groups(answers)
+    everyone = [g for f in findings for g in f.characteristics + f.communities] + named_groups(kb, answers)
     affected = hit or list(dict.fromkeys(everyone))
     gaps: list[Gap] = []
     for rule in gap_rules:
@@ -545,7 +546,9 @@ def _gaps(
                     question=question.id,
                 )
             )
-    engaged = answers.get("engaged_communities", []) if answers.get("engagement_done") in ("done", "planned") else []
+    roles = kb.questionnaire.roles
+    under_way = answers.get(roles.engagement) in roles.engagement_under_way
+    engaged = answers.get(roles.engaged_communities, []) if under_way else []
     affected_communities = list(dict.fromkeys(c for f in negatives for c in f.communities))
     missed = [c for c in affected_communities if c not in (engaged if isinstance(engaged, list) else [])]
     if missed:

@@ -129,7 +129,7 @@ def check_case(kb: KnowledgeBase, case: CalibrationCase) -> CaseResult:
             if group in finding.characteristics + finding.communities:
                 failures.append(f"finding {finding.rule} names {group}")
     if expect.only_named_communities:
-        named = set(named_groups(assessment.answers))
+        named = set(named_groups(kb, assessment.answers))
         for finding in assessment.findings:
             for community in finding.communities:
                 if community not in named:

@@ -28,6 +28,7 @@ def rule_base_problems(
 ) -> list[Problem]:
     """Every fault of a loaded rule base that its schemas cannot see, in file order of the checks."""
     problems = _reference_problems(kb, places)
+    problems += _role_problems(kb, places)
     problems += _questionnaire_problems(kb, places)
     problems += _impact_rule_problems(kb, places)
     problems += _judgement_problems(kb, places)
@@ -95,6 +96,57 @@ def _reference_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> l
                     f"community {community.id} cites unknown characteristic {characteristic}",
                 )
     return problems
+
+
+ROLE_TYPES = {
+    "named_characteristics": "many_of",
+    "named_communities": "many_of",
+    "engagement": "one_of",
+    "engaged_communities": "many_of",
+    "evidence_gaps": "text",
+    "monitoring": "yes_no",
+    "monitoring_by_group": "yes_no",
+    "review_months": "number",
+}
+
+
+def _role_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> list[Problem]:
+    """Each question the program reads by role exists and has the type the role needs."""
+    problems: list[Problem] = []
+    questionnaire = kb.questionnaire
+    where = kb.root / "questionnaire.yaml"
+    for role, kind in ROLE_TYPES.items():
+        question_id = getattr(questionnaire.roles, role)
+        question = questionnaire.question(question_id)
+        line = _line_of_key(where, role)
+        if question is None:
+            problems.append(Problem(where, line, f"roles: {role} names unknown question {question_id}"))
+        elif question.type != kind:
+            message = f"roles: {role} names question {question_id}, a {question.type} question; it must be {kind}"
+            problems.append(Problem(where, line, message))
+    engagement = questionnaire.question(questionnaire.roles.engagement)
+    if engagement is not None:
+        options = {option.id for option in engagement.options}
+        for option in questionnaire.roles.engagement_under_way:
+            if option not in options:
+                message = f"roles: engagement_under_way names {option}, not an option of {engagement.id}"
+                problems.append(Problem(where, _line_of_key(where, "engagement_under_way"), message))
+    fact = kb.scoring.screening.thin_evidence_fact
+    if fact not in {declared.id for declared in kb.facts}:
+        scoring = kb.root / "scoring.yaml"
+        message = f"screening: thin_evidence_fact names undeclared fact {fact} (declare it in facts.yaml)"
+        problems.append(Problem(scoring, _line_of_key(scoring, "thin_evidence_fact"), message))
+    return problems
+
+
+def _line_of_key(path: Path, key: str) -> int:
+    """The line of the first mapping key of this name in a rule file (1 when it cannot be found)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 1
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*:")
+    return next((number for number, text in enumerate(lines, start=1) if pattern.match(text)), 1)
 
 
 def _trailing_number(item_id: str) -> int | None:

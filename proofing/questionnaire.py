@@ -101,8 +101,27 @@ class QuestionnaireInfo(Strict):
     intro: Text
 
 
+class QuestionRoles(Strict):
+    """The questions the program itself reads, named by what it reads them for.
+
+    Python never names a question id: it asks the questionnaire which question plays each role, and
+    `proofing rules check` checks that each role's question exists and has the right type.
+    """
+
+    named_characteristics: Slug = Field(description="many-of over the characteristics: the groups the plan names")
+    named_communities: Slug = Field(description="many-of over the communities: the communities the plan names")
+    engagement: Slug = Field(description="one-of: whether the people affected have been engaged")
+    engagement_under_way: list[Slug] = Field(min_length=1, description="the engagement options that count as under way")
+    engaged_communities: Slug = Field(description="many-of over the communities: who was or will be engaged")
+    evidence_gaps: Slug = Field(description="text: what is not yet known about the people affected")
+    monitoring: Slug = Field(description="yes/no: whether the effect will be monitored")
+    monitoring_by_group: Slug = Field(description="yes/no: whether the monitoring is broken down by group")
+    review_months: Slug = Field(description="number: in how many months the plan will be reviewed")
+
+
 class QuestionnaireFile(Strict):
     questionnaire: QuestionnaireInfo
+    roles: QuestionRoles
     sections: list[Section] = Field(min_length=1)
 
 
@@ -111,6 +130,7 @@ class Questionnaire(Strict):
 
     title: str
     intro: str
+    roles: QuestionRoles
     sections: list[Section]
 
     @property
@@ -243,6 +263,7 @@ class ScreeningRules(Strict):
     full_assessment_score: int = Field(ge=1, le=25, description="a negative finding scoring this or more")
     relevance_groups: int = Field(ge=1, description="negatives reaching this many groups make a plan highly relevant")
     material_score: int = Field(ge=1, le=25, description="negatives below this score are not material")
+    thin_evidence_fact: Slug = Field(description="the fact that says the evidence about who is affected is thin")
 
     @model_validator(mode="after")
     def _thresholds_in_order(self) -> ScreeningRules:
@@ -276,4 +297,6 @@ def resolve_options(file: QuestionnaireFile, choices: dict[str, list[Option]]) -
             for question in section.questions
         ]
         sections.append(section.model_copy(update={"questions": questions}))
-    return Questionnaire(title=file.questionnaire.title, intro=file.questionnaire.intro, sections=sections)
+    return Questionnaire(
+        title=file.questionnaire.title, intro=file.questionnaire.intro, roles=file.roles, sections=sections
+    )

@@ -67,7 +67,7 @@ def test_a_failing_must_is_reported_in_words(kb: KnowledgeBase) -> None:
 
 def assert_groups_have_reasons(assessment: Assessment) -> None:
     """I1: every group a finding names is named by the plan or implied by one of the finding's answers."""
-    named = set(named_groups(assessment.answers))
+    named = set(named_groups(_KB, assessment.answers))
     for finding in assessment.findings:
         implied = {group for because in finding.because for group in because.implies}
         for group in finding.characteristics + finding.communities:

@@ -180,6 +180,56 @@ BREAKAGES = [
         "question channel_to: show_if reads unknown question further_travel "
         "(a question may only depend on earlier ones)",
     ),
+    Breakage(
+        "a role names a question that does not exist",
+        "questionnaire.yaml",
+        "  engagement: engagement_done\n",
+        "  engagement: engagement_status\n",
+        "  engagement: engagement_status",
+        1,
+        "roles: engagement names unknown question engagement_status",
+    ),
+    Breakage(
+        "the thin-evidence fact is not declared",
+        "scoring.yaml",
+        "  thin_evidence_fact: thin_evidence\n",
+        "  thin_evidence_fact: little_evidence\n",
+        "  thin_evidence_fact: little_evidence",
+        1,
+        "screening: thin_evidence_fact names undeclared fact little_evidence (declare it in facts.yaml)",
+    ),
+    Breakage(
+        "a rule needs the fact it derives",
+        "impacts/derived.yaml",
+        "    when: {fact: digital_exclusion_risk}\n    derives: reduces_access\n",
+        "    when: {fact: reduces_access}\n    derives: reduces_access\n",
+        "    when: {fact: reduces_access}",
+        1,
+        "rule derive_digital_exclusion_is_access needs the fact reduces_access it derives, so it can never fire",
+    ),
+    Breakage(
+        "a citation whose words do not fit the action",
+        "impacts/language.yaml",
+        "            Consult Welsh speakers and Welsh-language organisations on how the service will be offered"
+        " in Welsh.\n          actions: ['2.1']\n",
+        "            Translate the signs into Welsh.\n          actions: ['2.1']\n",
+        "    finding:",
+        1,
+        "rule language_english_only: a mitigation cites action 2.1, but its words share none of the action's "
+        "(consult, engag, views, involve, listen, feedback, report back, ask, invite, meet, agree with): cite an "
+        "action that fits, or reword it",
+    ),
+    Breakage(
+        "an unanswered question a finding reads could count as reassuring",
+        "questionnaire.yaml",
+        "        type: yes_no\n        unanswered: gap\n        unanswered_gap: >-\n"
+        "          Whether information will be available in accessible formats",
+        "        type: yes_no\n        help: >-\n          Whether information will be available in accessible formats",
+        "      - id: accessible_formats",
+        1,
+        "question accessible_formats is read by a finding, so leaving it unanswered must not count as the "
+        "reassuring answer: make it 'required: true', or give 'unanswered: gap' and 'unanswered_gap'",
+    ),
 ]
 
 
@@ -251,3 +301,13 @@ def test_yaml_is_never_executed(rules_copy: Path) -> None:
     with pytest.raises(RuleBaseError) as raised:
         load_knowledge(rules_copy)
     assert "not valid YAML" in str(raised.value)
+
+
+def test_red_must_be_above_amber(rules_copy: Path) -> None:
+    scoring = rules_copy / "scoring.yaml"
+    scoring.write_text(scoring.read_text(encoding="utf-8").replace("  red: 15 ", "  red: 5 "), encoding="utf-8")
+    with pytest.raises(RuleBaseError) as raised:
+        load_knowledge(rules_copy)
+    (problem,) = raised.value.problems
+    assert problem.file == scoring and problem.line == 2
+    assert "red (5) must be above amber (8)" in problem.message
