@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 # An id a council gives an item of its strategy (an outcome CC15, an action 15.1, a task MW23, a principle P1):
-# any short word without spaces, so that another council's numbering works as well as Wrexham's.
+# any short word without spaces, so that any council's own numbering works.
 ItemId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"^\S+$")]
 
 

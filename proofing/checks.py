@@ -248,6 +248,7 @@ def _impact_rule_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) ->
         "principles": {p.id for p in kb.principles.items},
         "vision": {v.id for v in kb.vision.statements},
         "outcomes": {o.id for o in kb.outcomes},
+        "outcomes_2011": {o.id for o in kb.outcomes_2011},
     }
     action_ids = {a.id for a in kb.actions} | {t.id for t in kb.migrant_worker_tasks}
     for fact in kb.facts:

@@ -12,6 +12,7 @@ schema, checks that every id is unique and every reference resolves, and reports
 from __future__ import annotations
 
 import hashlib
+import os
 import types
 import typing
 from functools import cached_property
@@ -86,6 +87,9 @@ RULE_FILES: dict[str, type[Strict]] = {
     "facts.yaml": FactsFile,
     "scoring.yaml": ScoringFile,
 }
+# Files a council may leave out: its strategy may have no migrant worker plan, no later update, or no
+# action-fit index yet (rules check then asks for one).
+OPTIONAL_FILES = {"strategy/migrant_worker_plan.yaml", "strategy/strategy_2011.yaml"}
 IMPACT_RULES_GLOB = "impacts/*.yaml"
 
 # What an item in each YAML list is called in messages and in `rules show`.
@@ -143,12 +147,13 @@ class KnowledgeBase(Strict):
     cohesion_proofing: str
     outcomes: list[Outcome]
     actions: list[Action]
-    migrant_worker_plan: MigrantWorkerPlan
-    migrant_worker_tasks: list[MigrantWorkerTask]
+    council: str
+    migrant_worker_plan: MigrantWorkerPlan | None = None
+    migrant_worker_tasks: list[MigrantWorkerTask] = []
     indicators: list[Indicator]
-    hate_crime: HateCrime
-    strategy_2011: Strategy2011
-    outcomes_2011: list[Outcome2011]
+    hate_crime: HateCrime | None = None
+    strategy_2011: Strategy2011 | None = None
+    outcomes_2011: list[Outcome2011] = []
     characteristics: list[Characteristic]
     communities: list[Community]
     psed_aims: list[PsedAim]
@@ -219,6 +224,12 @@ class KnowledgeBase(Strict):
 # --- loading --------------------------------------------------------------------------------------
 
 
+def configured_rules_dir() -> Path:
+    """The rule base the app serves: ``PROOFING_RULES_DIR`` when set (a council's own), else the project's."""
+    configured = os.environ.get("PROOFING_RULES_DIR", "").strip()
+    return Path(configured) if configured else DEFAULT_RULES_DIR
+
+
 def rule_base_digest(rules_dir: Path) -> str:
     """A sha256 over every YAML file of the rule base (path and bytes), so a record can name it exactly."""
     digest = hashlib.sha256()
@@ -246,6 +257,8 @@ def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR, *, check_coverage:
     schemas: dict[str, type[Strict]] = dict(RULE_FILES) | dict.fromkeys(impact_files, ImpactRulesFile)
     for relative, schema in schemas.items():
         path = root / relative
+        if relative in OPTIONAL_FILES and not path.exists():
+            continue
         try:
             data = load_located(path)
         except YamlFileError as error:
@@ -265,6 +278,8 @@ def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR, *, check_coverage:
         which: [Option(id=item.id, label=item.name) for item in getattr(parsed[f"equality/{which}.yaml"], which)]
         for which in ("communities", "characteristics")
     }
+    migrant = parsed.get("strategy/migrant_worker_plan.yaml")
+    update = parsed.get("strategy/strategy_2011.yaml")
     kb = KnowledgeBase(
         root=root,
         version=parsed["rule_base.yaml"].rule_base.version,
@@ -277,12 +292,13 @@ def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR, *, check_coverage:
         cohesion_proofing=parsed["strategy/strategy.yaml"].cohesion_proofing,
         outcomes=parsed["strategy/outcomes.yaml"].outcomes,
         actions=parsed["strategy/actions.yaml"].actions,
-        migrant_worker_plan=parsed["strategy/migrant_worker_plan.yaml"].plan,
-        migrant_worker_tasks=parsed["strategy/migrant_worker_plan.yaml"].tasks,
+        council=parsed["rule_base.yaml"].rule_base.council,
+        migrant_worker_plan=migrant.plan if migrant else None,
+        migrant_worker_tasks=migrant.tasks if migrant else [],
         indicators=parsed["strategy/indicators.yaml"].indicators,
         hate_crime=parsed["strategy/indicators.yaml"].hate_crime,
-        strategy_2011=parsed["strategy/strategy_2011.yaml"].strategy_2011,
-        outcomes_2011=parsed["strategy/strategy_2011.yaml"].outcomes_2011,
+        strategy_2011=update.strategy_2011 if update else None,
+        outcomes_2011=update.outcomes_2011 if update else [],
         characteristics=parsed["equality/characteristics.yaml"].characteristics,
         communities=parsed["equality/communities.yaml"].communities,
         psed_aims=parsed["equality/psed_aims.yaml"].psed_aims,

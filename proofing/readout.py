@@ -37,12 +37,12 @@ def knowledge_as_json(kb: KnowledgeBase) -> dict[str, Any]:
         "outcomes": [
             outcome.model_dump(mode="json") | {"actions": plain(kb.actions_of(outcome.id))} for outcome in kb.outcomes
         ],
-        "migrant_worker_plan": kb.migrant_worker_plan.model_dump(mode="json"),
+        "migrant_worker_plan": kb.migrant_worker_plan.model_dump(mode="json") if kb.migrant_worker_plan else None,
         "migrant_worker_tasks": plain(kb.migrant_worker_tasks),
-        "strategy_2011": kb.strategy_2011.model_dump(mode="json"),
+        "strategy_2011": kb.strategy_2011.model_dump(mode="json") if kb.strategy_2011 else None,
         "outcomes_2011": plain(kb.outcomes_2011),
         "indicators": plain(kb.indicators),
-        "hate_crime": kb.hate_crime.model_dump(mode="json"),
+        "hate_crime": kb.hate_crime.model_dump(mode="json") if kb.hate_crime else None,
         "characteristics": plain(kb.characteristics),
         "communities": plain(kb.communities),
         "psed_aims": plain(kb.psed_aims),

@@ -106,7 +106,7 @@ class RecordMeta(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    council: str = "Wrexham County Borough Council"
+    council: str = Field(default="", description="the council's name; the rule base's when not given")
     produced_at: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     produced_by: str = Field(default_factory=lambda: _user())
     assessors: list[str] = []
@@ -285,7 +285,7 @@ def _filled(pieces: list[str], values: dict[str, str]) -> list[str] | None:
     Examples:
         >>> _filled(["{{coun", "cil}} · {{plan_title}}"], {"{{council}}": "{{plan_title}}", "{{plan_title}}": "A"})
         ['{{plan_title}}', ' · A']
-        >>> _filled(["Page ", "1"], {"{{council}}": "Wrexham"}) is None
+        >>> _filled(["Page ", "1"], {"{{council}}": "A council"}) is None
         True
     """
     joined = "".join(pieces)
@@ -324,6 +324,8 @@ def write_record(
     The template is checked first (TemplateError says what to fix) and opened once.
     """
     meta = meta or RecordMeta(assessors=[assessment.plan.owner])
+    if not meta.council:
+        meta = meta.model_copy(update={"council": kb.council})
     document = _open_template(template)
     writer = _Writer(kb, assessment, meta, document)
     writer.write()
@@ -715,10 +717,13 @@ class _Writer:
     def monitoring(self) -> None:
         answers = self.a.answers
         self.heading("Monitoring and review", 1)
-        self.para(
-            "Monitored in Results Based Accountability terms, as the One Wrexham strategy 2011-14 adopted "
-            "for its own monitoring."
-        )
+        if self.kb.strategy_2011 is not None:
+            self.para(
+                f"Monitored in Results Based Accountability terms, as {self.kb.strategy_2011.title} adopted for "
+                "its own monitoring."
+            )
+        else:
+            self.para("Monitored in Results Based Accountability terms.")
         mitigations = sum(len(f.mitigations) for f in self.a.findings if f.direction == "negative")
         accepted = sum(1 for d in self.meta.decisions.values() if d.status in ("accepted", "done"))
         self.heading("How much did we do?", 2)

@@ -244,7 +244,7 @@ class MigrantWorkerFile(Strict):
 
 class IndicatorsFile(Strict):
     indicators: list[Indicator]
-    hate_crime: HateCrime
+    hate_crime: HateCrime | None = None
 
 
 class Strategy2011File(Strict):

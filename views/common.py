@@ -20,6 +20,7 @@ from typing import ParamSpec
 import streamlit as st
 
 from proofing import KnowledgeBase, load_knowledge
+from proofing.knowledge import configured_rules_dir
 from proofing.store import Store
 
 LOG = logging.getLogger("proofing.app")
@@ -33,7 +34,7 @@ P = ParamSpec("P")
 @st.cache_resource
 def knowledge() -> KnowledgeBase:
     """The rule base, loaded once per server process (never on a rerun), shared by every session."""
-    return load_knowledge()
+    return load_knowledge(configured_rules_dir())
 
 
 @st.cache_resource
