@@ -17,9 +17,8 @@ from proofing.engine import ENGINE_NAME, ENGINE_VERSION, evaluate
 from proofing.knowledge import KnowledgeBase
 from proofing.oracle import Firing
 from proofing.plan import Plan, check_answers, usable_answers, visible_questions
-from proofing.questionnaire import ImpactRule, Mitigation
+from proofing.questionnaire import ImpactRule, Level, Mitigation
 
-Level = Literal["screened_out", "mitigate", "full_assessment"]
 Rag = Literal["red", "amber", "green"]
 
 
@@ -204,6 +203,16 @@ def likelihood_severity_matrix(assessment: Assessment) -> list[dict[str, int | s
             )
         rows.append(row)
     return rows
+
+
+def level_label(kb: KnowledgeBase, level: str | None) -> str:
+    """A screening level in a few words ("Screened out", "Mitigate"), or "Not screened yet" when there is none.
+
+    The rule base's level words are a sentence each; the label is their first clause.
+    """
+    if level is None:
+        return "Not screened yet"
+    return kb.scoring.level_words[level].split(".")[0]  # type: ignore[index]
 
 
 def rag_of(kb: KnowledgeBase, score: int) -> Rag:

@@ -9,16 +9,13 @@ the groups the officer expects to be named.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from proofing.assessment import Assessment, assess, named_groups
+from proofing.assessment import Assessment, Level, assess, named_groups
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan
-
-Level = Literal["screened_out", "mitigate", "full_assessment"]
 
 
 class Expectation(BaseModel):

@@ -216,6 +216,17 @@ class KnowledgeBase(Strict):
         """The actions listed under one outcome, in plan order."""
         return [action for action in self.actions if action.outcome == outcome_id]
 
+    def rules_citing(self, action_id: str) -> list[ImpactRule]:
+        """The rules whose mitigations (or gap remedies) draw on this action, in rule-base order."""
+        return [
+            rule
+            for rule in self.rules
+            if any(
+                action_id in mitigation.actions
+                for mitigation in (rule.finding.mitigations if rule.finding else rule.gap.remedies if rule.gap else [])
+            )
+        ]
+
     def action_of_measure(self, measure_id: str) -> Action:
         """The action a measure belongs to."""
         return next(a for a in self.actions if any(m.id == measure_id for m in a.measures))

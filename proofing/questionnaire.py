@@ -14,6 +14,8 @@ from proofing.base import ItemId, Slug, Strict, Text
 from proofing.conditions import Condition
 
 AnswerType = Literal["yes_no", "one_of", "many_of", "number", "text"]
+Level = Literal["screened_out", "mitigate", "full_assessment"]
+LEVELS: tuple[Level, ...] = ("screened_out", "mitigate", "full_assessment")  # in order of seriousness
 
 
 # --- the questionnaire ----------------------------------------------------------------------------
@@ -282,8 +284,8 @@ class ScoringFile(Strict):
     rag: RagBands
     screening: ScreeningRules
     gaps: GapRules
-    level_words: dict[Literal["screened_out", "mitigate", "full_assessment"], Text]
-    decision_words: dict[Literal["screened_out", "mitigate", "full_assessment"], Text]
+    level_words: dict[Level, Text]
+    decision_words: dict[Level, Text]
 
 
 def resolve_options(file: QuestionnaireFile, choices: dict[str, list[Option]]) -> Questionnaire:

@@ -86,6 +86,7 @@ from proofing.plan import Plan
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 STATUSES = ("draft", "final")
+STATUS_WORDS = {"draft": "Draft", "final": "Final"}  # how a status reads on a page or in a list
 MAX_TITLE = 500  # as Plan.title allows
 COPY_PREFIX = "Copy of "
 DETAILS = ("title", "service", "owner", "description")

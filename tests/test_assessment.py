@@ -91,3 +91,11 @@ def test_screening_levels_follow_scoring_yaml(
 @pytest.mark.parametrize(("score", "rag"), [(25, "red"), (15, "red"), (14, "amber"), (8, "amber"), (7, "green")])
 def test_rag_bands(kb: KnowledgeBase, score: int, rag: str) -> None:
     assert rag_of(kb, score) == rag
+
+
+def test_a_level_reads_as_words_and_none_as_not_screened(kb: KnowledgeBase) -> None:
+    from proofing.assessment import level_label
+
+    assert level_label(kb, "screened_out") == "Screened out"
+    assert level_label(kb, "full_assessment") == "Full assessment needed"
+    assert level_label(kb, None) == "Not screened yet"

@@ -197,3 +197,10 @@ def test_ids_are_unique_across_the_rule_base(kb: KnowledgeBase) -> None:
         + [f.id for f in kb.facts]
     )
     assert len(every_id) == len(set(every_id)) == len(kb.items)
+
+
+def test_the_rules_citing_an_action_include_findings_and_gaps(kb: KnowledgeBase) -> None:
+    citing = {rule.id for rule in kb.rules_citing("18.1")}
+    assert "positive_hate_crime_reporting" in citing
+    assert "practice_no_monitoring_plan" in {rule.id for rule in kb.rules_citing("12.3")}  # a gap's remedy
+    assert kb.rules_citing("no such action") == []

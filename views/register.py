@@ -10,8 +10,9 @@ from datetime import date
 
 import streamlit as st
 
-from proofing.assessment import assess_draft
-from proofing.store import StaleVersionError
+from proofing.assessment import assess_draft, level_label
+from proofing.questionnaire import LEVELS
+from proofing.store import STATUS_WORDS, STATUSES, StaleVersionError
 from proofing.verify import answer_changes, compare
 from views.common import knowledge, plain, store
 
@@ -22,8 +23,10 @@ st.title("Register of assessments")
 search = st.text_input("Search by title, service or owner")
 columns = st.columns(4)
 service = columns[0].selectbox("Service", ["All"] + saved.services())
-level = columns[1].selectbox("Screening level", ["All", "screened_out", "mitigate", "full_assessment"])
-status = columns[2].selectbox("Status", ["All", "draft", "final"])
+level = columns[1].selectbox(
+    "Screening level", ["All", *LEVELS], format_func=lambda value: value if value == "All" else level_label(kb, value)
+)
+status = columns[2].selectbox("Status", ["All", *STATUSES], format_func=lambda value: STATUS_WORDS.get(value, value))
 since = columns[3].date_input("Updated since", value=None)
 found = saved.list(
     search=search,
@@ -41,8 +44,8 @@ st.dataframe(
             "Title": s.title,
             "Service": s.service,
             "Owner": s.owner,
-            "Level": kb.scoring.level_words[s.level].split(".")[0] if s.level else "Not screened yet",
-            "Status": s.status,
+            "Level": level_label(kb, s.level),
+            "Status": STATUS_WORDS[s.status],
             "Versions": s.versions,
             "Updated": s.updated_at.strftime("%Y-%m-%d %H:%M"),
         }

@@ -20,13 +20,6 @@ with st.expander("Vision and core principles"):
     for principle in kb.principles.items:
         st.write(f"{principle.id[1:]}. {principle.text}")
 
-citing: dict[str, list[str]] = {}
-for rule in kb.rules:
-    if rule.finding:
-        for mitigation in rule.finding.mitigations:
-            for action in mitigation.actions:
-                citing.setdefault(action, []).append(rule.title)
-
 for objective in kb.objectives:
     st.subheader(f"{objective.number}. {objective.name}")
     for outcome in (o for o in kb.outcomes if o.objective == objective.id):
@@ -40,7 +33,7 @@ for objective in kb.objectives:
             st.text(describe(kb, outcome.id) or "")
             for action in actions:
                 st.text(describe(kb, action.id) or "")
-                rules = sorted(set(citing.get(action.id, [])))
+                rules = sorted({rule.title for rule in kb.rules_citing(action.id)})
                 if rules:
                     st.markdown("Rules whose mitigations draw on this action:")
                     for title in rules:
