@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import docx
 from docx.document import Document
@@ -50,7 +50,8 @@ from lxml import etree
 from PIL import Image, ImageDraw, ImageFont
 from pydantic import BaseModel, ConfigDict, Field
 
-from proofing.assessment import Assessment, Finding, answer_words, group_reason_words
+from proofing.assessment import Assessment, answer_words, group_reason_words
+from proofing.decisions import MitigationDecision, mitigation_key
 from proofing.errors import ProofingError
 from proofing.knowledge import KnowledgeBase
 from proofing.record import RECORD_FORMAT, clean_payload, clean_text, embed_record
@@ -91,16 +92,6 @@ class Signatory(BaseModel):
     date: str = ""
 
 
-class MitigationDecision(BaseModel):
-    """What the service decided about one suggested mitigation."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    status: Literal["proposed", "accepted", "rejected", "done"] = "proposed"
-    owner: str = ""
-    due: str = ""
-
-
 class RecordMeta(BaseModel):
     """What the record says about its own making, beyond the assessment."""
 
@@ -120,11 +111,6 @@ def _user() -> str:
         return f"{getpass.getuser()} (proofing command line)"
     except (KeyError, OSError):
         return "proofing command line"
-
-
-def mitigation_key(finding: Finding, index: int) -> str:
-    """A stable key for one mitigation of one finding, for decisions about it."""
-    return f"{finding.rule}:{index}"
 
 
 def record_payload(assessment: Assessment, meta: RecordMeta) -> dict[str, Any]:

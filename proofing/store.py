@@ -79,6 +79,7 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
 from proofing.assessment import answer_words, assess_draft
+from proofing.decisions import decision_problem
 from proofing.errors import ProofingError
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan
@@ -528,6 +529,9 @@ def _decisions_data(decisions: dict[str, dict[str, Any]] | None) -> dict[str, di
             elif not isinstance(value, str):
                 raise StoreError(f"the decision on {key!r} has {name} = {value!r}; it must be text")
             row[str(name)] = value
+        problem = decision_problem(row)
+        if problem:
+            raise StoreError(f"the decision on {key!r} cannot be kept: {problem}")
         checked[str(key)] = row
     return checked
 

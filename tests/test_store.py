@@ -86,7 +86,7 @@ def plan(
     return Plan(title=title, service=service, owner=owner, answers={"affects_public": True}, **more)
 
 
-DECISIONS = {"interpreters": {"status": "agreed", "owner": "Equalities Officer", "due": "2026-03-01"}}
+DECISIONS = {"interpreters": {"status": "accepted", "owner": "Equalities Officer", "due": "2026-03-01"}}
 
 
 def test_create_save_and_latest_round_trip(store: Store) -> None:
@@ -545,10 +545,10 @@ def test_the_default_url_comes_from_the_environment(url: str, monkeypatch: pytes
 
 def test_dates_in_decisions_are_kept_as_iso_text(store: Store) -> None:
     assessment_id = store.create(plan())
-    decided = {"ramp": {"status": "agreed", "owner": "Facilities Manager", "due": date(2026, 3, 1)}}
+    decided = {"ramp": {"status": "accepted", "owner": "Facilities Manager", "due": date(2026, 3, 1)}}
     store.save(assessment_id, plan(), decided, expected_version=1)
     assert store.latest(assessment_id).decisions == {
-        "ramp": {"status": "agreed", "owner": "Facilities Manager", "due": "2026-03-01"}
+        "ramp": {"status": "accepted", "owner": "Facilities Manager", "due": "2026-03-01"}
     }
 
 
@@ -559,3 +559,12 @@ def test_a_database_that_fails_mid_use_is_a_store_error_in_words(store: Store, u
     with pytest.raises(StoreError, match="^the assessment store at .* failed: ") as caught:
         store.latest(assessment_id)
     assert "versions" in str(caught.value) and "sqlalche.me" not in str(caught.value)
+
+
+def test_a_decision_that_is_not_a_decision_is_refused_in_words(store: Store) -> None:
+    assessment_id = store.create(plan())
+    with pytest.raises(StoreError, match="status must be one of proposed, accepted, rejected, done, not 'agreed'"):
+        store.save(assessment_id, plan(), {"r:0": {"status": "agreed"}}, expected_version=1)
+    with pytest.raises(StoreError, match="colour is not part of a decision"):
+        store.save(assessment_id, plan(), {"r:0": {"colour": "red"}}, expected_version=1)
+    assert len(store.versions(assessment_id)) == 1

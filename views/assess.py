@@ -16,9 +16,10 @@ from typing import Any
 import streamlit as st
 
 from proofing.assessment import assess_draft, assessment_as_json, likelihood_severity_matrix
+from proofing.decisions import MitigationDecision, mitigation_key
 from proofing.plan import Plan, progress, visible_questions
 from proofing.questionnaire import Question
-from proofing.report import MitigationDecision, RecordMeta, mitigation_key, write_record
+from proofing.report import RecordMeta, write_record
 from proofing.store import (
     Draft,
     FinalAssessmentError,
