@@ -15,11 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from proofing.engine import _compiled, evaluate, flatten_answers
+from proofing.conditions import AnswerTest, Condition
+from proofing.engine import MAX_FACT_PROPERTIES, EngineError, _compiled, _DurableRules, evaluate, flatten_answers
 from proofing.knowledge import KnowledgeBase, load_knowledge
 from proofing.oracle import reference_evaluate
 from proofing.plan import check_answers, read_plan
-from proofing.questionnaire import Question
+from proofing.questionnaire import FindingTemplate, ImpactRule, Mitigation, Option, Question
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
 
@@ -135,13 +136,8 @@ def test_an_empty_plan_as_the_first_evaluation_does_not_abort(tmp_path: Path) ->
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-500:]
 
 
-def test_a_fact_over_the_engines_limit_is_refused_in_words() -> None:
-    from proofing.conditions import AnswerTest
-    from proofing.engine import MAX_FACT_PROPERTIES, EngineError, _DurableRules
-    from proofing.questionnaire import FindingTemplate, ImpactRule, Mitigation, Option
-
-    options = [Option(id=f"o{n}", label=f"Option {n}") for n in range(MAX_FACT_PROPERTIES)]
-    question = Question(id="many", text="Which?", type="many_of", options=options)
+def finding_rule(rule_id: str, when: Condition) -> ImpactRule:
+    """A minimal negative finding rule, for rule bases built in a test."""
     finding = FindingTemplate(
         direction="negative",
         likelihood=1,
@@ -150,12 +146,13 @@ def test_a_fact_over_the_engines_limit_is_refused_in_words() -> None:
         rationale="Why.",
         mitigations=[Mitigation(text="Do.", actions=["1.1"])],
     )
-    rule = ImpactRule(
-        id="wide",
-        title="Reads every option",
-        when=AnswerTest(question="many", contains_any=[option.id for option in options]),
-        finding=finding,
-    )
+    return ImpactRule(id=rule_id, title=f"Rule {rule_id}", when=when, finding=finding)
+
+
+def test_a_fact_over_the_engines_limit_is_refused_in_words() -> None:
+    options = [Option(id=f"o{n}", label=f"Option {n}") for n in range(MAX_FACT_PROPERTIES)]
+    question = Question(id="many", text="Which?", type="many_of", options=options)
+    rule = finding_rule("wide", AnswerTest(question="many", contains_any=[option.id for option in options]))
     with pytest.raises(EngineError, match=f"at most {MAX_FACT_PROPERTIES}"):
         _DurableRules("too_wide_for_the_engine", [rule], [question])
 
@@ -164,28 +161,13 @@ def test_the_fact_carries_only_the_options_a_rule_tests(kb: KnowledgeBase) -> No
     flat = _compiled(kb)._flattener.flatten({})
     assert "q__change_type__closure" in flat
     assert "q__engaged_others__trade_unions" not in flat  # no rule tests it
-    assert len(flat) <= 255
+    assert len(flat) <= MAX_FACT_PROPERTIES
 
 
 def test_a_hundred_rules_matching_one_plan_all_fire() -> None:
     """durable-rules walks matching nodes with a 64-entry stack (error 303 beyond it); groups keep within it."""
-    from proofing.conditions import AnswerTest
-    from proofing.engine import _DurableRules
-    from proofing.questionnaire import FindingTemplate, ImpactRule, Mitigation
-
-    finding = FindingTemplate(
-        direction="negative",
-        likelihood=1,
-        severity=1,
-        psed_aims=["advance_equality"],
-        rationale="Why.",
-        mitigations=[Mitigation(text="Do.", actions=["1.1"])],
-    )
     questions = [Question(id=f"q{n}", text=f"Question {n}?", type="yes_no") for n in range(100)]
-    rules = [
-        ImpactRule(id=f"r{n}", title=f"Rule {n}", when=AnswerTest(question=f"q{n}", equals=True), finding=finding)
-        for n in range(100)
-    ]
+    rules = [finding_rule(f"r{n}", AnswerTest(question=f"q{n}", equals=True)) for n in range(100)]
     engine = _DurableRules("a_hundred_rules_at_once", rules, questions)
     fired = engine.evaluate({f"q{n}": True for n in range(100)})
     assert len(fired.findings) == 100
