@@ -43,6 +43,7 @@ import io
 import json
 import re
 import stat
+import uuid
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -64,6 +65,8 @@ RECORD_FORMAT = "proofing-record/1"
 RECORD_PARTNAME = "/customXml/proofingRecord.xml"
 RECORD_NAMESPACE = "urn:proofing:record:1"
 RECORD_CONTENT_TYPE = "application/xml"
+RECORD_PROPERTIES_PARTNAME = "/customXml/proofingRecordProps.xml"
+RECORD_PROPERTIES_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
 
 MAX_FILE_BYTES = 50_000_000
 """A .docx larger than this is refused before it is opened as a zip."""
@@ -88,6 +91,7 @@ BOMB_MIN_BYTES = 10_000_000
 """A member over BOMB_MIN_BYTES uncompressed that compresses better than BOMB_RATIO:1 is a zip bomb."""
 
 _RECORD_MEMBER = RECORD_PARTNAME.lstrip("/")
+_RECORD_PROPERTIES_MEMBER = RECORD_PROPERTIES_PARTNAME.lstrip("/")
 _CONTENT_TYPES_MEMBER = "[Content_Types].xml"
 _CONTENT_TYPES_NAMESPACE = "http://schemas.openxmlformats.org/package/2006/content-types"
 _WORD_MAIN_TYPES = frozenset(
@@ -112,6 +116,10 @@ _ZIP_ERRORS = (
     KeyError,
 )
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+# A part whose root element is a proofing record (any prefix-free form an editor may write it back in).
+_RECORD_ROOT = re.compile(
+    rb'^\s*(?:<\?xml[^>]*\?>\s*)?<record\s[^>]*xmlns="' + re.escape(RECORD_NAMESPACE.encode()) + rb'"'
+)
 _JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)  # possessive: linear, no backtracking
 _FORBIDDEN_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -187,7 +195,24 @@ def embed_record(document: Document, payload: dict[str, Any]) -> str:
             del main.rels[rId]
     part = Part(PackURI(RECORD_PARTNAME), RECORD_CONTENT_TYPE, blob, main.package)
     main.relate_to(part, RT.CUSTOM_XML)
+    # Word keeps a custom XML part only with its properties part (a datastore item with an id): without one
+    # it may drop the record when the user saves.
+    properties = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+        b'<ds:datastoreItem ds:itemID="' + _item_id(digest).encode("ascii") + b'" '
+        b'xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml">'
+        b'<ds:schemaRefs><ds:schemaRef ds:uri="' + RECORD_NAMESPACE.encode("ascii") + b'"/></ds:schemaRefs>'
+        b"</ds:datastoreItem>"
+    )
+    part.relate_to(
+        Part(PackURI(RECORD_PROPERTIES_PARTNAME), RECORD_PROPERTIES_TYPE, properties, main.package), RT.CUSTOM_XML_PROPS
+    )
     return digest
+
+
+def _item_id(digest: str) -> str:
+    """A GUID for the record's datastore item, derived from its sha256 so the same record gets the same id."""
+    return "{" + str(uuid.UUID(digest[:32])).upper() + "}"
 
 
 # --- reading -------------------------------------------------------------------------------------------
@@ -250,12 +275,37 @@ def _record_part(data: bytes, label: str) -> bytes:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             members = {info.filename: info for info in _checked_members(package, label)}
             _check_word_document(package, members, label)
-            info = members.get(_RECORD_MEMBER)
-            if info is None:
+            found = _record_members(package, members, label)
+            if not found:
                 raise RecordError(f"{label} is not a proofing record: it has no {RECORD_PARTNAME} part")
-            return _bounded_read(package, info, MAX_RECORD_BYTES, f"{label}: the record part")
+            if len(found) > 1:
+                raise RecordError(f"{label} carries {len(found)} proofing records; a record carries exactly one")
+            return found[0]
     except _ZIP_ERRORS as error:
         raise RecordError(f"{label} is not a readable Word document (.docx): {error}") from None
+
+
+def _record_members(package: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], label: str) -> list[bytes]:
+    """The raw bytes of every custom XML part whose root is a proofing record.
+
+    The record is written as ``customXml/proofingRecord.xml``, but an editor that re-saves the document may
+    renumber custom XML parts: LibreOffice keeps the record's content and renames it ``customXml/item2.xml``.
+    So the record is found by what it is (its root element's namespace), not by its name.
+    """
+    found: list[bytes] = []
+    for name, info in members.items():
+        if name == _RECORD_MEMBER:  # the name proofing writes: a record, whatever state it is in
+            found.append(_bounded_read(package, info, MAX_RECORD_BYTES, f"{label}: the record part"))
+            continue
+        if not (name.startswith("customXml/") and name.endswith(".xml")) or "/_rels/" in name:
+            continue
+        if name.rsplit("/", 1)[-1].startswith("itemProps") or name == _RECORD_PROPERTIES_MEMBER:
+            continue
+        with package.open(info) as member:
+            start = member.read(1024)  # only the root element decides; a large part is read only if it is a record
+        if _RECORD_ROOT.match(start):
+            found.append(_bounded_read(package, info, MAX_RECORD_BYTES, f"{label}: the record part"))
+    return found
 
 
 def _checked_members(package: zipfile.ZipFile, label: str) -> list[zipfile.ZipInfo]:

@@ -480,3 +480,32 @@ def test_a_symlink_loop_is_refused_in_words(tmp_path: Path):
     (tmp_path / "b.docx").symlink_to(tmp_path / "a.docx")
     error = refused(tmp_path / "a.docx", "cannot be read")
     assert str(error).startswith(str(tmp_path / "a.docx"))
+
+
+def test_a_record_renamed_by_an_editor_is_still_found(good: tuple[bytes, dict[str, Any], str]) -> None:
+    """LibreOffice keeps the record's content but renames the part customXml/item2.xml (and escapes quotes)."""
+    data, payload, digest = good
+    source = zipfile.ZipFile(io.BytesIO(data))
+    renamed = io.BytesIO()
+    with zipfile.ZipFile(renamed, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            name = info.filename
+            if name == "customXml/proofingRecord.xml":
+                name = "customXml/item2.xml"
+                content = content.replace(b'":', b"&quot;:")  # escaped the way LibreOffice writes it back
+            target.writestr(name, content)
+    found = read_record(renamed.getvalue())
+    assert found.sha256 == digest and found.payload == payload
+
+
+def test_two_records_in_one_document_are_refused(good: tuple[bytes, dict[str, Any], str]) -> None:
+    data, _payload, _digest = good
+    source = zipfile.ZipFile(io.BytesIO(data))
+    doubled = io.BytesIO()
+    with zipfile.ZipFile(doubled, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+        target.writestr("customXml/item9.xml", source.read("customXml/proofingRecord.xml"))
+    with pytest.raises(RecordError, match="carries 2 proofing records"):
+        read_record(doubled.getvalue())
