@@ -4,8 +4,13 @@ Every error a user can cause is a ``ProofingError`` and carries a message meant 
 traceback. The family::
 
     ProofingError
-    └── RuleBaseError   the rule base (rules/ YAML) is unsound: one Problem per fault, each with
-                        the file and line a policy officer should open
+    ├── RuleBaseError   the rule base (rules/ YAML) is unsound: one Problem per fault, each with
+    │                   the file and line a policy officer should open
+    └── CommandError    the command asks for something that cannot be done as typed, such as
+                        writing a file onto a folder or into a folder that does not exist
+                        (the command line exits 2, as for any other bad input)
+
+Plans have their own, ``proofing.plan.PlanError``; records have ``proofing.record.RecordError``.
 """
 
 from __future__ import annotations
@@ -16,6 +21,10 @@ from pathlib import Path
 
 class ProofingError(Exception):
     """Base of every error proofing reports in words to its user."""
+
+
+class CommandError(ProofingError):
+    """A command that cannot be carried out as typed (an output path that cannot be written, say)."""
 
 
 @dataclass(frozen=True, order=True)

@@ -98,9 +98,7 @@ def read_plan(path: Path) -> Plan:
     except OSError as error:
         raise PlanError(name, [f"cannot be read ({error.strerror or error})"]) from None
     if len(raw) > MAX_PLAN_BYTES:
-        raise PlanError(
-            name, [f"is more than {MAX_PLAN_BYTES:,} bytes; a plan file is at most {MAX_PLAN_BYTES:,} bytes"]
-        )
+        raise PlanError(name, [f"is larger than a plan file can be (at most {MAX_PLAN_BYTES:,} bytes)"])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -111,7 +109,7 @@ def read_plan(path: Path) -> Plan:
 def parse_plan(text: str, source: str = "the plan") -> Plan:
     """Parse a plan from YAML text (a plan file, or an upload); PlanError in words for anything else."""
     if len(text) > MAX_PLAN_BYTES:
-        raise PlanError(source, [f"is more than {MAX_PLAN_BYTES:,} characters; a plan is at most {MAX_PLAN_BYTES:,}"])
+        raise PlanError(source, [f"is longer than a plan can be (at most {MAX_PLAN_BYTES:,} characters)"])
     if not text.strip():
         raise PlanError(source, ["is empty; a plan needs a title, service, owner and answers"])
     try:

@@ -55,7 +55,7 @@ def test_bad_plans_are_refused_in_words(
 
 def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
     path = write(tmp_path, "title: x\n" + "#" * 10_000_000)
-    with pytest.raises(PlanError, match="a plan file is at most"):
+    with pytest.raises(PlanError, match="larger than a plan file can be"):
         read_plan(path)
 
 
