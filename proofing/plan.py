@@ -64,11 +64,10 @@ class Plan(BaseModel):
 
     @model_validator(mode="after")
     def _only_plain_data(self) -> Plan:
-        """Refuse what JSON and Word cannot carry, wherever the plan came from (a file, the app, a record)."""
-        for name in ("title", "service", "owner", "description"):
-            problem = _unwritable_text(getattr(self, name))
-            if problem:
-                raise ValueError(f"'{name}' {problem}")
+        """Refuse answers JSON and Word cannot carry, wherever the plan came from (a file, the app, a record).
+
+        (pydantic itself refuses a lone surrogate in the title, service, owner and description.)
+        """
         problem = _unusable_answers(self.answers)
         if problem:
             raise ValueError(problem)
@@ -136,6 +135,8 @@ def validation_problems(error: ValidationError) -> list[str]:
             problems.append(f"'{where}' is missing")
         elif detail["type"] == "extra_forbidden":
             problems.append(f"'{where}' is not part of a plan (allowed: {', '.join(Plan.model_fields)})")
+        elif detail["type"] == "string_unicode":
+            problems.append(f"'{where}' holds a character that is not text (a lone surrogate); remove it")
         elif detail["type"] == "value_error":
             problems.append(str(detail.get("ctx", {}).get("error", detail["msg"])))
         else:
@@ -266,8 +267,11 @@ def _shown(value: Any, depth: int = 0) -> str:
     elif isinstance(value, str):
         shown = repr(value[:41])
     elif isinstance(value, list):
-        items = [_shown(item, depth + 1) for item in value[:3]] if depth < 2 else ["..."] if value else []
-        shown = "[" + ", ".join(items) + (", ...]" if len(value) > len(items) else "]")
+        if depth >= 2:
+            shown = "[...]" if value else "[]"
+        else:
+            items = [_shown(item, depth + 1) for item in value[:3]]
+            shown = "[" + ", ".join(items) + (", ...]" if len(value) > 3 else "]")
     elif isinstance(value, dict):
         shown = "a mapping"
     elif value is None:
