@@ -128,20 +128,31 @@ def _at_or_above(assessment: Assessment, fail_on: str | None) -> bool:
 
 def _output_file(path: Path) -> None:
     """Refuse, before any work is done, a file path that cannot be written: a folder, or a missing folder."""
-    if path.is_dir():
-        raise CommandError(f"{path} is a folder; give the name of the file to write inside it")
-    folder = path.parent
-    if not folder.exists():
-        raise CommandError(f"cannot write {path}: the folder {folder} does not exist (create it first)")
-    if not folder.is_dir():
-        raise CommandError(f"cannot write {path}: {folder} is a file, not a folder")
+    try:
+        if path.is_dir():
+            raise CommandError(f"{path} is a folder; give the name of the file to write inside it")
+        folder = path.parent
+        if not folder.exists():
+            raise CommandError(f"cannot write {path}: the folder {folder} does not exist (create it first)")
+        if not folder.is_dir():
+            raise CommandError(f"cannot write {path}: {folder} is a file, not a folder")
+    except OSError as error:  # a name too long for the file system, a symlink loop
+        raise CommandError(f"cannot write {path} ({error.strerror or error})") from None
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether `path` is a folder; False when the system cannot say (read_plan then says why in words)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _output_folder(path: Path) -> None:
     """Make the folder records go to, or refuse in words when it cannot be (a file is in the way, no permission)."""
-    if path.exists() and not path.is_dir():
-        raise CommandError(f"{path} is a file; with a folder of plans, --docx names the folder the records go to")
     try:
+        if path.exists() and not path.is_dir():
+            raise CommandError(f"{path} is a file; with a folder of plans, --docx names the folder the records go to")
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise CommandError(f"cannot make the folder {path} ({error.strerror or error})") from None
@@ -191,7 +202,7 @@ def _import(arguments: argparse.Namespace) -> int:
 
 
 def _assess(arguments: argparse.Namespace) -> int:
-    if arguments.plan.is_dir():
+    if _is_folder(arguments.plan):
         return _assess_folder(arguments)
     if arguments.docx:
         _output_file(arguments.docx)
