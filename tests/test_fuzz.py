@@ -117,7 +117,22 @@ HOSTILE_VALUE = st.one_of(
 
 
 Recipe = tuple[str, tuple[tuple[object, ...], ...]]  # an example's name, and the ways it is spoilt
-SPOILS = ["value", "value", "value", "duplicate", "unknown", "bomb", "drop", "cut", "raw", "arbitrary", "top"]
+TEXT_FIELDS = ["title", "owner", "description", "wards", "evidence_gaps"]
+SPOILS = [
+    "value",
+    "value",
+    "value",
+    "text",
+    "text",
+    "duplicate",
+    "unknown",
+    "bomb",
+    "drop",
+    "cut",
+    "raw",
+    "arbitrary",
+    "top",
+]
 POSITION = st.integers(min_value=0, max_value=10**6)  # taken modulo the length of what it points into
 
 
@@ -134,6 +149,8 @@ def hostile_plans(draw: st.DrawFn) -> Recipe:
         if spoil == "value":
             question = draw(st.sampled_from(QUESTION_IDS + ["title", "owner", "description", "answers"]))
             steps.append((spoil, question, draw(HOSTILE_VALUE)))
+        elif spoil == "text":  # usually accepted: arbitrary text where text belongs, to reach JSON and Word
+            steps.append(("value", draw(st.sampled_from(TEXT_FIELDS)), json.dumps(draw(st.text(min_size=1)))))
         elif spoil == "duplicate":
             steps.append((spoil, draw(POSITION), draw(POSITION)))
         elif spoil == "unknown":
