@@ -165,8 +165,8 @@ def check_answers(questionnaire: Questionnaire, answers: dict[str, Any], *, comp
         answer = answers.get(question.id)
         if answer is None or (question.required and question.type == "many_of" and answer == []):
             if visible and question.required and complete:
-                needed = "choose at least one of its options" if answer == [] else "it is required"
-                checked.problems.append(f"{_named(question)} needs an answer: {needed}")
+                needed = ": choose at least one of its options" if answer == [] else ""
+                checked.problems.append(f"{_named(question)} needs an answer{needed}")
             continue
         if not visible:
             checked.warnings.append(
