@@ -66,9 +66,10 @@ class Plan(BaseModel):
     def _only_plain_data(self) -> Plan:
         """Refuse answers JSON and Word cannot carry, wherever the plan came from (a file, the app, a record).
 
-        (pydantic itself refuses a lone surrogate in the title, service, owner and description.)
+        Lone surrogates are refused by the plan reader instead (``parse_plan``): the Word writer is
+        shown to strip them from plans built in code, and pydantic refuses them in the text fields.
         """
-        problem = _unusable_answers(self.answers)
+        problem = _unusable([(f"answers.{key}", value) for key, value in self.answers.items()], text=False)
         if problem:
             raise ValueError(problem)
         return self
@@ -119,6 +120,9 @@ def parse_plan(text: str, source: str = "the plan") -> Plan:
         raise PlanError(source, [f"is not valid YAML (line {error.line}: {error.reason})"]) from None
     if not isinstance(data, dict):
         raise PlanError(source, ["is not a plan: expected title, service, owner, description and answers"])
+    problem = _unusable(list(data.items()), text=True)  # libyaml refuses a "\ud800" escape; pure Python does not
+    if problem:
+        raise PlanError(source, [problem])
     try:
         return Plan.model_validate(data)
     except ValidationError as error:
@@ -135,8 +139,6 @@ def validation_problems(error: ValidationError) -> list[str]:
             problems.append(f"'{where}' is missing")
         elif detail["type"] == "extra_forbidden":
             problems.append(f"'{where}' is not part of a plan (allowed: {', '.join(Plan.model_fields)})")
-        elif detail["type"] == "string_unicode":
-            problems.append(f"'{where}' holds a character that is not text (a lone surrogate); remove it")
         elif detail["type"] == "value_error":
             problems.append(str(detail.get("ctx", {}).get("error", detail["msg"])))
         else:
@@ -299,13 +301,14 @@ def _unwritable_text(text: str) -> str | None:
     return None
 
 
-def _unusable_answers(answers: dict[str, Any]) -> str | None:
-    """The first reason the answers cannot be carried as JSON and written to Word, or None.
+def _unusable(items: list[tuple[str, Any]], *, text: bool) -> str | None:
+    """The first reason these named values cannot be carried as JSON and written to Word, or None.
 
-    Walks the answers without recursion, so a plan built in code with answers nested thousands deep
-    is refused in words too. Plain data only: text, yes/no, finite numbers, lists and mappings.
+    Plain data only: text, yes/no, finite numbers, lists and mappings with text keys, nested at most
+    MAX_ANSWER_DEPTH deep and at most PLAN_YAML_LIMITS.max_values in all; with `text`, also no lone
+    surrogates. Walks without recursion, so values nested thousands deep in code are refused in words.
     """
-    pending: list[tuple[str, Any, int]] = [(f"answers.{key}", value, 1) for key, value in reversed(answers.items())]
+    pending: list[tuple[str, Any, int]] = [(where, value, 1) for where, value in reversed(items)]
     seen = 0
     while pending:
         where, value, depth = pending.pop()
@@ -324,7 +327,7 @@ def _unusable_answers(answers: dict[str, Any]) -> str | None:
             if not math.isfinite(value):
                 return f"'{where}' is {_shown(value)}, which is not a number a plan can use; give an ordinary number"
         elif isinstance(value, str):
-            problem = _unwritable_text(value)
+            problem = _unwritable_text(value) if text else None
             if problem:
                 return f"'{where}' {problem}"
         elif isinstance(value, list):
