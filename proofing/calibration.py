@@ -17,6 +17,8 @@ from proofing.assessment import Assessment, Level, assess, named_groups
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan
 
+DEFAULT_CASES_DIR = Path(__file__).resolve().parent.parent / "tests" / "calibration"
+
 
 class Expectation(BaseModel):
     """What the officer expects. Each inner list of `negative_for` / `positive_for` / `cites` is "one of these"."""
@@ -171,21 +173,3 @@ def report_as_text(report: CalibrationReport) -> str:
     lines.append(f"{report.passed} of {len(report.results)} cases pass")
     lines.append(f"groups named: precision {report.precision:.2f}, recall {report.recall:.2f}")
     return "\n".join(lines) + "\n"
-
-
-def main() -> int:
-    """Print the calibration report for the cases in tests/calibration (or the folder given); exit 1 if any fails."""
-    import sys
-
-    from proofing.knowledge import load_knowledge
-
-    folder = (
-        Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "tests" / "calibration"
-    )
-    report = calibrate(load_knowledge(), folder)
-    print(report_as_text(report), end="")
-    return 0 if report.passed == len(report.results) else 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

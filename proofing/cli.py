@@ -1,9 +1,18 @@
 """The `proofing` command: the same library calls the app makes, for scripts and policy officers.
 
-Exit codes: 0 done; 1 the rule base is unsound, an item was not found, or a file is not an intact
-proofing record; 2 the command was mistyped or the plan cannot be assessed (bad input); 3 (verify)
-the record is intact but the current rule base gives different findings.
+Exit codes (the README's table is the same):
+
+    0  done (for `assess --fail-on LEVEL`: and the screening level is below LEVEL)
+    1  the rule base is unsound, an item was not found, the Word template is unusable, or a file
+       is not an intact proofing record
+    2  bad input: the command was mistyped, a plan cannot be assessed, or an output path cannot
+       be written (a folder, or in a folder that does not exist)
+    3  `verify`: the record is intact but the current rule base gives different findings
+    4  `assess --fail-on LEVEL`: the screening level is LEVEL or above, like a linter's threshold
+
 A fault is always printed in words; a traceback means a bug in proofing and is never the answer.
+Output never fails on characters the terminal cannot show, and `--json` is strict JSON (no NaN or
+Infinity; the plan reader refuses them).
 """
 
 from __future__ import annotations
@@ -11,17 +20,25 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TextIO
 
-from proofing.assessment import assess, assessment_as_json, assessment_as_text
-from proofing.errors import ProofingError, RuleBaseError
+from proofing.assessment import Assessment, assess, assessment_as_json, assessment_as_text
+from proofing.calibration import DEFAULT_CASES_DIR, calibrate, report_as_text
+from proofing.engine import evaluate
+from proofing.errors import CommandError, ProofingError, RuleBaseError
 from proofing.knowledge import DEFAULT_RULES_DIR, load_knowledge
 from proofing.plan import PlanError, read_plan
 from proofing.readout import describe, knowledge_as_json
 from proofing.record import RecordError
 from proofing.report import TemplateError, check_template, save_record
 from proofing.verify import plan_as_yaml, plan_from_record, verify_record
+
+# The screening levels from least to most serious (proofing.assessment.Level holds the same three).
+LEVELS = ("screened_out", "mitigate", "full_assessment")
+FAIL_ON_LEVELS = LEVELS[1:]
+EXIT_AT_LEVEL = 4
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,9 +70,26 @@ def _parser() -> argparse.ArgumentParser:
     assess_command.add_argument(
         "--docx", type=Path, metavar="OUT", help="write the Word record here (a folder when PLAN is a folder)"
     )
+    assess_command.add_argument(
+        "--fail-on",
+        choices=FAIL_ON_LEVELS,
+        metavar="LEVEL",
+        help="exit 4 when the screening level is LEVEL or above: mitigate or full_assessment",
+    )
     verify = with_rules_option(commands.add_parser("verify", help="check an exported Word record"))
     verify.add_argument("record", type=Path, metavar="FILE.docx")
     verify.add_argument("--json", action="store_true", help="print the verification as JSON")
+    calibrate_command = with_rules_option(
+        commands.add_parser("calibrate", help="run the officer's calibration cases and report how the rules fare")
+    )
+    calibrate_command.add_argument(
+        "cases",
+        type=Path,
+        nargs="?",
+        default=DEFAULT_CASES_DIR,
+        metavar="FOLDER",
+        help="the folder of calibration cases, C1.yaml ... (default: this project's tests/calibration)",
+    )
     recover = commands.add_parser("import", help="recover the plan from a Word record, to revise it")
     recover.add_argument("record", type=Path, metavar="FILE.docx")
     recover.add_argument("--out", type=Path, required=True, metavar="PLAN.yaml", help="where to write the plan")
@@ -69,24 +103,81 @@ def _assess_folder(arguments: argparse.Namespace) -> int:
         raise PlanError(str(arguments.plan), ["holds no plan files (*.yaml)"])
     if arguments.docx is None:
         raise PlanError(str(arguments.plan), ["is a folder: say where the records go with --docx FOLDER"])
+    _output_folder(arguments.docx)
     kb = load_knowledge(arguments.rules, check_coverage=False)
     check_template()
-    arguments.docx.mkdir(parents=True, exist_ok=True)
     failed = 0
+    at_level = []
     for number, path in enumerate(plans, start=1):
         _progress(number, len(plans), path.name)
         try:
             assessment = assess(kb, read_plan(path), str(path))
-            save_record(kb, assessment, arguments.docx / f"{path.stem}.docx")
-        except PlanError as error:
+            _write_file(arguments.docx / f"{path.stem}.docx", lambda out, a=assessment: save_record(kb, a, out))
+        except (PlanError, CommandError) as error:
             failed += 1
-            print(f"\nproofing: {error}", file=sys.stderr)
-    print(file=sys.stderr)
-    print(
+            _say(f"\nproofing: {error}", sys.stderr)
+            continue
+        if _at_or_above(assessment, arguments.fail_on):
+            at_level.append(path.name)
+    _say("", sys.stderr)
+    _say(
         f"Wrote {len(plans) - failed} record(s) to {arguments.docx}"
         + (f"; {failed} plan(s) refused." if failed else ".")
     )
-    return 2 if failed else 0
+    if failed:
+        return 2
+    if at_level:
+        _say(
+            f"proofing: {len(at_level)} plan(s) screened at '{arguments.fail_on}' or above: {', '.join(at_level)}",
+            sys.stderr,
+        )
+        return EXIT_AT_LEVEL
+    return 0
+
+
+def _at_or_above(assessment: Assessment, fail_on: str | None) -> bool:
+    """Whether the screening level reaches the --fail-on threshold (never, when none was given)."""
+    return fail_on is not None and LEVELS.index(assessment.level) >= LEVELS.index(fail_on)
+
+
+def _output_file(path: Path) -> None:
+    """Refuse, before any work is done, a file path that cannot be written: a folder, or a missing folder."""
+    try:
+        if path.is_dir():
+            raise CommandError(f"{path} is a folder; give the name of the file to write inside it")
+        folder = path.parent
+        if not folder.exists():
+            raise CommandError(f"cannot write {path}: the folder {folder} does not exist (create it first)")
+        if not folder.is_dir():
+            raise CommandError(f"cannot write {path}: {folder} is a file, not a folder")
+    except OSError as error:  # a name too long for the file system, a symlink loop
+        raise CommandError(f"cannot write {path} ({error.strerror or error})") from None
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether `path` is a folder; False when the system cannot say (read_plan then says why in words)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _output_folder(path: Path) -> None:
+    """Make the folder records go to, or refuse in words when it cannot be (a file is in the way, no permission)."""
+    try:
+        if path.exists() and not path.is_dir():
+            raise CommandError(f"{path} is a file; with a folder of plans, --docx names the folder the records go to")
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CommandError(f"cannot make the folder {path} ({error.strerror or error})") from None
+
+
+def _write_file(path: Path, write: Callable[[Path], object]) -> None:
+    """Run `write(path)`, turning a failure of the file system (full disk, no permission) into words."""
+    try:
+        write(path)
+    except OSError as error:
+        raise CommandError(f"cannot write {path} ({error.strerror or error})") from None
 
 
 def _progress(done: int, total: int, name: str) -> None:
@@ -94,53 +185,69 @@ def _progress(done: int, total: int, name: str) -> None:
     filled = width * done // total
     bar = "#" * filled + "-" * (width - filled)
     end = "\r" if sys.stderr.isatty() else "\n"
-    print(f"[{bar}] {done}/{total} {name[:40]}", end=end, file=sys.stderr, flush=True)
+    _say(f"[{bar}] {done}/{total} {name[:40]}", sys.stderr, end=end)
 
 
 def _verify(arguments: argparse.Namespace) -> int:
     kb = load_knowledge(arguments.rules, check_coverage=False)
     result = verify_record(kb, arguments.record)
     if arguments.json:
-        json.dump(result.model_dump(mode="json"), sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        _say_json(result.model_dump(mode="json"))
     else:
-        print(f"{arguments.record}: the embedded record is intact (sha256 {result.record_sha256[:16]}).")
-        print(f"Plan: {result.plan_title}; recorded {result.produced_at or 'at an unknown time'}.")
+        _say(f"{arguments.record}: the embedded record is intact (sha256 {result.record_sha256[:16]}).")
+        _say(f"Plan: {result.plan_title}; recorded {result.produced_at or 'at an unknown time'}.")
         then, now = result.rule_base_then.version, result.rule_base_now.version
-        print(f"Assessed against rule base {then}; checked against {now}.")
+        _say(f"Assessed against rule base {then}; checked against {now}.")
         if result.status == "intact":
-            print("The current rule base gives the same findings.")
+            _say("The current rule base gives the same findings.")
         else:
-            print("The current rule base gives different findings:")
+            _say("The current rule base gives different findings:")
             for difference in result.differences:
-                print(f"  - {difference}")
+                _say(f"  - {difference}")
     return 0 if result.status == "intact" else 3
 
 
 def _import(arguments: argparse.Namespace) -> int:
+    _output_file(arguments.out)
     plan = plan_from_record(arguments.record)
-    arguments.out.write_text(plan_as_yaml(plan), encoding="utf-8")
-    print(f"Wrote the plan '{plan.title}' to {arguments.out}")
+    _write_file(arguments.out, lambda out: out.write_text(plan_as_yaml(plan), encoding="utf-8"))
+    _say(f"Wrote the plan '{plan.title}' to {arguments.out}")
     return 0
 
 
 def _assess(arguments: argparse.Namespace) -> int:
-    if arguments.plan.is_dir():
+    if _is_folder(arguments.plan):
         return _assess_folder(arguments)
+    if arguments.docx:
+        _output_file(arguments.docx)
+    plan = read_plan(arguments.plan)  # before the rule base is loaded: a bad plan is refused at once
     kb = load_knowledge(arguments.rules, check_coverage=False)
-    plan = read_plan(arguments.plan)
     assessment = assess(kb, plan, str(arguments.plan))
     if arguments.docx:
-        save_record(kb, assessment, arguments.docx)
-        print(f"Wrote the record to {arguments.docx}. {assessment.level_words}")
+        _write_file(arguments.docx, lambda out: save_record(kb, assessment, out))
+        _say(f"Wrote the record to {arguments.docx}. {assessment.level_words}")
     elif arguments.json:
-        json.dump(assessment_as_json(assessment), sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        _say_json(assessment_as_json(assessment))
     else:
-        sys.stdout.write(assessment_as_text(kb, assessment))
+        _say(assessment_as_text(kb, assessment), end="")
     for warning in assessment.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        _say(f"warning: {warning}", sys.stderr)
+    if _at_or_above(assessment, arguments.fail_on):
+        level = assessment.level_words.split(".")[0]
+        _say(
+            f"proofing: screened as {assessment.level} ({level}), at or above --fail-on {arguments.fail_on}", sys.stderr
+        )
+        return EXIT_AT_LEVEL
     return 0
+
+
+def _calibrate(arguments: argparse.Namespace) -> int:
+    """Exit 0 when every calibration case passes, 1 when any fails; the report says which and why."""
+    if not arguments.cases.is_dir():
+        raise CommandError(f"{arguments.cases} is not a folder of calibration cases")
+    report = calibrate(load_knowledge(arguments.rules, check_coverage=False), arguments.cases)
+    _say(report_as_text(report).rstrip("\n"))
+    return 0 if report.passed == len(report.results) else 1
 
 
 def _rules(arguments: argparse.Namespace) -> int:
@@ -148,52 +255,79 @@ def _rules(arguments: argparse.Namespace) -> int:
     # part-way through writing its rules can still read, dump and use them.
     kb = load_knowledge(arguments.rules, check_coverage=arguments.rules_command == "check")
     if arguments.rules_command == "check":
+        evaluate(kb, {})  # compiling the rules finds a rule base beyond the engine's limits (EngineError)
         measures = sum(len(action.measures) for action in kb.actions)
-        print(
+        tasks = f", {len(kb.migrant_worker_tasks)} Migrant Worker tasks" if kb.migrant_worker_tasks else ""
+        _say(
             f"The rule base is sound: {len(kb.outcomes)} outcomes, {len(kb.actions)} actions, "
-            f"{measures} measures, {len(kb.migrant_worker_tasks)} Migrant Worker tasks "
-            f"(version {kb.version}, sha256 {kb.sha256[:12]})."
+            f"{measures} measures{tasks} (version {kb.version}, sha256 {kb.sha256[:12]})."
         )
     elif arguments.rules_command == "dump":
-        json.dump(knowledge_as_json(kb), sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        _say_json(knowledge_as_json(kb))
     else:
         text = describe(kb, arguments.item_id)
         if text is None:
-            print(
+            _say(
                 f"proofing: nothing in the rule base has the id '{arguments.item_id}'. Ids look like "
                 "CC15 (outcome), 15.1 (action), 15.1.2 (measure), MW23 (Migrant Worker task), P1, V3, I4, "
                 "2011-3, race, migrant_workers, foster_good_relations.",
-                file=sys.stderr,
+                sys.stderr,
             )
             return 1
-        print(text)
+        _say(text)
     return 0
+
+
+def _say(text: str, stream: TextIO | None = None, end: str = "\n") -> None:
+    """Print to standard output (or `stream`), never failing on a character its encoding cannot hold.
+
+    A terminal set to a narrow encoding (LANG=C on an old system, a Windows console) would otherwise
+    turn a Welsh letter or an emoji in a plan into a UnicodeEncodeError; such a character is shown as
+    its escape (\\u0175) instead.
+    """
+    out = stream if stream is not None else sys.stdout
+    try:
+        out.write(text + end)
+    except UnicodeEncodeError:
+        encoding = getattr(out, "encoding", None) or "utf-8"
+        out.write((text + end).encode(encoding, "backslashreplace").decode(encoding, "replace"))
+    out.flush()
+
+
+def _say_json(data: Any) -> None:
+    """Print data as strict JSON (RFC 8259: no NaN or Infinity), as UTF-8 text, or escaped if the output is narrower."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        text = json.dumps(data, indent=2, ensure_ascii=True, allow_nan=False)
+    _say(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
     arguments = _parser().parse_args(argv)
-    commands = {"assess": _assess, "verify": _verify, "import": _import, "rules": _rules}
+    commands = {"assess": _assess, "verify": _verify, "import": _import, "rules": _rules, "calibrate": _calibrate}
     try:
         return commands[arguments.command](arguments)
-    except PlanError as error:
-        print(f"proofing: {error}", file=sys.stderr)
+    except (PlanError, CommandError) as error:
+        _say(f"proofing: {error}", sys.stderr)
         return 2
     except RecordError as error:
-        print(f"proofing: {error}", file=sys.stderr)
+        _say(f"proofing: {error}", sys.stderr)
         return 1
     except TemplateError as error:
-        print(f"proofing: {error}", file=sys.stderr)
+        _say(f"proofing: {error}", sys.stderr)
         return 1
     except RuleBaseError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
+            _say(str(problem), sys.stderr)
         count = len(error.problems)
-        print(f"The rule base has {count} fault{'s' if count != 1 else ''}.", file=sys.stderr)
+        _say(f"The rule base has {count} fault{'s' if count != 1 else ''}.", sys.stderr)
         return 1
     except ProofingError as error:
-        print(f"proofing: {error}", file=sys.stderr)
+        _say(f"proofing: {error}", sys.stderr)
         return 1
     except BrokenPipeError:
         return 0

@@ -4,8 +4,18 @@ Every error a user can cause is a ``ProofingError`` and carries a message meant 
 traceback. The family::
 
     ProofingError
-    └── RuleBaseError   the rule base (rules/ YAML) is unsound: one Problem per fault, each with
-                        the file and line a policy officer should open
+    ├── RuleBaseError        proofing.errors: the rule base (rules/ YAML) is unsound, one Problem per
+    │                        fault, each with the file and line a policy officer should open
+    ├── CommandError         proofing.errors: a command that cannot be done as typed, such as writing
+    │                        a file onto a folder (the command line exits 2, as for any bad input)
+    ├── PlanError            proofing.plan: a plan that cannot be assessed, every problem in words
+    ├── EngineError          proofing.engine: the rules engine failed (a bug or a rule base over the
+    │                        engine's limits, never the user's input)
+    ├── RecordError          proofing.record: a Word file that is not an intact proofing record
+    ├── TemplateError        proofing.report: a Word template that lacks a style or placeholder
+    └── StoreError           proofing.store: the assessment store refused or failed, in words
+        ├── StaleVersionError       changed by someone else since it was opened
+        └── FinalAssessmentError    a final assessment is read-only
 """
 
 from __future__ import annotations
@@ -16,6 +26,10 @@ from pathlib import Path
 
 class ProofingError(Exception):
     """Base of every error proofing reports in words to its user."""
+
+
+class CommandError(ProofingError):
+    """A command that cannot be carried out as typed (an output path that cannot be written, say)."""
 
 
 @dataclass(frozen=True, order=True)

@@ -4,23 +4,34 @@ A plan file is YAML with `title`, `service`, `owner`, `description` and `answers
 value). Answers are checked against the questionnaire before anything is scored: unknown questions,
 wrong types, options that do not exist and missing required answers are refused with a message in
 words; an answer to a question its conditions hide is set aside with a warning and never scored.
+
+A plan file is treated as hostile: it is read with the rule base's strict YAML reader (duplicate keys
+refused) under limits on size, nesting and values (aliases counted as what they repeat), and the
+``Plan`` model holds only plain data that JSON and Word can carry: no infinity or not-a-number, no
+lone surrogates, no dates, sets or binary. Every refusal is a PlanError in words, in bounded time.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, model_validator
 
 from proofing.conditions import AnswerValue, holds
 from proofing.errors import ProofingError
 from proofing.questionnaire import Question, Questionnaire
+from proofing.yamlsource import YamlLimitError, YamlLimits, YamlTextError, load_plain
 
 MAX_PLAN_BYTES = 2_000_000
 MAX_TEXT_ANSWER = 100_000
+# A plan nests four deep (plan, answers, a list, an option); it holds a few hundred values.
+PLAN_YAML_LIMITS = YamlLimits(max_depth=10, max_values=10_000)
+MAX_ANSWER_DEPTH = 8  # below `answers`, for plans that do not come from a file (the app, a record)
+MAX_NUMBER = 10**12  # a count or a measure larger than a million million is a typing slip
+MAX_PROBLEMS_SHOWN = 20
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
@@ -34,7 +45,10 @@ class PlanError(ProofingError):
         super().__init__(f"{source}: " + "; ".join(problems) if len(problems) == 1 else self._listed())
 
     def _listed(self) -> str:
-        return f"{self.source} cannot be assessed:\n" + "\n".join(f"  - {problem}" for problem in self.problems)
+        shown = self.problems[:MAX_PROBLEMS_SHOWN]
+        more = len(self.problems) - len(shown)
+        lines = [f"  - {problem}" for problem in shown] + ([f"  - and {more:,} more problems"] if more > 0 else [])
+        return f"{self.source} cannot be assessed:\n" + "\n".join(lines)
 
 
 class Plan(BaseModel):
@@ -48,6 +62,18 @@ class Plan(BaseModel):
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT_ANSWER)] = ""
     answers: dict[str, Any] = {}
 
+    @model_validator(mode="after")
+    def _only_plain_data(self) -> Plan:
+        """Refuse answers JSON and Word cannot carry, wherever the plan came from (a file, the app, a record).
+
+        Lone surrogates are refused by the plan reader instead (``parse_plan``): the Word writer is
+        shown to strip them from plans built in code, and pydantic refuses them in the text fields.
+        """
+        problem = _unusable([(f"answers.{key}", value) for key, value in self.answers.items()], text=False)
+        if problem:
+            raise ValueError(problem)
+        return self
+
 
 @dataclass
 class CheckedAnswers:
@@ -59,70 +85,97 @@ class CheckedAnswers:
 
 
 def read_plan(path: Path) -> Plan:
-    """Read a plan file, refusing anything that is not a plan with a message (PlanError), never a traceback."""
+    """Read a plan file, refusing anything that is not a plan with a message (PlanError), never a traceback.
+
+    At most MAX_PLAN_BYTES are read, so a pipe or a device (``/dev/zero``) is refused like a big file.
+    """
     name = str(path)
     try:
-        size = path.stat().st_size
+        if path.is_dir():
+            raise PlanError(name, ["is a folder, not a plan file"])
+        with path.open("rb") as file:
+            raw = file.read(MAX_PLAN_BYTES + 1)
     except OSError as error:
-        raise PlanError(name, [f"cannot be read ({error.strerror})"]) from None
-    if size > MAX_PLAN_BYTES:
-        raise PlanError(name, [f"is {size:,} bytes; a plan file is at most {MAX_PLAN_BYTES:,} bytes"])
+        raise PlanError(name, [f"cannot be read ({error.strerror or error})"]) from None
+    if len(raw) > MAX_PLAN_BYTES:
+        raise PlanError(name, [f"is larger than a plan file can be (at most {MAX_PLAN_BYTES:,} bytes)"])
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise PlanError(name, ["is not UTF-8 text"]) from None
-    except OSError as error:
-        raise PlanError(name, [f"cannot be read ({error.strerror})"]) from None
     return parse_plan(text, name)
 
 
 def parse_plan(text: str, source: str = "the plan") -> Plan:
-    """Parse a plan from YAML text (a plan file, or an upload)."""
+    """Parse a plan from YAML text (a plan file, or an upload); PlanError in words for anything else."""
+    if len(text) > MAX_PLAN_BYTES:
+        raise PlanError(source, [f"is longer than a plan can be (at most {MAX_PLAN_BYTES:,} characters)"])
     if not text.strip():
         raise PlanError(source, ["is empty; a plan needs a title, service, owner and answers"])
     try:
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else 1
-        raise PlanError(source, [f"is not valid YAML (line {line}: {error.problem})"]) from None
-    except yaml.YAMLError as error:
-        raise PlanError(source, [f"is not valid YAML ({error})"]) from None
+        data = load_plain(text, PLAN_YAML_LIMITS)
+    except YamlLimitError as error:
+        raise PlanError(source, [f"is refused (line {error.line}: {error.reason})"]) from None
+    except YamlTextError as error:
+        raise PlanError(source, [f"is not valid YAML (line {error.line}: {error.reason})"]) from None
     if not isinstance(data, dict):
         raise PlanError(source, ["is not a plan: expected title, service, owner, description and answers"])
+    problem = _unusable(list(data.items()), text=True)  # libyaml refuses a "\ud800" escape; pure Python does not
+    if problem:
+        raise PlanError(source, [problem])
     try:
         return Plan.model_validate(data)
     except ValidationError as error:
-        problems = []
-        for detail in error.errors():
-            where = ".".join(str(step) for step in detail["loc"])
-            if detail["type"] == "missing":
-                problems.append(f"'{where}' is missing")
-            elif detail["type"] == "extra_forbidden":
-                problems.append(f"'{where}' is not part of a plan (allowed: {', '.join(Plan.model_fields)})")
-            else:
-                problems.append(f"'{where}': {detail['msg'][0].lower()}{detail['msg'][1:]}")
-        raise PlanError(source, problems) from None
+        raise PlanError(source, validation_problems(error)) from None
+
+
+def validation_problems(error: ValidationError) -> list[str]:
+    """Pydantic's complaints about a plan, as sentences naming the field (at most MAX_PROBLEMS_SHOWN + 1)."""
+    problems = []
+    details = error.errors(include_url=False, include_input=False)
+    for detail in details[:MAX_PROBLEMS_SHOWN]:
+        where = ".".join(str(step) for step in detail["loc"])
+        if detail["type"] == "missing":
+            problems.append(f"'{where}' is missing")
+        elif detail["type"] == "extra_forbidden":
+            problems.append(f"'{where}' is not part of a plan (allowed: {', '.join(Plan.model_fields)})")
+        elif detail["type"] == "value_error":
+            problems.append(str(detail.get("ctx", {}).get("error", detail["msg"])))
+        else:
+            problems.append(f"'{where}': {detail['msg'][0].lower()}{detail['msg'][1:]}")
+    if len(details) > MAX_PROBLEMS_SHOWN:
+        problems.append(f"and {len(details) - MAX_PROBLEMS_SHOWN:,} more problems")
+    return problems
 
 
 def check_answers(questionnaire: Questionnaire, answers: dict[str, Any], *, complete: bool = True) -> CheckedAnswers:
-    """Which answers count: those to visible questions, of the right type. `complete` asks for required ones."""
+    """Which answers count: those to visible questions, of the right type. `complete` asks for required ones.
+
+    A required many-of answered with no options (``[]``) is not an answer: it needs one, as when missing.
+    """
     checked = CheckedAnswers()
     known = {question.id for question in questionnaire.questions}
-    for question_id in answers:
-        if question_id not in known:
-            checked.problems.append(f"'{question_id}' is not a question of the questionnaire")
+    unknown = [question_id for question_id in answers if question_id not in known]
+    for question_id in unknown[:MAX_PROBLEMS_SHOWN]:
+        checked.problems.append(f"'{_clipped(str(question_id))}' is not a question of the questionnaire")
+    if len(unknown) > MAX_PROBLEMS_SHOWN:
+        checked.problems.append(
+            f"and {len(unknown) - MAX_PROBLEMS_SHOWN:,} more answers to questions the questionnaire does not have"
+        )
     for question, conditions in questionnaire.shown_conditions():
         visible = all(holds(condition, checked.answers) for condition in conditions)
-        if question.id not in answers or answers[question.id] is None:
+        answer = answers.get(question.id)
+        if answer is None or (question.required and question.type == "many_of" and answer == []):
             if visible and question.required and complete:
-                checked.problems.append(f"{_named(question)} needs an answer")
+                needed = ": choose at least one of its options" if answer == [] else ""
+                checked.problems.append(f"{_named(question)} needs an answer{needed}")
             continue
         if not visible:
             checked.warnings.append(
                 f"The answer to {_named(question)} was not used: earlier answers make the question not apply."
             )
             continue
-        value, problem = _typed(question, answers[question.id])
+        value, problem = _typed(question, answer)
         if problem:
             checked.problems.append(f"{_named(question)}: {problem}")
         elif value is not None:
@@ -143,7 +196,7 @@ def _named(question: Question) -> str:
 
 
 def _typed(question: Question, value: Any) -> tuple[AnswerValue | None, str | None]:
-    """The answer in its canonical form, or what is wrong with it."""
+    """The answer in its canonical form, or what is wrong with it (in words, never an exception)."""
     options = [option.id for option in question.options]
     match question.type:
         case "yes_no":
@@ -158,18 +211,23 @@ def _typed(question: Question, value: Any) -> tuple[AnswerValue | None, str | No
             chosen = value if isinstance(value, list) else [value]
             wrong = [item for item in chosen if not isinstance(item, str) or item not in options]
             if wrong:
-                return None, f"{', '.join(_shown(item) for item in wrong)} not among its options ({', '.join(options)})"
+                listed = ", ".join(_shown(item) for item in wrong[:5]) + (
+                    f" and {len(wrong) - 5:,} more" if len(wrong) > 5 else ""
+                )
+                return None, f"{listed} not among its options ({', '.join(options)})"
             return [option for option in options if option in chosen], None
         case "number":
-            if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
                 return None, f"answer with a number, not {_shown(value)}"
+            if abs(value) > MAX_NUMBER:
+                return None, f"{_shown(value)} is too large to be right (at most {MAX_NUMBER:,})"
             if question.min is not None and value < question.min:
-                return None, f"{value:g} is below the smallest allowed, {question.min:g}"
+                return None, f"{_number(value)} is below the smallest allowed, {_number(question.min)}"
             if question.max is not None and value > question.max:
-                return None, f"{value:g} is above the largest allowed, {question.max:g}"
+                return None, f"{_number(value)} is above the largest allowed, {_number(question.max)}"
             return value, None
         case "text":
-            if not isinstance(value, str | int | float) or isinstance(value, bool):
+            if not isinstance(value, str | int | float) or isinstance(value, bool) or not _finite(value):
                 return None, f"answer with text, not {_shown(value)}"
             text = str(value).strip()
             if len(text) > MAX_TEXT_ANSWER:
@@ -178,9 +236,113 @@ def _typed(question: Question, value: Any) -> tuple[AnswerValue | None, str | No
     return None, f"unknown answer type {question.type}"
 
 
-def _shown(value: Any) -> str:
-    shown = repr(value)
+def _finite(value: Any) -> bool:
+    """False for infinity and not-a-number (floats only: an int is always finite, and math.isfinite overflows)."""
+    return not isinstance(value, float) or math.isfinite(value)
+
+
+def _number(value: float) -> str:
+    """A number as a reader writes it: 4200, 2.5, never 4.2e+03 (called only on numbers within MAX_NUMBER)."""
+    if isinstance(value, int) or value.is_integer():
+        return f"{int(value)}"
+    return f"{value:g}"
+
+
+def _shown(value: Any, depth: int = 0) -> str:
+    """A value as a plan file writes it, in at most 40 characters, built without ever building it whole.
+
+    An alias bomb's list of lists, or a number of thousands of digits, is shown by its start or its size.
+
+    Examples:
+        >>> _shown("lots"), _shown(True), _shown(float("inf")), _shown(10**5000)
+        ("'lots'", 'true', '.inf', 'a number of about 5,001 digits')
+        >>> _shown([["a"] * 9] * 9)
+        "[['a', 'a', 'a', ...], ['a', 'a', 'a'..."
+    """
+    if isinstance(value, bool):
+        shown = "true" if value else "false"
+    elif isinstance(value, int):
+        bits = abs(value).bit_length()
+        shown = f"a number of about {int(bits * math.log10(2)) + 1:,} digits" if bits > 128 else str(value)
+    elif isinstance(value, float):
+        shown = {math.inf: ".inf", -math.inf: "-.inf"}.get(value, ".nan" if value != value else repr(value))
+    elif isinstance(value, str):
+        shown = repr(value[:41])
+    elif isinstance(value, list):
+        if depth >= 2:
+            shown = "[...]" if value else "[]"
+        else:
+            items = [_shown(item, depth + 1) for item in value[:3]]
+            shown = "[" + ", ".join(items) + (", ...]" if len(value) > 3 else "]")
+    elif isinstance(value, dict):
+        shown = "a mapping"
+    elif value is None:
+        shown = "nothing"
+    else:
+        shown = _KINDS.get(type(value).__name__, f"a value of type {type(value).__name__}")
     return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+_KINDS = {"bytes": "binary data", "set": "a set", "date": "a date", "datetime": "a date and time", "tuple": "a pair"}
+
+
+def _clipped(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _unwritable_text(text: str) -> str | None:
+    """What makes text impossible to write as UTF-8 (a lone surrogate), or None."""
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return f"holds the character U+{ord(text[error.start]):04X} (a lone surrogate), which is not text; remove it"
+    return None
+
+
+def _unusable(items: list[tuple[str, Any]], *, text: bool) -> str | None:
+    """The first reason these named values cannot be carried as JSON and written to Word, or None.
+
+    Plain data only: text, yes/no, finite numbers, lists and mappings with text keys, nested at most
+    MAX_ANSWER_DEPTH deep and at most PLAN_YAML_LIMITS.max_values in all; with `text`, also no lone
+    surrogates. Walks without recursion, so values nested thousands deep in code are refused in words.
+    """
+    pending: list[tuple[str, Any, int]] = [(where, value, 1) for where, value in reversed(items)]
+    seen = 0
+    while pending:
+        where, value, depth = pending.pop()
+        where = _clipped(where)
+        seen += 1
+        if seen > PLAN_YAML_LIMITS.max_values:
+            return f"the answers hold more than {PLAN_YAML_LIMITS.max_values:,} values; a plan has a few hundred"
+        if depth > MAX_ANSWER_DEPTH:
+            return f"'{where}' is nested more than {MAX_ANSWER_DEPTH} deep; an answer is a value or a list of options"
+        if value is None or isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            if abs(value).bit_length() > 333:
+                return f"'{where}' is {_shown(value)}, too large to be a number a plan can use"
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                return f"'{where}' is {_shown(value)}, which is not a number a plan can use; give an ordinary number"
+        elif isinstance(value, str):
+            problem = _unwritable_text(value) if text else None
+            if problem:
+                return f"'{where}' {problem}"
+        elif isinstance(value, list):
+            pending.extend((f"{where}.{index}", item, depth + 1) for index, item in reversed(list(enumerate(value))))
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                if not isinstance(key, str):
+                    return f"'{where}' has the key {_shown(key)}; keys are text"
+                pending.append((f"{where}.{key}", item, depth + 1))
+        else:
+            return (
+                f"'{where}' holds {_shown(value)}, which a plan cannot use; "
+                "answer with text, a number, true or false, or a list of options"
+            )
+    return None
 
 
 def visible_questions(questionnaire: Questionnaire, answers: dict[str, Any]) -> set[str]:
