@@ -16,7 +16,7 @@ from proofing.conditions import AnswerValue, Condition, answer_tests, facts_read
 from proofing.engine import ENGINE_NAME, ENGINE_VERSION, evaluate
 from proofing.knowledge import KnowledgeBase
 from proofing.oracle import Firing
-from proofing.plan import Plan, check_answers, usable_answers, visible_questions
+from proofing.plan import AnswerProblem, Plan, check_answers, usable_answers, visible_questions
 from proofing.questionnaire import ImpactRule, Level, Mitigation
 
 Rag = Literal["red", "amber", "green"]
@@ -148,7 +148,7 @@ def assess(kb: KnowledgeBase, plan: Plan, source: str = "the plan") -> Assessmen
     return build_assessment(kb, plan, checked.answers, firing, checked.warnings)
 
 
-def assess_draft(kb: KnowledgeBase, plan: Plan) -> tuple[Assessment, list[str]]:
+def assess_draft(kb: KnowledgeBase, plan: Plan) -> tuple[Assessment, list[AnswerProblem]]:
     """Assess a plan still being written: what its valid answers show so far, and what is still wrong.
 
     The app shows results live as answers are given; an unanswered required question or a wrong

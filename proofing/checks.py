@@ -291,7 +291,7 @@ def _impact_rule_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) ->
         elif all(case.fires for case in rule.cases):
             report(rule.id, "cases", f"rule {rule.id} has no case in which it does not fire")
         for case in rule.cases:
-            for problem in check_answers(kb.questionnaire, case.answers, complete=False).problems:
+            for problem in map(str, check_answers(kb.questionnaire, case.answers, complete=False).problems):
                 report(rule.id, "cases", f"rule {rule.id}, case '{case.name}': {problem}")
     return problems
 

@@ -81,7 +81,7 @@ class CheckedAnswers:
 
     answers: dict[str, AnswerValue] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[AnswerProblem] = field(default_factory=list)
 
 
 def read_plan(path: Path) -> Plan:
@@ -148,6 +148,29 @@ def validation_problems(error: ValidationError) -> list[str]:
     return problems
 
 
+@dataclass(frozen=True)
+class AnswerProblem:
+    """One thing wrong with a plan's answers: which question (when one), and what is wrong, in words.
+
+    ``sentence`` is for a person at a page ("Who does the plan reach?" needs an answer); ``str()`` adds the
+    question's id, which a plan file's writer needs to find the line ("..." (reach) needs an answer).
+    """
+
+    question: str | None
+    sentence: str
+    question_text: str = ""
+
+    def __str__(self) -> str:
+        if self.question is None or not self.question_text:
+            return self.sentence
+        quoted = f'"{self.question_text}"'
+        return self.sentence.replace(quoted, f"{quoted} ({self.question})", 1)
+
+
+def _about(question: Question, rest: str) -> AnswerProblem:
+    return AnswerProblem(question=question.id, sentence=f'"{question.text}"{rest}', question_text=question.text)
+
+
 def check_answers(questionnaire: Questionnaire, answers: dict[str, Any], *, complete: bool = True) -> CheckedAnswers:
     """Which answers count: those to visible questions, of the right type. `complete` asks for required ones.
 
@@ -157,10 +180,13 @@ def check_answers(questionnaire: Questionnaire, answers: dict[str, Any], *, comp
     known = {question.id for question in questionnaire.questions}
     unknown = [question_id for question_id in answers if question_id not in known]
     for question_id in unknown[:MAX_PROBLEMS_SHOWN]:
-        checked.problems.append(f"'{_clipped(str(question_id))}' is not a question of the questionnaire")
-    if len(unknown) > MAX_PROBLEMS_SHOWN:
         checked.problems.append(
-            f"and {len(unknown) - MAX_PROBLEMS_SHOWN:,} more answers to questions the questionnaire does not have"
+            AnswerProblem(None, f"'{_clipped(str(question_id))}' is not a question of the questionnaire")
+        )
+    if len(unknown) > MAX_PROBLEMS_SHOWN:
+        more = len(unknown) - MAX_PROBLEMS_SHOWN
+        checked.problems.append(
+            AnswerProblem(None, f"and {more:,} more answers to questions the questionnaire does not have")
         )
     for question, conditions in questionnaire.shown_conditions():
         visible = all(holds(condition, checked.answers) for condition in conditions)
@@ -168,7 +194,7 @@ def check_answers(questionnaire: Questionnaire, answers: dict[str, Any], *, comp
         if answer is None or (question.required and question.type == "many_of" and answer == []):
             if visible and question.required and complete:
                 needed = ": choose at least one of its options" if answer == [] else ""
-                checked.problems.append(f"{_named(question)} needs an answer{needed}")
+                checked.problems.append(_about(question, f" needs an answer{needed}"))
             continue
         if not visible:
             checked.warnings.append(
@@ -177,7 +203,7 @@ def check_answers(questionnaire: Questionnaire, answers: dict[str, Any], *, comp
             continue
         value, problem = _typed(question, answer)
         if problem:
-            checked.problems.append(f"{_named(question)}: {problem}")
+            checked.problems.append(_about(question, f": {problem}"))
         elif value is not None:
             checked.answers[question.id] = value
     return checked
@@ -187,7 +213,7 @@ def usable_answers(questionnaire: Questionnaire, plan: Plan, source: str = "the 
     """The answers of a plan that will be scored; raises PlanError when any answer is wrong or missing."""
     checked = check_answers(questionnaire, plan.answers)
     if checked.problems:
-        raise PlanError(source, checked.problems)
+        raise PlanError(source, [str(problem) for problem in checked.problems])
     return checked
 
 

@@ -143,7 +143,7 @@ def test_huge_numbers_from_code_get_a_message_not_an_overflow(kb: KnowledgeBase,
     # The app and stored drafts reach check_answers without YAML: formatting 10**400 with :g overflowed.
     checked = check_answers(kb.questionnaire, {"people_affected": number}, complete=False)
     assert "people_affected" not in checked.answers
-    assert any("is too large to be right (at most 1,000,000,000,000)" in problem for problem in checked.problems)
+    assert any("is too large to be right (at most 1,000,000,000,000)" in str(problem) for problem in checked.problems)
 
 
 @pytest.mark.parametrize(
@@ -268,7 +268,7 @@ def test_a_shared_list_of_lists_from_code_is_shown_without_being_built(kb: Knowl
         bomb = [bomb] * 9
     result: list[CheckedAnswers] = []
     bounded(lambda: result.append(check_answers(kb.questionnaire, {"mixing": bomb}, complete=False)), megabytes=5)
-    (problem,) = result[0].problems
+    (problem,) = map(str, result[0].problems)
     assert "(mixing): [[[...], [...], [...], ...], [[..." in problem and "is not one of its options" in problem
 
 
@@ -281,7 +281,7 @@ def test_150_000_unknown_ids_are_refused_fast(tmp_path: Path, kb: KnowledgeBase)
     checked: list[CheckedAnswers] = []
     bounded(lambda: checked.append(check_answers(kb.questionnaire, answers, complete=False)), megabytes=60)
     assert len(checked[0].problems) == 21
-    assert checked[0].problems[-1] == "and 149,980 more answers to questions the questionnaire does not have"
+    assert str(checked[0].problems[-1]) == "and 149,980 more answers to questions the questionnaire does not have"
 
 
 def test_a_long_list_of_problems_is_cut_short() -> None:
@@ -315,3 +315,9 @@ def test_without_libyaml_the_same_plans_are_refused(
     )
     assert "'answers.wards' holds the character U+DFFF (a lone surrogate)" in err
     assert "duplicate key 'mixing'" in refused(tmp_path, GOOD + "  mixing: apart\n", capsys)
+
+
+def test_a_problem_reads_as_words_on_a_page_and_names_the_id_for_a_plan_file(kb: KnowledgeBase) -> None:
+    (problem,) = [p for p in check_answers(kb.questionnaire, {}).problems if p.question == "reach"]
+    assert problem.sentence == '"Who does the plan reach?" needs an answer'
+    assert str(problem) == '"Who does the plan reach?" (reach) needs an answer'

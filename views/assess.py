@@ -10,7 +10,6 @@ answer by answer). A final assessment opens read-only: it can be read and export
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import streamlit as st
@@ -42,12 +41,6 @@ MARKED_FINAL = (
     "Someone marked this assessment final while you were working on it, so your last change was not saved. It is "
     "shown as it was signed off; reopen it as a new draft to revise it."
 )
-_QUESTION_ID = re.compile(r'" \([a-z0-9_]+\)')
-
-
-def in_words(problem: str) -> str:
-    """A problem as a sentence: the question's words without the id a plan file would use."""
-    return _QUESTION_ID.sub('"', problem)
 
 
 def load(assessment_id: str, notice: str | None = None) -> bool:
@@ -368,7 +361,7 @@ with section_tabs[-2]:
         st.info("Not screened yet: the findings below are what the answers so far show.")
         st.warning(
             "Still to answer or correct before the assessment is complete:\n\n"
-            + "\n".join(f"- {plain(in_words(p))}" for p in problems)
+            + "\n".join(f"- {plain(p.sentence)}" for p in problems)
         )
     else:
         st.info(assessment.level_words)
