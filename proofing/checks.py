@@ -107,6 +107,7 @@ ROLE_TYPES = {
     "monitoring": "yes_no",
     "monitoring_by_group": "yes_no",
     "review_months": "number",
+    "review_date": "date",
 }
 
 
@@ -178,6 +179,7 @@ def _test_problem(test: AnswerTest, question: Question | None) -> str | None:
         "many_of": {"contains", "contains_any", "contains_all", "answered"},
         "number": {"equals", "in", "at_least", "at_most", "answered"},
         "text": {"equals", "answered"},
+        "date": {"answered"},
     }[question.type]
     if kind not in allowed:
         return f"tests question {question.id} with '{kind}', which does not fit a {question.type} question"

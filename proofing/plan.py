@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -259,7 +260,30 @@ def _typed(question: Question, value: Any) -> tuple[AnswerValue | None, str | No
             if len(text) > MAX_TEXT_ANSWER:
                 return None, f"the answer is {len(text):,} characters; at most {MAX_TEXT_ANSWER:,} are kept"
             return (text or None), None
+        case "date":
+            return _date_answer(value)
     return None, f"unknown answer type {question.type}"
+
+
+def _date_answer(value: Any) -> tuple[str | None, str | None]:
+    """A date answer as ISO text (YYYY-MM-DD), from a date or its text; a date between 2000 and 2100.
+
+    Examples:
+        >>> _date_answer("2027-06-30"), _date_answer("end of next term")[0]
+        (('2027-06-30', None), None)
+    """
+    if isinstance(value, date) and not isinstance(value, datetime):
+        day = value
+    elif isinstance(value, str):
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError:
+            return None, f"answer with a date written YYYY-MM-DD (for example 2027-06-30), not {_shown(value)}"
+    else:
+        return None, f"answer with a date written YYYY-MM-DD, not {_shown(value)}"
+    if not 2000 <= day.year <= 2100:
+        return None, f"{day.isoformat()} is not a date a plan would be reviewed on"
+    return day.isoformat(), None
 
 
 def _finite(value: Any) -> bool:

@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 from proofing.base import ItemId, Slug, Strict, Text
 from proofing.conditions import Condition
 
-AnswerType = Literal["yes_no", "one_of", "many_of", "number", "text"]
+AnswerType = Literal["yes_no", "one_of", "many_of", "number", "text", "date"]
 Level = Literal["screened_out", "mitigate", "full_assessment"]
 LEVELS: tuple[Level, ...] = ("screened_out", "mitigate", "full_assessment")  # in order of seriousness
 
@@ -119,6 +119,7 @@ class QuestionRoles(Strict):
     monitoring: Slug = Field(description="yes/no: whether the effect will be monitored")
     monitoring_by_group: Slug = Field(description="yes/no: whether the monitoring is broken down by group")
     review_months: Slug = Field(description="number: in how many months the plan will be reviewed")
+    review_date: Slug = Field(description="date: the date the plan will be reviewed")
 
 
 class QuestionnaireFile(Strict):

@@ -321,3 +321,12 @@ def test_a_problem_reads_as_words_on_a_page_and_names_the_id_for_a_plan_file(kb:
     (problem,) = [p for p in check_answers(kb.questionnaire, {}).problems if p.question == "reach"]
     assert problem.sentence == '"Who does the plan reach?" needs an answer'
     assert str(problem) == '"Who does the plan reach?" (reach) needs an answer'
+
+
+def test_a_date_answer_is_a_real_date_kept_as_iso_text(kb: KnowledgeBase) -> None:
+    answers = {"monitoring_plan": True, "review_date": "2027-06-30"}
+    assert check_answers(kb.questionnaire, answers, complete=False).answers["review_date"] == "2027-06-30"
+    (problem,) = check_answers(kb.questionnaire, answers | {"review_date": "end of next term"}, complete=False).problems
+    assert problem.question == "review_date" and "a date written YYYY-MM-DD" in problem.sentence
+    plan = parse_plan("title: T\nservice: S\nowner: O\nanswers:\n  monitoring_plan: true\n  review_date: 2027-06-30\n")
+    assert check_answers(kb.questionnaire, plan.answers, complete=False).answers["review_date"] == "2027-06-30"
