@@ -3,12 +3,14 @@
 Exit codes (the README's table is the same):
 
     0  done (for `assess --fail-on LEVEL`: and the screening level is below LEVEL)
-    1  the rule base is unsound, an item was not found, the Word template is unusable, or a file
-       is not an intact proofing record
+    1  the rule base is unsound, an item was not found, the Word template is unusable, a key cannot
+       be made or read, or a file is not an intact proofing record (not one, altered, unsigned when a
+       key is given, or signed by another key)
     2  bad input: the command was mistyped, a plan cannot be assessed, or an output path cannot
        be written (a folder, or in a folder that does not exist)
     3  `verify`: the record is intact but the current rule base gives different findings
-    4  `assess --fail-on LEVEL`: the screening level is LEVEL or above, like a linter's threshold
+    4  `assess --fail-on LEVEL`: the screening level is LEVEL or above, like a linter's threshold;
+       `verify`: the record is intact but the document's visible text was edited (the sections named)
 
 A fault is always printed in words; a traceback means a bug in proofing and is never the answer.
 Output never fails on characters the terminal cannot show, and `--json` is strict JSON (no NaN or
@@ -18,6 +20,7 @@ Infinity; the plan reader refuses them).
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -33,6 +36,15 @@ from proofing.plan import PlanError, read_plan
 from proofing.readout import describe, knowledge_as_json
 from proofing.record import RecordError
 from proofing.report import TemplateError, check_template, save_record
+from proofing.signing import (
+    PRIVATE_KEY_ENV,
+    PUBLIC_KEY_ENV,
+    Signer,
+    configured_private_key,
+    configured_public_key,
+    generate_keys,
+    load_public_key,
+)
 from proofing.verify import plan_as_yaml, plan_from_record, verify_record
 
 # The screening levels from least to most serious (proofing.assessment.Level holds the same three).
@@ -71,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
         "--docx", type=Path, metavar="OUT", help="write the Word record here (a folder when PLAN is a folder)"
     )
     assess_command.add_argument(
+        "--signer",
+        metavar="WHO",
+        help=f"who signs the record (with the key {PRIVATE_KEY_ENV} names; default: this computer's user name)",
+    )
+    assess_command.add_argument(
         "--fail-on",
         choices=FAIL_ON_LEVELS,
         metavar="LEVEL",
@@ -78,7 +95,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify = with_rules_option(commands.add_parser("verify", help="check an exported Word record"))
     verify.add_argument("record", type=Path, metavar="FILE.docx")
+    verify.add_argument(
+        "--key",
+        type=Path,
+        metavar="PUBLIC.pem",
+        help=f"check the record is signed by this public key (default: the key {PUBLIC_KEY_ENV} names, if set)",
+    )
     verify.add_argument("--json", action="store_true", help="print the verification as JSON")
+    keys = commands.add_parser("keys", help="make the council's signing keys")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    init = keys_commands.add_parser("init", help="make an Ed25519 key pair: the private key outside the project")
+    init.add_argument("--private", type=Path, required=True, metavar="PRIVATE.pem", help="where the private key goes")
+    init.add_argument("--public", type=Path, required=True, metavar="PUBLIC.pem", help="where the public key goes")
     calibrate_command = with_rules_option(
         commands.add_parser("calibrate", help="run the officer's calibration cases and report how the rules fare")
     )
@@ -112,7 +140,10 @@ def _assess_folder(arguments: argparse.Namespace) -> int:
         _progress(number, len(plans), path.name)
         try:
             assessment = assess(kb, read_plan(path), str(path))
-            _write_file(arguments.docx / f"{path.stem}.docx", lambda out, a=assessment: save_record(kb, a, out))
+            _write_file(
+                arguments.docx / f"{path.stem}.docx",
+                lambda out, a=assessment: save_record(kb, a, out, signer=_signer(arguments)),
+            )
         except (PlanError, CommandError) as error:
             failed += 1
             _say(f"\nproofing: {error}", sys.stderr)
@@ -189,22 +220,50 @@ def _progress(done: int, total: int, name: str) -> None:
 
 
 def _verify(arguments: argparse.Namespace) -> int:
+    """0 intact (and signed by the key, when one is given); 1 (RecordError) not a record, altered or another key's;
+    3 intact but today's rule base finds otherwise; 4 intact but the document's visible text was edited."""
     kb = load_knowledge(arguments.rules, check_coverage=False)
-    result = verify_record(kb, arguments.record)
+    key = load_public_key(arguments.key) if arguments.key else configured_public_key()
+    result = verify_record(kb, arguments.record, key)
     if arguments.json:
         _say_json(result.model_dump(mode="json"))
     else:
         _say(f"{arguments.record}: the embedded record is intact (sha256 {result.record_sha256[:16]}).")
+        if result.signature_checked:
+            _say(f"Signed by {result.signed_by} with the council's key ({result.key_fingerprint}).")
+        elif result.signed_by:
+            _say(f"Signed by {result.signed_by} (key {result.key_fingerprint}); give --key PUBLIC.pem to check it.")
+        else:
+            _say("The record is not signed.")
         _say(f"Plan: {result.plan_title}; recorded {result.produced_at or 'at an unknown time'}.")
         then, now = result.rule_base_then.version, result.rule_base_now.version
         _say(f"Assessed against rule base {then}; checked against {now}.")
-        if result.status == "intact":
+        if result.visible_changes:
+            _say(
+                "The document's visible text was edited after it was written, in: " + "; ".join(result.visible_changes)
+            )
+        if not result.differences:
             _say("The current rule base gives the same findings.")
         else:
             _say("The current rule base gives different findings:")
             for difference in result.differences:
                 _say(f"  - {difference}")
-    return 0 if result.status == "intact" else 3
+    return {"intact": 0, "differs": 3, "visible_text_edited": 4}[result.status]
+
+
+def _keys(arguments: argparse.Namespace) -> int:
+    made = generate_keys(arguments.private, arguments.public)
+    _say(f"Made the council's key pair: private key {arguments.private} (keep it safe, never commit it), ")
+    _say(f"public key {arguments.public}, fingerprint {made}. Set {PRIVATE_KEY_ENV}={arguments.private} to sign.")
+    return 0
+
+
+def _signer(arguments: argparse.Namespace) -> Signer | None:
+    """The signer of records written now: the key PROOFING_SIGNING_KEY names, or None (unsigned)."""
+    key = configured_private_key()
+    if key is None:
+        return None
+    return Signer(identity=arguments.signer or getpass.getuser(), key=key)
 
 
 def _import(arguments: argparse.Namespace) -> int:
@@ -224,7 +283,7 @@ def _assess(arguments: argparse.Namespace) -> int:
     kb = load_knowledge(arguments.rules, check_coverage=False)
     assessment = assess(kb, plan, str(arguments.plan))
     if arguments.docx:
-        _write_file(arguments.docx, lambda out: save_record(kb, assessment, out))
+        _write_file(arguments.docx, lambda out: save_record(kb, assessment, out, signer=_signer(arguments)))
         _say(f"Wrote the record to {arguments.docx}. {assessment.level_words}")
     elif arguments.json:
         _say_json(assessment_as_json(assessment))
@@ -308,7 +367,14 @@ def _say_json(data: Any) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
     arguments = _parser().parse_args(argv)
-    commands = {"assess": _assess, "verify": _verify, "import": _import, "rules": _rules, "calibrate": _calibrate}
+    commands = {
+        "assess": _assess,
+        "verify": _verify,
+        "import": _import,
+        "rules": _rules,
+        "calibrate": _calibrate,
+        "keys": _keys,
+    }
     try:
         return commands[arguments.command](arguments)
     except (PlanError, CommandError) as error:

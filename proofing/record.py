@@ -46,7 +46,8 @@ import stat
 import uuid
 import zipfile
 import zlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
@@ -135,6 +136,8 @@ class EmbeddedRecord:
 
     payload: dict[str, Any]
     sha256: str
+    signature: str | None = None
+    canonical: bytes = field(default=b"", compare=False, repr=False)  # the exact bytes signed and hashed
 
 
 # --- writing -------------------------------------------------------------------------------------------
@@ -156,7 +159,7 @@ def canonical_json(payload: dict[str, Any]) -> bytes:
     )
 
 
-def embed_record(document: Document, payload: dict[str, Any]) -> str:
+def embed_record(document: Document, payload: dict[str, Any], signature: Callable[[bytes], str] | None = None) -> str:
     """Add the payload to the document as its proofing record part and return the sha256 (hex) of it.
 
     The part is related from the main document part with a ``customXml`` relationship, which is what
@@ -178,9 +181,10 @@ def embed_record(document: Document, payload: dict[str, Any]) -> str:
             f"at most {MAX_RECORD_VALUES:,} can be read back"
         )
     digest = hashlib.sha256(text).hexdigest()
+    signed = f' signature="{signature(text)}"' if signature else ""
     blob = (
         b'<?xml version="1.0" encoding="UTF-8"?>\n'
-        + f'<record xmlns="{RECORD_NAMESPACE}" format="{RECORD_FORMAT}" sha256="{digest}">'.encode("ascii")
+        + f'<record xmlns="{RECORD_NAMESPACE}" format="{RECORD_FORMAT}" sha256="{digest}"{signed}>'.encode("ascii")
         + escape(text.decode("ascii")).encode("ascii")
         + b"</record>"
     )
@@ -401,7 +405,7 @@ def _checked_record(raw: bytes, label: str) -> EmbeddedRecord:
         raise RecordError(f"{label}: the record was altered: its content does not match its sha256")
     if stored != canonical:
         raise RecordError(f"{label}: the record was altered: its JSON is not in the canonical form it was written in")
-    return EmbeddedRecord(payload=payload, sha256=digest)
+    return EmbeddedRecord(payload=payload, sha256=digest, signature=root.get("signature"), canonical=canonical)
 
 
 def _parsed_json(stored: bytes, label: str) -> dict[str, Any]:
@@ -471,3 +475,55 @@ def clean_payload(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [clean_payload(item) for item in value]
     return value
+
+
+# --- the visible text ------------------------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MAX_DOCUMENT_BYTES = 30_000_000
+"""``word/document.xml`` is read for its visible text only up to this many bytes uncompressed."""
+TITLE_SECTION = "Title page"
+RECORD_SHA_PLACEHOLDER = "0" * 64
+"""Where the visible text quotes the record's own sha256: the record holds the text with this in its place."""
+
+
+def visible_sections(body: etree._Element, record_sha: str | None = None) -> dict[str, str]:
+    """The document's visible text section by section: each Heading 1 and the text under it, a sha256 each.
+
+    The text of a section is every paragraph's text (table cells included) in document order, one per line,
+    so an edit to any word a reader sees changes its section's digest. What comes before the first heading is
+    the title page. Where the text quotes the record's own sha256 (`record_sha`) it is read as the placeholder
+    the record was made with.
+    """
+    sections: dict[str, list[str]] = {TITLE_SECTION: []}
+    current = TITLE_SECTION
+    for paragraph in body.iter(f"{_W}p"):
+        style = paragraph.find(f"{_W}pPr/{_W}pStyle")
+        text = "".join(node.text or "" for node in paragraph.iter(f"{_W}t"))
+        if record_sha:
+            text = text.replace(record_sha, RECORD_SHA_PLACEHOLDER)
+        if style is not None and style.get(f"{_W}val") in ("Heading1", "Heading 1"):
+            current = text.strip() or f"Section {len(sections)}"
+            sections.setdefault(current, [])
+            continue
+        sections[current].append(text)
+    return {name: hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest() for name, lines in sections.items()}
+
+
+def document_sections(source: Path | bytes, record_sha: str | None = None) -> dict[str, str]:
+    """The visible sections of a .docx (a path or its bytes), read with the same limits as the record."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        label, data = "the document", bytes(source)
+    else:
+        label = _named(Path(source))
+        data = _read_file(Path(source), label)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            members = {info.filename: info for info in _checked_members(package, label)}
+            info = members.get("word/document.xml")
+            if info is None:
+                raise RecordError(f"{label} has no document body (word/document.xml)")
+            raw = _bounded_read(package, info, MAX_DOCUMENT_BYTES, f"{label}: the document body")
+    except _ZIP_ERRORS as error:
+        raise RecordError(f"{label} is not a readable Word document (.docx): {error}") from None
+    return visible_sections(_parse_xml(raw, f"{label}: the document body"), record_sha)

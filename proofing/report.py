@@ -54,7 +54,15 @@ from proofing.assessment import Assessment, answer_words, group_reason_words
 from proofing.decisions import MitigationDecision, mitigation_key
 from proofing.errors import ProofingError
 from proofing.knowledge import KnowledgeBase
-from proofing.record import RECORD_FORMAT, clean_payload, clean_text, embed_record
+from proofing.record import (
+    RECORD_FORMAT,
+    RECORD_SHA_PLACEHOLDER,
+    clean_payload,
+    clean_text,
+    embed_record,
+    visible_sections,
+)
+from proofing.signing import Signer
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "record.docx"
 REQUIRED_STYLES = (
@@ -304,6 +312,7 @@ def write_record(
     assessment: Assessment,
     meta: RecordMeta | None = None,
     template: Path = DEFAULT_TEMPLATE,
+    signer: Signer | None = None,
 ) -> bytes:
     """The assessment as a .docx (bytes), with its canonical record embedded.
 
@@ -315,10 +324,18 @@ def write_record(
     document = _open_template(template)
     writer = _Writer(kb, assessment, meta, document)
     writer.write()
-    payload = record_payload(assessment, meta)
-    record_sha = embed_record(document, payload)
-    writer.appendix(record_sha)
+    # The appendix quotes the record's sha256, which is known only once the record is made: it is written with
+    # a placeholder, the visible text (placeholder and all) goes into the record, and then the sha256 replaces it.
+    writer.appendix(RECORD_SHA_PLACEHOLDER)
     writer.finish()
+    payload = record_payload(assessment, meta)
+    payload["visible"] = visible_sections(document.element.body)
+    if signer is not None:
+        payload["signer"] = {"identity": clean_text(signer.identity), "key": signer.fingerprint}
+    record_sha = embed_record(document, payload, signer.sign if signer else None)
+    for text in document.element.body.iter(_T):
+        if text.text == RECORD_SHA_PLACEHOLDER:
+            text.text = record_sha
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -330,9 +347,10 @@ def save_record(
     path: Path,
     meta: RecordMeta | None = None,
     template: Path = DEFAULT_TEMPLATE,
+    signer: Signer | None = None,
 ) -> None:
     """Write the record to a file."""
-    path.write_bytes(write_record(kb, assessment, meta, template))
+    path.write_bytes(write_record(kb, assessment, meta, template, signer))
 
 
 class _Writer:

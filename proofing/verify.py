@@ -12,20 +12,28 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from proofing.assessment import Assessment, Finding, RuleBaseRef, answer_words, assess
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan, PlanError
-from proofing.record import RecordError, read_record
+from proofing.record import TITLE_SECTION, EmbeddedRecord, RecordError, document_sections, read_record
+from proofing.signing import fingerprint, signature_holds
 
 
 class Verification(BaseModel):
-    """The outcome of verifying a record."""
+    """The outcome of verifying a record.
+
+    ``status`` is what the command line's exit code says: ``intact`` (0), ``visible_text_edited`` (4: the
+    record is intact but what a reader sees was changed; ``visible_changes`` names the sections) or
+    ``differs`` (3: intact, but today's rule base finds otherwise). A record that is not one, was altered,
+    or was signed by another key is a RecordError (1).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    status: Literal["intact", "differs"]
+    status: Literal["intact", "differs", "visible_text_edited"]
     record_sha256: str
     plan_title: str
     produced_at: str
@@ -34,22 +42,36 @@ class Verification(BaseModel):
     level_then: str
     level_now: str | None
     differences: list[str]
+    signed_by: str | None = None
+    key_fingerprint: str | None = None
+    signature_checked: bool = False
+    visible_changes: list[str] = []
 
 
 def embedded_assessment(source: Path | bytes) -> tuple[Assessment, dict[str, Any], str]:
     """The assessment inside a record, its metadata and the record's sha256; RecordError if unusable."""
+    assessment, meta, record = _embedded(source)
+    return assessment, meta, record.sha256
+
+
+def _embedded(source: Path | bytes) -> tuple[Assessment, dict[str, Any], EmbeddedRecord]:
     record = read_record(source)
     try:
         assessment = Assessment.model_validate(record.payload["assessment"])
     except (KeyError, TypeError, ValidationError):
         raise RecordError("the embedded record is intact but does not hold a proofing assessment") from None
     meta = record.payload.get("meta")
-    return assessment, meta if isinstance(meta, dict) else {}, record.sha256
+    return assessment, meta if isinstance(meta, dict) else {}, record
 
 
-def verify_record(kb: KnowledgeBase, source: Path | bytes) -> Verification:
-    """Check a record is intact and re-run its plan against `kb`; RecordError when it is not a record."""
-    then, meta, sha = embedded_assessment(source)
+def verify_record(kb: KnowledgeBase, source: Path | bytes, key: Ed25519PublicKey | None = None) -> Verification:
+    """Check a record is intact (and, with `key`, signed by it), that its visible text is as written, and re-run
+    its plan against `kb`; RecordError when it is not a record, was altered or was signed by another key."""
+    then, meta, record = _embedded(source)
+    signer = record.payload.get("signer") if isinstance(record.payload.get("signer"), dict) else {}
+    if key is not None:
+        _check_signature(record, signer, key)
+    visible_changes = _visible_changes(record, source)
     now_ref = RuleBaseRef(name=kb.name, version=kb.version, sha256=kb.sha256)
     try:
         now: Assessment | None = assess(kb, then.plan, "the recorded plan")
@@ -57,9 +79,14 @@ def verify_record(kb: KnowledgeBase, source: Path | bytes) -> Verification:
     except PlanError as error:
         now = None
         differences = [f"The recorded answers no longer fit the questionnaire: {'; '.join(error.problems)}"]
+    status: Literal["intact", "differs", "visible_text_edited"] = "intact"
+    if visible_changes:
+        status = "visible_text_edited"
+    elif differences:
+        status = "differs"
     return Verification(
-        status="differs" if differences else "intact",
-        record_sha256=sha,
+        status=status,
+        record_sha256=record.sha256,
         plan_title=then.plan.title,
         produced_at=str(meta.get("produced_at", "")),
         rule_base_then=then.rule_base,
@@ -67,7 +94,38 @@ def verify_record(kb: KnowledgeBase, source: Path | bytes) -> Verification:
         level_then=then.level,
         level_now=now.level if now else None,
         differences=differences,
+        signed_by=str(signer["identity"]) if signer.get("identity") else None,
+        key_fingerprint=str(signer["key"]) if signer.get("key") else None,
+        signature_checked=key is not None,
+        visible_changes=visible_changes,
     )
+
+
+def _check_signature(record: EmbeddedRecord, signer: dict[str, Any], key: Ed25519PublicKey) -> None:
+    """Refuse a record that is not signed, or not signed by this key, in words."""
+    if record.signature is None or not signer:
+        raise RecordError("the record is intact but not signed, so it cannot be shown to come from the council")
+    if signer.get("key") != fingerprint(key) or not signature_holds(key, record.canonical, record.signature):
+        raise RecordError(
+            f"the record's signature is not the council's: it was signed by another key ({signer.get('key')}, "
+            f"not {fingerprint(key)}) or altered and its hash recomputed"
+        )
+
+
+def _visible_changes(record: EmbeddedRecord, source: Path | bytes) -> list[str]:
+    """The sections whose visible text differs from what was written; RecordError when the record is another's."""
+    written = record.payload.get("visible")
+    if not isinstance(written, dict) or not written:
+        return []  # a record from before visible text was recorded
+    now = document_sections(source, record.sha256)
+    changed = [name for name, digest in written.items() if now.get(name) != digest]
+    changed += [name for name in now if name not in written]
+    if TITLE_SECTION in changed and len(changed) * 2 > len(written):
+        raise RecordError(
+            "the record does not belong to this document: almost none of the document's text is the text the "
+            "record was written with (a record part copied from another file?)"
+        )
+    return changed
 
 
 def compare(then: Assessment, now: Assessment) -> list[str]:

@@ -1,0 +1,177 @@
+"""Signed records: forged, swapped, re-signed or visibly edited records are found out, by the exit code.
+
+`proofing verify --key PUBLIC.pem` exits 0 for an intact record signed by that key; 1 for a record that is not
+one, was altered (even with its hash recomputed), is unsigned, or was signed by another key, or whose record
+part was copied from another file; 3 when today's rule base finds otherwise; 4 when the record is intact but
+the document's visible text was edited, naming the section.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import pytest
+
+from proofing.assessment import assess
+from proofing.cli import main
+from proofing.knowledge import KnowledgeBase
+from proofing.plan import read_plan
+from proofing.record import canonical_json
+from proofing.report import RecordMeta, Signatory, write_record
+from proofing.signing import Signer, SigningError, generate_keys, load_private_key
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("keys")
+    made = {}
+    for name in ("council", "other"):
+        generate_keys(folder / f"{name}.pem", folder / f"{name}.pub.pem")
+        made[name] = folder / f"{name}.pem"
+        made[f"{name}_public"] = folder / f"{name}.pub.pem"
+    return made
+
+
+def record_of(kb: KnowledgeBase, example: str, key: Path | None, **meta: object) -> bytes:
+    assessment = assess(kb, read_plan(EXAMPLES / example))
+    signer = Signer(identity="Head of Libraries", key=load_private_key(key)) if key else None
+    return write_record(kb, assessment, RecordMeta(assessors=["Head of Libraries"], **meta), signer=signer)
+
+
+def with_part(data: bytes, name: str, change: Callable[[bytes], bytes]) -> bytes:
+    """The same .docx with one member's bytes changed."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            target.writestr(info.filename, change(content) if info.filename == name else content)
+    return out.getvalue()
+
+
+def verify(tmp_path: Path, data: bytes, key: Path | None, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    path = tmp_path / "record.docx"
+    path.write_bytes(data)
+    code = main(["verify", str(path), *(["--key", str(key)] if key else [])])
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.out + printed.err
+    return code, printed.out + printed.err
+
+
+def resigned_without_the_key(part: bytes, edit: Callable[[dict[str, Any]], None]) -> bytes:
+    """A forger's record: the JSON edited, its sha256 recomputed, the old signature kept (no key to make one)."""
+    text = part.decode("ascii")
+    body = re.search(r">(\{.*\})</record>", text, re.S)
+    assert body is not None
+    payload = json.loads(
+        body.group(1).replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    )
+    edit(payload)
+    canonical = canonical_json(payload)
+    text = re.sub(r'sha256="[0-9a-f]+"', f'sha256="{hashlib.sha256(canonical).hexdigest()}"', text)
+    return (text[: body.start(1)] + escape(canonical.decode("ascii")) + text[body.end(1) :]).encode("ascii")
+
+
+RECORD = "customXml/proofingRecord.xml"
+
+
+def test_an_untouched_signed_record_exits_0(
+    kb: KnowledgeBase, keys: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = verify(
+        tmp_path, record_of(kb, "library-opening-hours.yaml", keys["council"]), keys["council_public"], capsys
+    )
+    assert code == 0 and "Signed by Head of Libraries with the council's key" in out
+
+
+def test_a_recomputed_hash_exits_1(
+    kb: KnowledgeBase, keys: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = record_of(kb, "library-opening-hours.yaml", keys["council"])
+
+    def forge(payload: dict[str, Any]) -> None:
+        payload["assessment"]["level"] = "screened_out"
+
+    code, out = verify(
+        tmp_path,
+        with_part(data, RECORD, lambda part: resigned_without_the_key(part, forge)),
+        keys["council_public"],
+        capsys,
+    )
+    assert code == 1 and "signature is not the council's" in out
+
+
+def test_an_edited_sign_off_exits_1(
+    kb: KnowledgeBase, keys: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    signed_off = [Signatory(name="Head of Service", role="Approver", date="2026-12-01")]
+    data = record_of(kb, "library-opening-hours.yaml", keys["council"], signoff=signed_off)
+
+    def forge(payload: dict[str, Any]) -> None:
+        payload["meta"]["signoff"][0]["name"] = "Someone else"
+
+    code, out = verify(
+        tmp_path,
+        with_part(data, RECORD, lambda part: resigned_without_the_key(part, forge)),
+        keys["council_public"],
+        capsys,
+    )
+    assert code == 1 and "signature is not the council's" in out
+
+
+def test_a_record_signed_with_another_key_exits_1(
+    kb: KnowledgeBase, keys: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = record_of(kb, "library-opening-hours.yaml", keys["other"])
+    code, out = verify(tmp_path, data, keys["council_public"], capsys)
+    assert code == 1 and "signed by another key" in out
+
+
+def test_an_unsigned_record_exits_1_when_a_key_is_given(
+    kb: KnowledgeBase, keys: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = verify(tmp_path, record_of(kb, "library-opening-hours.yaml", None), keys["council_public"], capsys)
+    assert code == 1 and "not signed" in out
+
+
+def test_a_record_part_swapped_in_from_another_file_exits_1(
+    kb: KnowledgeBase, keys: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library = record_of(kb, "library-opening-hours.yaml", keys["council"])
+    festival = record_of(kb, "one-wrexham-festival.yaml", keys["council"])
+    swapped = with_part(library, RECORD, lambda _part: zipfile.ZipFile(io.BytesIO(festival)).read(RECORD))
+    code, out = verify(tmp_path, swapped, keys["council_public"], capsys)
+    assert code == 1 and "does not belong to this document" in out
+
+
+def test_red_changed_to_green_in_the_visible_text_exits_4_naming_the_section(
+    kb: KnowledgeBase, keys: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = record_of(kb, "library-opening-hours.yaml", keys["council"])
+    body = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    assert body.count(b">Red<") >= 1
+    edited = with_part(data, "word/document.xml", lambda xml: xml.replace(b">Red<", b">Green<", 1))
+    code, out = verify(tmp_path, edited, keys["council_public"], capsys)
+    assert code == 4 and "visible text was edited" in out
+    section = out.split("edited after it was written, in: ")[1].splitlines()[0]
+    assert section and section != "Title page"
+
+
+def test_a_key_is_never_written_into_the_project_or_over_another(tmp_path: Path) -> None:
+    project = Path(__file__).resolve().parent.parent
+    with pytest.raises(SigningError, match="inside the project folder"):
+        generate_keys(project / "council.pem", tmp_path / "council.pub.pem")
+    generate_keys(tmp_path / "a.pem", tmp_path / "a.pub.pem")
+    with pytest.raises(SigningError, match="already exists"):
+        generate_keys(tmp_path / "a.pem", tmp_path / "b.pub.pem")
+    assert (tmp_path / "a.pem").stat().st_mode & 0o077 == 0  # readable by its owner only
