@@ -184,6 +184,7 @@ _TABLE_LOOK = {
 }
 _A4_TWIPS = ("11906", "16838")  # 21.0 x 29.7 cm
 _MARGIN_TWIPS = "1440"  # Word's default margin, 2.54 cm, when a template gives none
+_UNSPLIT_ROW_CHARACTERS = 600  # a table row with at most this much text is never broken across pages
 _HEADER_FILL = "E7ECF3"  # the background of a row that heads a part of a table (a questionnaire section)
 _RUN_BREAK = re.compile(r"(\t|\r\n|\r|\n)")
 
@@ -505,10 +506,13 @@ class _Writer:
         table: etree._Element, cells: list[Cell], twips: list[int], text_style: str | None, repeat: bool = False
     ) -> None:
         row = etree.SubElement(table, _TR)
-        if repeat:  # a header row: repeats at the top of each page, reads as a header, and is never split
+        # A row is kept on one page, so that no finding or mitigation is cut in two, unless it is long enough
+        # that it might not fit on one (Word would cut it off rather than break it).
+        if repeat or sum(len(cell.text) for cell in cells) <= _UNSPLIT_ROW_CHARACTERS:
             row_properties = etree.SubElement(row, _TRPR)
             etree.SubElement(row_properties, _CANTSPLIT)
-            etree.SubElement(row_properties, _TBLHEADER).set(_VAL, "true")
+            if repeat:  # a header row: repeats at the top of each page and reads as a header
+                etree.SubElement(row_properties, _TBLHEADER).set(_VAL, "true")
         column = 0
         for cell in cells:
             width = sum(twips[column : column + cell.span])
@@ -724,10 +728,9 @@ class _Writer:
             self.para("No impact on any group was found.")
         self.heading("The decisions taken", 2)
         accepted = [d for d in self.meta.decisions.values() if d.status in ("accepted", "done")]
-        self.para(f"Decision asked for: {self.a.decision}")
         self.para(
-            f"{len(accepted)} mitigation(s) accepted so far; the mitigation action plan lists each with "
-            "its owner, due date and status."
+            f"Decision asked for: {self.a.decision} {len(accepted)} mitigation(s) accepted so far; the mitigation "
+            "action plan lists each with its owner, due date and status."
         )
 
     def findings_by_group(self) -> None:
@@ -868,12 +871,15 @@ class _Writer:
         for finding in self.a.findings:
             if finding.direction != "negative":
                 continue
+            if finding.mitigations:  # a row across the table with the finding's title, then its mitigations
+                rag = f"{RAG_WORDS[finding.rag]}, score {finding.score}"
+                rows.append([Cell(f"{self.finding_label(finding)} ({rag})", bold=True, fill=_HEADER_FILL, span=6)])
             for index, mitigation in enumerate(finding.mitigations):
                 decision = self.meta.decisions.get(mitigation_key(finding, index), MitigationDecision())
                 cited |= {action.id: action for action in mitigation.linked if action.id not in cited}
                 rows.append(
                     [
-                        Cell(self.finding_label(finding), merge="restart" if index == 0 else "continue"),
+                        str(self.number[finding.rule]),
                         mitigation.text,
                         ", ".join(mitigation.actions) or "None",
                         decision.owner or "To be agreed",
@@ -885,7 +891,8 @@ class _Writer:
             self.para("No negative impact was found, so no mitigation is needed.")
             return
         self.para(
-            "Each mitigation is set beside the finding it answers. The owner, the due date and the status are the "
+            "Each mitigation is listed under the finding it answers, with that finding's number. The owner, the "
+            "due date and the status are the "
             "service's. The strategy actions are listed after the plan with the lead and the timescale the "
             f"strategy gave them for {self.period}: they show what a mitigation draws on, not when it is due.",
             keep_next=True,
@@ -893,7 +900,7 @@ class _Writer:
         self.table(
             ["Finding", "Mitigation", "Action", "Owner", "Due date", "Status"],
             rows,
-            [2.75, 7.65, 1.45, 1.7, 1.55, 1.9],
+            [1.75, 8.95, 1.45, 1.6, 1.35, 1.9],
         )
         self.heading("The strategy actions the mitigations draw on", 2)
         self.table(

@@ -114,15 +114,15 @@ def table_rows(document: docx.document.Document, first_header: str, second_heade
 def test_mitigation_plan_sets_each_mitigation_beside_its_finding(record: bytes, library: Assessment) -> None:
     rows = table_rows(opened(record), "Finding", "Mitigation")
     assert rows[0] == ["Finding", "Mitigation", "Action", "Owner", "Due date", "Status"]
-    expected = [
-        (f"{number}. {finding.title}", mitigation.text, ", ".join(mitigation.actions))
-        for number, finding in enumerate(library.findings, start=1)
-        if finding.direction == "negative"
-        for mitigation in finding.mitigations
-    ]
-    # the finding's cell is merged down its mitigations, so every row reads the finding it answers
-    assert [(row[0], row[1], row[2]) for row in rows[1:]] == expected
-    assert {row[4] for row in rows[1:]} == {"To be agreed"} and {row[5] for row in rows[1:]} == {"Proposed"}
+    expected: list[tuple[str, ...]] = []
+    for number, finding in enumerate(library.findings, start=1):
+        if finding.direction == "negative":
+            expected.append((f"{number}. {finding.title} ({finding.rag.capitalize()}, score {finding.score})",))
+            expected += [(str(number), m.text, ", ".join(m.actions)) for m in finding.mitigations]
+    # each finding heads its mitigations, and every mitigation's row gives the finding's number
+    assert [tuple(row[:3]) if row[1] != row[0] else (row[0],) for row in rows[1:]] == expected
+    mitigations = [row for row in rows[1:] if row[1] != row[0]]
+    assert {row[4] for row in mitigations} == {"To be agreed"} and {row[5] for row in mitigations} == {"Proposed"}
 
 
 def test_the_strategy_timescales_are_labelled_as_the_strategy_s_apart_from_the_due_date(
@@ -132,7 +132,7 @@ def test_the_strategy_timescales_are_labelled_as_the_strategy_s_apart_from_the_d
     meta = RecordMeta(decisions={mitigation_key(finding, 0): MitigationDecision(status="accepted", due="2027-03-31")})
     document = opened(write_record(kb, library, meta))
     plan = table_rows(document, "Finding", "Mitigation")
-    assert plan[1][4:] == ["2027-03-31", "Accepted"]
+    assert plan[2][4:] == ["2027-03-31", "Accepted"]
     actions = table_rows(document, "Action", "What the strategy says")
     assert actions[0] == [
         "Action",
@@ -421,10 +421,10 @@ def test_tables_fill_the_text_width_in_fixed_columns(record: bytes) -> None:
     section = document.sections[0]
     text_width = Length(section.page_width - section.left_margin - section.right_margin)
     plan_table = next(t for t in document.tables if t.rows[0].cells[0].text == "Finding")
-    expected = [2.75, 7.65, 1.45, 1.7, 1.55, 1.9]  # shares of the 17 cm of text width
+    expected = [1.75, 8.95, 1.45, 1.6, 1.35, 1.9]  # shares of the 17 cm of text width
     grid = [round(column.width.cm, 2) for column in plan_table.columns]
     assert grid == expected
-    assert all([round(cell.width.cm, 2) for cell in row.cells] == expected for row in plan_table.rows[:2])
+    assert all([round(cell.width.cm, 2) for cell in row.cells] == expected for row in plan_table.rows[:3:2])
     assert plan_table._tbl.tblPr.find(f"{W}tblLayout").get(f"{W}type") == "fixed"
     for table in document.tables:
         assert table.style.name == "Table Grid"

@@ -89,17 +89,17 @@ def main() -> None:
         run_defaults.append(language)
     language.set(qn("w:val"), "en-GB")
     language.set(qn("w:bidi"), "ar-SA")
-    # 6 pt after a paragraph and a little more than single spacing: easy to read, and a board paper's length.
+    # 6 pt after a paragraph, single spacing: easy to read, and a board paper's length.
     normal.paragraph_format.space_after = Pt(6)
-    normal.paragraph_format.line_spacing = 1.1
-    for name, size, before in (("Title", 26, 0), ("Heading 1", 16, 14), ("Heading 2", 13, 10), ("Heading 3", 11, 8)):
+    normal.paragraph_format.line_spacing = 1.0
+    for name, size, before in (("Title", 26, 0), ("Heading 1", 16, 12), ("Heading 2", 12.5, 8), ("Heading 3", 11, 6)):
         style = styles[name]
         style.font.name = "Arial"
         style.font.size = Pt(size)
         style.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
         if before:
             style.paragraph_format.space_before = Pt(before)
-            style.paragraph_format.space_after = Pt(4)
+            style.paragraph_format.space_after = Pt(3)
     for name in ("Header", "Footer"):  # small enough that the plan's title and the page number share a line
         styles[name].font.size = Pt(9)
     paragraph_style(document, "Table Text", "TableText", 9, 0)
