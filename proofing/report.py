@@ -900,7 +900,7 @@ class _Writer:
         self.table(
             ["Finding", "Mitigation", "Action", "Owner", "Due date", "Status"],
             rows,
-            [1.75, 8.95, 1.45, 1.6, 1.35, 1.9],
+            [1.75, 8.75, 1.45, 1.6, 1.55, 1.9],
         )
         self.heading("The strategy actions the mitigations draw on", 2)
         self.table(
