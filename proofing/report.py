@@ -1,15 +1,17 @@
 """The EIA record: an assessment written as a Word document a board reads and an auditor can re-check.
 
 ``write_record`` fills the council's Word template (templates/record.docx, restyled in Word, never in
-Python) with, in order: a title page; a one-minute summary for the board; the five items the Welsh
-specific duties ask a published assessment to set out; the plan as described, in words; the findings by
-characteristic and community, then in full; a chart with alt text; the mitigation action plan; monitoring
-and review in Results Based Accountability terms with the cohesion indicators' baselines; the quality
-gaps; sign-off; and an appendix for auditors. The assessment's canonical JSON travels inside the file
+Python) with, in order: the plan and the summary for the board on page 1; a contents page; the five items
+the Welsh specific duties ask a published assessment to set out; one table of the groups affected, pointing
+to the findings by number, and a chart with alt text; each finding once, in full, with the groups it
+affects and why; the mitigation action plan, each mitigation under its finding, and the strategy actions it
+draws on with their leads and timescales labelled as the strategy's; monitoring and review in Results Based
+Accountability terms with the cohesion indicators' baselines; the quality gaps; sign-off; the plan as
+described; and an appendix for auditors. The assessment's canonical JSON travels inside the file
 with its sha256 (proofing.record), so ``proofing verify`` can prove it intact and re-run it.
 
-The document is accessible: real Word headings, table header rows that repeat, alt text on the chart,
-and the document language set in the template.
+The document is accessible: real Word headings, a contents page of links, table header rows that repeat,
+alt text on the chart, and the document language set in the template.
 
 How it is written, and why (a record must be written in at most 200 ms):
 
@@ -165,7 +167,7 @@ _SECTPR, _PGSZ, _HEADER_REFERENCE, _FOOTER_REFERENCE, _TYPE, _DRAWING = (
 _VAL, _W_ATTR, _H_ATTR, _ORIENT, _TYPE_ATTR = (_w(n) for n in ("val", "w", "h", "orient", "type"))
 _COLOR, _FILL = _w("color"), _w("fill")
 _KEEPNEXT = _w("keepNext")
-_PGMAR, _TABS, _GRIDSPAN, _VMERGE, _CANTSPLIT = (_w(n) for n in ("pgMar", "tabs", "gridSpan", "vMerge", "cantSplit"))
+_PGMAR, _TABS, _GRIDSPAN, _CANTSPLIT = (_w(n) for n in ("pgMar", "tabs", "gridSpan", "cantSplit"))
 _BOOKMARK_START, _BOOKMARK_END, _HYPERLINK, _FLDCHAR, _INSTRTEXT = (
     _w(n) for n in ("bookmarkStart", "bookmarkEnd", "hyperlink", "fldChar", "instrText")
 )
@@ -220,15 +222,13 @@ def _paragraph_text(paragraph: etree._Element) -> str:
 
 @dataclass(frozen=True)
 class Cell:
-    """One table cell: its text, whether it is bold, its background colour (hex RGB) if any, how many
-    columns it spans, and whether it starts (``restart``) or continues (``continue``) a cell merged down
-    the rows below, as the finding beside its mitigations is."""
+    """One table cell: its text, whether it is bold, its background colour (hex RGB) if any, and how many
+    columns it spans (a row that heads a part of a table, such as a finding above its mitigations)."""
 
     text: str
     bold: bool = False
     fill: str | None = None
     span: int = 1
-    merge: Literal["restart", "continue"] | None = None
 
 
 # --- the template ---------------------------------------------------------------------------------
@@ -524,16 +524,12 @@ class _Writer:
             cell_width.set(_W_ATTR, str(width))
             if cell.span > 1:
                 etree.SubElement(properties, _GRIDSPAN).set(_VAL, str(cell.span))
-            if cell.merge == "restart":
-                etree.SubElement(properties, _VMERGE).set(_VAL, "restart")
-            elif cell.merge == "continue":
-                etree.SubElement(properties, _VMERGE)
             if cell.fill is not None:
                 etree.SubElement(properties, _SHD, {_VAL: "clear", _COLOR: "auto", _FILL: cell.fill})
             paragraph = etree.SubElement(element, _P)
             if text_style is not None:
                 etree.SubElement(etree.SubElement(paragraph, _PPR), _PSTYLE).set(_VAL, text_style)
-            if cell.text and cell.merge != "continue":
+            if cell.text:
                 _add_run(paragraph, cell.text, cell.bold)
         if column != len(twips):
             raise ValueError(f"a row of {column} columns in a table of {len(twips)}")
