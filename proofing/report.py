@@ -166,7 +166,7 @@ _SECTPR, _PGSZ, _HEADER_REFERENCE, _FOOTER_REFERENCE, _TYPE, _DRAWING = (
 )
 _VAL, _W_ATTR, _H_ATTR, _ORIENT, _TYPE_ATTR = (_w(n) for n in ("val", "w", "h", "orient", "type"))
 _COLOR, _FILL = _w("color"), _w("fill")
-_KEEPNEXT = _w("keepNext")
+_KEEPNEXT, _TRHEIGHT, _HRULE = _w("keepNext"), _w("trHeight"), _w("hRule")
 _PGMAR, _TABS, _GRIDSPAN, _CANTSPLIT = (_w(n) for n in ("pgMar", "tabs", "gridSpan", "cantSplit"))
 _BOOKMARK_START, _BOOKMARK_END, _HYPERLINK, _FLDCHAR, _INSTRTEXT = (
     _w(n) for n in ("bookmarkStart", "bookmarkEnd", "hyperlink", "fldChar", "instrText")
@@ -470,14 +470,21 @@ class _Writer:
             return width - 2 * int(_MARGIN_TWIPS)
         return width - int(margins.get(_w("left"), _MARGIN_TWIPS)) - int(margins.get(_w("right"), _MARGIN_TWIPS))
 
-    def table(self, header: list[str] | None, rows: list[list[str | Cell]], widths: list[float]) -> None:
+    def table(
+        self,
+        header: list[str] | None,
+        rows: list[list[str | Cell]],
+        widths: list[float],
+        row_height: Cm | None = None,
+    ) -> None:
         """A Table Grid table across the text width, its columns in the proportions given, and when given a
         bold header row that repeats on each page.
 
         The widths are shares of the page's text width (so a council that sets other margins in Word still
         gets tables that fit), written in the grid and in every cell, because Word and LibreOffice read one
-        or the other. Cell text is in the template's "Table Text" style when it has one. An empty paragraph
-        follows, so that two tables never run together.
+        or the other. Cell text is in the template's "Table Text" style when it has one. A row_height makes
+        each row below the header at least that tall (room to sign). An empty paragraph follows, so that two
+        tables never run together.
         """
         available = self.text_width()
         total = sum(widths)
@@ -498,13 +505,20 @@ class _Writer:
         if header is not None:
             self._row(table, [Cell(text, bold=True) for text in header], twips, text_style, repeat=True)
         for row in rows:
-            self._row(table, [cell if isinstance(cell, Cell) else Cell(cell) for cell in row], twips, text_style)
+            cells = [cell if isinstance(cell, Cell) else Cell(cell) for cell in row]
+            element = self._row(table, cells, twips, text_style)
+            if row_height is not None:
+                row_properties = element.find(_TRPR)
+                if row_properties is None:
+                    row_properties = etree.Element(_TRPR)
+                    element.insert(0, row_properties)
+                etree.SubElement(row_properties, _TRHEIGHT, {_VAL: str(row_height.twips), _HRULE: "atLeast"})
         self.para()
 
     @staticmethod
     def _row(
         table: etree._Element, cells: list[Cell], twips: list[int], text_style: str | None, repeat: bool = False
-    ) -> None:
+    ) -> etree._Element:
         row = etree.SubElement(table, _TR)
         # A row is kept on one page, so that no finding or mitigation is cut in two, unless it is long enough
         # that it might not fit on one (Word would cut it off rather than break it).
@@ -533,6 +547,7 @@ class _Writer:
                 _add_run(paragraph, cell.text, cell.bold)
         if column != len(twips):
             raise ValueError(f"a row of {column} columns in a table of {len(twips)}")
+        return row
 
     def key_values(self, rows: list[tuple[str, str]], widths: tuple[float, float] = (1, 2.6)) -> None:
         """A two-column table of labels and values: no header row, the labels in bold."""
@@ -1004,7 +1019,12 @@ class _Writer:
     def signoff(self) -> None:
         self.heading("Sign-off", 1)
         people = self.meta.signoff or [Signatory(), Signatory()]
-        self.table(["Name", "Role", "Date"], [[p.name, p.role, p.date] for p in people], [6.5, 6.5, 4])
+        self.table(
+            ["Name", "Role", "Date", "Signature"],
+            [[p.name, p.role, p.date, ""] for p in people],
+            [5, 5, 2.6, 4.4],
+            Cm(1),
+        )
         self.para(f"Review date: {self.meta.review_date or _default_review(self.a)}")
 
     def plan_as_described(self) -> None:
@@ -1117,7 +1137,8 @@ def _bears_on_words(finding: Finding, aims: dict[str, str]) -> str:
         (finding.indicators, "cohesion indicator", "cohesion indicators"),
     ):
         if ids:
-            parts.append(f"{one if len(ids) == 1 else many} {_listed([_number(i) for i in ids])}")
+            numbers = sorted((_number(i) for i in ids), key=lambda n: (len(n), n))
+            parts.append(f"{one if len(ids) == 1 else many} {_listed(numbers)}")
     return "; ".join(parts) + "." if parts else "nothing in the strategy or the duty."
 
 
