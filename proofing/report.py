@@ -541,8 +541,13 @@ class _Writer:
             if cell.fill is not None:
                 etree.SubElement(properties, _SHD, {_VAL: "clear", _COLOR: "auto", _FILL: cell.fill})
             paragraph = etree.SubElement(element, _P)
-            if text_style is not None:
-                etree.SubElement(etree.SubElement(paragraph, _PPR), _PSTYLE).set(_VAL, text_style)
+            across = cell.span == len(twips) > 1  # a row that heads the rows below it stays on their page
+            if text_style is not None or across:
+                paragraph_properties = etree.SubElement(paragraph, _PPR)
+                if text_style is not None:
+                    etree.SubElement(paragraph_properties, _PSTYLE).set(_VAL, text_style)
+                if across:
+                    etree.SubElement(paragraph_properties, _KEEPNEXT)
             if cell.text:
                 _add_run(paragraph, cell.text, cell.bold)
         if column != len(twips):
@@ -1007,6 +1012,8 @@ class _Writer:
                 else remedy.text
                 for remedy in gap.remedies
             ]
+            if len(remedies) > 1:  # each its own line, marked, so two remedies never read as one
+                remedies = [f"• {remedy}" for remedy in remedies]
             rows.append(
                 [
                     Cell(GAP_SEVERITY_WORDS[gap.severity], fill=GAP_SEVERITY_FILL.get(gap.severity)),
