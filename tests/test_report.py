@@ -510,6 +510,23 @@ def test_the_chart_is_a_png_shown_undistorted_with_bars_in_both_colours(kb: Know
     assert pixels_near((192, 57, 43)) > 2_000 and pixels_near((46, 125, 50)) > 2_000  # negative and positive bars
     groups = sum(1 for e in festival.profile if e.negative or e.positive)
     assert f"for each of {groups} groups affected" in inline._inline.docPr.get("descr")
+    # The key sits above the bars and covers none: the first rows holding red are the key's swatch alone (a
+    # square about 16 pixels wide), then white rows, then the bars.
+    rgb = picture.convert("RGB")
+
+    def red_at(y: int) -> list[int]:
+        return [
+            x
+            for x in range(rgb.width)
+            if max(abs(a - b) for a, b in zip(rgb.getpixel((x, y)), (192, 57, 43), strict=True)) <= 8
+        ]
+
+    red_rows = [y for y in range(rgb.height) if red_at(y)]
+    key_end = next(y for y, below in zip(red_rows, red_rows[1:], strict=False) if below - y > 1)
+    first_bar = red_rows[red_rows.index(key_end) + 1]
+    swatch = [x for y in red_rows if y <= key_end for x in red_at(y)]
+    assert max(swatch) - min(swatch) <= 20, "only the key's swatch is red above the first bar"
+    assert first_bar - key_end >= 10  # pixels of white between the key and the first bar
 
 
 def test_a_plan_with_no_findings_has_no_chart(kb: KnowledgeBase) -> None:
