@@ -795,6 +795,8 @@ class _Writer:
         """Each finding once: its score, the groups it affects and why each is named, why it is expected, and
         what it bears on; then one table of the duty aims, outcomes, principles and indicators, in words."""
         self.heading("The findings in full", 1)
+        if not self.a.findings:
+            self.para("The rules found no likely impact, so there is no finding to set out.")
         aims = {a.id: a.name for a in self.kb.psed_aims}
         for finding in self.a.findings:
             self.heading(self.finding_label(finding), 2)

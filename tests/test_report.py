@@ -536,6 +536,18 @@ def test_a_plan_with_no_findings_has_no_chart(kb: KnowledgeBase) -> None:
     assert "No group is affected, so there is nothing to chart." in [p.text for p in document.paragraphs]
 
 
+def test_a_plan_with_no_findings_says_so_under_each_heading(kb: KnowledgeBase) -> None:
+    quiet = assess(kb, read_plan(EXAMPLES / "payroll-software.yaml"))
+    assert not quiet.findings
+    texts = [p.text for p in opened(write_record(kb, quiet)).paragraphs]
+    for heading, words in (
+        ("Findings by characteristic and community", "The rules found no likely impact on any group."),
+        ("The findings in full", "The rules found no likely impact, so there is no finding to set out."),
+        ("Mitigation action plan", "No negative impact was found, so no mitigation is needed."),
+    ):
+        assert texts[texts.index(heading) + 1] == words
+
+
 def test_a_template_without_a_style_the_record_uses_is_refused(tmp_path: Path) -> None:
     document = docx.Document(str(DEFAULT_TEMPLATE))
     subtitle = document.styles["Subtitle"].element
