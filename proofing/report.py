@@ -1,15 +1,17 @@
 """The EIA record: an assessment written as a Word document a board reads and an auditor can re-check.
 
 ``write_record`` fills the council's Word template (templates/record.docx, restyled in Word, never in
-Python) with, in order: a title page; a one-minute summary for the board; the five items the Welsh
-specific duties ask a published assessment to set out; the plan as described, in words; the findings by
-characteristic and community, then in full; a chart with alt text; the mitigation action plan; monitoring
-and review in Results Based Accountability terms with the cohesion indicators' baselines; the quality
-gaps; sign-off; and an appendix for auditors. The assessment's canonical JSON travels inside the file
+Python) with, in order: the plan and the summary for the board on page 1; a contents page; the five items
+the Welsh specific duties ask a published assessment to set out; one table of the groups affected, pointing
+to the findings by number, and a chart with alt text; each finding once, in full, with the groups it
+affects and why; the mitigation action plan, each mitigation under its finding, and the strategy actions it
+draws on with their leads and timescales labelled as the strategy's; monitoring and review in Results Based
+Accountability terms with the cohesion indicators' baselines; the quality gaps; sign-off; the plan as
+described; and an appendix for auditors. The assessment's canonical JSON travels inside the file
 with its sha256 (proofing.record), so ``proofing verify`` can prove it intact and re-run it.
 
-The document is accessible: real Word headings, table header rows that repeat, alt text on the chart,
-and the document language set in the template.
+The document is accessible: real Word headings, a contents page of links, table header rows that repeat,
+alt text on the chart, and the document language set in the template.
 
 How it is written, and why (a record must be written in at most 200 ms):
 
@@ -50,7 +52,7 @@ from lxml import etree
 from PIL import Image, ImageDraw, ImageFont
 from pydantic import BaseModel, ConfigDict, Field
 
-from proofing.assessment import Assessment, answer_words, group_reason_words
+from proofing.assessment import Assessment, Because, Finding, LinkedAction, answer_words, group_reason_words
 from proofing.decisions import MitigationDecision, mitigation_key
 from proofing.errors import ProofingError
 from proofing.knowledge import KnowledgeBase
@@ -79,6 +81,8 @@ REQUIRED_STYLES = (
 REQUIRED_PLACEHOLDERS = {"{{body}}": "the body", "{{council}}": "the header", "{{plan_title}}": "the footer"}
 RAG_FILL = {"red": "F4B6B6", "amber": "FFE0A3", "green": "C8E6C9"}
 RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green"}
+GAP_SEVERITY_WORDS = {"high": "High", "medium": "Medium", "low": "Low"}
+GAP_SEVERITY_FILL = {"high": RAG_FILL["red"], "medium": RAG_FILL["amber"]}
 CORE_PROPERTY_LIMIT = 255  # python-docx refuses longer core properties
 FOOTER_TITLE_LIMIT = 80  # characters of the plan title the footer shows
 
@@ -156,6 +160,14 @@ _SECTPR, _PGSZ, _HEADER_REFERENCE, _FOOTER_REFERENCE, _TYPE, _DRAWING = (
 )
 _VAL, _W_ATTR, _H_ATTR, _ORIENT, _TYPE_ATTR = (_w(n) for n in ("val", "w", "h", "orient", "type"))
 _COLOR, _FILL = _w("color"), _w("fill")
+_KEEPNEXT, _TRHEIGHT, _HRULE = _w("keepNext"), _w("trHeight"), _w("hRule")
+_PGMAR, _TABS, _GRIDSPAN, _CANTSPLIT = (_w(n) for n in ("pgMar", "tabs", "gridSpan", "cantSplit"))
+_BOOKMARK_START, _BOOKMARK_END, _HYPERLINK, _FLDCHAR, _INSTRTEXT = (
+    _w(n) for n in ("bookmarkStart", "bookmarkEnd", "hyperlink", "fldChar", "instrText")
+)
+_ID, _NAME, _ANCHOR, _LEADER, _POS, _FLDCHARTYPE, _DIRTY = (
+    _w(n) for n in ("id", "name", "anchor", "leader", "pos", "fldCharType", "dirty")
+)
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _TABLE_LOOK = {
     _w("firstColumn"): "1",
@@ -167,6 +179,9 @@ _TABLE_LOOK = {
     _VAL: "04A0",
 }
 _A4_TWIPS = ("11906", "16838")  # 21.0 x 29.7 cm
+_MARGIN_TWIPS = "1440"  # Word's default margin, 2.54 cm, when a template gives none
+_UNSPLIT_ROW_CHARACTERS = 600  # a table row with at most this much text is never broken across pages
+_HEADER_FILL = "E7ECF3"  # the background of a row that heads a part of a table (a questionnaire section)
 _RUN_BREAK = re.compile(r"(\t|\r\n|\r|\n)")
 
 
@@ -201,11 +216,13 @@ def _paragraph_text(paragraph: etree._Element) -> str:
 
 @dataclass(frozen=True)
 class Cell:
-    """One table cell: its text, whether it is bold, and its background colour (hex RGB) if any."""
+    """One table cell: its text, whether it is bold, its background colour (hex RGB) if any, and how many
+    columns it spans (a row that heads a part of a table, such as a finding above its mitigations)."""
 
     text: str
     bold: bool = False
     fill: str | None = None
+    span: int = 1
 
 
 # --- the template ---------------------------------------------------------------------------------
@@ -362,6 +379,11 @@ class _Writer:
         self.meta = meta
         self.doc = document
         self.names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
+        # Each finding is numbered once, in the order the assessment gives them (most serious first), so the
+        # group table, the mitigation plan and the table of what the findings bear on can point to it.
+        self.number = {finding.rule: index for index, finding in enumerate(assessment.findings, start=1)}
+        # The strategy's period, "2008-11", labels its leads and timescales as the strategy's, not deadlines.
+        self.period = _short_period(kb.strategy.period)
         body = document.element.body
         self.anchor = next(p for p in body.iterchildren(_P) if _BODY_PLACEHOLDER in _paragraph_text(p))
         # The section the content goes into is described by the next section properties after it: those of
@@ -378,6 +400,12 @@ class _Writer:
             self.section = body.get_or_add_sectPr()
         # Word refers to styles by id; the template's ids need not be the names (Word localises them).
         self.style_ids = {style.name: style.style_id for style in document.styles}
+        # The contents: every heading of level 1 or 2, with the bookmark its entry points to. Bookmark ids
+        # must be unique in the document, so they start after any the template has.
+        self.headings: list[tuple[int, str, str]] = []
+        ids = [int(b.get(_ID)) for b in body.iter(_BOOKMARK_START) if (b.get(_ID) or "").isdigit()]
+        self.next_bookmark = max(ids, default=0) + 1
+        self.contents_at: etree._Element | None = None
 
     # helpers: each appends one block (paragraph or table) before the placeholder
 
@@ -386,26 +414,51 @@ class _Writer:
         self.anchor.addprevious(element)
         return element
 
-    def _paragraph(self, style: str | None = None) -> etree._Element:
-        paragraph = self._block(_P)
-        if style is not None:
-            etree.SubElement(etree.SubElement(paragraph, _PPR), _PSTYLE).set(_VAL, self.style_ids[style])
+    def _style_id(self, style: str | None) -> str | None:
+        """The id of a style by name; None for a style the template lacks (those the record only prefers)."""
+        return None if style is None else self.style_ids.get(style)
+
+    def _paragraph(self, style: str | None = None, parent: etree._Element | None = None) -> etree._Element:
+        paragraph = self._block(_P) if parent is None else etree.SubElement(parent, _P)
+        style_id = self._style_id(style)
+        if style_id is not None:
+            etree.SubElement(etree.SubElement(paragraph, _PPR), _PSTYLE).set(_VAL, style_id)
         return paragraph
 
-    def para(self, text: str = "", style: str | None = None, bold: bool = False) -> None:
-        """A paragraph of one run of text (none when text is empty), in a template style."""
+    def para(self, text: str = "", style: str | None = None, bold: bool = False, keep_next: bool = False) -> None:
+        """A paragraph of one run of text (none when text is empty), in a template style; keep_next keeps it on
+        the page of what follows (a sentence that introduces a table), as a heading is kept."""
         paragraph = self._paragraph(style)
+        if keep_next:
+            properties = paragraph.find(_PPR)
+            if properties is None:
+                properties = etree.SubElement(paragraph, _PPR)
+            etree.SubElement(properties, _KEEPNEXT)
         if text:
             _add_run(paragraph, text, bold)
 
-    def runs(self, parts: list[tuple[str, bool]]) -> None:
+    def runs(self, parts: list[tuple[str, bool]], style: str | None = None) -> None:
         """A paragraph of several runs, each (text, bold)."""
-        paragraph = self._paragraph()
+        paragraph = self._paragraph(style)
         for text, bold in parts:
             _add_run(paragraph, text, bold)
 
+    def labelled(self, label: str, text: str) -> None:
+        """A paragraph that starts with a bold label: "Affects: ...", so a reader can scan for it."""
+        self.runs([(f"{label}: ", True), (text, False)])
+
     def heading(self, text: str, level: int) -> None:
-        self.para(text, style=f"Heading {level}")
+        """A real Word heading; levels 1 and 2 are bookmarked and listed in the contents."""
+        paragraph = self._paragraph(f"Heading {level}")
+        if level <= 2:
+            name = f"_Toc_proofing_{len(self.headings) + 1}"
+            start = etree.SubElement(paragraph, _BOOKMARK_START, {_ID: str(self.next_bookmark), _NAME: name})
+            _add_run(paragraph, text)
+            etree.SubElement(paragraph, _BOOKMARK_END, {_ID: start.get(_ID)})
+            self.next_bookmark += 1
+            self.headings.append((level, clean_text(text), name))
+        else:
+            _add_run(paragraph, text)
 
     def bullet(self, text: str) -> None:
         self.para(text, style="List Bullet")
@@ -414,13 +467,35 @@ class _Writer:
         run = etree.SubElement(self._paragraph(), _R)
         etree.SubElement(run, _BR).set(_TYPE_ATTR, "page")
 
-    def table(self, header: list[str] | None, rows: list[list[str | Cell]], widths: list[float]) -> None:
-        """A Table Grid table with fixed column widths (cm) and, when given, a bold header row that repeats.
+    def text_width(self) -> int:
+        """The width of the text on the current section's page, in twips: the page less its side margins."""
+        size = self.section.find(_PGSZ)
+        margins = self.section.find(_PGMAR)
+        width = int(size.get(_W_ATTR, _A4_TWIPS[0])) if size is not None else int(_A4_TWIPS[0])
+        if margins is None:
+            return width - 2 * int(_MARGIN_TWIPS)
+        return width - int(margins.get(_w("left"), _MARGIN_TWIPS)) - int(margins.get(_w("right"), _MARGIN_TWIPS))
 
-        The widths go in the grid and in every cell, because Word and LibreOffice read one or the other.
-        An empty paragraph follows it, so that two tables never run together.
+    def table(
+        self,
+        header: list[str] | None,
+        rows: list[list[str | Cell]],
+        widths: list[float],
+        row_height: Cm | None = None,
+    ) -> None:
+        """A Table Grid table across the text width, its columns in the proportions given, and when given a
+        bold header row that repeats on each page.
+
+        The widths are shares of the page's text width (so a council that sets other margins in Word still
+        gets tables that fit), written in the grid and in every cell, because Word and LibreOffice read one
+        or the other. Cell text is in the template's "Table Text" style when it has one. A row_height makes
+        each row below the header at least that tall (room to sign). An empty paragraph follows, so that two
+        tables never run together.
         """
-        twips = [str(Cm(width).twips) for width in widths]
+        available = self.text_width()
+        total = sum(widths)
+        twips = [round(available * width / total) for width in widths]
+        twips[-1] = available - sum(twips[:-1])
         table = self._block(_TBL)
         properties = etree.SubElement(table, _TBLPR)
         etree.SubElement(properties, _TBLSTYLE).set(_VAL, self.style_ids["Table Grid"])
@@ -431,31 +506,61 @@ class _Writer:
         etree.SubElement(properties, _TBLLOOK, _TABLE_LOOK)
         grid = etree.SubElement(table, _TBLGRID)
         for width in twips:
-            etree.SubElement(grid, _GRIDCOL).set(_W_ATTR, width)
+            etree.SubElement(grid, _GRIDCOL).set(_W_ATTR, str(width))
+        text_style = self._style_id("Table Text")
         if header is not None:
-            self._row(table, [Cell(text, bold=True) for text in header], twips, repeat=True)
+            self._row(table, [Cell(text, bold=True) for text in header], twips, text_style, repeat=True)
         for row in rows:
-            self._row(table, [cell if isinstance(cell, Cell) else Cell(cell) for cell in row], twips)
+            cells = [cell if isinstance(cell, Cell) else Cell(cell) for cell in row]
+            element = self._row(table, cells, twips, text_style)
+            if row_height is not None:
+                row_properties = element.find(_TRPR)
+                if row_properties is None:
+                    row_properties = etree.Element(_TRPR)
+                    element.insert(0, row_properties)
+                etree.SubElement(row_properties, _TRHEIGHT, {_VAL: str(row_height.twips), _HRULE: "atLeast"})
         self.para()
 
     @staticmethod
-    def _row(table: etree._Element, cells: list[Cell], twips: list[str], repeat: bool = False) -> None:
+    def _row(
+        table: etree._Element, cells: list[Cell], twips: list[int], text_style: str | None, repeat: bool = False
+    ) -> etree._Element:
         row = etree.SubElement(table, _TR)
-        if repeat:  # a header row: repeats at the top of each page and reads as a header
-            etree.SubElement(etree.SubElement(row, _TRPR), _TBLHEADER).set(_VAL, "true")
-        for cell, width in zip(cells, twips, strict=True):
+        # A row is kept on one page, so that no finding or mitigation is cut in two, unless it is long enough
+        # that it might not fit on one (Word would cut it off rather than break it).
+        if repeat or sum(len(cell.text) for cell in cells) <= _UNSPLIT_ROW_CHARACTERS:
+            row_properties = etree.SubElement(row, _TRPR)
+            etree.SubElement(row_properties, _CANTSPLIT)
+            if repeat:  # a header row: repeats at the top of each page and reads as a header
+                etree.SubElement(row_properties, _TBLHEADER).set(_VAL, "true")
+        column = 0
+        for cell in cells:
+            width = sum(twips[column : column + cell.span])
+            column += cell.span
             element = etree.SubElement(row, _TC)
             properties = etree.SubElement(element, _TCPR)
             cell_width = etree.SubElement(properties, _TCW)
             cell_width.set(_TYPE_ATTR, "dxa")
-            cell_width.set(_W_ATTR, width)
+            cell_width.set(_W_ATTR, str(width))
+            if cell.span > 1:
+                etree.SubElement(properties, _GRIDSPAN).set(_VAL, str(cell.span))
             if cell.fill is not None:
                 etree.SubElement(properties, _SHD, {_VAL: "clear", _COLOR: "auto", _FILL: cell.fill})
             paragraph = etree.SubElement(element, _P)
+            across = cell.span == len(twips) > 1  # a row that heads the rows below it stays on their page
+            if text_style is not None or across:
+                paragraph_properties = etree.SubElement(paragraph, _PPR)
+                if text_style is not None:
+                    etree.SubElement(paragraph_properties, _PSTYLE).set(_VAL, text_style)
+                if across:
+                    etree.SubElement(paragraph_properties, _KEEPNEXT)
             if cell.text:
                 _add_run(paragraph, cell.text, cell.bold)
+        if column != len(twips):
+            raise ValueError(f"a row of {column} columns in a table of {len(twips)}")
+        return row
 
-    def key_values(self, rows: list[tuple[str, str]], widths: tuple[float, float] = (4.5, 11.4)) -> None:
+    def key_values(self, rows: list[tuple[str, str]], widths: tuple[float, float] = (1, 2.6)) -> None:
         """A two-column table of labels and values: no header row, the labels in bold."""
         self.table(None, [[Cell(label, bold=True), value] for label, value in rows], list(widths))
 
@@ -500,20 +605,25 @@ class _Writer:
     def group_names(self, ids: list[str]) -> str:
         return ", ".join(self.names.get(i, i) for i in ids) or "No particular group"
 
+    def finding_label(self, finding: Finding) -> str:
+        """A finding as the other tables name it: its number and title, "3. People with limited English ..."."""
+        return f"{self.number[finding.rule]}. {finding.title}"
+
     def write(self) -> None:
+        """Write every section but the appendix, in the order a board and then an auditor read them."""
         self.title_page()
-        self.summary()
+        self.contents()
         self.welsh_duties()
-        self.plan_as_described()
         self.findings_by_group()
         self.findings_in_full()
-        self.chart()
         self.mitigation_plan()
         self.monitoring()
         self.gaps()
         self.signoff()
+        self.plan_as_described()
 
     def title_page(self) -> None:
+        """The first page: what the plan is, and the board's summary, so a board member need read no further."""
         plan = self.a.plan
         self.para("Equality Impact Assessment", style="Title")
         self.para(plan.title, style="Subtitle")
@@ -527,6 +637,7 @@ class _Writer:
                 ("Screening level", self.a.level_words),
             ]
         )
+        self.summary()
         self.page_break()
 
     def summary(self) -> None:
@@ -545,7 +656,59 @@ class _Writer:
                     f"{finding.title} ({RAG_WORDS[finding.rag]}, score {finding.score} of 25; "
                     f"affects {self.group_names(finding.characteristics + finding.communities)})."
                 )
+        mitigations = sum(len(f.mitigations) for f in negatives)
+        if mitigations:
+            accepted = sum(1 for d in self.meta.decisions.values() if d.status in ("accepted", "done"))
+            self.labelled(
+                "Mitigation",
+                f"{mitigations} mitigation{'s' if mitigations != 1 else ''} suggested, {accepted} accepted so far "
+                "(the mitigation action plan).",
+            )
+        if self.a.gaps:
+            high = sum(1 for gap in self.a.gaps if gap.severity == "high")
+            self.labelled(
+                "Gaps in the assessment",
+                f"{len(self.a.gaps)} to close before the decision, {high} of them high severity "
+                "(quality gaps in this assessment).",
+            )
         self.runs([("Decision asked for: ", True), (self.a.decision, False)])
+
+    def contents(self) -> None:
+        """The contents page. Its entries are written at the end, once every heading is known (contents_entries)."""
+        self.para("Contents", style="TOC Heading" if "TOC Heading" in self.style_ids else "Heading 1")
+        self.contents_at = self._paragraph()
+
+    def contents_entries(self) -> None:
+        """One entry per heading of level 1 or 2: a link to it and its page number.
+
+        The page number is a PAGEREF field to the heading's bookmark, flagged for updating: LibreOffice
+        computes it as it lays the pages out, and Word does when it opens (if allowed), prints or saves as
+        PDF. A TOC field would not do here: LibreOffice shows such a field's stored text, which the record
+        cannot know, and does not rebuild it when it converts a document.
+        """
+        if self.contents_at is None:
+            return
+        width = str(self.text_width())
+        for level, text, name in self.headings:
+            paragraph = self.contents_at.makeelement(_P)
+            self.contents_at.addprevious(paragraph)
+            properties = etree.SubElement(paragraph, _PPR)
+            style_id = self._style_id(f"toc {level}")
+            if style_id is not None:
+                etree.SubElement(properties, _PSTYLE).set(_VAL, style_id)
+            tab = etree.SubElement(etree.SubElement(properties, _TABS), _TAB)
+            tab.attrib.update({_VAL: "right", _LEADER: "dot", _POS: width})
+            link = etree.SubElement(paragraph, _HYPERLINK, {_ANCHOR: name})
+            _add_run(link, text)
+            etree.SubElement(etree.SubElement(link, _R), _TAB)
+            etree.SubElement(etree.SubElement(link, _R), _FLDCHAR, {_FLDCHARTYPE: "begin", _DIRTY: "true"})
+            instruction = etree.SubElement(etree.SubElement(link, _R), _INSTRTEXT)
+            instruction.text = f" PAGEREF {name} \\h "
+            instruction.set(_XML_SPACE, "preserve")
+            etree.SubElement(etree.SubElement(link, _R), _FLDCHAR, {_FLDCHARTYPE: "separate"})
+            etree.SubElement(etree.SubElement(link, _R), _FLDCHAR, {_FLDCHARTYPE: "end"})
+        self.contents_at.getparent().remove(self.contents_at)
+        self.contents_at = None
 
     def welsh_duties(self) -> None:
         answers = self.a.answers
@@ -575,134 +738,174 @@ class _Writer:
         if answers.get("evidence_gaps"):
             self.para(f"Known gaps in the evidence: {answers['evidence_gaps']}")
         self.heading("The results", 2)
-        for entry in self.a.profile:
-            self.bullet(
-                f"{entry.name}: {entry.negative} negative and {entry.positive} positive finding(s)"
-                + (f", highest score {entry.highest_negative_score}" if entry.negative else "")
+        negatives = sum(1 for f in self.a.findings if f.direction == "negative")
+        positives = len(self.a.findings) - negatives
+        if self.a.profile:
+            self.para(
+                f"{negatives} likely negative and {positives} positive impact{'s' if positives != 1 else ''} on "
+                f"{len(self.a.profile)} group{'s' if len(self.a.profile) != 1 else ''}. The table of findings by "
+                "characteristic and community shows each group; each finding is set out once, in full, after it."
             )
-        if not self.a.profile:
+        else:
             self.para("No impact on any group was found.")
         self.heading("The decisions taken", 2)
         accepted = [d for d in self.meta.decisions.values() if d.status in ("accepted", "done")]
-        self.para(f"Decision asked for: {self.a.decision}")
         self.para(
-            f"{len(accepted)} mitigation(s) accepted so far; the mitigation action plan below lists each with "
-            "its owner, due date and status."
+            f"Decision asked for: {self.a.decision} {len(accepted)} mitigation(s) accepted so far; the mitigation "
+            "action plan lists each with its owner, due date and status."
         )
 
-    def plan_as_described(self) -> None:
-        self.heading("The plan as described", 1)
-        plan = self.a.plan
-        self.key_values([("Title", plan.title), ("Service", plan.service), ("Owner", plan.owner)])
-        for section in self.kb.questionnaire.sections:
-            rows = [
-                [question.text, answer_words(self.kb, question.id, self.a.answers[question.id])]
-                for question in section.questions
-                if question.id in self.a.answers
-            ]
-            if rows:
-                self.heading(section.title, 2)
-                self.table(["Question", "Answer"], rows, [8.9, 7.0])
-        if self.a.warnings:
-            self.heading("Answers set aside", 2)
-            for warning in self.a.warnings:
-                self.bullet(warning)
-
     def findings_by_group(self) -> None:
+        """One table of every group affected, pointing to the findings by number, and the chart beneath it."""
         self.heading("Findings by characteristic and community", 1)
         if not self.a.findings:
             self.para("The rules found no likely impact on any group.")
+            self.chart()
             return
+        self.para(
+            "Each group named, its highest negative score (likelihood × severity, out of 25) and the findings "
+            "that bear on it, by their numbers below.",
+            keep_next=True,
+        )
+        rows: list[list[str | Cell]] = []
         for kind, title in (
-            ("characteristic", "Protected characteristics, Welsh language and socio-economic"),
+            ("characteristic", "Protected characteristics, Welsh language and socio-economic disadvantage"),
             ("community", "Communities"),
         ):
             entries = [entry for entry in self.a.profile if entry.kind == kind]
             if not entries:
                 continue
-            self.heading(title, 2)
+            rows.append([Cell(title, bold=True, fill=_HEADER_FILL, span=5)])
             for entry in entries:
-                self.heading(entry.name, 3)
-                touching = [
-                    f
-                    for f in self.a.findings
-                    if entry.id in (f.characteristics if kind == "characteristic" else f.communities)
-                ]
-                self.table(
-                    ["Finding", "Direction", "Likelihood", "Severity", "Score", "RAG"],
-                    [
-                        [
-                            f.title,
-                            f.direction.capitalize(),
-                            str(f.likelihood),
-                            str(f.severity),
-                            str(f.score),
-                            Cell(RAG_WORDS[f.rag], fill=RAG_FILL[f.rag]) if f.direction == "negative" else "Positive",
-                        ]
-                        for f in touching
-                    ],
-                    [6.2, 2.1, 2.3, 1.9, 1.6, 1.8],
+                touching = [f for f in self.a.findings if entry.id in f.characteristics + f.communities]
+                negatives = [f for f in touching if f.direction == "negative"]
+                worst = max(negatives, key=lambda f: f.score, default=None)
+                highest: str | Cell = (
+                    Cell(f"{worst.score} {RAG_WORDS[worst.rag]}", fill=RAG_FILL[worst.rag]) if worst else "None"
                 )
+                rows.append(
+                    [
+                        entry.name,
+                        str(entry.negative),
+                        str(entry.positive),
+                        highest,
+                        ", ".join(str(self.number[f.rule]) for f in touching),
+                    ]
+                )
+        self.table(
+            ["Group", "Negative findings", "Positive findings", "Highest score", "Findings"], rows, [6, 2, 2, 2.4, 4.6]
+        )
+        self.chart()
 
     def findings_in_full(self) -> None:
+        """Each finding once: its score, the groups it affects and why each is named, why it is expected, and
+        what it bears on; then one table of the duty aims, outcomes, principles and indicators, in words."""
         self.heading("The findings in full", 1)
-        principles = {p.id: p.text.rstrip(";, and") for p in self.kb.principles.items}
-        outcomes = {o.id: o.text for o in self.kb.outcomes}
-        indicators = {i.id: i.text for i in self.kb.indicators}
+        if not self.a.findings:
+            self.para("The rules found no likely impact, so there is no finding to set out.")
         aims = {a.id: a.name for a in self.kb.psed_aims}
         for finding in self.a.findings:
-            self.heading(finding.title, 2)
-            rag = RAG_WORDS[finding.rag] if finding.direction == "negative" else "Positive"
-            self.para(
-                f"{finding.direction.capitalize()} impact · likelihood {finding.likelihood} × severity "
-                f"{finding.severity} = score {finding.score} · {rag}"
+            self.heading(self.finding_label(finding), 2)
+            rag = f"{RAG_WORDS[finding.rag]}, " if finding.direction == "negative" else ""
+            self.runs(
+                [
+                    (f"{finding.direction.capitalize()} impact, {rag}score {finding.score} of 25", True),
+                    (f" (likelihood {finding.likelihood} × severity {finding.severity})", False),
+                ]
             )
-            who = "; ".join(group_reason_words(reason) for reason in finding.group_reasons)
-            self.para(f"Affects: {who or 'no group named by the plan'}")
+            self.labelled("Affects", _affects_words(finding) or "no group named by the plan")
             self.para(finding.rationale)
             if finding.consolidates:
-                self.para(f"Also covers: {'; '.join(finding.consolidates)}")
+                self.labelled("Also covers", "; ".join(finding.consolidates))
             self.para("Because:", bold=True)
             for because in finding.because:
-                self.bullet(f"{because.question_text} {because.answer_text}")
+                if not self.said_in_affects(finding, because):
+                    self.bullet(f"{because.question_text} {because.answer_text}")
             for fact in finding.facts:
                 self.bullet(fact)
-            self.para("Bears on:", bold=True)
-            self.bullet("Equality duty: " + "; ".join(aims[a] for a in finding.psed_aims))
-            for principle in finding.principles:
-                self.bullet(f"Core principle: {principles[principle]}")
-            for outcome in finding.outcomes:
-                self.bullet(f"Outcome {outcome.removeprefix('CC')}: {outcomes[outcome]}")
-            for indicator in finding.indicators:
-                self.bullet(f"Cohesion indicator: {indicators[indicator]}")
+            if finding.direction == "positive" and finding.mitigations:
+                self.para("To make the most of it:", bold=True)
+                for mitigation in finding.mitigations:
+                    cited = ", ".join(mitigation.actions)
+                    self.bullet(f"{mitigation.text} (strategy action {cited})" if cited else mitigation.text)
+            self.labelled("Bears on", _bears_on_words(finding, aims))
+        if self.a.findings:
+            self.bears_on_table()
+
+    def said_in_affects(self, finding: Finding, because: Because) -> bool:
+        """Whether an answer a finding rests on is the plan's own list of groups affected, which the finding's
+        "Affects" line already gives (each group it names, "the plan names it"), so need not be repeated."""
+        answer = because.answer
+        if not isinstance(answer, list) or not answer or not all(item in self.names for item in answer):
+            return False
+        return any(reason.reason == "named" and reason.group in answer for reason in finding.group_reasons)
+
+    def bears_on_table(self) -> None:
+        """The duty's aims and the strategy's outcomes and principles, each once in its own words, with the findings
+        that bear on it: the words the findings' "Bears on" lines refer to by number. The cohesion indicators are
+        listed once too, with their baselines, under monitoring and review."""
+        self.heading("What the findings bear on", 2)
+        findings = self.a.findings
+        rows: list[list[str | Cell]] = []
+
+        def add(title: str, items: list[tuple[str, str]], of: str) -> None:
+            cited = [(key, words) for key, words in items if any(key in getattr(f, of) for f in findings)]
+            if not cited:
+                return
+            rows.append([Cell(title, bold=True, fill=_HEADER_FILL, span=2)])
+            for key, words in cited:
+                numbers = ", ".join(str(self.number[f.rule]) for f in findings if key in getattr(f, of))
+                rows.append([words, numbers])
+
+        add("The equality duty (Equality Act 2010, s.149)", [(a.id, a.name) for a in self.kb.psed_aims], "psed_aims")
+        add(
+            f"Outcomes of the strategy ({self.period})",
+            [(o.id, f"{_number(o.id)}. {o.text}") for o in self.kb.outcomes],
+            "outcomes",
+        )
+        add(
+            "Core principles",
+            [(p.id, f"{_number(p.id)}. {p.text.rstrip(';, and')}") for p in self.kb.principles.items],
+            "principles",
+        )
+        self.table(["Aim, outcome, principle or indicator", "Findings"], rows, [13, 4])
 
     def chart(self) -> None:
-        self.heading("Impact by group", 1)
+        self.heading("Impact by group", 2)
         picture, alt_text = _impact_chart(self.a)
         if picture is None:
             self.para("No group is affected, so there is nothing to chart.")
             return
         self.picture(picture, Cm(16), alt_text, "Impact by group")
-        self.para(f"Figure: {alt_text}", style="Caption")
+        self.para(
+            "Figure: the highest negative (red) and positive (green) score for each group, out of 25.", style="Caption"
+        )
 
     def mitigation_plan(self) -> None:
-        self.orientation(landscape=True)
+        """The plan: each mitigation beside the finding it answers, with the strategy actions it draws on and
+        the service's owner, due date and status; then those actions, each once, with the lead and timescale
+        the strategy gave them, labelled as the strategy's so that no one takes them for deadlines.
+
+        Portrait, like the rest: with the actions' words in a table of their own the plan fits the page, and a
+        landscape section would start and end on a page of its own, most of each left blank.
+        """
         self.heading("Mitigation action plan", 1)
-        rows: list[list[str]] = []
+        rows: list[list[str | Cell]] = []
+        cited: dict[str, LinkedAction] = {}
         for finding in self.a.findings:
             if finding.direction != "negative":
                 continue
+            if finding.mitigations:  # a row across the table with the finding's title, then its mitigations
+                rag = f"{RAG_WORDS[finding.rag]}, score {finding.score}"
+                rows.append([Cell(f"{self.finding_label(finding)} ({rag})", bold=True, fill=_HEADER_FILL, span=6)])
             for index, mitigation in enumerate(finding.mitigations):
                 decision = self.meta.decisions.get(mitigation_key(finding, index), MitigationDecision())
-                linked = "; ".join(f"{action.id} {action.text}" for action in mitigation.linked)
-                leads = "; ".join(sorted({action.lead for action in mitigation.linked if action.lead}))
-                times = "; ".join(sorted({action.timescale for action in mitigation.linked if action.timescale}))
+                cited |= {action.id: action for action in mitigation.linked if action.id not in cited}
                 rows.append(
                     [
+                        str(self.number[finding.rule]),
                         mitigation.text,
-                        linked,
-                        leads or "Not given",
-                        times or "Not given",
+                        ", ".join(mitigation.actions) or "None",
                         decision.owner or "To be agreed",
                         decision.due or "To be agreed",
                         decision.status.capitalize(),
@@ -710,21 +913,50 @@ class _Writer:
                 )
         if not rows:
             self.para("No negative impact was found, so no mitigation is needed.")
-        else:
-            self.table(
-                ["Mitigation", "Strategy action", "Lead organisation", "Timescale", "Owner", "Due", "Status"],
-                rows,
-                [6.5, 5.8, 3.4, 2.5, 2.2, 1.9, 2.3],
-            )
-        self.orientation(landscape=False)
+            return
+        self.para(
+            "Each mitigation is listed under the finding it answers, with that finding's number. The owner, the "
+            "due date and the status are the "
+            "service's. The strategy actions are listed after the plan with the lead and the timescale the "
+            f"strategy gave them for {self.period}: they show what a mitigation draws on, not when it is due.",
+            keep_next=True,
+        )
+        self.table(
+            ["Finding", "Mitigation", "Action", "Owner", "Due date", "Status"],
+            rows,
+            [1.75, 8.75, 1.45, 1.6, 1.55, 1.9],
+        )
+        self.heading("The strategy actions the mitigations draw on", 2)
+        self.table(
+            [
+                "Action",
+                "What the strategy says",
+                f"Lead named in the strategy ({self.period})",
+                f"Strategy timescale ({self.period})",
+            ],
+            [self.action_row(action) for action in cited.values()],
+            [1.45, 7.6, 4.6, 3.35],
+        )
+
+    def action_row(self, action: LinkedAction) -> list[str | Cell]:
+        """One strategy action or Migrant Worker task as the actions table lists it, its timescale labelled.
+
+        A Migrant Worker task's timescale is that plan's target, older than the strategy's, and says so.
+        """
+        timescale = action.timescale or "Not given"
+        found = self.kb.find(action.id)
+        plan = self.kb.migrant_worker_plan
+        if found is not None and found[0] == "Migrant Worker task" and action.timescale and plan is not None:
+            timescale = f"{timescale} (the Migrant Worker plan's target; plan updated {plan.updated})"
+        return [action.id, action.text, action.lead or "Not given", timescale]
 
     def monitoring(self) -> None:
         answers = self.a.answers
         self.heading("Monitoring and review", 1)
         if self.kb.strategy_2011 is not None:
             self.para(
-                f"Monitored in Results Based Accountability terms, as {self.kb.strategy_2011.title} adopted for "
-                "its own monitoring."
+                f"Monitored in Results Based Accountability terms, as the {self.kb.strategy_2011.title} adopted "
+                "for its own monitoring."
             )
         else:
             self.para("Monitored in Results Based Accountability terms.")
@@ -749,43 +981,89 @@ class _Writer:
         else:
             self.para("No monitoring plan was described. This is reported as a gap below.")
         self.heading("Is anyone better off?", 2)
-        cited = sorted({i for f in self.a.findings for i in f.indicators})
+        cited = sorted({i for f in self.a.findings for i in f.indicators}, key=lambda i: int(_number(i)))
         if cited:
-            self.para("The findings bear on these cohesion indicators; track them for the groups affected:")
-            names = {i.id: i.text for i in self.kb.indicators}
-            for indicator in cited:
-                self.bullet(names[indicator])
+            self.para(
+                f"The findings bear on {'cohesion indicator' if len(cited) == 1 else 'cohesion indicators'} "
+                f"{_listed([_number(i) for i in cited])} (below, with the baselines the strategy reports and the "
+                f"findings that bear on each); track {'it' if len(cited) == 1 else 'them'} for the groups affected."
+            )
         else:
             self.para("The findings bear on none of the national cohesion indicators.")
-        self.heading("The cohesion indicators and their baselines", 2)
-        rows = []
+        self.heading("The cohesion indicators and their baselines", 3)
+        rows: list[list[str | Cell]] = []
         for indicator in self.kb.indicators:
             figures = "; ".join(
                 f"{b.date}{' ' + b.setting if b.setting else ''}: {b.percent:g}%" for b in indicator.baselines
             )
             if indicator.national_comparison:
                 figures += f"; national {indicator.national_comparison.percent:g}%"
-            rows.append([indicator.text, figures or "No baseline given in the strategy"])
-        self.table(["Indicator", "People's Voice baseline"], rows, [9.9, 6.0])
+            findings = [str(self.number[f.rule]) for f in self.a.findings if indicator.id in f.indicators]
+            rows.append(
+                [
+                    f"{_number(indicator.id)}. {indicator.text}",
+                    figures or "No baseline given in the strategy",
+                    ", ".join(findings) or "None",
+                ]
+            )
+        self.table(["Indicator", "People's Voice baseline", "Findings"], rows, [8.6, 5.6, 2.8])
 
     def gaps(self) -> None:
+        """The gaps in the assessment itself, most severe first, each beside the strategy actions that close it."""
         self.heading("Quality gaps in this assessment", 1)
         if not self.a.gaps:
             self.para("None found.")
-        else:
-            self.para("Gaps do not change the screening level; close them before the decision is taken.")
-        severity = {"high": "High", "medium": "Medium", "low": "Low"}
+            return
+        self.para("Gaps do not change the screening level; close them before the decision is taken.", keep_next=True)
+        rows: list[list[str | Cell]] = []
         for gap in self.a.gaps:
-            self.bullet(f"{severity[gap.severity]}: {gap.message}")
-            for remedy in gap.remedies:
-                actions = ", ".join(action.id for action in remedy.linked)
-                self.bullet(f"To close it: {remedy.text} (strategy action {actions})")
+            remedies = [
+                f"{remedy.text} (strategy action {', '.join(action.id for action in remedy.linked)})"
+                if remedy.linked
+                else remedy.text
+                for remedy in gap.remedies
+            ]
+            if len(remedies) > 1:  # each its own line, marked, so two remedies never read as one
+                remedies = [f"• {remedy}" for remedy in remedies]
+            rows.append(
+                [
+                    Cell(GAP_SEVERITY_WORDS[gap.severity], fill=GAP_SEVERITY_FILL.get(gap.severity)),
+                    gap.message,
+                    "\n".join(remedies) or "The strategy names no action for this; the gap says what is missing.",
+                ]
+            )
+        self.table(["Severity", "Gap", "To close it"], rows, [1.9, 8.3, 6.8])
 
     def signoff(self) -> None:
         self.heading("Sign-off", 1)
         people = self.meta.signoff or [Signatory(), Signatory()]
-        self.table(["Name", "Role", "Date"], [[p.name, p.role, p.date] for p in people], [6.0, 6.0, 3.9])
+        self.table(
+            ["Name", "Role", "Date", "Signature"],
+            [[p.name, p.role, p.date, ""] for p in people],
+            [5, 5, 2.6, 4.4],
+            Cm(1),
+        )
         self.para(f"Review date: {self.meta.review_date or _default_review(self.a)}")
+
+    def plan_as_described(self) -> None:
+        """The manager's answers, question by question in words: one table, a shaded row for each section."""
+        self.heading("The plan as described", 1)
+        rows: list[list[str | Cell]] = []
+        for section in self.kb.questionnaire.sections:
+            answered = [
+                [question.text, answer_words(self.kb, question.id, self.a.answers[question.id])]
+                for question in section.questions
+                if question.id in self.a.answers
+            ]
+            if answered:
+                rows.append([Cell(section.title, bold=True, fill=_HEADER_FILL, span=2)])
+                rows += answered
+        if rows:
+            self.table(["Question", "Answer"], rows, [10.2, 6.8])
+        if self.a.warnings:
+            self.heading("Answers set aside", 2)
+            for warning in self.a.warnings:
+                self.bullet(warning)
 
     def appendix(self, record_sha: str) -> None:
         self.heading("Appendix for auditors", 1)
@@ -814,6 +1092,7 @@ class _Writer:
             "{{plan_title}}": title[:FOOTER_TITLE_LIMIT] + ("…" if len(title) > FOOTER_TITLE_LIMIT else ""),
             "{{rule_base_version}}": clean_text(self.a.rule_base.version),
         }
+        self.contents_entries()
         for root in _header_footer_roots(self.doc):
             _fill_placeholders(root, values)
         if self.anchor.find(f"{_PPR}/{_SECTPR}") is None:
@@ -827,6 +1106,58 @@ class _Writer:
         properties.author = _short(clean_text(self.meta.produced_by))
         properties.keywords = _short(f"EIA; cohesion proofing; {self.a.level}")
         properties.language = "en-GB"
+
+
+def _short_period(period: str) -> str:
+    """A strategy's period as a label gives it, "2008-11" for "2008-2011"; any other form as written.
+
+    Examples:
+        >>> _short_period("2008-2011"), _short_period("2011-14"), _short_period("2099-2101")
+        ('2008-11', '2011-14', '2099-2101')
+    """
+    match = re.fullmatch(r"(\d{2})(\d{2})\s*[-–]\s*(\d{2})(\d{2})", period.strip())
+    if match and match.group(1) == match.group(3):
+        return f"{match.group(1)}{match.group(2)}-{match.group(4)}"
+    return period
+
+
+def _number(item_id: str) -> str:
+    """The number of an outcome, principle or indicator as the strategy prints it: "15" for CC15, "2" for P2."""
+    return item_id.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _affects_words(finding: Finding) -> str:
+    """The groups a finding affects and why each is named: those the plan names together, then each implied one
+    with the answer that implies it (group_reason_words)."""
+    named = [reason.name for reason in finding.group_reasons if reason.reason == "named"]
+    implied = [group_reason_words(reason) for reason in finding.group_reasons if reason.reason != "named"]
+    parts = []
+    if named:
+        together = ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
+        parts.append(f"{together} ({'the plan names them' if len(named) > 1 else 'the plan names it'})")
+    return "; ".join(parts + implied)
+
+
+def _listed(numbers: list[str]) -> str:
+    """ "2", "2 and 5", "2, 5 and 7"."""
+    return numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+
+
+def _bears_on_words(finding: Finding, aims: dict[str, str]) -> str:
+    """What a finding bears on in one sentence: the duty's aims in words, the strategy's outcomes, principles
+    and indicators by number (the table "What the findings bear on" gives each in words, once)."""
+    parts = []
+    if finding.psed_aims:
+        parts.append("the equality duty to " + "; ".join(aims[a][0].lower() + aims[a][1:] for a in finding.psed_aims))
+    for ids, one, many in (
+        (finding.outcomes, "strategy outcome", "strategy outcomes"),
+        (finding.principles, "core principle", "core principles"),
+        (finding.indicators, "cohesion indicator", "cohesion indicators"),
+    ):
+        if ids:
+            numbers = sorted((_number(i) for i in ids), key=lambda n: (len(n), n))
+            parts.append(f"{one if len(ids) == 1 else many} {_listed(numbers)}")
+    return "; ".join(parts) + "." if parts else "nothing in the strategy or the duty."
 
 
 def _short(text: str) -> str:
@@ -844,7 +1175,8 @@ CHART_MAX_GROUPS = 20
 """The chart shows at most this many groups (the profile's first), so that it fits on a page."""
 _CHART_SCALE = 2  # pixels per point: the chart is drawn in points, 16 cm wide, at 144 dpi (as before, 140)
 _CHART_WIDTH = 453.5  # points: 16 cm, the width it is shown at
-_CHART_ROW = 21.0  # points per group
+_CHART_ROW = 17.0  # points per group
+_CHART_BAR = 6.6  # points: the height of one bar; a group's two bars leave a gap before the next group's
 _CHART_TOP, _CHART_BOTTOM = 26.0, 34.0  # points above the first group (the key) and below the last
 _CHART_LABELS = 0.42  # of the width, for the group names
 _CHART_NEGATIVE, _CHART_POSITIVE = (192, 57, 43), (46, 125, 50)
@@ -924,12 +1256,14 @@ def _impact_chart(assessment: Assessment) -> tuple[bytes | None, str]:
         name = _fitted(clean_text(entry.name), label_font, px(left - 8))
         draw.text((px(left - 5), px(middle)), name, font=label_font, fill=_CHART_INK, anchor="rm")
         for score, colour, offset in (
-            (entry.highest_negative_score, _CHART_NEGATIVE, -4.5),
-            (positive_scores.get(entry.id, 0), _CHART_POSITIVE, 4.5),
+            (entry.highest_negative_score, _CHART_NEGATIVE, -_CHART_BAR / 2 - 0.3),
+            (positive_scores.get(entry.id, 0), _CHART_POSITIVE, _CHART_BAR / 2 + 0.3),
         ):
             if score:
                 centre = middle + offset
-                draw.rectangle([px(left), px(centre - 4), px(x(score)), px(centre + 4)], fill=colour)
+                draw.rectangle(
+                    [px(left), px(centre - _CHART_BAR / 2), px(x(score)), px(centre + _CHART_BAR / 2)], fill=colour
+                )
                 draw.text((px(x(score) + 2.5), px(centre)), str(score), font=small_font, fill=_CHART_INK, anchor="lm")
     draw.line([(px(left), px(top)), (px(left), px(bottom))], fill=_CHART_INK, width=px(0.8))
     draw.line([(px(left), px(bottom)), (px(right), px(bottom))], fill=_CHART_INK, width=px(0.8))

@@ -6,21 +6,32 @@ import copy
 import io
 import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 from docx.enum.section import WD_ORIENT
+from docx.shared import Length
 from lxml import etree
-from PIL import Image
+from PIL import Image, ImageFont
 
-from proofing.assessment import Assessment, assess
+from proofing.assessment import Assessment, assess, group_reason_words
 from proofing.cli import main
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import parse_plan, read_plan
 from proofing.record import RECORD_PARTNAME, read_record
-from proofing.report import DEFAULT_TEMPLATE, RAG_FILL, RecordMeta, TemplateError, check_template, write_record
+from proofing.report import (
+    DEFAULT_TEMPLATE,
+    RAG_FILL,
+    MitigationDecision,
+    RecordMeta,
+    TemplateError,
+    check_template,
+    mitigation_key,
+    write_record,
+)
 from proofing.verify import plan_as_yaml, plan_from_record, verify_record
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -32,17 +43,19 @@ HEADINGS_IN_ORDER = [
     (2, "The information taken into account"),
     (2, "The results"),
     (2, "The decisions taken"),
-    (1, "The plan as described"),
     (1, "Findings by characteristic and community"),
+    (2, "Impact by group"),
     (1, "The findings in full"),
-    (1, "Impact by group"),
+    (2, "What the findings bear on"),
     (1, "Mitigation action plan"),
+    (2, "The strategy actions the mitigations draw on"),
     (1, "Monitoring and review"),
     (2, "How much did we do?"),
     (2, "How well did we do it?"),
     (2, "Is anyone better off?"),
     (1, "Quality gaps in this assessment"),
     (1, "Sign-off"),
+    (1, "The plan as described"),
     (1, "Appendix for auditors"),
 ]
 
@@ -92,14 +105,94 @@ def test_plan_is_described_in_words_not_ids(record: bytes) -> None:
     assert "change_type" not in cells and "affected_communities" not in cells
 
 
-def test_mitigation_plan_cites_the_action_plan(record: bytes, kb: KnowledgeBase) -> None:
-    document = opened(record)
-    plan_table = next(t for t in document.tables if t.rows[0].cells[0].text == "Mitigation")
-    header = [c.text for c in plan_table.rows[0].cells]
-    assert header == ["Mitigation", "Strategy action", "Lead organisation", "Timescale", "Owner", "Due", "Status"]
+def table_rows(document: docx.document.Document, first_header: str, second_header: str) -> list[list[str]]:
+    """The rows (header first) of the one table whose header begins with these two cells."""
+    (table,) = [t for t in document.tables if [c.text for c in t.rows[0].cells[:2]] == [first_header, second_header]]
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def test_mitigation_plan_sets_each_mitigation_beside_its_finding(record: bytes, library: Assessment) -> None:
+    rows = table_rows(opened(record), "Finding", "Mitigation")
+    assert rows[0] == ["Finding", "Mitigation", "Action", "Owner", "Due date", "Status"]
+    expected: list[tuple[str, ...]] = []
+    for number, finding in enumerate(library.findings, start=1):
+        if finding.direction == "negative":
+            expected.append((f"{number}. {finding.title} ({finding.rag.capitalize()}, score {finding.score})",))
+            expected += [(str(number), m.text, ", ".join(m.actions)) for m in finding.mitigations]
+    # each finding heads its mitigations, and every mitigation's row gives the finding's number
+    assert [tuple(row[:3]) if row[1] != row[0] else (row[0],) for row in rows[1:]] == expected
+    mitigations = [row for row in rows[1:] if row[1] != row[0]]
+    assert {row[4] for row in mitigations} == {"To be agreed"} and {row[5] for row in mitigations} == {"Proposed"}
+
+
+def test_the_strategy_timescales_are_labelled_as_the_strategy_s_apart_from_the_due_date(
+    kb: KnowledgeBase, library: Assessment
+) -> None:
+    finding = next(f for f in library.findings if f.direction == "negative")
+    meta = RecordMeta(decisions={mitigation_key(finding, 0): MitigationDecision(status="accepted", due="2027-03-31")})
+    document = opened(write_record(kb, library, meta))
+    plan = table_rows(document, "Finding", "Mitigation")
+    assert plan[2][4:] == ["2027-03-31", "Accepted"]
+    actions = table_rows(document, "Action", "What the strategy says")
+    assert actions[0] == [
+        "Action",
+        "What the strategy says",
+        "Lead named in the strategy (2008-11)",
+        "Strategy timescale (2008-11)",
+    ]
+    cited = list(
+        dict.fromkeys(
+            a for f in library.findings if f.direction == "negative" for m in f.mitigations for a in m.actions
+        )
+    )
+    assert [row[0] for row in actions[1:]] == cited  # each action once, in the order the plan first cites it
     action_21 = next(a for a in kb.actions if a.id == "2.1")
-    rows = [[c.text for c in row.cells] for row in plan_table.rows[1:]]
-    assert any(row[1].startswith("2.1 " + action_21.text) and action_21.lead in row[2] for row in rows)
+    assert ["2.1", action_21.text, action_21.lead, action_21.timescale] in actions
+    task = next(t for t in kb.migrant_worker_tasks if t.id == "MW5")  # a task with a target, March 2006
+    assert task.target
+    row = next(row for row in actions if row[0] == "MW5")
+    assert row[3] == f"{task.target} (the Migrant Worker plan's target; plan updated {kb.migrant_worker_plan.updated})"
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "the lead and the timescale the strategy gave them for 2008-11" in text
+    assert "not when it is due" in text
+
+
+def test_each_finding_is_set_out_once_and_the_by_group_view_is_a_table(record: bytes, library: Assessment) -> None:
+    document = opened(record)
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    for number, finding in enumerate(library.findings, start=1):
+        assert headings.count(f"{number}. {finding.title}") == 1
+    assert not [p for p in document.paragraphs if p.style.name == "Heading 3" and p.text in library.plan.title]
+    rows = table_rows(document, "Group", "Negative findings")
+    assert rows[0] == ["Group", "Negative findings", "Positive findings", "Highest score", "Findings"]
+    by_group = {row[0]: row for row in rows[1:]}
+    for entry in library.profile:
+        numbers = [
+            str(n) for n, f in enumerate(library.findings, start=1) if entry.id in f.characteristics + f.communities
+        ]
+        assert by_group[entry.name][1:3] == [str(entry.negative), str(entry.positive)]
+        assert by_group[entry.name][4] == ", ".join(numbers)
+    # the groups a finding affects are listed in it, with why each is named
+    text = [p.text for p in document.paragraphs]
+    consolidated = next(f for f in library.findings if f.consolidates)
+    assert f"Also covers: {'; '.join(consolidated.consolidates)}" in text
+    implied = next(r for f in library.findings for r in f.group_reasons if r.reason == "implied")
+    assert any(t.startswith("Affects: ") and group_reason_words(implied) in t for t in text)
+    assert "Affects: Age, Disability, Socio-economic disadvantage and Older people (the plan names them)" in text
+
+
+def test_the_contents_lists_every_section_and_finding_with_a_page_field(record: bytes) -> None:
+    document = opened(record)
+    body = document.element.body
+    bookmarks = {b.get(f"{W}name"): b.getparent() for b in body.iter(f"{W}bookmarkStart")}
+    entries = [p for p in body.iter(f"{W}p") if p.find(f"{W}hyperlink") is not None]
+    headings = [p for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    assert [p.xpath("string(w:hyperlink/w:r/w:t)") for p in entries] == [h.text for h in headings]
+    for entry in entries:
+        anchor = entry.find(f"{W}hyperlink").get(f"{W}anchor")
+        assert bookmarks[anchor].xpath("string()") in {h.text for h in headings}
+        assert entry.xpath("string(.//w:instrText)") == f" PAGEREF {anchor} \\h "
+    assert entries[0].getprevious().xpath("string()") == "Contents"
 
 
 def test_accessibility(record: bytes) -> None:
@@ -108,9 +201,9 @@ def test_accessibility(record: bytes) -> None:
     headed = [
         t
         for t in document.tables
-        if t.rows[0].cells[0].text in {"Question", "Finding", "Mitigation", "Indicator", "Name"}
+        if t.rows[0].cells[0].text in {"Question", "Group", "Finding", "Action", "Indicator", "Severity", "Name"}
     ]
-    assert len(headed) >= 5
+    assert len(headed) >= 7
     for table in headed:
         properties = table.rows[0]._tr.trPr
         assert properties is not None and properties.find(f"{w}tblHeader") is not None, table.rows[0].cells[0].text
@@ -269,9 +362,6 @@ def test_user_text_is_never_expanded_as_a_placeholder(kb: KnowledgeBase, library
     footers = [text for name, text in texts.items() if "footer" in name]
     assert headers == ["{{plan_title}} Council · Equality Impact Assessment"]
     assert footers == [f"{typed} · Rule base {library.rule_base.version} · Page 1"]
-    # the sections after the landscape mitigation plan inherit the same header and footer
-    assert len(opened(data).sections) == 3
-    assert all(section.footer.is_linked_to_previous for section in opened(data).sections[1:])
 
 
 def split_template(tmp_path: Path, before: str = "", after: str = "") -> Path:
@@ -320,29 +410,57 @@ def test_the_content_goes_where_the_template_says(kb: KnowledgeBase, library: As
 # --- the layout the template and the record promise -----------------------------------------------------------
 
 
-def test_pages_are_a4_with_the_mitigation_plan_in_landscape(record: bytes) -> None:
+def test_pages_are_a4_portrait_in_one_section(record: bytes) -> None:
     document = opened(record)
     sizes = [(round(s.page_width.cm, 1), round(s.page_height.cm, 1), s.orientation) for s in document.sections]
-    assert sizes == [
-        (21.0, 29.7, WD_ORIENT.PORTRAIT),
-        (29.7, 21.0, WD_ORIENT.LANDSCAPE),
-        (21.0, 29.7, WD_ORIENT.PORTRAIT),
-    ]
-    # the landscape section ends just after the mitigation plan: its last table is that plan
-    ends = document.element.body.findall(f"{W}p/{W}pPr/{W}sectPr")[1].getparent().getparent()
-    table = next(el for el in ends.itersiblings(preceding=True) if el.tag == f"{W}tbl")
-    assert table.find(f"{W}tr/{W}tc/{W}p").xpath("string()") == "Mitigation"
+    assert sizes == [(21.0, 29.7, WD_ORIENT.PORTRAIT)]
 
 
-def test_tables_keep_their_column_widths(record: bytes) -> None:
+def test_tables_fill_the_text_width_in_fixed_columns(record: bytes) -> None:
     document = opened(record)
-    plan_table = next(t for t in document.tables if t.rows[0].cells[0].text == "Mitigation")
-    expected = [6.5, 5.8, 3.4, 2.5, 2.2, 1.9, 2.3]
-    grid = [round(column.width.cm, 1) for column in plan_table.columns]
+    section = document.sections[0]
+    text_width = Length(section.page_width - section.left_margin - section.right_margin)
+    plan_table = next(t for t in document.tables if t.rows[0].cells[0].text == "Finding")
+    expected = [1.75, 8.75, 1.45, 1.6, 1.55, 1.9]  # shares of the 17 cm of text width
+    grid = [round(column.width.cm, 2) for column in plan_table.columns]
     assert grid == expected
-    assert all([round(cell.width.cm, 1) for cell in row.cells] == expected for row in plan_table.rows)
+    assert all([round(cell.width.cm, 2) for cell in row.cells] == expected for row in plan_table.rows[:3:2])
     assert plan_table._tbl.tblPr.find(f"{W}tblLayout").get(f"{W}type") == "fixed"
-    assert all(table.style.name == "Table Grid" for table in document.tables)
+    for table in document.tables:
+        assert table.style.name == "Table Grid"
+        assert sum(int(col.get(f"{W}w")) for col in table._tbl.tblGrid.findall(f"{W}gridCol")) == text_width.twips
+
+
+def bold_font() -> str:
+    """The file of Liberation Sans Bold (Arial's metrics), the face LibreOffice sets the record's Arial in."""
+    found = shutil.which("fc-match")
+    assert found, "fc-match is missing: run `bash tools/libreoffice.sh` (as root) to install the fonts"
+    path = subprocess.run(
+        [found, "-f", "%{file}", "Liberation Sans:bold"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "LiberationSans-Bold" in path, "Liberation Sans is missing: run `bash tools/libreoffice.sh` (as root)"
+    return path
+
+
+def test_no_word_breaks_inside_a_table_cell(record: bytes) -> None:
+    """So that no header breaks mid-word ("Likelihoo/d"), nor "To be agree/d" in a narrow column: every word of
+    every cell, up to 14 letters (a checksum may break), fits its cell, measured in bold at the table text size."""
+    document = opened(record)
+    size = document.styles["Table Text"].font.size.pt
+    font = ImageFont.truetype(bold_font(), 100)
+    margins = 2 * 108  # twips: the Table Grid style's cell margins, left and right
+    checked = 0
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                for word in cell.text.split():
+                    if len(word) <= 14:
+                        width = font.getlength(word) / 100 * size * 20  # twips
+                        assert width <= cell.width.twips - margins, (
+                            f"{word!r} breaks in a {cell.width.cm:.2f} cm column"
+                        )
+                        checked += 1
+    assert checked > 1000
 
 
 def test_runs_leave_the_look_to_the_template_styles(record: bytes) -> None:
@@ -356,17 +474,22 @@ def test_runs_leave_the_look_to_the_template_styles(record: bytes) -> None:
     assert all(run.bold for run in labels)
 
 
-def test_red_and_amber_findings_are_shaded(record: bytes, library: Assessment) -> None:
+def test_red_and_amber_groups_and_high_gaps_are_shaded(record: bytes, library: Assessment) -> None:
     document = opened(record)
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Group")
     shaded: dict[str, set[str]] = {}
-    for table in document.tables:
-        if table.rows[0].cells[-1].text != "RAG":
-            continue
-        for row in table.rows[1:]:
-            fill = row.cells[-1]._tc.tcPr.find(f"{W}shd")
-            shaded.setdefault(row.cells[-1].text, set()).add(fill.get(f"{W}fill") if fill is not None else "none")
+    for row in table.rows[1:]:
+        cell = row.cells[3]
+        if cell._tc.tcPr.find(f"{W}gridSpan") is not None:
+            continue  # the row that heads characteristics or communities
+        fill = cell._tc.tcPr.find(f"{W}shd")
+        shaded.setdefault(cell.text.split()[-1], set()).add(fill.get(f"{W}fill") if fill is not None else "none")
     assert shaded["Red"] == {RAG_FILL["red"]} and shaded["Amber"] == {RAG_FILL["amber"]}
     assert {f.rag for f in library.findings} >= {"red", "amber"}
+    gaps = next(t for t in document.tables if t.rows[0].cells[0].text == "Severity")
+    assert [row.cells[0].text for row in gaps.rows[1:]] == [g.severity.capitalize() for g in library.gaps]
+    high = next(row for row in gaps.rows[1:] if row.cells[0].text == "High")
+    assert high.cells[0]._tc.tcPr.find(f"{W}shd").get(f"{W}fill") == RAG_FILL["red"]
 
 
 def test_the_chart_is_a_png_shown_undistorted_with_bars_in_both_colours(kb: KnowledgeBase) -> None:
@@ -387,6 +510,23 @@ def test_the_chart_is_a_png_shown_undistorted_with_bars_in_both_colours(kb: Know
     assert pixels_near((192, 57, 43)) > 2_000 and pixels_near((46, 125, 50)) > 2_000  # negative and positive bars
     groups = sum(1 for e in festival.profile if e.negative or e.positive)
     assert f"for each of {groups} groups affected" in inline._inline.docPr.get("descr")
+    # The key sits above the bars and covers none: the first rows holding red are the key's swatch alone (a
+    # square about 16 pixels wide), then white rows, then the bars.
+    rgb = picture.convert("RGB")
+
+    def red_at(y: int) -> list[int]:
+        return [
+            x
+            for x in range(rgb.width)
+            if max(abs(a - b) for a, b in zip(rgb.getpixel((x, y)), (192, 57, 43), strict=True)) <= 8
+        ]
+
+    red_rows = [y for y in range(rgb.height) if red_at(y)]
+    key_end = next(y for y, below in zip(red_rows, red_rows[1:], strict=False) if below - y > 1)
+    first_bar = red_rows[red_rows.index(key_end) + 1]
+    swatch = [x for y in red_rows if y <= key_end for x in red_at(y)]
+    assert max(swatch) - min(swatch) <= 20, "only the key's swatch is red above the first bar"
+    assert first_bar - key_end >= 10  # pixels of white between the key and the first bar
 
 
 def test_a_plan_with_no_findings_has_no_chart(kb: KnowledgeBase) -> None:
@@ -394,6 +534,18 @@ def test_a_plan_with_no_findings_has_no_chart(kb: KnowledgeBase) -> None:
     document = opened(write_record(kb, quiet))
     assert not document.inline_shapes
     assert "No group is affected, so there is nothing to chart." in [p.text for p in document.paragraphs]
+
+
+def test_a_plan_with_no_findings_says_so_under_each_heading(kb: KnowledgeBase) -> None:
+    quiet = assess(kb, read_plan(EXAMPLES / "payroll-software.yaml"))
+    assert not quiet.findings
+    texts = [p.text for p in opened(write_record(kb, quiet)).paragraphs]
+    for heading, words in (
+        ("Findings by characteristic and community", "The rules found no likely impact on any group."),
+        ("The findings in full", "The rules found no likely impact, so there is no finding to set out."),
+        ("Mitigation action plan", "No negative impact was found, so no mitigation is needed."),
+    ):
+        assert texts[texts.index(heading) + 1] == words
 
 
 def test_a_template_without_a_style_the_record_uses_is_refused(tmp_path: Path) -> None:
@@ -413,3 +565,74 @@ def test_a_template_without_a_body_placeholder_is_refused(tmp_path: Path) -> Non
     document.save(str(path))
     with pytest.raises(TemplateError, match=r"\{\{body\}\} is missing from the body"):
         check_template(path)
+
+
+# --- the record as printed: LibreOffice makes the PDF a board member or auditor would read ------------------
+
+MAX_PAGES = 12  # the libraries example, the issue's target
+
+
+def tool(name: str) -> str:
+    """The path of a command the PDF tests need; fails (never skips) when it is missing, saying how to get it."""
+    found = shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is missing: run `bash tools/libreoffice.sh` (as root) to install LibreOffice and poppler")
+    return found
+
+
+@pytest.fixture(scope="module")
+def library_pdf(record: bytes, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The libraries record converted to PDF by LibreOffice, with a profile of its own so parallel runs never clash."""
+    folder = tmp_path_factory.mktemp("pdf")
+    source = folder / "library.docx"
+    source.write_bytes(record)
+    subprocess.run(
+        [
+            tool("soffice"),
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    return folder / "library.pdf"
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page of a PDF, by pdftotext."""
+    count = int(re.search(r"^Pages:\s+(\d+)$", pdf_info(pdf), re.MULTILINE).group(1))  # type: ignore[union-attr]
+    return [
+        subprocess.run(
+            [tool("pdftotext"), "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for page in range(1, count + 1)
+    ]
+
+
+def pdf_info(pdf: Path) -> str:
+    return subprocess.run([tool("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_libraries_record_prints_on_at_most_twelve_pages(library_pdf: Path) -> None:
+    pages = int(re.search(r"^Pages:\s+(\d+)$", pdf_info(library_pdf), re.MULTILINE).group(1))  # type: ignore[union-attr]
+    assert pages <= MAX_PAGES, f"the libraries record is {pages} pages; the target is {MAX_PAGES}"
+
+
+def test_the_printed_contents_gives_the_page_each_section_starts_on(record: bytes, library_pdf: Path) -> None:
+    pages = pdf_pages(library_pdf)
+    assert "Summary for the board" in pages[0] and "Contents" in pages[1]
+    entries = dict(re.findall(r"^\s*(\S.*?)\s*\.{3,}\s*(\d+)\s*$", pages[1], re.MULTILINE))
+    sections = [p.text for p in opened(record).paragraphs if p.style.name == "Heading 1"]
+    assert set(sections) <= set(entries), "every section is in the contents, with a page number"
+    for section in sections:
+        page = pages[int(entries[section]) - 1]
+        assert re.search(rf"^\s*{re.escape(section)}\s*$", page, re.MULTILINE), f"{section} is not on its page"

@@ -159,8 +159,8 @@ def test_red_changed_to_green_in_the_visible_text_exits_4_naming_the_section(
 ) -> None:
     data = record_of(kb, "library-opening-hours.yaml", keys["council"])
     body = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
-    assert body.count(b">Red<") >= 1
-    edited = with_part(data, "word/document.xml", lambda xml: xml.replace(b">Red<", b">Green<", 1))
+    assert body.count(b"(Red, score") >= 1
+    edited = with_part(data, "word/document.xml", lambda xml: xml.replace(b"(Red, score", b"(Green, score", 1))
     code, out = verify(tmp_path, edited, keys["council_public"], capsys)
     assert code == 4 and "visible text was edited" in out
     section = out.split("edited after it was written, in: ")[1].splitlines()[0]
