@@ -499,7 +499,7 @@ def visible_sections(body: etree._Element, record_sha: str | None = None) -> dic
     current = TITLE_SECTION
     for paragraph in body.iter(f"{_W}p"):
         style = paragraph.find(f"{_W}pPr/{_W}pStyle")
-        text = "".join(node.text or "" for node in paragraph.iter(f"{_W}t"))
+        text = _authored_text(paragraph)
         if record_sha:
             text = text.replace(record_sha, RECORD_SHA_PLACEHOLDER)
         if style is not None and style.get(f"{_W}val") in ("Heading1", "Heading 1"):
@@ -508,6 +508,27 @@ def visible_sections(body: etree._Element, record_sha: str | None = None) -> dic
             continue
         sections[current].append(text)
     return {name: hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest() for name, lines in sections.items()}
+
+
+def _authored_text(paragraph: etree._Element) -> str:
+    """A paragraph's text without the results of fields (page numbers, a contents entry's page): an editor
+    recomputes those when it saves, so they are not text anyone wrote."""
+    parts: list[str] = []
+    depth = 0  # inside a complex field's result (between its separate and end marks)
+    in_result: list[bool] = []
+    for node in paragraph.iter(f"{_W}fldChar", f"{_W}t", f"{_W}fldSimple"):
+        if node.tag == f"{_W}fldChar":
+            kind = node.get(f"{_W}fldCharType")
+            if kind == "begin":
+                in_result.append(False)
+            elif kind == "separate" and in_result:
+                in_result[-1] = True
+            elif kind == "end" and in_result:
+                in_result.pop()
+            depth = sum(in_result)
+        elif node.tag == f"{_W}t" and not depth and not any(a.tag == f"{_W}fldSimple" for a in node.iterancestors()):
+            parts.append(node.text or "")
+    return "".join(parts)
 
 
 def document_sections(source: Path | bytes, record_sha: str | None = None) -> dict[str, str]:

@@ -509,3 +509,44 @@ def test_two_records_in_one_document_are_refused(good: tuple[bytes, dict[str, An
         target.writestr("customXml/item9.xml", source.read("customXml/proofingRecord.xml"))
     with pytest.raises(RecordError, match="carries 2 proofing records"):
         read_record(doubled.getvalue())
+
+
+def test_a_record_re_saved_by_libreoffice_still_verifies(tmp_path: Path) -> None:
+    """LibreOffice renames the record's part and re-escapes it; the record is still found and intact."""
+    import shutil
+    import subprocess
+
+    from proofing.assessment import assess
+    from proofing.knowledge import load_knowledge
+    from proofing.plan import read_plan
+    from proofing.report import write_record
+    from proofing.verify import verify_record
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.fail("soffice is missing: run `bash tools/libreoffice.sh` (as root) to install LibreOffice")
+    kb = load_knowledge()
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    source = tmp_path / "record.docx"
+    source.write_bytes(write_record(kb, assess(kb, read_plan(examples / "hate-crime-reporting.yaml"))))
+    out = tmp_path / "resaved"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    resaved = out / "record.docx"
+    names = zipfile.ZipFile(resaved).namelist()
+    assert "customXml/proofingRecord.xml" not in names  # LibreOffice renamed it
+    assert verify_record(kb, resaved).status == "intact"  # field results (page numbers) are not authored text
+    assert read_record(resaved).sha256 == read_record(source).sha256
