@@ -18,8 +18,10 @@ import streamlit as st
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
+from proofing.knowledge import DEFAULT_RULES_DIR, load_knowledge
 from proofing.plan import Plan, read_plan
 from proofing.store import Store, _engine_for
+from views.common import plain
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -35,9 +37,11 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def page(name: str, **query: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "views" / name), default_timeout=60)
+    """The app (app.py, with its navigation) on one page, as a person opening that page's address."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for key, value in query.items():
         at.query_params[key] = value
+    at.switch_page(f"views/{name}")
     return at.run()
 
 
@@ -58,8 +62,8 @@ def test_start_answer_and_come_back(database: str) -> None:
     assert at.title[0].value == "Close the cash office"
     change = next(w for w in at.multiselect if w.key == "q_change_type")
     change.set_value(["closure", "channel_shift"]).run()
-    # A question that only applies to a channel shift appears.
-    assert any(w.key == "q_digital_only" for w in at.radio)
+    # A question that only applies to a channel shift appears, on its step.
+    assert widget(at, "q_digital_only") is not None
     saved = Store(database).latest(assessment_id)
     assert saved is not None and saved.plan.answers["change_type"] == ["closure", "channel_shift"]
     # A refresh (a new session) with the link brings every answer back.
@@ -72,6 +76,9 @@ def test_findings_show_live(database: str) -> None:
     store = Store(database)
     assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
     at = page("assess.py", assessment=assessment_id)
+    assert not at.exception
+    assert any("Screening so far.** Full assessment needed" in markdown.value for markdown in at.markdown)
+    at.switch_page("views/results.py").run()  # one click away, with the same assessment
     assert not at.exception
     infos = [info.value for info in at.info]
     assert any(text.startswith("Full assessment needed") for text in infos)
@@ -113,25 +120,45 @@ def test_register_duplicates_and_compares_versions(database: str) -> None:
     )
     at = page("register.py")
     assert not at.exception
+    assert not any(b.label == "Open" for b in at.button)  # nothing to act on until a row is chosen
+    choose_row(at, 0)
     # Compare version 1 with version 2: the changed answer, in words, and the finding it removes.
     changed = at.dataframe[1].value
     assert list(changed["Question"]) == ["Can people reach the new location easily by public transport?"]
     assert list(changed["Earlier"]) == ["No"] and list(changed["Later"]) == ["Yes"]
     assert any("No longer found" in markdown.value for markdown in at.markdown)
     # Duplicate as a new draft: a second assessment, version 1, with the latest answers.
-    at.button[1].click().run()
+    next(b for b in at.button if b.label == "Duplicate as a new draft").click().run()
     copies = [s for s in store.list() if s.title.startswith("Copy of ")]
     assert len(copies) == 1 and copies[0].versions == 1
     assert store.latest(copies[0].assessment_id).plan.answers["public_transport"] is True
+
+
+def choose_row(at: AppTest, row: int) -> None:
+    """Choose a row of the register's list, as a click on it does."""
+    at.session_state["register_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
 
 
 def versions(database: str, assessment_id: str) -> int:
     return len(Store(database).versions(assessment_id))
 
 
+def step_of(question_id: str) -> str:
+    """The questionnaire step (section id) that asks this question."""
+    kb = load_knowledge(DEFAULT_RULES_DIR)
+    return next(s.id for s in kb.questionnaire.sections if any(q.id == question_id for q in s.questions))
+
+
 def widget(at: AppTest, key: str):
-    """The widget with this key on the page, whatever its kind."""
+    """The widget with this key on the page, whatever its kind; a question's step is opened first, as a person
+    would click it in the list of sections."""
     found = [element for element in at.main if getattr(element, "key", None) == key]
+    if not found and key.startswith("q_"):
+        at.query_params["step"] = step_of(key.removeprefix("q_"))
+        at.run()
+        found = [element for element in at.main if getattr(element, "key", None) == key]
     assert found, f"no widget {key!r} on the page"
     return found[0]
 
@@ -140,9 +167,9 @@ def test_opening_a_draft_never_writes(database: str) -> None:
     store = Store(database)
     # An example with mitigations: its table used to save 37 "proposed" decisions as it was shown.
     assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
-    at = page("assess.py", assessment=assessment_id)
+    at = page("results.py", assessment=assessment_id)
     assert not at.exception
-    assert at.data_editor, "the mitigation table is on the page"
+    assert any(w.key.startswith("m_") for w in at.radio), "the mitigation cards are on the page"
     at.run()  # a rerun, as any click elsewhere makes
     assert not at.exception
     again = page("assess.py", assessment=assessment_id)  # a second person opens it
@@ -153,22 +180,81 @@ def test_opening_a_draft_never_writes(database: str) -> None:
     assert versions(database, assessment_id) == 1
 
 
-def test_a_decision_in_the_mitigation_table_saves_only_what_was_edited(database: str) -> None:
+def test_a_decision_on_a_mitigation_card_saves_only_what_was_decided(database: str) -> None:
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    at = page("results.py", assessment=assessment_id)
+    choice = next(w for w in at.radio if w.key.startswith("m_") and w.key.endswith("_choice"))
+    key = choice.key.removeprefix("m_").removesuffix("_choice")
+    choice.set_value("accepted").run()
+    assert not at.exception
+    widget(at, f"m_{key}_owner").input("Head of Libraries").run()
+    latest = store.latest(assessment_id)
+    assert latest.version == 2  # one editing session: one version, however many choices
+    assert latest.decisions == {key: {"status": "accepted", "owner": "Head of Libraries", "due": ""}}
+
+
+def test_a_rejected_mitigation_keeps_its_reason_and_a_finding_can_be_set_aside(database: str) -> None:
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    at = page("results.py", assessment=assessment_id)
+    choice = next(w for w in at.radio if w.key.startswith("m_") and w.key.endswith("_choice"))
+    key = choice.key.removeprefix("m_").removesuffix("_choice")
+    choice.set_value("rejected").run()
+    widget(at, f"m_{key}_reason").input("The branch already runs this service.").run()
+    rule = key.split(":")[0]
+    other = next(w for w in at.toggle if w.key.startswith("aside_") and w.key != f"aside_{rule}")
+    other.set_value(True).run()
+    assert any("Give the reason to set this finding aside" in w.value for w in at.warning)
+    widget(at, f"{other.key}_reason").input("Covered by the corporate contact centre review.").run()
+    assert not at.exception
+    latest = store.latest(assessment_id)
+    assert latest.decisions[key]["status"] == "rejected"
+    assert latest.notes["mitigations"][key]["reason"] == "The branch already runs this service."
+    assert latest.notes["set_aside"][other.key.removeprefix("aside_")] == {
+        "reason": "Covered by the corporate contact centre review."
+    }
+    again = page("results.py", assessment=assessment_id)  # a reload brings the reasons back
+    assert widget(again, f"m_{key}_reason").value == "The branch already runs this service."
+
+
+def test_answers_survive_another_page_and_an_empty_form_is_never_saved(database: str) -> None:
     store = Store(database)
     assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
     at = page("assess.py", assessment=assessment_id)
-    [editor] = at.data_editor
-    first_key = editor.value["key"][0]
-    at.session_state[editor.key] = {
-        "edited_rows": {0: {"Decision": "accepted", "Owner": "Head of Libraries"}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
-    at.run()
+    widget(at, "q_media_interest").set_value("high").run()
+    at.query_params.clear()
+    at.switch_page("views/register.py").run()  # the sidebar's Register, then back to Assess a plan
+    at.switch_page("views/assess.py").run()
+    assert not at.exception
+    assert at.title[0].value == plain(store.latest(assessment_id).plan.title)
+    assert widget(at, "q_media_interest").value == "high"
+    assert at.query_params["assessment"] in (assessment_id, [assessment_id])
+    widget(at, "q_tension_potential").set_value("high").run()
+    latest = store.latest(assessment_id)
+    assert latest.plan.answers["mixing"] == "neutral" and latest.plan.title.startswith("Reduce opening hours")
+    assert all(len(v.plan.answers) > 10 for v in store.versions(assessment_id))
+
+
+def test_an_earlier_version_is_restored_as_a_new_version(database: str) -> None:
+    store = Store(database)
+    plan = read_plan(EXAMPLES / "library-opening-hours.yaml")
+    assessment_id = store.create(plan)
+    store.save(
+        assessment_id,
+        plan.model_copy(update={"answers": plan.answers | {"media_interest": "high"}}),
+        expected_version=1,
+    )
+    at = page("assess.py", assessment=assessment_id)
+    next(b for b in at.button if b.label == "Restore version 1").click().run()
     assert not at.exception
     latest = store.latest(assessment_id)
-    assert latest.version == 2
-    assert latest.decisions == {first_key: {"status": "accepted", "owner": "Head of Libraries", "due": ""}}
+    assert (latest.version, latest.label, latest.plan.answers["media_interest"]) == (
+        3,
+        "Restored from version 1",
+        "medium",
+    )
+    assert widget(at, "q_media_interest").value == "medium"
 
 
 def test_a_stale_save_is_refused_and_keep_both_keeps_both(database: str) -> None:
@@ -220,12 +306,14 @@ def test_a_final_assessment_opens_read_only_exports_and_reopens_as_a_new_draft(d
     at = page("assess.py", assessment=assessment_id)
     assert not at.exception
     assert any("This assessment is final" in info.value for info in at.info)
-    assert all(w.disabled for w in at.radio) and all(w.disabled for w in at.multiselect)
+    assert all(w.disabled for w in at.radio if w.key.startswith("q_")) and all(w.disabled for w in at.multiselect)
     assert all(w.disabled for w in at.text_input)
     assert versions(database, assessment_id) == 1
+    at.switch_page("views/export.py").run()
     next(b for b in at.button if b.label == "Prepare the Word record").click().run()
     assert not at.exception
     assert [d.label for d in at.download_button][0] == "Download the Word record (.docx)"
+    at.switch_page("views/assess.py").run()
     next(b for b in at.button if b.label == "Reopen as a new draft").click().run()
     assert not at.exception
     copy = at.query_params["assessment"]
@@ -256,7 +344,7 @@ def test_an_incomplete_draft_keeps_no_level_and_the_register_says_not_screened_y
     assessment_id = store.create(incomplete)
     at = page("assess.py", assessment=assessment_id)
     widget(at, "q_media_interest").set_value("high").run()  # a change that saves, with mixing still unanswered
-    assert any("Not screened yet" in info.value for info in at.info)
+    assert any("Not screened yet" in markdown.value for markdown in at.markdown)
     assert store.latest(assessment_id).version == 2 and store.latest(assessment_id).level is None
     register = page("register.py")
     assert list(register.dataframe[0].value["Level"]) == ["Not screened yet"]
