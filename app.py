@@ -18,12 +18,14 @@ from views.common import reported
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-# Our own stylesheet, never user text: a visible focus ring on every control.
+# Our own stylesheet, never user text: a visible focus ring on every control, and readable captions.
 FOCUS = """<style>
 :focus-visible, [data-baseweb] :focus-visible, button:focus-visible, a:focus-visible, input:focus-visible,
 textarea:focus-visible, [role="radio"]:focus-visible, [role="combobox"]:focus-visible {
   outline: 3px solid #1d4ed8 !important; outline-offset: 2px !important; box-shadow: 0 0 0 5px #ffffff !important;
 }
+/* Captions and hints dark enough to read (WCAG AA contrast on white). */
+[data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] small { color: #4a4f5a !important; }
 </style>"""
 
 navigation = st.navigation(

@@ -48,7 +48,7 @@ def neighbours(sections: list[Section], current: str) -> tuple[Section | None, S
 
 
 def file_stem(title: str, fallback: str = "assessment") -> str:
-    """A file name from a plan's title: lower case words joined by hyphens, at most 60 characters.
+    """A file name from a plan's title: lower case words joined by hyphens, at most 60 characters, whole words.
 
     Examples:
         >>> file_stem("Reduce opening hours at three branch libraries!")
@@ -58,4 +58,6 @@ def file_stem(title: str, fallback: str = "assessment") -> str:
     """
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
     words = re.sub(r"[^0-9a-z]+", "-", ascii_title.lower()).strip("-")
-    return words[:60].rstrip("-") or fallback
+    if len(words) > 60:  # cut at a word, never inside one
+        words = words[:61].rsplit("-", 1)[0]
+    return words or fallback

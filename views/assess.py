@@ -64,11 +64,9 @@ def reopen() -> None:
     draft.load(copy, "This is a new draft made from the final assessment, which is kept as it was signed off.")
 
 
-@guarded
 def go_to(section_id: str) -> None:
     """Show another step, and keep it in the address so a reload comes back to it."""
     st.query_params["step"] = section_id
-    st.session_state.step_list = section_id
 
 
 @guarded
@@ -222,9 +220,40 @@ with st.expander("Plan details", expanded=bool(missing)):
     st.text_area("What the plan does", key="plan_description", on_change=draft.save, max_chars=20_000, disabled=final)
 
 
+def complete_sections(plan: Plan) -> tuple[list[str], set[str]]:
+    """The ids of the sections asked of this plan, and of those complete."""
+    answers = plan.answers
+    visible = visible_questions(kb.questionnaire, answers)
+    sections = shown_sections(kb.questionnaire, answers)
+    return [s.id for s in sections], {s.id for s in sections if section_complete(s, answers, visible)}
+
+
+def current_step(ids: list[str]) -> str:
+    """The step in the address, else the one last shown in this session (put back in the address), else the first."""
+    wanted = st.query_params.get("step") or st.session_state.get("last_step")
+    chosen = wanted if wanted in ids else ids[0]
+    st.session_state.last_step = chosen
+    if st.query_params.get("step") != chosen:
+        st.query_params["step"] = chosen
+    return chosen
+
+
+# The list of steps, in the sidebar under the pages, so the questions keep the page's full width at any size.
+shown_ids, complete_ids = complete_sections(draft.current_plan())
+titles = {section.id: section.title for section in kb.questionnaire.sections}
+st.session_state.step_list = current_step(shown_ids)
+st.sidebar.radio(
+    "Steps of the questionnaire (✓ complete)",
+    shown_ids,
+    format_func=lambda sid: ("✓ " if sid in complete_ids else "") + titles[sid],
+    key="step_list",
+    on_change=step_chosen,
+)
+
+
 @st.fragment
 def questionnaire() -> None:
-    """The steps: an answer reruns only this part (progress, screening so far, the section), not the whole page."""
+    """The step shown: an answer reruns only this part (progress, screening so far, the questions)."""
     state = st.session_state
     plan = draft.current_plan()
     answers = plan.answers
@@ -244,50 +273,37 @@ def questionnaire() -> None:
     with st.container(border=True, key="screening_so_far"):
         st.markdown(f"**Screening so far.** {level} {negative} negative and {positive} positive findings.")
         links = st.columns(2)
-        links[0].page_link("views/results.py", label="See the results and decide on mitigations", icon="📋")
-        links[1].page_link("views/export.py", label="Export the record", icon="📄")
+        links[0].page_link("views/results.py", label="Results and mitigations")
+        links[1].page_link("views/export.py", label="Export the record")
 
     ids = [section.id for section in sections]
-    wanted = st.query_params.get("step")
-    current = wanted if wanted in ids else ids[0]
-    state.step_list = current
-    titles = {
-        section.id: ("✓ " if section_complete(section, answers, visible) else "") + section.title
-        for section in sections
-    }
-    listing, questions = st.columns([1, 3], gap="medium")
-    with listing:
-        st.radio(
-            "Sections (✓ complete)",
-            ids,
-            format_func=titles.get,
-            key="step_list",
-            on_change=step_chosen,
-        )
+    current = current_step(ids)
     section = next(s for s in sections if s.id == current)
-    with questions:
-        st.header(f"Step {ids.index(current) + 1} of {len(ids)}: {section.title}")
-        if section.intro:
-            st.write(section.intro)
-        for question in section.questions:
-            if question.id in visible:
-                ask(question, final)
-        before, after = neighbours(sections, current)
-        moves = st.columns(2)
-        if before is not None:
-            moves[0].button(f"← Previous: {before.title}", on_click=go_to, args=(before.id,), key="previous")
-        if after is not None:
-            moves[1].button(f"Next: {after.title} →", on_click=go_to, args=(after.id,), key="next", type="primary")
-        else:
-            moves[1].page_link("views/results.py", label="Next: the results →")
+    st.header(f"Step {ids.index(current) + 1} of {len(ids)}: {section.title}")
+    if section.intro:
+        st.write(section.intro)
+    for question in section.questions:
+        if question.id in visible:
+            ask(question, final)
+    before, after = neighbours(sections, current)
+    moves = st.columns(2)
+    if before is not None and moves[0].button(f"← Previous: {before.title}", key="previous"):
+        go_to(before.id)
+        st.rerun(scope="app")
+    if after is not None:
+        if moves[1].button(f"Next: {after.title} →", key="next", type="primary"):
+            go_to(after.id)
+            st.rerun(scope="app")
+    else:
+        moves[1].page_link("views/results.py", label="Next: the results →")
     draft.remember()
     if state.get("conflict") and not state.get("conflict_shown"):
         state.conflict_shown = True
         st.rerun(scope="app")  # the choice (keep both, reload) is drawn at the top of the page
     if not state.get("conflict"):
         state.conflict_shown = False
-    if state.get("notice"):
-        st.rerun(scope="app")
+    if state.get("notice") or complete_sections(plan) != (shown_ids, complete_ids):
+        st.rerun(scope="app")  # a notice for the top of the page, or the list of steps changed its ticks
 
 
 questionnaire()

@@ -49,7 +49,7 @@ if opened := st.session_state.pop("opened", None):
     st.switch_page("views/assess.py", query_params={"assessment": opened})
 
 search = st.text_input("Search by title, service or owner")
-columns = st.columns(4)
+columns = st.columns(2) + st.columns(2)  # two by two: every filter readable at 800 pixels wide
 service = columns[0].selectbox("Service", ["All"] + saved.services())
 level = columns[1].selectbox(
     "Screening level",
@@ -74,18 +74,21 @@ if not found:
 rows = register_rows(kb, found)
 st.write(f"{len(found)} assessment{'s' if len(found) != 1 else ''}. Choose one in the list to act on it.")
 table = st.dataframe(
-    [{key: row[key] for key in ("Title", "Level", "Status", "Versions", "Updated")} for row in rows],
+    [
+        {"Title": row["Title"], "Level": row["Level"], "Status": row["Status"], "Updated": row["Updated"][:10]}
+        for row in rows
+    ],
     width="stretch",
     hide_index=True,
     on_select="rerun",
     selection_mode="single-row",
     key="register_table",
     column_config={
-        "Title": st.column_config.TextColumn("Title", width="large"),
-        "Level": st.column_config.TextColumn("Level", width="small"),
-        "Status": st.column_config.TextColumn("Status", width=60),
-        "Versions": st.column_config.NumberColumn("Versions", width=70),
-        "Updated": st.column_config.TextColumn("Updated", width=120),
+        # Widths that fit beside the sidebar at 800 pixels; service, owner and versions are under the chosen row.
+        "Title": st.column_config.TextColumn("Title", width=170),
+        "Level": st.column_config.TextColumn("Level", width=120),
+        "Status": st.column_config.TextColumn("Status", width=50),
+        "Updated": st.column_config.TextColumn("Updated", width=90),
     },
 )
 downloads = st.columns(2)

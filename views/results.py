@@ -179,7 +179,7 @@ def suggested_card(finding: Finding, index: int) -> None:
     decided = draft.decisions().get(key, {})
     note = _note("mitigations", key)
     choice = "adapted" if note.get("choice") == "adapted" else decided.get("status", "proposed")
-    with st.container(border=True):
+    with st.container(border=True, key="card_" + key.replace(":", "_")):
         st.markdown(plain(mitigation.text))
         if mitigation.linked:
             st.caption(
@@ -219,7 +219,7 @@ def suggested_card(finding: Finding, index: int) -> None:
 
 def own_card(own_id: str, entry: dict[str, str]) -> None:
     """One of the manager's own mitigations as a card."""
-    with st.container(border=True):
+    with st.container(border=True, key=f"own_card_{own_id}"):
         st.markdown("**Your own mitigation:** " + plain(entry.get("text", "")))
         chosen = st.radio(
             "Decision",
