@@ -24,6 +24,7 @@ lint: $(INSTALLED)
 test: lint
 	$(BIN)/proofing rules check
 	bash tools/chromium.sh
+	bash tools/axe.sh
 	export "$$(bash tools/postgres.sh)" && $(BIN)/pytest
 
 bench: $(INSTALLED)

@@ -25,7 +25,9 @@ textarea:focus-visible, [role="radio"]:focus-visible, [role="combobox"]:focus-vi
   outline: 3px solid #1d4ed8 !important; outline-offset: 2px !important; box-shadow: 0 0 0 5px #ffffff !important;
 }
 /* Captions and hints dark enough to read (WCAG AA contrast on white). */
-[data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] small { color: #4a4f5a !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, [data-testid="stWidgetLabel"] small {
+  color: #4a4f5a !important; opacity: 1 !important;
+}
 </style>"""
 
 navigation = st.navigation(

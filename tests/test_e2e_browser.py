@@ -414,6 +414,11 @@ def test_every_page_passes_an_axe_scan(server: tuple[str, str], browser: Browser
         settle(page)
         titles.add(page.title())
         assert page.locator("h1").count() >= 1
+        # axe measures the settled page: fade-in transitions stopped, so no colour is caught half-way.
+        page.add_style_tag(
+            content="*, *::before, *::after { transition: none !important; animation: none !important; }"
+        )
+        page.wait_for_timeout(500)
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate(
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"

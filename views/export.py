@@ -28,7 +28,7 @@ if draft.select_assessment() is None:
 plan = draft.current_plan()
 assessment, problems = draft.assessed(plan)
 stem = file_stem(plan.title)
-st.caption(f"Plan: {plain(plan.title)}")
+st.markdown(f"**Plan:** {plain(plan.title)}")
 st.page_link("views/assess.py", label="← Back to the questionnaire")
 
 st.header("The Word record")

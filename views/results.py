@@ -32,7 +32,7 @@ if draft.select_assessment() is None:
 final = draft.read_only()
 plan = draft.current_plan()
 assessment, problems = draft.assessed(plan)
-st.caption(f"Plan: {plain(plan.title)}")
+st.markdown(f"**Plan:** {plain(plan.title)}")
 st.page_link("views/assess.py", label="← Back to the questionnaire")
 
 
