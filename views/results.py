@@ -264,54 +264,6 @@ for finding in assessment.findings:
     tag = finding.rag.upper() if finding.direction == "negative" else "POSITIVE"
     st.markdown(f"- **{tag}, {finding.score}**: {finding.title}")
 
-if assessment.profile:
-    st.header("Impact by group")
-    ranked = sorted(assessment.profile, key=lambda e: -e.highest_negative_score)
-    st.bar_chart(
-        {"Highest negative score": {e.name: e.highest_negative_score for e in assessment.profile}},
-        horizontal=True,
-    )
-    worst = [e for e in ranked if e.highest_negative_score > 0][:3]
-    st.caption(
-        "Chart in words: the highest negative score for each group, out of 25. "
-        + (
-            "Most affected: " + "; ".join(f"{e.name} ({e.highest_negative_score})" for e in worst) + "."
-            if worst
-            else "No group has a negative finding."
-        )
-    )
-    with st.expander("The chart as a table"):
-        st.dataframe(
-            [
-                {"Group": e.name, "Highest negative score": e.highest_negative_score, "Negative": e.negative}
-                for e in ranked
-            ],
-            hide_index=True,
-            width="stretch",
-        )
-    st.header("Likelihood × severity")
-    st.dataframe(likelihood_severity_matrix(assessment), width="stretch", hide_index=True)
-
-st.header("By characteristic and community")
-for group, kind in (("Characteristics", "characteristic"), ("Communities", "community")):
-    profile = [e for e in assessment.profile if e.kind == kind]
-    if profile:
-        st.subheader(group)
-    for entry in profile:
-        touching = [f for f in assessment.findings if entry.id in f.characteristics + f.communities]
-        with st.expander(f"{entry.name}: {entry.negative} negative, {entry.positive} positive"):
-            for finding in touching:
-                tag = finding.rag.upper() if finding.direction == "negative" else "POSITIVE"
-                st.markdown(f"**{finding.title}** ({tag}, {finding.likelihood} × {finding.severity} = {finding.score})")
-                st.write(finding.rationale)
-                for because in finding.because:
-                    st.text(f"Because: {because.question_text} {because.answer_text}")
-
-if assessment.gaps:
-    st.header("Gaps in this assessment")
-    for gap in assessment.gaps:
-        st.write(f"- {gap.message}")
-
 # --- mitigations ---------------------------------------------------------------------------------
 
 st.header("Mitigation plan")
@@ -360,5 +312,56 @@ for finding in negatives:
             if problem := st.session_state.get(f"new_{finding.rule}_problem"):
                 st.error(problem)
             st.button("Add this mitigation", key=f"new_{finding.rule}_add", on_click=own_added, args=(finding.rule,))
+
+# --- the analysis behind the findings ------------------------------------------------------------
+
+if assessment.profile:
+    st.header("Impact by group")
+    ranked = sorted(assessment.profile, key=lambda e: -e.highest_negative_score)
+    st.bar_chart(
+        {"Highest negative score": {e.name: e.highest_negative_score for e in assessment.profile}},
+        horizontal=True,
+    )
+    worst = [e for e in ranked if e.highest_negative_score > 0][:3]
+    st.caption(
+        "Chart in words: the highest negative score for each group, out of 25. "
+        + (
+            "Most affected: " + "; ".join(f"{e.name} ({e.highest_negative_score})" for e in worst) + "."
+            if worst
+            else "No group has a negative finding."
+        )
+    )
+    with st.expander("The chart as a table"):
+        st.dataframe(
+            [
+                {"Group": e.name, "Highest negative score": e.highest_negative_score, "Negative": e.negative}
+                for e in ranked
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+    st.header("Likelihood × severity")
+    st.caption("How many negative findings have each likelihood (rows) and severity (columns).")
+    st.table(likelihood_severity_matrix(assessment))  # a plain table: it wraps to fit any width
+
+st.header("By characteristic and community")
+for group, kind in (("Characteristics", "characteristic"), ("Communities", "community")):
+    profile = [e for e in assessment.profile if e.kind == kind]
+    if profile:
+        st.subheader(group)
+    for entry in profile:
+        touching = [f for f in assessment.findings if entry.id in f.characteristics + f.communities]
+        with st.expander(f"{entry.name}: {entry.negative} negative, {entry.positive} positive"):
+            for finding in touching:
+                tag = finding.rag.upper() if finding.direction == "negative" else "POSITIVE"
+                st.markdown(f"**{finding.title}** ({tag}, {finding.likelihood} × {finding.severity} = {finding.score})")
+                st.write(finding.rationale)
+                for because in finding.because:
+                    st.text(f"Because: {because.question_text} {because.answer_text}")
+
+if assessment.gaps:
+    st.header("Gaps in this assessment")
+    for gap in assessment.gaps:
+        st.write(f"- {gap.message}")
 
 st.page_link("views/export.py", label="Next: export the record →")
