@@ -413,3 +413,48 @@ def test_a_failure_shows_a_reference_and_no_details(database: str, caplog: pytes
 def test_error_details_never_reach_the_browser() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"  # "false" would still show the traceback
+
+
+def test_the_register_exports_its_list_in_words_and_defuses_formulas(database: str) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from proofing.register import register_rows, rows_as_csv, rows_as_xlsx
+
+    store = Store(database)
+    store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    store.create(Plan(title='=HYPERLINK("http://host")', service="Libraries", owner="Head of Libraries"))
+    kb = load_knowledge(DEFAULT_RULES_DIR)
+    rows = register_rows(kb, store.list())
+    assert {row["Level"] for row in rows} == {"Not screened yet"} and {row["Status"] for row in rows} == {"Draft"}
+    text = rows_as_csv(rows).decode("utf-8-sig")
+    assert text.splitlines()[0] == "Title,Service,Owner,Level,Status,Versions,Updated"
+    assert "'=HYPERLINK" in text  # a spreadsheet shows it as text, never runs it
+    sheet = load_workbook(io.BytesIO(rows_as_xlsx(rows))).active
+    assert [cell.value for cell in sheet[1]] == ["Title", "Service", "Owner", "Level", "Status", "Versions", "Updated"]
+    assert sheet.max_row == 3 and str(sheet["A2"].value).startswith("'=")
+
+
+def test_an_upload_becomes_a_plan_or_is_refused_in_words(tmp_path: Path) -> None:
+    from proofing.register import UploadError, plan_from_upload
+    from proofing.report import save_record
+    from proofing.steps import file_stem
+
+    example = EXAMPLES / "library-opening-hours.yaml"
+    plan = plan_from_upload("library.yaml", example.read_bytes())
+    assert plan == read_plan(example)
+    kb = load_knowledge(DEFAULT_RULES_DIR)
+    from proofing.assessment import assess
+
+    save_record(kb, assess(kb, plan), tmp_path / "record.docx")
+    assert plan_from_upload("record.DOCX", (tmp_path / "record.docx").read_bytes()) == plan
+    for name, data, words in (
+        ("notes.txt", b"hello", "neither a plan file"),
+        ("plan.yaml", b"\xff\xfe", "not a text file"),
+        ("plan.yaml", b"title: [", "not valid YAML"),
+        ("record.docx", b"PK not a zip", "not a readable Word document"),
+    ):
+        with pytest.raises(UploadError, match=words):
+            plan_from_upload(name, data)
+    assert file_stem("Cau'r llyfrgell yn Rhosllannerchrugog — ŵ ŷ") == "cau-r-llyfrgell-yn-rhosllannerchrugog-w-y"

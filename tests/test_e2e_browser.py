@@ -428,3 +428,18 @@ def test_every_page_passes_an_axe_scan(server: tuple[str, str], browser: Browser
         assert violations == [], (path, violations)
     assert len(titles) == 5  # a title per page (the start page and a plan's steps are both "Assess a plan")
     context.close()
+
+
+def test_a_plan_file_uploaded_on_the_register_opens_as_a_new_assessment(
+    server: tuple[str, str], browser: Browser
+) -> None:
+    url, database = server
+    page = person(browser, f"{url}/register")
+    page.get_by_text("Start an assessment from a file").click()
+    page.locator("input[type=file]").set_input_files(str(ROOT / "examples" / "day-centre-closure.yaml"))
+    settle(page)
+    plan = read_plan(ROOT / "examples" / "day-centre-closure.yaml")
+    expect(page.get_by_role("heading", level=1)).to_have_text(plan.title, timeout=30_000)
+    assert "assessment=" in page.url
+    assert [s.title for s in Store(database).list() if s.title == plan.title] == [plan.title]
+    page.context.close()
