@@ -18,7 +18,7 @@ from proofing.steps import neighbours, section_complete, shown_sections, step_pr
 from proofing.store import Draft, FinalAssessmentError, StaleVersionError, StoreError, conflict_words, merge
 from proofing.verify import answer_changes
 from views import draft
-from views.common import guarded, knowledge, plain, store
+from views.common import guarded, knowledge, link, plain, store
 
 kb = knowledge()
 saved = store()
@@ -155,7 +155,7 @@ if draft.select_assessment() is None:
             draft.load(new_id)
             st.rerun()
     st.write("Or start from a plan file or a Word record on the register.")
-    st.page_link("views/register.py", label="Go to the register")
+    link("views/register.py", "Go to the register")
     st.stop()
 
 # --- the plan ------------------------------------------------------------------------------------
@@ -273,8 +273,10 @@ def questionnaire() -> None:
     with st.container(border=True, key="screening_so_far"):
         st.markdown(f"**Screening so far.** {level} {negative} negative and {positive} positive findings.")
         links = st.columns(2)
-        links[0].page_link("views/results.py", label="Results and mitigations")
-        links[1].page_link("views/export.py", label="Export the record")
+        with links[0]:
+            link("views/results.py", "Results and mitigations")
+        with links[1]:
+            link("views/export.py", "Export the record")
 
     ids = [section.id for section in sections]
     current = current_step(ids)
@@ -295,7 +297,8 @@ def questionnaire() -> None:
             go_to(after.id)
             st.rerun(scope="app")
     else:
-        moves[1].page_link("views/results.py", label="Next: the results →")
+        with moves[1]:
+            link("views/results.py", "Next: the results →")
     draft.remember()
     if state.get("conflict") and not state.get("conflict_shown"):
         state.conflict_shown = True

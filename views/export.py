@@ -14,22 +14,22 @@ from proofing.report import RecordMeta, write_record
 from proofing.steps import file_stem
 from proofing.verify import plan_as_yaml
 from views import draft
-from views.common import knowledge, plain
+from views.common import knowledge, link, plain
 
 kb = knowledge()
 
 st.title("Export")
 if draft.select_assessment() is None:
     st.info("No assessment is open. Start one, or open one from the register, to export it.")
-    st.page_link("views/assess.py", label="Start an assessment")
-    st.page_link("views/register.py", label="Open one from the register")
+    link("views/assess.py", "Start an assessment")
+    link("views/register.py", "Open one from the register")
     st.stop()
 
 plan = draft.current_plan()
 assessment, problems = draft.assessed(plan)
 stem = file_stem(plan.title)
 st.markdown(f"**Plan:** {plain(plan.title)}")
-st.page_link("views/assess.py", label="← Back to the questionnaire")
+link("views/assess.py", "← Back to the questionnaire")
 
 st.header("The Word record")
 meta = RecordMeta(assessors=[plan.owner], decisions=draft.record_decisions())
@@ -37,7 +37,7 @@ if missing := draft.missing_details():
     st.warning(f"The Word record can be prepared once the plan has {' and '.join(draft.NEEDED[f] for f in missing)}.")
 elif problems:
     st.warning("The Word record can be downloaded once every required question is answered.")
-    st.page_link("views/results.py", label="See what is still needed on the results page")
+    link("views/results.py", "See what is still needed on the results page")
 else:
     fingerprint = (assessment.model_dump_json(), meta.model_dump_json(exclude={"produced_at"}))
     if st.session_state.get("record_for") != fingerprint:

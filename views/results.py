@@ -17,7 +17,7 @@ import streamlit as st
 from proofing.assessment import Finding, likelihood_severity_matrix
 from proofing.decisions import mitigation_key
 from views import draft
-from views.common import guarded, knowledge, plain
+from views.common import guarded, knowledge, link, plain
 
 kb = knowledge()
 CHOICES = {"proposed": "Not decided", "accepted": "Accept", "adapted": "Adapt", "rejected": "Reject", "done": "Done"}
@@ -25,15 +25,15 @@ CHOICES = {"proposed": "Not decided", "accepted": "Accept", "adapted": "Adapt", 
 st.title("Results")
 if draft.select_assessment() is None:
     st.info("No assessment is open. Start one, or open one from the register, to see its results.")
-    st.page_link("views/assess.py", label="Start an assessment")
-    st.page_link("views/register.py", label="Open one from the register")
+    link("views/assess.py", "Start an assessment")
+    link("views/register.py", "Open one from the register")
     st.stop()
 
 final = draft.read_only()
 plan = draft.current_plan()
 assessment, problems = draft.assessed(plan)
 st.markdown(f"**Plan:** {plain(plan.title)}")
-st.page_link("views/assess.py", label="← Back to the questionnaire")
+link("views/assess.py", "← Back to the questionnaire")
 
 
 def _due(text: str) -> date | None:
@@ -364,4 +364,4 @@ if assessment.gaps:
     for gap in assessment.gaps:
         st.write(f"- {gap.message}")
 
-st.page_link("views/export.py", label="Next: export the record →")
+link("views/export.py", "Next: export the record →")
