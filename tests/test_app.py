@@ -458,3 +458,21 @@ def test_an_upload_becomes_a_plan_or_is_refused_in_words(tmp_path: Path) -> None
         with pytest.raises(UploadError, match=words):
             plan_from_upload(name, data)
     assert file_stem("Cau'r llyfrgell yn Rhosllannerchrugog — ŵ ŷ") == "cau-r-llyfrgell-yn-rhosllannerchrugog-w-y"
+
+
+def test_naming_a_version_keeps_it_and_the_next_change_starts_a_new_one(database: str) -> None:
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    at = page("assess.py", assessment=assessment_id)
+    widget(at, "q_media_interest").set_value("high").run()
+    widget(at, "q_tension_potential").set_value("high").run()
+    assert versions(database, assessment_id) == 2  # two answers, one editing session: one version
+    widget(at, "checkpoint_name").input("sent to workshop")
+    next(b for b in at.button if b.label == "Name this version").click().run()
+    assert not at.exception
+    assert any("is now named “sent to workshop”" in info.value for info in at.info)
+    assert store.latest(assessment_id).label == "sent to workshop"
+    widget(at, "q_mixing").set_value("apart").run()
+    found = store.versions(assessment_id)
+    assert [(v.version, v.label) for v in found] == [(1, None), (2, "sent to workshop"), (3, None)]
+    assert found[1].plan.answers["mixing"] == "neutral" and found[2].plan.answers["mixing"] == "apart"

@@ -317,7 +317,7 @@ def within_width(page: Page, locator_or_selector) -> None:
     """Every matching element is on screen across: nothing needs a horizontal scroll to be seen or used."""
     width = page.viewport_size["width"]
     locator = page.locator(locator_or_selector) if isinstance(locator_or_selector, str) else locator_or_selector
-    assert locator.count() > 0
+    expect(locator.first).to_be_visible(timeout=30_000)  # a long page may still be drawing its widgets
     for index in range(locator.count()):
         box = locator.nth(index).bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (index, box, width)
