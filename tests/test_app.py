@@ -476,3 +476,38 @@ def test_naming_a_version_keeps_it_and_the_next_change_starts_a_new_one(database
     found = store.versions(assessment_id)
     assert [(v.version, v.label) for v in found] == [(1, None), (2, "sent to workshop"), (3, None)]
     assert found[1].plan.answers["mixing"] == "neutral" and found[2].plan.answers["mixing"] == "apart"
+
+
+def test_a_mitigation_adapted_and_one_of_the_managers_own_are_kept(database: str) -> None:
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    at = page("results.py", assessment=assessment_id)
+    choice = next(w for w in at.radio if w.key.startswith("m_") and w.key.endswith("_choice"))
+    key = choice.key.removeprefix("m_").removesuffix("_choice")
+    rule = key.split(":")[0]
+    choice.set_value("adapted").run()
+    widget(at, f"m_{key}_adapted").input("Ask the mobile library's users, not only branch users.").run()
+    next(b for b in at.button if b.key == f"new_{rule}_add").click().run()
+    assert any("Write what will be done" in e.value for e in at.error), [
+        e.value for e in at.error
+    ]  # nothing empty is added
+    widget(at, f"new_{rule}_text").input("Run a digital drop-in at each branch on Saturdays.")
+    widget(at, f"new_{rule}_owner").input("Digital Inclusion Officer")
+    next(b for b in at.button if b.key == f"new_{rule}_add").click().run()
+    assert not at.exception
+    latest = store.latest(assessment_id)
+    assert latest.decisions[key]["status"] == "accepted"
+    assert latest.notes["mitigations"][key] == {
+        "choice": "adapted",
+        "adapted": "Ask the mobile library's users, not only branch users.",
+        "reason": "",
+    }
+    [own] = latest.notes["own"].values()
+    assert (own["finding"], own["text"], own["owner"], own["status"]) == (
+        rule,
+        "Run a digital drop-in at each branch on Saturdays.",
+        "Digital Inclusion Officer",
+        "accepted",
+    )
+    assert any(plain("Run a digital drop-in") in m.value for m in at.markdown)  # its own card
+    assert latest.version == 2
