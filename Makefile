@@ -25,6 +25,7 @@ test: lint
 	$(BIN)/proofing rules check
 	bash tools/chromium.sh
 	bash tools/libreoffice.sh
+	bash tools/axe.sh
 	export "$$(bash tools/postgres.sh)" && $(BIN)/pytest
 
 bench: $(INSTALLED)

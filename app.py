@@ -3,6 +3,9 @@
 Pages live in views/; they call the library and the store and hold no business logic. Whatever a page raises
 that it did not foresee is logged with a short reference and shown as a plain message carrying it (see
 views/common.py); Streamlit itself shows no error details (.streamlit/config.toml).
+
+Each page has its own browser title, and keyboard focus is drawn as a thick ring (FOCUS below) so a person
+moving by keyboard can always see where they are.
 """
 
 from __future__ import annotations
@@ -15,13 +18,28 @@ from views.common import reported
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-st.set_page_config(page_title="Cohesion proofing", layout="wide")
+# Our own stylesheet, never user text: a visible focus ring on every control, and readable captions.
+FOCUS = """<style>
+:focus-visible, [data-baseweb] :focus-visible, button:focus-visible, a:focus-visible, input:focus-visible,
+textarea:focus-visible, [role="radio"]:focus-visible, [role="combobox"]:focus-visible {
+  outline: 3px solid #1d4ed8 !important; outline-offset: 2px !important; box-shadow: 0 0 0 5px #ffffff !important;
+}
+/* Captions and hints dark enough to read (WCAG AA contrast on white). */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, [data-testid="stWidgetLabel"] small {
+  color: #4a4f5a !important; opacity: 1 !important;
+}
+</style>"""
+
 navigation = st.navigation(
     [
         st.Page("views/assess.py", title="Assess a plan", default=True),
+        st.Page("views/results.py", title="Results"),
+        st.Page("views/export.py", title="Export"),
         st.Page("views/register.py", title="Register"),
         st.Page("views/rule_base.py", title="Rule base"),
     ]
 )
+st.set_page_config(page_title=f"{navigation.title} · Cohesion proofing", layout="wide")
+st.html(FOCUS)
 with reported():
     navigation.run()

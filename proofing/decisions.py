@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from proofing.base import Strict
 
@@ -45,3 +45,44 @@ def decision_problem(fields: dict[str, str]) -> str | None:
             return f"{where} must be one of {', '.join(DECISION_STATUSES)}, not {fields.get(where)!r}"
         return f"{where}: {detail['msg']}"
     return None
+
+
+class MitigationNote(Strict):
+    """Beside a decision on a suggested mitigation: the wording as adapted, or why it was rejected.
+
+    ``choice`` is "adapted" when the service adapts the mitigation (its decision status is then "accepted").
+    """
+
+    choice: Literal["", "adapted"] = ""
+    adapted: str = Field(default="", max_length=5_000)
+    reason: str = Field(default="", max_length=5_000)
+
+
+class OwnMitigation(Strict):
+    """A mitigation the manager adds of their own to one finding (``finding``: the finding's rule id)."""
+
+    finding: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1, max_length=5_000)
+    status: Literal["proposed", "accepted", "rejected", "done"] = "proposed"
+    owner: str = Field(default="", max_length=500)
+    due: str = Field(default="", pattern=r"^(\d{4}-\d{2}-\d{2})?$")
+    reason: str = Field(default="", max_length=5_000)
+
+
+class SetAside(Strict):
+    """A finding the manager sets aside, with the reason an equality officer will review."""
+
+    reason: str = Field(min_length=1, max_length=5_000)
+
+
+class DecisionNotes(Strict):
+    """What the service decided beyond each mitigation's status: adapted wording, reasons, its own
+    mitigations and the findings it set aside (kept with each version, shown in the record).
+
+    ``mitigations``: mitigation key -> MitigationNote; ``own``: own mitigation id -> OwnMitigation;
+    ``set_aside``: finding rule id -> SetAside. Kept as plain JSON (three levels of text) in ``versions.notes``.
+    """
+
+    mitigations: dict[str, MitigationNote] = {}
+    own: dict[str, OwnMitigation] = {}
+    set_aside: dict[str, SetAside] = {}

@@ -53,7 +53,7 @@ from PIL import Image, ImageDraw, ImageFont
 from pydantic import BaseModel, ConfigDict, Field
 
 from proofing.assessment import Assessment, Because, Finding, LinkedAction, answer_words, group_reason_words
-from proofing.decisions import MitigationDecision, mitigation_key
+from proofing.decisions import DecisionNotes, MitigationDecision, mitigation_key
 from proofing.errors import ProofingError
 from proofing.knowledge import KnowledgeBase
 from proofing.record import (
@@ -116,6 +116,7 @@ class RecordMeta(BaseModel):
     signoff: list[Signatory] = []
     review_date: str = ""
     decisions: dict[str, MitigationDecision] = {}
+    notes: DecisionNotes = DecisionNotes()
 
 
 def _user() -> str:
@@ -814,6 +815,9 @@ class _Writer:
                 ]
             )
             self.labelled("Affects", _affects_words(finding) or "no group named by the plan")
+            set_aside = self.meta.notes.set_aside.get(finding.rule)
+            if set_aside is not None:
+                self.labelled("Set aside by the service, for an equality officer to review", set_aside.reason)
             self.para(finding.rationale)
             if finding.consolidates:
                 self.labelled("Also covers", "; ".join(finding.consolidates))
@@ -898,17 +902,45 @@ class _Writer:
             if finding.mitigations:  # a row across the table with the finding's title, then its mitigations
                 rag = f"{RAG_WORDS[finding.rag]}, score {finding.score}"
                 rows.append([Cell(f"{self.finding_label(finding)} ({rag})", bold=True, fill=_HEADER_FILL, span=6)])
+            own = [entry for entry in self.meta.notes.own.values() if entry.finding == finding.rule]
+            if (own or finding.rule in self.meta.notes.set_aside) and not finding.mitigations:
+                rows.append([Cell(self.finding_label(finding), bold=True, fill=_HEADER_FILL, span=6)])
+            if finding.rule in self.meta.notes.set_aside:
+                reason = self.meta.notes.set_aside[finding.rule].reason
+                rows.append([str(self.number[finding.rule]), f"Finding set aside: {reason}", "", "", "", "Set aside"])
             for index, mitigation in enumerate(finding.mitigations):
-                decision = self.meta.decisions.get(mitigation_key(finding, index), MitigationDecision())
+                key = mitigation_key(finding, index)
+                decision = self.meta.decisions.get(key, MitigationDecision())
+                note = self.meta.notes.mitigations.get(key)
                 cited |= {action.id: action for action in mitigation.linked if action.id not in cited}
+                text = mitigation.text
+                status = decision.status.capitalize()
+                if note is not None and note.choice == "adapted" and note.adapted:
+                    text, status = f"{note.adapted} (adapted from: {mitigation.text})", "Adapted"
+                if note is not None and note.reason:
+                    text = f"{text} Reason given: {note.reason}"
                 rows.append(
                     [
                         str(self.number[finding.rule]),
-                        mitigation.text,
+                        text,
                         ", ".join(mitigation.actions) or "None",
                         decision.owner or "To be agreed",
                         decision.due or "To be agreed",
-                        decision.status.capitalize(),
+                        status,
+                    ]
+                )
+            for entry in own:
+                text = f"The service's own mitigation: {entry.text}" + (
+                    f" Reason given: {entry.reason}" if entry.reason else ""
+                )
+                rows.append(
+                    [
+                        str(self.number[finding.rule]),
+                        text,
+                        "None",
+                        entry.owner or "To be agreed",
+                        entry.due or "To be agreed",
+                        entry.status.capitalize(),
                     ]
                 )
         if not rows:

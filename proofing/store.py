@@ -45,7 +45,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, Literal
@@ -79,10 +79,11 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
 from proofing.assessment import answer_words, assess_draft
-from proofing.decisions import decision_problem
+from proofing.decisions import DecisionNotes, decision_problem
 from proofing.errors import ProofingError
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan
+from proofing.verify import answer_changes
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -161,6 +162,19 @@ class SavedVersion:
     level: str | None
     status: str
     saved_at: datetime
+    notes: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    label: str | None = None  # a named checkpoint, or what made this version ("Restored from version 2")
+    revision: int = 0  # how many times an editing session amended this version; every save names it
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One version as the history lists it: its number, name, time and what changed from the version before."""
+
+    version: int
+    label: str | None
+    saved_at: datetime
+    changes: list[str]
 
 
 @dataclass(frozen=True)
@@ -179,13 +193,31 @@ class AssessmentSummary:
     updated_at: datetime
 
 
+NOTE_KINDS = ("mitigations", "own", "set_aside")
+
+
+def notes_problem(notes: dict[str, Any]) -> str | None:
+    """What is wrong with decision notes, in words, or None when they can be kept."""
+    try:
+        DecisionNotes.model_validate(notes)
+    except ValidationError as error:
+        detail = error.errors()[0]
+        where = " / ".join(str(part) for part in detail["loc"])
+        return f"{where}: {detail['msg']}"
+    return None
+
+
 class Draft(BaseModel):
-    """What one person has on their page: a plan and the decisions on its mitigations (one side of a merge)."""
+    """What one person has on their page: a plan, the decisions on its mitigations and the notes beside them.
+
+    (One side of a merge.)
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     plan: Plan
     decisions: dict[str, dict[str, str]] = {}
+    notes: dict[str, dict[str, dict[str, str]]] = {}
 
 
 class Conflict(BaseModel):
@@ -197,7 +229,7 @@ class Conflict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: Literal["detail", "answer", "decision"]
+    kind: Literal["detail", "answer", "decision", "note"]
     key: str
     base: Any = None
     mine: Any = None
@@ -237,6 +269,9 @@ def _flat(draft: Draft) -> dict[tuple[str, ...], Any]:
     flat |= {("answer", question): answer for question, answer in draft.plan.answers.items()}
     for key, fields in draft.decisions.items():
         flat |= {("decision", key, name): value for name, value in fields.items()}
+    for kind, entries in draft.notes.items():
+        for key, fields in entries.items():
+            flat |= {("note", kind, key, name): value for name, value in fields.items()}
     return flat
 
 
@@ -275,12 +310,15 @@ def merge(base: Draft, mine: Draft, theirs: Draft) -> Merge:
     details = {place[1]: value for place, value in merged.items() if place[0] == "detail"}
     answers = {place[1]: value for place, value in merged.items() if place[0] == "answer"}
     decisions: dict[str, dict[str, str]] = {}
+    notes: dict[str, dict[str, dict[str, str]]] = {}
     for place, value in merged.items():
         if place[0] == "decision":
             decisions.setdefault(place[1], {})[place[2]] = value
+        elif place[0] == "note":
+            notes.setdefault(place[1], {}).setdefault(place[2], {})[place[3]] = value
     plan = Plan.model_validate({**details, "answers": answers})
     return Merge(
-        draft=Draft(plan=plan, decisions=decisions),
+        draft=Draft(plan=plan, decisions=decisions, notes=_notes_data(notes)),
         mine_changed=mine_changed,
         theirs_changed=theirs_changed,
         conflicts=conflicts,
@@ -304,14 +342,34 @@ def conflict_words(kb: KnowledgeBase, conflict: Conflict) -> tuple[str, str, str
     elif conflict.kind == "answer":
         question = kb.questionnaire.question(conflict.key)
         what = question.text if question is not None else conflict.key
+    elif conflict.kind == "note":
+        kind, name = conflict.key.split("/", 1)[0], conflict.key.rsplit("/", 1)[-1]
+        what = {"own": "Your own mitigation", "set_aside": "Finding set aside"}.get(kind, "Mitigation") + f" ({name})"
     else:
-        field = conflict.key.rsplit("/", 1)[-1]
-        what = f"Mitigation {_DECISION_WORDS.get(field, field)}"
+        name = conflict.key.rsplit("/", 1)[-1]
+        what = f"Mitigation {_DECISION_WORDS.get(name, name)}"
     return what, shown(conflict.mine), shown(conflict.theirs)
 
 
 def _draft_of(saved: SavedVersion) -> Draft:
-    return Draft(plan=saved.plan, decisions=saved.decisions)
+    return Draft(plan=saved.plan, decisions=saved.decisions, notes=saved.notes)
+
+
+def version_changes(kb: KnowledgeBase, before: SavedVersion, after: SavedVersion) -> list[str]:
+    """What changed from one version to the next, in words: details, answers (question by question), decisions."""
+    changes = [
+        f"{_DETAIL_WORDS[name]} changed." for name in DETAILS if getattr(before.plan, name) != getattr(after.plan, name)
+    ]
+    changes += [
+        f"{question}: {earlier} → {later}" for question, earlier, later in answer_changes(kb, before.plan, after.plan)
+    ]
+    decided = sum(before.decisions.get(key) != value for key, value in after.decisions.items())
+    decided += sum(key not in after.decisions for key in before.decisions)
+    if decided:
+        changes.append(f"{decided} mitigation decision{'s' if decided != 1 else ''} changed.")
+    if before.notes != after.notes:
+        changes.append("Reasons, own mitigations or findings set aside changed.")
+    return changes or ["Nothing changed."]
 
 
 def screening_level(kb: KnowledgeBase, plan: Plan) -> str | None:
@@ -386,6 +444,10 @@ class VersionRow(Base):
     decisions: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON)
     level: Mapped[str | None] = mapped_column(String(64))
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    notes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    label: Mapped[str | None] = mapped_column(String(200))
+    editing: Mapped[str | None] = mapped_column(String(64))
+    revision: Mapped[int] = mapped_column(Integer, server_default="0", default=0)
 
 
 # --- engines: one per URL per process, migrated once -----------------------------------------------------------
@@ -536,6 +598,27 @@ def _decisions_data(decisions: dict[str, dict[str, Any]] | None) -> dict[str, di
     return checked
 
 
+def _notes_data(notes: dict[str, Any] | None) -> dict[str, dict[str, dict[str, str]]]:
+    """Decision notes as plain JSON text, validated (DecisionNotes); empty kinds and entries are dropped."""
+    kept: dict[str, dict[str, dict[str, str]]] = {}
+    for kind, entries in (notes or {}).items():
+        if not isinstance(entries, dict):
+            raise StoreError(f"the notes {kind!r} must be a mapping, not {entries!r}")
+        rows = {}
+        for key, fields in entries.items():
+            if not isinstance(fields, dict):
+                raise StoreError(f"the note {kind}/{key} must be a mapping, not {fields!r}")
+            row = {str(name): "" if value is None else str(value) for name, value in fields.items()}
+            if any(row.values()):
+                rows[str(key)] = row
+        if rows:
+            kept[str(kind)] = rows
+    problem = notes_problem(kept)
+    if problem:
+        raise StoreError(f"the notes cannot be kept: {problem}")
+    return kept
+
+
 def _is_id(text: object) -> bool:
     """Whether `text` is shaped like an assessment id; anything else (a NUL, a path) never reaches the database."""
     return isinstance(text, str) and _ID.fullmatch(text) is not None
@@ -578,7 +661,13 @@ class Store:
         """
         return self._start(plan, decisions={}, level=level)
 
-    def _start(self, plan: Plan, decisions: dict[str, dict[str, str]], level: str | None) -> str:
+    def _start(
+        self,
+        plan: Plan,
+        decisions: dict[str, dict[str, str]],
+        level: str | None,
+        notes: dict[str, dict[str, dict[str, str]]] | None = None,
+    ) -> str:
         """Insert a new draft assessment and its version 1; the one way an assessment comes to exist."""
         assessment_id = uuid.uuid4().hex
         now = _now()
@@ -602,6 +691,7 @@ class Store:
                     version=1,
                     plan=_plan_data(plan),
                     decisions=decisions,
+                    notes=notes or {},
                     level=level,
                     saved_at=now,
                 )
@@ -616,16 +706,26 @@ class Store:
         level: str | None = None,
         *,
         expected_version: int,
+        notes: dict[str, Any] | None = None,
+        editing: str | None = None,
+        expected_revision: int | None = None,
+        label: str | None = None,
     ) -> int:
-        """Keep `plan`, `decisions` (None: none) and `level` as the assessment's next version; returns its number.
+        """Keep `plan`, `decisions` (None: none), `notes` and `level` as the assessment's next version; its number.
 
         `expected_version` is the version the change was based on (the one the person opened or last saved). If
         anyone saved since, the change is refused with StaleVersionError, so one person never silently replaces
         another's work; reload, or use keep_both. Content identical to the latest version adds no version and
         returns the latest number (nothing would be lost). A final assessment refuses changed content
         (FinalAssessmentError). `level` must be None until the plan can be screened (see screening_level).
+
+        Autosave without a version per click: with `editing` (a token for one person's editing session) and
+        `expected_revision` (the revision of the version they are based on), a save amends the latest version in
+        place when that same session made it and it is not a named checkpoint, raising its revision; a save based
+        on an older revision is refused as stale like one based on an older version. `label` names the version
+        made (a checkpoint, or "Restored from version 2"); a named version is never amended.
         """
-        plan_data, decided = _plan_data(plan), _decisions_data(decisions)
+        plan_data, decided, noted = _plan_data(plan), _decisions_data(decisions), _notes_data(notes)
         with self._session(write=True) as session:
             row = self._locked(session, assessment_id)
             latest = session.scalars(
@@ -635,27 +735,114 @@ class Store:
                 .limit(1)
             ).first()
             current = latest.version if latest is not None else 0
-            if latest is not None and (latest.plan, latest.decisions, latest.level) == (plan_data, decided, level):
+            if (
+                latest is not None
+                and label is None
+                and (latest.plan, latest.decisions, latest.notes or {}, latest.level)
+                == (plan_data, decided, noted, level)
+            ):
                 return current
             if row.status == "final":
                 raise FinalAssessmentError(assessment_id, row.title)
-            if expected_version != current:
+            if expected_version != current or (
+                expected_revision is not None and latest is not None and expected_revision != latest.revision
+            ):
                 raise StaleVersionError(assessment_id, row.title, expected_version, current)
-            number = current + 1
             now = _now()
-            session.add(
-                VersionRow(
-                    assessment_id=assessment_id,
-                    version=number,
-                    plan=plan_data,
-                    decisions=decided,
-                    level=level,
-                    saved_at=now,
+            if (
+                latest is not None
+                and editing is not None
+                and expected_revision is not None
+                and latest.editing == editing
+                and latest.label is None
+                and label is None
+            ):
+                latest.plan, latest.decisions, latest.notes, latest.level = plan_data, decided, noted, level
+                latest.saved_at, latest.revision = now, latest.revision + 1
+                number = current
+            else:
+                number = current + 1
+                session.add(
+                    VersionRow(
+                        assessment_id=assessment_id,
+                        version=number,
+                        plan=plan_data,
+                        decisions=decided,
+                        notes=noted,
+                        level=level,
+                        saved_at=now,
+                        label=label,
+                        editing=editing,
+                        revision=0,
+                    )
                 )
-            )
             row.title, row.service, row.owner = plan.title, plan.service, plan.owner
             row.level, row.updated_at = level, now
             return number
+
+    def restore(
+        self,
+        kb: KnowledgeBase,
+        assessment_id: str,
+        version: int,
+        *,
+        expected_version: int,
+        expected_revision: int | None = None,
+    ) -> int:
+        """Make an earlier version the latest again, as a new version named "Restored from version N".
+
+        Nothing is lost: every version in between stays in the history. Refused like save when someone saved since
+        the person looked (StaleVersionError) or the assessment is final. Returns the new version's number.
+        """
+        earlier = self.version(assessment_id, version)
+        if earlier is None:
+            raise StoreError(f"there is no version {version} of assessment {assessment_id!r} to restore")
+        return self.save(
+            assessment_id,
+            earlier.plan,
+            earlier.decisions,
+            screening_level(kb, earlier.plan),
+            expected_version=expected_version,
+            expected_revision=expected_revision,
+            notes=earlier.notes,
+            label=f"Restored from version {version}",
+        )
+
+    def checkpoint(self, assessment_id: str, name: str, *, expected_version: int) -> None:
+        """Name the latest version ("sent to workshop", "after consultation"); the next change starts a new one.
+
+        Refused with StaleVersionError when someone saved since the person looked, so the name goes on the version
+        they saw. A name is one line of at most 200 characters.
+        """
+        words = " ".join(name.split())
+        if not words:
+            raise StoreError("a named version needs a name, such as 'sent to workshop'")
+        if len(words) > 200:
+            raise StoreError("a version's name can be at most 200 characters")
+        with self._session(write=True) as session:
+            row = self._locked(session, assessment_id)
+            latest = session.scalars(
+                select(VersionRow)
+                .where(VersionRow.assessment_id == assessment_id)
+                .order_by(VersionRow.version.desc())
+                .limit(1)
+            ).first()
+            current = latest.version if latest is not None else 0
+            if latest is None or current != expected_version:
+                raise StaleVersionError(assessment_id, row.title, expected_version, current)
+            latest.label = words
+
+    def history(self, kb: KnowledgeBase, assessment_id: str) -> list[HistoryEntry]:
+        """Every version, newest first, each with what changed from the one before it, in words."""
+        found = self.versions(assessment_id)
+        entries = []
+        for number, saved in enumerate(found):
+            if number == 0:
+                changes = ["Started."]
+            else:
+                changes = version_changes(kb, found[number - 1], saved)
+            entries.append(HistoryEntry(saved.version, saved.label, saved.saved_at, changes))
+        return entries[::-1]
 
     def keep_both(
         self,
@@ -664,6 +851,9 @@ class Store:
         base_version: int,
         plan: Plan,
         decisions: dict[str, dict[str, str]] | None = None,
+        *,
+        notes: dict[str, Any] | None = None,
+        base: Draft | None = None,
     ) -> KeptBoth:
         """Save this person's changes since `base_version` together with everyone else's since then.
 
@@ -671,24 +861,32 @@ class Store:
         the latest version are merged against the version they opened (see merge), the merged plan's level is
         worked out again (screening_level), and the merge is saved on the latest version. If someone saves in
         between, the merge is done again on the newer latest, so the result never drops anyone's change.
+
+        `base` is the content the person's page was based on, when they have it: a version an editing session
+        amended since no longer holds what they saw. The merge is saved as a version of its own, never amended.
         """
-        base = self.version(assessment_id, base_version)
         if base is None:
-            raise StoreError(f"there is no version {base_version} of assessment {assessment_id!r} to merge from")
-        mine = Draft(plan=plan, decisions=_decisions_data(decisions))
+            opened = self.version(assessment_id, base_version)
+            if opened is None:
+                raise StoreError(f"there is no version {base_version} of assessment {assessment_id!r} to merge from")
+            base = _draft_of(opened)
+        mine = Draft(plan=plan, decisions=_decisions_data(decisions), notes=_notes_data(notes))
         for _attempt in range(KEEP_BOTH_ATTEMPTS):
             theirs = self.latest(assessment_id)
             if theirs is None:
                 raise StoreError(f"there is no assessment {assessment_id!r}")
-            merged = merge(
-                Draft(plan=base.plan, decisions=base.decisions),
-                mine,
-                Draft(plan=theirs.plan, decisions=theirs.decisions),
-            )
+            merged = merge(base, mine, _draft_of(theirs))
             level = screening_level(kb, merged.draft.plan)
             try:
                 number = self.save(
-                    assessment_id, merged.draft.plan, merged.draft.decisions, level, expected_version=theirs.version
+                    assessment_id,
+                    merged.draft.plan,
+                    merged.draft.decisions,
+                    level,
+                    expected_version=theirs.version,
+                    expected_revision=theirs.revision,
+                    notes=merged.draft.notes,
+                    label="Both people's changes kept",
                 )
             except StaleVersionError:
                 continue
@@ -704,7 +902,7 @@ class Store:
             raise StoreError(f"there is no assessment {assessment_id!r} to duplicate")
         title = (COPY_PREFIX + source.plan.title)[:MAX_TITLE]
         plan = Plan.model_validate({**_plan_data(source.plan), "title": title})
-        return self._start(plan, decisions=source.decisions, level=source.level)
+        return self._start(plan, decisions=source.decisions, level=source.level, notes=source.notes)
 
     def set_status(self, assessment_id: str, status: str, *, expected_version: int | None = None) -> None:
         """Mark the assessment "draft" or "final" (a final one takes no new versions).
@@ -795,6 +993,12 @@ class Store:
             level=row.level,
             status=status,
             saved_at=row.saved_at,
+            notes={
+                kind: {key: dict(fields) for key, fields in entries.items()}
+                for kind, entries in (row.notes or {}).items()
+            },
+            label=row.label,
+            revision=row.revision or 0,
         )
 
     def list(

@@ -18,8 +18,10 @@ import streamlit as st
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
+from proofing.knowledge import DEFAULT_RULES_DIR, load_knowledge
 from proofing.plan import Plan, read_plan
 from proofing.store import Store, _engine_for
+from views.common import plain
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -35,9 +37,11 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def page(name: str, **query: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "views" / name), default_timeout=60)
+    """The app (app.py, with its navigation) on one page, as a person opening that page's address."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for key, value in query.items():
         at.query_params[key] = value
+    at.switch_page(f"views/{name}")
     return at.run()
 
 
@@ -58,8 +62,8 @@ def test_start_answer_and_come_back(database: str) -> None:
     assert at.title[0].value == "Close the cash office"
     change = next(w for w in at.multiselect if w.key == "q_change_type")
     change.set_value(["closure", "channel_shift"]).run()
-    # A question that only applies to a channel shift appears.
-    assert any(w.key == "q_digital_only" for w in at.radio)
+    # A question that only applies to a channel shift appears, on its step.
+    assert widget(at, "q_digital_only") is not None
     saved = Store(database).latest(assessment_id)
     assert saved is not None and saved.plan.answers["change_type"] == ["closure", "channel_shift"]
     # A refresh (a new session) with the link brings every answer back.
@@ -72,6 +76,9 @@ def test_findings_show_live(database: str) -> None:
     store = Store(database)
     assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
     at = page("assess.py", assessment=assessment_id)
+    assert not at.exception
+    assert any("Screening so far.** Full assessment needed" in markdown.value for markdown in at.markdown)
+    at.switch_page("views/results.py").run()  # one click away, with the same assessment
     assert not at.exception
     infos = [info.value for info in at.info]
     assert any(text.startswith("Full assessment needed") for text in infos)
@@ -113,25 +120,45 @@ def test_register_duplicates_and_compares_versions(database: str) -> None:
     )
     at = page("register.py")
     assert not at.exception
+    assert not any(b.label == "Open" for b in at.button)  # nothing to act on until a row is chosen
+    choose_row(at, 0)
     # Compare version 1 with version 2: the changed answer, in words, and the finding it removes.
     changed = at.dataframe[1].value
     assert list(changed["Question"]) == ["Can people reach the new location easily by public transport?"]
     assert list(changed["Earlier"]) == ["No"] and list(changed["Later"]) == ["Yes"]
     assert any("No longer found" in markdown.value for markdown in at.markdown)
     # Duplicate as a new draft: a second assessment, version 1, with the latest answers.
-    at.button[1].click().run()
+    next(b for b in at.button if b.label == "Duplicate as a new draft").click().run()
     copies = [s for s in store.list() if s.title.startswith("Copy of ")]
     assert len(copies) == 1 and copies[0].versions == 1
     assert store.latest(copies[0].assessment_id).plan.answers["public_transport"] is True
+
+
+def choose_row(at: AppTest, row: int) -> None:
+    """Choose a row of the register's list, as a click on it does."""
+    at.session_state["register_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
 
 
 def versions(database: str, assessment_id: str) -> int:
     return len(Store(database).versions(assessment_id))
 
 
+def step_of(question_id: str) -> str:
+    """The questionnaire step (section id) that asks this question."""
+    kb = load_knowledge(DEFAULT_RULES_DIR)
+    return next(s.id for s in kb.questionnaire.sections if any(q.id == question_id for q in s.questions))
+
+
 def widget(at: AppTest, key: str):
-    """The widget with this key on the page, whatever its kind."""
+    """The widget with this key on the page, whatever its kind; a question's step is opened first, as a person
+    would click it in the list of sections."""
     found = [element for element in at.main if getattr(element, "key", None) == key]
+    if not found and key.startswith("q_"):
+        at.query_params["step"] = step_of(key.removeprefix("q_"))
+        at.run()
+        found = [element for element in at.main if getattr(element, "key", None) == key]
     assert found, f"no widget {key!r} on the page"
     return found[0]
 
@@ -140,9 +167,9 @@ def test_opening_a_draft_never_writes(database: str) -> None:
     store = Store(database)
     # An example with mitigations: its table used to save 37 "proposed" decisions as it was shown.
     assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
-    at = page("assess.py", assessment=assessment_id)
+    at = page("results.py", assessment=assessment_id)
     assert not at.exception
-    assert at.data_editor, "the mitigation table is on the page"
+    assert any(w.key.startswith("m_") for w in at.radio), "the mitigation cards are on the page"
     at.run()  # a rerun, as any click elsewhere makes
     assert not at.exception
     again = page("assess.py", assessment=assessment_id)  # a second person opens it
@@ -153,22 +180,81 @@ def test_opening_a_draft_never_writes(database: str) -> None:
     assert versions(database, assessment_id) == 1
 
 
-def test_a_decision_in_the_mitigation_table_saves_only_what_was_edited(database: str) -> None:
+def test_a_decision_on_a_mitigation_card_saves_only_what_was_decided(database: str) -> None:
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    at = page("results.py", assessment=assessment_id)
+    choice = next(w for w in at.radio if w.key.startswith("m_") and w.key.endswith("_choice"))
+    key = choice.key.removeprefix("m_").removesuffix("_choice")
+    choice.set_value("accepted").run()
+    assert not at.exception
+    widget(at, f"m_{key}_owner").input("Head of Libraries").run()
+    latest = store.latest(assessment_id)
+    assert latest.version == 2  # one editing session: one version, however many choices
+    assert latest.decisions == {key: {"status": "accepted", "owner": "Head of Libraries", "due": ""}}
+
+
+def test_a_rejected_mitigation_keeps_its_reason_and_a_finding_can_be_set_aside(database: str) -> None:
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    at = page("results.py", assessment=assessment_id)
+    choice = next(w for w in at.radio if w.key.startswith("m_") and w.key.endswith("_choice"))
+    key = choice.key.removeprefix("m_").removesuffix("_choice")
+    choice.set_value("rejected").run()
+    widget(at, f"m_{key}_reason").input("The branch already runs this service.").run()
+    rule = key.split(":")[0]
+    other = next(w for w in at.toggle if w.key.startswith("aside_") and w.key != f"aside_{rule}")
+    other.set_value(True).run()
+    assert any("Give the reason to set this finding aside" in w.value for w in at.warning)
+    widget(at, f"{other.key}_reason").input("Covered by the corporate contact centre review.").run()
+    assert not at.exception
+    latest = store.latest(assessment_id)
+    assert latest.decisions[key]["status"] == "rejected"
+    assert latest.notes["mitigations"][key]["reason"] == "The branch already runs this service."
+    assert latest.notes["set_aside"][other.key.removeprefix("aside_")] == {
+        "reason": "Covered by the corporate contact centre review."
+    }
+    again = page("results.py", assessment=assessment_id)  # a reload brings the reasons back
+    assert widget(again, f"m_{key}_reason").value == "The branch already runs this service."
+
+
+def test_answers_survive_another_page_and_an_empty_form_is_never_saved(database: str) -> None:
     store = Store(database)
     assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
     at = page("assess.py", assessment=assessment_id)
-    [editor] = at.data_editor
-    first_key = editor.value["key"][0]
-    at.session_state[editor.key] = {
-        "edited_rows": {0: {"Decision": "accepted", "Owner": "Head of Libraries"}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
-    at.run()
+    widget(at, "q_media_interest").set_value("high").run()
+    at.query_params.clear()
+    at.switch_page("views/register.py").run()  # the sidebar's Register, then back to Assess a plan
+    at.switch_page("views/assess.py").run()
+    assert not at.exception
+    assert at.title[0].value == plain(store.latest(assessment_id).plan.title)
+    assert widget(at, "q_media_interest").value == "high"
+    assert at.query_params["assessment"] in (assessment_id, [assessment_id])
+    widget(at, "q_tension_potential").set_value("high").run()
+    latest = store.latest(assessment_id)
+    assert latest.plan.answers["mixing"] == "neutral" and latest.plan.title.startswith("Reduce opening hours")
+    assert all(len(v.plan.answers) > 10 for v in store.versions(assessment_id))
+
+
+def test_an_earlier_version_is_restored_as_a_new_version(database: str) -> None:
+    store = Store(database)
+    plan = read_plan(EXAMPLES / "library-opening-hours.yaml")
+    assessment_id = store.create(plan)
+    store.save(
+        assessment_id,
+        plan.model_copy(update={"answers": plan.answers | {"media_interest": "high"}}),
+        expected_version=1,
+    )
+    at = page("assess.py", assessment=assessment_id)
+    next(b for b in at.button if b.label == "Restore version 1").click().run()
     assert not at.exception
     latest = store.latest(assessment_id)
-    assert latest.version == 2
-    assert latest.decisions == {first_key: {"status": "accepted", "owner": "Head of Libraries", "due": ""}}
+    assert (latest.version, latest.label, latest.plan.answers["media_interest"]) == (
+        3,
+        "Restored from version 1",
+        "medium",
+    )
+    assert widget(at, "q_media_interest").value == "medium"
 
 
 def test_a_stale_save_is_refused_and_keep_both_keeps_both(database: str) -> None:
@@ -220,12 +306,14 @@ def test_a_final_assessment_opens_read_only_exports_and_reopens_as_a_new_draft(d
     at = page("assess.py", assessment=assessment_id)
     assert not at.exception
     assert any("This assessment is final" in info.value for info in at.info)
-    assert all(w.disabled for w in at.radio) and all(w.disabled for w in at.multiselect)
+    assert all(w.disabled for w in at.radio if w.key.startswith("q_")) and all(w.disabled for w in at.multiselect)
     assert all(w.disabled for w in at.text_input)
     assert versions(database, assessment_id) == 1
+    at.switch_page("views/export.py").run()
     next(b for b in at.button if b.label == "Prepare the Word record").click().run()
     assert not at.exception
     assert [d.label for d in at.download_button][0] == "Download the Word record (.docx)"
+    at.switch_page("views/assess.py").run()
     next(b for b in at.button if b.label == "Reopen as a new draft").click().run()
     assert not at.exception
     copy = at.query_params["assessment"]
@@ -256,7 +344,7 @@ def test_an_incomplete_draft_keeps_no_level_and_the_register_says_not_screened_y
     assessment_id = store.create(incomplete)
     at = page("assess.py", assessment=assessment_id)
     widget(at, "q_media_interest").set_value("high").run()  # a change that saves, with mixing still unanswered
-    assert any("Not screened yet" in info.value for info in at.info)
+    assert any("Not screened yet" in markdown.value for markdown in at.markdown)
     assert store.latest(assessment_id).version == 2 and store.latest(assessment_id).level is None
     register = page("register.py")
     assert list(register.dataframe[0].value["Level"]) == ["Not screened yet"]
@@ -325,3 +413,101 @@ def test_a_failure_shows_a_reference_and_no_details(database: str, caplog: pytes
 def test_error_details_never_reach_the_browser() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"  # "false" would still show the traceback
+
+
+def test_the_register_exports_its_list_in_words_and_defuses_formulas(database: str) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from proofing.register import register_rows, rows_as_csv, rows_as_xlsx
+
+    store = Store(database)
+    store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    store.create(Plan(title='=HYPERLINK("http://host")', service="Libraries", owner="Head of Libraries"))
+    kb = load_knowledge(DEFAULT_RULES_DIR)
+    rows = register_rows(kb, store.list())
+    assert {row["Level"] for row in rows} == {"Not screened yet"} and {row["Status"] for row in rows} == {"Draft"}
+    text = rows_as_csv(rows).decode("utf-8-sig")
+    assert text.splitlines()[0] == "Title,Service,Owner,Level,Status,Versions,Updated"
+    assert "'=HYPERLINK" in text  # a spreadsheet shows it as text, never runs it
+    sheet = load_workbook(io.BytesIO(rows_as_xlsx(rows))).active
+    assert [cell.value for cell in sheet[1]] == ["Title", "Service", "Owner", "Level", "Status", "Versions", "Updated"]
+    assert sheet.max_row == 3 and str(sheet["A2"].value).startswith("'=")
+
+
+def test_an_upload_becomes_a_plan_or_is_refused_in_words(tmp_path: Path) -> None:
+    from proofing.register import UploadError, plan_from_upload
+    from proofing.report import save_record
+    from proofing.steps import file_stem
+
+    example = EXAMPLES / "library-opening-hours.yaml"
+    plan = plan_from_upload("library.yaml", example.read_bytes())
+    assert plan == read_plan(example)
+    kb = load_knowledge(DEFAULT_RULES_DIR)
+    from proofing.assessment import assess
+
+    save_record(kb, assess(kb, plan), tmp_path / "record.docx")
+    assert plan_from_upload("record.DOCX", (tmp_path / "record.docx").read_bytes()) == plan
+    for name, data, words in (
+        ("notes.txt", b"hello", "neither a plan file"),
+        ("plan.yaml", b"\xff\xfe", "not a text file"),
+        ("plan.yaml", b"title: [", "not valid YAML"),
+        ("record.docx", b"PK not a zip", "not a readable Word document"),
+    ):
+        with pytest.raises(UploadError, match=words):
+            plan_from_upload(name, data)
+    assert file_stem("Cau'r llyfrgell yn Rhosllannerchrugog — ŵ ŷ") == "cau-r-llyfrgell-yn-rhosllannerchrugog-w-y"
+
+
+def test_naming_a_version_keeps_it_and_the_next_change_starts_a_new_one(database: str) -> None:
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    at = page("assess.py", assessment=assessment_id)
+    widget(at, "q_media_interest").set_value("high").run()
+    widget(at, "q_tension_potential").set_value("high").run()
+    assert versions(database, assessment_id) == 2  # two answers, one editing session: one version
+    widget(at, "checkpoint_name").input("sent to workshop")
+    next(b for b in at.button if b.label == "Name this version").click().run()
+    assert not at.exception
+    assert any("is now named “sent to workshop”" in info.value for info in at.info)
+    assert store.latest(assessment_id).label == "sent to workshop"
+    widget(at, "q_mixing").set_value("apart").run()
+    found = store.versions(assessment_id)
+    assert [(v.version, v.label) for v in found] == [(1, None), (2, "sent to workshop"), (3, None)]
+    assert found[1].plan.answers["mixing"] == "neutral" and found[2].plan.answers["mixing"] == "apart"
+
+
+def test_a_mitigation_adapted_and_one_of_the_managers_own_are_kept(database: str) -> None:
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    at = page("results.py", assessment=assessment_id)
+    choice = next(w for w in at.radio if w.key.startswith("m_") and w.key.endswith("_choice"))
+    key = choice.key.removeprefix("m_").removesuffix("_choice")
+    rule = key.split(":")[0]
+    choice.set_value("adapted").run()
+    widget(at, f"m_{key}_adapted").input("Ask the mobile library's users, not only branch users.").run()
+    next(b for b in at.button if b.key == f"new_{rule}_add").click().run()
+    assert any("Write what will be done" in e.value for e in at.error), [
+        e.value for e in at.error
+    ]  # nothing empty is added
+    widget(at, f"new_{rule}_text").input("Run a digital drop-in at each branch on Saturdays.")
+    widget(at, f"new_{rule}_owner").input("Digital Inclusion Officer")
+    next(b for b in at.button if b.key == f"new_{rule}_add").click().run()
+    assert not at.exception
+    latest = store.latest(assessment_id)
+    assert latest.decisions[key]["status"] == "accepted"
+    assert latest.notes["mitigations"][key] == {
+        "choice": "adapted",
+        "adapted": "Ask the mobile library's users, not only branch users.",
+        "reason": "",
+    }
+    [own] = latest.notes["own"].values()
+    assert (own["finding"], own["text"], own["owner"], own["status"]) == (
+        rule,
+        "Run a digital drop-in at each branch on Saturdays.",
+        "Digital Inclusion Officer",
+        "accepted",
+    )
+    assert any(plain("Run a digital drop-in") in m.value for m in at.markdown)  # its own card
+    assert latest.version == 2

@@ -636,3 +636,27 @@ def test_the_printed_contents_gives_the_page_each_section_starts_on(record: byte
     for section in sections:
         page = pages[int(entries[section]) - 1]
         assert re.search(rf"^\s*{re.escape(section)}\s*$", page, re.MULTILINE), f"{section} is not on its page"
+
+
+def test_the_services_own_words_are_in_the_record(kb: KnowledgeBase) -> None:
+    """Adapted wording, reasons, the service's own mitigation and a finding set aside all reach the record."""
+    from proofing.decisions import DecisionNotes, MitigationNote, OwnMitigation, SetAside, mitigation_key
+
+    library = assess(kb, read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    first, second = [f for f in library.findings if f.direction == "negative"][:2]
+    notes = DecisionNotes(
+        mitigations={
+            mitigation_key(first, 0): MitigationNote(choice="adapted", adapted="Keep a weekly assisted session"),
+            mitigation_key(first, 1): MitigationNote(reason="Already done by the contact centre"),
+        },
+        own={"own-1": OwnMitigation(finding=first.rule, text="Lend tablets with help to use them", owner="Librarian")},
+        set_aside={second.rule: SetAside(reason="The site stays open on the same bus route")},
+    )
+    text = "\n".join(p.text for p in opened(write_record(kb, library, RecordMeta(notes=notes))).paragraphs)
+    document = opened(write_record(kb, library, RecordMeta(notes=notes)))
+    cells = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert "Keep a weekly assisted session (adapted from:" in cells
+    assert "Reason given: Already done by the contact centre" in cells
+    assert "The service's own mitigation: Lend tablets with help to use them" in cells
+    assert "Finding set aside: The site stays open on the same bus route" in cells
+    assert "The site stays open on the same bus route" in text  # and under the finding in full

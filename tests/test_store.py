@@ -254,7 +254,7 @@ def test_migrations_create_the_schema_and_a_second_store_opens_it(url: str) -> N
         tables = set(inspect(engine).get_table_names())
         assert {"assessments", "versions", "alembic_version"} <= tables
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
             # the migrations make exactly what the ORM models describe
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         assert Store(url).latest(assessment_id).plan == plan()  # same process: the engine is shared
@@ -568,3 +568,99 @@ def test_a_decision_that_is_not_a_decision_is_refused_in_words(store: Store) -> 
     with pytest.raises(StoreError, match="colour is not part of a decision"):
         store.save(assessment_id, plan(), {"r:0": {"colour": "red"}}, expected_version=1)
     assert len(store.versions(assessment_id)) == 1
+
+
+# --- versions per editing session, checkpoints, restore, decision notes ----------------------------------------
+
+
+def test_one_editing_session_amends_its_version_and_a_new_session_starts_one(store: Store) -> None:
+    assessment_id = store.create(plan())
+    for number, title in enumerate(("Shorter hours", "Shorter hours at three branches", "Shorter hours, 3 branches")):
+        saved = store.save(
+            assessment_id,
+            plan(title=title),
+            expected_version=2 if number else 1,
+            expected_revision=0 if not number else number - 1,
+            editing="session-a",
+        )
+        assert saved == 2  # one version for the session, however many saves
+    latest = store.latest(assessment_id)
+    assert (latest.version, latest.revision, latest.plan.title) == (2, 2, "Shorter hours, 3 branches")
+    assert store.save(assessment_id, plan(title="Next day"), expected_version=2, expected_revision=2, editing="b") == 3
+    assert [v.plan.title for v in store.versions(assessment_id)] == [
+        "Library opening hours",
+        "Shorter hours, 3 branches",
+        "Next day",
+    ]
+
+
+def test_a_save_based_on_an_amended_revision_is_refused_as_stale(store: Store) -> None:
+    assessment_id = store.create(plan())
+    store.save(assessment_id, plan(title="Mine"), expected_version=1, expected_revision=0, editing="a")
+    store.save(assessment_id, plan(title="Mine again"), expected_version=2, expected_revision=0, editing="a")
+    # Someone who read version 2 at revision 0 must not overwrite the amendment they never saw.
+    with pytest.raises(StaleVersionError):
+        store.save(assessment_id, plan(title="Theirs"), expected_version=2, expected_revision=0, editing="b")
+    assert store.latest(assessment_id).plan.title == "Mine again"
+
+
+def test_a_named_version_is_kept_as_it_is(store: Store) -> None:
+    assessment_id = store.create(plan())
+    store.save(assessment_id, plan(title="Draft for workshop"), expected_version=1, expected_revision=0, editing="a")
+    store.checkpoint(assessment_id, "  sent to   workshop ", expected_version=2)
+    assert store.latest(assessment_id).label == "sent to workshop"
+    store.save(assessment_id, plan(title="After workshop"), expected_version=2, expected_revision=0, editing="a")
+    found = store.versions(assessment_id)
+    assert [(v.version, v.label, v.plan.title) for v in found] == [
+        (1, None, "Library opening hours"),
+        (2, "sent to workshop", "Draft for workshop"),
+        (3, None, "After workshop"),
+    ]
+    with pytest.raises(StaleVersionError):
+        store.checkpoint(assessment_id, "after consultation", expected_version=2)
+    with pytest.raises(StoreError, match="needs a name"):
+        store.checkpoint(assessment_id, "   ", expected_version=3)
+
+
+def test_restore_makes_an_earlier_version_the_latest_as_a_new_one(store: Store, kb) -> None:
+    assessment_id = store.create(plan())
+    store.save(assessment_id, plan(title="Second"), DECISIONS, expected_version=1)
+    store.save(assessment_id, plan(title="Third"), expected_version=2)
+    assert store.restore(kb, assessment_id, 2, expected_version=3) == 4
+    latest = store.latest(assessment_id)
+    assert (latest.plan.title, latest.decisions, latest.label) == ("Second", DECISIONS, "Restored from version 2")
+    assert len(store.versions(assessment_id)) == 4  # nothing in between is lost
+    with pytest.raises(StaleVersionError):
+        store.restore(kb, assessment_id, 1, expected_version=3)
+    history = store.history(kb, assessment_id)
+    assert [entry.version for entry in history] == [4, 3, 2, 1]
+    assert "Title changed." in history[0].changes and "1 mitigation decision changed." in history[0].changes
+
+
+NOTES = {
+    "mitigations": {"interpreters:0": {"choice": "", "adapted": "", "reason": "The contract already covers this."}},
+    "own": {"a1": {"finding": "interpreters", "text": "Ask the libraries' volunteers", "status": "accepted"}},
+    "set_aside": {"media": {"reason": "No press interest in a branch library's hours."}},
+}
+
+
+def test_decision_notes_are_kept_merged_and_checked(store: Store, kb) -> None:
+    assessment_id = store.create(plan())
+    store.save(assessment_id, plan(), notes=NOTES, expected_version=1)
+    latest = store.latest(assessment_id)
+    assert latest.notes["set_aside"] == NOTES["set_aside"]
+    assert latest.notes["own"]["a1"]["text"] == "Ask the libraries' volunteers"
+    with pytest.raises(StoreError, match="reason"):
+        store.save(assessment_id, plan(), notes={"set_aside": {"x": {"why": "no"}}}, expected_version=2)
+    with pytest.raises(StoreError, match="due"):
+        store.save(
+            assessment_id,
+            plan(),
+            notes={"own": {"a2": {"finding": "f", "text": "t", "due": "end of next term"}}},
+            expected_version=2,
+        )
+    base = Draft(plan=plan(), decisions={}, notes=NOTES)
+    mine = Draft(plan=plan(), notes=NOTES | {"set_aside": {}})
+    theirs = Draft(plan=plan(), notes=NOTES | {"own": {**NOTES["own"], "b2": {"finding": "f", "text": "Theirs"}}})
+    merged = merge(base, mine, theirs).draft.notes
+    assert "media" not in merged.get("set_aside", {}) and set(merged["own"]) == {"a1", "b2"}

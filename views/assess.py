@@ -1,166 +1,59 @@
-"""Start or continue an assessment: plan details, the questionnaire, live results, export.
+"""Start or continue an assessment: plan details and the questionnaire, one section (step) at a time.
 
-Every change is saved to the store as it is made, and the page's address carries the assessment
-(?assessment=ID), so a refresh or another machine brings back exactly what was entered. Opening never writes:
-only a person's change saves. Each save names the version this page was based on; if someone else saved in
-between, the save is refused and the page offers to reload their version or keep both (merged in the store,
-answer by answer). A final assessment opens read-only: it can be read and exported, and reopened as a new draft.
+Every change is saved as it is made, and the page's address carries the assessment and the step
+(?assessment=ID&step=SECTION), so a refresh, another page and back, or another machine bring back exactly what
+was entered (views/draft.py). Opening never writes: only a person's change saves, one version per editing session;
+named versions and restoring an earlier one are under "Versions". Each save names the version this page was based
+on; if someone else saved in between, the save is refused and the page offers to reload their version or keep both.
+Results and Export are pages of their own, one click away from every step. A final assessment opens read-only.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import streamlit as st
 
-from proofing.assessment import assess_draft, assessment_as_json, likelihood_severity_matrix
-from proofing.decisions import MitigationDecision, mitigation_key
-from proofing.plan import Plan, progress, visible_questions
+from proofing.plan import Plan, visible_questions
 from proofing.questionnaire import Question
-from proofing.report import RecordMeta, write_record
-from proofing.store import (
-    Draft,
-    FinalAssessmentError,
-    SavedVersion,
-    StaleVersionError,
-    conflict_words,
-    merge,
-    screening_level,
-)
-from proofing.verify import answer_changes, plan_as_yaml
-from views.common import guarded, knowledge, plain, store
+from proofing.steps import neighbours, section_complete, shown_sections, step_progress
+from proofing.store import Draft, FinalAssessmentError, StaleVersionError, StoreError, conflict_words, merge
+from proofing.verify import answer_changes
+from views import draft
+from views.common import guarded, knowledge, link, plain, store
 
 kb = knowledge()
 saved = store()
-
-DETAILS = ("title", "service", "owner", "description")
-NEEDED = {"title": "a title", "service": "a service", "owner": "an owner"}
-DECISION_FIELDS = {"Decision": "status", "Owner": "owner", "Due": "due"}
-MARKED_FINAL = (
-    "Someone marked this assessment final while you were working on it, so your last change was not saved. It is "
-    "shown as it was signed off; reopen it as a new draft to revise it."
-)
-
-
-def load(assessment_id: str, notice: str | None = None) -> bool:
-    """Bring an assessment's latest saved version into this browser session (reading only, never writing)."""
-    version = saved.latest(assessment_id)
-    if version is None:
-        return False
-    st.session_state.clear()
-    st.session_state.assessment_id = assessment_id
-    st.session_state.base = version  # the version this page is based on: every save names it
-    for field in DETAILS:
-        st.session_state[f"plan_{field}"] = getattr(version.plan, field)
-    for question in kb.questionnaire.questions:
-        if question.id in version.plan.answers:
-            st.session_state[f"q_{question.id}"] = to_widget(question, version.plan.answers[question.id])
-    st.session_state.decisions = dict(version.decisions)
-    if notice:
-        st.session_state.notice = notice
-    return True
-
-
-def to_widget(question: Question, answer: Any) -> Any:
-    """A saved answer as its widget holds it."""
-    if question.type == "yes_no":
-        return "Yes" if answer else "No"
-    if question.type == "number":
-        return float(answer)
-    return answer
-
-
-def from_widget(question: Question, value: Any) -> Any:
-    """A widget's value as a saved answer (None: not answered)."""
-    if value is None or value == [] or value == "":
-        return None
-    if question.type == "yes_no":
-        return value == "Yes"
-    if question.type == "number" and float(value).is_integer():
-        return int(value)
-    return value
-
-
-def base() -> SavedVersion:
-    """The saved version this page shows and its next save is based on."""
-    return st.session_state.base
-
-
-def read_only() -> bool:
-    """A final assessment is read and exported, never changed."""
-    return base().status == "final"
-
-
-def details() -> dict[str, str]:
-    """The plan details as typed on this page."""
-    return {field: (st.session_state.get(f"plan_{field}") or "").strip() for field in DETAILS}
-
-
-def missing_details() -> list[str]:
-    """The details a plan cannot do without that are empty on this page (nothing is saved while any is)."""
-    typed = details()
-    return [field for field in NEEDED if not typed[field]]
-
-
-def current_plan() -> Plan:
-    """The plan on this page; a needed detail left empty is taken from the saved version, so scoring carries on."""
-    answers = {}
-    for question in kb.questionnaire.questions:
-        value = from_widget(question, st.session_state.get(f"q_{question.id}"))
-        if value is not None:
-            answers[question.id] = value
-    typed = details()
-    for field in missing_details():
-        typed[field] = getattr(base().plan, field)
-    return Plan.model_validate({**typed, "answers": answers})
-
-
-def decisions() -> dict[str, dict[str, str]]:
-    """The decisions on the mitigations, as on this page."""
-    return dict(st.session_state.get("decisions", {}))
-
-
-@guarded
-def save() -> None:
-    """Save the page as a new version based on the one it shows: called on every change a person makes."""
-    state = st.session_state
-    if read_only() or state.get("conflict") or missing_details():
-        return
-    plan = current_plan()
-    try:
-        number = saved.save(
-            state.assessment_id, plan, decisions(), screening_level(kb, plan), expected_version=base().version
-        )
-    except StaleVersionError as refused:
-        state.conflict = refused.current  # shown at the top of the page: reload, or keep both
-        return
-    except FinalAssessmentError:
-        load(state.assessment_id, MARKED_FINAL)
-        return
-    if number != base().version:
-        state.base = saved.version(state.assessment_id, number)
 
 
 @guarded
 def keep_both() -> None:
     """Save this page's changes together with the other person's, then show the result."""
     state = st.session_state
+    opened = draft.base()
     try:
-        kept = saved.keep_both(kb, state.assessment_id, base().version, current_plan(), decisions())
+        kept = saved.keep_both(
+            kb,
+            state.assessment_id,
+            opened.version,
+            draft.current_plan(),
+            draft.decisions(),
+            notes=draft.notes(),
+            base=Draft(plan=opened.plan, decisions=opened.decisions, notes=opened.notes),
+        )
     except FinalAssessmentError:
-        load(state.assessment_id, MARKED_FINAL)
+        draft.load(state.assessment_id, draft.MARKED_FINAL)
         return
     notice = f"Both your changes and theirs are saved (version {kept.version})."
     if kept.merge.conflicts:
         notice += " Where you had both changed the same thing, yours was kept; their version is in the history."
-    load(state.assessment_id, notice)
+    draft.load(state.assessment_id, notice)
 
 
 @guarded
 def reload() -> None:
     """Show the latest version, setting aside the changes on this page that were not saved."""
-    load(st.session_state.assessment_id, "This is the latest version. Your change that was not saved was set aside.")
+    draft.load(
+        st.session_state.assessment_id, "This is the latest version. Your change that was not saved was set aside."
+    )
 
 
 @guarded
@@ -168,33 +61,82 @@ def reopen() -> None:
     """A new draft made from this final assessment, which stays as it was signed off."""
     copy = saved.duplicate(st.session_state.assessment_id)
     st.query_params["assessment"] = copy
-    load(copy, "This is a new draft made from the final assessment, which is kept as it was signed off.")
+    draft.load(copy, "This is a new draft made from the final assessment, which is kept as it was signed off.")
 
 
-def edited_decisions(shown: list[dict[str, str]], edited: list[dict[str, str]]) -> dict[str, dict[str, str]]:
-    """The decisions a person changed in the mitigation table: only rows that differ from what was shown.
+def go_to(section_id: str) -> None:
+    """Show another step, and keep it in the address so a reload comes back to it."""
+    st.query_params["step"] = section_id
 
-    The table's defaults ("proposed", no owner) are never decisions by themselves, so showing it saves nothing.
-    """
-    changed = {}
-    for before, after in zip(shown, edited, strict=True):
-        if after != before:
-            changed[before["key"]] = {
-                field: str(after[column] or ("proposed" if field == "status" else ""))
-                for column, field in DECISION_FIELDS.items()
-            }
-    return changed
+
+@guarded
+def step_chosen() -> None:
+    """A step picked from the list of sections."""
+    st.query_params["step"] = st.session_state.step_list
+
+
+@guarded
+def checkpoint() -> None:
+    """Name the latest version, so the next change starts a new one."""
+    state = st.session_state
+    name = state.get("checkpoint_name", "")
+    try:
+        saved.checkpoint(state.assessment_id, name, expected_version=draft.base().version)
+    except StaleVersionError:
+        state.conflict = True
+        return
+    except StoreError as refused:
+        state.notice = str(refused).capitalize() + "."
+        return
+    state.base = saved.latest(state.assessment_id)
+    state.checkpoint_name = ""
+    state.notice = f"Version {draft.base().version} is now named “{' '.join(name.split())}”."
+
+
+@guarded
+def restore(version: int) -> None:
+    """Make an earlier version the latest again (a new version; nothing in between is lost)."""
+    state = st.session_state
+    try:
+        number = saved.restore(
+            kb,
+            state.assessment_id,
+            version,
+            expected_version=draft.base().version,
+            expected_revision=draft.base().revision,
+        )
+    except StaleVersionError:
+        state.conflict = True
+        return
+    draft.load(state.assessment_id, f"Version {version} is restored as version {number}; every version is kept.")
+
+
+def ask(question: Question, disabled: bool) -> None:
+    """Draw one question as its type asks: every change saves."""
+    key = f"q_{question.id}"
+    label = question.text + (" (required)" if question.required else "")
+    labels = {option.id: option.label for option in question.options}
+    common = {"key": key, "help": question.help, "on_change": draft.save, "disabled": disabled}
+    match question.type:
+        case "yes_no":
+            st.radio(label, ["Yes", "No"], index=None, horizontal=True, **common)
+        case "one_of":
+            st.radio(label, list(labels), format_func=labels.get, index=None, **common)
+        case "many_of":
+            st.multiselect(label, list(labels), format_func=labels.get, placeholder="Choose all that apply", **common)
+        case "number":
+            st.number_input(
+                label, step=1.0, format="%g", min_value=question.min, max_value=question.max, value=None, **common
+            )
+        case "date":
+            st.date_input(label, value=None, format="DD/MM/YYYY", **common)
+        case _:
+            st.text_area(label, max_chars=100_000, height=100, **common)
 
 
 # --- which assessment ----------------------------------------------------------------------------
 
-wanted = st.query_params.get("assessment")
-if wanted and st.session_state.get("assessment_id") != wanted and not load(wanted):
-    st.error("There is no saved assessment at this address. Start a new one below, or open one from the register.")
-    st.query_params.clear()
-    wanted = None
-
-if "assessment_id" not in st.session_state:
+if draft.select_assessment() is None:
     st.title("Start an assessment")
     st.write(kb.questionnaire.intro)
     with st.form("new_plan"):
@@ -202,23 +144,24 @@ if "assessment_id" not in st.session_state:
         service = st.text_input("Service", max_chars=300)
         owner = st.text_input("Owner (name or role)", max_chars=300)
         description = st.text_area("What the plan does, in a few sentences", max_chars=20_000)
-        started = st.form_submit_button("Start the assessment")
+        started = st.form_submit_button("Start the assessment", type="primary")
     if started:
         if not (title.strip() and service.strip() and owner.strip()):
             st.error("Give the plan a title, a service and an owner to start.")
         else:
             plan = Plan(title=title, service=service, owner=owner, description=description)
-            new_id = saved.create(plan, screening_level(kb, plan))
+            new_id = saved.create(plan, draft.level_of(plan))
             st.query_params["assessment"] = new_id
-            load(new_id)
+            draft.load(new_id)
             st.rerun()
+    st.write("Or start from a plan file or a Word record on the register.")
+    link("views/register.py", "Go to the register")
     st.stop()
 
-# --- the questionnaire ---------------------------------------------------------------------------
+# --- the plan ------------------------------------------------------------------------------------
 
-final = read_only()
-plan = current_plan()
-st.title(plain(details()["title"] or "Untitled plan"))
+final = draft.read_only()
+st.title(plain(draft.details()["title"] or "Untitled plan"))
 if notice := st.session_state.pop("notice", None):
     st.info(notice)
 if final:
@@ -231,23 +174,24 @@ if final:
 if st.session_state.get("conflict"):
     theirs = saved.latest(st.session_state.assessment_id)
     if theirs is not None:
+        opened = draft.base()
         st.warning(
             "This assessment was changed by someone else since you opened it, so your latest change has not been "
-            f"saved yet (you opened version {base().version}; it is now at version {theirs.version}). Keep both to "
+            f"saved yet (you opened version {opened.version}; it is now at version {theirs.version}). Keep both to "
             "save your changes together with theirs, or reload to see their version and set yours aside. Anything you "
             "change meanwhile stays on this page until you choose."
         )
         their_changes = [
             {"Question": question, "Before": before, "Their answer": after}
-            for question, before, after in answer_changes(kb, base().plan, theirs.plan)
+            for question, before, after in answer_changes(kb, opened.plan, theirs.plan)
         ]
         if their_changes:
             st.markdown("**What they changed**")
             st.dataframe(their_changes, hide_index=True, width="stretch")
         preview = merge(
-            Draft(plan=base().plan, decisions=base().decisions),
-            Draft(plan=plan, decisions=decisions()),
-            Draft(plan=theirs.plan, decisions=theirs.decisions),
+            Draft(plan=opened.plan, decisions=opened.decisions, notes=opened.notes),
+            Draft(plan=draft.current_plan(), decisions=draft.decisions(), notes=draft.notes()),
+            Draft(plan=theirs.plan, decisions=theirs.decisions, notes=theirs.notes),
         )
         if preview.conflicts:
             st.markdown("**You both changed these; keeping both keeps yours**")
@@ -263,217 +207,137 @@ if st.session_state.get("conflict"):
         choice[0].button("Keep both", on_click=keep_both, type="primary")
         choice[1].button("Reload their version", on_click=reload)
 
-if missing := missing_details():
+if missing := draft.missing_details():
     st.error(
-        f"The plan needs {' and '.join(NEEDED[field] for field in missing)}: fill it in under Plan details. "
+        f"The plan needs {' and '.join(draft.NEEDED[field] for field in missing)}: fill it in under Plan details. "
         "Until then nothing is saved; your answers stay on this page."
     )
 
-done, total = progress(kb.questionnaire, plan.answers)
-st.progress(done / total if total else 0.0, text=f"{done} of {total} questions answered")
-
 with st.expander("Plan details", expanded=bool(missing)):
-    st.text_input("Title of the plan", key="plan_title", on_change=save, max_chars=300, disabled=final)
-    st.text_input("Service", key="plan_service", on_change=save, max_chars=300, disabled=final)
-    st.text_input("Owner", key="plan_owner", on_change=save, max_chars=300, disabled=final)
-    st.text_area("What the plan does", key="plan_description", on_change=save, max_chars=20_000, disabled=final)
+    st.text_input("Title of the plan", key="plan_title", on_change=draft.save, max_chars=300, disabled=final)
+    st.text_input("Service", key="plan_service", on_change=draft.save, max_chars=300, disabled=final)
+    st.text_input("Owner", key="plan_owner", on_change=draft.save, max_chars=300, disabled=final)
+    st.text_area("What the plan does", key="plan_description", on_change=draft.save, max_chars=20_000, disabled=final)
 
-visible = visible_questions(kb.questionnaire, plan.answers)
-section_tabs = st.tabs([section.title for section in kb.questionnaire.sections] + ["Results", "Export"])
-for tab, section in zip(section_tabs, kb.questionnaire.sections, strict=False):
-    with tab:
-        if not any(question.id in visible for question in section.questions):
-            st.info("These questions are not asked for this plan: earlier answers make them not apply.")
-        for question in section.questions:
-            if question.id not in visible:
-                continue
-            key = f"q_{question.id}"
-            label = question.text + (" (required)" if question.required else "")
-            labels = {option.id: option.label for option in question.options}
-            match question.type:
-                case "yes_no":
-                    st.radio(
-                        label,
-                        ["Yes", "No"],
-                        index=None,
-                        key=key,
-                        help=question.help,
-                        horizontal=True,
-                        on_change=save,
-                        disabled=final,
-                    )
-                case "one_of":
-                    st.radio(
-                        label,
-                        list(labels),
-                        format_func=labels.get,
-                        index=None,
-                        key=key,
-                        help=question.help,
-                        on_change=save,
-                        disabled=final,
-                    )
-                case "many_of":
-                    st.multiselect(
-                        label,
-                        list(labels),
-                        format_func=labels.get,
-                        key=key,
-                        help=question.help,
-                        on_change=save,
-                        disabled=final,
-                    )
-                case "number":
-                    st.number_input(
-                        label,
-                        step=1.0,
-                        format="%g",
-                        min_value=question.min,
-                        max_value=question.max,
-                        value=None,
-                        key=key,
-                        help=question.help,
-                        on_change=save,
-                        disabled=final,
-                    )
-                case _:
-                    st.text_area(label, key=key, help=question.help, on_change=save, max_chars=100_000, disabled=final)
 
-# --- results, live -------------------------------------------------------------------------------
+def complete_sections(plan: Plan) -> tuple[list[str], set[str]]:
+    """The ids of the sections asked of this plan, and of those complete."""
+    answers = plan.answers
+    visible = visible_questions(kb.questionnaire, answers)
+    sections = shown_sections(kb.questionnaire, answers)
+    return [s.id for s in sections], {s.id for s in sections if section_complete(s, answers, visible)}
 
-assessment, problems = assess_draft(kb, plan)
-names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
-with st.sidebar:
-    st.subheader("Screening so far")
-    if problems:
-        st.write(f"Not screened yet: {len(problems)} answer(s) still needed.")
-    else:
-        st.write(assessment.level_words.split(".")[0] + ".")
-    counts = (
-        sum(f.direction == "negative" for f in assessment.findings),
-        sum(f.direction == "positive" for f in assessment.findings),
+
+def current_step(ids: list[str]) -> str:
+    """The step in the address, else the one last shown in this session (put back in the address), else the first."""
+    wanted = st.query_params.get("step") or st.session_state.get("last_step")
+    chosen = wanted if wanted in ids else ids[0]
+    st.session_state.last_step = chosen
+    if st.query_params.get("step") != chosen:
+        st.query_params["step"] = chosen
+    return chosen
+
+
+# The list of steps, in the sidebar under the pages, so the questions keep the page's full width at any size.
+shown_ids, complete_ids = complete_sections(draft.current_plan())
+titles = {section.id: section.title for section in kb.questionnaire.sections}
+st.session_state.step_list = current_step(shown_ids)
+st.sidebar.radio(
+    "Steps of the questionnaire (✓ complete)",
+    shown_ids,
+    format_func=lambda sid: ("✓ " if sid in complete_ids else "") + titles[sid],
+    key="step_list",
+    on_change=step_chosen,
+)
+
+
+@st.fragment
+def questionnaire() -> None:
+    """The step shown: an answer reruns only this part (progress, screening so far, the questions)."""
+    state = st.session_state
+    plan = draft.current_plan()
+    answers = plan.answers
+    sections = shown_sections(kb.questionnaire, answers)
+    visible = visible_questions(kb.questionnaire, answers)
+    done, total = step_progress(kb.questionnaire, answers)
+    assessment, problems = draft.assessed(plan)
+
+    st.progress(done / total if total else 0.0, text=f"{done} of {total} sections complete")
+    negative = sum(f.direction == "negative" for f in assessment.findings)
+    positive = sum(f.direction == "positive" for f in assessment.findings)
+    level = (
+        f"Not screened yet: {len(problems)} answer{'s' if len(problems) != 1 else ''} still needed."
+        if problems
+        else assessment.level_words.split(".")[0] + "."
     )
-    st.write(f"{counts[0]} negative and {counts[1]} positive findings. Details on the Results tab.")
+    with st.container(border=True, key="screening_so_far"):
+        st.markdown(f"**Screening so far.** {level} {negative} negative and {positive} positive findings.")
+        links = st.columns(2)
+        with links[0]:
+            link("views/results.py", "Results and mitigations")
+        with links[1]:
+            link("views/export.py", "Export the record")
 
-with section_tabs[-2]:
-    st.subheader("Screening")
-    if problems:
-        st.info("Not screened yet: the findings below are what the answers so far show.")
-        st.warning(
-            "Still to answer or correct before the assessment is complete:\n\n"
-            + "\n".join(f"- {plain(p.sentence)}" for p in problems)
-        )
+    ids = [section.id for section in sections]
+    current = current_step(ids)
+    section = next(s for s in sections if s.id == current)
+    st.header(f"Step {ids.index(current) + 1} of {len(ids)}: {section.title}")
+    if section.intro:
+        st.write(section.intro)
+    for question in section.questions:
+        if question.id in visible:
+            ask(question, final)
+    before, after = neighbours(sections, current)
+    moves = st.columns(2)
+    if before is not None and moves[0].button(f"← Previous: {before.title}", key="previous"):
+        go_to(before.id)
+        st.rerun(scope="app")
+    if after is not None:
+        if moves[1].button(f"Next: {after.title} →", key="next", type="primary"):
+            go_to(after.id)
+            st.rerun(scope="app")
     else:
-        st.info(assessment.level_words)
-        st.write(f"Decision asked for: {assessment.decision}")
-    negatives = [f for f in assessment.findings if f.direction == "negative"]
-    positives = [f for f in assessment.findings if f.direction == "positive"]
-    st.write(f"{len(negatives)} negative and {len(positives)} positive findings.")
-    for finding in assessment.findings:
-        tag = finding.rag.upper() if finding.direction == "negative" else "POSITIVE"
-        st.markdown(f"- **{tag}, {finding.score}**: {finding.title}")
-    if assessment.profile:
-        st.subheader("Impact by group")
-        st.bar_chart(
-            {"Highest negative score": {e.name: e.highest_negative_score for e in assessment.profile}},
-            horizontal=True,
+        with moves[1]:
+            link("views/results.py", "Next: the results →")
+    draft.remember()
+    if state.get("conflict") and not state.get("conflict_shown"):
+        state.conflict_shown = True
+        st.rerun(scope="app")  # the choice (keep both, reload) is drawn at the top of the page
+    if not state.get("conflict"):
+        state.conflict_shown = False
+    if state.get("notice") or complete_sections(plan) != (shown_ids, complete_ids):
+        st.rerun(scope="app")  # a notice for the top of the page, or the list of steps changed its ticks
+
+
+questionnaire()
+
+# --- versions ------------------------------------------------------------------------------------
+
+st.header("Versions")
+st.write(
+    "Your changes are saved as you make them, as one version for each time you work on the plan. Name a version "
+    "to keep it as it is now, for example “sent to workshop” or “after consultation”."
+)
+if not final:
+    with st.form("checkpoint", clear_on_submit=False, border=False):
+        st.text_input("Name for this version", key="checkpoint_name", max_chars=200)
+        st.form_submit_button("Name this version", on_click=checkpoint)
+with st.expander("History: every version and what changed"):
+    history = saved.history(kb, st.session_state.assessment_id)
+    for entry in history:
+        name = f" “{plain(entry.label)}”" if entry.label else ""
+        latest = entry.version == history[0].version
+        st.markdown(
+            f"**Version {entry.version}**{name}, saved {entry.saved_at:%d %B %Y at %H:%M} UTC"
+            + (" (the latest)" if latest else "")
         )
-        st.subheader("Likelihood × severity")
-        st.dataframe(likelihood_severity_matrix(assessment), width="stretch", hide_index=True)
-    for group, entries in (("Characteristics", "characteristic"), ("Communities", "community")):
-        profile = [e for e in assessment.profile if e.kind == entries]
-        if profile:
-            st.subheader(group)
-        for entry in profile:
-            touching = [f for f in assessment.findings if entry.id in f.characteristics + f.communities]
-            with st.expander(f"{entry.name}: {entry.negative} negative, {entry.positive} positive"):
-                for finding in touching:
-                    tag = finding.rag.upper() if finding.direction == "negative" else "POSITIVE"
-                    st.markdown(
-                        f"**{finding.title}** ({tag}, {finding.likelihood} × {finding.severity} = {finding.score})"
-                    )
-                    st.write(finding.rationale)
-                    for because in finding.because:
-                        st.text(f"Because: {because.question_text} {because.answer_text}")
-    if assessment.gaps:
-        st.subheader("Gaps in this assessment")
-        for gap in assessment.gaps:
-            st.write(f"- {gap.message}")
-    st.subheader("Mitigation plan")
-    decided = decisions()
-    rows = []
-    for finding in negatives:
-        for index, mitigation in enumerate(finding.mitigations):
-            key = mitigation_key(finding, index)
-            decision = decided.get(key, {})
-            rows.append(
-                {
-                    "key": key,
-                    "Finding": finding.title,
-                    "Mitigation": mitigation.text,
-                    "Strategy actions": ", ".join(a.id for a in mitigation.linked),
-                    "Decision": decision.get("status", "proposed"),
-                    "Owner": decision.get("owner", ""),
-                    "Due": decision.get("due", ""),
-                }
+        st.text(
+            "\n".join(entry.changes[:8]) + (f"\n… and {len(entry.changes) - 8} more" if len(entry.changes) > 8 else "")
+        )
+        if not latest and not final:
+            st.button(
+                f"Restore version {entry.version}",
+                key=f"restore_{entry.version}",
+                on_click=restore,
+                args=(entry.version,),
             )
-    if rows:
-        editor = f"mitigation_editor_{st.session_state.get('editor_round', 0)}"
-        edited = st.data_editor(
-            rows,
-            key=editor,
-            disabled=True if final else ["key", "Finding", "Mitigation", "Strategy actions"],
-            column_config={
-                "key": None,
-                "Decision": st.column_config.SelectboxColumn(options=["proposed", "accepted", "rejected", "done"]),
-            },
-            width="stretch",
-            hide_index=True,
-        )
-        changed = {} if final else edited_decisions(rows, edited)
-        if changed:  # only a person's edit saves; showing the table never does
-            st.session_state.decisions = decided | changed
-            # The edits are now in the decisions: a fresh table, so edits kept by row number never land on
-            # another row when the findings change.
-            st.session_state.editor_round = st.session_state.get("editor_round", 0) + 1
-            save()
-            st.rerun()
-    else:
-        st.write("No negative impact found, so no mitigation is needed.")
-
-with section_tabs[-1]:
-    st.subheader("Download")
-    meta = RecordMeta(
-        assessors=[plan.owner],
-        decisions={k: MitigationDecision(**v) for k, v in decisions().items()},
-    )
-    if missing:
-        st.warning(f"The Word record can be prepared once the plan has {' and '.join(NEEDED[f] for f in missing)}.")
-    elif problems:
-        st.warning("The Word record can be downloaded once every required question is answered.")
-    else:
-        # Writing the record takes most of a second: only on request, never on every rerun.
-        fingerprint = (assessment.model_dump_json(), meta.model_dump_json(exclude={"produced_at"}))
-        if st.session_state.get("record_for") != fingerprint:
-            if st.button("Prepare the Word record"):
-                with st.spinner("Writing the Word record..."):
-                    st.session_state.record = write_record(kb, assessment, meta)
-                    st.session_state.record_for = fingerprint
-                st.rerun()
-        else:
-            st.download_button(
-                "Download the Word record (.docx)",
-                data=st.session_state.record,
-                file_name="eia-record.docx",
-                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            )
-    st.download_button(
-        "Download the plan file (.yaml)",
-        data=plan_as_yaml(plan),
-        file_name="plan.yaml",
-    )
-    st.download_button(
-        "Download the assessment (.json)",
-        data=json.dumps(assessment_as_json(assessment), indent=2, ensure_ascii=False).encode("utf-8"),
-        file_name="assessment.json",
-    )

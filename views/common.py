@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import ParamSpec
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from proofing import KnowledgeBase, load_knowledge
 from proofing.knowledge import configured_rules_dir
@@ -85,3 +86,16 @@ def guarded(callback: Callable[P, None]) -> Callable[P, None]:
             callback(*args, **kwargs)
 
     return run
+
+
+def link(page: str, label: str) -> None:
+    """A link to another page of the app (``views/NAME.py``), as st.page_link draws it.
+
+    A page script run on its own (a test or a benchmark running one view without app.py's navigation) has no
+    pages to link to; there the link is a plain address to the same page, so the view still runs.
+    """
+    try:
+        st.page_link(page, label=label)
+    except StreamlitPageNotFoundError:
+        name = page.removeprefix("views/").removesuffix(".py")
+        st.markdown(f"[{plain(label)}](/{'' if name == 'assess' else name})")

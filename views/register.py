@@ -1,4 +1,5 @@
-"""Every saved assessment: search, filter, open, duplicate, mark final, and compare two versions.
+"""Every saved assessment: search, filter, choose a row, open, duplicate, mark final, compare two versions,
+download the list (CSV, Excel), and start an assessment from an uploaded plan file or Word record.
 
 Showing the register never writes. Marking final names the version the list showed, so nobody signs off a
 version someone saved after they looked; a final assessment is reopened as a new draft, never changed.
@@ -10,53 +11,109 @@ from datetime import date
 
 import streamlit as st
 
-from proofing.assessment import assess_draft, level_label
+from proofing.assessment import level_label
 from proofing.questionnaire import LEVELS
+from proofing.register import UploadError, plan_from_upload, register_rows, rows_as_csv, rows_as_xlsx
 from proofing.store import STATUS_WORDS, STATUSES, StaleVersionError
 from proofing.verify import answer_changes, compare
-from views.common import knowledge, plain, store
+from views import draft
+from views.common import guarded, knowledge, plain, store
 
 kb = knowledge()
 saved = store()
 
+
+@guarded
+def upload() -> None:
+    """Start a new assessment from the uploaded file, and open it."""
+    state = st.session_state
+    given = state.get("upload")
+    if given is None:
+        return
+    try:
+        plan = plan_from_upload(given.name, given.getvalue())
+    except UploadError as refused:
+        state.upload_problem = str(refused)
+        return
+    new_id = saved.create(plan, draft.level_of(plan))
+    state.opened = new_id
+
+
 st.title("Register of assessments")
+
+with st.expander("Start an assessment from a file: a plan file (.yaml) or a Word record made by proofing (.docx)"):
+    st.file_uploader("Plan file or Word record", type=["yaml", "yml", "docx"], key="upload", on_change=upload)
+    if problem := st.session_state.pop("upload_problem", None):
+        st.error(f"This file could not be used: {problem}")
+if opened := st.session_state.pop("opened", None):
+    st.switch_page("views/assess.py", query_params={"assessment": opened})
+
 search = st.text_input("Search by title, service or owner")
-columns = st.columns(4)
+columns = st.columns(2) + st.columns(2)  # two by two: every filter readable at 800 pixels wide
 service = columns[0].selectbox("Service", ["All"] + saved.services())
 level = columns[1].selectbox(
-    "Screening level", ["All", *LEVELS], format_func=lambda value: value if value == "All" else level_label(kb, value)
+    "Screening level",
+    ["All", "unscreened", *LEVELS],
+    format_func=lambda value: "All" if value == "All" else level_label(kb, None if value == "unscreened" else value),
 )
 status = columns[2].selectbox("Status", ["All", *STATUSES], format_func=lambda value: STATUS_WORDS.get(value, value))
-since = columns[3].date_input("Updated since", value=None)
+since = columns[3].date_input("Updated since", value=None, format="DD/MM/YYYY")
 found = saved.list(
     search=search,
     service=None if service == "All" else service,
-    level=None if level == "All" else level,
+    level=None if level in ("All", "unscreened") else level,
     status=None if status == "All" else status,
     since=since if isinstance(since, date) else None,
 )
+if level == "unscreened":
+    found = [s for s in found if s.level is None]
 if not found:
     st.info("No saved assessment matches.")
     st.stop()
-st.dataframe(
+
+rows = register_rows(kb, found)
+st.write(f"{len(found)} assessment{'s' if len(found) != 1 else ''}. Choose one in the list to act on it.")
+table = st.dataframe(
     [
-        {
-            "Title": s.title,
-            "Service": s.service,
-            "Owner": s.owner,
-            "Level": level_label(kb, s.level),
-            "Status": STATUS_WORDS[s.status],
-            "Versions": s.versions,
-            "Updated": s.updated_at.strftime("%Y-%m-%d %H:%M"),
-        }
-        for s in found
+        {"Title": row["Title"], "Level": row["Level"], "Status": row["Status"], "Updated": row["Updated"][:10]}
+        for row in rows
     ],
     width="stretch",
     hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    key="register_table",
+    column_config={
+        # Widths that fit beside the sidebar at 800 pixels; service, owner and versions are under the chosen row.
+        "Title": st.column_config.TextColumn("Title", width=170),
+        "Level": st.column_config.TextColumn("Level", width=120),
+        "Status": st.column_config.TextColumn("Status", width=50),
+        "Updated": st.column_config.TextColumn("Updated", width=90),
+    },
 )
-chosen = st.selectbox("Assessment", found, format_func=lambda s: f"{s.title} ({s.service})")
+downloads = st.columns(2)
+downloads[0].download_button("Download the list (CSV)", rows_as_csv(rows), "register.csv", mime="text/csv")
+downloads[1].download_button(
+    "Download the list (Excel)",
+    rows_as_xlsx(rows),
+    "register.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+
+picked = table.selection.rows if table is not None else []
+if not picked:
+    st.info("Choose an assessment in the list (click its row) to open, duplicate, mark final or compare it.")
+    st.stop()
+chosen = found[picked[0]]
+st.header(plain(chosen.title))
+st.write(
+    plain(
+        f"{chosen.service}. Owner: {chosen.owner}. {level_label(kb, chosen.level)}. {STATUS_WORDS[chosen.status]}, "
+        f"{chosen.versions} version{'s' if chosen.versions != 1 else ''}, updated {chosen.updated_at:%d %B %Y %H:%M}."
+    )
+)
 buttons = st.columns(3)
-if buttons[0].button("Open" if chosen.status == "draft" else "Open (read-only)"):
+if buttons[0].button("Open" if chosen.status == "draft" else "Open (read-only)", type="primary"):
     st.switch_page("views/assess.py", query_params={"assessment": chosen.assessment_id})
 if buttons[1].button("Duplicate as a new draft" if chosen.status == "draft" else "Reopen as a new draft"):
     copy = saved.duplicate(chosen.assessment_id)
@@ -76,21 +133,34 @@ versions = saved.versions(chosen.assessment_id)
 if len(versions) > 1:
     st.subheader("Compare two versions")
     pick = st.columns(2)
-    label = lambda v: f"Version {v.version}, {v.saved_at:%Y-%m-%d %H:%M}"  # noqa: E731
+
+    def label(v: object) -> str:
+        """A version as a person knows it: its number, its name if it has one, and when it was saved."""
+        name = f" “{v.label}”" if v.label else ""  # type: ignore[attr-defined]
+        return f"Version {v.version}{name}, {v.saved_at:%d %b %Y %H:%M}"  # type: ignore[attr-defined]
+
     old = pick[0].selectbox("Earlier", versions, index=0, format_func=label)
     new = pick[1].selectbox("Later", versions, index=len(versions) - 1, format_func=label)
-    before, _ = assess_draft(kb, old.plan)
-    after, _ = assess_draft(kb, new.plan)
+    before, _ = draft.assessed(old.plan)
+    after, _ = draft.assessed(new.plan)
     changes = [
         {"Question": question, "Earlier": earlier, "Later": later}
         for question, earlier, later in answer_changes(kb, old.plan, new.plan)
     ]
-    left, right = st.columns(2)
-    left.markdown("**Answers that changed**")
+    st.markdown("**Answers that changed**")
     if changes:
-        left.dataframe(changes, hide_index=True, width="stretch")
+        st.dataframe(
+            changes,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Question": st.column_config.TextColumn(width="large"),
+                "Earlier": st.column_config.TextColumn(width="medium"),
+                "Later": st.column_config.TextColumn(width="medium"),
+            },
+        )
     else:
-        left.write("None.")
-    right.markdown("**Findings that changed**")
+        st.write("None.")
+    st.markdown("**Findings that changed**")
     for difference in compare(before, after) or ["None."]:
-        right.write(plain(difference))
+        st.write(plain(difference))

@@ -1,0 +1,248 @@
+"""The assessment this browser session is working on, shared by the Assess, Results and Export pages.
+
+Streamlit forgets a widget's value when a run does not draw it, so going to the Register and back used to come
+back to an empty form, and the next change saved that emptiness over the work. Here every value a person gives
+is also kept in ``st.session_state.kept`` (not a widget key, so never forgotten) and put back before the widgets
+are drawn; the assessment stays in the address (``?assessment=ID``) and in the session, whichever page is open.
+A save is only ever made from a person's change, with the page's values as kept, never from a blank form.
+
+Autosave keeps one version per editing session (``editing``: a token made when the assessment is opened in this
+session): each save names the version and revision it is based on, so a stale save is refused as before.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from proofing.assessment import Assessment, assess_draft
+from proofing.decisions import MitigationDecision
+from proofing.plan import AnswerProblem, Plan
+from proofing.questionnaire import Question
+from proofing.store import FinalAssessmentError, SavedVersion, StaleVersionError, screening_level
+from views.common import LOG, guarded, knowledge, store
+
+DETAILS = ("title", "service", "owner", "description")
+NEEDED = {"title": "a title", "service": "a service", "owner": "an owner"}
+MARKED_FINAL = (
+    "Someone marked this assessment final while you were working on it, so your last change was not saved. It is "
+    "shown as it was signed off; reopen it as a new draft to revise it."
+)
+KEPT_PREFIXES = ("plan_", "q_")
+
+
+def kept() -> dict[str, Any]:
+    """The values of the plan's widgets as last given, kept across pages (widget keys are forgotten)."""
+    return st.session_state.setdefault("kept", {})
+
+
+def remember(*keys: str) -> None:
+    """Copy the named widget values (default: every plan and question widget drawn) into the kept values."""
+    state = st.session_state
+    names = keys or [key for key in state if isinstance(key, str) and key.startswith(KEPT_PREFIXES)]
+    for key in names:
+        if key in state:
+            kept()[key] = state[key]
+
+
+def restore_widgets() -> None:
+    """Put the kept value back into every plan and question widget before they are drawn.
+
+    Streamlit drops a widget's value while another page is open, and may bring back a stale one it was first given;
+    the kept values are always the person's latest (every change keeps them first, see save).
+    """
+    state = st.session_state
+    for key, value in kept().items():
+        state[key] = value
+
+
+def value(key: str) -> Any:
+    """A plan or question widget's value: the live one when drawn on this run, else the kept one."""
+    state = st.session_state
+    return state[key] if key in state else kept().get(key)
+
+
+def load(assessment_id: str, notice: str | None = None) -> bool:
+    """Bring an assessment's latest saved version into this browser session (reading only, never writing)."""
+    version = store().latest(assessment_id)
+    if version is None:
+        return False
+    kb = knowledge()
+    state = st.session_state
+    state.clear()
+    state.assessment_id = assessment_id
+    state.base = version  # the version this page is based on: every save names it
+    state.editing = secrets.token_hex(8)  # this editing session: its autosaves amend one version
+    widgets: dict[str, Any] = {f"plan_{field}": getattr(version.plan, field) for field in DETAILS}
+    for question in kb.questionnaire.questions:
+        if question.id in version.plan.answers:
+            widgets[f"q_{question.id}"] = to_widget(question, version.plan.answers[question.id])
+    state.kept = widgets
+    state.update(widgets)
+    state.decisions = dict(version.decisions)
+    state.notes = {kind: dict(entries) for kind, entries in version.notes.items()}
+    if notice:
+        state.notice = notice
+    return True
+
+
+def select_assessment() -> str | None:
+    """The assessment this page shows: the address's, else the session's (put back in the address), else None.
+
+    An address naming no saved assessment says so and is cleared.
+    """
+    state = st.session_state
+    wanted = st.query_params.get("assessment")
+    if wanted and state.get("assessment_id") != wanted and not load(wanted):
+        st.error("There is no saved assessment at this address. Start a new one, or open one from the register.")
+        st.query_params.clear()
+        state.pop("assessment_id", None)
+        return None
+    if "assessment_id" in state:
+        if wanted != state.assessment_id:
+            st.query_params["assessment"] = state.assessment_id
+        restore_widgets()
+        return str(state.assessment_id)
+    return None
+
+
+def to_widget(question: Question, answer: Any) -> Any:
+    """A saved answer as its widget holds it."""
+    if question.type == "yes_no":
+        return "Yes" if answer else "No"
+    if question.type == "number":
+        return float(answer)
+    if question.type == "date":
+        try:
+            return date.fromisoformat(str(answer))
+        except ValueError:
+            return None
+    return answer
+
+
+def from_widget(question: Question, given: Any) -> Any:
+    """A widget's value as a saved answer (None: not answered)."""
+    if given is None or given == [] or given == "":
+        return None
+    if question.type == "yes_no":
+        return given == "Yes"
+    if question.type == "number" and float(given).is_integer():
+        return int(given)
+    if isinstance(given, date):
+        return given.isoformat()
+    return given
+
+
+def base() -> SavedVersion:
+    """The saved version this page shows and its next save is based on."""
+    return st.session_state.base
+
+
+def read_only() -> bool:
+    """A final assessment is read and exported, never changed."""
+    return base().status == "final"
+
+
+def details() -> dict[str, str]:
+    """The plan details as typed."""
+    return {field: (value(f"plan_{field}") or "").strip() for field in DETAILS}
+
+
+def missing_details() -> list[str]:
+    """The details a plan cannot do without that are empty (nothing is saved while any is)."""
+    typed = details()
+    return [field for field in NEEDED if not typed[field]]
+
+
+def current_plan() -> Plan:
+    """The plan as given; a needed detail left empty is taken from the saved version, so scoring carries on."""
+    answers = {}
+    for question in knowledge().questionnaire.questions:
+        answer = from_widget(question, value(f"q_{question.id}"))
+        if answer is not None:
+            answers[question.id] = answer
+    typed = details()
+    for field in missing_details():
+        typed[field] = getattr(base().plan, field)
+    return Plan.model_validate({**typed, "answers": answers})
+
+
+def decisions() -> dict[str, dict[str, str]]:
+    """The decisions on the mitigations, as given in this session."""
+    return dict(st.session_state.get("decisions", {}))
+
+
+def notes() -> dict[str, dict[str, dict[str, str]]]:
+    """Reasons, adapted wording, own mitigations and findings set aside, as given in this session."""
+    return {kind: dict(entries) for kind, entries in st.session_state.get("notes", {}).items()}
+
+
+def record_decisions() -> dict[str, MitigationDecision]:
+    """The decisions as the Word record takes them."""
+    return {key: MitigationDecision(**fields) for key, fields in decisions().items()}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _assessed(plan_json: str) -> tuple[Assessment, list[AnswerProblem]]:
+    return assess_draft(knowledge(), Plan.model_validate_json(plan_json))
+
+
+def assessed(plan: Plan) -> tuple[Assessment, list[AnswerProblem]]:
+    """The plan assessed (findings so far and what is still needed), cached: a rerun that changed no answer is free."""
+    return _assessed(plan.model_dump_json())
+
+
+def lost_answers(saved_plan: Plan, plan: Plan) -> bool:
+    """Whether `plan` drops more than one saved answer at once: one change clears at most one answer, so this is
+    a form that lost its values (the bug that saved an empty form over the work), never a person's change."""
+    return len(set(saved_plan.answers) - set(plan.answers)) > 1
+
+
+@guarded
+def save() -> None:
+    """Save the session's plan and decisions on the version it is based on: called on a person's every change.
+
+    Widgets of the open page are kept first, so a change is never lost when the person moves on. One version per
+    editing session: saves amend it (see Store.save); someone else's save in between is refused as stale.
+    """
+    remember()
+    state = st.session_state
+    if "assessment_id" not in state or read_only() or state.get("conflict") or missing_details():
+        return
+    plan = current_plan()
+    if lost_answers(base().plan, plan):
+        LOG.error("a save of assessment %s would drop several answers at once; refused", state.assessment_id)
+        state.notice = (
+            "This change was not saved, because the page had lost answers that are saved. Reload the page to see "
+            "the saved answers, then make the change again."
+        )
+        return
+    assessment, problems = assessed(plan)
+    try:
+        number = store().save(
+            state.assessment_id,
+            plan,
+            decisions(),
+            None if problems else assessment.level,
+            expected_version=base().version,
+            expected_revision=base().revision,
+            notes=notes(),
+            editing=state.editing,
+        )
+    except StaleVersionError as refused:
+        state.conflict = refused.current  # shown at the top of the page: reload, or keep both
+        return
+    except FinalAssessmentError:
+        load(state.assessment_id, MARKED_FINAL)
+        return
+    latest = store().version(state.assessment_id, number)
+    if latest is not None:
+        state.base = latest
+
+
+def level_of(plan: Plan) -> str | None:
+    """The level kept with a version of this plan (None until it can be screened)."""
+    return screening_level(knowledge(), plan)

@@ -1,0 +1,367 @@
+"""The results of the assessment open in this session: screening, findings, gaps, and the mitigation plan as cards.
+
+Each suggested mitigation is a card: accept, adapt (with the wording the service will use), reject (with the
+reason) or mark done, an owner and a due date (a date picker, kept as an ISO date). A manager can add a mitigation
+of their own to a finding, and set a finding aside with the reason an equality officer will review. Every change
+saves (views/draft.py); opening the page never writes.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from proofing.assessment import Finding, likelihood_severity_matrix
+from proofing.decisions import mitigation_key
+from views import draft
+from views.common import guarded, knowledge, link, plain
+
+kb = knowledge()
+CHOICES = {"proposed": "Not decided", "accepted": "Accept", "adapted": "Adapt", "rejected": "Reject", "done": "Done"}
+
+st.title("Results")
+if draft.select_assessment() is None:
+    st.info("No assessment is open. Start one, or open one from the register, to see its results.")
+    link("views/assess.py", "Start an assessment")
+    link("views/register.py", "Open one from the register")
+    st.stop()
+
+final = draft.read_only()
+plan = draft.current_plan()
+assessment, problems = draft.assessed(plan)
+st.markdown(f"**Plan:** {plain(plan.title)}")
+link("views/assess.py", "← Back to the questionnaire")
+
+
+def _due(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _note(kind: str, key: str) -> dict[str, str]:
+    return dict(draft.notes().get(kind, {}).get(key, {}))
+
+
+def _set_note(kind: str, key: str, fields: dict[str, str] | None) -> None:
+    notes = draft.notes()
+    entries = dict(notes.get(kind, {}))
+    if fields and any(fields.values()):
+        entries[key] = fields
+    else:
+        entries.pop(key, None)
+    notes[kind] = entries
+    st.session_state.notes = notes
+
+
+def _widget(key: str, initial: Any) -> str:
+    """A widget key, holding `initial` (the saved value) unless the person already changed it this visit."""
+    if key not in st.session_state:
+        st.session_state[key] = initial
+    return key
+
+
+@guarded
+def decision_changed(key: str) -> None:
+    """Keep what a person chose on one suggested mitigation's card, then save."""
+    state = st.session_state
+    choice = state[f"m_{key}_choice"]
+    due = state.get(f"m_{key}_due")
+    decisions = draft.decisions()
+    decisions[key] = {
+        "status": "accepted" if choice == "adapted" else choice,
+        "owner": (state.get(f"m_{key}_owner") or "").strip(),
+        "due": due.isoformat() if isinstance(due, date) else "",
+    }
+    state.decisions = decisions
+    _set_note(
+        "mitigations",
+        key,
+        {
+            "choice": "adapted" if choice == "adapted" else "",
+            "adapted": (state.get(f"m_{key}_adapted") or "").strip() if choice == "adapted" else "",
+            "reason": (state.get(f"m_{key}_reason") or "").strip() if choice == "rejected" else "",
+        },
+    )
+    draft.save()
+
+
+@guarded
+def own_changed(own_id: str) -> None:
+    """Keep a change to one of the manager's own mitigations, then save."""
+    state = st.session_state
+    entry = _note("own", own_id)
+    due = state.get(f"o_{own_id}_due")
+    entry |= {
+        "status": state[f"o_{own_id}_choice"],
+        "owner": (state.get(f"o_{own_id}_owner") or "").strip(),
+        "due": due.isoformat() if isinstance(due, date) else "",
+        "reason": (state.get(f"o_{own_id}_reason") or "").strip(),
+    }
+    _set_note("own", own_id, entry)
+    draft.save()
+
+
+@guarded
+def own_removed(own_id: str) -> None:
+    """Take away one of the manager's own mitigations."""
+    _set_note("own", own_id, None)
+    draft.save()
+
+
+@guarded
+def own_added(rule: str) -> None:
+    """Add the manager's own mitigation typed under a finding."""
+    state = st.session_state
+    text = (state.get(f"new_{rule}_text") or "").strip()
+    if not text:
+        state[f"new_{rule}_problem"] = "Write what will be done before adding it."
+        return
+    due = state.get(f"new_{rule}_due")
+    _set_note(
+        "own",
+        secrets.token_hex(6),
+        {
+            "finding": rule,
+            "text": text,
+            "status": "accepted",
+            "owner": (state.get(f"new_{rule}_owner") or "").strip(),
+            "due": due.isoformat() if isinstance(due, date) else "",
+        },
+    )
+    for field in ("text", "owner", "due"):
+        state.pop(f"new_{rule}_{field}", None)
+    state.pop(f"new_{rule}_problem", None)
+    draft.save()
+
+
+@guarded
+def aside_changed(rule: str) -> None:
+    """Set a finding aside (with its reason) or bring it back, then save."""
+    state = st.session_state
+    reason = (state.get(f"aside_{rule}_reason") or "").strip()
+    if state.get(f"aside_{rule}") and reason:
+        _set_note("set_aside", rule, {"reason": reason})
+    else:
+        _set_note("set_aside", rule, None)
+    draft.save()
+
+
+def owner_and_due(prefix: str, owner: str, due: str, on_change: Any, args: tuple[str, ...]) -> None:
+    """The owner and due date of a mitigation, side by side."""
+    left, right = st.columns(2)
+    left.text_input(
+        "Owner (name or role)",
+        key=_widget(f"{prefix}_owner", owner),
+        on_change=on_change,
+        args=args,
+        disabled=final,
+        max_chars=300,
+    )
+    right.date_input(
+        "Due by",
+        key=_widget(f"{prefix}_due", _due(due)),
+        on_change=on_change,
+        args=args,
+        disabled=final,
+        format="DD/MM/YYYY",
+    )
+
+
+def suggested_card(finding: Finding, index: int) -> None:
+    """One suggested mitigation as a card with its decision, owner and due date."""
+    mitigation = finding.mitigations[index]
+    key = mitigation_key(finding, index)
+    decided = draft.decisions().get(key, {})
+    note = _note("mitigations", key)
+    choice = "adapted" if note.get("choice") == "adapted" else decided.get("status", "proposed")
+    with st.container(border=True, key="card_" + key.replace(":", "_")):
+        st.markdown(plain(mitigation.text))
+        if mitigation.linked:
+            st.caption(
+                "Draws on the strategy: "
+                + "; ".join(f"action {action.id}, {action.text}" for action in mitigation.linked)
+            )
+        chosen = st.radio(
+            "Decision",
+            list(CHOICES),
+            format_func=CHOICES.get,
+            horizontal=True,
+            key=_widget(f"m_{key}_choice", choice),
+            on_change=decision_changed,
+            args=(key,),
+            disabled=final,
+        )
+        if chosen == "adapted":
+            st.text_area(
+                "The mitigation as you will do it",
+                key=_widget(f"m_{key}_adapted", note.get("adapted", "")),
+                on_change=decision_changed,
+                args=(key,),
+                disabled=final,
+                height=80,
+            )
+        if chosen == "rejected":
+            st.text_area(
+                "Why it is rejected (an equality officer will review this)",
+                key=_widget(f"m_{key}_reason", note.get("reason", "")),
+                on_change=decision_changed,
+                args=(key,),
+                disabled=final,
+                height=80,
+            )
+        owner_and_due(f"m_{key}", decided.get("owner", ""), decided.get("due", ""), decision_changed, (key,))
+
+
+def own_card(own_id: str, entry: dict[str, str]) -> None:
+    """One of the manager's own mitigations as a card."""
+    with st.container(border=True, key=f"own_card_{own_id}"):
+        st.markdown("**Your own mitigation:** " + plain(entry.get("text", "")))
+        chosen = st.radio(
+            "Decision",
+            ["accepted", "rejected", "done"],
+            format_func=CHOICES.get,
+            horizontal=True,
+            key=_widget(f"o_{own_id}_choice", entry.get("status", "accepted")),
+            on_change=own_changed,
+            args=(own_id,),
+            disabled=final,
+        )
+        if chosen == "rejected":
+            st.text_area(
+                "Why it is rejected",
+                key=_widget(f"o_{own_id}_reason", entry.get("reason", "")),
+                on_change=own_changed,
+                args=(own_id,),
+                disabled=final,
+                height=80,
+            )
+        owner_and_due(f"o_{own_id}", entry.get("owner", ""), entry.get("due", ""), own_changed, (own_id,))
+        if not final:
+            st.button("Remove this mitigation", key=f"o_{own_id}_remove", on_click=own_removed, args=(own_id,))
+
+
+# --- screening -----------------------------------------------------------------------------------
+
+st.header("Screening")
+negatives = [f for f in assessment.findings if f.direction == "negative"]
+positives = [f for f in assessment.findings if f.direction == "positive"]
+if problems:
+    st.info("Not screened yet: the findings below are what the answers so far show.")
+    st.warning(
+        "Still to answer or correct before the assessment is complete:\n\n"
+        + "\n".join(f"- {plain(p.sentence)}" for p in problems)
+    )
+else:
+    st.info(assessment.level_words)
+    st.write(f"Decision asked for: {assessment.decision}")
+st.write(f"{len(negatives)} negative and {len(positives)} positive findings.")
+for finding in assessment.findings:
+    tag = finding.rag.upper() if finding.direction == "negative" else "POSITIVE"
+    st.markdown(f"- **{tag}, {finding.score}**: {finding.title}")
+
+# --- mitigations ---------------------------------------------------------------------------------
+
+st.header("Mitigation plan")
+if not negatives:
+    st.write("No negative impact found, so no mitigation is needed.")
+else:
+    st.write(
+        "For each finding, decide on each suggested mitigation: accept it, adapt it to your service, reject it with "
+        "a reason, or mark it done; give an owner and a due date. You can add a mitigation of your own, or set a "
+        "finding aside with a reason an equality officer will review. Every choice is saved as you make it."
+    )
+own = draft.notes().get("own", {})
+for finding in negatives:
+    st.subheader(f"{finding.title} ({finding.rag.upper()}, score {finding.score})")
+    aside = _note("set_aside", finding.rule)
+    st.toggle(
+        "Set this finding aside",
+        key=_widget(f"aside_{finding.rule}", bool(aside)),
+        on_change=aside_changed,
+        args=(finding.rule,),
+        disabled=final,
+    )
+    if st.session_state.get(f"aside_{finding.rule}"):
+        st.text_area(
+            "Why this finding does not apply (an equality officer will review this)",
+            key=_widget(f"aside_{finding.rule}_reason", aside.get("reason", "")),
+            on_change=aside_changed,
+            args=(finding.rule,),
+            disabled=final,
+            height=80,
+        )
+        if not aside:
+            st.warning("Give the reason to set this finding aside; until then it is not set aside.")
+        continue
+    for index in range(len(finding.mitigations)):
+        suggested_card(finding, index)
+    for own_id, entry in own.items():
+        if entry.get("finding") == finding.rule:
+            own_card(own_id, entry)
+    if not final:
+        with st.expander("Add a mitigation of your own"):
+            st.text_area("What will be done", key=f"new_{finding.rule}_text", height=80)
+            left, right = st.columns(2)
+            left.text_input("Owner (name or role)", key=f"new_{finding.rule}_owner", max_chars=300)
+            right.date_input("Due by", value=None, key=f"new_{finding.rule}_due", format="DD/MM/YYYY")
+            if problem := st.session_state.get(f"new_{finding.rule}_problem"):
+                st.error(problem)
+            st.button("Add this mitigation", key=f"new_{finding.rule}_add", on_click=own_added, args=(finding.rule,))
+
+# --- the analysis behind the findings ------------------------------------------------------------
+
+if assessment.profile:
+    st.header("Impact by group")
+    ranked = sorted(assessment.profile, key=lambda e: -e.highest_negative_score)
+    st.bar_chart(
+        {"Highest negative score": {e.name: e.highest_negative_score for e in assessment.profile}},
+        horizontal=True,
+    )
+    worst = [e for e in ranked if e.highest_negative_score > 0][:3]
+    st.caption(
+        "Chart in words: the highest negative score for each group, out of 25. "
+        + (
+            "Most affected: " + "; ".join(f"{e.name} ({e.highest_negative_score})" for e in worst) + "."
+            if worst
+            else "No group has a negative finding."
+        )
+    )
+    with st.expander("The chart as a table"):
+        st.dataframe(
+            [
+                {"Group": e.name, "Highest negative score": e.highest_negative_score, "Negative": e.negative}
+                for e in ranked
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+    st.header("Likelihood × severity")
+    st.caption("How many negative findings have each likelihood (rows) and severity (columns).")
+    st.table(likelihood_severity_matrix(assessment))  # a plain table: it wraps to fit any width
+
+st.header("By characteristic and community")
+for group, kind in (("Characteristics", "characteristic"), ("Communities", "community")):
+    profile = [e for e in assessment.profile if e.kind == kind]
+    if profile:
+        st.subheader(group)
+    for entry in profile:
+        touching = [f for f in assessment.findings if entry.id in f.characteristics + f.communities]
+        with st.expander(f"{entry.name}: {entry.negative} negative, {entry.positive} positive"):
+            for finding in touching:
+                tag = finding.rag.upper() if finding.direction == "negative" else "POSITIVE"
+                st.markdown(f"**{finding.title}** ({tag}, {finding.likelihood} × {finding.severity} = {finding.score})")
+                st.write(finding.rationale)
+                for because in finding.because:
+                    st.text(f"Because: {because.question_text} {because.answer_text}")
+
+if assessment.gaps:
+    st.header("Gaps in this assessment")
+    for gap in assessment.gaps:
+        st.write(f"- {gap.message}")
+
+link("views/export.py", "Next: export the record →")
