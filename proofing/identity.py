@@ -36,6 +36,7 @@ from proofing.errors import ProofingError
 DEFAULT_PROVIDER = "default"
 DEFAULT_ROLES_CLAIM = "groups"
 MIN_COOKIE_SECRET = 32
+EXAMPLE_COOKIE_SECRET = "replace-with-64-random-hex-characters"  # .streamlit/secrets.example.toml's placeholder
 PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
 SECRETS_FILE = ".streamlit/secrets.toml"
 
@@ -99,10 +100,10 @@ def _providers(auth: Mapping[str, Any]) -> tuple[str, ...]:
             f'[auth] redirect_uri in {SECRETS_FILE} must end with "/oauth2callback", the address Streamlit '
             "receives the identity provider's answer at (and the one to register with the provider)."
         )
-    if len(auth["cookie_secret"]) < MIN_COOKIE_SECRET:
+    if len(auth["cookie_secret"]) < MIN_COOKIE_SECRET or auth["cookie_secret"] == EXAMPLE_COOKIE_SECRET:
         raise SigninConfigError(
-            f"[auth] cookie_secret in {SECRETS_FILE} is shorter than {MIN_COOKIE_SECRET} characters; make one with: "
-            'python3 -c "import secrets; print(secrets.token_hex(32))"'
+            f"[auth] cookie_secret in {SECRETS_FILE} is the example's placeholder or shorter than "
+            f'{MIN_COOKIE_SECRET} characters; make one with: python3 -c "import secrets; print(secrets.token_hex(32))"'
         )
     providers: list[str] = []
     if any(key in auth for key in PROVIDER_KEYS):

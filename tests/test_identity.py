@@ -5,16 +5,20 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import streamlit
 from streamlit import config as streamlit_config
+from streamlit.runtime.secrets import Secrets
 from streamlit.testing.v1 import AppTest
 
 from proofing.access import LOCAL_USER, ROLES, may
 from proofing.identity import (
+    EXAMPLE_COOKIE_SECRET,
     BindRefused,
     SigninConfig,
     SigninConfigError,
@@ -24,9 +28,10 @@ from proofing.identity import (
     signin_config,
     user_from_claims,
 )
-from views.signin import LOCAL_BANNER
+from views.signin import LOCAL_BANNER, secrets_mapping
 
-APP = Path(__file__).resolve().parent / "signin_app.py"
+PROJECT = Path(__file__).resolve().parent.parent
+APP = PROJECT / "tests" / "signin_app.py"
 AUTH: dict[str, Any] = {
     "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
     "cookie_secret": "c" * 64,
@@ -76,6 +81,7 @@ def test_named_providers_are_found() -> None:
         ({key: value for key, value in AUTH.items() if key != "redirect_uri"}, 'no "redirect_uri"'),
         (AUTH | {"redirect_uri": "http://127.0.0.1:8501/"}, "/oauth2callback"),
         (AUTH | {"cookie_secret": "short"}, "shorter than 32"),
+        (AUTH | {"cookie_secret": EXAMPLE_COOKIE_SECRET}, "the example's placeholder"),
         ({key: value for key, value in AUTH.items() if key != "client_secret"}, "missing client_secret"),
         ({"redirect_uri": AUTH["redirect_uri"], "cookie_secret": AUTH["cookie_secret"]}, "names no identity provider"),
         (
@@ -107,6 +113,20 @@ def test_an_incomplete_auth_section_is_refused_not_local_mode(auth: dict[str, An
 def test_a_wrong_role_map_is_refused_in_words(proofing: dict[str, Any], words: str) -> None:
     with pytest.raises(SigninConfigError, match=words):
         signin_config({"auth": AUTH, "proofing": proofing})
+
+
+def test_the_documented_example_is_a_sound_configuration_once_its_cookie_secret_is_made() -> None:
+    example = tomllib.loads((PROJECT / ".streamlit" / "secrets.example.toml").read_text(encoding="utf-8"))
+    with pytest.raises(SigninConfigError, match="placeholder"):
+        signin_config(example)
+    example["auth"]["cookie_secret"] = "0123456789abcdef" * 4
+    loaded = signin_config(example)
+    assert loaded.configured and loaded.roles_claim == "groups"
+    assert loaded.group_roles["proofing-administrators"] == {"administrator", "auditor"}
+
+
+def test_secrets_toml_is_never_committed() -> None:
+    assert ".streamlit/secrets.toml" in (PROJECT / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 
 # Claims to a user --------------------------------------------------------------------------------------------
@@ -319,3 +339,21 @@ def test_assigned_roles_come_from_the_lookup_the_app_passes(bound: Any) -> None:
     at.run()
     assert not at.exception
     assert "Roles: auditor" in [text.value for text in at.text]
+
+
+def test_a_secrets_file_that_is_not_toml_is_an_error_not_local_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "secrets.toml"
+    broken.write_text('[auth]\nredirect_uri = "http://127.0.0.1:8501/oauth2callback\n', encoding="utf-8")
+    before = streamlit_config.get_option("secrets.files")
+    streamlit_config.set_option("secrets.files", [str(broken)])
+    try:
+        monkeypatch.setattr(streamlit, "secrets", Secrets())
+        with pytest.raises(SigninConfigError, match="could not be read; check that it is valid TOML"):
+            secrets_mapping()
+        broken.unlink()  # no file at all: local mode
+        monkeypatch.setattr(streamlit, "secrets", Secrets())
+        assert secrets_mapping() == {}
+    finally:
+        streamlit_config.set_option("secrets.files", before)
