@@ -14,6 +14,7 @@ import logging
 
 import streamlit as st
 
+from views import signin
 from views.common import reported
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -41,5 +42,8 @@ navigation = st.navigation(
 )
 st.set_page_config(page_title=f"{navigation.title} · Cohesion proofing", layout="wide")
 st.html(FOCUS)
+# Who is using the app: signed in through the council's identity provider, or the one local user (with a
+# banner) in local mode; local mode is refused on any address but loopback. See views/signin.py.
+st.session_state.user = signin.require_user()
 with reported():
     navigation.run()
