@@ -22,7 +22,7 @@ from pathlib import Path
 from proofing.assessment import Assessment, assess
 from proofing.knowledge import KnowledgeBase, load_knowledge
 from proofing.plan import read_plan
-from proofing.report import write_record
+from proofing.report import write_report
 from proofing.verify import verify_record
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -34,7 +34,7 @@ def profile(kb: KnowledgeBase, assessment: Assessment, runs: int = 5) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(runs):
-        write_record(kb, assessment)
+        write_report(kb, assessment)
     profiler.disable()
     pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
 
@@ -44,13 +44,13 @@ def main() -> None:
     runs = 3 if "--quick" in sys.argv else 9
     kb = load_knowledge()
     assessments = {path.stem: assess(kb, read_plan(path)) for path in sorted(EXAMPLES.glob("*.yaml"))}
-    write_record(kb, next(iter(assessments.values())))  # warm up imports, the font and the template
+    write_report(kb, next(iter(assessments.values())))  # warm up imports, the font and the template
     report = {}
     for name, assessment in assessments.items():
         exports, verifies = [], []
         for _ in range(runs):
             start = time.perf_counter()
-            data = write_record(kb, assessment)
+            data = write_report(kb, assessment)
             exports.append((time.perf_counter() - start) * 1000)
             start = time.perf_counter()
             verify_record(kb, data)

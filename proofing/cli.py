@@ -35,7 +35,7 @@ from proofing.knowledge import DEFAULT_RULES_DIR, load_knowledge
 from proofing.plan import PlanError, read_plan
 from proofing.readout import describe, knowledge_as_json
 from proofing.record import RecordError
-from proofing.report import TemplateError, check_template, save_record
+from proofing.report import TemplateError, check_template, save_report
 from proofing.signing import (
     PRIVATE_KEY_ENV,
     PUBLIC_KEY_ENV,
@@ -142,7 +142,7 @@ def _assess_folder(arguments: argparse.Namespace) -> int:
             assessment = assess(kb, read_plan(path), str(path))
             _write_file(
                 arguments.docx / f"{path.stem}.docx",
-                lambda out, a=assessment: save_record(kb, a, out, signer=_signer(arguments)),
+                lambda out, a=assessment: save_report(kb, a, out, signer=_signer(arguments)),
             )
         except (PlanError, CommandError) as error:
             failed += 1
@@ -283,7 +283,7 @@ def _assess(arguments: argparse.Namespace) -> int:
     kb = load_knowledge(arguments.rules, check_coverage=False)
     assessment = assess(kb, plan, str(arguments.plan))
     if arguments.docx:
-        _write_file(arguments.docx, lambda out: save_record(kb, assessment, out, signer=_signer(arguments)))
+        _write_file(arguments.docx, lambda out: save_report(kb, assessment, out, signer=_signer(arguments)))
         _say(f"Wrote the record to {arguments.docx}. {assessment.level_words}")
     elif arguments.json:
         _say_json(assessment_as_json(assessment))

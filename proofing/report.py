@@ -1,6 +1,10 @@
-"""The EIA record: an assessment written as a Word document a board reads and an auditor can re-check.
+"""The Word report: an assessment written as the EIA record a board reads and an auditor can re-check.
 
-``write_record`` fills the council's Word template (templates/record.docx, restyled in Word, never in
+Names: the *report* is the Word document this module writes (``write_report``, with ``ReportDetails`` about
+its making); the *record* is the canonical JSON embedded in it (``proofing.record``); rule-base and assessment
+models share one strict base (``proofing.base.Strict``).
+
+``write_report`` fills the council's Word template (templates/record.docx, restyled in Word, never in
 Python) with, in order: the plan and the summary for the board on page 1; a contents page; the five items
 the Welsh specific duties ask a published assessment to set out; one table of the groups affected, pointing
 to the findings by number, and a chart with alt text; each finding once, in full, with the groups it
@@ -104,8 +108,8 @@ class Signatory(BaseModel):
     date: str = ""
 
 
-class RecordMeta(BaseModel):
-    """What the record says about its own making, beyond the assessment."""
+class ReportDetails(BaseModel):
+    """What the report says about its own making, beyond the assessment: council, who, when, sign-off, decisions."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -126,7 +130,7 @@ def _user() -> str:
         return "proofing command line"
 
 
-def record_payload(assessment: Assessment, meta: RecordMeta) -> dict[str, Any]:
+def record_payload(assessment: Assessment, meta: ReportDetails) -> dict[str, Any]:
     """The machine record embedded in the document: everything needed to verify and re-run it."""
     return clean_payload(
         {
@@ -325,10 +329,10 @@ def _filled(pieces: list[str], values: dict[str, str]) -> list[str] | None:
 # --- writing --------------------------------------------------------------------------------------
 
 
-def write_record(
+def write_report(
     kb: KnowledgeBase,
     assessment: Assessment,
-    meta: RecordMeta | None = None,
+    meta: ReportDetails | None = None,
     template: Path = DEFAULT_TEMPLATE,
     signer: Signer | None = None,
 ) -> bytes:
@@ -336,7 +340,7 @@ def write_record(
 
     The template is checked first (TemplateError says what to fix) and opened once.
     """
-    meta = meta or RecordMeta(assessors=[assessment.plan.owner])
+    meta = meta or ReportDetails(assessors=[assessment.plan.owner])
     if not meta.council:
         meta = meta.model_copy(update={"council": kb.council})
     document = _open_template(template)
@@ -359,22 +363,22 @@ def write_record(
     return buffer.getvalue()
 
 
-def save_record(
+def save_report(
     kb: KnowledgeBase,
     assessment: Assessment,
     path: Path,
-    meta: RecordMeta | None = None,
+    meta: ReportDetails | None = None,
     template: Path = DEFAULT_TEMPLATE,
     signer: Signer | None = None,
 ) -> None:
     """Write the record to a file."""
-    path.write_bytes(write_record(kb, assessment, meta, template, signer))
+    path.write_bytes(write_report(kb, assessment, meta, template, signer))
 
 
 class _Writer:
     """Writes the sections of one record into a template document, as XML before its {{body}} paragraph."""
 
-    def __init__(self, kb: KnowledgeBase, assessment: Assessment, meta: RecordMeta, document: Document) -> None:
+    def __init__(self, kb: KnowledgeBase, assessment: Assessment, meta: ReportDetails, document: Document) -> None:
         self.kb = kb
         self.a = assessment
         self.meta = meta

@@ -438,7 +438,7 @@ def test_the_register_exports_its_list_in_words_and_defuses_formulas(database: s
 
 def test_an_upload_becomes_a_plan_or_is_refused_in_words(tmp_path: Path) -> None:
     from proofing.register import UploadError, plan_from_upload
-    from proofing.report import save_record
+    from proofing.report import save_report
     from proofing.steps import file_stem
 
     example = EXAMPLES / "library-opening-hours.yaml"
@@ -447,7 +447,7 @@ def test_an_upload_becomes_a_plan_or_is_refused_in_words(tmp_path: Path) -> None
     kb = load_knowledge(DEFAULT_RULES_DIR)
     from proofing.assessment import assess
 
-    save_record(kb, assess(kb, plan), tmp_path / "record.docx")
+    save_report(kb, assess(kb, plan), tmp_path / "record.docx")
     assert plan_from_upload("record.DOCX", (tmp_path / "record.docx").read_bytes()) == plan
     for name, data, words in (
         ("notes.txt", b"hello", "neither a plan file"),

@@ -15,7 +15,7 @@ from proofing.assessment import Level, assess
 from proofing.cli import LEVELS, main
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import read_plan
-from proofing.report import save_record
+from proofing.report import save_report
 
 
 def test_rules_check_on_the_project_rule_base(capsys: pytest.CaptureFixture[str]) -> None:
@@ -79,7 +79,7 @@ def exits(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str
 @pytest.fixture(scope="module")
 def record(tmp_path_factory: pytest.TempPathFactory, kb: KnowledgeBase) -> Path:
     path = tmp_path_factory.mktemp("record") / "library.docx"
-    save_record(kb, assess(kb, read_plan(LIBRARY)), path)
+    save_report(kb, assess(kb, read_plan(LIBRARY)), path)
     return path
 
 

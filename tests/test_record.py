@@ -519,7 +519,7 @@ def test_a_record_re_saved_by_libreoffice_still_verifies(tmp_path: Path) -> None
     from proofing.assessment import assess
     from proofing.knowledge import load_knowledge
     from proofing.plan import read_plan
-    from proofing.report import write_record
+    from proofing.report import write_report
     from proofing.verify import verify_record
 
     soffice = shutil.which("soffice")
@@ -528,7 +528,7 @@ def test_a_record_re_saved_by_libreoffice_still_verifies(tmp_path: Path) -> None
     kb = load_knowledge()
     examples = Path(__file__).resolve().parent.parent / "examples"
     source = tmp_path / "record.docx"
-    source.write_bytes(write_record(kb, assess(kb, read_plan(examples / "hate-crime-reporting.yaml"))))
+    source.write_bytes(write_report(kb, assess(kb, read_plan(examples / "hate-crime-reporting.yaml"))))
     out = tmp_path / "resaved"
     subprocess.run(
         [

@@ -26,11 +26,11 @@ from proofing.report import (
     DEFAULT_TEMPLATE,
     RAG_FILL,
     MitigationDecision,
-    RecordMeta,
+    ReportDetails,
     TemplateError,
     check_template,
     mitigation_key,
-    write_record,
+    write_report,
 )
 from proofing.verify import plan_as_yaml, plan_from_record, verify_record
 
@@ -67,7 +67,7 @@ def library(kb: KnowledgeBase) -> Assessment:
 
 @pytest.fixture(scope="module")
 def record(kb: KnowledgeBase, library: Assessment) -> bytes:
-    return write_record(kb, library, RecordMeta(assessors=["Head of Libraries", "Equality Officer"]))
+    return write_report(kb, library, ReportDetails(assessors=["Head of Libraries", "Equality Officer"]))
 
 
 def opened(data: bytes) -> docx.document.Document:
@@ -129,8 +129,10 @@ def test_the_strategy_timescales_are_labelled_as_the_strategy_s_apart_from_the_d
     kb: KnowledgeBase, library: Assessment
 ) -> None:
     finding = next(f for f in library.findings if f.direction == "negative")
-    meta = RecordMeta(decisions={mitigation_key(finding, 0): MitigationDecision(status="accepted", due="2027-03-31")})
-    document = opened(write_record(kb, library, meta))
+    meta = ReportDetails(
+        decisions={mitigation_key(finding, 0): MitigationDecision(status="accepted", due="2027-03-31")}
+    )
+    document = opened(write_report(kb, library, meta))
     plan = table_rows(document, "Finding", "Mitigation")
     assert plan[2][4:] == ["2027-03-31", "Accepted"]
     actions = table_rows(document, "Action", "What the strategy says")
@@ -249,7 +251,7 @@ def test_hostile_text_never_breaks_an_export(kb: KnowledgeBase, tmp_path: Path) 
         }
     )
     assessment = assess(kb, plan)
-    data = write_record(kb, assessment)
+    data = write_report(kb, assessment)
     document = opened(data)
     text = "\n".join(p.text for p in document.paragraphs)
     assert "ŵ ŷ مرحبا שלום 🎉" in text and "{{ plan_title }}" in text and "\x00" not in text
@@ -262,7 +264,7 @@ def test_hostile_text_never_breaks_an_export(kb: KnowledgeBase, tmp_path: Path) 
 def test_line_breaks_tabs_and_edge_spaces_come_through_as_typed(kb: KnowledgeBase, library: Assessment) -> None:
     described = "  Two branches close.\nRenewals move online.\r\nPhone:\t01978 292000  "
     assessment = library.model_copy(update={"plan": library.plan.model_copy(update={"description": described})})
-    document = opened(write_record(kb, assessment))
+    document = opened(write_report(kb, assessment))
     purpose = next(p for p in document.paragraphs if "Two branches close." in p.text)
     assert purpose.text == described.replace("\r\n", "\n")
     assert len(purpose._p.findall(f".//{W}br")) == 2 and len(purpose._p.findall(f".//{W}tab")) == 1
@@ -356,7 +358,7 @@ def header_footer_texts(data: bytes) -> dict[str, str]:
 def test_user_text_is_never_expanded_as_a_placeholder(kb: KnowledgeBase, library: Assessment) -> None:
     typed = "Review of {{council}} hubs, {{rule_base_version}} and {{plan_title}}"
     assessment = library.model_copy(update={"plan": library.plan.model_copy(update={"title": typed})})
-    data = write_record(kb, assessment, RecordMeta(council="{{plan_title}} Council"))
+    data = write_report(kb, assessment, ReportDetails(council="{{plan_title}} Council"))
     texts = header_footer_texts(data)
     headers = [text for name, text in texts.items() if "header" in name]
     footers = [text for name, text in texts.items() if "footer" in name]
@@ -392,7 +394,7 @@ def test_a_placeholder_split_across_runs_is_filled_and_the_page_field_kept(
     template = split_template(tmp_path)
     footer = docx.Document(str(template)).sections[0].footer.paragraphs[0]
     assert len(footer.runs) == 2 and "{{plan_title}}" not in footer.runs[0].text
-    data = write_record(kb, library, template=template)
+    data = write_report(kb, library, template=template)
     footers = [text for name, text in header_footer_texts(data).items() if "footer" in name]
     assert footers == [f"{library.plan.title} · Rule base {library.rule_base.version} · Page 1"]
     with zipfile.ZipFile(io.BytesIO(data)) as package:
@@ -401,7 +403,7 @@ def test_a_placeholder_split_across_runs_is_filled_and_the_page_field_kept(
 
 def test_the_content_goes_where_the_template_says(kb: KnowledgeBase, library: Assessment, tmp_path: Path) -> None:
     template = split_template(tmp_path, before="Before the record", after="After the record")
-    texts = [p.text for p in opened(write_record(kb, library, template=template)).paragraphs if p.text]
+    texts = [p.text for p in opened(write_report(kb, library, template=template)).paragraphs if p.text]
     assert texts[:2] == ["Before the record", "Equality Impact Assessment"]
     assert texts[-1] == "After the record"
     assert "{{body}}" not in texts
@@ -495,7 +497,7 @@ def test_red_and_amber_groups_and_high_gaps_are_shaded(record: bytes, library: A
 def test_the_chart_is_a_png_shown_undistorted_with_bars_in_both_colours(kb: KnowledgeBase) -> None:
     # A plan with both negative and positive findings on named groups, so both colours are drawn.
     festival = assess(kb, read_plan(EXAMPLES / "traveller-site-extension.yaml"))
-    document = opened(write_record(kb, festival))
+    document = opened(write_report(kb, festival))
     inline = document.inline_shapes[0]
     blip = inline._inline.graphic.graphicData.pic.blipFill.blip
     picture = Image.open(io.BytesIO(document.part.related_parts[blip.embed].blob))
@@ -531,7 +533,7 @@ def test_the_chart_is_a_png_shown_undistorted_with_bars_in_both_colours(kb: Know
 
 def test_a_plan_with_no_findings_has_no_chart(kb: KnowledgeBase) -> None:
     quiet = assess(kb, read_plan(EXAMPLES / "street-lighting-led.yaml")).model_copy(update={"profile": []})
-    document = opened(write_record(kb, quiet))
+    document = opened(write_report(kb, quiet))
     assert not document.inline_shapes
     assert "No group is affected, so there is nothing to chart." in [p.text for p in document.paragraphs]
 
@@ -539,7 +541,7 @@ def test_a_plan_with_no_findings_has_no_chart(kb: KnowledgeBase) -> None:
 def test_a_plan_with_no_findings_says_so_under_each_heading(kb: KnowledgeBase) -> None:
     quiet = assess(kb, read_plan(EXAMPLES / "payroll-software.yaml"))
     assert not quiet.findings
-    texts = [p.text for p in opened(write_record(kb, quiet)).paragraphs]
+    texts = [p.text for p in opened(write_report(kb, quiet)).paragraphs]
     for heading, words in (
         ("Findings by characteristic and community", "The rules found no likely impact on any group."),
         ("The findings in full", "The rules found no likely impact, so there is no finding to set out."),
@@ -652,8 +654,8 @@ def test_the_services_own_words_are_in_the_record(kb: KnowledgeBase) -> None:
         own={"own-1": OwnMitigation(finding=first.rule, text="Lend tablets with help to use them", owner="Librarian")},
         set_aside={second.rule: SetAside(reason="The site stays open on the same bus route")},
     )
-    text = "\n".join(p.text for p in opened(write_record(kb, library, RecordMeta(notes=notes))).paragraphs)
-    document = opened(write_record(kb, library, RecordMeta(notes=notes)))
+    text = "\n".join(p.text for p in opened(write_report(kb, library, ReportDetails(notes=notes))).paragraphs)
+    document = opened(write_report(kb, library, ReportDetails(notes=notes)))
     cells = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
     assert "Keep a weekly assisted session (adapted from:" in cells
     assert "Reason given: Already done by the contact centre" in cells

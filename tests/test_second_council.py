@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from proofing.assessment import assess, assessment_as_json, assessment_as_text
 from proofing.knowledge import KnowledgeBase, load_knowledge
 from proofing.plan import read_plan
-from proofing.report import write_record
+from proofing.report import write_report
 from proofing.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +52,7 @@ def test_assessing_a_plan_says_nothing_of_the_first_council(second: KnowledgeBas
 
 def test_the_word_record_says_nothing_of_the_first_council(second: KnowledgeBase, tmp_path: Path) -> None:
     record = tmp_path / "record.docx"
-    record.write_bytes(write_record(second, assess(second, read_plan(PLAN))))
+    record.write_bytes(write_report(second, assess(second, read_plan(PLAN))))
     with zipfile.ZipFile(record) as package:
         for name in package.namelist():
             if name.endswith(".xml"):

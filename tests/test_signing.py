@@ -25,7 +25,7 @@ from proofing.cli import main
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import read_plan
 from proofing.record import canonical_json
-from proofing.report import RecordMeta, Signatory, write_record
+from proofing.report import ReportDetails, Signatory, write_report
 from proofing.signing import Signer, SigningError, generate_keys, load_private_key
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -45,7 +45,7 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def record_of(kb: KnowledgeBase, example: str, key: Path | None, **meta: object) -> bytes:
     assessment = assess(kb, read_plan(EXAMPLES / example))
     signer = Signer(identity="Head of Libraries", key=load_private_key(key)) if key else None
-    return write_record(kb, assessment, RecordMeta(assessors=["Head of Libraries"], **meta), signer=signer)
+    return write_report(kb, assessment, ReportDetails(assessors=["Head of Libraries"], **meta), signer=signer)
 
 
 def with_part(data: bytes, name: str, change: Callable[[bytes], bytes]) -> bytes:

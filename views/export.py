@@ -11,7 +11,7 @@ import streamlit as st
 
 from proofing.assessment import assessment_as_json
 from proofing.decisions import DecisionNotes
-from proofing.report import RecordMeta, write_record
+from proofing.report import ReportDetails, write_report
 from proofing.steps import file_stem
 from proofing.verify import plan_as_yaml
 from views import draft
@@ -33,7 +33,7 @@ st.markdown(f"**Plan:** {plain(plan.title)}")
 link("views/assess.py", "← Back to the questionnaire")
 
 st.header("The Word record")
-meta = RecordMeta(
+meta = ReportDetails(
     assessors=[plan.owner], decisions=draft.record_decisions(), notes=DecisionNotes.model_validate(draft.notes())
 )
 if missing := draft.missing_details():
@@ -46,7 +46,7 @@ else:
     if st.session_state.get("record_for") != fingerprint:
         if st.button("Prepare the Word record", type="primary"):
             with st.spinner("Writing the Word record..."):
-                st.session_state.record = write_record(kb, assessment, meta)
+                st.session_state.record = write_report(kb, assessment, meta)
                 st.session_state.record_for = fingerprint
             st.rerun()
     else:
