@@ -721,8 +721,9 @@ class _Writer:
         self.heading("The purpose of the policy", 2)
         self.para(self.a.plan.description or self.a.plan.title)
         self.heading("The steps taken to assess it", 2)
-        engagement = answers.get("engagement_done")
-        engaged = answers.get("engaged_communities") or []
+        roles = self.kb.questionnaire.roles
+        engagement = answers.get(roles.engagement)
+        engaged = answers.get(roles.engaged_communities) or []
         steps = {
             "done": "The people affected were engaged or consulted",
             "planned": "Engagement with the people affected is planned",
@@ -740,7 +741,7 @@ class _Writer:
             self.para(f"Evidence used: {answer_words(self.kb, 'evidence_used', answers['evidence_used'])}.")
         if "data_by_group" in answers:
             self.para(f"Data by group: {answer_words(self.kb, 'data_by_group', answers['data_by_group'])}.")
-        if answers.get("evidence_gaps"):
+        if answers.get(self.kb.questionnaire.roles.evidence_gaps):
             self.para(f"Known gaps in the evidence: {answers['evidence_gaps']}")
         self.heading("The results", 2)
         negatives = sum(1 for f in self.a.findings if f.direction == "negative")
@@ -1003,13 +1004,14 @@ class _Writer:
             f"{accepted} of {mitigations} suggested mitigations accepted; each is tracked in the action plan above."
         )
         self.heading("How well did we do it?", 2)
-        if answers.get("monitoring_plan") is True:
+        roles = self.kb.questionnaire.roles
+        if answers.get(roles.monitoring) is True:
             by_group = (
                 "broken down by the groups affected"
-                if answers.get("monitoring_by_group")
+                if answers.get(roles.monitoring_by_group)
                 else "not broken down by group"
             )
-            months = answers.get("review_months")
+            months = answers.get(roles.review_months)
             self.para(
                 f"The effect will be monitored, {by_group}"
                 + (f", and the plan reviewed within {months:g} months." if isinstance(months, int | float) else ".")
@@ -1079,7 +1081,7 @@ class _Writer:
             [5, 5, 2.6, 4.4],
             Cm(1),
         )
-        self.para(f"Review date: {self.meta.review_date or _default_review(self.a)}")
+        self.para(f"Review date: {self.meta.review_date or _default_review(self.kb, self.a)}")
 
     def plan_as_described(self) -> None:
         """The manager's answers, question by question in words: one table, a shaded row for each section."""
@@ -1200,8 +1202,13 @@ def _short(text: str) -> str:
     return text if len(text) <= CORE_PROPERTY_LIMIT else text[: CORE_PROPERTY_LIMIT - 1] + "…"
 
 
-def _default_review(assessment: Assessment) -> str:
-    months = assessment.answers.get("review_months")
+def _default_review(kb: KnowledgeBase, assessment: Assessment) -> str:
+    """The review date the plan gives (a date), else within the months it gives, else still to be set."""
+    roles = kb.questionnaire.roles
+    day = assessment.answers.get(roles.review_date)
+    if isinstance(day, str) and day:
+        return day
+    months = assessment.answers.get(roles.review_months)
     return f"within {months:g} months of the decision" if isinstance(months, int | float) else "to be set"
 
 

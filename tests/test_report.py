@@ -662,3 +662,10 @@ def test_the_services_own_words_are_in_the_record(kb: KnowledgeBase) -> None:
     assert "The service's own mitigation: Lend tablets with help to use them" in cells
     assert "Finding set aside: The site stays open on the same bus route" in cells
     assert "The site stays open on the same bus route" in text  # and under the finding in full
+
+
+def test_the_review_date_given_is_the_records_review_date(kb: KnowledgeBase) -> None:
+    plan = read_plan(EXAMPLES / "street-lighting-led.yaml")
+    dated = plan.model_copy(update={"answers": plan.answers | {"review_date": "2027-06-30"}})
+    text = "\n".join(p.text for p in opened(write_report(kb, assess(kb, dated))).paragraphs)
+    assert "Review date: 2027-06-30" in text
