@@ -513,38 +513,20 @@ def test_two_records_in_one_document_are_refused(good: tuple[bytes, dict[str, An
 
 def test_a_record_re_saved_by_libreoffice_still_verifies(tmp_path: Path) -> None:
     """LibreOffice renames the record's part and re-escapes it; the record is still found and intact."""
-    import shutil
-    import subprocess
-
     from proofing.assessment import assess
     from proofing.knowledge import load_knowledge
     from proofing.plan import read_plan
     from proofing.report import write_report
     from proofing.verify import verify_record
+    from tests.conftest import libreoffice_convert
 
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.fail("soffice is missing: run `bash tools/libreoffice.sh` (as root) to install LibreOffice")
     kb = load_knowledge()
     examples = Path(__file__).resolve().parent.parent / "examples"
     source = tmp_path / "record.docx"
     source.write_bytes(write_report(kb, assess(kb, read_plan(examples / "hate-crime-reporting.yaml"))))
     out = tmp_path / "resaved"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        capture_output=True,
-        timeout=300,
-        check=True,
-    )
+    out.mkdir()
+    libreoffice_convert(source, out, "docx:MS Word 2007 XML")
     resaved = out / "record.docx"
     names = zipfile.ZipFile(resaved).namelist()
     assert "customXml/proofingRecord.xml" not in names  # LibreOffice renamed it

@@ -33,6 +33,7 @@ from proofing.report import (
     write_report,
 )
 from proofing.verify import plan_as_yaml, plan_from_record, verify_record
+from tests.conftest import libreoffice_convert, tool
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 HEADINGS_IN_ORDER = [
@@ -574,36 +575,13 @@ def test_a_template_without_a_body_placeholder_is_refused(tmp_path: Path) -> Non
 MAX_PAGES = 12  # the libraries example, the issue's target
 
 
-def tool(name: str) -> str:
-    """The path of a command the PDF tests need; fails (never skips) when it is missing, saying how to get it."""
-    found = shutil.which(name)
-    if found is None:
-        pytest.fail(f"{name} is missing: run `bash tools/libreoffice.sh` (as root) to install LibreOffice and poppler")
-    return found
-
-
 @pytest.fixture(scope="module")
 def library_pdf(record: bytes, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The libraries record converted to PDF by LibreOffice, with a profile of its own so parallel runs never clash."""
+    """The libraries record converted to PDF by LibreOffice."""
     folder = tmp_path_factory.mktemp("pdf")
     source = folder / "library.docx"
     source.write_bytes(record)
-    subprocess.run(
-        [
-            tool("soffice"),
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        capture_output=True,
-        timeout=300,
-        check=True,
-    )
-    return folder / "library.pdf"
+    return libreoffice_convert(source, folder, "pdf")
 
 
 def pdf_pages(pdf: Path) -> list[str]:

@@ -94,38 +94,26 @@ def test_an_untouched_signed_record_exits_0(
     assert code == 0 and "Signed by Head of Libraries with the council's key" in out
 
 
-def test_a_recomputed_hash_exits_1(
-    kb: KnowledgeBase, keys: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    data = record_of(kb, "library-opening-hours.yaml", keys["council"])
-
-    def forge(payload: dict[str, Any]) -> None:
-        payload["assessment"]["level"] = "screened_out"
-
-    code, out = verify(
-        tmp_path,
-        with_part(data, RECORD, lambda part: resigned_without_the_key(part, forge)),
-        keys["council_public"],
-        capsys,
-    )
-    assert code == 1 and "signature is not the council's" in out
+def set_level(payload: dict[str, Any]) -> None:
+    payload["assessment"]["level"] = "screened_out"
 
 
-def test_an_edited_sign_off_exits_1(
-    kb: KnowledgeBase, keys: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def rename_signatory(payload: dict[str, Any]) -> None:
+    payload["meta"]["signoff"][0]["name"] = "Someone else"
+
+
+@pytest.mark.parametrize("forge", [set_level, rename_signatory], ids=["a recomputed hash", "an edited sign-off"])
+def test_a_forged_record_exits_1(
+    kb: KnowledgeBase,
+    keys: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    forge: Callable[[dict[str, Any]], None],
 ) -> None:
     signed_off = [Signatory(name="Head of Service", role="Approver", date="2026-12-01")]
     data = record_of(kb, "library-opening-hours.yaml", keys["council"], signoff=signed_off)
-
-    def forge(payload: dict[str, Any]) -> None:
-        payload["meta"]["signoff"][0]["name"] = "Someone else"
-
-    code, out = verify(
-        tmp_path,
-        with_part(data, RECORD, lambda part: resigned_without_the_key(part, forge)),
-        keys["council_public"],
-        capsys,
-    )
+    forged = with_part(data, RECORD, lambda part: resigned_without_the_key(part, forge))
+    code, out = verify(tmp_path, forged, keys["council_public"], capsys)
     assert code == 1 and "signature is not the council's" in out
 
 
