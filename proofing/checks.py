@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from proofing.conditions import AnswerTest, Condition, answer_tests, facts_read
 from proofing.errors import Problem
+from proofing.oracle import reference_evaluate
 from proofing.plan import check_answers
 from proofing.questionnaire import ImpactRule, Mitigation, Question
 from proofing.yamlsource import LocatedDict
@@ -32,6 +33,7 @@ def rule_base_problems(
     problems += _questionnaire_problems(kb, places)
     problems += _impact_rule_problems(kb, places)
     problems += _judgement_problems(kb, places)
+    problems += _training_problems(kb, places)
     if check_coverage:
         problems += _coverage_problems(kb, places)
     return problems
@@ -148,6 +150,30 @@ def _line_of_key(path: Path, key: str) -> int:
         return 1
     pattern = re.compile(rf"^\s*{re.escape(key)}\s*:")
     return next((number for number, text in enumerate(lines, start=1) if pattern.match(text)), 1)
+
+
+def _training_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> list[Problem]:
+    """Every training card's plan is a valid, complete plan, and the rules still find the impacts it teaches."""
+    problems: list[Problem] = []
+    report = _reporter(places, problems)
+    findings = {rule.id for rule in kb.rules if rule.finding}
+    for case in kb.training:
+        checked = check_answers(kb.questionnaire, case.plan.answers)
+        for problem in checked.problems:
+            report(case.id, "plan", f"training case {case.id}: {problem}")
+        if checked.problems:
+            continue
+        fired = set(reference_evaluate(kb.rules, checked.answers).findings)
+        for rule in case.expect.impacts:
+            if rule not in findings:
+                report(case.id, "expect", f"training case {case.id} teaches {rule}, which is not a finding rule")
+            elif rule not in fired:
+                message = (
+                    f"training case {case.id} teaches the impact {rule}, which the rules no longer find for its plan: "
+                    "update the card, or the rule"
+                )
+                report(case.id, "expect", message)
+    return problems
 
 
 def _trailing_number(item_id: str) -> int | None:

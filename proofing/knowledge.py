@@ -22,6 +22,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ValidationError
 
 from proofing.base import Strict
+from proofing.cards import TrainingCase, TrainingFile
 from proofing.checks import Place, rule_base_problems
 from proofing.errors import Problem, RuleBaseError, display_path
 from proofing.questionnaire import (
@@ -91,6 +92,7 @@ RULE_FILES: dict[str, type[Strict]] = {
 # action-fit index yet (rules check then asks for one).
 OPTIONAL_FILES = {"strategy/migrant_worker_plan.yaml", "strategy/strategy_2011.yaml"}
 IMPACT_RULES_GLOB = "impacts/*.yaml"
+TRAINING_GLOB = "training/*.yaml"  # worked training cases; a rule base may have none
 
 # What an item in each YAML list is called in messages and in `rules show`.
 KIND_OF_LIST = {
@@ -111,6 +113,7 @@ KIND_OF_LIST = {
     "facts": "fact",
     "options": "option",
     "sections": "section",
+    "cases": "training case",
 }
 # Lists whose ids name things across the rule base; options and sections are named only within their parent.
 IDENTIFIED_LISTS = set(KIND_OF_LIST) - {"options", "sections"}
@@ -162,6 +165,7 @@ class KnowledgeBase(Strict):
     rules: list[ImpactRule]
     scoring: ScoringFile
     action_fit: list[ActionFit] = []
+    training: list[TrainingCase] = []
 
     @cached_property
     def fit_of(self) -> dict[str, ActionFit]:
@@ -265,7 +269,10 @@ def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR, *, check_coverage:
     impact_files = sorted(path.relative_to(root).as_posix() for path in root.glob(IMPACT_RULES_GLOB))
     if not impact_files:
         problems.append(Problem(root / "impacts", 1, "there are no impact rule files (impacts/*.yaml)"))
-    schemas: dict[str, type[Strict]] = dict(RULE_FILES) | dict.fromkeys(impact_files, ImpactRulesFile)
+    training_files = sorted(path.relative_to(root).as_posix() for path in root.glob(TRAINING_GLOB))
+    schemas: dict[str, type[Strict]] = (
+        dict(RULE_FILES) | dict.fromkeys(impact_files, ImpactRulesFile) | dict.fromkeys(training_files, TrainingFile)
+    )
     for relative, schema in schemas.items():
         path = root / relative
         if relative in OPTIONAL_FILES and not path.exists():
@@ -318,6 +325,7 @@ def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR, *, check_coverage:
         rules=[rule for relative in impact_files for rule in parsed[relative].rules],
         scoring=parsed["scoring.yaml"],
         action_fit=parsed["strategy/action_fit.yaml"].action_fit,
+        training=[case for relative in training_files for case in parsed[relative].cases],
     )
     problems.extend(rule_base_problems(kb, places, check_coverage=check_coverage))
     if problems:
