@@ -38,6 +38,7 @@ navigation = st.navigation(
         st.Page("views/export.py", title="Export"),
         st.Page("views/register.py", title="Register"),
         st.Page("views/rule_base.py", title="Rule base"),
+        st.Page("views/training.py", title="Training"),
     ]
 )
 st.set_page_config(page_title=f"{navigation.title} · Cohesion proofing", layout="wide")

@@ -1,0 +1,80 @@
+"""Training: a trainee reads a worked case, predicts its impacts, and sees what an officer would have seen and why.
+
+The cases are the rule base's (rules/training/*.yaml); scoring is proofing.training's. This page only asks and shows.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from proofing.assessment import level_label
+from proofing.questionnaire import LEVELS
+from proofing.training import Prediction, impacts_offered, score_round
+from views.common import knowledge, plain
+
+kb = knowledge()
+st.title("Training: what would an officer see?")
+if not kb.training:
+    st.info("This rule base has no worked cases yet (rules/training/*.yaml).")
+    st.stop()
+
+cases = {case.id: case for case in kb.training}
+chosen = st.selectbox("Choose a worked case", list(cases), format_func=lambda case_id: cases[case_id].title)
+case = cases[chosen]
+
+st.header(plain(case.title))
+st.caption(plain(case.theme))
+st.subheader("The plan")
+st.markdown(plain(case.scenario))
+st.subheader("The local picture")
+st.markdown(plain(case.context))
+
+names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
+offered = dict(impacts_offered(kb, case))
+with st.form(f"predict_{case.id}"):
+    st.subheader("Your prediction")
+    level = st.radio("What screening level would you give it?", LEVELS, format_func=lambda v: level_label(kb, v))
+    groups = st.multiselect("Which groups will it affect?", list(names), format_func=names.__getitem__)
+    impacts = st.multiselect("What are its main impacts?", list(offered), format_func=offered.__getitem__)
+    words = st.text_area("In your own words, what would you tell the manager?")
+    submitted = st.form_submit_button("Submit and see the answer")
+
+if submitted:
+    st.session_state[f"round_{case.id}"] = score_round(
+        kb, case, Prediction(level=level, groups=groups, impacts=impacts, words=words)
+    )
+
+result = st.session_state.get(f"round_{case.id}")
+if result is not None:
+    st.header("What an officer would have seen")
+    st.metric("Your score", f"{result.score} of 100")
+    verdict = "right" if result.level_right else f"not right: the rules give {level_label(kb, result.level_expected)}"
+    st.markdown(f"**Screening level:** {plain(verdict)}.")
+    for label, members in (
+        ("Groups you found", result.groups_found),
+        ("Groups you missed", result.groups_missed),
+        ("Groups you named that the impacts do not", result.groups_over_called),
+    ):
+        if members:
+            st.markdown(f"**{label}:** " + plain(", ".join(names.get(g, g) for g in members)))
+    for heading, outcome in (("Found", "found"), ("Missed", "missed"), ("Over-called", "over-called")):
+        shown = [reveal for reveal in result.reveals if reveal.outcome == outcome]
+        if not shown:
+            continue
+        st.subheader(f"{heading} ({len(shown)})")
+        for reveal in shown:
+            with st.expander(reveal.title, expanded=outcome == "missed"):
+                st.markdown(plain(reveal.rationale))
+                if reveal.because:
+                    st.markdown(
+                        "**The answers that led to it:**\n" + "\n".join(f"- {plain(b)}" for b in reveal.because)
+                    )
+                if reveal.actions:
+                    st.markdown(
+                        "**Strategy actions a mitigation draws on:**\n"
+                        + "\n".join(f"- {plain(a)}" for a in reveal.actions)
+                    )
+    st.subheader("What this case teaches")
+    for point in case.learning_points:
+        st.markdown(f"- {plain(point)}")
+    st.caption("Choose another case above for a second try.")
