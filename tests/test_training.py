@@ -1,0 +1,146 @@
+"""The worked training cases (rules/training/*.yaml): each is true to the rules, and a trainee's round is scored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from proofing.assessment import assess
+from proofing.cards import TrainingCase
+from proofing.cli import main
+from proofing.knowledge import DEFAULT_RULES_DIR, KnowledgeBase
+from proofing.training import Prediction, impacts_offered, score_round
+
+THEMES = {
+    "The 2003 disturbances in Caia Park",
+    "Houses in multiple occupation and migrant workers' housing",
+    "ESOL funding pressures",
+    "Gypsy and Traveller sites",
+    "Translation and interpreting",
+    "Hate-crime reporting",
+    "Media and myths",
+    "Young people and mixing",
+    "The Welsh language",
+    "A staffing change",
+}
+
+
+def _case(kb: KnowledgeBase, case_id: str) -> TrainingCase:
+    return next(case for case in kb.training if case.id == case_id)
+
+
+def _ids(kb: KnowledgeBase) -> list[str]:
+    return [case.id for case in kb.training]
+
+
+def test_at_least_ten_cards_cover_every_theme(kb: KnowledgeBase) -> None:
+    assert len(kb.training) >= 10
+    assert len(set(_ids(kb))) == len(kb.training)
+    assert THEMES <= {case.theme for case in kb.training}
+
+
+def test_some_cards_teach_that_not_every_plan_is_a_problem(kb: KnowledgeBase) -> None:
+    calm = [
+        case
+        for case in kb.training
+        if case.expect.level == "screened_out"
+        or any(
+            rule.finding and rule.finding.direction == "positive" for rule in kb.rules if rule.id in case.expect.impacts
+        )
+    ]
+    assert len(calm) >= 2
+
+
+CARD_IDS = [
+    case["id"]
+    for path in sorted((DEFAULT_RULES_DIR / "training").glob("*.yaml"))
+    for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+]
+
+
+@pytest.mark.parametrize("case_id", CARD_IDS)
+def test_card_is_true_to_the_rules(kb: KnowledgeBase, case_id: str) -> None:
+    case = _case(kb, case_id)
+    assessment = assess(kb, case.plan, case.id)
+    assert assessment.level == case.expect.level
+    fired = {finding.rule: finding for finding in assessment.findings}
+    assert set(case.expect.impacts) <= set(fired), set(case.expect.impacts) - set(fired)
+    named = {group for rule in case.expect.impacts for group in fired[rule].characteristics + fired[rule].communities}
+    assert set(case.expect.groups) == named
+    assert case.plan.owner and not any(char.isdigit() for char in case.plan.owner)
+    offered = {rule for rule, _ in impacts_offered(kb, case)}
+    assert set(case.expect.impacts) <= offered
+
+
+def test_a_perfect_prediction_scores_100(kb: KnowledgeBase) -> None:
+    for case in kb.training:
+        prediction = Prediction(level=case.expect.level, groups=case.expect.groups, impacts=case.expect.impacts)
+        result = score_round(kb, case, prediction)
+        assert result.score == 100, case.id
+        assert result.level_right
+        assert not result.groups_missed and not result.groups_over_called
+        assert [reveal.outcome for reveal in result.reveals] == ["found"] * len(case.expect.impacts)
+
+
+def test_a_half_right_prediction_scores_less_and_the_reveal_says_why(kb: KnowledgeBase) -> None:
+    case = _case(kb, "caia_park_advice_centre")
+    taught = case.expect.impacts
+    assert len(taught) >= 2
+    over = "language_children_as_interpreters"  # the rules find it, but it is not what the card teaches
+    assert over not in taught
+    prediction = Prediction(level="mitigate", groups=["race", "migrant_workers"], impacts=[taught[0], over])
+    result = score_round(kb, case, prediction)
+    assert 0 < result.score < 100
+    assert not result.level_right and result.level_expected == "full_assessment"
+    assert result.groups_found == ["migrant_workers", "race"]
+    assert "caia_park_communities" in result.groups_missed
+    outcomes = {reveal.rule: reveal.outcome for reveal in result.reveals}
+    assert outcomes[taught[0]] == "found"
+    assert all(outcomes[rule] == "missed" for rule in taught[1:])
+    assert outcomes[over] == "over-called"
+    for reveal in result.reveals:
+        assert reveal.rationale.strip()
+        assert reveal.because, reveal.rule
+    assert any(reveal.actions for reveal in result.reveals)
+
+
+def test_calling_an_impact_the_rules_do_not_find_costs_points(kb: KnowledgeBase) -> None:
+    case = _case(kb, "housing_myth_buster")
+    right = Prediction(level=case.expect.level, groups=case.expect.groups, impacts=case.expect.impacts)
+    wrong = Prediction(
+        level=case.expect.level, groups=case.expect.groups, impacts=[*case.expect.impacts, "tension_myths_unanswered"]
+    )
+    result = score_round(kb, case, wrong)
+    assert result.score < score_round(kb, case, right).score
+    reveal = next(reveal for reveal in result.reveals if reveal.rule == "tension_myths_unanswered")
+    assert reveal.outcome == "over-called"
+    assert reveal.rationale == "The rules do not find this impact for this plan."
+
+
+def _line_of_expect(cards: Path, case_id: str) -> int:
+    lines = cards.read_text(encoding="utf-8").splitlines()
+    start = lines.index(f"  - id: {case_id}")
+    return next(number for number, text in enumerate(lines, start=1) if number > start and text == "    expect:")
+
+
+def test_a_rule_change_that_drops_a_taught_impact_fails_the_check_at_the_card(
+    rules_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = rules_copy
+    positive = copy / "impacts" / "positive.yaml"
+    text = positive.read_text(encoding="utf-8")
+    old = "    when: {question: delivers, contains: myth_busting}"
+    assert text.count(old) == 1
+    positive.write_text(text.replace(old, "    when: {question: delivers, contains: charter}"), encoding="utf-8")
+    assert main(["rules", "check", "--rules", str(copy)]) == 1
+    err = capsys.readouterr().err
+    cards = copy / "training" / "cases.yaml"
+    line = _line_of_expect(cards, "housing_myth_buster")
+    assert f"{cards}:{line}: training case housing_myth_buster teaches the impact positive_myths_answered" in err
+
+
+def test_the_project_rule_base_with_its_cards_checks_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "check"]) == 0
+    assert "sound" in capsys.readouterr().out
