@@ -511,3 +511,20 @@ def test_a_mitigation_adapted_and_one_of_the_managers_own_are_kept(database: str
     )
     assert any(plain("Run a digital drop-in") in m.value for m in at.markdown)  # its own card
     assert latest.version == 2
+
+
+def test_a_trainee_predicts_and_sees_found_missed_and_over_called(database: str) -> None:
+    at = page("training.py")
+    assert not at.exception
+    at.selectbox[0].set_value("hate_crime_centres_cut").run()
+    at.radio[0].set_value("mitigate")
+    at.multiselect[0].set_value(["disability", "race"])
+    at.multiselect[1].set_value(["access_closure_older_disabled", "tension_visible_to_hate_crime"])
+    at.button[0].click().run()
+    assert not at.exception
+    subheaders = [element.value for element in at.subheader]
+    assert any(value.startswith("Found (1)") for value in subheaders)
+    assert any(value.startswith("Missed (3)") for value in subheaders)
+    assert any(value.startswith("Over-called (1)") for value in subheaders)
+    assert "of 100" in at.metric[0].value
+    assert any("not right" in element.value for element in at.markdown)
