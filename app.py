@@ -38,6 +38,8 @@ navigation = st.navigation(
         st.Page("views/export.py", title="Export"),
         st.Page("views/register.py", title="Register"),
         st.Page("views/rule_base.py", title="Rule base"),
+        st.Page("views/audit.py", title="Audit trail"),
+        st.Page("views/admin.py", title="Roles"),
     ]
 )
 st.set_page_config(page_title=f"{navigation.title} · Cohesion proofing", layout="wide")

@@ -41,10 +41,11 @@ def upload() -> None:
 
 st.title("Register of assessments")
 
-with st.expander("Start an assessment from a file: a plan file (.yaml) or a Word record made by proofing (.docx)"):
-    st.file_uploader("Plan file or Word record", type=["yaml", "yml", "docx"], key="upload", on_change=upload)
-    if problem := st.session_state.pop("upload_problem", None):
-        st.error(f"This file could not be used: {problem}")
+if saved.may("create"):
+    with st.expander("Start an assessment from a file: a plan file (.yaml) or a Word record made by proofing (.docx)"):
+        st.file_uploader("Plan file or Word record", type=["yaml", "yml", "docx"], key="upload", on_change=upload)
+        if problem := st.session_state.pop("upload_problem", None):
+            st.error(f"This file could not be used: {problem}")
 if opened := st.session_state.pop("opened", None):
     st.switch_page("views/assess.py", query_params={"assessment": opened})
 
@@ -113,12 +114,16 @@ st.write(
     )
 )
 buttons = st.columns(3)
-if buttons[0].button("Open" if chosen.status == "draft" else "Open (read-only)", type="primary"):
+editable = chosen.status == "draft" and saved.may("edit", chosen.assessment_id)
+if buttons[0].button("Open" if editable else "Open (read-only)", type="primary"):
     st.switch_page("views/assess.py", query_params={"assessment": chosen.assessment_id})
-if buttons[1].button("Duplicate as a new draft" if chosen.status == "draft" else "Reopen as a new draft"):
+copying = "duplicate" if chosen.status == "draft" else "reopen"
+if saved.may(copying, chosen.assessment_id) and buttons[1].button(
+    "Duplicate as a new draft" if chosen.status == "draft" else "Reopen as a new draft"
+):
     copy = saved.duplicate(chosen.assessment_id)
     st.switch_page("views/assess.py", query_params={"assessment": copy})
-if chosen.status == "draft" and buttons[2].button("Mark as final"):
+if chosen.status == "draft" and saved.may("approve", chosen.assessment_id) and buttons[2].button("Mark as final"):
     try:
         saved.set_status(chosen.assessment_id, "final", expected_version=chosen.latest_version)
     except StaleVersionError:
