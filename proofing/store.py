@@ -52,7 +52,7 @@ from typing import Any, Literal
 
 from alembic import command
 from alembic.config import Config
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -209,6 +209,67 @@ class AuditEntry(BaseModel):
     assessment_id: str | None = None
     version: int | None = None
     detail: str = ""
+
+
+class SignOff(BaseModel):
+    """What an approver records on a submitted version: approved (a decision) or sent back (with comments).
+
+    Approving records the decision actually taken, which may differ from the tool's advice, the reasons for it,
+    any conditions, and the date it is to be reviewed; sending back needs the comments for the manager.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    outcome: Literal["approved", "sent_back"]
+    version: int = Field(ge=1, description="the version the approver looked at")
+    decision_taken: str = Field("", max_length=5000)
+    reasons: str = Field("", max_length=20_000)
+    conditions: str = Field("", max_length=20_000)
+    review_date: date | None = None
+    comments: str = Field("", max_length=20_000)
+
+    @model_validator(mode="after")
+    def _complete(self) -> SignOff:
+        if self.outcome == "approved":
+            missing = [
+                words
+                for words, given in (
+                    ("the decision taken", self.decision_taken),
+                    ("the reasons", self.reasons),
+                    ("a review date", self.review_date),
+                )
+                if not given
+            ]
+            if missing:
+                raise ValueError("an approval needs " + " and ".join(missing))
+        elif not self.comments:
+            raise ValueError("sending an assessment back needs comments saying what to change")
+        return self
+
+
+class Approval(BaseModel):
+    """One submission for approval and its outcome, with the assessment's id, version and status (for the record).
+
+    ``outcome`` is "submitted" (awaiting a decision), "approved" (the assessment is final) or "sent_back".
+    ``advice`` is the tool's screening level of that version, beside the decision the approver actually took.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    assessment_id: str
+    version: int
+    status: str  # the assessment's status now: "draft" or "final"
+    outcome: Literal["submitted", "approved", "sent_back"]
+    advice: str | None = None
+    submitted_by: str
+    submitted_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    decision_taken: str = ""
+    reasons: str = ""
+    conditions: str = ""
+    review_date: date | None = None
+    comments: str = ""
 
 
 NOTE_KINDS = ("mitigations", "own", "set_aside")
@@ -505,6 +566,28 @@ class AuditRow(Base):
     assessment_id: Mapped[str | None] = mapped_column(String(32))
     version: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(String(2000))
+
+
+class ApprovalRow(Base):
+    """One submission of a version for approval and, once decided, the approver's sign-off (as SignOff JSON)."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('submitted', 'approved', 'sent_back')", name="ck_approvals_outcome"),
+        Index("ix_approvals_assessment_id", "assessment_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("assessments.id", ondelete="CASCADE", name="fk_approvals_assessment_id")
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(16))
+    submitted_by: Mapped[str] = mapped_column(String(500))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(500))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 # --- engines: one per URL per process, migrated once -----------------------------------------------------------
@@ -1155,6 +1238,101 @@ class Store:
                 for row in session.scalars(query)
             ]
 
+    def submit(self, assessment_id: str, *, expected_version: int, by: User | None = None) -> None:
+        """Submit the latest version of a draft for approval (refused if anyone saved since the person looked)."""
+        with self._session(write=True) as session:
+            row = self._locked(session, assessment_id)
+            if row.status == "final":
+                raise FinalAssessmentError(assessment_id, row.title)
+            current = session.scalar(
+                select(func.max(VersionRow.version)).where(VersionRow.assessment_id == assessment_id)
+            )
+            if current != expected_version:
+                raise StaleVersionError(assessment_id, row.title, expected_version, current or 0)
+            pending = self._pending(session, assessment_id)
+            if pending is not None and pending.version == current:
+                return  # already submitted, as it is
+            if pending is not None:
+                pending.outcome = "sent_back"  # superseded by the newer version submitted now
+            session.add(
+                ApprovalRow(
+                    assessment_id=assessment_id,
+                    version=current,
+                    outcome="submitted",
+                    submitted_by=by.described() if by is not None else "local",
+                    submitted_at=_now(),
+                )
+            )
+            self._audit(session, by, "submitted for approval", assessment_id, current)
+
+    @staticmethod
+    def _pending(session: Session, assessment_id: str) -> ApprovalRow | None:
+        return session.scalars(
+            select(ApprovalRow)
+            .where(ApprovalRow.assessment_id == assessment_id, ApprovalRow.outcome == "submitted")
+            .order_by(ApprovalRow.id.desc())
+            .limit(1)
+        ).first()
+
+    def sign_off(self, assessment_id: str, decision: SignOff, *, by: User | None = None) -> None:
+        """Record the approver's decision on the submitted version: approved (then final) or sent back.
+
+        Refused when nothing is awaiting approval, or when the version decided on is not the one submitted and
+        still the latest (someone saved since it was submitted: StaleVersionError), so nobody approves a version
+        they have not seen.
+        """
+        with self._session(write=True) as session:
+            row = self._locked(session, assessment_id)
+            pending = self._pending(session, assessment_id)
+            if pending is None or row.status == "final":
+                raise StoreError(f"{row.title!r} is not awaiting approval; a manager submits it first")
+            current = session.scalar(
+                select(func.max(VersionRow.version)).where(VersionRow.assessment_id == assessment_id)
+            )
+            if decision.version != pending.version or current != pending.version:
+                raise StaleVersionError(assessment_id, row.title, decision.version, current or 0)
+            now = _now()
+            pending.outcome, pending.decided_at = decision.outcome, now
+            pending.decided_by = by.described() if by is not None else "local"
+            pending.decision = decision.model_dump(mode="json", exclude={"outcome", "version"})
+            if decision.outcome == "approved":
+                row.status, row.updated_at = "final", now
+                self._audit(session, by, "finalised", assessment_id, current, f"Approved: {decision.decision_taken}")
+            else:
+                self._audit(session, by, "sent back", assessment_id, current, decision.comments)
+
+    def approval(self, assessment_id: str) -> Approval | None:
+        """The latest submission for approval and its outcome, or None when it was never submitted."""
+        if not _is_id(assessment_id):
+            return None
+        with self._session() as session:
+            row = session.get(AssessmentRow, assessment_id)
+            found = session.scalars(
+                select(ApprovalRow)
+                .where(ApprovalRow.assessment_id == assessment_id)
+                .order_by(ApprovalRow.id.desc())
+                .limit(1)
+            ).first()
+            if row is None or found is None:
+                return None
+            advice = session.scalar(
+                select(VersionRow.level).where(
+                    VersionRow.assessment_id == assessment_id, VersionRow.version == found.version
+                )
+            )
+            return Approval(
+                assessment_id=assessment_id,
+                version=found.version,
+                status=row.status,
+                outcome=found.outcome,  # type: ignore[arg-type]
+                advice=advice,
+                submitted_by=found.submitted_by,
+                submitted_at=found.submitted_at,
+                decided_by=found.decided_by,
+                decided_at=found.decided_at,
+                **(found.decision or {}),
+            )
+
     def acting(self, user: User) -> UserStore:
         """This store as `user` may use it: every call checked against proofing.access, every write audited."""
         return UserStore(self, user)
@@ -1402,9 +1580,26 @@ class UserStore:
         return self.store.duplicate(assessment_id, by=self.user)
 
     def set_status(self, assessment_id: str, status: str, *, expected_version: int | None = None) -> None:
-        """Mark final (the approver's "approve") or set back to draft ("reopen")."""
-        self._check("approve" if status == "final" else "reopen", assessment_id)
+        """Set a final assessment back to draft ("reopen"). Only an approval makes one final (submit, sign_off)."""
+        if status == "final":
+            raise StoreError("an assessment becomes final only when an approver approves it; submit it for approval")
+        self._check("reopen", assessment_id)
         self.store.set_status(assessment_id, status, expected_version=expected_version, by=self.user)
+
+    def submit(self, assessment_id: str, *, expected_version: int) -> None:
+        """Submit the latest version for approval, for a person who may submit it (its manager)."""
+        self._check("submit", assessment_id)
+        self.store.submit(assessment_id, expected_version=expected_version, by=self.user)
+
+    def sign_off(self, assessment_id: str, decision: SignOff) -> None:
+        """Approve, or send back, the submitted version: an approver only."""
+        self._check("approve", assessment_id)
+        self.store.sign_off(assessment_id, decision, by=self.user)
+
+    def approval(self, assessment_id: str) -> Approval | None:
+        """The latest submission and its outcome, for a person who may open the assessment."""
+        self._check("read", assessment_id)
+        return self.store.approval(assessment_id)
 
     def share(self, assessment_id: str, subject: str) -> None:
         """Share the assessment with a colleague, for a person who may share it."""

@@ -9,6 +9,7 @@ expected answer is read from the PERMISSIONS table's reach ("all", "own", none),
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -16,10 +17,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from proofing.access import PERMISSIONS, ROLES, Action, PermissionDenied, Role, User
-from proofing.store import Store, UserStore
+from proofing.store import SignOff, StaleVersionError, Store, StoreError, UserStore
 from tests.test_store import plan, url  # noqa: F401 - the fixture that runs each test on both databases
 
 OTHER = "subject-of-another-manager"
+APPROVED = SignOff(
+    outcome="approved",
+    version=1,
+    decision_taken="Go ahead with the translation contract",
+    reasons="The mitigations answer the risks found",
+    conditions="Review the interpreting budget in six months",
+    review_date=date(2027, 6, 1),
+)
 
 # The actions the store carries out; the others (verify a record, run a workshop or training) are not store calls.
 STORE_ACTIONS: tuple[Action, ...] = (
@@ -27,6 +36,7 @@ STORE_ACTIONS: tuple[Action, ...] = (
     "read",
     "edit",
     "share",
+    "submit",
     "approve",
     "reopen",
     "duplicate",
@@ -45,12 +55,15 @@ def attempt(store: Store, acting: UserStore, action: Action, owner: str) -> Call
     assessment_id = store.create(plan(), owner_subject=owner)
     if action == "reopen":
         store.set_status(assessment_id, "final")
+    if action == "approve":
+        store.submit(assessment_id, expected_version=1)
     calls: dict[Action, Callable[[], object]] = {
         "create": lambda: acting.create(plan(title="A new plan")),
         "read": lambda: acting.latest(assessment_id),
         "edit": lambda: acting.save(assessment_id, plan(description="changed"), expected_version=1),
         "share": lambda: acting.share(assessment_id, "subject-of-a-colleague"),
-        "approve": lambda: acting.set_status(assessment_id, "final", expected_version=1),
+        "submit": lambda: acting.submit(assessment_id, expected_version=1),
+        "approve": lambda: acting.sign_off(assessment_id, APPROVED),
         "reopen": lambda: acting.duplicate(assessment_id),
         "duplicate": lambda: acting.duplicate(assessment_id),
         "export": lambda: acting.record_export(assessment_id, 1, "the Word record"),
@@ -109,7 +122,8 @@ def test_an_auditor_can_read_and_export_everything_and_change_nothing(url: str) 
     auditor.record_export(assessment_id, 1, "the Word record")
     for change in (
         lambda: auditor.save(assessment_id, plan(description="changed"), expected_version=1),
-        lambda: auditor.set_status(assessment_id, "final", expected_version=1),
+        lambda: auditor.submit(assessment_id, expected_version=1),
+        lambda: auditor.sign_off(assessment_id, APPROVED),
         lambda: auditor.share(assessment_id, "subject-of-a-colleague"),
         lambda: auditor.duplicate(assessment_id),
         lambda: auditor.create(plan()),
@@ -170,7 +184,8 @@ def test_every_write_is_audited_with_who_what_and_the_version(url: str) -> None:
     decisions = {"interpreters": {"status": "accepted", "owner": "Equalities Officer", "due": "2026-03-01"}}
     manager.save(assessment_id, plan(description="v2"), decisions, expected_version=1)
     manager.share(assessment_id, "subject-of-a-colleague")
-    store.acting(person("approver")).set_status(assessment_id, "final", expected_version=2)
+    manager.submit(assessment_id, expected_version=2)
+    store.acting(person("approver")).sign_off(assessment_id, APPROVED.model_copy(update={"version": 2}))
     manager.record_export(assessment_id, 2, "the Word record")
     copy = manager.duplicate(assessment_id)
     trail = manager.audit(assessment_id)
@@ -179,12 +194,13 @@ def test_every_write_is_audited_with_who_what_and_the_version(url: str) -> None:
         ("answered", 2),
         ("accepted a mitigation", 2),
         ("shared", None),
+        ("submitted for approval", 2),
         ("finalised", 2),
         ("exported", 2),
         ("reopened", 2),
     ]
     assert trail[0].subject == manager_user.subject and trail[0].who == manager_user.name
-    assert trail[4].subject == "subject-approver"
+    assert trail[5].subject == "subject-approver"
     assert [entry.action for entry in store.audit(copy)] == ["created"]
     with pytest.raises(PermissionDenied):
         manager.audit()  # the whole trail is for those who see every assessment's
@@ -201,3 +217,51 @@ def test_the_database_refuses_to_change_or_remove_an_audit_entry(url: str, state
     finally:
         engine.dispose()
     assert [entry.action for entry in store.audit()] == ["created"]
+
+
+def test_only_an_approval_makes_an_assessment_final_and_the_record_shows_who_and_when(url: str) -> None:  # noqa: F811
+    store = Store(url)
+    manager = store.acting(person("service_manager"))
+    approver = store.acting(person("approver"))
+    assessment_id = manager.create(plan())
+    manager.save(assessment_id, plan(description="v2"), level="high", expected_version=1)
+    with pytest.raises(StoreError, match="only when an approver approves it"):
+        approver.set_status(assessment_id, "final")
+    with pytest.raises(StoreError, match="not awaiting approval"):
+        approver.sign_off(assessment_id, APPROVED.model_copy(update={"version": 2}))
+    manager.submit(assessment_id, expected_version=2)
+    back = SignOff(outcome="sent_back", version=2, comments="Say how the mobile library's users were asked.")
+    approver.sign_off(assessment_id, back)
+    sent_back = manager.approval(assessment_id)
+    assert sent_back is not None and (sent_back.outcome, sent_back.status) == ("sent_back", "draft")
+    assert sent_back.comments == back.comments
+    manager.save(assessment_id, plan(description="v3"), level="high", expected_version=2)
+    manager.submit(assessment_id, expected_version=3)
+    manager.save(assessment_id, plan(description="v4"), level="high", expected_version=3)  # changed after submitting
+    with pytest.raises(StaleVersionError):
+        approver.sign_off(assessment_id, APPROVED.model_copy(update={"version": 3}))
+    manager.submit(assessment_id, expected_version=4)
+    approver.sign_off(assessment_id, APPROVED.model_copy(update={"version": 4}))
+    approval = manager.approval(assessment_id)
+    assert approval is not None
+    assert (approval.assessment_id, approval.version, approval.status, approval.outcome) == (
+        assessment_id,
+        4,
+        "final",
+        "approved",
+    )
+    assert (approval.advice, approval.decision_taken, approval.review_date) == (
+        "high",
+        "Go ahead with the translation contract",
+        date(2027, 6, 1),
+    )
+    assert approval.decided_by == "A approver" and approval.submitted_by == "A service manager"
+    assert approval.decided_at is not None and approval.decided_at >= approval.submitted_at
+    assert store.latest(assessment_id).status == "final"  # type: ignore[union-attr]
+
+
+def test_a_sign_off_says_what_it_lacks() -> None:
+    with pytest.raises(ValueError, match="the reasons and a review date"):
+        SignOff(outcome="approved", version=1, decision_taken="Go ahead")
+    with pytest.raises(ValueError, match="needs comments"):
+        SignOff(outcome="sent_back", version=1)
