@@ -11,6 +11,7 @@ import logging
 import re
 import tomllib
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -569,3 +570,32 @@ def test_an_administrator_assigns_roles_and_no_one_else_can(database: str, monke
     assert Store(database).assigned_roles("subject-of-a-newcomer") == {"approver"}
     trail = page("audit.py").dataframe[0].value
     assert list(trail["What"]) == ["role changed"]
+
+
+def test_a_manager_submits_and_an_approver_signs_off_in_the_register(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(database)
+    manager = signed_in(monkeypatch, "service_manager", subject="subject-of-a-manager")
+    assessment_id = store.acting(manager).create(read_plan(EXAMPLES / "translation-contract.yaml"))
+    at = page("register.py")
+    choose_row(at, 0)
+    at.run()
+    next(button for button in at.button if button.label == "Submit for approval").click().run()
+    assert not at.exception
+    assert any("submitted for approval by A service" in info.value for info in at.info)
+    signed_in(monkeypatch, "approver")
+    at = page("register.py")
+    choose_row(at, 0)
+    at.run()
+    at.text_area[0].input("Go ahead, with interpreters at every session")
+    at.button[-1].click().run()  # without reasons or a review date
+    assert [error.value for error in at.error] == ["Not recorded: an approval needs the reasons and a review date."]
+    at.text_area[1].input("The mitigations answer the risks found")
+    at.date_input[-1].set_value(date(2027, 6, 1))
+    at.button[-1].click().run()
+    assert not at.exception
+    approval = store.approval(assessment_id)
+    assert approval is not None and (approval.outcome, approval.status, approval.version) == ("approved", "final", 1)
+    assert approval.decision_taken == "Go ahead, with interpreters at every session"
+    assert [entry.action for entry in store.audit(assessment_id)] == ["created", "submitted for approval", "finalised"]
