@@ -12,12 +12,14 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from proofing.access import PERMISSIONS, ROLES, Action, PermissionDenied, Role, User
-from proofing.store import SignOff, StaleVersionError, Store, StoreError, UserStore
+from proofing.access import LOCAL_USER, PERMISSIONS, ROLES, Action, PermissionDenied, Role, User
+from proofing.store import MIGRATIONS, SignOff, StaleVersionError, Store, StoreError, UserStore
 from tests.test_store import plan, url  # noqa: F401 - the fixture that runs each test on both databases
 
 OTHER = "subject-of-another-manager"
@@ -157,10 +159,29 @@ def test_a_manager_lists_and_opens_only_their_own_and_shared_assessments(url: st
     assert manager.latest("0" * 32) is None  # an unknown assessment is not a refusal: there is nothing to see
 
 
-def test_existing_assessments_belong_to_the_local_user(url: str) -> None:  # noqa: F811
+def test_assessments_made_before_owners_were_kept_belong_to_the_local_user(url: str) -> None:  # noqa: F811
+    """A database at migration 0002 (before owners) with an assessment in it, upgraded by opening a Store."""
+    engine = create_engine(url, poolclass=NullPool)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0002")
+            connection.execute(
+                text(
+                    "INSERT INTO assessments (id, title, service, owner, status, level, created_at, updated_at) "
+                    "VALUES (:id, 'Old plan', 'Libraries', 'Head of Libraries', 'draft', NULL, :now, :now)"
+                ),
+                {"id": "a" * 32, "now": "2026-01-01 00:00:00"},
+            )
+    finally:
+        engine.dispose()
     store = Store(url)
-    assessment_id = store.create(plan())
-    assert store.access(assessment_id) == ("local", frozenset())
+    assert store.access("a" * 32) == ("local", frozenset())
+    assert [found.title for found in store.acting(LOCAL_USER).list()] == ["Old plan"]
+    assert store.acting(person("service_manager")).list() == []
 
 
 def test_roles_are_assigned_by_an_administrator_only_and_looked_up_by_subject(url: str) -> None:  # noqa: F811
