@@ -841,8 +841,13 @@ class Store:
         owner_subject: str | None = None,
         by: User | None = None,
         detail: str = "",
+        source: tuple[str, str, int, str] | None = None,
     ) -> str:
-        """Insert a new draft assessment and its version 1; the one way an assessment comes to exist."""
+        """Insert a new draft assessment and its version 1; the one way an assessment comes to exist.
+
+        `source` (action, assessment id, version, words) is the entry on the assessment it was copied from, kept
+        in the same transaction: "reopened" or "duplicated", naming the copy.
+        """
         assessment_id = uuid.uuid4().hex
         now = _now()
         owner = owner_subject or (by.subject if by is not None else LOCAL_SUBJECT)
@@ -873,6 +878,9 @@ class Store:
                 )
             )
             self._audit(session, by, "created", assessment_id, 1, detail or plan.title)
+            if source is not None:
+                action, source_id, source_version, words = source
+                self._audit(session, by, action, source_id, source_version, f"{words}: {assessment_id}")
         return assessment_id
 
     def save(
@@ -1100,17 +1108,8 @@ class Store:
             notes=source.notes,
             by=by,
             detail=f"{how} from version {source.version} of {assessment_id}",
+            source=("reopened" if source.status == "final" else "duplicated", assessment_id, source.version, how),
         )
-        if by is not None:
-            with self._session(write=True) as session:
-                self._audit(
-                    session,
-                    by,
-                    "reopened" if source.status == "final" else "duplicated",
-                    assessment_id,
-                    source.version,
-                    f"{how}: {copy}",
-                )
         return copy
 
     def set_status(
