@@ -15,7 +15,7 @@ import logging
 import streamlit as st
 
 from views import signin
-from views.common import reported
+from views.common import reported, shared_store
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -39,12 +39,14 @@ navigation = st.navigation(
         st.Page("views/register.py", title="Register"),
         st.Page("views/rule_base.py", title="Rule base"),
         st.Page("views/training.py", title="Training"),
+        st.Page("views/audit.py", title="Audit trail"),
+        st.Page("views/admin.py", title="Roles"),
     ]
 )
 st.set_page_config(page_title=f"{navigation.title} · Cohesion proofing", layout="wide")
 st.html(FOCUS)
 # Who is using the app: signed in through the council's identity provider, or the one local user (with a
 # banner) in local mode; local mode is refused on any address but loopback. See views/signin.py.
-st.session_state.user = signin.require_user()
+st.session_state.user = signin.require_user(assigned=shared_store().assigned_roles)
 with reported():
     navigation.run()

@@ -56,7 +56,15 @@ from lxml import etree
 from PIL import Image, ImageDraw, ImageFont
 from pydantic import BaseModel, ConfigDict, Field
 
-from proofing.assessment import Assessment, Because, Finding, LinkedAction, answer_words, group_reason_words
+from proofing.assessment import (
+    Assessment,
+    Because,
+    Finding,
+    LinkedAction,
+    answer_words,
+    group_reason_words,
+    level_label,
+)
 from proofing.decisions import DecisionNotes, MitigationDecision, mitigation_key
 from proofing.errors import ProofingError
 from proofing.knowledge import KnowledgeBase
@@ -69,7 +77,9 @@ from proofing.record import (
     visible_sections,
 )
 from proofing.signing import Signer
+from proofing.store import Approval, AuditEntry
 
+AUDIT_ROWS_SHOWN = 15  # the appendix lists the most recent entries; the app shows the whole trail
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "record.docx"
 REQUIRED_STYLES = (
     "Normal",
@@ -121,6 +131,8 @@ class ReportDetails(BaseModel):
     review_date: str = ""
     decisions: dict[str, MitigationDecision] = {}
     notes: DecisionNotes = DecisionNotes()
+    approval: Approval | None = Field(default=None, description="the submission for approval and its outcome")
+    audit: list[AuditEntry] = Field(default=[], description="the assessment's audit trail, oldest first")
 
 
 def _user() -> str:
@@ -1074,6 +1086,10 @@ class _Writer:
 
     def signoff(self) -> None:
         self.heading("Sign-off", 1)
+        approval = self.meta.approval
+        if approval is not None:
+            self.approval(approval)
+            return
         people = self.meta.signoff or [Signatory(), Signatory()]
         self.table(
             ["Name", "Role", "Date", "Signature"],
@@ -1082,6 +1098,36 @@ class _Writer:
             Cm(1),
         )
         self.para(f"Review date: {self.meta.review_date or _default_review(self.kb, self.a)}")
+
+    def approval(self, approval: Approval) -> None:
+        """Who signed off the decision actually taken, when, and on which version; or where the approval stands."""
+        outcome = {
+            "approved": "Approved: the assessment is final.",
+            "submitted": "Submitted for approval; no decision yet.",
+            "sent_back": "Sent back to the service with comments.",
+        }[approval.outcome]
+        self.para(outcome, bold=True)
+        rows = [
+            ("Assessment", f"{approval.assessment_id}, version {approval.version}, {approval.status}"),
+            ("Submitted by", f"{approval.submitted_by}, {approval.submitted_at:%Y-%m-%d %H:%M} UTC"),
+            ("The tool's advice", level_label(self.kb, approval.advice)),
+        ]
+        if approval.decided_by:
+            when = f", {approval.decided_at:%Y-%m-%d %H:%M} UTC" if approval.decided_at else ""
+            rows.append(
+                ("Approved by" if approval.outcome == "approved" else "Decided by", f"{approval.decided_by}{when}")
+            )
+        for label, value in (
+            ("Decision taken", approval.decision_taken),
+            ("Reasons", approval.reasons),
+            ("Conditions", approval.conditions),
+            ("Comments", approval.comments),
+        ):
+            if value:
+                rows.append((label, value))
+        review = approval.review_date.isoformat() if approval.review_date else _default_review(self.kb, self.a)
+        rows.append(("Review date", review))
+        self.key_values(rows)
 
     def plan_as_described(self) -> None:
         """The manager's answers, question by question in words: one table, a shaded row for each section."""
@@ -1121,6 +1167,29 @@ class _Writer:
             "The assessment's machine record travels inside this file. To check that it is intact and that "
             "the current rule base still gives the same findings, run: proofing verify THIS-FILE.docx"
         )
+        if self.meta.audit:
+            self.heading("Audit trail", 2)
+            entries = self.meta.audit
+            counts: dict[str, int] = {}
+            for entry in entries:
+                counts[entry.action] = counts.get(entry.action, 0) + 1
+            self.para(
+                f"{len(entries)} entries from {entries[0].at:%Y-%m-%d} to {entries[-1].at:%Y-%m-%d}: "
+                + "; ".join(f"{action} {count}" for action, count in counts.items())
+                + ". The most recent:"
+            )
+            self.table(
+                ["When (UTC)", "Who", "What"],
+                [
+                    [
+                        f"{entry.at:%Y-%m-%d %H:%M}",
+                        entry.who,
+                        entry.action + (f": {entry.detail}" if entry.detail else ""),
+                    ]
+                    for entry in entries[-AUDIT_ROWS_SHOWN:]
+                ],
+                [3.2, 5.0, 8.8],
+            )
 
     def finish(self) -> None:
         """Fill the header and footer, drop the body placeholder, set the document properties."""

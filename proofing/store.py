@@ -52,7 +52,7 @@ from typing import Any, Literal
 
 from alembic import command
 from alembic.config import Config
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -78,6 +78,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
+from proofing.access import PERMISSIONS, ROLES, Action, PermissionDenied, Role, User, may, require
 from proofing.assessment import answer_words, assess_draft
 from proofing.decisions import DecisionNotes, decision_problem
 from proofing.errors import ProofingError
@@ -92,6 +93,7 @@ STATUS_WORDS = {"draft": "Draft", "final": "Final"}  # how a status reads on a p
 MAX_TITLE = 500  # as Plan.title allows
 COPY_PREFIX = "Copy of "
 DETAILS = ("title", "service", "owner", "description")
+LOCAL_SUBJECT = "local"  # the owner of assessments made before sign-in (local mode's one user)
 KEEP_BOTH_ATTEMPTS = 50  # a merge is retried while others keep saving; past this, the person is asked again
 _ID = re.compile(r"[0-9a-f]{32}")  # what create() makes (uuid4 hex); anything else names no assessment
 
@@ -191,6 +193,83 @@ class AssessmentSummary:
     latest_version: int  # the number to pass as expected_version when acting on what the list showed
     created_at: datetime
     updated_at: datetime
+    owner_subject: str = LOCAL_SUBJECT  # who created it (the identity provider's subject)
+    shared_with: frozenset[str] = frozenset()  # the subjects it is shared with
+
+
+class AuditEntry(BaseModel):
+    """One line of the audit trail: who did what, when, to which assessment (and version). Never changed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    at: datetime
+    subject: str
+    who: str
+    action: str
+    assessment_id: str | None = None
+    version: int | None = None
+    detail: str = ""
+
+
+class SignOff(BaseModel):
+    """What an approver records on a submitted version: approved (a decision) or sent back (with comments).
+
+    Approving records the decision actually taken, which may differ from the tool's advice, the reasons for it,
+    any conditions, and the date it is to be reviewed; sending back needs the comments for the manager.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    outcome: Literal["approved", "sent_back"]
+    version: int = Field(ge=1, description="the version the approver looked at")
+    decision_taken: str = Field("", max_length=5000)
+    reasons: str = Field("", max_length=20_000)
+    conditions: str = Field("", max_length=20_000)
+    review_date: date | None = None
+    comments: str = Field("", max_length=20_000)
+
+    @model_validator(mode="after")
+    def _complete(self) -> SignOff:
+        if self.outcome == "approved":
+            missing = [
+                words
+                for words, given in (
+                    ("the decision taken", self.decision_taken),
+                    ("the reasons", self.reasons),
+                    ("a review date", self.review_date),
+                )
+                if not given
+            ]
+            if missing:
+                raise ValueError("an approval needs " + " and ".join(missing))
+        elif not self.comments:
+            raise ValueError("sending an assessment back needs comments saying what to change")
+        return self
+
+
+class Approval(BaseModel):
+    """One submission for approval and its outcome, with the assessment's id, version and status (for the record).
+
+    ``outcome`` is "submitted" (awaiting a decision), "approved" (the assessment is final) or "sent_back".
+    ``advice`` is the tool's screening level of that version, beside the decision the approver actually took.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    assessment_id: str
+    version: int
+    status: str  # the assessment's status now: "draft" or "final"
+    outcome: Literal["submitted", "approved", "sent_back"]
+    advice: str | None = None
+    submitted_by: str
+    submitted_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    decision_taken: str = ""
+    reasons: str = ""
+    conditions: str = ""
+    review_date: date | None = None
+    comments: str = ""
 
 
 NOTE_KINDS = ("mitigations", "own", "set_aside")
@@ -427,6 +506,7 @@ class AssessmentRow(Base):
     level: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    owner_subject: Mapped[str] = mapped_column(String(200), server_default=LOCAL_SUBJECT, default=LOCAL_SUBJECT)
 
 
 class VersionRow(Base):
@@ -448,6 +528,66 @@ class VersionRow(Base):
     label: Mapped[str | None] = mapped_column(String(200))
     editing: Mapped[str | None] = mapped_column(String(64))
     revision: Mapped[int] = mapped_column(Integer, server_default="0", default=0)
+
+
+class ShareRow(Base):
+    """An assessment shared with a colleague (by subject): they may work on it as its owner can."""
+
+    __tablename__ = "shares"
+
+    assessment_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("assessments.id", ondelete="CASCADE", name="fk_shares_assessment_id"), primary_key=True
+    )
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True)
+    shared_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RoleAssignmentRow(Base):
+    """A role an administrator gave a subject in the app, added to the roles the identity provider gives."""
+
+    __tablename__ = "role_assignments"
+
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AuditRow(Base):
+    """One audit entry. The database refuses UPDATE and DELETE on this table (a trigger; migration 0003)."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_assessment_id", "assessment_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    subject: Mapped[str] = mapped_column(String(200))
+    who: Mapped[str] = mapped_column(String(500))
+    action: Mapped[str] = mapped_column(String(64))
+    assessment_id: Mapped[str | None] = mapped_column(String(32))
+    version: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(String(2000))
+
+
+class ApprovalRow(Base):
+    """One submission of a version for approval and, once decided, the approver's sign-off (as SignOff JSON)."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('submitted', 'approved', 'sent_back')", name="ck_approvals_outcome"),
+        Index("ix_approvals_assessment_id", "assessment_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("assessments.id", ondelete="CASCADE", name="fk_approvals_assessment_id")
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(16))
+    submitted_by: Mapped[str] = mapped_column(String(500))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(500))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 # --- engines: one per URL per process, migrated once -----------------------------------------------------------
@@ -654,12 +794,42 @@ class Store:
 
     # writing
 
-    def create(self, plan: Plan, level: str | None = None) -> str:
+    @staticmethod
+    def _audit(
+        session: Session,
+        by: User | None,
+        action: str,
+        assessment_id: str | None = None,
+        version: int | None = None,
+        detail: str = "",
+    ) -> None:
+        """Append an audit entry in the caller's transaction, so the change and its record stand or fall together.
+
+        `by` None is a call of the raw store (a script, a test's set-up): the acting face always names a user.
+        """
+        if by is None:
+            return
+        session.add(
+            AuditRow(
+                at=_now(),
+                subject=by.subject,
+                who=by.described()[:500],
+                action=action,
+                assessment_id=assessment_id,
+                version=version,
+                detail=detail[:2000],
+            )
+        )
+
+    def create(
+        self, plan: Plan, level: str | None = None, *, owner_subject: str | None = None, by: User | None = None
+    ) -> str:
         """Start a new assessment of `plan`: version 1, a draft with no decisions. Returns its id.
 
-        `level` is None (not screened yet) unless the plan can already be screened (see screening_level).
+        `level` is None (not screened yet) unless the plan can already be screened (see screening_level). The
+        owner is `owner_subject`, else the acting user `by`, else the local user.
         """
-        return self._start(plan, decisions={}, level=level)
+        return self._start(plan, decisions={}, level=level, owner_subject=owner_subject, by=by)
 
     def _start(
         self,
@@ -667,10 +837,20 @@ class Store:
         decisions: dict[str, dict[str, str]],
         level: str | None,
         notes: dict[str, dict[str, dict[str, str]]] | None = None,
+        *,
+        owner_subject: str | None = None,
+        by: User | None = None,
+        detail: str = "",
+        source: tuple[str, str, int, str] | None = None,
     ) -> str:
-        """Insert a new draft assessment and its version 1; the one way an assessment comes to exist."""
+        """Insert a new draft assessment and its version 1; the one way an assessment comes to exist.
+
+        `source` (action, assessment id, version, words) is the entry on the assessment it was copied from, kept
+        in the same transaction: "reopened" or "duplicated", naming the copy.
+        """
         assessment_id = uuid.uuid4().hex
         now = _now()
+        owner = owner_subject or (by.subject if by is not None else LOCAL_SUBJECT)
         with self._session(write=True) as session:
             session.add(
                 AssessmentRow(
@@ -682,6 +862,7 @@ class Store:
                     level=level,
                     created_at=now,
                     updated_at=now,
+                    owner_subject=owner,
                 )
             )
             session.flush()  # the assessment row before the version that refers to it
@@ -696,6 +877,10 @@ class Store:
                     saved_at=now,
                 )
             )
+            self._audit(session, by, "created", assessment_id, 1, detail or plan.title)
+            if source is not None:
+                action, source_id, source_version, words = source
+                self._audit(session, by, action, source_id, source_version, f"{words}: {assessment_id}")
         return assessment_id
 
     def save(
@@ -710,6 +895,7 @@ class Store:
         editing: str | None = None,
         expected_revision: int | None = None,
         label: str | None = None,
+        by: User | None = None,
     ) -> int:
         """Keep `plan`, `decisions` (None: none), `notes` and `level` as the assessment's next version; its number.
 
@@ -749,6 +935,7 @@ class Store:
             ):
                 raise StaleVersionError(assessment_id, row.title, expected_version, current)
             now = _now()
+            before = (dict(latest.plan), dict(latest.decisions)) if latest is not None else ({}, {})
             if (
                 latest is not None
                 and editing is not None
@@ -778,6 +965,8 @@ class Store:
                 )
             row.title, row.service, row.owner = plan.title, plan.service, plan.owner
             row.level, row.updated_at = level, now
+            for action, detail in _save_entries(before[0], before[1], plan_data, decided, label):
+                self._audit(session, by, action, assessment_id, number, detail)
             return number
 
     def restore(
@@ -788,6 +977,7 @@ class Store:
         *,
         expected_version: int,
         expected_revision: int | None = None,
+        by: User | None = None,
     ) -> int:
         """Make an earlier version the latest again, as a new version named "Restored from version N".
 
@@ -806,9 +996,10 @@ class Store:
             expected_revision=expected_revision,
             notes=earlier.notes,
             label=f"Restored from version {version}",
+            by=by,
         )
 
-    def checkpoint(self, assessment_id: str, name: str, *, expected_version: int) -> None:
+    def checkpoint(self, assessment_id: str, name: str, *, expected_version: int, by: User | None = None) -> None:
         """Name the latest version ("sent to workshop", "after consultation"); the next change starts a new one.
 
         Refused with StaleVersionError when someone saved since the person looked, so the name goes on the version
@@ -831,6 +1022,7 @@ class Store:
             if latest is None or current != expected_version:
                 raise StaleVersionError(assessment_id, row.title, expected_version, current)
             latest.label = words
+            self._audit(session, by, "named a version", assessment_id, current, words)
 
     def history(self, kb: KnowledgeBase, assessment_id: str) -> list[HistoryEntry]:
         """Every version, newest first, each with what changed from the one before it, in words."""
@@ -854,6 +1046,7 @@ class Store:
         *,
         notes: dict[str, Any] | None = None,
         base: Draft | None = None,
+        by: User | None = None,
     ) -> KeptBoth:
         """Save this person's changes since `base_version` together with everyone else's since then.
 
@@ -887,6 +1080,7 @@ class Store:
                     expected_revision=theirs.revision,
                     notes=merged.draft.notes,
                     label="Both people's changes kept",
+                    by=by,
                 )
             except StaleVersionError:
                 continue
@@ -895,16 +1089,32 @@ class Store:
             f"assessment {assessment_id!r} kept changing while both sets of changes were being saved; try again"
         )
 
-    def duplicate(self, assessment_id: str) -> str:
-        """A new draft (version 1) with the latest plan, decisions and level, its title prefixed "Copy of "."""
+    def duplicate(self, assessment_id: str, *, by: User | None = None) -> str:
+        """A new draft (version 1) with the latest plan, decisions and level, its title prefixed "Copy of ".
+
+        The copy belongs to the acting user `by` (else the local user). Duplicating a final assessment is how it
+        is reopened: the audit trail says "reopened" then, on the copy, naming the final one.
+        """
         source = self.latest(assessment_id)
         if source is None:
             raise StoreError(f"there is no assessment {assessment_id!r} to duplicate")
         title = (COPY_PREFIX + source.plan.title)[:MAX_TITLE]
         plan = Plan.model_validate({**_plan_data(source.plan), "title": title})
-        return self._start(plan, decisions=source.decisions, level=source.level, notes=source.notes)
+        how = "Reopened as a new draft" if source.status == "final" else "Duplicated"
+        copy = self._start(
+            plan,
+            decisions=source.decisions,
+            level=source.level,
+            notes=source.notes,
+            by=by,
+            detail=f"{how} from version {source.version} of {assessment_id}",
+            source=("reopened" if source.status == "final" else "duplicated", assessment_id, source.version, how),
+        )
+        return copy
 
-    def set_status(self, assessment_id: str, status: str, *, expected_version: int | None = None) -> None:
+    def set_status(
+        self, assessment_id: str, status: str, *, expected_version: int | None = None, by: User | None = None
+    ) -> None:
         """Mark the assessment "draft" or "final" (a final one takes no new versions).
 
         With `expected_version` (the version the person looked at), marking is refused with StaleVersionError if
@@ -922,6 +1132,209 @@ class Store:
                     raise StaleVersionError(assessment_id, row.title, expected_version, current or 0)
             if row.status != status:
                 row.status, row.updated_at = status, _now()
+                current = session.scalar(
+                    select(func.max(VersionRow.version)).where(VersionRow.assessment_id == assessment_id)
+                )
+                action = "finalised" if status == "final" else "set back to draft"
+                self._audit(session, by, action, assessment_id, current, STATUS_WORDS[status])
+
+    # who may see what, roles and the audit trail
+
+    def access(self, assessment_id: str) -> tuple[str, frozenset[str]] | None:
+        """The assessment's owner (subject) and the subjects it is shared with; None for no such assessment."""
+        if not _is_id(assessment_id):
+            return None
+        with self._session() as session:
+            row = session.get(AssessmentRow, assessment_id)
+            if row is None:
+                return None
+            shared = session.scalars(select(ShareRow.subject).where(ShareRow.assessment_id == assessment_id))
+            return row.owner_subject, frozenset(shared)
+
+    def share(self, assessment_id: str, subject: str, *, by: User | None = None) -> None:
+        """Share the assessment with a colleague, by their identity provider subject (sharing twice is once)."""
+        who = subject.strip()
+        if not who or len(who) > 200:
+            raise StoreError("share with a person's identity (their subject), of 1 to 200 characters")
+        with self._session(write=True) as session:
+            self._locked(session, assessment_id)
+            if session.get(ShareRow, (assessment_id, who)) is None:
+                session.add(ShareRow(assessment_id=assessment_id, subject=who, shared_at=_now()))
+                self._audit(session, by, "shared", assessment_id, None, f"Shared with {who}")
+
+    def unshare(self, assessment_id: str, subject: str, *, by: User | None = None) -> None:
+        """Stop sharing the assessment with `subject` (not shared: nothing happens)."""
+        with self._session(write=True) as session:
+            self._locked(session, assessment_id)
+            found = session.get(ShareRow, (assessment_id, subject))
+            if found is not None:
+                session.delete(found)
+                self._audit(session, by, "shared", assessment_id, None, f"No longer shared with {subject}")
+
+    def assigned_roles(self, subject: str) -> frozenset[Role]:
+        """The roles an administrator assigned `subject` in the app (for views.signin.require_user(assigned=...))."""
+        with self._session() as session:
+            found = session.scalars(select(RoleAssignmentRow.role).where(RoleAssignmentRow.subject == subject))
+            return frozenset(role for role in found if role in ROLES)  # type: ignore[misc]
+
+    def role_assignments(self) -> dict[str, frozenset[Role]]:
+        """Every subject with roles assigned in the app, and those roles."""
+        with self._session() as session:
+            kept: dict[str, set[Role]] = {}
+            for row in session.scalars(select(RoleAssignmentRow).order_by(RoleAssignmentRow.subject)):
+                if row.role in ROLES:
+                    kept.setdefault(row.subject, set()).add(row.role)  # type: ignore[arg-type]
+            return {subject: frozenset(roles) for subject, roles in kept.items()}
+
+    def set_roles(self, subject: str, roles: frozenset[Role] | set[Role], *, by: User | None = None) -> None:
+        """Make `roles` the roles assigned to `subject` in the app (an empty set removes them all)."""
+        who = subject.strip()
+        if not who or len(who) > 200:
+            raise StoreError("a person's identity (their subject) must be 1 to 200 characters")
+        unknown = sorted(set(roles) - set(ROLES))
+        if unknown:
+            raise StoreError(f"{', '.join(unknown)} is not a role; the roles are: {', '.join(ROLES)}")
+        with self._session(write=True) as session:
+            rows = {
+                row.role: row
+                for row in session.scalars(select(RoleAssignmentRow).where(RoleAssignmentRow.subject == who))
+            }
+            if set(rows) == set(roles):
+                return
+            for role, row in rows.items():
+                if role not in roles:
+                    session.delete(row)
+            for role in roles:
+                if role not in rows:
+                    session.add(RoleAssignmentRow(subject=who, role=role, assigned_at=_now()))
+            words = ", ".join(sorted(roles)) or "no role"
+            self._audit(session, by, "role changed", None, None, f"{who}: {words}")
+
+    def record_export(self, assessment_id: str, version: int, what: str, *, by: User | None = None) -> None:
+        """Note in the audit trail that `what` (the Word record, the plan file) of a version was exported."""
+        with self._session(write=True) as session:
+            self._locked(session, assessment_id)
+            self._audit(session, by, "exported", assessment_id, version, what)
+
+    def audit(self, assessment_id: str | None = None) -> list[AuditEntry]:
+        """The audit trail, oldest first: of one assessment, or (None) everything, roles included."""
+        query = select(AuditRow).order_by(AuditRow.id)
+        if assessment_id is not None:
+            if not _is_id(assessment_id):
+                return []
+            query = query.where(AuditRow.assessment_id == assessment_id)
+        with self._session() as session:
+            return [
+                AuditEntry(
+                    at=row.at,
+                    subject=row.subject,
+                    who=row.who,
+                    action=row.action,
+                    assessment_id=row.assessment_id,
+                    version=row.version,
+                    detail=row.detail,
+                )
+                for row in session.scalars(query)
+            ]
+
+    def submit(self, assessment_id: str, *, expected_version: int, by: User | None = None) -> None:
+        """Submit the latest version of a draft for approval (refused if anyone saved since the person looked)."""
+        with self._session(write=True) as session:
+            row = self._locked(session, assessment_id)
+            if row.status == "final":
+                raise FinalAssessmentError(assessment_id, row.title)
+            current = session.scalar(
+                select(func.max(VersionRow.version)).where(VersionRow.assessment_id == assessment_id)
+            )
+            if current != expected_version:
+                raise StaleVersionError(assessment_id, row.title, expected_version, current or 0)
+            pending = self._pending(session, assessment_id)
+            if pending is not None and pending.version == current:
+                return  # already submitted, as it is
+            if pending is not None:
+                pending.outcome = "sent_back"  # superseded by the newer version submitted now
+            session.add(
+                ApprovalRow(
+                    assessment_id=assessment_id,
+                    version=current,
+                    outcome="submitted",
+                    submitted_by=by.described() if by is not None else "local",
+                    submitted_at=_now(),
+                )
+            )
+            self._audit(session, by, "submitted for approval", assessment_id, current)
+
+    @staticmethod
+    def _pending(session: Session, assessment_id: str) -> ApprovalRow | None:
+        return session.scalars(
+            select(ApprovalRow)
+            .where(ApprovalRow.assessment_id == assessment_id, ApprovalRow.outcome == "submitted")
+            .order_by(ApprovalRow.id.desc())
+            .limit(1)
+        ).first()
+
+    def sign_off(self, assessment_id: str, decision: SignOff, *, by: User | None = None) -> None:
+        """Record the approver's decision on the submitted version: approved (then final) or sent back.
+
+        Refused when nothing is awaiting approval, or when the version decided on is not the one submitted and
+        still the latest (someone saved since it was submitted: StaleVersionError), so nobody approves a version
+        they have not seen.
+        """
+        with self._session(write=True) as session:
+            row = self._locked(session, assessment_id)
+            pending = self._pending(session, assessment_id)
+            if pending is None or row.status == "final":
+                raise StoreError(f"{row.title!r} is not awaiting approval; a manager submits it first")
+            current = session.scalar(
+                select(func.max(VersionRow.version)).where(VersionRow.assessment_id == assessment_id)
+            )
+            if decision.version != pending.version or current != pending.version:
+                raise StaleVersionError(assessment_id, row.title, decision.version, current or 0)
+            now = _now()
+            pending.outcome, pending.decided_at = decision.outcome, now
+            pending.decided_by = by.described() if by is not None else "local"
+            pending.decision = decision.model_dump(mode="json", exclude={"outcome", "version"})
+            if decision.outcome == "approved":
+                row.status, row.updated_at = "final", now
+                self._audit(session, by, "finalised", assessment_id, current, f"Approved: {decision.decision_taken}")
+            else:
+                self._audit(session, by, "sent back", assessment_id, current, decision.comments)
+
+    def approval(self, assessment_id: str) -> Approval | None:
+        """The latest submission for approval and its outcome, or None when it was never submitted."""
+        if not _is_id(assessment_id):
+            return None
+        with self._session() as session:
+            row = session.get(AssessmentRow, assessment_id)
+            found = session.scalars(
+                select(ApprovalRow)
+                .where(ApprovalRow.assessment_id == assessment_id)
+                .order_by(ApprovalRow.id.desc())
+                .limit(1)
+            ).first()
+            if row is None or found is None:
+                return None
+            advice = session.scalar(
+                select(VersionRow.level).where(
+                    VersionRow.assessment_id == assessment_id, VersionRow.version == found.version
+                )
+            )
+            return Approval(
+                assessment_id=assessment_id,
+                version=found.version,
+                status=row.status,
+                outcome=found.outcome,  # type: ignore[arg-type]
+                advice=advice,
+                submitted_by=found.submitted_by,
+                submitted_at=found.submitted_at,
+                decided_by=found.decided_by,
+                decided_at=found.decided_at,
+                **(found.decision or {}),
+            )
+
+    def acting(self, user: User) -> UserStore:
+        """This store as `user` may use it: every call checked against proofing.access, every write audited."""
+        return UserStore(self, user)
 
     @staticmethod
     def _locked(session: Session, assessment_id: str) -> AssessmentRow:
@@ -1047,6 +1460,9 @@ class Store:
             query = query.where(AssessmentRow.updated_at >= datetime.combine(since, time.min, tzinfo=UTC))
         query = query.order_by(AssessmentRow.updated_at.desc(), AssessmentRow.created_at.desc())
         with self._session() as session:
+            shared: dict[str, set[str]] = {}
+            for share in session.scalars(select(ShareRow)):
+                shared.setdefault(share.assessment_id, set()).add(share.subject)
             return [
                 AssessmentSummary(
                     assessment_id=row.id,
@@ -1059,6 +1475,8 @@ class Store:
                     latest_version=latest or 0,
                     created_at=row.created_at,
                     updated_at=row.updated_at,
+                    owner_subject=row.owner_subject,
+                    shared_with=frozenset(shared.get(row.id, ())),
                 )
                 for row, count, latest in session.execute(query)
             ]
@@ -1067,3 +1485,191 @@ class Store:
         """The distinct services of all assessments, sorted: the choices of a filter."""
         with self._session() as session:
             return sorted(session.scalars(select(AssessmentRow.service).distinct()))
+
+
+def _save_entries(
+    before_plan: dict[str, Any],
+    before_decisions: dict[str, dict[str, str]],
+    plan: dict[str, Any],
+    decisions: dict[str, dict[str, str]],
+    label: str | None,
+) -> list[tuple[str, str]]:
+    """What a save did, as audit entries (action, detail): answers given, mitigations accepted or decided."""
+    if label is not None:
+        return [("restored" if label.startswith("Restored") else "answered", label)]
+    entries: list[tuple[str, str]] = []
+    old_answers, new_answers = before_plan.get("answers") or {}, plan.get("answers") or {}
+    changed = sorted(key for key in set(old_answers) | set(new_answers) if old_answers.get(key) != new_answers.get(key))
+    changed += [name for name in DETAILS if before_plan.get(name) != plan.get(name)]
+    if changed:
+        entries.append(("answered", "Changed: " + ", ".join(changed)))
+    for key in sorted(set(before_decisions) | set(decisions)):
+        old, new = before_decisions.get(key, {}), decisions.get(key, {})
+        if old == new:
+            continue
+        if new.get("status") == "accepted" and old.get("status") != "accepted":
+            entries.append(("accepted a mitigation", key))
+        else:
+            entries.append(("decided on a mitigation", f"{key}: {new.get('status', 'removed')}"))
+    return entries or [("answered", "Reasons, notes or the level changed")]
+
+
+class UserStore:
+    """The store as one signed-in person may use it: the only face the app's pages use.
+
+    Every call asks ``proofing.access.require`` first (the one PERMISSIONS table), with the assessment's owner and
+    the people it is shared with, so a page that forgets a check still cannot leak or change anything: a refusal is
+    a ``PermissionDenied`` in words, and nothing is written. ``list`` returns only what the person may open. Every
+    write is audited in its own transaction. An unknown assessment reads as None (or a StoreError), as in Store.
+    """
+
+    def __init__(self, store: Store, user: User) -> None:
+        self.store, self.user = store, user
+
+    def __repr__(self) -> str:
+        return f"UserStore({self.store!r}, {self.user.subject!r})"
+
+    def may(self, action: Action, assessment_id: str | None = None) -> bool:
+        """Whether this person may take `action` (on that assessment): for a page deciding what to offer."""
+        if assessment_id is None:
+            return may(self.user, action)
+        access = self.store.access(assessment_id)
+        return access is not None and may(self.user, action, owner=access[0], shared_with=access[1])
+
+    def _check(self, action: Action, assessment_id: str) -> None:
+        """Refuse (PermissionDenied) unless the person may take `action` on the assessment; unknown passes by."""
+        access = self.store.access(assessment_id)
+        if access is not None:
+            require(self.user, action, owner=access[0], shared_with=access[1])
+
+    # writing
+
+    def create(self, plan: Plan, level: str | None = None) -> str:
+        """Start an assessment, owned by this person."""
+        require(self.user, "create")
+        return self.store.create(plan, level, owner_subject=self.user.subject, by=self.user)
+
+    def save(self, assessment_id: str, plan: Plan, *args: Any, **kwargs: Any) -> int:
+        """Store.save, for a person who may edit the assessment."""
+        self._check("edit", assessment_id)
+        return self.store.save(assessment_id, plan, *args, by=self.user, **kwargs)
+
+    def restore(self, kb: KnowledgeBase, assessment_id: str, version: int, **kwargs: Any) -> int:
+        """Store.restore, for a person who may edit the assessment."""
+        self._check("edit", assessment_id)
+        return self.store.restore(kb, assessment_id, version, by=self.user, **kwargs)
+
+    def checkpoint(self, assessment_id: str, name: str, *, expected_version: int) -> None:
+        """Store.checkpoint, for a person who may edit the assessment."""
+        self._check("edit", assessment_id)
+        self.store.checkpoint(assessment_id, name, expected_version=expected_version, by=self.user)
+
+    def keep_both(self, kb: KnowledgeBase, assessment_id: str, *args: Any, **kwargs: Any) -> KeptBoth:
+        """Store.keep_both, for a person who may edit the assessment."""
+        self._check("edit", assessment_id)
+        return self.store.keep_both(kb, assessment_id, *args, by=self.user, **kwargs)
+
+    def duplicate(self, assessment_id: str) -> str:
+        """A copy as a new draft owned by this person: "duplicate" of a draft, "reopen" of a final one."""
+        source = self.store.access(assessment_id)
+        if source is not None:
+            latest = self.store.latest(assessment_id)
+            action: Action = "reopen" if latest is not None and latest.status == "final" else "duplicate"
+            require(self.user, action, owner=source[0], shared_with=source[1])
+        return self.store.duplicate(assessment_id, by=self.user)
+
+    def set_status(self, assessment_id: str, status: str, *, expected_version: int | None = None) -> None:
+        """Set a final assessment back to draft ("reopen"). Only an approval makes one final (submit, sign_off)."""
+        if status == "final":
+            raise StoreError("an assessment becomes final only when an approver approves it; submit it for approval")
+        self._check("reopen", assessment_id)
+        self.store.set_status(assessment_id, status, expected_version=expected_version, by=self.user)
+
+    def submit(self, assessment_id: str, *, expected_version: int) -> None:
+        """Submit the latest version for approval, for a person who may submit it (its manager)."""
+        self._check("submit", assessment_id)
+        self.store.submit(assessment_id, expected_version=expected_version, by=self.user)
+
+    def sign_off(self, assessment_id: str, decision: SignOff) -> None:
+        """Approve, or send back, the submitted version: an approver only."""
+        self._check("approve", assessment_id)
+        self.store.sign_off(assessment_id, decision, by=self.user)
+
+    def approval(self, assessment_id: str) -> Approval | None:
+        """The latest submission and its outcome, for a person who may open the assessment."""
+        self._check("read", assessment_id)
+        return self.store.approval(assessment_id)
+
+    def share(self, assessment_id: str, subject: str) -> None:
+        """Share the assessment with a colleague, for a person who may share it."""
+        self._check("share", assessment_id)
+        self.store.share(assessment_id, subject, by=self.user)
+
+    def unshare(self, assessment_id: str, subject: str) -> None:
+        """Stop sharing the assessment with a colleague, for a person who may share it."""
+        self._check("share", assessment_id)
+        self.store.unshare(assessment_id, subject, by=self.user)
+
+    def record_export(self, assessment_id: str, version: int, what: str) -> None:
+        """Audit an export, for a person who may export the assessment (refused: they may not have the file)."""
+        self._check("export", assessment_id)
+        self.store.record_export(assessment_id, version, what, by=self.user)
+
+    def set_roles(self, subject: str, roles: frozenset[Role] | set[Role]) -> None:
+        """Assign `subject` these roles in the app: an administrator only."""
+        require(self.user, "assign_roles")
+        self.store.set_roles(subject, roles, by=self.user)
+
+    # reading
+
+    def latest(self, assessment_id: str) -> SavedVersion | None:
+        """Store.latest, for a person who may open the assessment."""
+        self._check("read", assessment_id)
+        return self.store.latest(assessment_id)
+
+    def version(self, assessment_id: str, version: int) -> SavedVersion | None:
+        """Store.version, for a person who may open the assessment."""
+        self._check("read", assessment_id)
+        return self.store.version(assessment_id, version)
+
+    def versions(self, assessment_id: str) -> list[SavedVersion]:
+        """Store.versions, for a person who may open the assessment."""
+        self._check("read", assessment_id)
+        return self.store.versions(assessment_id)
+
+    def history(self, kb: KnowledgeBase, assessment_id: str) -> list[HistoryEntry]:
+        """Store.history, for a person who may open the assessment."""
+        self._check("read", assessment_id)
+        return self.store.history(kb, assessment_id)
+
+    def shares(self, assessment_id: str) -> frozenset[str]:
+        """Whom the assessment is shared with, for a person who may open it."""
+        self._check("read", assessment_id)
+        access = self.store.access(assessment_id)
+        return access[1] if access is not None else frozenset()
+
+    def list(self, *args: Any, **kwargs: Any) -> list[AssessmentSummary]:
+        """Store.list, keeping only the assessments this person may open."""
+        return [
+            found
+            for found in self.store.list(*args, **kwargs)
+            if may(self.user, "read", owner=found.owner_subject, shared_with=found.shared_with)
+        ]
+
+    def services(self) -> list[str]:
+        """The distinct services of the assessments this person may open."""
+        return sorted({found.service for found in self.list()})
+
+    def audit(self, assessment_id: str | None = None) -> list[AuditEntry]:
+        """The audit trail of one assessment (for a person who may see it), or all of it (administrator, auditor)."""
+        if assessment_id is None:
+            if not any(PERMISSIONS[role].get("view_audit") == "all" for role in self.user.roles):
+                raise PermissionDenied(f"{self.user.name} may not see the whole audit trail.")
+        else:
+            self._check("view_audit", assessment_id)
+        return self.store.audit(assessment_id)
+
+    def role_assignments(self) -> dict[str, frozenset[Role]]:
+        """Every role assigned in the app: an administrator only."""
+        require(self.user, "assign_roles")
+        return self.store.role_assignments()

@@ -11,6 +11,7 @@ import logging
 import re
 import tomllib
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ import streamlit as st
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
+from proofing.access import User
 from proofing.knowledge import DEFAULT_RULES_DIR, load_knowledge
 from proofing.plan import Plan, read_plan
 from proofing.store import Store, _engine_for
@@ -307,7 +309,7 @@ def test_a_final_assessment_opens_read_only_exports_and_reopens_as_a_new_draft(d
     assert not at.exception
     assert any("This assessment is final" in info.value for info in at.info)
     assert all(w.disabled for w in at.radio if w.key.startswith("q_")) and all(w.disabled for w in at.multiselect)
-    assert all(w.disabled for w in at.text_input)
+    assert all(w.disabled for w in at.text_input if w.key != "share_with")  # sharing changes no content
     assert versions(database, assessment_id) == 1
     at.switch_page("views/export.py").run()
     next(b for b in at.button if b.label == "Prepare the Word record").click().run()
@@ -528,3 +530,89 @@ def test_a_trainee_predicts_and_sees_found_missed_and_over_called(database: str)
     assert any(value.startswith("Over-called (1)") for value in subheaders)
     assert "of 100" in at.metric[0].value
     assert any("not right" in element.value for element in at.markdown)
+
+
+def signed_in(monkeypatch: pytest.MonkeyPatch, *roles: str, subject: str = "subject-of-this-person") -> User:
+    """Make every page run as a person with these roles (as sign-in would), instead of local mode's one user."""
+    user = User(subject=subject, name=f"A {' and '.join(roles)}", roles=frozenset(roles))  # type: ignore[arg-type]
+    monkeypatch.setattr("views.signin.require_user", lambda assigned=None: user)
+    return user
+
+
+def test_a_link_to_an_assessment_you_may_not_see_says_so_and_shows_nothing_else(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assessment_id = Store(database).create(read_plan(EXAMPLES / "translation-contract.yaml"), owner_subject="other")
+    signed_in(monkeypatch, "service_manager")
+    for name in ("assess.py", "results.py", "export.py"):
+        at = page(name, assessment=assessment_id)
+        assert not at.exception
+        assert [error.value for error in at.error] == [
+            "You may not see the assessment at this address: it is not yours or shared with you, and your roles do "
+            "not let you open it. Ask its owner to share it with you."
+        ]
+        shown = " ".join(str(element.value) for element in [*at.markdown, *at.title, *at.header, *at.text])
+        assert "translation" not in shown.lower()
+    assert [info.value for info in page("register.py").info] == ["No saved assessment matches."]  # nor listed
+
+
+def test_an_auditor_reads_but_cannot_change_and_the_trail_shows_what_was_done(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(database)
+    manager = User(subject="subject-of-a-manager", name="A manager", roles=frozenset({"service_manager"}))
+    assessment_id = store.acting(manager).create(read_plan(EXAMPLES / "translation-contract.yaml"))
+    signed_in(monkeypatch, "auditor")
+    at = page("assess.py", assessment=assessment_id)
+    assert not at.exception
+    assert any("not change it" in info.value for info in at.info)
+    assert all(w.disabled for w in at.radio if w.key.startswith("q_")) and all(w.disabled for w in at.text_input)
+    assert [(row["Who"], row["What"]) for _, row in at.dataframe[-1].value.iterrows()] == [("A manager", "created")]
+    register = page("register.py")
+    choose_row(register, 0)
+    register.run()
+    assert [button.label for button in register.button] == ["Open (read-only)"]  # no duplicate, no mark final
+    assert versions(database, assessment_id) == 1
+
+
+def test_an_administrator_assigns_roles_and_no_one_else_can(database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    signed_in(monkeypatch, "approver")
+    assert [info.value for info in page("admin.py").info] == ["Only an administrator can assign roles."]
+    signed_in(monkeypatch, "administrator")
+    at = page("admin.py")
+    at.text_input(key="role_subject").input("subject-of-a-newcomer")
+    at.multiselect(key="role_roles").select("approver")
+    at.button[0].click().run()
+    assert not at.exception
+    assert Store(database).assigned_roles("subject-of-a-newcomer") == {"approver"}
+    trail = page("audit.py").dataframe[0].value
+    assert list(trail["What"]) == ["role changed"]
+
+
+def test_a_manager_submits_and_an_approver_signs_off_in_the_register(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(database)
+    manager = signed_in(monkeypatch, "service_manager", subject="subject-of-a-manager")
+    assessment_id = store.acting(manager).create(read_plan(EXAMPLES / "translation-contract.yaml"))
+    at = page("register.py")
+    choose_row(at, 0)
+    at.run()
+    next(button for button in at.button if button.label == "Submit for approval").click().run()
+    assert not at.exception
+    assert any("submitted for approval by A service" in info.value for info in at.info)
+    signed_in(monkeypatch, "approver")
+    at = page("register.py")
+    choose_row(at, 0)
+    at.run()
+    at.text_area[0].input("Go ahead, with interpreters at every session")
+    at.button[-1].click().run()  # without reasons or a review date
+    assert [error.value for error in at.error] == ["Not recorded: an approval needs the reasons and a review date."]
+    at.text_area[1].input("The mitigations answer the risks found")
+    at.date_input[-1].set_value(date(2027, 6, 1))
+    at.button[-1].click().run()
+    assert not at.exception
+    approval = store.approval(assessment_id)
+    assert approval is not None and (approval.outcome, approval.status, approval.version) == ("approved", "final", 1)
+    assert approval.decision_taken == "Go ahead, with interpreters at every session"
+    assert [entry.action for entry in store.audit(assessment_id)] == ["created", "submitted for approval", "finalised"]

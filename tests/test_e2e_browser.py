@@ -383,7 +383,7 @@ def test_mitigation_cards_and_register_fit_the_screen(
     for name in (
         "Open",
         "Duplicate as a new draft",
-        "Mark as final",
+        "Submit for approval",
         "Download the list (CSV)",
         "Download the list (Excel)",
     ):
@@ -409,6 +409,8 @@ def test_every_page_passes_an_axe_scan(server: tuple[str, str], browser: Browser
         f"/export?assessment={assessment_id}",
         "/register",
         "/rule_base",
+        "/audit",
+        "/admin",
     ):
         page.goto(url + path)
         settle(page)
@@ -426,7 +428,7 @@ def test_every_page_passes_an_axe_scan(server: tuple[str, str], browser: Browser
             ".map(v => v.id + ': ' + v.help + ' ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"
         )
         assert violations == [], (path, violations)
-    assert len(titles) == 5  # a title per page (the start page and a plan's steps are both "Assess a plan")
+    assert len(titles) == 7  # a title per page (the start page and a plan's steps are both "Assess a plan")
     context.close()
 
 

@@ -134,7 +134,9 @@ class Server:
 
 
 @contextmanager
-def serve(folder: Path, address: str, provider: str | None) -> Iterator[Server]:
+def serve(
+    folder: Path, address: str, provider: str | None, app: Path = APP, environment: dict[str, str] | None = None
+) -> Iterator[Server]:
     """A real `streamlit run` of the test app from `folder`, on `address` and a free port; with sign-in when a
     provider is given (a generated .streamlit/secrets.toml), in local mode when not."""
     port = free_port()
@@ -147,7 +149,7 @@ def serve(folder: Path, address: str, provider: str | None) -> Iterator[Server]:
         "-m",
         "streamlit",
         "run",
-        str(APP),
+        str(app),
         "--server.address",
         address,
         "--server.port",
@@ -156,9 +158,9 @@ def serve(folder: Path, address: str, provider: str | None) -> Iterator[Server]:
         "--server.fileWatcherType=none",
         "--browser.gatherUsageStats=false",
     ]
-    environment = os.environ | {"PYTHONPATH": str(ROOT)}
+    variables = os.environ | {"PYTHONPATH": str(ROOT)} | (environment or {})
     with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=folder, env=environment, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=folder, env=variables, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{url}/_stcore/health", process, log, "The Streamlit server")
@@ -289,3 +291,34 @@ def test_with_sign_in_configured_every_interface_is_served(provider: str, browse
         expect(page.get_by_role("button", name="Approve")).to_be_visible()
         page.context.close()
         assert "Traceback" not in server.output()
+
+
+def test_the_real_app_shows_each_person_only_what_their_role_may_see(
+    provider: str, browser: Browser, tmp_path: Path
+) -> None:
+    """The app itself, signed in: a service manager cannot open a colleague's assessment (the store refuses it,
+    whatever the page shows); an approver, who may read every assessment, can."""
+    from proofing.access import User
+    from proofing.plan import read_plan
+    from proofing.store import Store
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    colleague = User(subject="manager-2", name="Another service manager", roles=frozenset({"service_manager"}))
+    theirs = Store(url).acting(colleague).create(read_plan(ROOT / "examples" / "street-lighting-led.yaml"))
+    with serve(tmp_path / "app", "127.0.0.1", provider, ROOT / "app.py", {"PROOFING_DB_URL": url}) as server:
+        manager = open_app(browser, server.url)
+        sign_in(manager, server.url, provider, MANAGER["sub"])
+        manager.goto(f"{server.url}/?assessment={theirs}")
+        settle(manager)
+        expect(main(manager).get_by_text("You may not see the assessment at this address")).to_be_visible()
+        expect(main(manager).get_by_text("Replace street lights")).to_have_count(0)
+
+        approver = open_app(browser, server.url)
+        sign_in(approver, server.url, provider, APPROVER["sub"])
+        approver.goto(f"{server.url}/?assessment={theirs}")
+        settle(approver)
+        expect(main(approver).get_by_text("Replace street lights with LED lanterns").first).to_be_visible()
+        expect(main(approver).get_by_text("You may not see")).to_have_count(0)
+        assert "Traceback" not in server.output()
+        for page in (manager, approver):
+            page.context.close()

@@ -647,3 +647,39 @@ def test_the_review_date_given_is_the_records_review_date(kb: KnowledgeBase) -> 
     dated = plan.model_copy(update={"answers": plan.answers | {"review_date": "2027-06-30"}})
     text = "\n".join(p.text for p in opened(write_report(kb, assess(kb, dated))).paragraphs)
     assert "Review date: 2027-06-30" in text
+
+
+def test_the_record_shows_who_approved_it_and_the_audit_trail(kb: KnowledgeBase) -> None:
+    from datetime import UTC, date, datetime
+
+    from proofing.store import Approval, AuditEntry
+
+    library = assess(kb, read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    when = datetime(2026, 12, 1, 10, 30, tzinfo=UTC)
+    approval = Approval(
+        assessment_id="a1b2c3",
+        version=4,
+        status="final",
+        outcome="approved",
+        advice="full_assessment",
+        submitted_by="Head of Libraries",
+        submitted_at=when,
+        decided_by="Head of Service",
+        decided_at=when,
+        decision_taken="Proceed with two of the three libraries, after a full assessment of the third",
+        reasons="Consultation showed the third library is the only one on a bus route",
+        conditions="Keep the computers open during the reduced hours",
+        review_date=date(2027, 6, 30),
+    )
+    audit = [
+        AuditEntry(at=when, subject="m1", who="Head of Libraries", action="created", assessment_id="a1b2c3", version=1),
+        AuditEntry(at=when, subject="h1", who="Head of Service", action="approved", assessment_id="a1b2c3", version=4),
+    ]
+    document = opened(write_report(kb, library, ReportDetails(approval=approval, audit=audit)))
+    cells = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Approved: the assessment is final." in text
+    assert "a1b2c3, version 4, final" in cells and "Head of Service, 2026-12-01 10:30 UTC" in cells
+    assert "Proceed with two of the three libraries" in cells and "2027-06-30" in cells
+    assert "The tool's advice" in cells and "Full assessment needed" in cells
+    assert "2 entries from 2026-12-01 to 2026-12-01: created 1; approved 1" in text

@@ -17,6 +17,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from proofing.access import LOCAL_USER
 from proofing.assessment import assess, assessment_as_json, assessment_as_text
 from proofing.knowledge import KnowledgeBase, load_knowledge
 from proofing.plan import read_plan
@@ -93,6 +94,7 @@ def test_the_app_pages_say_nothing_of_the_first_council(app_on_second_council: S
     created = app_on_second_council.create(read_plan(PLAN), assess(kb, read_plan(PLAN)).level)
     at = AppTest.from_file(str(ROOT / "views" / name), default_timeout=60)
     at.query_params["assessment"] = created
+    at.session_state["user"] = LOCAL_USER  # a page run on its own: app.py is not there to sign anyone in
     at.run()
     assert not at.exception
     text = page_text(at)

@@ -18,7 +18,7 @@ from proofing.steps import neighbours, section_complete, shown_sections, step_pr
 from proofing.store import Draft, FinalAssessmentError, StaleVersionError, StoreError, conflict_words, merge
 from proofing.verify import answer_changes
 from views import draft
-from views.common import guarded, knowledge, link, plain, store
+from views.common import audit_rows, guarded, knowledge, link, plain, store
 
 kb = knowledge()
 saved = store()
@@ -73,6 +73,15 @@ def go_to(section_id: str) -> None:
 def step_chosen() -> None:
     """A step picked from the list of sections."""
     st.query_params["step"] = st.session_state.step_list
+
+
+@guarded
+def share() -> None:
+    """Share the open assessment with the colleague named (the store refuses anyone who may not share it)."""
+    subject = st.session_state.get("share_with", "").strip()
+    if subject:
+        saved.share(st.session_state.assessment_id, subject)
+        st.session_state.share_with = ""
 
 
 @guarded
@@ -138,6 +147,10 @@ def ask(question: Question, disabled: bool) -> None:
 
 if draft.select_assessment() is None:
     st.title("Start an assessment")
+    if not saved.may("create"):
+        st.info("Your roles do not let you start an assessment. Open one from the register to read it.")
+        link("views/register.py", "Go to the register")
+        st.stop()
     st.write(kb.questionnaire.intro)
     with st.form("new_plan"):
         title = st.text_input("Title of the plan", max_chars=300)
@@ -164,12 +177,15 @@ final = draft.read_only()
 st.title(plain(draft.details()["title"] or "Untitled plan"))
 if notice := st.session_state.pop("notice", None):
     st.info(notice)
-if final:
+if draft.base().status == "final":
     st.info(
         "This assessment is final: it can be read and exported, but not changed. To revise it, reopen it as a new "
         "draft; the final one is kept as it was signed off."
     )
-    st.button("Reopen as a new draft", on_click=reopen)
+    if saved.may("reopen", st.session_state.assessment_id):
+        st.button("Reopen as a new draft", on_click=reopen)
+elif final:
+    st.info("Your roles let you read this assessment, not change it.")
 
 if st.session_state.get("conflict"):
     theirs = saved.latest(st.session_state.assessment_id)
@@ -341,3 +357,18 @@ with st.expander("History: every version and what changed"):
                 on_click=restore,
                 args=(entry.version,),
             )
+
+if saved.may("share", st.session_state.assessment_id):
+    st.header("Sharing")
+    shared = sorted(saved.shares(st.session_state.assessment_id))
+    st.write(
+        "Shared with: " + ", ".join(plain(subject) for subject in shared)
+        if shared
+        else "Shared with nobody yet: only you and those whose role lets them read every assessment can open it."
+    )
+    with st.form("share", border=False):
+        st.text_input("Share with (the colleague's sign-in identity)", key="share_with", max_chars=200)
+        st.form_submit_button("Share", on_click=share)
+if saved.may("view_audit", st.session_state.assessment_id):
+    with st.expander("Audit trail: who did what, and when"):
+        st.dataframe(audit_rows(saved.audit(st.session_state.assessment_id)), hide_index=True)

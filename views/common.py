@@ -21,8 +21,9 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from proofing import KnowledgeBase, load_knowledge
+from proofing.access import PermissionDenied, User
 from proofing.knowledge import configured_rules_dir
-from proofing.store import Store
+from proofing.store import AuditEntry, Store, UserStore
 
 LOG = logging.getLogger("proofing.app")
 # Every ASCII punctuation character: CommonMark lets a backslash make any of them literal, so nothing a person
@@ -39,9 +40,22 @@ def knowledge() -> KnowledgeBase:
 
 
 @st.cache_resource
-def store() -> Store:
-    """The assessment store (thread-safe), shared by every session of this server."""
+def shared_store() -> Store:
+    """The assessment store (thread-safe), shared by every session of this server. Pages use ``store()``."""
     return Store()
+
+
+def store() -> UserStore:
+    """The store as the signed-in person may use it (``st.session_state.user``, set by app.py on every run).
+
+    The only face of the store a page uses: every call is checked against proofing.access and every write is
+    audited, so a page that forgets a check still cannot show or change what the person may not. Nobody signed in
+    gets no store at all.
+    """
+    user = st.session_state.get("user")
+    if not isinstance(user, User):
+        raise PermissionDenied("Nobody is signed in, so no assessment can be shown or changed.")
+    return shared_store().acting(user)
 
 
 def plain(text: str) -> str:
@@ -99,3 +113,18 @@ def link(page: str, label: str) -> None:
     except StreamlitPageNotFoundError:
         name = page.removeprefix("views/").removesuffix(".py")
         st.markdown(f"[{plain(label)}](/{'' if name == 'assess' else name})")
+
+
+def audit_rows(entries: list[AuditEntry]) -> list[dict[str, str]]:
+    """Audit entries as table rows, in words (a table shows text as text: nothing in them becomes Markdown)."""
+    return [
+        {
+            "When (UTC)": f"{entry.at:%d %B %Y %H:%M:%S}",
+            "Who": entry.who,
+            "What": entry.action,
+            "Assessment": entry.assessment_id or "",
+            "Version": "" if entry.version is None else str(entry.version),
+            "Detail": entry.detail,
+        }
+        for entry in entries
+    ]

@@ -18,6 +18,7 @@ from typing import Any
 
 import streamlit as st
 
+from proofing.access import PermissionDenied
 from proofing.assessment import Assessment, assess_draft
 from proofing.decisions import MitigationDecision
 from proofing.plan import AnswerProblem, Plan
@@ -72,7 +73,10 @@ def load(assessment_id: str, notice: str | None = None) -> bool:
         return False
     kb = knowledge()
     state = st.session_state
+    user = state.get("user")  # who is signed in outlives the assessment they had open
     state.clear()
+    if user is not None:
+        state.user = user
     state.assessment_id = assessment_id
     state.base = version  # the version this page is based on: every save names it
     state.editing = secrets.token_hex(8)  # this editing session: its autosaves amend one version
@@ -96,7 +100,17 @@ def select_assessment() -> str | None:
     """
     state = st.session_state
     wanted = st.query_params.get("assessment")
-    if wanted and state.get("assessment_id") != wanted and not load(wanted):
+    try:
+        found = not wanted or state.get("assessment_id") == wanted or load(wanted)
+    except PermissionDenied:
+        st.error(
+            "You may not see the assessment at this address: it is not yours or shared with you, and your roles do "
+            "not let you open it. Ask its owner to share it with you."
+        )
+        st.query_params.clear()
+        state.pop("assessment_id", None)
+        st.stop()
+    if not found:
         st.error("There is no saved assessment at this address. Start a new one, or open one from the register.")
         st.query_params.clear()
         state.pop("assessment_id", None)
@@ -142,8 +156,8 @@ def base() -> SavedVersion:
 
 
 def read_only() -> bool:
-    """A final assessment is read and exported, never changed."""
-    return base().status == "final"
+    """A final assessment is read and exported, never changed; nor is one the person may not edit (an auditor's)."""
+    return base().status == "final" or not store().may("edit", st.session_state.assessment_id)
 
 
 def details() -> dict[str, str]:

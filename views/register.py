@@ -1,8 +1,10 @@
-"""Every saved assessment: search, filter, choose a row, open, duplicate, mark final, compare two versions,
-download the list (CSV, Excel), and start an assessment from an uploaded plan file or Word record.
+"""Every saved assessment: search, filter, choose a row, open, duplicate, submit for approval and sign off,
+compare two versions, download the list (CSV, Excel), and start an assessment from an uploaded plan file or Word
+record.
 
-Showing the register never writes. Marking final names the version the list showed, so nobody signs off a
-version someone saved after they looked; a final assessment is reopened as a new draft, never changed.
+Showing the register never writes. Submitting names the version the list showed, and a sign-off the version
+submitted, so nobody signs off a version someone saved after they looked; only an approval makes an assessment
+final, and a final assessment is reopened as a new draft, never changed.
 """
 
 from __future__ import annotations
@@ -10,17 +12,19 @@ from __future__ import annotations
 from datetime import date
 
 import streamlit as st
+from pydantic import ValidationError
 
 from proofing.assessment import level_label
 from proofing.questionnaire import LEVELS
 from proofing.register import UploadError, plan_from_upload, register_rows, rows_as_csv, rows_as_xlsx
-from proofing.store import STATUS_WORDS, STATUSES, StaleVersionError
+from proofing.store import STATUS_WORDS, STATUSES, SignOff, StaleVersionError
 from proofing.verify import answer_changes, compare
 from views import draft
 from views.common import guarded, knowledge, plain, store
 
 kb = knowledge()
 saved = store()
+SIGN_OFF_WORDS = {"approved": "Approve", "sent_back": "Send back with comments"}
 
 
 @guarded
@@ -41,10 +45,11 @@ def upload() -> None:
 
 st.title("Register of assessments")
 
-with st.expander("Start an assessment from a file: a plan file (.yaml) or a Word record made by proofing (.docx)"):
-    st.file_uploader("Plan file or Word record", type=["yaml", "yml", "docx"], key="upload", on_change=upload)
-    if problem := st.session_state.pop("upload_problem", None):
-        st.error(f"This file could not be used: {problem}")
+if saved.may("create"):
+    with st.expander("Start an assessment from a file: a plan file (.yaml) or a Word record made by proofing (.docx)"):
+        st.file_uploader("Plan file or Word record", type=["yaml", "yml", "docx"], key="upload", on_change=upload)
+        if problem := st.session_state.pop("upload_problem", None):
+            st.error(f"This file could not be used: {problem}")
 if opened := st.session_state.pop("opened", None):
     st.switch_page("views/assess.py", query_params={"assessment": opened})
 
@@ -113,21 +118,77 @@ st.write(
     )
 )
 buttons = st.columns(3)
-if buttons[0].button("Open" if chosen.status == "draft" else "Open (read-only)", type="primary"):
+editable = chosen.status == "draft" and saved.may("edit", chosen.assessment_id)
+if buttons[0].button("Open" if editable else "Open (read-only)", type="primary"):
     st.switch_page("views/assess.py", query_params={"assessment": chosen.assessment_id})
-if buttons[1].button("Duplicate as a new draft" if chosen.status == "draft" else "Reopen as a new draft"):
+copying = "duplicate" if chosen.status == "draft" else "reopen"
+if saved.may(copying, chosen.assessment_id) and buttons[1].button(
+    "Duplicate as a new draft" if chosen.status == "draft" else "Reopen as a new draft"
+):
     copy = saved.duplicate(chosen.assessment_id)
     st.switch_page("views/assess.py", query_params={"assessment": copy})
-if chosen.status == "draft" and buttons[2].button("Mark as final"):
+approval = saved.approval(chosen.assessment_id)
+awaiting = approval is not None and approval.outcome == "submitted"
+if (
+    chosen.status == "draft"
+    and saved.may("submit", chosen.assessment_id)
+    and not (awaiting and approval is not None and approval.version == chosen.latest_version)
+    and buttons[2].button("Submit for approval")
+):
     try:
-        saved.set_status(chosen.assessment_id, "final", expected_version=chosen.latest_version)
+        saved.submit(chosen.assessment_id, expected_version=chosen.latest_version)
     except StaleVersionError:
         st.warning(
-            "Someone changed this assessment after the list was shown, so it was not marked final. "
-            "Look at the latest version first, then mark it final."
+            "Someone changed this assessment after the list was shown, so it was not submitted. "
+            "Look at the latest version first, then submit it."
         )
     else:
         st.rerun()
+if approval is not None:
+    when = f"{approval.submitted_at:%d %B %Y %H:%M} UTC"
+    if approval.outcome == "submitted":
+        st.info(plain(f"Version {approval.version} was submitted for approval by {approval.submitted_by} on {when}."))
+    elif approval.outcome == "approved":
+        st.success(
+            plain(
+                f"Version {approval.version} was approved by {approval.decided_by} on "
+                f"{approval.decided_at:%d %B %Y %H:%M} UTC. Decision taken: {approval.decision_taken}. "
+                f"Review by {approval.review_date:%d %B %Y}."
+            )
+        )
+    else:
+        st.warning(plain(f"Version {approval.version} was sent back by {approval.decided_by}: {approval.comments}"))
+if awaiting and approval is not None and saved.may("approve", chosen.assessment_id):
+    st.subheader(f"Sign off version {approval.version}")
+    st.write(f"The tool's advice: {level_label(kb, approval.advice)}. Record the decision actually taken.")
+    with st.form("sign_off"):
+        outcome = st.radio("Outcome", ["approved", "sent_back"], format_func=SIGN_OFF_WORDS.get, horizontal=True)
+        taken = st.text_area("The decision taken (may differ from the tool's advice)", max_chars=5000)
+        reasons = st.text_area("Reasons", max_chars=20_000)
+        conditions = st.text_area("Conditions (if any)", max_chars=20_000)
+        review = st.date_input("Review date", value=None, format="DD/MM/YYYY")
+        comments = st.text_area("Comments for the manager (when sending it back)", max_chars=20_000)
+        decided = st.form_submit_button("Record the sign-off", type="primary")
+    if decided:
+        try:
+            decision = SignOff(
+                outcome=outcome,
+                version=approval.version,
+                decision_taken=taken,
+                reasons=reasons,
+                conditions=conditions,
+                review_date=review if isinstance(review, date) else None,
+                comments=comments,
+            )
+        except ValidationError as error:
+            st.error("Not recorded: " + str(error.errors()[0]["msg"]).removeprefix("Value error, ") + ".")
+        else:
+            try:
+                saved.sign_off(chosen.assessment_id, decision)
+            except StaleVersionError:
+                st.warning("This assessment changed after it was submitted, so it cannot be signed off as it is.")
+            else:
+                st.rerun()
 
 versions = saved.versions(chosen.assessment_id)
 if len(versions) > 1:
