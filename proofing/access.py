@@ -4,8 +4,9 @@ Every permission check in the library and the store asks ``may(user, action, ass
 role × action table, the checks and their tests are one table (``PERMISSIONS``), not three.
 
 A service manager works on their own assessments and those shared with them; an approver (a head of service)
-signs off the decision taken; a workshop facilitator runs workshops on drafts; a trainer runs training; an
-auditor reads, verifies and exports everything and changes nothing; an administrator assigns roles.
+signs off the decision taken; a workshop facilitator runs workshops on drafts; a trainer runs training and sees a
+cohort's results; a trainee (as everyone) takes training cases and sees their own; an auditor reads, verifies and
+exports everything and changes nothing; an administrator assigns roles.
 """
 
 from __future__ import annotations
@@ -18,13 +19,22 @@ from pydantic import Field
 from proofing.base import Strict
 from proofing.errors import ProofingError
 
-Role = Literal["service_manager", "approver", "facilitator", "trainer", "auditor", "administrator"]
-ROLES: tuple[Role, ...] = ("service_manager", "approver", "facilitator", "trainer", "auditor", "administrator")
+Role = Literal["service_manager", "approver", "facilitator", "trainer", "trainee", "auditor", "administrator"]
+ROLES: tuple[Role, ...] = (
+    "service_manager",
+    "approver",
+    "facilitator",
+    "trainer",
+    "trainee",
+    "auditor",
+    "administrator",
+)
 ROLE_WORDS: dict[Role, str] = {
     "service_manager": "Service manager",
     "approver": "Approver (head of service)",
     "facilitator": "Workshop facilitator",
     "trainer": "Trainer",
+    "trainee": "Trainee",
     "auditor": "Auditor",
     "administrator": "Administrator",
 }
@@ -43,6 +53,7 @@ Action = Literal[
     "view_audit",
     "run_workshop",
     "run_training",
+    "take_training",
     "assign_roles",
 ]
 ACTION_WORDS: dict[Action, str] = {
@@ -59,6 +70,7 @@ ACTION_WORDS: dict[Action, str] = {
     "view_audit": "see an assessment's audit trail",
     "run_workshop": "open and run a workshop",
     "run_training": "run training and see a cohort's results",
+    "take_training": "take a training case and see one's own results",
     "assign_roles": "assign roles to people",
 }
 
@@ -76,6 +88,7 @@ PERMISSIONS: dict[Role, dict[Action, Reach]] = {
         "export": "own",
         "verify": "all",
         "view_audit": "own",
+        "take_training": "all",
     },
     "approver": {
         "read": "all",
@@ -84,11 +97,19 @@ PERMISSIONS: dict[Role, dict[Action, Reach]] = {
         "export": "all",
         "verify": "all",
         "view_audit": "all",
+        "take_training": "all",
     },
-    "facilitator": {"read": "all", "export": "all", "verify": "all", "run_workshop": "all"},
-    "trainer": {"verify": "all", "run_training": "all"},
-    "auditor": {"read": "all", "export": "all", "verify": "all", "view_audit": "all"},
-    "administrator": {"read": "all", "verify": "all", "view_audit": "all", "assign_roles": "all"},
+    "facilitator": {"read": "all", "export": "all", "verify": "all", "run_workshop": "all", "take_training": "all"},
+    "trainer": {"verify": "all", "run_training": "all", "take_training": "all"},
+    "trainee": {"verify": "all", "take_training": "all"},
+    "auditor": {"read": "all", "export": "all", "verify": "all", "view_audit": "all", "take_training": "all"},
+    "administrator": {
+        "read": "all",
+        "verify": "all",
+        "view_audit": "all",
+        "assign_roles": "all",
+        "take_training": "all",
+    },
 }
 
 

@@ -275,6 +275,23 @@ class Approval(BaseModel):
 NOTE_KINDS = ("mitigations", "own", "set_aside")
 
 
+class TrainingRound(BaseModel):
+    """A stored training round, as the trainer's view and the certificate read it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    at: datetime
+    subject: str
+    who: str
+    organisation: str
+    case: str
+    prediction: dict[str, Any]
+    score: int
+    found: list[str]
+    missed: list[str]
+    over_called: list[str]
+
+
 def notes_problem(notes: dict[str, Any]) -> str | None:
     """What is wrong with decision notes, in words, or None when they can be kept."""
     try:
@@ -588,6 +605,26 @@ class ApprovalRow(Base):
     decided_by: Mapped[str | None] = mapped_column(String(500))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class TrainingRoundRow(Base):
+    """One training round a trainee submitted: who, their service or partner organisation, the case, what they
+    predicted, the score and the rule ids found, missed and over-called (JSON lists), and when."""
+
+    __tablename__ = "training_rounds"
+    __table_args__ = (Index("ix_training_rounds_subject", "subject"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    subject: Mapped[str] = mapped_column(String(200))
+    who: Mapped[str] = mapped_column(String(500))
+    organisation: Mapped[str] = mapped_column(String(200))
+    case_id: Mapped[str] = mapped_column(String(200))
+    prediction: Mapped[dict[str, Any]] = mapped_column(JSON)
+    score: Mapped[int] = mapped_column(Integer)
+    found: Mapped[list[str]] = mapped_column(JSON)
+    missed: Mapped[list[str]] = mapped_column(JSON)
+    over_called: Mapped[list[str]] = mapped_column(JSON)
 
 
 # --- engines: one per URL per process, migrated once -----------------------------------------------------------
@@ -1216,6 +1253,59 @@ class Store:
             self._locked(session, assessment_id)
             self._audit(session, by, "exported", assessment_id, version, what)
 
+    def record_round(
+        self,
+        case: str,
+        organisation: str,
+        prediction: dict[str, Any],
+        score: int,
+        outcomes: dict[str, list[str]],
+        *,
+        by: User,
+    ) -> None:
+        """Keep a trainee's submitted round (`outcomes`: rule ids "found", "missed", "over-called"), audited."""
+        organisation = organisation.strip()
+        if not organisation:
+            raise StoreError("say which service or partner organisation you work for before submitting a round")
+        with self._session(write=True) as session:
+            session.add(
+                TrainingRoundRow(
+                    at=_now(),
+                    subject=by.subject,
+                    who=by.described()[:500],
+                    organisation=organisation[:200],
+                    case_id=case[:200],
+                    prediction=prediction,
+                    score=score,
+                    found=list(outcomes.get("found", [])),
+                    missed=list(outcomes.get("missed", [])),
+                    over_called=list(outcomes.get("over-called", [])),
+                )
+            )
+            self._audit(session, by, "completed a training case", None, None, f"{case}: {score} of 100")
+
+    def training_rounds(self, subject: str | None = None) -> list[TrainingRound]:
+        """Every stored training round, oldest first: of one person (their `subject`), or (None) everyone's."""
+        query = select(TrainingRoundRow).order_by(TrainingRoundRow.id)
+        if subject is not None:
+            query = query.where(TrainingRoundRow.subject == subject)
+        with self._session() as session:
+            return [
+                TrainingRound(
+                    at=row.at,
+                    subject=row.subject,
+                    who=row.who,
+                    organisation=row.organisation,
+                    case=row.case_id,
+                    prediction=row.prediction,
+                    score=row.score,
+                    found=row.found,
+                    missed=row.missed,
+                    over_called=row.over_called,
+                )
+                for row in session.scalars(query)
+            ]
+
     def audit(self, assessment_id: str | None = None) -> list[AuditEntry]:
         """The audit trail, oldest first: of one assessment, or (None) everything, roles included."""
         query = select(AuditRow).order_by(AuditRow.id)
@@ -1620,7 +1710,22 @@ class UserStore:
         require(self.user, "assign_roles")
         self.store.set_roles(subject, roles, by=self.user)
 
+    def record_round(
+        self, case: str, organisation: str, prediction: dict[str, Any], score: int, outcomes: dict[str, list[str]]
+    ) -> None:
+        """Keep this person's submitted training round: anyone who may take training."""
+        require(self.user, "take_training")
+        self.store.record_round(case, organisation, prediction, score, outcomes, by=self.user)
+
     # reading
+
+    def training_rounds(self, *, everyone: bool = False) -> list[TrainingRound]:
+        """This person's own training rounds, or (`everyone`, a trainer only) every trainee's."""
+        if everyone:
+            require(self.user, "run_training")
+            return self.store.training_rounds()
+        require(self.user, "take_training")
+        return self.store.training_rounds(self.user.subject)
 
     def latest(self, assessment_id: str) -> SavedVersion | None:
         """Store.latest, for a person who may open the assessment."""

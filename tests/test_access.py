@@ -9,14 +9,27 @@ from proofing.access import ACTION_WORDS, ROLES, PermissionDenied, User, may, pe
 # The table as the README gives it: per role, what it may do to its own (or shared) assessments and to anyone's.
 EXPECTED = {
     "service_manager": {
-        "own": {"create", "read", "edit", "share", "submit", "reopen", "duplicate", "export", "verify", "view_audit"},
-        "other": {"create", "verify"},
+        "own": {
+            "create",
+            "read",
+            "edit",
+            "share",
+            "submit",
+            "reopen",
+            "duplicate",
+            "export",
+            "verify",
+            "view_audit",
+            "take_training",
+        },
+        "other": {"create", "verify", "take_training"},
     },
-    "approver": {"own": {"read", "approve", "reopen", "export", "verify", "view_audit"}},
-    "facilitator": {"own": {"read", "export", "verify", "run_workshop"}},
-    "trainer": {"own": {"verify", "run_training"}},
-    "auditor": {"own": {"read", "export", "verify", "view_audit"}},
-    "administrator": {"own": {"read", "verify", "view_audit", "assign_roles"}},
+    "approver": {"own": {"read", "approve", "reopen", "export", "verify", "view_audit", "take_training"}},
+    "facilitator": {"own": {"read", "export", "verify", "run_workshop", "take_training"}},
+    "trainer": {"own": {"verify", "run_training", "take_training"}},
+    "trainee": {"own": {"verify", "take_training"}},
+    "auditor": {"own": {"read", "export", "verify", "view_audit", "take_training"}},
+    "administrator": {"own": {"read", "verify", "view_audit", "assign_roles", "take_training"}},
 }
 
 

@@ -254,7 +254,7 @@ def test_migrations_create_the_schema_and_a_second_store_opens_it(url: str) -> N
         tables = set(inspect(engine).get_table_names())
         assert {"assessments", "versions", "alembic_version"} <= tables
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0005"
             # the migrations make exactly what the ORM models describe
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         assert Store(url).latest(assessment_id).plan == plan()  # same process: the engine is shared
@@ -664,3 +664,35 @@ def test_decision_notes_are_kept_merged_and_checked(store: Store, kb) -> None:
     theirs = Draft(plan=plan(), notes=NOTES | {"own": {**NOTES["own"], "b2": {"finding": "f", "text": "Theirs"}}})
     merged = merge(base, mine, theirs).draft.notes
     assert "media" not in merged.get("set_aside", {}) and set(merged["own"]) == {"a1", "b2"}
+
+
+def test_training_rounds_are_kept_audited_and_seen_by_whom_they_should_be(store: Store) -> None:
+    from proofing.access import PermissionDenied, User
+
+    trainee = User(subject="t1", name="A trainee", roles=frozenset({"trainee"}))
+    other = User(subject="t2", name="Another trainee", roles=frozenset({"trainee"}))
+    trainer = User(subject="tr", name="A trainer", roles=frozenset({"trainer"}))
+    outcomes = {"found": ["interpreters"], "missed": ["media"], "over-called": ["youth"]}
+    store.acting(trainee).record_round("library-hours", "Libraries", {"impacts": ["interpreters"]}, 55, outcomes)
+    store.acting(other).record_round("youth-nights", " Housing association ", {}, 20, {"missed": ["youth"]})
+    mine = store.acting(trainee).training_rounds()
+    assert [(r.case, r.organisation, r.score, r.found, r.missed, r.over_called) for r in mine] == [
+        ("library-hours", "Libraries", 55, ["interpreters"], ["media"], ["youth"])
+    ]
+    assert mine[0].who == "A trainee" and mine[0].prediction == {"impacts": ["interpreters"]}
+    everyone = store.acting(trainer).training_rounds(everyone=True)
+    assert [r.subject for r in everyone] == ["t1", "t2"] and everyone[1].organisation == "Housing association"
+    with pytest.raises(PermissionDenied, match="cohort"):
+        store.acting(trainee).training_rounds(everyone=True)
+    with pytest.raises(StoreError, match="organisation"):
+        store.acting(trainee).record_round("library-hours", "  ", {}, 0, {})
+    nobody = User(subject="n", name="No role")
+    with pytest.raises(PermissionDenied, match="take a training case"):
+        nobody_store = store.acting(nobody)
+        nobody_store.record_round("library-hours", "Libraries", {}, 0, {})
+    assert len(store.training_rounds()) == 2
+    trail = [(e.subject, e.action, e.detail) for e in store.audit() if e.action == "completed a training case"]
+    assert trail == [
+        ("t1", "completed a training case", "library-hours: 55 of 100"),
+        ("t2", "completed a training case", "youth-nights: 20 of 100"),
+    ]
