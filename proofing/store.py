@@ -1272,7 +1272,7 @@ class Store:
                 TrainingRoundRow(
                     at=_now(),
                     subject=by.subject,
-                    who=by.described()[:500],
+                    who=by.name[:500],  # the certificate names the person, without their email
                     organisation=organisation[:200],
                     case_id=case[:200],
                     prediction=prediction,

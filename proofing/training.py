@@ -10,6 +10,14 @@ find fails with its FILE:LINE, so training never teaches what the tool no longer
 
 from __future__ import annotations
 
+import csv
+import io
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+import docx
+from docx.shared import Pt
 from pydantic import Field
 
 from proofing.assessment import Assessment, Finding, assess
@@ -17,6 +25,7 @@ from proofing.base import Strict
 from proofing.cards import TrainingCase
 from proofing.knowledge import KnowledgeBase
 from proofing.questionnaire import Level
+from proofing.store import TrainingRound
 
 
 class Prediction(Strict):
@@ -111,6 +120,165 @@ def score_round(kb: KnowledgeBase, case: TrainingCase, prediction: Prediction) -
         reveals=reveals,
         score=min(100, max(0, score)),
     )
+
+
+def outcomes(result: RoundResult) -> dict[str, list[str]]:
+    """The rule ids of a round's reveals by outcome ("found", "missed", "over-called"), as the store keeps them."""
+    kept: dict[str, list[str]] = {"found": [], "missed": [], "over-called": []}
+    for reveal in result.reveals:
+        kept[reveal.outcome].append(reveal.rule)
+    return kept
+
+
+class MissedImpact(Strict):
+    """One impact trainees missed: in which case (or which service or organisation), how often, out of how many."""
+
+    within: str = Field(description="the case id, or the service or partner organisation")
+    rule: str
+    title: str
+    missed: int
+    rounds: int
+
+
+class Delivered(Strict):
+    """Training delivered, the strategy's measure: rounds completed and people trained, by organisation and quarter."""
+
+    quarter: str = Field(description="e.g. 2026 Q4")
+    organisation: str
+    rounds: int
+    people: int
+
+
+def quarter(when: datetime) -> str:
+    """The calendar quarter a moment falls in, as the strategy reports it.
+
+    Examples:
+        >>> quarter(datetime(2026, 12, 1))
+        '2026 Q4'
+    """
+    return f"{when.year} Q{(when.month - 1) // 3 + 1}"
+
+
+def most_missed(kb: KnowledgeBase, rounds: Iterable[TrainingRound], *, by: str = "case") -> list[MissedImpact]:
+    """The impacts most often missed, per case (`by` "case") or per service or organisation ("organisation").
+
+    Within each case or organisation the most-missed come first; an impact never missed is not listed.
+    """
+    titles = {rule.id: rule.title for rule in kb.rules}
+    counted: dict[str, Counter[str]] = defaultdict(Counter)
+    totals: Counter[str] = Counter()
+    for kept in rounds:
+        within = kept.case if by == "case" else kept.organisation
+        totals[within] += 1
+        counted[within].update(kept.missed)
+    return [
+        MissedImpact(within=within, rule=rule, title=titles.get(rule, rule), missed=times, rounds=totals[within])
+        for within in sorted(counted)
+        for rule, times in sorted(counted[within].items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def delivered(rounds: Iterable[TrainingRound]) -> list[Delivered]:
+    """Rounds completed and people trained (distinct trainees), by quarter (oldest first) and organisation."""
+    people: dict[tuple[str, str], set[str]] = defaultdict(set)
+    counts: Counter[tuple[str, str]] = Counter()
+    for kept in rounds:
+        key = (quarter(kept.at), kept.organisation)
+        counts[key] += 1
+        people[key].add(kept.subject)
+    return [
+        Delivered(quarter=key[0], organisation=key[1], rounds=counts[key], people=len(people[key]))
+        for key in sorted(counts)
+    ]
+
+
+def rounds_csv(kb: KnowledgeBase, rounds: Iterable[TrainingRound]) -> str:
+    """Every round as CSV, one row each, impacts by title: for a trainer's own analysis or the strategy's returns.
+
+    A cell that a spreadsheet would run as a formula (starting =, +, - or @) is prefixed with an apostrophe.
+    """
+    titles = {rule.id: rule.title for rule in kb.rules}
+    cases = {case.id: case.title for case in kb.training}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "When (UTC)",
+            "Quarter",
+            "Trainee",
+            "Service or organisation",
+            "Case",
+            "Score",
+            "Found",
+            "Missed",
+            "Over-called",
+        ]
+    )
+    for kept in rounds:
+        writer.writerow(
+            [
+                _cell(value)
+                for value in (
+                    f"{kept.at:%Y-%m-%d %H:%M}",
+                    quarter(kept.at),
+                    kept.who,
+                    kept.organisation,
+                    cases.get(kept.case, kept.case),
+                    str(kept.score),
+                    "; ".join(titles.get(rule, rule) for rule in kept.found),
+                    "; ".join(titles.get(rule, rule) for rule in kept.missed),
+                    "; ".join(titles.get(rule, rule) for rule in kept.over_called),
+                )
+            ]
+        )
+    return out.getvalue()
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def certificate(kb: KnowledgeBase, rounds: list[TrainingRound]) -> bytes:
+    """A plain, printable Word certificate of completion for one trainee: their name and organisation, each case
+    completed with the date and score (their best round of it), and the date of the latest.
+
+    `rounds` are that one trainee's rounds; a certificate needs at least one.
+    """
+    if not rounds:
+        raise ValueError("a certificate needs at least one completed case")
+    cases = {case.id: case.title for case in kb.training}
+    best: dict[str, TrainingRound] = {}
+    for kept in rounds:
+        if kept.case not in best or kept.score > best[kept.case].score:
+            best[kept.case] = kept
+    latest = max(kept.at for kept in rounds)
+    document = docx.Document()
+    document.core_properties.title = "Certificate of completion: cohesion proofing training"
+    document.add_heading("Certificate of completion", level=0)
+    intro = document.add_paragraph("This certifies that ")
+    intro.add_run(rounds[-1].who).bold = True
+    intro.add_run(f", of {rounds[-1].organisation}, completed cohesion proofing training: ")
+    intro.add_run("worked cases that teach what cohesion and equality impacts look like.")
+    table = document.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, words in zip(table.rows[0].cells, ("Case completed", "Date", "Score"), strict=True):
+        cell.text = words
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for case_id, kept in best.items():
+        row = table.add_row().cells
+        row[0].text = cases.get(case_id, case_id)
+        row[1].text = f"{kept.at:%d %B %Y}"
+        row[2].text = f"{kept.score} of 100"
+    closing = document.add_paragraph(f"Date: {latest:%d %B %Y}")
+    closing.runs[0].font.size = Pt(12)
+    document.add_paragraph(
+        "Each case is scored against what the rule base finds for its plan: impacts found, missed and over-called, "
+        "the groups affected and the screening level."
+    )
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def _groups(assessment: Assessment, rules: list[str]) -> set[str]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import UTC, datetime
 from pathlib import Path
 
+import docx
 import pytest
 import yaml
 
@@ -11,7 +15,17 @@ from proofing.assessment import assess
 from proofing.cards import TrainingCase
 from proofing.cli import main
 from proofing.knowledge import DEFAULT_RULES_DIR, KnowledgeBase
-from proofing.training import Prediction, impacts_offered, score_round
+from proofing.store import TrainingRound
+from proofing.training import (
+    Prediction,
+    certificate,
+    delivered,
+    impacts_offered,
+    most_missed,
+    outcomes,
+    rounds_csv,
+    score_round,
+)
 
 THEMES = {
     "The 2003 disturbances in Caia Park",
@@ -144,3 +158,75 @@ def test_a_rule_change_that_drops_a_taught_impact_fails_the_check_at_the_card(
 def test_the_project_rule_base_with_its_cards_checks_clean(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "check"]) == 0
     assert "sound" in capsys.readouterr().out
+
+
+def _round(case: str, subject: str, organisation: str, when: str, score: int, missed: list[str]) -> TrainingRound:
+    return TrainingRound(
+        at=datetime.fromisoformat(when).replace(tzinfo=UTC),
+        subject=subject,
+        who=f"Trainee {subject}",
+        organisation=organisation,
+        case=case,
+        prediction={},
+        score=score,
+        found=[],
+        missed=missed,
+        over_called=["=cmd"] if subject == "t3" else [],
+    )
+
+
+def test_cohort_most_missed_delivered_and_csv(kb: KnowledgeBase) -> None:
+    first, second = _ids(kb)[:2]
+    rounds = [
+        _round(first, "t1", "Libraries", "2026-11-03T10:00", 40, ["a", "b"]),
+        _round(first, "t2", "Housing association", "2026-11-04T10:00", 70, ["b"]),
+        _round(second, "t1", "Libraries", "2026-12-01T10:00", 55, ["c"]),
+        _round(second, "t3", "Libraries", "2027-01-05T10:00", 90, []),
+    ]
+    by_case = [(m.within, m.rule, m.missed, m.rounds) for m in most_missed(kb, rounds)]
+    assert by_case[:2] == [(first, "b", 2, 2), (first, "a", 1, 2)] and (second, "c", 1, 2) in by_case
+    by_org = [(m.within, m.rule, m.missed) for m in most_missed(kb, rounds, by="organisation")]
+    assert by_org == [
+        ("Housing association", "b", 1),
+        ("Libraries", "a", 1),
+        ("Libraries", "b", 1),
+        ("Libraries", "c", 1),
+    ]
+    assert [(d.quarter, d.organisation, d.rounds, d.people) for d in delivered(rounds)] == [
+        ("2026 Q4", "Housing association", 1, 1),
+        ("2026 Q4", "Libraries", 2, 1),
+        ("2027 Q1", "Libraries", 1, 1),
+    ]
+    rows = list(csv.reader(io.StringIO(rounds_csv(kb, rounds))))
+    assert rows[0][:6] == ["When (UTC)", "Quarter", "Trainee", "Service or organisation", "Case", "Score"]
+    assert rows[1][1:6] == ["2026 Q4", "Trainee t1", "Libraries", _case(kb, first).title, "40"]
+    assert rows[4][8] == "'=cmd"  # a formula-like cell cannot run in a spreadsheet
+
+
+def test_certificate_names_the_trainee_cases_dates_and_best_score(kb: KnowledgeBase) -> None:
+    first, second = _ids(kb)[:2]
+    rounds = [
+        _round(first, "t1", "Libraries", "2026-11-03T10:00", 40, []),
+        _round(first, "t1", "Libraries", "2026-11-05T10:00", 75, []),
+        _round(second, "t1", "Libraries", "2026-12-01T10:00", 55, []),
+    ]
+    document = docx.Document(io.BytesIO(certificate(kb, rounds)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Certificate of completion" in text and "Trainee t1" in text and "Libraries" in text
+    assert "Date: 01 December 2026" in text
+    cells = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    assert cells == [
+        ["Case completed", "Date", "Score"],
+        [_case(kb, first).title, "05 November 2026", "75 of 100"],
+        [_case(kb, second).title, "01 December 2026", "55 of 100"],
+    ]
+    with pytest.raises(ValueError, match="at least one"):
+        certificate(kb, [])
+
+
+def test_outcomes_of_a_round_are_its_reveals_by_kind(kb: KnowledgeBase) -> None:
+    case = kb.training[0]
+    result = score_round(kb, case, Prediction(impacts=case.expect.impacts[:1] + ["not-a-rule"]))
+    kept = outcomes(result)
+    assert kept["found"] == case.expect.impacts[:1] and kept["over-called"] == ["not-a-rule"]
+    assert kept["missed"] == [r for r in case.expect.impacts[1:] if r in {x.rule for x in result.reveals}]
