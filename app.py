@@ -39,6 +39,7 @@ navigation = st.navigation(
         st.Page("views/register.py", title="Register"),
         st.Page("views/rule_base.py", title="Rule base"),
         st.Page("views/training.py", title="Training"),
+        st.Page("views/trainer.py", title="Trainer"),
         st.Page("views/audit.py", title="Audit trail"),
         st.Page("views/admin.py", title="Roles"),
     ]

@@ -519,6 +519,7 @@ def test_a_trainee_predicts_and_sees_found_missed_and_over_called(database: str)
     at = page("training.py")
     assert not at.exception
     at.selectbox[0].set_value("hate_crime_centres_cut").run()
+    at.text_input[0].input("Community Safety")
     at.radio[0].set_value("mitigate")
     at.multiselect[0].set_value(["disability", "race"])
     at.multiselect[1].set_value(["access_closure_older_disabled", "tension_visible_to_hate_crime"])
@@ -530,6 +531,52 @@ def test_a_trainee_predicts_and_sees_found_missed_and_over_called(database: str)
     assert any(value.startswith("Over-called (1)") for value in subheaders)
     assert "of 100" in at.metric[0].value
     assert any("not right" in element.value for element in at.markdown)
+    # The round is kept, for the local user, with the organisation; and the organisation is remembered.
+    (kept,) = Store(database).training_rounds()
+    assert (kept.subject, kept.organisation, kept.case) == ("local", "Community Safety", "hate_crime_centres_cut")
+    assert len(kept.found) == 1 and len(kept.missed) == 3 and len(kept.over_called) == 1
+    assert at.text_input[0].value == "Community Safety"
+    assert "Your training so far" in [element.value for element in at.header]
+    assert at.get("download_button")
+
+
+def test_a_round_without_an_organisation_is_not_kept_and_says_why(database: str) -> None:
+    at = page("training.py")
+    at.button[0].click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        plain("Say which service or partner organisation you work for before submitting a round.")
+    ]
+    assert Store(database).training_rounds() == []
+
+
+def test_the_trainer_sees_the_cohort_and_a_trainee_only_their_own(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(database)
+    first = User(subject="t1", name="A trainee", roles=frozenset({"trainee"}))
+    second = User(subject="t2", name="Another trainee", roles=frozenset({"trainee"}))
+    store.acting(first).record_round(
+        "hate_crime_centres_cut", "Libraries", {}, 40, {"missed": ["tension_visible_to_hate_crime"]}
+    )
+    store.acting(second).record_round("hate_crime_centres_cut", "Housing association", {}, 80, {"found": ["x"]})
+    signed_in(monkeypatch, "trainee", subject="t1")
+    at = page("trainer.py")
+    assert not at.exception
+    assert "This page is for trainers" in at.info[0].value and not at.dataframe
+    at = page("training.py")
+    assert not at.exception and len(at.dataframe[0].value) == 1  # their own round only
+    signed_in(monkeypatch, "trainer", subject="tr")
+    at = page("trainer.py")
+    assert not at.exception
+    assert any("2 rounds completed by 2 people" in m.value for m in at.markdown)
+    results, per_case, per_group, delivered = (element.value for element in at.dataframe)
+    assert sorted(results["Trainee"]) == ["A trainee", "Another trainee"]
+    assert list(per_case["Missed in"]) == ["1 of 2"]
+    assert list(per_group["Service or organisation"]) == ["Libraries"]
+    assert sorted(delivered["People trained"]) == [1, 1]
+    labels = [button.label for button in at.get("download_button")]
+    assert labels[0] == "Download the results (CSV)" and labels[1].startswith(plain("Download the certificate for"))
 
 
 def signed_in(monkeypatch: pytest.MonkeyPatch, *roles: str, subject: str = "subject-of-this-person") -> User:

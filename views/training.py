@@ -1,16 +1,21 @@
 """Training: a trainee reads a worked case, predicts its impacts, and sees what an officer would have seen and why.
 
 The cases are the rule base's (rules/training/*.yaml); scoring is proofing.training's. This page only asks and shows.
+Each submitted round is kept through the acting store (who, their service or partner organisation, asked here and
+remembered for the session, the case, the prediction, the score and what was found, missed and over-called), so the
+trainee sees their own rounds below and can download their certificate, and a trainer sees the cohort's.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from proofing.access import PermissionDenied
 from proofing.assessment import level_label
 from proofing.questionnaire import LEVELS
-from proofing.training import Prediction, impacts_offered, score_round
-from views.common import knowledge, plain
+from proofing.store import StoreError
+from proofing.training import Prediction, certificate, impacts_offered, outcomes, score_round
+from views.common import knowledge, plain, store
 
 kb = knowledge()
 st.title("Training: what would an officer see?")
@@ -33,6 +38,11 @@ names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.c
 offered = dict(impacts_offered(kb, case))
 with st.form(f"predict_{case.id}"):
     st.subheader("Your prediction")
+    organisation = st.text_input(
+        "Your service or partner organisation",
+        value=st.session_state.get("training_organisation", ""),
+        help="Kept with your result, so training delivered can be counted by service and organisation.",
+    )
     level = st.radio("What screening level would you give it?", LEVELS, format_func=lambda v: level_label(kb, v))
     groups = st.multiselect("Which groups will it affect?", list(names), format_func=names.__getitem__)
     impacts = st.multiselect("What are its main impacts?", list(offered), format_func=offered.__getitem__)
@@ -40,9 +50,16 @@ with st.form(f"predict_{case.id}"):
     submitted = st.form_submit_button("Submit and see the answer")
 
 if submitted:
-    st.session_state[f"round_{case.id}"] = score_round(
-        kb, case, Prediction(level=level, groups=groups, impacts=impacts, words=words)
-    )
+    prediction = Prediction(level=level, groups=groups, impacts=impacts, words=words)
+    scored = score_round(kb, case, prediction)
+    try:
+        store().record_round(case.id, organisation, prediction.model_dump(), scored.score, outcomes(scored))
+    except (StoreError, PermissionDenied) as refused:
+        words = str(refused).rstrip(".")
+        st.error(plain(words[:1].upper() + words[1:] + "."))
+    else:
+        st.session_state["training_organisation"] = organisation.strip()
+        st.session_state[f"round_{case.id}"] = scored
 
 result = st.session_state.get(f"round_{case.id}")
 if result is not None:
@@ -78,3 +95,24 @@ if result is not None:
     for point in case.learning_points:
         st.markdown(f"- {plain(point)}")
     st.caption("Choose another case above for a second try.")
+
+mine = store().training_rounds()
+if mine:
+    st.header("Your training so far")
+    st.dataframe(
+        [
+            {
+                "When (UTC)": f"{kept.at:%d %B %Y %H:%M}",
+                "Case": cases[kept.case].title if kept.case in cases else kept.case,
+                "Score": f"{kept.score} of 100",
+            }
+            for kept in reversed(mine)
+        ],
+        hide_index=True,
+    )
+    st.download_button(
+        "Download your certificate of completion (Word)",
+        certificate(kb, mine),
+        file_name="certificate-of-completion.docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
