@@ -61,6 +61,9 @@ class RoundResult(Strict):
     groups_over_called: list[str]
     reveals: list[Reveal]
     score: int
+    impact_points: int = Field(default=0, description="of 60: main impacts found, less those over-called")
+    group_points: int = Field(default=0, description="of 25: the groups right, out of all named or expected")
+    level_points: int = Field(default=0, description="of 15: the screening level right")
 
 
 def impacts_offered(kb: KnowledgeBase, case: TrainingCase) -> list[tuple[str, str]]:
@@ -109,7 +112,8 @@ def score_round(kb: KnowledgeBase, case: TrainingCase, prediction: Prediction) -
     group_hits = expected_groups & predicted_groups
     group_score = len(group_hits) / len(expected_groups | predicted_groups) if expected_groups else 1.0
     level_right = prediction.level == case.expect.level
-    score = round(60 * impact_score + 25 * group_score + (15 if level_right else 0))
+    parts = (round(60 * impact_score), round(25 * group_score), 15 if level_right else 0)
+    score = sum(parts)  # the parts the page shows add up to the score
     return RoundResult(
         case=case.id,
         level_right=level_right,
@@ -119,6 +123,9 @@ def score_round(kb: KnowledgeBase, case: TrainingCase, prediction: Prediction) -
         groups_over_called=sorted(predicted_groups - expected_groups),
         reveals=reveals,
         score=min(100, max(0, score)),
+        impact_points=parts[0],
+        group_points=parts[1],
+        level_points=parts[2],
     )
 
 

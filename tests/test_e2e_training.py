@@ -75,13 +75,17 @@ def test_a_trainee_completes_two_cases_and_the_trainer_downloads_the_certificate
     for heading in ("Found (1)", "Missed (1)", "Over-called (1)"):
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
     expect(page.get_by_text("not right: the rules give Full assessment needed")).to_be_visible()
+    expect(page.get_by_text("each impact over-called cancels one found")).to_be_visible()  # why one found scores 0
     expect(
         page.get_by_text("The answers that led to it:").filter(visible=True).first
     ).to_be_visible()  # the missed one, opened
     expect(page.get_by_text("The rules do not find this impact for this plan.")).to_be_hidden()  # closed until asked
     page.get_by_text("A new or higher charge, or lost concessions").last.click()
     expect(page.get_by_text("The rules do not find this impact for this plan.")).to_be_visible()
-    page.screenshot(path=str(folder / "reveal-1.png"), full_page=True)
+    page.get_by_role("heading", name="What an officer would have seen").scroll_into_view_if_needed()
+    page.screenshot(path=str(folder / "reveal-1-top.png"))
+    page.get_by_role("heading", name="Over-called (1)").scroll_into_view_if_needed()
+    page.screenshot(path=str(folder / "reveal-1.png"))
 
     # Case two: the organisation is remembered; one of three impacts found.
     choose_case(page, ESOL)
@@ -90,7 +94,8 @@ def test_a_trainee_completes_two_cases_and_the_trainer_downloads_the_certificate
     expect(page.get_by_role("heading", name="Found (1)")).to_be_visible()
     expect(page.get_by_role("heading", name="Missed (2)")).to_be_visible()
     expect(page.get_by_text("right.", exact=False).first).to_be_visible()
-    page.screenshot(path=str(folder / "reveal-2.png"), full_page=True)
+    page.get_by_role("heading", name="What an officer would have seen").scroll_into_view_if_needed()
+    page.screenshot(path=str(folder / "reveal-2.png"))
     kept = Store(database).training_rounds("local")
     assert [(r.case, r.organisation) for r in kept] == [
         ("caia_park_advice_centre", "Housing"),

@@ -230,3 +230,14 @@ def test_outcomes_of_a_round_are_its_reveals_by_kind(kb: KnowledgeBase) -> None:
     kept = outcomes(result)
     assert kept["found"] == case.expect.impacts[:1] and kept["over-called"] == ["not-a-rule"]
     assert kept["missed"] == [r for r in case.expect.impacts[1:] if r in {x.rule for x in result.reveals}]
+
+
+def test_the_score_is_explained_by_its_parts(kb: KnowledgeBase) -> None:
+    case = kb.training[0]
+    half = score_round(kb, case, Prediction(level=case.expect.level, impacts=case.expect.impacts[:1] + ["x"]))
+    assert (half.impact_points, half.level_points) == (0, 15)  # one found, one over-called: they cancel
+    assert half.score == half.impact_points + half.group_points + half.level_points
+    right = score_round(
+        kb, case, Prediction(level=case.expect.level, impacts=case.expect.impacts, groups=case.expect.groups)
+    )
+    assert (right.impact_points, right.group_points, right.level_points, right.score) == (60, 25, 15, 100)

@@ -65,6 +65,10 @@ result = st.session_state.get(f"round_{case.id}")
 if result is not None:
     st.header("What an officer would have seen")
     st.metric("Your score", f"{result.score} of 100")
+    st.markdown(
+        f"**How it is made up:** impacts {result.impact_points} of 60 (each impact over-called cancels one found), "
+        f"groups {result.group_points} of 25, screening level {result.level_points} of 15."
+    )
     verdict = "right" if result.level_right else f"not right: the rules give {level_label(kb, result.level_expected)}"
     st.markdown(f"**Screening level:** {plain(verdict)}.")
     for label, members in (
@@ -74,11 +78,20 @@ if result is not None:
     ):
         if members:
             st.markdown(f"**{label}:** " + plain(", ".join(names.get(g, g) for g in members)))
-    for heading, outcome in (("Found", "found"), ("Missed", "missed"), ("Over-called", "over-called")):
+    for heading, outcome, meaning in (
+        ("Found", "found", "Main impacts of this case that you named."),
+        ("Missed", "missed", "Main impacts of this case that you did not name: each is open, with why it arises."),
+        (
+            "Over-called",
+            "over-called",
+            "Impacts you named that are not among this case's main impacts: open one to see what the rules say.",
+        ),
+    ):
         shown = [reveal for reveal in result.reveals if reveal.outcome == outcome]
         if not shown:
             continue
         st.subheader(f"{heading} ({len(shown)})")
+        st.caption(meaning)
         for reveal in shown:
             with st.expander(reveal.title, expanded=outcome == "missed"):
                 st.markdown(plain(reveal.rationale))
