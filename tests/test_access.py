@@ -67,3 +67,10 @@ def test_the_table_lists_every_action_and_role() -> None:
     assert table.count("\n") == len(ACTION_WORDS) + 1
     for words in ACTION_WORDS.values():
         assert f"| {words} |" in table
+
+
+def test_the_readmes_table_is_the_one_the_checks_read() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert permissions_table() in readme
