@@ -17,7 +17,7 @@ import docx
 from playwright.sync_api import Browser, Page, expect
 
 from proofing.store import Store
-from tests.test_e2e_browser import browser, go, server, settle  # noqa: F401  (fixtures, used by name)
+from tests.test_e2e_browser import AXE, browser, go, server, settle  # noqa: F401  (fixtures, used by name)
 
 CAIA = "Moving the migrant workers' advice drop-in out of Caia Park"
 ESOL = "Halving the community ESOL classes after a cut in funding"
@@ -27,6 +27,19 @@ def shots(tmp_path: Path) -> Path:
     folder = Path(os.environ.get("PROOFING_SCREENSHOTS", tmp_path))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the settled page, as the main browser test scans every page."""
+    assert AXE.exists(), "axe-core is missing: run tools/axe.sh (make test does this)"
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
+    page.wait_for_timeout(500)
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.help + ' ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"
+    )
 
 
 def choose_case(page: Page, title: str) -> None:
@@ -86,6 +99,7 @@ def test_a_trainee_completes_two_cases_and_the_trainer_downloads_the_certificate
     page.screenshot(path=str(folder / "reveal-1-top.png"))
     page.get_by_role("heading", name="Over-called (1)").scroll_into_view_if_needed()
     page.screenshot(path=str(folder / "reveal-1.png"))
+    assert serious_violations(page) == []
 
     # Case two: the organisation is remembered; one of three impacts found.
     choose_case(page, ESOL)
@@ -107,6 +121,7 @@ def test_a_trainee_completes_two_cases_and_the_trainer_downloads_the_certificate
     expect(page.get_by_text("2 rounds completed by 1 person", exact=False)).to_be_visible()
     expect(page.get_by_role("heading", name="The impacts most often missed")).to_be_visible()
     page.screenshot(path=str(folder / "trainer.png"), full_page=True)
+    assert serious_violations(page) == []
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the certificate for Local user (Word)").click()
     assert download.value.suggested_filename == "certificate-of-completion.docx"

@@ -107,7 +107,10 @@ if result is not None:
     st.subheader("What this case teaches")
     for point in case.learning_points:
         st.markdown(f"- {plain(point)}")
-    st.caption("Choose another case above for a second try.")
+    st.caption(
+        "To try this case again, change your prediction above and submit it again (each round is kept); "
+        "or choose another case at the top of the page."
+    )
 
 mine = store().training_rounds()
 if mine:
