@@ -167,7 +167,8 @@ def quarter(when: datetime) -> str:
 
 
 def most_missed(kb: KnowledgeBase, rounds: Iterable[TrainingRound], *, by: str = "case") -> list[MissedImpact]:
-    """The impacts most often missed, per case (`by` "case") or per service or organisation ("organisation").
+    """The impacts most often missed, per case (`by` "case"), per group the impacts affect ("group", by the
+    group's name), or per service or organisation ("organisation").
 
     Within each case or organisation the most-missed come first; an impact never missed is not listed.
     """
@@ -175,6 +176,12 @@ def most_missed(kb: KnowledgeBase, rounds: Iterable[TrainingRound], *, by: str =
     counted: dict[str, Counter[str]] = defaultdict(Counter)
     totals: Counter[str] = Counter()
     for kept in rounds:
+        if by == "group":  # the groups (characteristics, communities) each missed impact names on that card
+            named = _impact_groups(kb, kept.case)
+            for group in {g for rule in kept.missed for g in named.get(rule, [])}:
+                totals[group] += 1
+                counted[group].update(rule for rule in kept.missed if group in named.get(rule, []))
+            continue
         within = kept.case if by == "case" else kept.organisation
         totals[within] += 1
         counted[within].update(kept.missed)
@@ -183,6 +190,19 @@ def most_missed(kb: KnowledgeBase, rounds: Iterable[TrainingRound], *, by: str =
         for within in sorted(counted)
         for rule, times in sorted(counted[within].items(), key=lambda item: (-item[1], item[0]))
     ]
+
+
+def _impact_groups(kb: KnowledgeBase, case_id: str) -> dict[str, list[str]]:
+    """For one card: each impact the rules find for its plan, with the names of the groups it affects."""
+    if case_id not in _GROUPS_OF_CASE:
+        names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
+        case = next((card for card in kb.training if card.id == case_id), None)
+        found = assess(kb, case.plan, case.id).findings if case is not None else []
+        _GROUPS_OF_CASE[case_id] = {f.rule: [names.get(g, g) for g in f.characteristics + f.communities] for f in found}
+    return _GROUPS_OF_CASE[case_id]
+
+
+_GROUPS_OF_CASE: dict[str, dict[str, list[str]]] = {}
 
 
 def delivered(rounds: Iterable[TrainingRound]) -> list[Delivered]:

@@ -241,3 +241,16 @@ def test_the_score_is_explained_by_its_parts(kb: KnowledgeBase) -> None:
         kb, case, Prediction(level=case.expect.level, impacts=case.expect.impacts, groups=case.expect.groups)
     )
     assert (right.impact_points, right.group_points, right.level_points, right.score) == (60, 25, 15, 100)
+
+
+def test_the_impacts_most_often_missed_per_group_affected(kb: KnowledgeBase) -> None:
+    card = next(case for case in kb.training if case.id == "hate_crime_centres_cut")
+    rounds = [
+        _round(card.id, "t1", "Libraries", "2026-11-03T10:00", 40, ["provision_hate_crime_support_ended"]),
+        _round(card.id, "t2", "Libraries", "2026-11-04T10:00", 60, ["language_no_translated_information"]),
+    ]
+    by_group = {(m.within, m.rule): (m.missed, m.rounds) for m in most_missed(kb, rounds, by="group")}
+    assert by_group[("Race", "provision_hate_crime_support_ended")] == (1, 2)  # both impacts name race
+    assert by_group[("Race", "language_no_translated_information")] == (1, 2)
+    assert by_group[("Faith communities", "provision_hate_crime_support_ended")] == (1, 1)
+    assert ("Faith communities", "language_no_translated_information") not in by_group

@@ -72,7 +72,7 @@ st.download_button(
 )
 
 st.subheader("The impacts most often missed")
-per_case, per_group = st.tabs(["Per case", "Per service or organisation"])
+per_case, per_affected, per_group = st.tabs(["Per case", "Per group affected", "Per service or organisation"])
 with per_case:
     missed = most_missed(kb, rounds)
     if missed:
@@ -83,6 +83,18 @@ with per_case:
                     "Impact missed": m.title,
                     "Missed in": f"{m.missed} of {m.rounds}",
                 }
+                for m in missed
+            ],
+            hide_index=True,
+        )
+    else:
+        st.markdown("No impact has been missed in these rounds.")
+with per_affected:
+    missed = most_missed(kb, rounds, by="group")
+    if missed:
+        st.dataframe(
+            [
+                {"Group affected": m.within, "Impact missed": m.title, "Missed in": f"{m.missed} of {m.rounds}"}
                 for m in missed
             ],
             hide_index=True,
