@@ -72,51 +72,24 @@ st.download_button(
 )
 
 st.subheader("The impacts most often missed")
-per_case, per_affected, per_group = st.tabs(["Per case", "Per group affected", "Per service or organisation"])
-with per_case:
-    missed = most_missed(kb, rounds)
-    if missed:
-        st.dataframe(
-            [
-                {
-                    "Case": cases.get(m.within, m.within),
-                    "Impact missed": m.title,
-                    "Missed in": f"{m.missed} of {m.rounds}",
-                }
-                for m in missed
-            ],
-            hide_index=True,
-        )
-    else:
-        st.markdown("No impact has been missed in these rounds.")
-with per_affected:
-    missed = most_missed(kb, rounds, by="group")
-    if missed:
-        st.dataframe(
-            [
-                {"Group affected": m.within, "Impact missed": m.title, "Missed in": f"{m.missed} of {m.rounds}"}
-                for m in missed
-            ],
-            hide_index=True,
-        )
-    else:
-        st.markdown("No impact has been missed in these rounds.")
-with per_group:
-    missed = most_missed(kb, rounds, by="organisation")
-    if missed:
-        st.dataframe(
-            [
-                {
-                    "Service or organisation": m.within,
-                    "Impact missed": m.title,
-                    "Missed in": f"{m.missed} of {m.rounds}",
-                }
-                for m in missed
-            ],
-            hide_index=True,
-        )
-    else:
-        st.markdown("No impact has been missed in these rounds.")
+views = (
+    ("Per case", "case", "Case", lambda within: cases.get(within, within)),
+    ("Per group affected", "group", "Group affected", str),
+    ("Per service or organisation", "organisation", "Service or organisation", str),
+)
+for tab, (_label, by, column, named) in zip(st.tabs([view[0] for view in views]), views, strict=True):
+    with tab:
+        missed = most_missed(kb, rounds, by=by)
+        if missed:
+            st.dataframe(
+                [
+                    {column: named(m.within), "Impact missed": m.title, "Missed in": f"{m.missed} of {m.rounds}"}
+                    for m in missed
+                ],
+                hide_index=True,
+            )
+        else:
+            st.markdown("No impact has been missed in these rounds.")
 
 st.subheader("Training delivered")
 st.caption("The strategy's measure: rounds completed and people trained, by service or organisation, per quarter.")
