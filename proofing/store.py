@@ -951,12 +951,7 @@ class Store:
         plan_data, decided, noted = _plan_data(plan), _decisions_data(decisions), _notes_data(notes)
         with self._session(write=True) as session:
             row = self._locked(session, assessment_id)
-            latest = session.scalars(
-                select(VersionRow)
-                .where(VersionRow.assessment_id == assessment_id)
-                .order_by(VersionRow.version.desc())
-                .limit(1)
-            ).first()
+            latest = self._latest_row(session, assessment_id)
             current = latest.version if latest is not None else 0
             if (
                 latest is not None
@@ -1049,12 +1044,7 @@ class Store:
             raise StoreError("a version's name can be at most 200 characters")
         with self._session(write=True) as session:
             row = self._locked(session, assessment_id)
-            latest = session.scalars(
-                select(VersionRow)
-                .where(VersionRow.assessment_id == assessment_id)
-                .order_by(VersionRow.version.desc())
-                .limit(1)
-            ).first()
+            latest = self._latest_row(session, assessment_id)
             current = latest.version if latest is not None else 0
             if latest is None or current != expected_version:
                 raise StaleVersionError(assessment_id, row.title, expected_version, current)
@@ -1425,6 +1415,16 @@ class Store:
     def acting(self, user: User) -> UserStore:
         """This store as `user` may use it: every call checked against proofing.access, every write audited."""
         return UserStore(self, user)
+
+    @staticmethod
+    def _latest_row(session: Session, assessment_id: str) -> VersionRow | None:
+        """The assessment's newest version row, inside the caller's transaction (None when it has none)."""
+        return session.scalars(
+            select(VersionRow)
+            .where(VersionRow.assessment_id == assessment_id)
+            .order_by(VersionRow.version.desc())
+            .limit(1)
+        ).first()
 
     @staticmethod
     def _locked(session: Session, assessment_id: str) -> AssessmentRow:
