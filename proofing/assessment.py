@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from proofing.base import Strict
 from proofing.conditions import AnswerValue, Condition, answer_tests, facts_read, holds, questions_behind
+from proofing.decisions import DecisionNotes
 from proofing.engine import ENGINE_NAME, ENGINE_VERSION, evaluate
 from proofing.knowledge import KnowledgeBase
 from proofing.oracle import Firing
@@ -86,6 +89,15 @@ class Finding(Strict):
     group_reasons: list[GroupReason] = []
     outcomes_2011: list[str] = []
     consolidates: list[str] = []
+    workshop: str | None = Field(
+        default=None, description="the EIA workshop (its id) that agreed this finding's scores, or added it"
+    )
+    added_by_workshop: bool = False
+    rules_likelihood: int | None = Field(
+        default=None, description="the rules' own likelihood, when a workshop changed it"
+    )
+    rules_severity: int | None = Field(default=None, description="the rules' own severity, when a workshop changed it")
+    workshop_note: str = ""
 
 
 class GroupProfile(Strict):
@@ -139,6 +151,7 @@ class Assessment(Strict):
     profile: list[GroupProfile]
     gaps: list[Gap]
     warnings: list[str]
+    dropped: list[Finding] = Field(default=[], description="the rules' findings an EIA workshop agreed to drop")
 
 
 def assess(kb: KnowledgeBase, plan: Plan, source: str = "the plan") -> Assessment:
@@ -181,6 +194,101 @@ def build_assessment(
         profile=_profile(kb, findings),
         gaps=_gaps(kb, findings, answers, [rule for rule in fired if rule.gap]),
         warnings=warnings,
+    )
+
+
+def assess_agreed(
+    kb: KnowledgeBase, plan: Plan, notes: DecisionNotes | dict[str, dict[str, dict[str, str]]] | None
+) -> tuple[Assessment, list[AnswerProblem]]:
+    """A draft assessed as `assess_draft` does, then as any EIA workshop recorded in its `notes` agreed it."""
+    assessment, problems = assess_draft(kb, plan)
+    agreed = notes if isinstance(notes, DecisionNotes) else DecisionNotes.model_validate(notes or {})
+    return with_agreement(kb, assessment, agreed), problems
+
+
+def with_agreement(kb: KnowledgeBase, assessment: Assessment, notes: DecisionNotes) -> Assessment:
+    """The assessment as an EIA workshop agreed it: the rules' findings re-scored or dropped, the impacts the room
+    added, and the screening level that follows from them.
+
+    The rules' own scores stay beside each changed one (``rules_likelihood``, ``rules_severity``) and a dropped
+    finding is kept in ``dropped``, so a reader sees what the room changed and an auditor can re-check it: verify
+    re-runs the plan and applies the same recorded agreement. Agreement about a finding the plan no longer
+    raises is ignored. An assessment with nothing agreed comes back as it was.
+    """
+    if not notes.agreed and not notes.added:
+        return assessment
+    findings: list[Finding] = []
+    dropped: list[Finding] = list(assessment.dropped)
+    for finding in assessment.findings:
+        agreed = notes.agreed.get(finding.rule)
+        if agreed is None:
+            findings.append(finding)
+            continue
+        changed = (agreed.likelihood, agreed.severity) != (finding.likelihood, finding.severity)
+        score = agreed.likelihood * agreed.severity
+        update = {
+            "workshop": agreed.workshop,
+            "workshop_note": agreed.note,
+            "likelihood": agreed.likelihood,
+            "severity": agreed.severity,
+            "score": score,
+            "rag": rag_of(kb, score) if finding.direction == "negative" else "green",
+        }
+        if changed:
+            update |= {"rules_likelihood": finding.likelihood, "rules_severity": finding.severity}
+        (findings if agreed.keep else dropped).append(finding.model_copy(update=update))
+    characteristic_ids = {c.id for c in kb.characteristics}
+    names = {c.id: ("characteristic", c.name) for c in kb.characteristics}
+    names |= {c.id: ("community", c.name) for c in kb.communities}
+    for key, added in sorted(notes.added.items()):
+        score = added.likelihood * added.severity
+        groups = [group for group in added.groups if group in names]
+        findings.append(
+            Finding(
+                rule=f"workshop:{key}",
+                title=added.title,
+                direction=added.direction,
+                likelihood=added.likelihood,
+                severity=added.severity,
+                score=score,
+                rag=rag_of(kb, score) if added.direction == "negative" else "green",
+                characteristics=[group for group in groups if group in characteristic_ids],
+                communities=[group for group in groups if group not in characteristic_ids],
+                psed_aims=[],
+                indicators=[],
+                principles=[],
+                vision=[],
+                outcomes=[],
+                rationale=" ".join(added.reason.split()),
+                because=[],
+                facts=[],
+                mitigations=[],
+                group_reasons=[
+                    GroupReason(
+                        group=group,
+                        kind=names[group][0],  # type: ignore[arg-type]
+                        name=names[group][1],
+                        reason="named",
+                        because="named by the EIA workshop",
+                    )
+                    for group in groups
+                ],
+                workshop=added.workshop,
+                added_by_workshop=True,
+                workshop_note=added.reason,
+            )
+        )
+    findings.sort(key=lambda finding: (finding.direction != "negative", -finding.score, finding.rule))
+    level = _level(kb, findings, evaluate(kb, assessment.answers))
+    return assessment.model_copy(
+        update={
+            "findings": findings,
+            "dropped": dropped,
+            "level": level,
+            "level_words": kb.scoring.level_words[level],
+            "decision": kb.scoring.decision_words[level],
+            "profile": _profile(kb, findings),
+        }
     )
 
 

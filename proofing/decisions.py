@@ -6,9 +6,9 @@ it), so that it stays with its mitigation when the plan is re-assessed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 
 from proofing.base import Strict
 
@@ -75,14 +75,57 @@ class SetAside(Strict):
     reason: str = Field(min_length=1, max_length=5_000)
 
 
+Score = Annotated[int, Field(ge=1, le=5)]
+
+
+class AgreedFinding(Strict):
+    """What an EIA workshop agreed about one of the rules' findings: its likelihood and severity, kept or dropped.
+
+    ``workshop`` is the workshop's id (its record says who took part); ``note`` is the room's reason, read by an
+    equality officer and an auditor beside the rules' own scores.
+    """
+
+    likelihood: Score
+    severity: Score
+    keep: bool = True
+    note: str = Field(default="", max_length=5_000)
+    workshop: str = Field(min_length=1, max_length=64)
+
+
+class AddedImpact(Strict):
+    """An impact the rules missed that an EIA workshop accepted: a finding of its own, marked as the workshop's.
+
+    ``groups`` are characteristic and community ids, comma-separated in the stored notes (notes are plain text).
+    """
+
+    title: str = Field(min_length=1, max_length=500)
+    groups: list[str] = Field(min_length=1)
+    reason: str = Field(min_length=1, max_length=5_000)
+    likelihood: Score
+    severity: Score
+    direction: Literal["negative", "positive"] = "negative"
+    workshop: str = Field(min_length=1, max_length=64)
+
+    @field_validator("groups", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+
 class DecisionNotes(Strict):
     """What the service decided beyond each mitigation's status: adapted wording, reasons, its own
-    mitigations and the findings it set aside (kept with each version, shown in the record).
+    mitigations, the findings it set aside and what an EIA workshop agreed (kept with each version, shown in
+    the record).
 
     ``mitigations``: mitigation key -> MitigationNote; ``own``: own mitigation id -> OwnMitigation;
-    ``set_aside``: finding rule id -> SetAside. Kept as plain JSON (three levels of text) in ``versions.notes``.
+    ``set_aside``: finding rule id -> SetAside; ``agreed``: finding rule id -> AgreedFinding; ``added``: added
+    impact id -> AddedImpact. Kept as plain JSON (three levels of text) in ``versions.notes``.
     """
 
     mitigations: dict[str, MitigationNote] = {}
     own: dict[str, OwnMitigation] = {}
     set_aside: dict[str, SetAside] = {}
+    agreed: dict[str, AgreedFinding] = {}
+    added: dict[str, AddedImpact] = {}

@@ -55,6 +55,7 @@ from alembic.config import Config
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Connection,
     DateTime,
@@ -79,7 +80,7 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
 from proofing.access import PERMISSIONS, ROLES, Action, PermissionDenied, Role, User, may, require
-from proofing.assessment import answer_words, assess_draft
+from proofing.assessment import answer_words, assess_agreed
 from proofing.decisions import DecisionNotes, decision_problem
 from proofing.errors import ProofingError
 from proofing.knowledge import KnowledgeBase
@@ -272,7 +273,7 @@ class Approval(BaseModel):
     comments: str = ""
 
 
-NOTE_KINDS = ("mitigations", "own", "set_aside")
+NOTE_KINDS = ("mitigations", "own", "set_aside", "agreed", "added")
 
 
 class TrainingRound(BaseModel):
@@ -463,18 +464,59 @@ def version_changes(kb: KnowledgeBase, before: SavedVersion, after: SavedVersion
     decided += sum(key not in after.decisions for key in before.decisions)
     if decided:
         changes.append(f"{decided} mitigation decision{'s' if decided != 1 else ''} changed.")
-    if before.notes != after.notes:
+    changes += agreement_changes(kb, before, after)
+    if _without_agreement(before.notes) != _without_agreement(after.notes):
         changes.append("Reasons, own mitigations or findings set aside changed.")
     return changes or ["Nothing changed."]
 
 
-def screening_level(kb: KnowledgeBase, plan: Plan) -> str | None:
-    """The level to keep with a version of `plan`: its screening level once it can be screened, else None.
+def _without_agreement(notes: dict[str, dict[str, dict[str, str]]]) -> dict[str, dict[str, dict[str, str]]]:
+    return {kind: entries for kind, entries in notes.items() if kind not in ("agreed", "added")}
+
+
+def agreement_changes(kb: KnowledgeBase, before: SavedVersion, after: SavedVersion) -> list[str]:
+    """What an EIA workshop changed from one version to the next, finding by finding, in words."""
+    if (before.notes.get("agreed"), before.notes.get("added")) == (after.notes.get("agreed"), after.notes.get("added")):
+        return []
+    rules_view, _problems = assess_agreed(kb, after.plan, None)
+    titles = {finding.rule: finding.title for finding in rules_view.findings}
+    rules = {finding.rule: finding for finding in rules_view.findings}
+    earlier = DecisionNotes.model_validate(before.notes)
+    later = DecisionNotes.model_validate(after.notes)
+    changes = []
+    for rule, agreed in later.agreed.items():
+        if earlier.agreed.get(rule) == agreed:
+            continue
+        title = titles.get(rule, rule)
+        finding = rules.get(rule)
+        was = f"{finding.likelihood} × {finding.severity}" if finding else "the rules' scores"
+        if not agreed.keep:
+            changes.append(f"The workshop dropped '{title}'" + (f": {agreed.note}" if agreed.note else "."))
+        else:
+            changes.append(
+                f"The workshop agreed '{title}' at likelihood {agreed.likelihood} × severity {agreed.severity} "
+                f"(the rules: {was})."
+            )
+    for key, added in later.added.items():
+        if earlier.added.get(key) != added:
+            changes.append(
+                f"The workshop added an impact the rules missed: '{added.title}' (likelihood {added.likelihood} × "
+                f"severity {added.severity})."
+            )
+    removed = len(set(earlier.agreed) - set(later.agreed)) + len(set(earlier.added) - set(later.added))
+    if removed:
+        changes.append(f"{removed} workshop agreement{'s' if removed != 1 else ''} no longer kept.")
+    return changes
+
+
+def screening_level(kb: KnowledgeBase, plan: Plan, notes: dict[str, Any] | None = None) -> str | None:
+    """The level to keep with a version of `plan`: its screening level once it can be screened, else None; as an
+    EIA workshop agreed it when `notes` hold one's agreement.
 
     A draft with problems (a required answer missing, a wrong answer) is not screened yet; storing the level its
     partial answers happen to give would make the register call it "screened out" while the page says otherwise.
     """
-    assessment, problems = assess_draft(kb, plan)
+    assessment, problems = assess_agreed(kb, plan, notes)
     return None if problems else assessment.level
 
 
@@ -625,6 +667,114 @@ class TrainingRoundRow(Base):
     found: Mapped[list[str]] = mapped_column(JSON)
     missed: Mapped[list[str]] = mapped_column(JSON)
     over_called: Mapped[list[str]] = mapped_column(JSON)
+
+
+class WorkshopRow(Base):
+    """One EIA workshop on one version of a draft: its join code, facilitator, stage and the findings it scores."""
+
+    __tablename__ = "workshops"
+    __table_args__ = (
+        CheckConstraint("stage IN ('scoring', 'revealed', 'finalised')", name="ck_workshops_stage"),
+        UniqueConstraint("code", name="uq_workshops_code"),
+        Index("ix_workshops_assessment_id", "assessment_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    code: Mapped[str] = mapped_column(String(16))
+    assessment_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("assessments.id", ondelete="CASCADE", name="fk_workshops_assessment_id")
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500))
+    facilitator: Mapped[str] = mapped_column(String(500))
+    facilitator_subject: Mapped[str] = mapped_column(String(200))
+    stage: Mapped[str] = mapped_column(String(16))
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finalised_version: Mapped[int | None] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WorkshopParticipantRow(Base):
+    """Someone who joined a workshop, with their service or partner organisation; `finished_at` once they said so."""
+
+    __tablename__ = "workshop_participants"
+
+    workshop_id: Mapped[str] = mapped_column(
+        String(32),
+        ForeignKey("workshops.id", ondelete="CASCADE", name="fk_workshop_participants_workshop_id"),
+        primary_key=True,
+    )
+    participant: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    organisation: Mapped[str] = mapped_column(String(200))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class WorkshopScoreRow(Base):
+    """One participant's score of one finding. Each participant writes only their own rows."""
+
+    __tablename__ = "workshop_scores"
+    __table_args__ = (
+        CheckConstraint("verdict IN ('agree', 'disagree', 'unsure')", name="ck_workshop_scores_verdict"),
+        CheckConstraint("likelihood BETWEEN 1 AND 5 AND severity BETWEEN 1 AND 5", name="ck_workshop_scores_range"),
+    )
+
+    workshop_id: Mapped[str] = mapped_column(
+        String(32),
+        ForeignKey("workshops.id", ondelete="CASCADE", name="fk_workshop_scores_workshop_id"),
+        primary_key=True,
+    )
+    participant: Mapped[str] = mapped_column(String(200), primary_key=True)
+    finding: Mapped[str] = mapped_column(String(200), primary_key=True)
+    verdict: Mapped[str] = mapped_column(String(16))
+    likelihood: Mapped[int] = mapped_column(Integer)
+    severity: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(String(2000))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WorkshopMissedRow(Base):
+    """An impact a participant thinks the rules missed: which groups (JSON list of ids), why, how likely and serious."""
+
+    __tablename__ = "workshop_missed"
+    __table_args__ = (Index("ix_workshop_missed_workshop_id", "workshop_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workshop_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("workshops.id", ondelete="CASCADE", name="fk_workshop_missed_workshop_id")
+    )
+    participant: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(500))
+    groups: Mapped[list[str]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(String(5000))
+    likelihood: Mapped[int] = mapped_column(Integer)
+    severity: Mapped[int] = mapped_column(Integer)
+    direction: Mapped[str] = mapped_column(String(16))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WorkshopConsensusRow(Base):
+    """What the room agreed about one finding or missed impact; `revision` rises with every edit (stale refused)."""
+
+    __tablename__ = "workshop_consensus"
+
+    workshop_id: Mapped[str] = mapped_column(
+        String(32),
+        ForeignKey("workshops.id", ondelete="CASCADE", name="fk_workshop_consensus_workshop_id"),
+        primary_key=True,
+    )
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    likelihood: Mapped[int] = mapped_column(Integer)
+    severity: Mapped[int] = mapped_column(Integer)
+    keep: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(2000))
+    revision: Mapped[int] = mapped_column(Integer)
+    by: Mapped[str] = mapped_column(String(500))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 # --- engines: one per URL per process, migrated once -----------------------------------------------------------
@@ -948,58 +1098,87 @@ class Store:
         on an older revision is refused as stale like one based on an older version. `label` names the version
         made (a checkpoint, or "Restored from version 2"); a named version is never amended.
         """
-        plan_data, decided, noted = _plan_data(plan), _decisions_data(decisions), _notes_data(notes)
         with self._session(write=True) as session:
-            row = self._locked(session, assessment_id)
-            latest = self._latest_row(session, assessment_id)
-            current = latest.version if latest is not None else 0
-            if (
-                latest is not None
-                and label is None
-                and (latest.plan, latest.decisions, latest.notes or {}, latest.level)
-                == (plan_data, decided, noted, level)
-            ):
-                return current
-            if row.status == "final":
-                raise FinalAssessmentError(assessment_id, row.title)
-            if expected_version != current or (
-                expected_revision is not None and latest is not None and expected_revision != latest.revision
-            ):
-                raise StaleVersionError(assessment_id, row.title, expected_version, current)
-            now = _now()
-            before = (dict(latest.plan), dict(latest.decisions)) if latest is not None else ({}, {})
-            if (
-                latest is not None
-                and editing is not None
-                and expected_revision is not None
-                and latest.editing == editing
-                and latest.label is None
-                and label is None
-            ):
-                latest.plan, latest.decisions, latest.notes, latest.level = plan_data, decided, noted, level
-                latest.saved_at, latest.revision = now, latest.revision + 1
-                number = current
-            else:
-                number = current + 1
-                session.add(
-                    VersionRow(
-                        assessment_id=assessment_id,
-                        version=number,
-                        plan=plan_data,
-                        decisions=decided,
-                        notes=noted,
-                        level=level,
-                        saved_at=now,
-                        label=label,
-                        editing=editing,
-                        revision=0,
-                    )
+            return self._save_in(
+                session,
+                assessment_id,
+                plan,
+                decisions,
+                level,
+                expected_version=expected_version,
+                notes=notes,
+                editing=editing,
+                expected_revision=expected_revision,
+                label=label,
+                by=by,
+            )
+
+    def _save_in(
+        self,
+        session: Session,
+        assessment_id: str,
+        plan: Plan,
+        decisions: dict[str, dict[str, str]] | None,
+        level: str | None,
+        *,
+        expected_version: int,
+        notes: dict[str, Any] | None,
+        editing: str | None,
+        expected_revision: int | None,
+        label: str | None,
+        by: User | None,
+    ) -> int:
+        """`save` inside the caller's write transaction, so another change (a workshop finalised) can share it."""
+        plan_data, decided, noted = _plan_data(plan), _decisions_data(decisions), _notes_data(notes)
+        row = self._locked(session, assessment_id)
+        latest = self._latest_row(session, assessment_id)
+        current = latest.version if latest is not None else 0
+        if (
+            latest is not None
+            and label is None
+            and (latest.plan, latest.decisions, latest.notes or {}, latest.level) == (plan_data, decided, noted, level)
+        ):
+            return current
+        if row.status == "final":
+            raise FinalAssessmentError(assessment_id, row.title)
+        if expected_version != current or (
+            expected_revision is not None and latest is not None and expected_revision != latest.revision
+        ):
+            raise StaleVersionError(assessment_id, row.title, expected_version, current)
+        now = _now()
+        before = (dict(latest.plan), dict(latest.decisions)) if latest is not None else ({}, {})
+        if (
+            latest is not None
+            and editing is not None
+            and expected_revision is not None
+            and latest.editing == editing
+            and latest.label is None
+            and label is None
+        ):
+            latest.plan, latest.decisions, latest.notes, latest.level = plan_data, decided, noted, level
+            latest.saved_at, latest.revision = now, latest.revision + 1
+            number = current
+        else:
+            number = current + 1
+            session.add(
+                VersionRow(
+                    assessment_id=assessment_id,
+                    version=number,
+                    plan=plan_data,
+                    decisions=decided,
+                    notes=noted,
+                    level=level,
+                    saved_at=now,
+                    label=label,
+                    editing=editing,
+                    revision=0,
                 )
-            row.title, row.service, row.owner = plan.title, plan.service, plan.owner
-            row.level, row.updated_at = level, now
-            for action, detail in _save_entries(before[0], before[1], plan_data, decided, label):
-                self._audit(session, by, action, assessment_id, number, detail)
-            return number
+            )
+        row.title, row.service, row.owner = plan.title, plan.service, plan.owner
+        row.level, row.updated_at = level, now
+        for action, detail in _save_entries(before[0], before[1], plan_data, decided, label):
+            self._audit(session, by, action, assessment_id, number, detail)
+        return number
 
     def restore(
         self,
@@ -1023,7 +1202,7 @@ class Store:
             assessment_id,
             earlier.plan,
             earlier.decisions,
-            screening_level(kb, earlier.plan),
+            screening_level(kb, earlier.plan, earlier.notes),
             expected_version=expected_version,
             expected_revision=expected_revision,
             notes=earlier.notes,
@@ -1096,7 +1275,7 @@ class Store:
             if theirs is None:
                 raise StoreError(f"there is no assessment {assessment_id!r}")
             merged = merge(base, mine, _draft_of(theirs))
-            level = screening_level(kb, merged.draft.plan)
+            level = screening_level(kb, merged.draft.plan, merged.draft.notes)
             try:
                 number = self.save(
                     assessment_id,

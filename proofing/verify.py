@@ -15,7 +15,8 @@ import yaml
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from proofing.assessment import Assessment, Finding, RuleBaseRef, answer_words, assess
+from proofing.assessment import Assessment, Finding, RuleBaseRef, answer_words, assess, with_agreement
+from proofing.decisions import DecisionNotes
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan, PlanError
 from proofing.record import TITLE_SECTION, EmbeddedRecord, RecordError, document_sections, read_record
@@ -74,7 +75,7 @@ def verify_record(kb: KnowledgeBase, source: Path | bytes, key: Ed25519PublicKey
     visible_changes = _visible_changes(record, source)
     now_ref = RuleBaseRef(name=kb.name, version=kb.version, sha256=kb.sha256)
     try:
-        now: Assessment | None = assess(kb, then.plan, "the recorded plan")
+        now: Assessment | None = with_agreement(kb, assess(kb, then.plan, "the recorded plan"), _agreement(meta))
         differences = compare(then, now)
     except PlanError as error:
         now = None
@@ -99,6 +100,14 @@ def verify_record(kb: KnowledgeBase, source: Path | bytes, key: Ed25519PublicKey
         signature_checked=key is not None,
         visible_changes=visible_changes,
     )
+
+
+def _agreement(meta: dict[str, Any]) -> DecisionNotes:
+    """The EIA workshop agreement a record's metadata holds (none for a record without one), to apply again."""
+    try:
+        return DecisionNotes.model_validate(meta.get("notes") or {})
+    except ValidationError:
+        raise RecordError("the embedded record is intact but its decision notes cannot be read") from None
 
 
 def _check_signature(record: EmbeddedRecord, signer: dict[str, Any], key: Ed25519PublicKey) -> None:

@@ -1,0 +1,525 @@
+"""The EIA workshop: many people score one draft on their own, see where they disagree, and agree a view.
+
+The strategy's own Equality Impact Assessment was made in a workshop of the Community Cohesion Co-ordination
+Group, and what it found amended the draft. This module is that workshop's reasoning, with no database and no
+page: what a participant may say about a finding (``ParticipantScore``) or an impact the rules missed
+(``MissedImpact``), how far apart the room is on each finding (``spreads``, sorted by disagreement), which missed
+impacts name the same groups (``missed_groups``), what the room then agreed (``Consensus``) as decision notes a
+version keeps (``agreement_notes``), and the workshop's part of the Word record (``WorkshopRecord``).
+
+Independent estimates come first, as in planning poker: nobody sees another's scores until the facilitator
+reveals them, so the first loud voice does not anchor the room (``proofing.workshop_store`` enforces it).
+
+Scores are the rules' own scale: likelihood and severity from 1 to 5, a finding's score their product (1-25).
+"""
+
+from __future__ import annotations
+
+import secrets
+import statistics
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from proofing.assessment import Assessment
+from proofing.base import Strict
+from proofing.decisions import AddedImpact, AgreedFinding, DecisionNotes
+from proofing.knowledge import KnowledgeBase
+
+Stage = Literal["scoring", "revealed", "finalised"]
+STAGE_WORDS: dict[Stage, str] = {
+    "scoring": "Scoring on their own: nobody sees anyone else's scores yet",
+    "revealed": "Scores revealed: agreeing a view",
+    "finalised": "Finalised: the agreed view is a new version of the assessment",
+}
+Verdict = Literal["agree", "disagree", "unsure"]
+VERDICTS: tuple[Verdict, ...] = ("agree", "disagree", "unsure")
+VERDICT_WORDS: dict[Verdict, str] = {
+    "agree": "Agree it is a likely impact",
+    "disagree": "Disagree",
+    "unsure": "Unsure",
+}
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: a code read off a projector is typed right
+CODE_LENGTH = 6
+OUTLIER_DISTANCE = 5  # points of 25 from the room's middle score that make a participant's view one to hear
+MISSED_PREFIX = "missed:"  # a consensus about a missed impact is kept under this prefix and the impact's id
+
+ScoreValue = Annotated[int, Field(ge=1, le=5)]
+Comment = Annotated[str, Field(max_length=2_000)]
+
+
+def new_code() -> str:
+    """A short join code to read off a projector: six letters and digits that cannot be mistaken for each other."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def shown_code(code: str) -> str:
+    """A join code as it is shown, in two halves: "K7P-3QX".
+
+    Examples:
+        >>> shown_code("K7P3QX")
+        'K7P-3QX'
+    """
+    return f"{code[:3]}-{code[3:]}"
+
+
+def typed_code(text: str) -> str:
+    """A join code as someone typed it, made comparable: capitals, without spaces or dashes.
+
+    Examples:
+        >>> typed_code(" k7p-3qx ")
+        'K7P3QX'
+    """
+    return "".join(character for character in text.upper() if character.isalnum())
+
+
+class WorkshopFinding(Strict):
+    """One of the rules' findings as the workshop scores it: a snapshot taken when the workshop opened."""
+
+    rule: str
+    title: str
+    direction: Literal["negative", "positive"]
+    likelihood: int
+    severity: int
+    groups: list[str] = Field(description="the groups it names, in words")
+
+    @property
+    def score(self) -> int:
+        """The rules' score: likelihood times severity."""
+        return self.likelihood * self.severity
+
+
+def snapshot(kb: KnowledgeBase, assessment: Assessment) -> list[WorkshopFinding]:
+    """The findings a workshop on `assessment` scores, with the groups each names in words."""
+    names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
+    return [
+        WorkshopFinding(
+            rule=finding.rule,
+            title=finding.title,
+            direction=finding.direction,
+            likelihood=finding.likelihood,
+            severity=finding.severity,
+            groups=[names.get(group, group) for group in finding.characteristics + finding.communities],
+        )
+        for finding in assessment.findings
+    ]
+
+
+class Workshop(BaseModel):
+    """One workshop on one version of a draft assessment, as the store keeps it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    code: str
+    assessment_id: str
+    version: int = Field(description="the version of the assessment the room scores")
+    title: str
+    facilitator: str
+    facilitator_subject: str
+    stage: Stage
+    opened_at: datetime
+    revealed_at: datetime | None = None
+    finalised_at: datetime | None = None
+    finalised_version: int | None = None
+    findings: list[WorkshopFinding]
+    revision: int = Field(default=0, description="raised by every change of stage; a stage change names it")
+
+    @property
+    def stage_words(self) -> str:
+        """Where the workshop is, in a sentence."""
+        return STAGE_WORDS[self.stage]
+
+
+class Participant(BaseModel):
+    """Someone who joined a workshop: their name, their service or partner organisation, and how far they are."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str = Field(description="their sign-in subject; in local mode, a token of the browser that joined")
+    name: str
+    organisation: str
+    joined_at: datetime
+    finished_at: datetime | None = None
+    scored: int = 0
+
+    @property
+    def described(self) -> str:
+        """The participant as the record names them: "Name (Organisation)"."""
+        return f"{self.name} ({self.organisation})"
+
+
+class ParticipantScore(Strict):
+    """What one participant says about one finding: agree or not, their own likelihood and severity, a comment."""
+
+    finding: str = Field(min_length=1, max_length=200)
+    verdict: Verdict
+    likelihood: ScoreValue
+    severity: ScoreValue
+    comment: Comment = ""
+
+    @property
+    def score(self) -> int:
+        """Their score: likelihood times severity."""
+        return self.likelihood * self.severity
+
+
+class StoredScore(BaseModel):
+    """A participant's score as the facilitator sees it after the reveal: with who gave it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    participant: str
+    name: str
+    organisation: str
+    finding: str
+    verdict: Verdict
+    likelihood: int
+    severity: int
+    comment: str
+    saved_at: datetime
+
+    @property
+    def score(self) -> int:
+        """Their score: likelihood times severity."""
+        return self.likelihood * self.severity
+
+
+class MissedImpact(Strict):
+    """An impact a participant thinks the rules missed: which groups, why, and how likely and serious."""
+
+    title: str = Field(min_length=1, max_length=500)
+    groups: list[str] = Field(min_length=1, description="characteristic and community ids")
+    reason: str = Field(min_length=1, max_length=5_000)
+    likelihood: ScoreValue
+    severity: ScoreValue
+    direction: Literal["negative", "positive"] = "negative"
+
+    @field_validator("title", "reason")
+    @classmethod
+    def _words(cls, value: str) -> str:
+        words = " ".join(value.split())
+        if not words:
+            raise ValueError("say it in words")
+        return words
+
+
+class StoredMissed(BaseModel):
+    """A missed impact as the store keeps it: who raised it and when."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    participant: str
+    name: str
+    organisation: str
+    title: str
+    groups: list[str]
+    reason: str
+    likelihood: int
+    severity: int
+    direction: Literal["negative", "positive"] = "negative"
+    added_at: datetime
+
+
+class Consensus(Strict):
+    """What the room agreed about one finding (or one missed impact): its likelihood and severity, and whether it
+    stays (for a missed impact: is accepted as a finding), with the room's reason."""
+
+    likelihood: ScoreValue
+    severity: ScoreValue
+    keep: bool = True
+    note: Comment = ""
+
+
+class StoredConsensus(BaseModel):
+    """An agreement as the store keeps it: with its revision (an edit names it, so a stale edit is refused)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str = Field(description="the finding's rule id, or MISSED_PREFIX and the missed impact's id")
+    likelihood: int
+    severity: int
+    keep: bool
+    note: str
+    revision: int
+    by: str
+    at: datetime
+
+
+class FindingSpread(BaseModel):
+    """How the room scored one finding against the rules: everyone's scores, their range and who stands apart."""
+
+    model_config = ConfigDict(frozen=True)
+
+    finding: WorkshopFinding
+    scores: list[StoredScore]
+    low: int | None
+    middle: float | None = Field(description="the median of the room's scores")
+    high: int | None
+    verdicts: dict[Verdict, int]
+    disagreement: float = Field(description="the room's range plus how far its middle is from the rules' score")
+    outliers: list[StoredScore] = Field(description="scores far from the room's middle, or a minority verdict")
+
+
+def spreads(findings: Sequence[WorkshopFinding], scores: Iterable[StoredScore]) -> list[FindingSpread]:
+    """Each finding's spread, the most disagreed about first (the facilitator starts the discussion there).
+
+    Disagreement is the room's range (highest score minus lowest) plus how far the room's middle score is from
+    the rules' score; a finding nobody scored comes last. An outlier is a score at least OUTLIER_DISTANCE points
+    from the room's middle, or a verdict fewer than half the room gave: their comments are the ones to hear.
+
+    Examples:
+        >>> from datetime import UTC
+        >>> f = WorkshopFinding(rule="r", title="T", direction="negative", likelihood=4, severity=4, groups=[])
+        >>> at = datetime(2026, 12, 1, tzinfo=UTC)
+        >>> room = [StoredScore(participant=p, name=p, organisation="o", finding="r", verdict=v, likelihood=l,
+        ...                     severity=s, comment="", saved_at=at)
+        ...         for p, v, l, s in [("a", "agree", 4, 4), ("b", "agree", 4, 3), ("c", "disagree", 1, 2)]]
+        >>> spread = spreads([f], room)[0]
+        >>> spread.low, spread.middle, spread.high, spread.disagreement, [o.name for o in spread.outliers]
+        (2, 12.0, 16, 18.0, ['c'])
+    """
+    by_finding: dict[str, list[StoredScore]] = {}
+    for score in scores:
+        by_finding.setdefault(score.finding, []).append(score)
+    result = []
+    for finding in findings:
+        room = sorted(by_finding.get(finding.rule, []), key=lambda s: (s.score, s.name))
+        verdicts: dict[Verdict, int] = {verdict: sum(s.verdict == verdict for s in room) for verdict in VERDICTS}
+        if not room:
+            result.append(
+                FindingSpread(
+                    finding=finding,
+                    scores=[],
+                    low=None,
+                    middle=None,
+                    high=None,
+                    verdicts=verdicts,
+                    disagreement=-1.0,
+                    outliers=[],
+                )
+            )
+            continue
+        values = [s.score for s in room]
+        middle = float(statistics.median(values))
+        low, high = min(values), max(values)
+        outliers = [s for s in room if abs(s.score - middle) >= OUTLIER_DISTANCE or verdicts[s.verdict] * 2 < len(room)]
+        result.append(
+            FindingSpread(
+                finding=finding,
+                scores=room,
+                low=low,
+                middle=middle,
+                high=high,
+                verdicts=verdicts,
+                disagreement=float(high - low) + abs(middle - finding.score),
+                outliers=outliers,
+            )
+        )
+    result.sort(key=lambda spread: (-spread.disagreement, spread.finding.rule))
+    return result
+
+
+class MissedGroup(BaseModel):
+    """Missed impacts that name the same groups, so the room considers them together."""
+
+    model_config = ConfigDict(frozen=True)
+
+    groups: list[str]
+    names: list[str]
+    impacts: list[StoredMissed]
+
+
+def missed_groups(kb: KnowledgeBase, impacts: Iterable[StoredMissed]) -> list[MissedGroup]:
+    """The missed impacts grouped by the groups they name, the most often raised first."""
+    names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
+    grouped: dict[tuple[str, ...], list[StoredMissed]] = {}
+    for impact in impacts:
+        grouped.setdefault(tuple(sorted(impact.groups)), []).append(impact)
+    result = [
+        MissedGroup(groups=list(key), names=[names.get(group, group) for group in key], impacts=items)
+        for key, items in grouped.items()
+    ]
+    result.sort(key=lambda group: (-len(group.impacts), group.names))
+    return result
+
+
+def unagreed(findings: Sequence[WorkshopFinding], consensus: dict[str, StoredConsensus]) -> list[WorkshopFinding]:
+    """The findings the room has not yet agreed a view on (a workshop is finalised only when there are none)."""
+    return [finding for finding in findings if finding.rule not in consensus]
+
+
+def agreement_notes(
+    workshop_id: str,
+    consensus: dict[str, StoredConsensus],
+    missed: Iterable[StoredMissed],
+    earlier: dict[str, dict[str, dict[str, str]]] | None = None,
+) -> dict[str, dict[str, dict[str, str]]]:
+    """The decision notes of the version a finalised workshop makes: the notes it was based on (`earlier`), with
+    the room's agreement about each finding and each missed impact it accepted in place of any earlier workshop's.
+
+    Notes are plain text (the store keeps three levels of it), so scores and flags are kept as words of digits.
+    """
+    notes = {kind: {key: dict(fields) for key, fields in entries.items()} for kind, entries in (earlier or {}).items()}
+    agreed: dict[str, dict[str, str]] = {}
+    added: dict[str, dict[str, str]] = {}
+    impacts = {impact.id: impact for impact in missed}
+    for key, entry in sorted(consensus.items()):
+        if key.startswith(MISSED_PREFIX):
+            impact = impacts.get(int(key.removeprefix(MISSED_PREFIX)))
+            if impact is None or not entry.keep:
+                continue
+            reason = impact.reason if not entry.note else f"{impact.reason} (the workshop: {entry.note})"
+            added[f"{workshop_id[:8]}-{impact.id}"] = AddedImpact(
+                title=impact.title,
+                groups=impact.groups,
+                reason=reason,
+                likelihood=entry.likelihood,
+                severity=entry.severity,
+                direction=impact.direction,
+                workshop=workshop_id,
+            ).model_dump(mode="json") | {"groups": ",".join(impact.groups)}
+            continue
+        agreed[key] = AgreedFinding(
+            likelihood=entry.likelihood, severity=entry.severity, keep=entry.keep, note=entry.note, workshop=workshop_id
+        ).model_dump(mode="json")
+    notes["agreed"] = {key: {name: str(value) for name, value in fields.items()} for key, fields in agreed.items()}
+    notes["added"] = {key: {name: str(value) for name, value in fields.items()} for key, fields in added.items()}
+    DecisionNotes.model_validate({kind: entries for kind, entries in notes.items()})
+    return {kind: entries for kind, entries in notes.items() if entries}
+
+
+class FindingOutcome(Strict):
+    """One finding in the workshop's record: the rules' scores, the room's spread, what was agreed, and dissent."""
+
+    title: str
+    rules_likelihood: int
+    rules_severity: int
+    scored_by: int
+    low: int | None
+    middle: float | None
+    high: int | None
+    agree: int
+    disagree: int
+    unsure: int
+    agreed_likelihood: int | None
+    agreed_severity: int | None
+    kept: bool | None
+    note: str = ""
+    dissent: list[str] = []
+
+
+class AddedOutcome(Strict):
+    """A missed impact in the workshop's record: who raised it, and whether the room accepted it."""
+
+    title: str
+    groups: list[str]
+    reason: str
+    raised_by: str
+    accepted: bool
+    agreed_likelihood: int | None = None
+    agreed_severity: int | None = None
+    note: str = ""
+
+
+class WorkshopRecord(Strict):
+    """The workshop's part of the Word record: when, who took part, the spread, the agreement and dissent noted.
+
+    It goes under "the steps taken to assess it" and "the information taken into account", which the Welsh
+    specific duties ask a published assessment to set out.
+    """
+
+    id: str
+    title: str
+    held_on: str = Field(description="the date it opened, as ISO yyyy-mm-dd")
+    facilitator: str
+    stage: Stage
+    version_scored: int
+    finalised_version: int | None
+    participants: list[str] = Field(description='"Name (Organisation)", in the order they joined')
+    findings: list[FindingOutcome]
+    added: list[AddedOutcome]
+
+
+def workshop_record(
+    kb: KnowledgeBase,
+    workshop: Workshop,
+    participants: Sequence[Participant],
+    scores: Iterable[StoredScore],
+    missed: Iterable[StoredMissed],
+    consensus: dict[str, StoredConsensus],
+) -> WorkshopRecord:
+    """What the record says of a workshop, from what the store holds of it.
+
+    Dissent noted is each participant whose own score is at least OUTLIER_DISTANCE from the agreed one, or who
+    disagreed with a finding the room kept (or agreed with one it dropped), with their comment.
+    """
+    names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
+    room = list(scores)
+    findings = []
+    for spread in sorted(spreads(workshop.findings, room), key=lambda s: workshop.findings.index(s.finding)):
+        agreed = consensus.get(spread.finding.rule)
+        dissent = []
+        if agreed is not None:
+            agreed_score = agreed.likelihood * agreed.severity
+            for score in spread.scores:
+                apart = abs(score.score - agreed_score) >= OUTLIER_DISTANCE
+                against = (score.verdict == "disagree" and agreed.keep) or (
+                    score.verdict == "agree" and not agreed.keep
+                )
+                if apart or against:
+                    said = f": {score.comment}" if score.comment else ""
+                    dissent.append(
+                        f"{score.name} ({score.organisation}) scored {score.score} (likelihood {score.likelihood}, "
+                        f"severity {score.severity}) and said {VERDICT_WORDS[score.verdict].lower()}{said}"
+                    )
+        findings.append(
+            FindingOutcome(
+                title=spread.finding.title,
+                rules_likelihood=spread.finding.likelihood,
+                rules_severity=spread.finding.severity,
+                scored_by=len(spread.scores),
+                low=spread.low,
+                middle=spread.middle,
+                high=spread.high,
+                agree=spread.verdicts["agree"],
+                disagree=spread.verdicts["disagree"],
+                unsure=spread.verdicts["unsure"],
+                agreed_likelihood=agreed.likelihood if agreed else None,
+                agreed_severity=agreed.severity if agreed else None,
+                kept=agreed.keep if agreed else None,
+                note=agreed.note if agreed else "",
+                dissent=dissent,
+            )
+        )
+    added = []
+    for impact in missed:
+        agreed = consensus.get(f"{MISSED_PREFIX}{impact.id}")
+        accepted = agreed is not None and agreed.keep
+        added.append(
+            AddedOutcome(
+                title=impact.title,
+                groups=[names.get(group, group) for group in impact.groups],
+                reason=impact.reason,
+                raised_by=f"{impact.name} ({impact.organisation})",
+                accepted=accepted,
+                agreed_likelihood=agreed.likelihood if accepted and agreed else None,
+                agreed_severity=agreed.severity if accepted and agreed else None,
+                note=agreed.note if agreed else "",
+            )
+        )
+    return WorkshopRecord(
+        id=workshop.id,
+        title=workshop.title,
+        held_on=workshop.opened_at.date().isoformat(),
+        facilitator=workshop.facilitator,
+        stage=workshop.stage,
+        version_scored=workshop.version,
+        finalised_version=workshop.finalised_version,
+        participants=[participant.described for participant in participants],
+        findings=findings,
+        added=added,
+    )
