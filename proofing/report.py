@@ -78,6 +78,7 @@ from proofing.record import (
 )
 from proofing.signing import Signer
 from proofing.store import Approval, AuditEntry
+from proofing.workshop import WorkshopRecord
 
 AUDIT_ROWS_SHOWN = 15  # the appendix lists the most recent entries; the app shows the whole trail
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "record.docx"
@@ -133,6 +134,9 @@ class ReportDetails(BaseModel):
     notes: DecisionNotes = DecisionNotes()
     approval: Approval | None = Field(default=None, description="the submission for approval and its outcome")
     audit: list[AuditEntry] = Field(default=[], description="the assessment's audit trail, oldest first")
+    workshops: list[WorkshopRecord] = Field(
+        default=[], description="the EIA workshops whose agreement this version holds (proofing.workshop)"
+    )
 
 
 def _user() -> str:

@@ -694,6 +694,25 @@ class Workshops:
         raise WorkshopError(f"this workshop does not score the finding {key!r}")
 
 
+def records_for(
+    kb: KnowledgeBase, workshops: Workshops, notes: dict[str, dict[str, dict[str, str]]]
+) -> list[WorkshopRecord]:
+    """The records of the workshops whose agreement a version's `notes` hold, oldest first: for its Word record."""
+    ids: list[str] = []
+    for kind in ("agreed", "added"):
+        for fields in notes.get(kind, {}).values():
+            workshop_id = fields.get("workshop", "")
+            if workshop_id and workshop_id not in ids:
+                ids.append(workshop_id)
+    found = []
+    for workshop_id in ids:
+        try:
+            found.append(workshops.record(kb, workshop_id))
+        except WorkshopError:
+            continue  # a workshop since deleted with nothing to show; its agreement stays in the notes
+    return sorted(found, key=lambda record: record.held_on)
+
+
 def join_link(base_url: str, workshop: Workshop) -> str:
     """The link a participant follows to join: the app's Join page with the workshop's code."""
     return f"{base_url.rstrip('/')}/join?code={workshop.code}"
@@ -716,6 +735,7 @@ __all__ = [
     "WorkshopError",
     "Workshops",
     "join_link",
+    "records_for",
     "opened_on",
     "shown",
 ]
