@@ -12,6 +12,7 @@ session): each save names the version and revision it is based on, so a stale sa
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import date
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 import streamlit as st
 
 from proofing.access import PermissionDenied
-from proofing.assessment import Assessment, assess_draft
+from proofing.assessment import Assessment, assess_agreed
 from proofing.decisions import MitigationDecision
 from proofing.plan import AnswerProblem, Plan
 from proofing.questionnaire import Question
@@ -200,13 +201,18 @@ def record_decisions() -> dict[str, MitigationDecision]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _assessed(plan_json: str) -> tuple[Assessment, list[AnswerProblem]]:
-    return assess_draft(knowledge(), Plan.model_validate_json(plan_json))
+def _assessed(plan_json: str, notes_json: str) -> tuple[Assessment, list[AnswerProblem]]:
+    return assess_agreed(knowledge(), Plan.model_validate_json(plan_json), json.loads(notes_json))
 
 
-def assessed(plan: Plan) -> tuple[Assessment, list[AnswerProblem]]:
-    """The plan assessed (findings so far and what is still needed), cached: a rerun that changed no answer is free."""
-    return _assessed(plan.model_dump_json())
+def assessed(
+    plan: Plan, notes_of: dict[str, dict[str, dict[str, str]]] | None = None
+) -> tuple[Assessment, list[AnswerProblem]]:
+    """The plan assessed (findings so far and what is still needed), as any EIA workshop in its notes agreed it
+    (`notes_of`: a version's notes; None: this session's), cached: a rerun that changed no answer is free."""
+    kept = notes() if notes_of is None else notes_of
+    agreement = {kind: kept[kind] for kind in ("agreed", "added") if kind in kept}
+    return _assessed(plan.model_dump_json(), json.dumps(agreement, sort_keys=True))
 
 
 def lost_answers(saved_plan: Plan, plan: Plan) -> bool:

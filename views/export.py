@@ -14,6 +14,7 @@ from proofing.decisions import DecisionNotes
 from proofing.report import ReportDetails, write_report
 from proofing.steps import file_stem
 from proofing.verify import plan_as_yaml
+from proofing.workshop_store import Workshops, records_for
 from views import draft
 from views.common import guarded, knowledge, link, plain, store
 
@@ -49,6 +50,7 @@ meta = ReportDetails(
     notes=DecisionNotes.model_validate(draft.notes()),
     approval=store().approval(st.session_state.assessment_id),
     audit=store().audit(st.session_state.assessment_id),
+    workshops=records_for(kb, Workshops(store().store, store().user), draft.notes()),
 )
 if missing := draft.missing_details():
     st.warning(f"The Word record can be prepared once the plan has {' and '.join(draft.NEEDED[f] for f in missing)}.")

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from proofing.assessment import level_label
 from proofing.questionnaire import LEVELS
 from proofing.register import UploadError, plan_from_upload, register_rows, rows_as_csv, rows_as_xlsx
-from proofing.store import STATUS_WORDS, STATUSES, SignOff, StaleVersionError
+from proofing.store import STATUS_WORDS, STATUSES, SignOff, StaleVersionError, agreement_changes
 from proofing.verify import answer_changes, compare
 from views import draft
 from views.common import guarded, knowledge, plain, store
@@ -202,8 +202,8 @@ if len(versions) > 1:
 
     old = pick[0].selectbox("Earlier", versions, index=0, format_func=label)
     new = pick[1].selectbox("Later", versions, index=len(versions) - 1, format_func=label)
-    before, _ = draft.assessed(old.plan)
-    after, _ = draft.assessed(new.plan)
+    before, _ = draft.assessed(old.plan, old.notes)
+    after, _ = draft.assessed(new.plan, new.notes)
     changes = [
         {"Question": question, "Earlier": earlier, "Later": later}
         for question, earlier, later in answer_changes(kb, old.plan, new.plan)
@@ -225,3 +225,7 @@ if len(versions) > 1:
     st.markdown("**Findings that changed**")
     for difference in compare(before, after) or ["None."]:
         st.write(plain(difference))
+    if workshop_changes := agreement_changes(kb, old, new):
+        st.markdown("**What the EIA workshop agreed**")
+        for change in workshop_changes:
+            st.write(plain(change))

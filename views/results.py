@@ -262,7 +262,22 @@ else:
 st.write(f"{len(negatives)} negative and {len(positives)} positive findings.")
 for finding in assessment.findings:
     tag = finding.rag.upper() if finding.direction == "negative" else "POSITIVE"
-    st.markdown(f"- **{tag}, {finding.score}**: {finding.title}")
+    if finding.added_by_workshop:
+        said = " (added by the EIA workshop)"
+    elif finding.rules_likelihood is not None:
+        said = (
+            f" (agreed at the EIA workshop; the rules gave {finding.rules_likelihood * (finding.rules_severity or 0)})"
+        )
+    elif finding.workshop:
+        said = " (the EIA workshop agreed the rules' score)"
+    else:
+        said = ""
+    st.markdown(f"- **{tag}, {finding.score}**: {plain(finding.title)}{said}")
+if assessment.dropped:
+    st.markdown("**Dropped by the EIA workshop**")
+    for finding in assessment.dropped:
+        reason = f": {plain(finding.workshop_note)}" if finding.workshop_note else ""
+        st.markdown(f"- {plain(finding.title)}{reason}")
 
 # --- mitigations ---------------------------------------------------------------------------------
 
@@ -277,7 +292,7 @@ else:
     )
 own = draft.notes().get("own", {})
 for finding in negatives:
-    st.subheader(f"{finding.title} ({finding.rag.upper()}, score {finding.score})")
+    st.subheader(f"{plain(finding.title)} ({finding.rag.upper()}, score {finding.score})")
     aside = _note("set_aside", finding.rule)
     st.toggle(
         "Set this finding aside",
