@@ -1200,7 +1200,11 @@ class _Writer:
                     ]
                 )
         if not rows:
-            self.para("No negative impact was found, so no mitigation is needed.")
+            self.para(
+                "No negative impact remains after the EIA workshop, so no mitigation is needed."
+                if any(f.direction == "negative" for f in self.a.dropped)
+                else "No negative impact was found, so no mitigation is needed."
+            )
             return
         self.para(
             "Each mitigation is listed under the finding it answers, with that finding's number. The owner, the "
