@@ -78,7 +78,7 @@ from proofing.record import (
 )
 from proofing.signing import Signer
 from proofing.store import Approval, AuditEntry
-from proofing.workshop import WorkshopRecord
+from proofing.workshop import AddedOutcome, FindingOutcome, WorkshopRecord
 
 AUDIT_ROWS_SHOWN = 15  # the appendix lists the most recent entries; the app shows the whole trail
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "record.docx"
@@ -637,6 +637,7 @@ class _Writer:
         self.welsh_duties()
         self.findings_by_group()
         self.findings_in_full()
+        self.workshops()
         self.mitigation_plan()
         self.monitoring()
         self.gaps()
@@ -685,6 +686,8 @@ class _Writer:
                 f"{mitigations} mitigation{'s' if mitigations != 1 else ''} suggested, {accepted} accepted so far "
                 "(the mitigation action plan).",
             )
+        if self.meta.workshops:
+            self.labelled("EIA workshop", f"{self.workshop_changes()} (the EIA workshop).")
         if self.a.gaps:
             high = sum(1 for gap in self.a.gaps if gap.severity == "high")
             self.labelled(
@@ -752,6 +755,8 @@ class _Writer:
             f"The plan was proofed against {self.kb.strategy.title} and the equality duties, using the "
             f"cohesion proofing rule base version {self.a.rule_base.version}."
         )
+        for workshop in self.meta.workshops:
+            self.para(self.workshop_step(workshop))
         self.heading("The information taken into account", 2)
         if "evidence_used" in answers:
             self.para(f"Evidence used: {answer_words(self.kb, 'evidence_used', answers['evidence_used'])}.")
@@ -759,6 +764,8 @@ class _Writer:
             self.para(f"Data by group: {answer_words(self.kb, 'data_by_group', answers['data_by_group'])}.")
         if answers.get(self.kb.questionnaire.roles.evidence_gaps):
             self.para(f"Known gaps in the evidence: {answers['evidence_gaps']}")
+        for workshop in self.meta.workshops:
+            self.para(self.workshop_information(workshop))
         self.heading("The results", 2)
         negatives = sum(1 for f in self.a.findings if f.direction == "negative")
         positives = len(self.a.findings) - negatives
@@ -776,12 +783,19 @@ class _Writer:
             f"Decision asked for: {self.a.decision} {len(accepted)} mitigation(s) accepted so far; the mitigation "
             "action plan lists each with its owner, due date and status."
         )
+        if self.meta.workshops:
+            self.para(f"{self.workshop_changes()}.")
 
     def findings_by_group(self) -> None:
         """One table of every group affected, pointing to the findings by number, and the chart beneath it."""
         self.heading("Findings by characteristic and community", 1)
         if not self.a.findings:
-            self.para("The rules found no likely impact on any group.")
+            self.para(
+                "The EIA workshop dropped every finding the rules made (the findings in full list them), so no "
+                "group is affected."
+                if self.a.dropped
+                else "The rules found no likely impact on any group."
+            )
             self.chart()
             return
         self.para(
@@ -824,7 +838,11 @@ class _Writer:
         what it bears on; then one table of the duty aims, outcomes, principles and indicators, in words."""
         self.heading("The findings in full", 1)
         if not self.a.findings:
-            self.para("The rules found no likely impact, so there is no finding to set out.")
+            self.para(
+                "The EIA workshop dropped every finding the rules made; they are listed below, with its reasons."
+                if self.a.dropped
+                else "The rules found no likely impact, so there is no finding to set out."
+            )
         aims = {a.id: a.name for a in self.kb.psed_aims}
         for finding in self.a.findings:
             self.heading(self.finding_label(finding), 2)
@@ -836,13 +854,21 @@ class _Writer:
                 ]
             )
             self.labelled("Affects", _affects_words(finding) or "no group named by the plan")
+            self.agreed_lines(finding)
             set_aside = self.meta.notes.set_aside.get(finding.rule)
             if set_aside is not None:
                 self.labelled("Set aside by the service, for an equality officer to review", set_aside.reason)
-            self.para(finding.rationale)
+            if finding.added_by_workshop:  # its rationale is the room's reason, given just above
+                self.para(
+                    "The rules did not find this impact: a participant raised it and the room accepted it, so it has "
+                    "no answer of the plan behind it and no mitigation suggested by the rules."
+                )
+            else:
+                self.para(finding.rationale)
             if finding.consolidates:
                 self.labelled("Also covers", "; ".join(finding.consolidates))
-            self.para("Because:", bold=True)
+            if finding.because or finding.facts:
+                self.para("Because:", bold=True)
             for because in finding.because:
                 if not self.said_in_affects(finding, because):
                     self.bullet(f"{because.question_text} {because.answer_text}")
@@ -853,9 +879,202 @@ class _Writer:
                 for mitigation in finding.mitigations:
                     cited = ", ".join(mitigation.actions)
                     self.bullet(f"{mitigation.text} (strategy action {cited})" if cited else mitigation.text)
-            self.labelled("Bears on", _bears_on_words(finding, aims))
+            if finding.added_by_workshop and not (finding.psed_aims or finding.outcomes or finding.principles):
+                self.labelled("Bears on", "not linked by the rules to the strategy or the duty: the workshop added it.")
+            else:
+                self.labelled("Bears on", _bears_on_words(finding, aims))
+        if self.a.dropped:
+            self.dropped_findings()
         if self.a.findings:
             self.bears_on_table()
+
+    def agreed_lines(self, finding: Finding) -> None:
+        """What the EIA workshop agreed about a finding, beside the rules' own scores: changed, kept as the rules
+        gave them, or added by the room; and the room's reason."""
+        if finding.workshop is None:
+            return
+        if finding.added_by_workshop:
+            self.labelled("Added by the EIA workshop", finding.workshop_note or finding.rationale)
+            return
+        if finding.rules_likelihood is not None or finding.rules_severity is not None:
+            rules = f"{finding.rules_likelihood or finding.likelihood} × {finding.rules_severity or finding.severity}"
+            self.labelled(
+                "Agreed at the EIA workshop",
+                f"likelihood {finding.likelihood}, severity {finding.severity} (the rules gave {rules})",
+            )
+        else:
+            self.labelled(
+                "Agreed at the EIA workshop",
+                f"the rules' scores stand (likelihood {finding.likelihood}, severity {finding.severity})",
+            )
+        if finding.workshop_note:
+            self.labelled("The workshop's reason", finding.workshop_note)
+
+    def dropped_findings(self) -> None:
+        """The rules' findings the EIA workshop took out, with the scores the rules gave and the room's reason,
+        so that an auditor sees what was dropped and why."""
+        self.heading("Dropped by the EIA workshop", 2)
+        self.para(
+            "The rules made these findings; the EIA workshop agreed they are not likely impacts of the plan, so they "
+            "are not counted in the screening level, the groups affected or the mitigation plan.",
+            keep_next=True,
+        )
+        for finding in self.a.dropped:
+            likelihood = finding.rules_likelihood or finding.likelihood
+            severity = finding.rules_severity or finding.severity
+            reason = finding.workshop_note or "no reason was recorded"
+            self.bullet(
+                f"{finding.title} ({finding.direction} impact; the rules gave likelihood {likelihood} × severity "
+                f"{severity} = {likelihood * severity}; affects "
+                f"{self.group_names(finding.characteristics + finding.communities)}). The workshop's reason: {reason}"
+            )
+
+    # --- the EIA workshop -------------------------------------------------------------------------------------------
+
+    def workshop_changes(self) -> str:
+        """What the EIA workshop changed in the rules' findings, in a phrase: re-scored, dropped and added."""
+        rescored = sum(1 for f in self.a.findings if f.rules_likelihood is not None or f.rules_severity is not None)
+        added = sum(1 for f in self.a.findings if f.added_by_workshop)
+        dropped = len(self.a.dropped)
+        when = _and_list([_held_on(workshop.held_on) for workshop in self.meta.workshops])
+        return (
+            f"The findings are as the EIA workshop of {when} agreed them: {rescored} of the rules' findings "
+            f"re-scored, {dropped} dropped and {_plural(added, 'impact')} the rules missed added"
+        )
+
+    def workshop_step(self, workshop: WorkshopRecord) -> str:
+        """The workshop as a step taken to assess the plan: when, who ran it, who took part, and how it scored."""
+        organisations = _organisations(workshop)
+        people = _plural(len(workshop.participants), "participant")
+        if organisations:
+            people += f" from {_and_list(organisations)}"
+        agreed = (
+            f"the agreed view is version {workshop.finalised_version}"
+            if workshop.finalised_version is not None
+            else "the agreed view is not yet finalised"
+        )
+        return (
+            f"An EIA workshop on {_held_on(workshop.held_on)}, facilitated by {workshop.facilitator}, with {people}, "
+            f"scored the draft (version {workshop.version_scored}) on their own before seeing each other's scores, "
+            f"then agreed a view on each finding; {agreed}."
+        )
+
+    def workshop_information(self, workshop: WorkshopRecord) -> str:
+        """What the workshop brought to the assessment: its participants' knowledge and comments, and the impacts
+        they raised that the rules missed."""
+        raised = len(workshop.added)
+        accepted = sum(1 for impact in workshop.added if impact.accepted)
+        missed = (
+            f"They raised {_plural(raised, 'impact')} the rules missed; the room accepted {accepted} as "
+            f"{'a finding' if accepted == 1 else 'findings'} of the assessment."
+            if raised
+            else "They raised no impact the rules missed."
+        )
+        return (
+            f"The knowledge of the {_plural(len(workshop.participants), 'participant')} at the EIA workshop of "
+            f"{_held_on(workshop.held_on)} of the services and communities they work with, and their scores and "
+            f"comments on each of the {_plural(len(workshop.findings), 'finding')} (the EIA workshop section sets out "
+            f"the spread, the agreement and any dissent). {missed}"
+        )
+
+    def workshops(self) -> None:
+        """The EIA workshops: when, who ran them and took part, how the room scored each finding against the rules
+        and what it agreed, the dissent noted, and the impacts participants raised that the rules missed."""
+        if not self.meta.workshops:
+            return
+        self.heading("The EIA workshop" if len(self.meta.workshops) == 1 else "The EIA workshops", 1)
+        self.para(
+            "Each participant scored the draft's findings on their own, before seeing anyone else's scores, so that "
+            "no one voice set the room's view; the facilitator then revealed the spread and the room agreed a view on "
+            "each finding. Scores are likelihood × severity, each from 1 to 5, out of 25, as the rules give them."
+        )
+        for workshop in self.meta.workshops:
+            self.workshop(workshop)
+
+    def workshop(self, workshop: WorkshopRecord) -> None:
+        """One workshop's part of the record."""
+        self.heading(f"The workshop of {_held_on(workshop.held_on)}", 2)
+        self.key_values(
+            [
+                ("Date", _held_on(workshop.held_on)),
+                ("Facilitator", workshop.facilitator),
+                ("Draft scored", f"Version {workshop.version_scored}"),
+                (
+                    "Agreed view",
+                    f"Version {workshop.finalised_version}"
+                    if workshop.finalised_version is not None
+                    else "Not yet finalised",
+                ),
+                ("Participants", str(len(workshop.participants))),
+            ]
+        )
+        self.heading("Who took part", 3)
+        if workshop.participants:
+            self.table(["Name", "Service or organisation"], [list(_person(p)) for p in workshop.participants], [8, 9])
+        else:
+            self.para("Nobody joined the workshop.")
+        self.heading("The spread and the agreement, finding by finding", 3)
+        self.para(
+            "For each finding: the rules' score; the lowest, middle (median) and highest score the room gave it; how "
+            "many agreed it is a likely impact, disagreed or were unsure; and the score the room agreed, whether the "
+            "finding was kept, and the room's note.",
+            keep_next=True,
+        )
+        # A kept finding is named as the findings in full number it; titles are unique among a plan's findings.
+        numbered = {finding.title: self.finding_label(finding) for finding in self.a.findings}
+        rows: list[list[str | Cell]] = []
+        for outcome in workshop.findings:
+            kept = "Not agreed" if outcome.kept is None else "Kept" if outcome.kept else "Dropped"
+            rows.append(
+                [
+                    numbered.get(outcome.title, outcome.title) if outcome.kept else outcome.title,
+                    _scores(outcome.rules_likelihood, outcome.rules_severity),
+                    _room_words(outcome),
+                    f"{outcome.agree} / {outcome.disagree} / {outcome.unsure}",
+                    _scores(outcome.agreed_likelihood, outcome.agreed_severity),
+                    kept,
+                    outcome.note or "None",
+                ]
+            )
+        self.table(
+            [
+                "Finding",
+                "The rules' score",
+                "The room: lowest / middle / highest",
+                "Agree / disagree / unsure",
+                "Agreed score",
+                "Kept or dropped",
+                "Note",
+            ],
+            rows,
+            [4.0, 1.8, 2.3, 1.9, 1.8, 1.6, 3.6],
+        )
+        self.heading("Dissent noted", 3)
+        dissenting = [outcome for outcome in workshop.findings if outcome.dissent]
+        if not dissenting:
+            self.para(
+                "None: every participant's score was within 5 points of the agreed score, and nobody's verdict went "
+                "against what the room agreed."
+            )
+        for outcome in dissenting:
+            self.para(outcome.title, bold=True, keep_next=True)
+            for sentence in outcome.dissent:
+                self.bullet(sentence if sentence.endswith((".", "!", "?")) else f"{sentence}.")
+        if dissenting and len(dissenting) < len(workshop.findings):
+            others = len(workshop.findings) - len(dissenting)
+            self.para(f"No dissent was noted on the other {_plural(others, 'finding')}.")
+        self.heading("Impacts the rules missed", 3)
+        if not workshop.added:
+            self.para("No participant raised an impact the rules missed.")
+            return
+        self.table(
+            ["Impact", "Groups", "Raised by", "Why", "Outcome"],
+            [
+                [impact.title, ", ".join(impact.groups), impact.raised_by, impact.reason, _added_outcome_words(impact)]
+                for impact in workshop.added
+            ],
+            [3.4, 2.6, 2.8, 4.6, 3.6],
+        )
 
     def said_in_affects(self, finding: Finding, because: Because) -> bool:
         """Whether an answer a finding rests on is the plan's own list of groups affected, which the finding's
@@ -893,6 +1112,9 @@ class _Writer:
             [(p.id, f"{_number(p.id)}. {p.text.rstrip(';, and')}") for p in self.kb.principles.items],
             "principles",
         )
+        if not rows:  # only findings the EIA workshop added, which the rules link to nothing
+            self.para("None of the findings is linked to the equality duty's aims or the strategy's outcomes.")
+            return
         self.table(["Aim, outcome, principle or indicator", "Findings"], rows, [13, 4])
 
     def chart(self) -> None:
@@ -924,8 +1146,21 @@ class _Writer:
                 rag = f"{RAG_WORDS[finding.rag]}, score {finding.score}"
                 rows.append([Cell(f"{self.finding_label(finding)} ({rag})", bold=True, fill=_HEADER_FILL, span=6)])
             own = [entry for entry in self.meta.notes.own.values() if entry.finding == finding.rule]
-            if (own or finding.rule in self.meta.notes.set_aside) and not finding.mitigations:
+            if (
+                own or finding.rule in self.meta.notes.set_aside or finding.added_by_workshop
+            ) and not finding.mitigations:
                 rows.append([Cell(self.finding_label(finding), bold=True, fill=_HEADER_FILL, span=6)])
+            if finding.added_by_workshop and not own:  # the rules know nothing of it, so suggest nothing
+                rows.append(
+                    [
+                        str(self.number[finding.rule]),
+                        "Added by the EIA workshop: no mitigation suggested by the rules; the service's own to agree.",
+                        "None",
+                        "To be agreed",
+                        "To be agreed",
+                        "To be agreed",
+                    ]
+                )
             if finding.rule in self.meta.notes.set_aside:
                 reason = self.meta.notes.set_aside[finding.rule].reason
                 rows.append([str(self.number[finding.rule]), f"Finding set aside: {reason}", "", "", "", "Set aside"])
@@ -965,7 +1200,11 @@ class _Writer:
                     ]
                 )
         if not rows:
-            self.para("No negative impact was found, so no mitigation is needed.")
+            self.para(
+                "No negative impact remains after the EIA workshop, so no mitigation is needed."
+                if any(f.direction == "negative" for f in self.a.dropped)
+                else "No negative impact was found, so no mitigation is needed."
+            )
             return
         self.para(
             "Each mitigation is listed under the finding it answers, with that finding's number. The owner, the "
@@ -980,6 +1219,9 @@ class _Writer:
             [1.75, 8.75, 1.45, 1.6, 1.55, 1.9],
         )
         self.heading("The strategy actions the mitigations draw on", 2)
+        if not cited:
+            self.para("None: no mitigation above draws on a strategy action.")
+            return
         self.table(
             [
                 "Action",
@@ -1245,8 +1487,97 @@ def _affects_words(finding: Finding) -> str:
     parts = []
     if named:
         together = ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
-        parts.append(f"{together} ({'the plan names them' if len(named) > 1 else 'the plan names it'})")
+        who = "the EIA workshop" if finding.added_by_workshop else "the plan"
+        parts.append(f"{together} ({who} {'names them' if len(named) > 1 else 'names it'})")
     return "; ".join(parts + implied)
+
+
+def _and_list(items: list[str]) -> str:
+    """Words joined as a sentence lists them: "A", "A and B", "A, B and C".
+
+    Examples:
+        >>> _and_list(["Housing"]), _and_list(["Housing", "Libraries", "Police"])
+        ('Housing', 'Housing, Libraries and Police')
+    """
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    """A count and its noun: "1 participant", "3 participants".
+
+    Examples:
+        >>> _plural(1, "participant"), _plural(2, "impact"), _plural(2, "was", "were")
+        ('1 participant', '2 impacts', '2 were')
+    """
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+def _held_on(day: str) -> str:
+    """A workshop's date as a record says it: "1 December 2026" for "2026-12-01" (as given, if not a date).
+
+    Examples:
+        >>> _held_on("2026-12-01"), _held_on("soon")
+        ('1 December 2026', 'soon')
+    """
+    try:
+        moment = datetime.fromisoformat(day)
+    except ValueError:
+        return day
+    return f"{moment.day} {moment:%B %Y}"
+
+
+_PERSON = re.compile(r"^(?P<name>.*?) \((?P<organisation>.*)\)$", re.DOTALL)
+
+
+def _person(described: str) -> tuple[str, str]:
+    """A participant as the workshop's record names them, "Name (Organisation)", split into name and organisation.
+
+    Examples:
+        >>> _person("Participant from Housing (Housing Services (North))"), _person("Facilitator")
+        (('Participant from Housing', 'Housing Services (North)'), ('Facilitator', ''))
+    """
+    match = _PERSON.match(described)
+    return (match["name"], match["organisation"]) if match else (described, "")
+
+
+def _organisations(workshop: WorkshopRecord) -> list[str]:
+    """The services and organisations the workshop's participants came from, each once, in the order they joined."""
+    found: list[str] = []
+    for described in workshop.participants:
+        organisation = _person(described)[1]
+        if organisation and organisation not in found:
+            found.append(organisation)
+    return found
+
+
+def _scores(likelihood: int | None, severity: int | None) -> str:
+    """A likelihood and severity and their product: "4 × 3 = 12"; "Not agreed" when there are none.
+
+    Examples:
+        >>> _scores(4, 3), _scores(None, None)
+        ('4 × 3 = 12', 'Not agreed')
+    """
+    if likelihood is None or severity is None:
+        return "Not agreed"
+    return f"{likelihood} × {severity} = {likelihood * severity}"
+
+
+def _room_words(outcome: FindingOutcome) -> str:
+    """The room's lowest, middle and highest score of a finding, and how many scored it."""
+    if not outcome.scored_by or outcome.low is None or outcome.middle is None or outcome.high is None:
+        return "Nobody scored it"
+    return f"{outcome.low} / {outcome.middle:g} / {outcome.high} (scored by {outcome.scored_by})"
+
+
+def _added_outcome_words(impact: AddedOutcome) -> str:
+    """Whether the room accepted a missed impact, with its agreed scores, and the room's note."""
+    if impact.accepted:
+        words = f"Accepted as a finding: likelihood {impact.agreed_likelihood} × severity {impact.agreed_severity}"
+        if impact.agreed_likelihood is not None and impact.agreed_severity is not None:
+            words += f" = {impact.agreed_likelihood * impact.agreed_severity}"
+    else:
+        words = "Not accepted"
+    return f"{words}. The room's note: {impact.note}" if impact.note else f"{words}."
 
 
 def _listed(numbers: list[str]) -> str:
