@@ -1010,7 +1010,11 @@ class _Writer:
         )
         self.heading("Who took part", 3)
         if workshop.participants:
-            self.table(["Name", "Service or organisation"], [list(_person(p)) for p in workshop.participants], [8, 9])
+            self.table(
+                ["Name", "Service or organisation"],
+                [[person.name, person.organisation] for person in workshop.participants],
+                [8, 9],
+            )
         else:
             self.para("Nobody joined the workshop.")
         self.heading("The spread and the agreement, finding by finding", 3)
@@ -1020,14 +1024,14 @@ class _Writer:
             "finding was kept, and the room's note.",
             keep_next=True,
         )
-        # A kept finding is named as the findings in full number it; titles are unique among a plan's findings.
-        numbered = {finding.title: self.finding_label(finding) for finding in self.a.findings}
+        # A kept finding is named as the findings in full number it.
+        numbered = {finding.rule: self.finding_label(finding) for finding in self.a.findings}
         rows: list[list[str | Cell]] = []
         for outcome in workshop.findings:
             kept = "Not agreed" if outcome.kept is None else "Kept" if outcome.kept else "Dropped"
             rows.append(
                 [
-                    numbered.get(outcome.title, outcome.title) if outcome.kept else outcome.title,
+                    numbered.get(outcome.rule, outcome.title) if outcome.kept else outcome.title,
                     _scores(outcome.rules_likelihood, outcome.rules_severity),
                     _room_words(outcome),
                     f"{outcome.agree} / {outcome.disagree} / {outcome.unsure}",
@@ -1526,27 +1530,12 @@ def _held_on(day: str) -> str:
     return f"{moment.day} {moment:%B %Y}"
 
 
-_PERSON = re.compile(r"^(?P<name>.*?) \((?P<organisation>.*)\)$", re.DOTALL)
-
-
-def _person(described: str) -> tuple[str, str]:
-    """A participant as the workshop's record names them, "Name (Organisation)", split into name and organisation.
-
-    Examples:
-        >>> _person("Participant from Housing (Housing Services (North))"), _person("Facilitator")
-        (('Participant from Housing', 'Housing Services (North)'), ('Facilitator', ''))
-    """
-    match = _PERSON.match(described)
-    return (match["name"], match["organisation"]) if match else (described, "")
-
-
 def _organisations(workshop: WorkshopRecord) -> list[str]:
     """The services and organisations the workshop's participants came from, each once, in the order they joined."""
     found: list[str] = []
-    for described in workshop.participants:
-        organisation = _person(described)[1]
-        if organisation and organisation not in found:
-            found.append(organisation)
+    for person in workshop.participants:
+        if person.organisation and person.organisation not in found:
+            found.append(person.organisation)
     return found
 
 

@@ -395,6 +395,7 @@ def agreement_notes(
 class FindingOutcome(Strict):
     """One finding in the workshop's record: the rules' scores, the room's spread, what was agreed, and dissent."""
 
+    rule: str
     title: str
     rules_likelihood: int
     rules_severity: int
@@ -425,6 +426,13 @@ class AddedOutcome(Strict):
     note: str = ""
 
 
+class WorkshopPerson(Strict):
+    """Someone who took part, as the record names them."""
+
+    name: str
+    organisation: str
+
+
 class WorkshopRecord(Strict):
     """The workshop's part of the Word record: when, who took part, the spread, the agreement and dissent noted.
 
@@ -439,7 +447,7 @@ class WorkshopRecord(Strict):
     stage: Stage
     version_scored: int
     finalised_version: int | None
-    participants: list[str] = Field(description='"Name (Organisation)", in the order they joined')
+    participants: list[WorkshopPerson] = Field(description="who took part, in the order they joined")
     findings: list[FindingOutcome]
     added: list[AddedOutcome]
 
@@ -478,6 +486,7 @@ def workshop_record(
                     )
         findings.append(
             FindingOutcome(
+                rule=spread.finding.rule,
                 title=spread.finding.title,
                 rules_likelihood=spread.finding.likelihood,
                 rules_severity=spread.finding.severity,
@@ -519,7 +528,7 @@ def workshop_record(
         stage=workshop.stage,
         version_scored=workshop.version,
         finalised_version=workshop.finalised_version,
-        participants=[participant.described for participant in participants],
+        participants=[WorkshopPerson(name=person.name, organisation=person.organisation) for person in participants],
         findings=findings,
         added=added,
     )
