@@ -26,7 +26,7 @@ from proofing.assessment import assess_draft, with_agreement
 from proofing.decisions import DecisionNotes
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan, read_plan
-from proofing.store import Store, WorkshopScoreRow, _dispose_engine, screening_level
+from proofing.store import Store, WorkshopRow, WorkshopScoreRow, _dispose_engine, screening_level
 from proofing.workshop import VERDICTS, Consensus, MissedImpact, ParticipantScore, Workshop
 from proofing.workshop_store import StaleAgreementError, WorkshopError, Workshops
 
@@ -245,6 +245,37 @@ def test_scores_are_hidden_until_the_reveal_and_closed_after_it(
     assert len(kept) == 3 * len(opened.findings)
     assert kept[("participant-1", first)] == (score(first, 1).likelihood, score(first, 1).severity)
     assert [m.title for m in after.missed] == ["Bus route"] and after.finished == 1
+
+
+def test_a_score_sent_while_the_reveal_is_being_saved_waits_for_it_and_is_refused(
+    store: Store, opened: Workshop
+) -> None:
+    """No score reads "still scoring" and lands after the reveal: the reveal's lock on the workshop holds it back."""
+    person = joined(store, opened, 1)
+    finding = opened.findings[0].rule
+    outcome: list[BaseException | None] = []
+
+    def send() -> None:
+        try:
+            person.submit(opened.id, score(finding, 1))
+            outcome.append(None)
+        except WorkshopError as refused:
+            outcome.append(refused)
+
+    sender = threading.Thread(target=send)
+    with store._session(write=True) as session:  # a reveal in progress, as Workshops.reveal makes it
+        row = session.get(WorkshopRow, opened.id, with_for_update=True)
+        assert row is not None
+        row.stage = "revealed"
+        session.flush()
+        sender.start()
+        sender.join(timeout=0.5)
+        assert sender.is_alive(), "the score did not wait for the reveal in progress"
+    sender.join(timeout=30)
+    assert len(outcome) == 1 and isinstance(outcome[0], WorkshopError)
+    assert "scoring is closed" in str(outcome[0])
+    view = person.participant_view(opened.id)
+    assert view is not None and view.scores == {}
 
 
 def test_a_resubmit_replaces_the_score_and_bad_scores_are_refused(
