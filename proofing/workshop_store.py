@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import func, select
@@ -621,14 +622,18 @@ class Workshops:
         return ""
 
     @staticmethod
-    def _row(session: Session, workshop_id: str, *, lock: bool = False) -> WorkshopRow:
-        row = session.get(WorkshopRow, workshop_id, with_for_update=lock) if len(workshop_id) == 32 else None
+    def _row(session: Session, workshop_id: str, *, lock: bool | Literal["share"] = False) -> WorkshopRow:
+        locking = {"read": True} if lock == "share" else lock
+        row = session.get(WorkshopRow, workshop_id, with_for_update=locking) if len(workshop_id) == 32 else None
         if row is None:
             raise WorkshopError("there is no such workshop (check the link or the join code)")
         return row
 
     def _scoring(self, session: Session, workshop_id: str, key: str) -> tuple[WorkshopRow, WorkshopParticipantRow]:
-        row = self._row(session, workshop_id)
+        # A shared lock on the workshop row (PostgreSQL: FOR SHARE; SQLite's writes are serial already): scoring
+        # writes never wait for each other, but a reveal (FOR UPDATE) waits for those in flight and they for it,
+        # so no score read "scoring" and lands after the reveal committed.
+        row = self._row(session, workshop_id, lock="share")
         person = session.get(WorkshopParticipantRow, (workshop_id, key)) if key else None
         if person is None:
             raise WorkshopError("join the workshop (with your name and organisation) before scoring")
