@@ -137,8 +137,8 @@ def test_the_record_holds_the_workshop_it_came_from(run: Run) -> None:
     workshop: WorkshopRecord = run.details.workshops[0]
     assert workshop.stage == "finalised" and workshop.finalised_version == 2
     assert read_record(run.record).payload["meta"]["workshops"][0]["participants"] == [
-        f"{HOUSING[0]} ({HOUSING[1]})",
-        f"{LIBRARIES[0]} ({LIBRARIES[1]})",
+        {"name": HOUSING[0], "organisation": HOUSING[1]},
+        {"name": LIBRARIES[0], "organisation": LIBRARIES[1]},
     ]
 
 

@@ -21,6 +21,7 @@ from proofing.workshop import (
     Verdict,
     Workshop,
     WorkshopFinding,
+    WorkshopPerson,
     agreement_notes,
     missed_groups,
     snapshot,
@@ -286,7 +287,9 @@ def test_workshop_record_notes_dissent_in_sentences(kb: KnowledgeBase, day_centr
         f"{MISSED_PREFIX}1": agreed(f"{MISSED_PREFIX}1", 4, 3),
     }
     record = workshop_record(kb, workshop, people, room, [missed(1, ["age"]), missed(2, ["race"])], consensus)
-    assert record.held_on == "2026-12-01" and record.participants[0] == "Participant from Housing (Housing)"
+    assert record.held_on == "2026-12-01" and record.participants[0] == WorkshopPerson(
+        name="Participant from Housing", organisation="Housing"
+    )
     first, second = record.findings
     assert (first.rules_likelihood, first.agreed_likelihood, first.kept, first.scored_by) == (
         kept.likelihood,
