@@ -222,7 +222,6 @@ def participants_table(view: FacilitatorView) -> None:
                 for person in view.participants
             ],
             hide_index=True,
-            key="ws_people",
         )
     else:
         st.markdown("Nobody has joined yet.")
@@ -395,7 +394,7 @@ def agreement_form(
     revisions = state.setdefault("ws_revisions", {})
     revisions.setdefault(key, current.revision if current is not None else 0)
     likelihood, severity = (current.likelihood, current.severity) if current is not None else default
-    keep = current.keep if current is not None else not missed
+    keep = current.keep if current is not None else True
     widget = f"ws_{key}"
     words: Callable[[bool], str] = (ACCEPT_WORDS if missed else KEEP_WORDS).__getitem__
     if current is not None:
