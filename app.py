@@ -40,6 +40,8 @@ navigation = st.navigation(
         st.Page("views/rule_base.py", title="Rule base"),
         st.Page("views/training.py", title="Training"),
         st.Page("views/trainer.py", title="Trainer"),
+        st.Page("views/workshop.py", title="EIA workshop", url_path="workshop"),
+        st.Page("views/join.py", title="Join a workshop", url_path="join"),
         st.Page("views/audit.py", title="Audit trail"),
         st.Page("views/admin.py", title="Roles"),
     ]

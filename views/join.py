@@ -1,0 +1,370 @@
+"""The participant's page of an EIA workshop: join by link or code, score each finding on one's own, add an impact
+the rules missed, say one has finished; after the reveal, one's own scores, read-only.
+
+Nobody here sees anyone else's scores (proofing.workshop_store shows a participant only their own). The address
+keeps the join code (``?code=``) and, in local mode, this browser's participant key (``?as=``), so a refresh
+keeps the person in with everything they scored. A participant need not be able to read the assessment: the
+workshop entitles them to see the one version it scores, which is read from the store for that alone.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from proofing.access import PermissionDenied
+from proofing.assessment import Finding, assess_agreed
+from proofing.store import LOCAL_SUBJECT
+from proofing.workshop import VERDICT_WORDS, VERDICTS, MissedImpact, ParticipantScore, Workshop, WorkshopFinding
+from proofing.workshop_store import LOCAL_PARTICIPANT, ParticipantView, WorkshopError, Workshops, shown
+from views.common import guarded, knowledge, plain, shared_store, store
+
+WATCH_SECONDS = 3  # how often the page looks whether the facilitator has revealed the scores
+SCORES = [1, 2, 3, 4, 5]
+LIKELIHOOD_HELP = "1: very unlikely, 5: almost certain"
+SEVERITY_HELP = "1: slight, 5: very serious"
+
+
+def sentence(text: str) -> str:
+    """A message from the library as a sentence: a capital first and a full stop last."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else f"{text}."
+
+
+def say(key: str, kind: str, text: str) -> None:
+    """Keep a message to show beside the form `key` on the next run (a callback cannot draw it)."""
+    st.session_state.setdefault("join_said", {})[key] = (kind, text)
+
+
+def said(key: str) -> None:
+    """Show the message kept for the form `key`, once."""
+    kept = st.session_state.get("join_said", {}).pop(key, None)
+    if kept is not None:
+        kind, text = kept
+        {"success": st.success, "warning": st.warning, "error": st.error}[kind](plain(text))
+
+
+kb = knowledge()
+state = st.session_state
+st.title("Join a workshop")
+try:
+    acting = store()
+except PermissionDenied as refused:
+    st.error(plain(sentence(str(refused))))
+    st.stop()
+workshops = Workshops(acting.store, acting.user)
+local = acting.user.subject == LOCAL_SUBJECT
+group_names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
+
+
+def participant() -> str | None:
+    """This browser's participant key from the address (local mode), or None (signed in: the subject is used)."""
+    key = st.query_params.get("as")
+    return key if key and key.startswith(LOCAL_PARTICIPANT) else None
+
+
+@guarded
+def join(workshop_id: str) -> None:
+    """Join (or rejoin) the workshop with the name and organisation given; keep the key in the address."""
+    try:
+        key = workshops.join(workshop_id, state.join_name, state.join_organisation, participant())
+    except (WorkshopError, PermissionDenied) as refused:
+        say("join", "error", sentence(str(refused)))
+        return
+    if key.startswith(LOCAL_PARTICIPANT):
+        st.query_params["as"] = key
+
+
+@guarded
+def save_score(workshop_id: str, finding: WorkshopFinding) -> None:
+    """Keep this participant's own score of one finding."""
+    widget = f"score_{finding.rule}"
+    verdict, likelihood, severity = (state.get(f"{widget}_{part}") for part in ("verdict", "likelihood", "severity"))
+    if verdict is None or likelihood is None or severity is None:
+        missing = [
+            name
+            for name, value in (("your view", verdict), ("a likelihood", likelihood), ("a severity", severity))
+            if value is None
+        ]
+        say(widget, "error", f"Not saved yet: choose {' and '.join(missing)} first.")
+        return
+    score = ParticipantScore(
+        finding=finding.rule,
+        verdict=verdict,
+        likelihood=int(likelihood),
+        severity=int(severity),
+        comment=str(state.get(f"{widget}_comment", "")).strip(),
+    )
+    try:
+        workshops.submit(workshop_id, score, participant())
+    except (WorkshopError, PermissionDenied) as refused:
+        say(widget, "error", sentence(str(refused)))
+        return
+    say(widget, "success", f"Your score of '{finding.title}' is saved: {score.score} of 25.")
+
+
+@guarded
+def add_missed(workshop_id: str) -> None:
+    """Keep an impact this participant thinks the rules missed."""
+    title, groups, reason = (
+        state.get("missed_title", ""),
+        state.get("missed_groups", []),
+        state.get("missed_reason", ""),
+    )
+    likelihood, severity = state.get("missed_likelihood"), state.get("missed_severity")
+    if not str(title).strip() or not groups or not str(reason).strip() or likelihood is None or severity is None:
+        say(
+            "missed",
+            "error",
+            "Not added yet: give it a title, the groups it affects, why, a likelihood and a severity.",
+        )
+        return
+    try:
+        workshops.add_missed(
+            workshop_id,
+            MissedImpact(
+                title=str(title), groups=list(groups), reason=str(reason), likelihood=likelihood, severity=severity
+            ),
+            participant(),
+        )
+    except (WorkshopError, PermissionDenied) as refused:
+        say("missed", "error", sentence(str(refused)))
+        return
+    except ValueError:
+        say("missed", "error", "Not added: the title and the reason need words (a title at most 500 characters).")
+        return
+    for part in ("title", "groups", "reason", "likelihood", "severity"):
+        state.pop(f"missed_{part}", None)
+    say("missed", "success", f"Added '{' '.join(str(title).split())}' to the impacts the rules missed.")
+
+
+@guarded
+def remove_missed(workshop_id: str, impact_id: int) -> None:
+    """Take back one of this participant's missed impacts."""
+    try:
+        workshops.remove_missed(workshop_id, impact_id, participant())
+    except (WorkshopError, PermissionDenied) as refused:
+        say("missed", "error", sentence(str(refused)))
+
+
+@guarded
+def finish(workshop_id: str, finished: bool) -> None:
+    """Say this participant has finished scoring, or is still at it."""
+    try:
+        workshops.finish(workshop_id, finished, participant())
+    except (WorkshopError, PermissionDenied) as refused:
+        say("finish", "error", sentence(str(refused)))
+
+
+def find_workshop() -> Workshop | None:
+    """The workshop the address's (or the typed) join code opens; asks for a code when there is none."""
+    typed = st.text_input("Join code", value=st.query_params.get("code", ""), help="As the facilitator shows it")
+    if not typed.strip():
+        st.info("Type the join code the facilitator shows, or follow their link or QR code.")
+        return None
+    found = workshops.find(typed)
+    if found is None:
+        st.error("No workshop has this join code. Check it against the one the facilitator shows.")
+        return None
+    if st.query_params.get("code") != found.code:
+        st.query_params["code"] = found.code
+    return found
+
+
+def join_form(workshop: Workshop) -> None:
+    """Ask the person's name and service or organisation, and let them join."""
+    st.markdown(plain(f"The workshop on {workshop.title}, run by {workshop.facilitator} (code {shown(workshop)})."))
+    if workshop.stage == "finalised":
+        st.info("This workshop is finalised: it takes no one new.")
+        return
+    st.text_input("Your name", value="" if local else acting.user.name, key="join_name")
+    st.text_input("Your service or partner organisation", key="join_organisation")
+    st.button("Join", type="primary", on_click=join, args=(workshop.id,))
+    said("join")
+
+
+def watch(workshop_id: str, stage: str) -> None:
+    """Look every few seconds whether the stage moved (the facilitator revealed the scores); redraw if so."""
+
+    @st.fragment(run_every=WATCH_SECONDS)
+    def look() -> None:
+        if workshops.workshop(workshop_id).stage != stage:
+            st.rerun(scope="app")
+
+    look()
+
+
+def reasons(finding: Finding | None) -> None:
+    """Why the rules found it, from the version the workshop scores."""
+    if finding is None:
+        return
+    with st.expander("Why the rules found it"):
+        if finding.rationale:
+            st.markdown(plain(finding.rationale))
+        for because in finding.because:
+            st.markdown(plain(f"Because: {because.question_text} {because.answer_text}"))
+
+
+def score_form(workshop: Workshop, finding: WorkshopFinding, mine: ParticipantScore | None) -> None:
+    """The form of this participant's own score of one finding (their earlier one filled in)."""
+    widget = f"score_{finding.rule}"
+    with st.form(f"form_{widget}"):
+        st.radio(
+            "Your view",
+            list(VERDICTS),
+            index=VERDICTS.index(mine.verdict) if mine else None,
+            format_func=VERDICT_WORDS.__getitem__,
+            horizontal=True,
+            key=f"{widget}_verdict",
+        )
+        st.radio(
+            "Your likelihood",
+            SCORES,
+            index=mine.likelihood - 1 if mine else None,
+            horizontal=True,
+            help=LIKELIHOOD_HELP,
+            key=f"{widget}_likelihood",
+        )
+        st.radio(
+            "Your severity",
+            SCORES,
+            index=mine.severity - 1 if mine else None,
+            horizontal=True,
+            help=SEVERITY_HELP,
+            key=f"{widget}_severity",
+        )
+        st.text_area("Your comment (optional)", value=mine.comment if mine else "", key=f"{widget}_comment")
+        st.form_submit_button("Save my score", on_click=save_score, args=(workshop.id, finding))
+    said(widget)
+
+
+def missed_form(workshop: Workshop) -> None:
+    """The form to add an impact the rules missed."""
+    with st.form("form_missed"):
+        st.text_input("What is the impact?", key="missed_title")
+        st.multiselect(
+            "Which groups it affects", list(group_names), format_func=group_names.__getitem__, key="missed_groups"
+        )
+        st.text_area("Why you expect it", key="missed_reason")
+        st.radio("Likelihood", SCORES, index=None, horizontal=True, help=LIKELIHOOD_HELP, key="missed_likelihood")
+        st.radio("Severity", SCORES, index=None, horizontal=True, help=SEVERITY_HELP, key="missed_severity")
+        st.form_submit_button("Add this impact", on_click=add_missed, args=(workshop.id,))
+    said("missed")
+
+
+def own_missed(view: ParticipantView, scoring: bool) -> None:
+    """The impacts this participant added, each with Remove while scoring is open."""
+    for impact in view.missed:
+        named = ", ".join(group_names.get(group, group) for group in impact.groups)
+        st.markdown(
+            plain(
+                f"{impact.title}: affects {named}; likelihood {impact.likelihood}, severity {impact.severity}. "
+                f"{impact.reason}"
+            )
+        )
+        if scoring:
+            st.button(
+                plain(f"Remove '{impact.title}'"),
+                key=f"remove_{impact.id}",
+                on_click=remove_missed,
+                args=(view.workshop.id, impact.id),
+            )
+
+
+def read_only(view: ParticipantView) -> None:
+    """This participant's own scores, as they left them."""
+    findings = {finding.rule: finding for finding in view.workshop.findings}
+    if not view.scores:
+        st.markdown("You did not score any finding.")
+        return
+    st.table(
+        [
+            {
+                "Finding": findings[rule].title if rule in findings else rule,
+                "Your view": VERDICT_WORDS[score.verdict],
+                "Likelihood": str(score.likelihood),
+                "Severity": str(score.severity),
+                "Score": str(score.score),
+                "Comment": score.comment,
+            }
+            for rule, score in view.scores.items()
+        ]
+    )
+
+
+def plan_and_findings(workshop: Workshop) -> dict[str, Finding]:
+    """Show the plan the workshop scores; its findings by rule, with their reasons."""
+    saved = shared_store().version(workshop.assessment_id, workshop.version)  # the workshop entitles them to it
+    if saved is None:
+        return {}
+    plan = saved.plan
+    st.header(plain(plan.title))
+    st.markdown(plain(f"Service: {plan.service}"))
+    if plan.description:
+        st.markdown(plain(plan.description))
+    assessment, _problems = assess_agreed(kb, plan, saved.notes)
+    return {finding.rule: finding for finding in [*assessment.findings, *assessment.dropped]}
+
+
+found = find_workshop()
+if found is None:
+    st.stop()
+try:
+    view = workshops.participant_view(found.id, participant())
+except (WorkshopError, PermissionDenied) as refused:
+    st.error(plain(sentence(str(refused))))
+    st.stop()
+if view is None:
+    join_form(found)
+    st.stop()
+
+workshop = view.workshop
+st.markdown(plain(f"You are in as {view.participant.described}. {workshop.stage_words}."))
+scoring = workshop.stage == "scoring"
+if workshop.stage != "finalised":
+    watch(workshop.id, workshop.stage)
+explained = plan_and_findings(workshop)
+
+if not scoring:
+    st.info(
+        "The facilitator has revealed the scores; scoring is closed."
+        if workshop.stage == "revealed"
+        else "This workshop is finalised: the room's agreed view is a new version of the assessment."
+    )
+    st.subheader("Your scores")
+    read_only(view)
+    if view.missed:
+        st.subheader("The impacts you added")
+        own_missed(view, scoring=False)
+    st.stop()
+
+total = len(workshop.findings)
+st.markdown(plain(f"{len(view.scores)} of {total} scored."))
+st.caption("Score each finding on your own: nobody sees anyone's scores until the facilitator reveals them.")
+for number, finding in enumerate(workshop.findings, start=1):
+    st.subheader(plain(f"{number}. {finding.title}"))
+    groups = ", ".join(finding.groups) or "no group named"
+    st.markdown(
+        plain(
+            f"Groups it names: {groups}. The rules: likelihood {finding.likelihood}, severity {finding.severity} "
+            f"(score {finding.score} of 25)."
+        )
+    )
+    reasons(explained.get(finding.rule))
+    score_form(workshop, finding, view.scores.get(finding.rule))
+
+st.header("An impact the rules missed")
+missed_form(workshop)
+if view.missed:
+    st.subheader("The impacts you added")
+    own_missed(view, scoring=True)
+
+st.header("Finished?")
+if view.participant.finished_at is None:
+    st.button("I have finished", type="primary", on_click=finish, args=(workshop.id, True))
+else:
+    st.success("You said you have finished. You can still change a score until the facilitator reveals them.")
+    st.button("I am still scoring", on_click=finish, args=(workshop.id, False))
+said("finish")

@@ -1,0 +1,536 @@
+"""The facilitator's page of an EIA workshop: open one on a draft, show the room how to join, watch who is in,
+reveal the scores, see where the room disagrees, agree a view per finding and per missed impact, and finalise.
+
+The page is drawn for a projector: the join code, link and QR code are large, and so is everything else (our own
+stylesheet, PROJECTOR below). Everything a workshop is lives in the store (proofing.workshop_store), so a refresh,
+a second facilitator's browser or a second app process sees the same workshop; the open one is kept in the
+address (``?workshop=``). Until the reveal the page shows who has joined and how far each is, never a score.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+from collections.abc import Callable
+from urllib.parse import urlsplit, urlunsplit
+
+import altair as alt
+import segno
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+from proofing.access import PermissionDenied
+from proofing.workshop import MISSED_PREFIX, VERDICT_WORDS, Consensus, StoredConsensus, StoredMissed, Workshop
+from proofing.workshop_store import (
+    FacilitatorView,
+    FindingSpread,
+    StaleAgreementError,
+    WorkshopError,
+    Workshops,
+    join_link,
+    opened_on,
+    shown,
+)
+from views.common import guarded, knowledge, plain, store
+
+REFRESH_SECONDS = 2.5  # how often the live panel re-reads the room from the store
+DEFAULT_URL = "http://localhost:8501"
+SCORES = [1, 2, 3, 4, 5]
+KEEP_WORDS = {True: "Keep it as a finding", False: "Drop it: the room agrees it is not a likely impact"}
+ACCEPT_WORDS = {True: "Accept it as a finding", False: "Do not add it"}
+VERDICT_SHORT = {"agree": "Agree", "disagree": "Disagree", "unsure": "Unsure"}
+RULES_ROW = "The rules"
+
+# Our own stylesheet, never user text: this page only (it is drawn only while this page runs), for a projector.
+PROJECTOR = """<style>
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"], [data-testid="stMain"] button,
+[data-testid="stMain"] input, [data-testid="stMain"] textarea, [data-testid="stMain"] td,
+[data-testid="stMain"] th { font-size: 1.3rem !important; color: #111111; }
+[data-testid="stMain"] h1 { font-size: 3rem !important; color: #000000; }
+[data-testid="stMain"] h2 { font-size: 2.3rem !important; color: #000000; }
+[data-testid="stMain"] h3 { font-size: 1.8rem !important; color: #000000; }
+.ws-code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 5rem; font-weight: 700;
+  letter-spacing: 0.2em; color: #000000; background: #ffffff; border: 4px solid #000000; padding: 0.2em 0.5em;
+  display: inline-block; line-height: 1.2; }
+.ws-link { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 1.8rem; color: #000000;
+  word-break: break-all; }
+</style>"""
+
+
+def sentence(text: str) -> str:
+    """A message from the library as a sentence: a capital first and a full stop last."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else f"{text}."
+
+
+def base_url() -> str:
+    """The app's address as participants reach it: PROOFING_PUBLIC_URL, else this browser's, else localhost."""
+    configured = os.environ.get("PROOFING_PUBLIC_URL", "").strip()
+    if configured:
+        return configured.rstrip("/")
+    url = st.context.url
+    if url:
+        parts = urlsplit(url)
+        path = parts.path.rstrip("/")
+        if path.endswith("/workshop") or path == "workshop":
+            path = path[: -len("workshop")].rstrip("/")
+        return urlunsplit((parts.scheme, parts.netloc, path, "", "")).rstrip("/")
+    host = st.context.headers.get("Host")
+    if host:
+        scheme = st.context.headers.get("X-Forwarded-Proto", "http")
+        return f"{scheme}://{host}"
+    return DEFAULT_URL
+
+
+def qr_png(link: str) -> bytes:
+    """A QR code of `link` as a PNG, big enough to scan from the back of a room."""
+    buffer = io.BytesIO()
+    segno.make(link).save(buffer, kind="png", scale=10, border=4)
+    return buffer.getvalue()
+
+
+def page_link(page: str, label: str, query: dict[str, str]) -> None:
+    """A link to another page with an address that opens one assessment (a plain address when run alone)."""
+    try:
+        st.page_link(page, label=label, query_params=query)
+    except StreamlitPageNotFoundError:
+        name = page.removeprefix("views/").removesuffix(".py")
+        address = "&".join(f"{key}={value}" for key, value in query.items())
+        st.markdown(f"[{plain(label)}](/{name}?{address})")
+
+
+def say(key: str, kind: str, text: str) -> None:
+    """Keep a message to show beside the form `key` on the next run (a callback cannot draw it)."""
+    st.session_state.setdefault("ws_said", {})[key] = (kind, text)
+
+
+def said(key: str) -> None:
+    """Show the message kept for the form `key`, once."""
+    kept = st.session_state.get("ws_said", {}).pop(key, None)
+    if kept is None:
+        return
+    kind, text = kept
+    {"success": st.success, "warning": st.warning, "error": st.error}[kind](plain(text))
+
+
+def agreed_words(agreement: Consensus | StoredConsensus, missed: bool = False) -> str:
+    """An agreement in a sentence."""
+    keep, note = agreement.keep, agreement.note
+    kept = ("accepted as a finding" if keep else "not added") if missed else ("kept" if keep else "dropped")
+    noted = f"; the room's reason: {note}" if note else ""
+    likelihood, severity = agreement.likelihood, agreement.severity
+    return f"likelihood {likelihood}, severity {severity} (score {likelihood * severity}), {kept}{noted}"
+
+
+kb = knowledge()
+acting = store()
+st.html(PROJECTOR)
+st.title("EIA workshop")
+if not acting.may("run_workshop"):
+    roles = ", ".join(sorted(acting.user.roles)) or "no role"
+    st.info(
+        plain(
+            f"Only a facilitator can open and run a workshop; you hold {roles}. To take part in one, use the "
+            "join link or code the facilitator shows, on the Join a workshop page."
+        )
+    )
+    st.stop()
+workshops = Workshops(acting.store, acting.user)
+state = st.session_state
+
+
+@guarded
+def open_workshop() -> None:
+    """Open a workshop on the draft chosen, and keep it in the address."""
+    try:
+        opened = workshops.open(kb, state.ws_draft)
+    except (WorkshopError, PermissionDenied) as refused:
+        say("open", "error", sentence(str(refused)))
+        return
+    st.query_params["workshop"] = opened.id
+
+
+@guarded
+def pick_up() -> None:
+    """Go back to the workshop chosen in the list."""
+    st.query_params["workshop"] = state.ws_pick
+
+
+def leave() -> None:
+    """Go back to the list of workshops."""
+    st.query_params.pop("workshop", None)
+    state.pop("ws_revealing", None)
+
+
+def choose() -> None:
+    """Open a new workshop on a draft, or pick up one already open."""
+    drafts = [summary for summary in acting.list() if summary.status != "final"]
+    st.header("Open a workshop on a draft")
+    if drafts:
+        titles = {summary.assessment_id: f"{summary.title} ({summary.service})" for summary in drafts}
+        st.selectbox("Draft assessment", list(titles), format_func=titles.__getitem__, key="ws_draft")
+        st.button("Open a workshop", type="primary", on_click=open_workshop)
+        said("open")
+    else:
+        st.info("There is no draft you can read. Start an assessment first, then open a workshop on it.")
+    held = workshops.workshops()
+    if held:
+        st.header("Pick up a workshop")
+        names = {
+            workshop.id: f"{workshop.title}, opened {opened_on(workshop.opened_at)} by {workshop.facilitator}: "
+            f"{workshop.stage_words}"
+            for workshop in held
+        }
+        st.selectbox("Workshops, newest first", list(names), format_func=names.__getitem__, key="ws_pick")
+        st.button("Pick up this workshop", on_click=pick_up)
+
+
+def join_panel(workshop: Workshop) -> None:
+    """The join code, link and QR code, large enough to read and scan from the back of the room."""
+    link = join_link(base_url(), workshop)
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown("**Join at the link, or on the Join a workshop page with the code:**")
+        st.html(f'<div class="ws-code" aria-label="Join code">{html.escape(shown(workshop))}</div>')
+        st.html(f'<p class="ws-link">{html.escape(link)}</p>')
+    with right:
+        st.image(
+            qr_png(link),
+            caption=f"QR code of the join link, {link}: scan it with a phone camera to join",
+            width=360,
+        )
+
+
+def participants_table(view: FacilitatorView) -> None:
+    """Who is in and how far each is: never a score."""
+    total = len(view.workshop.findings)
+    st.markdown(plain(f"{len(view.participants)} joined, {view.finished} finished"))
+    if view.participants:
+        st.dataframe(
+            [
+                {
+                    "Name": person.name,
+                    "Service or organisation": person.organisation,
+                    "Findings scored": f"{person.scored} of {total}",
+                    "Finished": "Finished" if person.finished_at else "Not yet",
+                }
+                for person in view.participants
+            ],
+            hide_index=True,
+        )
+    else:
+        st.markdown("Nobody has joined yet.")
+
+
+def live(workshop_id: str, stage: str) -> None:
+    """The live panel: re-read from the store every few seconds; the whole page redraws if the stage moved."""
+
+    @st.fragment(run_every=REFRESH_SECONDS)
+    def panel() -> None:
+        view = workshops.facilitator_view(kb, workshop_id)
+        if view.workshop.stage != stage:
+            st.rerun(scope="app")
+        participants_table(view)
+
+    panel()
+
+
+@guarded
+def reveal(workshop: Workshop) -> None:
+    """Reveal everyone's scores to the room; scoring closes."""
+    state.pop("ws_revealing", None)
+    try:
+        workshops.reveal(workshop.id, expected_revision=workshop.revision)
+    except WorkshopError as refused:
+        say("reveal", "error", sentence(str(refused)))
+
+
+def reveal_button(workshop: Workshop) -> None:
+    """Reveal the scores, once the facilitator confirms that scoring then closes."""
+    if not state.get("ws_revealing"):
+        st.button("Reveal the scores", type="primary", on_click=lambda: state.update(ws_revealing=True))
+    else:
+        st.warning(
+            "Revealing shows everyone's scores to the room and closes scoring: nobody can change a score or add a "
+            "missed impact afterwards. Reveal now?"
+        )
+        yes, no = st.columns(2)
+        yes.button("Yes, reveal the scores and close scoring", type="primary", on_click=reveal, args=(workshop,))
+        no.button("Not yet", on_click=lambda: state.update(ws_revealing=False))
+    said("reveal")
+
+
+def chart(spread: FindingSpread) -> alt.LayerChart:
+    """Everyone's scores as dots on the 1-25 scale, one row per view, the rules' score as a black diamond."""
+    counted: dict[tuple[int, str], int] = {}
+    for score in spread.scores:
+        where = (score.score, VERDICT_SHORT[score.verdict])
+        counted[where] = counted.get(where, 0) + 1
+    rows = [{"Score": at, "View": view, "People": people} for (at, view), people in counted.items()]
+    rows_order = [RULES_ROW, "Agree", "Disagree", "Unsure"]
+    x = alt.X("Score:Q", scale=alt.Scale(domain=[1, 25], nice=False), title="Score (likelihood × severity)")
+    y = alt.Y("View:N", sort=rows_order, scale=alt.Scale(domain=rows_order), title=None)
+    dots = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_circle(opacity=0.85, stroke="#000000", strokeWidth=1)
+        .encode(
+            x=x,
+            y=y,
+            size=alt.Size("People:Q", scale=alt.Scale(range=[500, 2500]), legend=None),
+            color=alt.Color(
+                "View:N",
+                scale=alt.Scale(domain=["Agree", "Disagree", "Unsure"], range=["#1b7837", "#b2182b", "#5e5e5e"]),
+                legend=None,
+            ),
+            tooltip=["View:N", "Score:Q", "People:Q"],
+        )
+    )
+    counts = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_text(fontSize=20, fontWeight="bold", color="#ffffff")
+        .encode(x=x, y=y, text="People:Q")
+    )
+    rules = (
+        alt.Chart(alt.Data(values=[{"Score": spread.finding.score, "View": RULES_ROW}]))
+        .mark_point(shape="diamond", size=900, filled=True, color="#000000")
+        .encode(x=x, y=y, tooltip=["Score:Q"])
+    )
+    return (
+        alt.layer(dots, counts, rules)
+        .properties(height=320, title=alt.TitleParams(f"Scores of: {spread.finding.title}", fontSize=26))
+        .configure_axis(labelFontSize=20, titleFontSize=22, labelColor="#000000", titleColor="#000000")
+    )
+
+
+def spread_words(spread: FindingSpread) -> str:
+    """The room's view of one finding in a sentence: the counts, the range and the middle, beside the rules'."""
+    finding = spread.finding
+    verdicts = spread.verdicts
+    rules = f"The rules scored it {finding.score} (likelihood {finding.likelihood}, severity {finding.severity})."
+    if not spread.scores:
+        return f"Nobody scored this finding. {rules}"
+    return (
+        f"{verdicts['agree']} agree, {verdicts['disagree']} disagree, {verdicts['unsure']} unsure. "
+        f"The room's scores run from {spread.low} to {spread.high}, middle {spread.middle:g}. {rules}"
+    )
+
+
+def table(spread: FindingSpread) -> None:
+    """The chart as a plain table, for a screen reader: the rules first, then everyone's score."""
+    finding = spread.finding
+    rows = [
+        {
+            "Who": RULES_ROW,
+            "Service or organisation": "",
+            "View": "",
+            "Likelihood": str(finding.likelihood),
+            "Severity": str(finding.severity),
+            "Score": str(finding.score),
+            "Comment": "",
+        }
+    ]
+    rows += [
+        {
+            "Who": score.name,
+            "Service or organisation": score.organisation,
+            "View": VERDICT_WORDS[score.verdict],
+            "Likelihood": str(score.likelihood),
+            "Severity": str(score.severity),
+            "Score": str(score.score),
+            "Comment": score.comment,
+        }
+        for score in spread.scores
+    ]
+    st.table(rows)
+
+
+@guarded
+def save_agreement(workshop_id: str, key: str, title: str, missed: bool) -> None:
+    """Save the agreement in the form of `key`, based on the revision the form was drawn with."""
+    widget = f"ws_{key}"
+    keep = bool(state[f"{widget}_keep"])
+    agreement = Consensus(
+        likelihood=int(state[f"{widget}_likelihood"]),
+        severity=int(state[f"{widget}_severity"]),
+        keep=keep,
+        note=str(state.get(f"{widget}_note", "")).strip(),
+    )
+    revisions = state.setdefault("ws_revisions", {})
+    try:
+        stored = workshops.agree(workshop_id, key, agreement, expected_revision=revisions.get(key, 0))
+    except StaleAgreementError as stale:
+        now = workshops.facilitator_view(kb, workshop_id).consensus.get(key)
+        theirs = (
+            f" {now.by} agreed: {agreed_words(now, missed)}. "
+            "Your view is still in the form: save again to replace theirs with it."
+            if now is not None
+            else ""
+        )
+        if now is not None:
+            revisions[key] = now.revision
+        say(key, "warning", sentence(str(stale)) + theirs)
+        return
+    except WorkshopError as refused:
+        say(key, "error", sentence(str(refused)))
+        return
+    revisions[key] = stored.revision
+    say(
+        key,
+        "success",
+        f"Agreed for '{title}': {agreed_words(stored, missed)}.",
+    )
+
+
+def agreement_form(
+    workshop_id: str, key: str, title: str, default: tuple[int, int], view: FacilitatorView, missed: bool = False
+) -> None:
+    """The form of the room's agreement about one finding or missed impact, drawn with the revision it is based on."""
+    current = view.consensus.get(key)
+    revisions = state.setdefault("ws_revisions", {})
+    revisions.setdefault(key, current.revision if current is not None else 0)
+    likelihood, severity = (current.likelihood, current.severity) if current is not None else default
+    keep = current.keep if current is not None else True
+    widget = f"ws_{key}"
+    words: Callable[[bool], str] = (ACCEPT_WORDS if missed else KEEP_WORDS).__getitem__
+    if current is not None:
+        st.markdown(plain(f"Agreed by {current.by}: {agreed_words(current, missed)}."))
+    with st.form(f"form_{widget}"):
+        st.radio("Agreed likelihood", SCORES, index=likelihood - 1, horizontal=True, key=f"{widget}_likelihood")
+        st.radio("Agreed severity", SCORES, index=severity - 1, horizontal=True, key=f"{widget}_severity")
+        st.radio(
+            "Accept it or not" if missed else "Keep or drop",
+            [True, False],
+            index=0 if keep else 1,
+            format_func=words,
+            key=f"{widget}_keep",
+        )
+        st.text_area(
+            "The room's reason (it goes in the record)", value=current.note if current else "", key=f"{widget}_note"
+        )
+        st.form_submit_button("Save the agreement", on_click=save_agreement, args=(workshop_id, key, title, missed))
+    said(key)
+
+
+def findings_section(view: FacilitatorView) -> None:
+    """Each finding, most disagreement first: the chart, its table, the counts, the outliers, the agreement."""
+    workshop = view.workshop
+    agreed = sum(finding.rule in view.consensus for finding in workshop.findings)
+    st.header("The room's scores, most disagreement first")
+    st.markdown(plain(f"{agreed} of {len(workshop.findings)} findings agreed."))
+    for number, spread in enumerate(view.spreads, start=1):
+        finding = spread.finding
+        st.subheader(plain(f"{number}. {finding.title}"))
+        if finding.groups:
+            st.markdown(plain(f"Groups it names: {', '.join(finding.groups)}."))
+        st.markdown(plain(spread_words(spread)))
+        if spread.scores:
+            st.altair_chart(chart(spread), use_container_width=True)
+            with st.expander("The scores as a table"):
+                table(spread)
+        if spread.outliers:
+            st.markdown("**Views to hear: those far from the room's middle, or in a minority**")
+            for score in spread.outliers:
+                comment = score.comment or "no comment"
+                st.markdown(
+                    plain(
+                        f"{score.name} ({score.organisation}) scored {score.score} (likelihood {score.likelihood}, "
+                        f"severity {score.severity}), {VERDICT_WORDS[score.verdict].lower()}: {comment}"
+                    )
+                )
+        agreement_form(workshop.id, finding.rule, finding.title, (finding.likelihood, finding.severity), view)
+
+
+def missed_section(view: FacilitatorView) -> None:
+    """The impacts participants think the rules missed, grouped by the groups they name; accept each or not."""
+    st.header("Impacts the rules missed")
+    if not view.missed_groups:
+        st.markdown("Nobody added an impact the rules missed.")
+        return
+    for group in view.missed_groups:
+        st.subheader(plain(f"Affecting {', '.join(group.names)}"))
+        for impact in group.impacts:
+            missed_impact(view, impact)
+
+
+def missed_impact(view: FacilitatorView, impact: StoredMissed) -> None:
+    """One missed impact: who raised it and why, and the room's agreement about it."""
+    st.markdown(f"**{plain(impact.title)}**")
+    st.markdown(
+        plain(
+            f"Raised by {impact.name} ({impact.organisation}), who scored it {impact.likelihood * impact.severity} "
+            f"(likelihood {impact.likelihood}, severity {impact.severity}): {impact.reason}"
+        )
+    )
+    agreement_form(
+        view.workshop.id, f"{MISSED_PREFIX}{impact.id}", impact.title, (impact.likelihood, impact.severity), view, True
+    )
+
+
+@guarded
+def finalise(workshop_id: str) -> None:
+    """Finalise the workshop: its agreement becomes a new version of the assessment."""
+    try:
+        workshops.finalise(kb, workshop_id)
+    except (WorkshopError, PermissionDenied) as refused:
+        say("finalise", "error", sentence(str(refused)))
+
+
+def finalised(workshop: Workshop) -> None:
+    """What a finalised workshop made, with where to compare and export it."""
+    st.success(plain(f"Finalised: the agreed view is version {workshop.finalised_version} of {workshop.title}."))
+    query = {"assessment": workshop.assessment_id}
+    page_link("views/register.py", "Compare the versions on the Register page", {})
+    page_link("views/export.py", "Export the agreed assessment", query)
+
+
+wanted = st.query_params.get("workshop")
+if not wanted:
+    choose()
+    st.stop()
+try:
+    workshop = workshops.workshop(wanted)
+except WorkshopError:
+    st.error("There is no workshop at this address. Open one on a draft, or pick up one already open.")
+    st.button("Back to the list of workshops", on_click=leave)
+    st.stop()
+
+st.header(plain(workshop.title))
+st.markdown(plain(f"Opened {opened_on(workshop.opened_at)} by {workshop.facilitator}. {workshop.stage_words}."))
+st.button("Back to the list of workshops", on_click=leave)
+
+if workshop.stage == "finalised":
+    finalised(workshop)
+    st.stop()
+
+if workshop.stage == "scoring":
+    join_panel(workshop)
+else:
+    with st.expander("How to join"):
+        join_panel(workshop)
+st.header("Who is in")
+live(workshop.id, workshop.stage)
+
+if workshop.stage == "scoring":
+    st.markdown("Scores stay hidden from everyone, you too, until you reveal them.")
+    reveal_button(workshop)
+    st.stop()
+
+with st.spinner("Reading the room's scores"):
+    room = workshops.facilitator_view(kb, workshop.id)
+findings_section(room)
+missed_section(room)
+st.header("Finalise")
+left = len(room.workshop.findings) - sum(f.rule in room.consensus for f in room.workshop.findings)
+st.markdown(
+    plain(
+        "Finalising makes the agreed view a new version of the assessment; the workshop can then no longer change."
+        + (f" {left} finding(s) still have no agreement." if left else "")
+    )
+)
+st.button("Finalise the workshop", type="primary", on_click=finalise, args=(workshop.id,))
+said("finalise")
