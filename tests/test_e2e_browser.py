@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,10 +44,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+@contextmanager
+def start_app(database: str) -> Iterator[str]:
+    """Run the app (local mode) on a free port over `database` until the block ends; its address."""
     assert Path(CHROMIUM).exists(), "Chromium is missing: run tools/chromium.sh (make test does this)"
-    database = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
     port = free_port()
     environment = os.environ | {"PROOFING_DB_URL": database}
     process = subprocess.Popen(
@@ -79,10 +80,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
                 time.sleep(0.3)
         else:
             pytest.fail("the app did not start within 60 seconds")
-        yield url, database
+        yield url
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    database = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
+    with start_app(database) as url:
+        yield url, database
 
 
 @pytest.fixture(scope="module")
@@ -411,6 +419,8 @@ def test_every_page_passes_an_axe_scan(server: tuple[str, str], browser: Browser
         "/rule_base",
         "/audit",
         "/admin",
+        "/workshop",
+        "/join",
     ):
         page.goto(url + path)
         settle(page)
@@ -428,7 +438,7 @@ def test_every_page_passes_an_axe_scan(server: tuple[str, str], browser: Browser
             ".map(v => v.id + ': ' + v.help + ' ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"
         )
         assert violations == [], (path, violations)
-    assert len(titles) == 7  # a title per page (the start page and a plan's steps are both "Assess a plan")
+    assert len(titles) == 9  # a title per page (the start page and a plan's steps are both "Assess a plan")
     context.close()
 
 

@@ -47,13 +47,16 @@ PROJECTOR = """<style>
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
 [data-testid="stMain"] [data-testid="stMarkdownContainer"], [data-testid="stMain"] button,
 [data-testid="stMain"] input, [data-testid="stMain"] textarea, [data-testid="stMain"] td,
-[data-testid="stMain"] th { font-size: 1.3rem !important; color: #111111; }
+[data-testid="stMain"] th { font-size: 1.3rem !important; }
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] td { color: #111111; }
+[data-testid="stMain"] button p { color: inherit !important; }
 [data-testid="stMain"] h1 { font-size: 3rem !important; color: #000000; }
 [data-testid="stMain"] h2 { font-size: 2.3rem !important; color: #000000; }
 [data-testid="stMain"] h3 { font-size: 1.8rem !important; color: #000000; }
-.ws-code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 5rem; font-weight: 700;
-  letter-spacing: 0.2em; color: #000000; background: #ffffff; border: 4px solid #000000; padding: 0.2em 0.5em;
-  display: inline-block; line-height: 1.2; }
+.ws-code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: clamp(3rem, 6.5vw, 6.5rem);
+  font-weight: 700; letter-spacing: 0.12em; color: #000000; background: #ffffff; border: 4px solid #000000;
+  padding: 0.1em 0.4em; display: inline-block; line-height: 1.2; white-space: nowrap; }
+.ws-title { font-size: 1.6rem; font-weight: 700; color: #000000; margin: 0; }
 .ws-link { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 1.8rem; color: #000000;
   word-break: break-all; }
 </style>"""
@@ -211,7 +214,8 @@ def participants_table(view: FacilitatorView) -> None:
     total = len(view.workshop.findings)
     st.markdown(plain(f"{len(view.participants)} joined, {view.finished} finished"))
     if view.participants:
-        st.dataframe(
+        # A plain table, not a data grid: its text grows with the page's projector type and a screen reader reads it.
+        st.table(
             [
                 {
                     "Name": person.name,
@@ -221,7 +225,6 @@ def participants_table(view: FacilitatorView) -> None:
                 }
                 for person in view.participants
             ],
-            hide_index=True,
         )
     else:
         st.markdown("Nobody has joined yet.")
@@ -303,6 +306,51 @@ def chart(spread: FindingSpread) -> alt.LayerChart:
     return (
         alt.layer(dots, counts, rules)
         .properties(height=320, title=alt.TitleParams(f"Scores of: {spread.finding.title}", fontSize=26))
+        .configure_axis(labelFontSize=20, titleFontSize=22, labelColor="#000000", titleColor="#000000")
+    )
+
+
+def short(title: str, limit: int = 40) -> str:
+    """A finding's title cut to fit a chart's row label, with an ellipsis when cut."""
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def overview(spreads: list[FindingSpread]) -> alt.LayerChart:
+    """Every finding in one chart, most disagreement first: a row each, everyone's score as a dot (coloured by
+    their view), the rules' score as a black diamond; what a room reads from the back before the detail."""
+    labels = [f"{number}. {short(spread.finding.title)}" for number, spread in enumerate(spreads, start=1)]
+    counted: dict[tuple[str, int, str], int] = {}
+    for label, spread in zip(labels, spreads, strict=True):
+        for score in spread.scores:
+            where = (label, score.score, VERDICT_SHORT[score.verdict])
+            counted[where] = counted.get(where, 0) + 1
+    dots = [{"Finding": f, "Score": at, "View": view, "People": n} for (f, at, view), n in counted.items()]
+    rules = [{"Finding": label, "Score": s.finding.score} for label, s in zip(labels, spreads, strict=True)]
+    x = alt.X("Score:Q", scale=alt.Scale(domain=[1, 25], nice=False), title="Score (likelihood × severity)")
+    y = alt.Y("Finding:N", sort=labels, title=None, axis=alt.Axis(labelLimit=560))
+    people = (
+        alt.Chart(alt.Data(values=dots))
+        .mark_circle(opacity=0.8, stroke="#000000", strokeWidth=1)
+        .encode(
+            x=x,
+            y=y,
+            size=alt.Size("People:Q", scale=alt.Scale(range=[300, 1600]), legend=None),
+            color=alt.Color(
+                "View:N",
+                scale=alt.Scale(domain=["Agree", "Disagree", "Unsure"], range=["#1b7837", "#b2182b", "#5e5e5e"]),
+                legend=alt.Legend(title=None, orient="top", labelFontSize=20, symbolSize=400),
+            ),
+            tooltip=["Finding:N", "View:N", "Score:Q", "People:Q"],
+        )
+    )
+    diamonds = (
+        alt.Chart(alt.Data(values=rules))
+        .mark_point(shape="diamond", size=700, filled=True, color="#000000")
+        .encode(x=x, y=y, tooltip=["Finding:N", "Score:Q"])
+    )
+    return (
+        alt.layer(people, diamonds)
+        .properties(height=max(160, 64 * len(spreads)))
         .configure_axis(labelFontSize=20, titleFontSize=22, labelColor="#000000", titleColor="#000000")
     )
 
@@ -422,6 +470,9 @@ def findings_section(view: FacilitatorView) -> None:
     agreed = sum(finding.rule in view.consensus for finding in workshop.findings)
     st.header("The room's scores, most disagreement first")
     st.markdown(plain(f"{agreed} of {len(workshop.findings)} findings agreed."))
+    if any(spread.scores for spread in view.spreads):
+        st.markdown("Each dot is someone's score, coloured by their view; the black diamond is the rules' score.")
+        st.altair_chart(overview(view.spreads), use_container_width=True)
     for number, spread in enumerate(view.spreads, start=1):
         finding = spread.finding
         st.subheader(plain(f"{number}. {finding.title}"))
@@ -499,17 +550,18 @@ except WorkshopError:
     st.button("Back to the list of workshops", on_click=leave)
     st.stop()
 
-st.header(plain(workshop.title))
+# On a projector the room needs the code first: the plan's title in one line, then the code, link and QR code.
+st.html(f'<p class="ws-title">{html.escape(workshop.title)}</p>')
+if workshop.stage == "scoring":
+    join_panel(workshop)
 st.markdown(plain(f"Opened {opened_on(workshop.opened_at)} by {workshop.facilitator}. {workshop.stage_words}."))
-st.button("Back to the list of workshops", on_click=leave)
 
 if workshop.stage == "finalised":
     finalised(workshop)
+    st.button("Back to the list of workshops", on_click=leave)
     st.stop()
 
-if workshop.stage == "scoring":
-    join_panel(workshop)
-else:
+if workshop.stage != "scoring":
     with st.expander("How to join"):
         join_panel(workshop)
 st.header("Who is in")
@@ -518,6 +570,7 @@ live(workshop.id, workshop.stage)
 if workshop.stage == "scoring":
     st.markdown("Scores stay hidden from everyone, you too, until you reveal them.")
     reveal_button(workshop)
+    st.button("Back to the list of workshops", on_click=leave)
     st.stop()
 
 with st.spinner("Reading the room's scores"):
@@ -534,3 +587,4 @@ st.markdown(
 )
 st.button("Finalise the workshop", type="primary", on_click=finalise, args=(workshop.id,))
 said("finalise")
+st.button("Back to the list of workshops", on_click=leave)
