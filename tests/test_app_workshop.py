@@ -178,7 +178,7 @@ def test_a_room_joins_scores_on_its_own_and_sees_the_spread_only_after_the_revea
     assert list(scores["Score"]) == [str(first.score), "1", "25"]
     assert COMMENT in words  # an outlier: their comment is one to hear
 
-    # The participant's page notices the reveal and shows her own scores, read-only.
+    # The participant's page notices the reveal and shows their own scores, read-only.
     again.run()
     assert "The facilitator has revealed the scores; scoring is closed." in texts(again)
     assert not [b for b in again.button if b.label == "Save my score"]
@@ -203,7 +203,7 @@ def test_a_stale_agreement_is_refused_in_words_and_finalising_makes_version_2(da
 
     spread_first = room.facilitator_view(kb, workshop.id).spreads[0].finding
     # Someone else agrees on the first finding after this page drew its form.
-    colleague = Workshops(store, User(subject="other", name="Cara Evans", roles=frozenset({"facilitator"})))
+    colleague = Workshops(store, User(subject="other", name="Second facilitator", roles=frozenset({"facilitator"})))
     colleague.agree(
         workshop.id, spread_first.rule, Consensus(likelihood=2, severity=2, note="Mitigated"), expected_revision=0
     )
@@ -212,7 +212,7 @@ def test_a_stale_agreement_is_refused_in_words_and_finalising_makes_version_2(da
     next(b for b in facilitator.button if b.form_id == f"form_{widget}").click().run()
     assert not facilitator.exception
     warning = facilitator.warning[-1].value.replace("\\", "")
-    assert "was changed by Cara Evans since you opened it" in warning and "nothing was saved" in warning
+    assert "was changed by Second facilitator since you opened it" in warning and "nothing was saved" in warning
     assert "likelihood 2, severity 2 (score 4), kept; the room's reason: Mitigated" in warning
     assert room.facilitator_view(kb, workshop.id).consensus[spread_first.rule].likelihood == 2
     # Saving again, knowing what they agreed, replaces it.
@@ -252,14 +252,14 @@ def test_only_a_facilitator_runs_a_workshop_and_a_signed_in_participant_joins_by
     store = Store(database)
     assessment_id = store.create(read_plan(EXAMPLE))
     workshop = Workshops(store, LOCAL_USER).open(kb, assessment_id)
-    trainee = User(subject="subject-of-a-trainee", name="Dai Morgan", roles=frozenset({"trainee"}))
+    trainee = User(subject="subject-of-a-trainee", name="Trainee from Housing", roles=frozenset({"trainee"}))
     monkeypatch.setattr("views.signin.require_user", lambda assigned=None: trainee)
     at = page("workshop.py")
     assert not at.exception
     assert at.info[0].value.startswith(plain("Only a facilitator can open and run a workshop"))
     assert not at.button
     joining = page("join.py", code=workshop.code.lower())
-    assert joining.text_input(key="join_name").value == "Dai Morgan"  # signed in: their own name
+    assert joining.text_input(key="join_name").value == "Trainee from Housing"  # signed in: their own name
     joining.text_input(key="join_organisation").input("Youth Service")
     button(joining, "Join").click().run()
     assert not joining.exception
