@@ -128,3 +128,30 @@ def audit_rows(entries: list[AuditEntry]) -> list[dict[str, str]]:
         }
         for entry in entries
     ]
+
+
+def sentence(text: str) -> str:
+    """A message from the library as a sentence: a capital first and a full stop last.
+
+    Examples:
+        >>> sentence("scoring is closed")
+        'Scoring is closed.'
+    """
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else f"{text}."
+
+
+def say(key: str, kind: str, text: str) -> None:
+    """Keep a message to show beside the form `key` on the next run (a callback cannot draw it)."""
+    st.session_state.setdefault("said", {})[key] = (kind, text)
+
+
+def said(key: str) -> None:
+    """Show the message kept for the form `key`, once."""
+    kept = st.session_state.get("said", {}).pop(key, None)
+    if kept is not None:
+        kind, text = kept
+        {"success": st.success, "warning": st.warning, "error": st.error}[kind](plain(text))

@@ -16,34 +16,12 @@ from proofing.assessment import Finding, assess_agreed
 from proofing.store import LOCAL_SUBJECT
 from proofing.workshop import VERDICT_WORDS, VERDICTS, MissedImpact, ParticipantScore, Workshop, WorkshopFinding
 from proofing.workshop_store import LOCAL_PARTICIPANT, ParticipantView, WorkshopError, Workshops, shown
-from views.common import guarded, knowledge, plain, shared_store, store
+from views.common import guarded, knowledge, plain, said, say, sentence, shared_store, store
 
 WATCH_SECONDS = 3  # how often the page looks whether the facilitator has revealed the scores
 SCORES = [1, 2, 3, 4, 5]
 LIKELIHOOD_HELP = "1: very unlikely, 5: almost certain"
 SEVERITY_HELP = "1: slight, 5: very serious"
-
-
-def sentence(text: str) -> str:
-    """A message from the library as a sentence: a capital first and a full stop last."""
-    text = text.strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text[-1] in ".!?" else f"{text}."
-
-
-def say(key: str, kind: str, text: str) -> None:
-    """Keep a message to show beside the form `key` on the next run (a callback cannot draw it)."""
-    st.session_state.setdefault("join_said", {})[key] = (kind, text)
-
-
-def said(key: str) -> None:
-    """Show the message kept for the form `key`, once."""
-    kept = st.session_state.get("join_said", {}).pop(key, None)
-    if kept is not None:
-        kind, text = kept
-        {"success": st.success, "warning": st.warning, "error": st.error}[kind](plain(text))
 
 
 kb = knowledge()

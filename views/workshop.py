@@ -32,7 +32,7 @@ from proofing.workshop_store import (
     opened_on,
     shown,
 )
-from views.common import guarded, knowledge, plain, store
+from views.common import guarded, knowledge, plain, said, say, sentence, store
 
 REFRESH_SECONDS = 2.5  # how often the live panel re-reads the room from the store
 DEFAULT_URL = "http://localhost:8501"
@@ -60,15 +60,6 @@ PROJECTOR = """<style>
 .ws-link { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 1.8rem; color: #000000;
   word-break: break-all; }
 </style>"""
-
-
-def sentence(text: str) -> str:
-    """A message from the library as a sentence: a capital first and a full stop last."""
-    text = text.strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text[-1] in ".!?" else f"{text}."
 
 
 def base_url() -> str:
@@ -105,20 +96,6 @@ def page_link(page: str, label: str, query: dict[str, str]) -> None:
         name = page.removeprefix("views/").removesuffix(".py")
         address = "&".join(f"{key}={value}" for key, value in query.items())
         st.markdown(f"[{plain(label)}](/{name}?{address})")
-
-
-def say(key: str, kind: str, text: str) -> None:
-    """Keep a message to show beside the form `key` on the next run (a callback cannot draw it)."""
-    st.session_state.setdefault("ws_said", {})[key] = (kind, text)
-
-
-def said(key: str) -> None:
-    """Show the message kept for the form `key`, once."""
-    kept = st.session_state.get("ws_said", {}).pop(key, None)
-    if kept is None:
-        return
-    kind, text = kept
-    {"success": st.success, "warning": st.warning, "error": st.error}[kind](plain(text))
 
 
 def agreed_words(agreement: Consensus | StoredConsensus, missed: bool = False) -> str:
