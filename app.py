@@ -14,8 +14,9 @@ import logging
 
 import streamlit as st
 
+from proofing.language import LANGUAGE_NAMES, LANGUAGES, is_language
 from views import signin
-from views.common import reported, shared_store
+from views.common import language, reported, shared_store
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -30,6 +31,25 @@ textarea:focus-visible, [role="radio"]:focus-visible, [role="combobox"]:focus-vi
   color: #4a4f5a !important; opacity: 1 !important;
 }
 </style>"""
+
+
+def language_switch(subject: str) -> None:
+    """Cymraeg or English, on every page (the sidebar), Welsh first; remembered for the person in the store."""
+    state = st.session_state
+    if not is_language(state.get("language")):
+        state.language = shared_store().language_of(subject) or language()
+    choice = st.sidebar.radio(
+        "Iaith · Language",
+        LANGUAGES,
+        index=LANGUAGES.index(state.language),
+        format_func=LANGUAGE_NAMES.__getitem__,
+        horizontal=True,
+    )
+    if choice != state.language:  # before the page runs, so the page is drawn in the language chosen
+        state.language = choice
+        with reported():
+            shared_store().set_language(subject, choice)
+
 
 navigation = st.navigation(
     [
@@ -51,5 +71,6 @@ st.html(FOCUS)
 # Who is using the app: signed in through the council's identity provider, or the one local user (with a
 # banner) in local mode; local mode is refused on any address but loopback. See views/signin.py.
 st.session_state.user = signin.require_user(assigned=shared_store().assigned_roles)
+language_switch(st.session_state.user.subject)
 with reported():
     navigation.run()

@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from proofing.base import Strict
 from proofing.cards import TrainingCase, TrainingFile
@@ -166,6 +166,7 @@ class KnowledgeBase(Strict):
     scoring: ScoringFile
     action_fit: list[ActionFit] = []
     training: list[TrainingCase] = []
+    language: str = Field(default="en", description="the language of its texts (proofing.language.localised)")
 
     @cached_property
     def fit_of(self) -> dict[str, ActionFit]:

@@ -777,6 +777,17 @@ class WorkshopConsensusRow(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class UserSettingRow(Base):
+    """What a person chose for themselves (for now, the language of the app and their records), by subject."""
+
+    __tablename__ = "user_settings"
+    __table_args__ = (CheckConstraint("language IN ('cy', 'en')", name="ck_user_settings_language"),)
+
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 # --- engines: one per URL per process, migrated once -----------------------------------------------------------
 
 _ENGINES: dict[str, Engine] = {}
@@ -1382,6 +1393,23 @@ class Store:
         with self._session() as session:
             found = session.scalars(select(RoleAssignmentRow.role).where(RoleAssignmentRow.subject == subject))
             return frozenset(role for role in found if role in ROLES)  # type: ignore[misc]
+
+    def language_of(self, subject: str) -> str | None:
+        """The language a person chose for the app ("cy" or "en"), or None when they have not chosen."""
+        with self._session() as session:
+            row = session.get(UserSettingRow, subject)
+            return row.language if row is not None else None
+
+    def set_language(self, subject: str, language: str) -> None:
+        """Remember the language a person chose, for every page and every later visit."""
+        if language not in ("cy", "en"):
+            raise StoreError(f"the app speaks Welsh (cy) and English (en), not {language!r}")
+        with self._session(write=True) as session:
+            row = session.get(UserSettingRow, subject)
+            if row is None:
+                session.add(UserSettingRow(subject=subject, language=language, updated_at=_now()))
+            elif row.language != language:
+                row.language, row.updated_at = language, _now()
 
     def role_assignments(self) -> dict[str, frozenset[Role]]:
         """Every subject with roles assigned in the app, and those roles."""

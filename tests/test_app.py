@@ -171,7 +171,7 @@ def test_opening_a_draft_never_writes(database: str) -> None:
     assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
     at = page("results.py", assessment=assessment_id)
     assert not at.exception
-    assert any(w.key.startswith("m_") for w in at.radio), "the mitigation cards are on the page"
+    assert any((w.key or "").startswith("m_") for w in at.radio), "the mitigation cards are on the page"
     at.run()  # a rerun, as any click elsewhere makes
     assert not at.exception
     again = page("assess.py", assessment=assessment_id)  # a second person opens it
@@ -186,7 +186,7 @@ def test_a_decision_on_a_mitigation_card_saves_only_what_was_decided(database: s
     store = Store(database)
     assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
     at = page("results.py", assessment=assessment_id)
-    choice = next(w for w in at.radio if w.key.startswith("m_") and w.key.endswith("_choice"))
+    choice = next(w for w in at.radio if (w.key or "").startswith("m_") and w.key.endswith("_choice"))
     key = choice.key.removeprefix("m_").removesuffix("_choice")
     choice.set_value("accepted").run()
     assert not at.exception
@@ -200,7 +200,7 @@ def test_a_rejected_mitigation_keeps_its_reason_and_a_finding_can_be_set_aside(d
     store = Store(database)
     assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
     at = page("results.py", assessment=assessment_id)
-    choice = next(w for w in at.radio if w.key.startswith("m_") and w.key.endswith("_choice"))
+    choice = next(w for w in at.radio if (w.key or "").startswith("m_") and w.key.endswith("_choice"))
     key = choice.key.removeprefix("m_").removesuffix("_choice")
     choice.set_value("rejected").run()
     widget(at, f"m_{key}_reason").input("The branch already runs this service.").run()
@@ -308,7 +308,8 @@ def test_a_final_assessment_opens_read_only_exports_and_reopens_as_a_new_draft(d
     at = page("assess.py", assessment=assessment_id)
     assert not at.exception
     assert any("This assessment is final" in info.value for info in at.info)
-    assert all(w.disabled for w in at.radio if w.key.startswith("q_")) and all(w.disabled for w in at.multiselect)
+    assert all(w.disabled for w in at.radio if (w.key or "").startswith("q_"))
+    assert all(w.disabled for w in at.multiselect)
     assert all(w.disabled for w in at.text_input if w.key != "share_with")  # sharing changes no content
     assert versions(database, assessment_id) == 1
     at.switch_page("views/export.py").run()
@@ -484,7 +485,7 @@ def test_a_mitigation_adapted_and_one_of_the_managers_own_are_kept(database: str
     store = Store(database)
     assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
     at = page("results.py", assessment=assessment_id)
-    choice = next(w for w in at.radio if w.key.startswith("m_") and w.key.endswith("_choice"))
+    choice = next(w for w in at.radio if (w.key or "").startswith("m_") and w.key.endswith("_choice"))
     key = choice.key.removeprefix("m_").removesuffix("_choice")
     rule = key.split(":")[0]
     choice.set_value("adapted").run()
@@ -613,7 +614,8 @@ def test_an_auditor_reads_but_cannot_change_and_the_trail_shows_what_was_done(
     at = page("assess.py", assessment=assessment_id)
     assert not at.exception
     assert any("not change it" in info.value for info in at.info)
-    assert all(w.disabled for w in at.radio if w.key.startswith("q_")) and all(w.disabled for w in at.text_input)
+    assert all(w.disabled for w in at.radio if (w.key or "").startswith("q_"))
+    assert all(w.disabled for w in at.text_input)
     assert [(row["Who"], row["What"]) for _, row in at.dataframe[-1].value.iterrows()] == [("A manager", "created")]
     register = page("register.py")
     choose_row(register, 0)

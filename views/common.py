@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
 import secrets
 from collections.abc import Callable, Iterator
@@ -23,6 +24,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from proofing import KnowledgeBase, load_knowledge
 from proofing.access import PermissionDenied, User
 from proofing.knowledge import configured_rules_dir
+from proofing.language import Language, Localised, Translator, is_language, localised, translator
 from proofing.store import AuditEntry, Store, UserStore
 
 LOG = logging.getLogger("proofing.app")
@@ -34,9 +36,58 @@ P = ParamSpec("P")
 
 
 @st.cache_resource
-def knowledge() -> KnowledgeBase:
-    """The rule base, loaded once per server process (never on a rerun), shared by every session."""
+def base_knowledge() -> KnowledgeBase:
+    """The rule base as written (English), loaded once per server process (never on a rerun), shared by every
+    session: what the Word record embeds and verify re-runs. Pages show ``knowledge()``."""
     return load_knowledge(configured_rules_dir())
+
+
+def language() -> Language:
+    """The language this session speaks: the person's choice (app.py keeps it), else PROOFING_LANGUAGE, else English."""
+    chosen = st.session_state.get("language")
+    if is_language(chosen):
+        return chosen  # type: ignore[return-value]
+    configured = os.environ.get("PROOFING_LANGUAGE", "en")
+    return configured if is_language(configured) else "en"  # type: ignore[return-value]
+
+
+def shown_knowledge() -> Localised:
+    """The rule base in this session's language, with the texts that fell back to English (a page marks them)."""
+    return localised(base_knowledge(), language())
+
+
+def knowledge() -> KnowledgeBase:
+    """The rule base in this session's language: the same ids, conditions and scores, so the same findings."""
+    return shown_knowledge().kb
+
+
+def translation() -> Translator:
+    """This session's translator of the app's own words (one per run of a page)."""
+    kept = st.session_state.get("_translator")
+    if not isinstance(kept, Translator) or kept.language != language():
+        kept = translator(language())
+        st.session_state["_translator"] = kept
+    return kept
+
+
+def _(text: str, /, **values: object) -> str:
+    """One of the app's own texts in this session's language, its ``{placeholders}`` filled (proofing.language)."""
+    return translation()._(text, **values)
+
+
+def n_(one: str, many: str, count: int, /, **values: object) -> str:
+    """A counted text in this session's language: the plural form the count takes (six in Welsh); ``{n}``."""
+    return translation().n_(one, many, count, **values)
+
+
+def marked(text: str) -> str:
+    """A rule-base text as a page shows it: with a quiet "(English)" after it when it has no Welsh form yet.
+
+    Only for text shown as Markdown: the text is made inert with ``plain`` first.
+    """
+    if language() != "en" and shown_knowledge().fell_back(text):
+        return f"{plain(text)} :gray[({_('in English')})]"
+    return plain(text)
 
 
 @st.cache_resource

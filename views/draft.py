@@ -201,7 +201,7 @@ def record_decisions() -> dict[str, MitigationDecision]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _assessed(plan_json: str, notes_json: str) -> tuple[Assessment, list[AnswerProblem]]:
+def _assessed(plan_json: str, notes_json: str, language: str) -> tuple[Assessment, list[AnswerProblem]]:
     return assess_agreed(knowledge(), Plan.model_validate_json(plan_json), json.loads(notes_json))
 
 
@@ -212,7 +212,7 @@ def assessed(
     (`notes_of`: a version's notes; None: this session's), cached: a rerun that changed no answer is free."""
     kept = notes() if notes_of is None else notes_of
     agreement = {kind: kept[kind] for kind in ("agreed", "added") if kind in kept}
-    return _assessed(plan.model_dump_json(), json.dumps(agreement, sort_keys=True))
+    return _assessed(plan.model_dump_json(), json.dumps(agreement, sort_keys=True), knowledge().language)
 
 
 def lost_answers(saved_plan: Plan, plan: Plan) -> bool:

@@ -1,0 +1,474 @@
+"""Welsh and English: one translation mechanism for the app, the Word record, the command line and the rule base.
+
+A Welsh council works under the Welsh Language Standards: what the public and staff see is offered in Welsh, and
+Welsh is not treated less favourably than English. Every text is written in English in the code and the rule base
+and translated through gettext catalogues (``.po`` files, which a council's translation unit opens in its own
+tools) under ``proofing/locale/<language>/LC_MESSAGES/``:
+
+* ``ui*.po``: the words of the app, the Word record and the command line, each message its English text (no
+  context). Code marks them with ``_("...")`` (or ``n_(one, many, n)`` for a count: Welsh has six plural forms,
+  taken from babel's ``cy`` rules, never a hand-written "s"); values go in as ``{name}`` placeholders, so a
+  translation may put them in another order.
+* ``rules*.po``: the rule base's texts, each with a context naming where it comes from (``question.<id>.text``,
+  ``rule.<id>.rationale`` ...; ``rule_texts`` lists them). ``localised(kb, "cy")`` is the rule base with its Welsh
+  texts in place, which the app and the record use as they use the English one; ids, conditions and scores are
+  the same, so the findings are the same. A text with no Welsh form stays English, and is listed in
+  ``fallbacks`` so a page can mark it.
+
+A translation marked *fuzzy* is a draft (drafted by someone other than the council's translators, or left from an
+English text that has since changed): it is used, so a Welsh reader is never given English they need not be, but
+it is counted as a draft (``Coverage``), never as confirmed, until a translator clears the flag.
+
+The canonical record embedded in a Word document stays English whatever language the document is written in, so
+``proofing verify`` re-checks a Welsh record exactly as an English one.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import read_po, write_po
+from babel.numbers import format_decimal
+
+if TYPE_CHECKING:
+    from proofing.knowledge import KnowledgeBase
+
+Language = Literal["cy", "en"]
+LANGUAGES: tuple[Language, ...] = ("cy", "en")  # Welsh first, as the Welsh Language Standards ask
+LANGUAGE_NAMES: dict[Language, str] = {"cy": "Cymraeg", "en": "English"}
+TAGS: dict[Language, str] = {"cy": "cy-GB", "en": "en-GB"}  # how Word and screen readers know a run's language
+RecordLanguage = Literal["cy", "en", "bilingual"]
+RECORD_LANGUAGES: tuple[RecordLanguage, ...] = ("cy", "en", "bilingual")
+SOURCE: Language = "en"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def is_language(value: object) -> bool:
+    """Whether `value` names a language the app speaks ("cy" or "en")."""
+    return value in LANGUAGES
+
+
+# --- catalogues ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One translation: its text (a tuple of forms for a plural) and whether it is still a draft (fuzzy)."""
+
+    text: str | tuple[str, ...]
+    fuzzy: bool
+
+
+@dataclass
+class Catalogue:
+    """Every ``.po`` file of one language merged: English text (and context) to its translation."""
+
+    language: Language
+    entries: dict[tuple[str | None, str], Entry] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    def lookup(self, text: str, context: str | None = None) -> Entry | None:
+        """The translation of `text` (in `context`), or None when there is none yet."""
+        return self.entries.get((context, text))
+
+
+def read_catalogue(path: Path, language: Language) -> Catalog:
+    """A ``.po`` file as babel reads it (an empty catalogue for `language` when the file does not exist)."""
+    if not path.exists():
+        return Catalog(locale=language)
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+@functools.cache
+def catalogue(language: Language, folder: Path = LOCALE_DIR) -> Catalogue:
+    """The merged catalogues of `language`, read once per process (English has none: it is the source)."""
+    merged = Catalogue(language)
+    if language == SOURCE:
+        return merged
+    for path in sorted((folder / language / "LC_MESSAGES").glob("*.po")):
+        merged.files.append(path)
+        for message in read_catalogue(path, language):
+            if not message.id or not message.string:
+                continue
+            english = message.id[0] if isinstance(message.id, tuple) else message.id
+            text = message.string
+            if isinstance(text, tuple):
+                if not all(text):
+                    continue
+            merged.entries[(message.context, english)] = Entry(text=text, fuzzy=message.fuzzy)
+    return merged
+
+
+def plural_index(language: Language, count: int) -> int:
+    """Which plural form of `language` a count takes (babel's rules: six forms in Welsh, two in English).
+
+    Examples:
+        >>> [plural_index("cy", n) for n in (0, 1, 2, 3, 4, 6, 7)], [plural_index("en", n) for n in (0, 1, 2)]
+        ([0, 1, 2, 3, 5, 4, 5], [1, 0, 1])
+    """
+    return _plural_function(language)(count)
+
+
+@functools.cache
+def _plural_function(language: Language) -> Any:
+    """gettext's own reading of the Plural-Forms expression babel gives for `language` (CLDR's rules)."""
+    return gettext.c2py(Catalog(locale=language).plural_expr)
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{name}`` placeholders in a text.
+
+    Examples:
+        >>> sorted(placeholders("{count} findings on {group}"))
+        ['{count}', '{group}']
+    """
+    return set(PLACEHOLDER.findall(text))
+
+
+def _format(text: str, values: dict[str, Any]) -> str:
+    """`text` with its placeholders filled; a translation that names a value the code does not give keeps it."""
+    if not values:
+        return text
+    return PLACEHOLDER.sub(lambda found: str(values.get(found.group(0)[1:-1], found.group(0))), text)
+
+
+# --- the words of the app, the record and the command line ----------------------------------------------------
+
+
+@dataclass
+class Translator:
+    """Translates the words of the app, the record and the command line into one language, and formats dates and
+    numbers for it. English is the source: its translator gives every text back as written."""
+
+    language: Language
+    drafts_used: set[str] = field(default_factory=set)  # English texts shown from a draft (fuzzy) translation
+
+    @property
+    def tag(self) -> str:
+        """The BCP 47 tag of the language (cy-GB, en-GB)."""
+        return TAGS[self.language]
+
+    def _(self, text: str, /, **values: Any) -> str:
+        """`text` in this language (English when it has no translation yet), its ``{placeholders}`` filled."""
+        entry = catalogue(self.language).lookup(text) if self.language != SOURCE else None
+        if entry is None or not isinstance(entry.text, str):
+            return _format(text, values)
+        if entry.fuzzy:
+            self.drafts_used.add(text)
+        return _format(entry.text, values)
+
+    def n_(self, one: str, many: str, count: int, /, **values: Any) -> str:
+        """The form of a counted text that `count` takes in this language; ``{n}`` is the count."""
+        values = {"n": self.number(count)} | values
+        entry = catalogue(self.language).lookup(one) if self.language != SOURCE else None
+        if entry is not None and isinstance(entry.text, tuple):
+            forms = entry.text
+            if entry.fuzzy:
+                self.drafts_used.add(one)
+            return _format(forms[min(plural_index(self.language, count), len(forms) - 1)], values)
+        return _format(one if count == 1 else many, values)
+
+    def date(self, day: date | datetime | str) -> str:
+        """A date as this language writes it in full: "1 December 2026", "1 Rhagfyr 2026"."""
+        if isinstance(day, str):
+            try:
+                day = datetime.fromisoformat(day)
+            except ValueError:
+                return day
+        if isinstance(day, datetime):
+            day = day.date()
+        return format_date(day, format="long", locale=self.language)
+
+    def moment(self, when: datetime) -> str:
+        """A date and time, as this language writes them."""
+        return format_datetime(when, format="medium", locale=self.language)
+
+    def number(self, value: float) -> str:
+        """A number as this language writes it."""
+        return format_decimal(value, locale=self.language)
+
+
+def translator(language: Language) -> Translator:
+    """A translator into `language` (a new one each time, so the drafts it used are its own)."""
+    return Translator(language)
+
+
+def language_name(language: Language) -> str:
+    """A language's name in itself: "Cymraeg", "English"."""
+    return Locale.parse(language).get_display_name(language).capitalize() if language != "en" else "English"
+
+
+# --- the rule base ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleText:
+    """One text of the rule base a user sees: where it comes from (the catalogue's context) and its English."""
+
+    context: str
+    english: str
+
+
+def rule_texts(kb: KnowledgeBase) -> list[RuleText]:
+    """Every user-facing text of the rule base, with its context: questions, help, options, sections, finding
+    titles, rationales, mitigations, gap messages, facts, level and decision words, groups and PSED aims, and the
+    training cases. The strategy's own texts (vision, outcomes, actions) stay as published."""
+    return [RuleText(context, english) for context, english, _path in _walk(kb)]
+
+
+def _walk(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:
+    """(context, English, where in the dumped rule base) for every translatable text."""
+    q = kb.questionnaire
+    yield "questionnaire.title", q.title, ("questionnaire", "title")
+    yield "questionnaire.intro", q.intro, ("questionnaire", "intro")
+    for s, section in enumerate(q.sections):
+        base = ("questionnaire", "sections", s)
+        yield f"section.{section.id}.title", section.title, (*base, "title")
+        if section.intro:
+            yield f"section.{section.id}.intro", section.intro, (*base, "intro")
+        for n, question in enumerate(section.questions):
+            where = (*base, "questions", n)
+            yield f"question.{question.id}.text", question.text, (*where, "text")
+            if question.help:
+                yield f"question.{question.id}.help", question.help, (*where, "help")
+            if question.unanswered_gap:
+                yield f"question.{question.id}.unanswered_gap", question.unanswered_gap, (*where, "unanswered_gap")
+            for o, option in enumerate(question.options):
+                yield f"option.{question.id}.{option.id}", option.label, (*where, "options", o, "label")
+    for r, rule in enumerate(kb.rules):
+        where = ("rules", r)
+        yield f"rule.{rule.id}.title", rule.title, (*where, "title")
+        if rule.finding is not None:
+            yield f"rule.{rule.id}.rationale", rule.finding.rationale, (*where, "finding", "rationale")
+            for m, mitigation in enumerate(rule.finding.mitigations):
+                yield f"rule.{rule.id}.mitigation.{m}", mitigation.text, (*where, "finding", "mitigations", m, "text")
+        if rule.gap is not None:
+            yield f"rule.{rule.id}.gap", rule.gap.message, (*where, "gap", "message")
+            for m, remedy in enumerate(rule.gap.remedies):
+                yield f"rule.{rule.id}.remedy.{m}", remedy.text, (*where, "gap", "remedies", m, "text")
+    for f, fact in enumerate(kb.facts):
+        yield f"fact.{fact.id}", fact.text, ("facts", f, "text")
+    for level, words in kb.scoring.level_words.items():
+        yield f"level.{level}", words, ("scoring", "level_words", level)
+    for level, words in kb.scoring.decision_words.items():
+        yield f"decision.{level}", words, ("scoring", "decision_words", level)
+    for kind, members in (("characteristic", kb.characteristics), ("community", kb.communities)):
+        attribute = "characteristics" if kind == "characteristic" else "communities"
+        for g, group in enumerate(members):
+            yield f"{kind}.{group.id}.name", group.name, (attribute, g, "name")
+            yield f"{kind}.{group.id}.description", group.description, (attribute, g, "description")
+    for a, aim in enumerate(kb.psed_aims):
+        yield f"psed_aim.{aim.id}.name", aim.name, ("psed_aims", a, "name")
+        yield f"psed_aim.{aim.id}.text", aim.text, ("psed_aims", a, "text")
+
+
+@dataclass(frozen=True)
+class Localised:
+    """The rule base in one language, and which of its texts fell back to English (no translation yet)."""
+
+    kb: KnowledgeBase
+    language: Language
+    fallbacks: frozenset[str]  # English texts shown as English for want of a translation
+    drafts: frozenset[str]  # texts shown from a draft (fuzzy) translation
+
+    def fell_back(self, text: str) -> bool:
+        """Whether `text` is English shown for want of a Welsh form (a page marks it)."""
+        return text in self.fallbacks
+
+
+_LOCALISED: dict[tuple[str, Language, int], Localised] = {}
+
+
+def localised(kb: KnowledgeBase, language: Language) -> Localised:
+    """`kb` with its texts in `language` (cached per rule base and language). English is `kb` itself."""
+    if language == SOURCE:
+        return Localised(kb, language, frozenset(), frozenset())
+    key = (kb.sha256, language, id(kb))
+    if key in _LOCALISED:
+        return _LOCALISED[key]
+    found = catalogue(language)
+    parts = {name: getattr(kb, name) for name in ("questionnaire", "rules", "facts", "scoring")}
+    parts |= {name: getattr(kb, name) for name in ("characteristics", "communities", "psed_aims")}
+    dumped: dict[str, Any] = {
+        name: [item.model_dump(by_alias=True, exclude_unset=True) for item in value]
+        if isinstance(value, list)
+        else value.model_dump(by_alias=True, exclude_unset=True)
+        for name, value in parts.items()
+    }
+    fallbacks, drafts = set(), set()
+    for context, english, path in _walk(kb):
+        entry = found.lookup(english, context)
+        if entry is None or not isinstance(entry.text, str):
+            fallbacks.add(english)
+            continue
+        if entry.fuzzy:
+            drafts.add(entry.text)
+        target: Any = dumped
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = entry.text
+    rebuilt = {
+        name: [type(item).model_validate(data) for item, data in zip(value, dumped[name], strict=True)]
+        if isinstance(value, list)
+        else type(value).model_validate(dumped[name])
+        for name, value in parts.items()
+    }
+    copy = type(kb).model_construct(**(dict(kb) | rebuilt | {"language": language}))
+    result = Localised(copy, language, frozenset(fallbacks), frozenset(drafts))
+    _LOCALISED[key] = result
+    return result
+
+
+# --- coverage, export and import --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a set of texts a language covers: confirmed, draft (fuzzy), missing, and placeholder faults."""
+
+    total: int
+    confirmed: int
+    drafts: int
+    missing: list[str]
+    placeholder_faults: list[str]
+
+    @property
+    def covered(self) -> int:
+        """Texts with a translation, confirmed or draft."""
+        return self.confirmed + self.drafts
+
+    def words(self) -> str:
+        """The coverage in a sentence, for `rules check --lang`."""
+        share = 100 * self.covered / self.total if self.total else 100.0
+        return (
+            f"{self.covered} of {self.total} texts have a translation ({share:.1f}%): {self.confirmed} confirmed, "
+            f"{self.drafts} drafts for the council's translators to confirm, {len(self.missing)} missing"
+        )
+
+
+def coverage_of(pairs: Iterable[tuple[str | None, str]], language: Language) -> Coverage:
+    """The coverage of (context, English) texts by `language`'s catalogues."""
+    found = catalogue(language)
+    confirmed = drafts = total = 0
+    missing: list[str] = []
+    faults: list[str] = []
+    for context, english in pairs:
+        total += 1
+        entry = found.lookup(english, context)
+        if entry is None:
+            missing.append(f"{context}: {english}" if context else english)
+            continue
+        if entry.fuzzy:
+            drafts += 1
+        else:
+            confirmed += 1
+        forms = entry.text if isinstance(entry.text, tuple) else (entry.text,)
+        wanted = placeholders(english)
+        for form in forms:
+            if placeholders(form) - wanted:
+                where = f"{context}: " if context else ""
+                faults.append(f"{where}{english!r}: the translation names {sorted(placeholders(form) - wanted)}")
+    return Coverage(total, confirmed, drafts, missing, faults)
+
+
+def rules_coverage(kb: KnowledgeBase, language: Language) -> Coverage:
+    """How much of the rule base's user-facing text `language` covers."""
+    return coverage_of(((text.context, text.english) for text in rule_texts(kb)), language)
+
+
+def rules_catalogue_path(language: Language, folder: Path = LOCALE_DIR) -> Path:
+    """The ``.po`` file the rule base's translations are imported into."""
+    return folder / language / "LC_MESSAGES" / "rules.po"
+
+
+def export_rules(kb: KnowledgeBase, language: Language, *, include_all: bool = False) -> Catalog:
+    """A catalogue of the rule base's texts still to translate or confirm in `language`: untranslated ones, drafts,
+    and ones whose English changed since they were translated (with the old translation as a fuzzy suggestion).
+    With `include_all`, every text."""
+    found = catalogue(language)
+    by_context: dict[str, Entry] = {}
+    for (context, _english), entry in found.entries.items():
+        if context:
+            by_context.setdefault(context, entry)
+    out = Catalog(locale=language, project="proofing rule base", version=kb.version)
+    for text in rule_texts(kb):
+        entry = found.lookup(text.english, text.context)
+        if entry is not None and not entry.fuzzy and not include_all:
+            continue
+        if entry is not None:
+            out.add(text.english, string=entry.text, context=text.context, flags=("fuzzy",) if entry.fuzzy else ())
+            continue
+        changed = by_context.get(text.context)
+        if changed is not None and isinstance(changed.text, str):
+            out.add(text.english, string=changed.text, context=text.context, flags=("fuzzy",))
+        else:
+            out.add(text.english, string="", context=text.context)
+    return out
+
+
+def write_catalogue(catalog: Catalog, path: Path) -> None:
+    """Write a catalogue as a ``.po`` file (UTF-8, wrapped as translation tools expect)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        write_po(handle, catalog, width=100, sort_output=False)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import changed: texts added or updated, drafts, and entries refused (with why)."""
+
+    added: int
+    updated: int
+    drafts: int
+    refused: list[str]
+
+
+def import_rules(kb: KnowledgeBase, language: Language, source: Path, folder: Path = LOCALE_DIR) -> Imported:
+    """Read a translated ``.po`` file back into the rule base's catalogue of `language`.
+
+    An entry for a text the rule base no longer has, or whose placeholders differ from the English, is refused;
+    a fuzzy entry stays a draft.
+    """
+    known = {(text.context, text.english) for text in rule_texts(kb)}
+    incoming = read_catalogue(source, language)
+    target_path = rules_catalogue_path(language, folder)
+    target = read_catalogue(target_path, language)
+    added = updated = drafts = 0
+    refused: list[str] = []
+    for message in incoming:
+        if not message.id or not message.string or isinstance(message.id, tuple):
+            continue
+        key = (message.context, message.id)
+        if key not in known:
+            refused.append(f"{message.context}: no such text in the rule base now ({message.id[:60]!r})")
+            continue
+        extra = placeholders(str(message.string)) - placeholders(message.id)
+        if extra:
+            refused.append(f"{message.context}: the translation names {sorted(extra)}, which the English does not")
+            continue
+        existing = target.get(message.id, context=message.context)
+        if existing is None:
+            added += 1
+        elif existing.string != message.string or existing.fuzzy != message.fuzzy:
+            updated += 1
+        drafts += message.fuzzy
+        target.delete(message.id, context=message.context)
+        target[message.id] = Message(
+            message.id, message.string, context=message.context, flags=("fuzzy",) if message.fuzzy else ()
+        )
+    write_catalogue(target, target_path)
+    catalogue.cache_clear()
+    _LOCALISED.clear()
+    return Imported(added, updated, drafts, refused)
