@@ -63,6 +63,11 @@ class Question(Strict):
         description="a question about how the plan was prepared (evidence, engagement, monitoring): its "
         "answers lead to quality gaps, never to impacts",
     )
+    changeable: bool = Field(
+        default=False,
+        description="an answer the plan itself decides (what it keeps, offers or does), which 'what would change "
+        "the level' may suggest changing; facts about the people or place affected are never changeable",
+    )
 
     @model_validator(mode="after")
     def _options_fit_the_type(self) -> Question:
@@ -157,16 +162,34 @@ class Questionnaire(Strict):
 # --- the impact rules -----------------------------------------------------------------------------
 
 
+class Effect(Strict):
+    """What a mitigation, once in place, does to its finding: it lowers the likelihood or the severity, by a number
+    of steps or to a value, for a stated reason (the residual impact is scored from it)."""
+
+    lowers: Literal["likelihood", "severity"]
+    by: int | None = Field(default=None, ge=1, le=4, description="steps down the 1-5 scale")
+    to: int | None = Field(default=None, ge=1, le=5, description="the value it lowers to (never raises)")
+    reason: Text
+
+    @model_validator(mode="after")
+    def _by_or_to(self) -> Effect:
+        if (self.by is None) == (self.to is None):
+            raise ValueError("an effect lowers 'by' a number of steps or 'to' a value: give exactly one")
+        return self
+
+
 class Mitigation(Strict):
     """A mitigation (for a negative finding) or a way to maximise (for a positive one), tied to actions.
 
     `when` chooses wording by the plan's answers: a mitigation with a condition is offered only to plans
-    for which it holds (a day-centre sentence is never offered to a library).
+    for which it holds (a day-centre sentence is never offered to a library). `effect` is what it does to the
+    finding once in place (rules check requires one on every mitigation of a negative finding).
     """
 
     text: Text
     actions: list[ItemId] = Field(min_length=1)
     when: Condition | None = None
+    effect: Effect | None = None
 
 
 class FindingTemplate(Strict):
