@@ -13,10 +13,11 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from proofing.language import LANGUAGE_NAMES, LANGUAGES, is_language
 from views import signin
-from views.common import language, reported, shared_store
+from views.common import _, language, reported, shared_store
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -33,11 +34,21 @@ textarea:focus-visible, [role="radio"]:focus-visible, [role="combobox"]:focus-vi
 </style>"""
 
 
+def settle_language(subject: str) -> None:
+    """The language of this session, settled as soon as the person is known: their choice kept in the store, else
+    the session's default (PROOFING_LANGUAGE, else English). Everything drawn after it is in that language."""
+    state = st.session_state
+    if not is_language(state.get("language")):
+        with reported():
+            state.language = shared_store().language_of(subject) or language()
+    if not is_language(state.get("language")):
+        state.language = language()
+
+
 def language_switch(subject: str) -> None:
     """Cymraeg or English, on every page (the sidebar), Welsh first; remembered for the person in the store."""
     state = st.session_state
-    if not is_language(state.get("language")):
-        state.language = shared_store().language_of(subject) or language()
+    settle_language(subject)
     choice = st.sidebar.radio(
         "Iaith · Language",
         LANGUAGES,
@@ -45,28 +56,36 @@ def language_switch(subject: str) -> None:
         format_func=LANGUAGE_NAMES.__getitem__,
         horizontal=True,
     )
-    if choice != state.language:  # before the page runs, so the page is drawn in the language chosen
+    if choice != state.language:  # run again at once, so the page titles and the page are all in the language chosen
         state.language = choice
         with reported():
             shared_store().set_language(subject, choice)
+        st.rerun()
 
 
-navigation = st.navigation(
-    [
-        st.Page("views/assess.py", title="Assess a plan", default=True),
-        st.Page("views/results.py", title="Results"),
-        st.Page("views/export.py", title="Export"),
-        st.Page("views/register.py", title="Register"),
-        st.Page("views/rule_base.py", title="Rule base"),
-        st.Page("views/training.py", title="Training"),
-        st.Page("views/trainer.py", title="Trainer"),
-        st.Page("views/workshop.py", title="EIA workshop", url_path="workshop"),
-        st.Page("views/join.py", title="Join a workshop", url_path="join"),
-        st.Page("views/audit.py", title="Audit trail"),
-        st.Page("views/admin.py", title="Roles"),
+def pages() -> list[StreamlitPage]:
+    """The app's pages, their titles in this session's language (their addresses come from the file names)."""
+    return [
+        st.Page("views/assess.py", title=_("Assess a plan"), default=True),
+        st.Page("views/results.py", title=_("Results")),
+        st.Page("views/export.py", title=_("Export")),
+        st.Page("views/register.py", title=_("Register")),
+        st.Page("views/rule_base.py", title=_("Rule base")),
+        st.Page("views/training.py", title=_("Training")),
+        st.Page("views/trainer.py", title=_("Trainer")),
+        st.Page("views/workshop.py", title=_("EIA workshop"), url_path="workshop"),
+        st.Page("views/join.py", title=_("Join a workshop"), url_path="join"),
+        st.Page("views/audit.py", title=_("Audit trail")),
+        st.Page("views/admin.py", title=_("Roles")),
     ]
-)
-st.set_page_config(page_title=f"{navigation.title} · Cohesion proofing", layout="wide")
+
+
+# The language first (the person's choice kept in the store), so every title and word below is in it.
+subject = signin.known_subject()
+if subject is not None:
+    settle_language(subject)
+navigation = st.navigation(pages())
+st.set_page_config(page_title=_("{page} · Cohesion proofing", page=navigation.title), layout="wide")
 st.html(FOCUS)
 # Who is using the app: signed in through the council's identity provider, or the one local user (with a
 # banner) in local mode; local mode is refused on any address but loopback. See views/signin.py.

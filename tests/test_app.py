@@ -665,3 +665,20 @@ def test_a_manager_submits_and_an_approver_signs_off_in_the_register(
     assert approval is not None and (approval.outcome, approval.status, approval.version) == ("approved", "final", 1)
     assert approval.decision_taken == "Go ahead, with interpreters at every session"
     assert [entry.action for entry in store.audit(assessment_id)] == ["created", "submitted for approval", "finalised"]
+
+
+def test_the_assess_page_speaks_welsh(database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROOFING_LANGUAGE", "cy")
+    at = page("assess.py")
+    assert not at.exception
+    assert at.title[0].value == "Dechrau asesiad"  # "Start an assessment", from ui-pages-1.po
+    assert "Dechrau'r asesiad" in [button.label for button in at.button]  # "Start the assessment"
+    at.text_input[0].input("Cau swyddfa arian parod")
+    at.text_input[1].input("Refeniw")
+    at.text_input[2].input("Rheolwr Refeniw")
+    next(b for b in at.button if b.label == "Dechrau'r asesiad").click().run()
+    assert not at.exception
+    labels = [button.label for button in at.button]
+    assert any(label.startswith("Nesaf: ") for label in labels)  # "Next: {title} →"
+    assert "Enwi'r fersiwn hon" in labels  # "Name this version"
+    assert any(header.value == "Fersiynau" for header in at.header)  # "Versions"

@@ -18,7 +18,7 @@ from proofing.steps import neighbours, section_complete, shown_sections, step_pr
 from proofing.store import Draft, FinalAssessmentError, StaleVersionError, StoreError, conflict_words, merge
 from proofing.verify import answer_changes
 from views import draft
-from views.common import audit_rows, guarded, knowledge, link, plain, store
+from views.common import _, audit_rows, day, fell_back, guarded, knowledge, link, marked, marked_text, n_, plain, store
 
 kb = knowledge()
 saved = store()
@@ -40,11 +40,11 @@ def keep_both() -> None:
             base=Draft(plan=opened.plan, decisions=opened.decisions, notes=opened.notes),
         )
     except FinalAssessmentError:
-        draft.load(state.assessment_id, draft.MARKED_FINAL)
+        draft.load(state.assessment_id, _(draft.MARKED_FINAL))
         return
-    notice = f"Both your changes and theirs are saved (version {kept.version})."
+    notice = _("Both your changes and theirs are saved (version {version}).", version=kept.version)
     if kept.merge.conflicts:
-        notice += " Where you had both changed the same thing, yours was kept; their version is in the history."
+        notice += " " + _("Where you had both changed the same thing, yours was kept; their version is in the history.")
     draft.load(state.assessment_id, notice)
 
 
@@ -52,7 +52,7 @@ def keep_both() -> None:
 def reload() -> None:
     """Show the latest version, setting aside the changes on this page that were not saved."""
     draft.load(
-        st.session_state.assessment_id, "This is the latest version. Your change that was not saved was set aside."
+        st.session_state.assessment_id, _("This is the latest version. Your change that was not saved was set aside.")
     )
 
 
@@ -61,7 +61,7 @@ def reopen() -> None:
     """A new draft made from this final assessment, which stays as it was signed off."""
     copy = saved.duplicate(st.session_state.assessment_id)
     st.query_params["assessment"] = copy
-    draft.load(copy, "This is a new draft made from the final assessment, which is kept as it was signed off.")
+    draft.load(copy, _("This is a new draft made from the final assessment, which is kept as it was signed off."))
 
 
 def go_to(section_id: str) -> None:
@@ -99,7 +99,9 @@ def checkpoint() -> None:
         return
     state.base = saved.latest(state.assessment_id)
     state.checkpoint_name = ""
-    state.notice = f"Version {draft.base().version} is now named “{' '.join(name.split())}”."
+    state.notice = _(
+        "Version {version} is now named “{name}”.", version=draft.base().version, name=" ".join(name.split())
+    )
 
 
 @guarded
@@ -117,22 +119,28 @@ def restore(version: int) -> None:
     except StaleVersionError:
         state.conflict = True
         return
-    draft.load(state.assessment_id, f"Version {version} is restored as version {number}; every version is kept.")
+    draft.load(
+        state.assessment_id,
+        _("Version {version} is restored as version {number}; every version is kept.", version=version, number=number),
+    )
 
 
 def ask(question: Question, disabled: bool) -> None:
     """Draw one question as its type asks: every change saves."""
     key = f"q_{question.id}"
-    label = question.text + (" (required)" if question.required else "")
-    labels = {option.id: option.label for option in question.options}
-    common = {"key": key, "help": question.help, "on_change": draft.save, "disabled": disabled}
+    label = marked(question.text) + (" " + _("(required)") if question.required else "")
+    labels = {option.id: marked(option.label) for option in question.options}
+    help_text = marked(question.help) if question.help else None
+    common = {"key": key, "help": help_text, "on_change": draft.save, "disabled": disabled}
     match question.type:
-        case "yes_no":
-            st.radio(label, ["Yes", "No"], index=None, horizontal=True, **common)
+        case "yes_no":  # the answer is kept as "Yes" or "No" (views/draft.py); only its words are translated
+            yes_no = {"Yes": _("Yes"), "No": _("No")}
+            st.radio(label, list(yes_no), format_func=yes_no.get, index=None, horizontal=True, **common)
         case "one_of":
             st.radio(label, list(labels), format_func=labels.get, index=None, **common)
         case "many_of":
-            st.multiselect(label, list(labels), format_func=labels.get, placeholder="Choose all that apply", **common)
+            words = {option.id: marked_text(option.label) for option in question.options}  # options are plain text
+            st.multiselect(label, list(words), format_func=words.get, placeholder=_("Choose all that apply"), **common)
         case "number":
             st.number_input(
                 label, step=1.0, format="%g", min_value=question.min, max_value=question.max, value=None, **common
@@ -146,63 +154,69 @@ def ask(question: Question, disabled: bool) -> None:
 # --- which assessment ----------------------------------------------------------------------------
 
 if draft.select_assessment() is None:
-    st.title("Start an assessment")
+    st.title(_("Start an assessment"))
     if not saved.may("create"):
-        st.info("Your roles do not let you start an assessment. Open one from the register to read it.")
-        link("views/register.py", "Go to the register")
+        st.info(_("Your roles do not let you start an assessment. Open one from the register to read it."))
+        link("views/register.py", _("Go to the register"))
         st.stop()
-    st.write(kb.questionnaire.intro)
+    st.write(marked(kb.questionnaire.intro))
     with st.form("new_plan"):
-        title = st.text_input("Title of the plan", max_chars=300)
-        service = st.text_input("Service", max_chars=300)
-        owner = st.text_input("Owner (name or role)", max_chars=300)
-        description = st.text_area("What the plan does, in a few sentences", max_chars=20_000)
-        started = st.form_submit_button("Start the assessment", type="primary")
+        title = st.text_input(_("Title of the plan"), max_chars=300)
+        service = st.text_input(_("Service"), max_chars=300)
+        owner = st.text_input(_("Owner (name or role)"), max_chars=300)
+        description = st.text_area(_("What the plan does, in a few sentences"), max_chars=20_000)
+        started = st.form_submit_button(_("Start the assessment"), type="primary")
     if started:
         if not (title.strip() and service.strip() and owner.strip()):
-            st.error("Give the plan a title, a service and an owner to start.")
+            st.error(_("Give the plan a title, a service and an owner to start."))
         else:
             plan = Plan(title=title, service=service, owner=owner, description=description)
             new_id = saved.create(plan, draft.level_of(plan))
             st.query_params["assessment"] = new_id
             draft.load(new_id)
             st.rerun()
-    st.write("Or start from a plan file or a Word record on the register.")
-    link("views/register.py", "Go to the register")
+    st.write(_("Or start from a plan file or a Word record on the register."))
+    link("views/register.py", _("Go to the register"))
     st.stop()
 
 # --- the plan ------------------------------------------------------------------------------------
 
 final = draft.read_only()
-st.title(plain(draft.details()["title"] or "Untitled plan"))
+st.title(plain(draft.details()["title"] or _("Untitled plan")))
 if notice := st.session_state.pop("notice", None):
     st.info(notice)
 if draft.base().status == "final":
     st.info(
-        "This assessment is final: it can be read and exported, but not changed. To revise it, reopen it as a new "
-        "draft; the final one is kept as it was signed off."
+        _(
+            "This assessment is final: it can be read and exported, but not changed. To revise it, reopen it as a "
+            "new draft; the final one is kept as it was signed off."
+        )
     )
     if saved.may("reopen", st.session_state.assessment_id):
-        st.button("Reopen as a new draft", on_click=reopen)
+        st.button(_("Reopen as a new draft"), on_click=reopen)
 elif final:
-    st.info("Your roles let you read this assessment, not change it.")
+    st.info(_("Your roles let you read this assessment, not change it."))
 
 if st.session_state.get("conflict"):
     theirs = saved.latest(st.session_state.assessment_id)
     if theirs is not None:
         opened = draft.base()
         st.warning(
-            "This assessment was changed by someone else since you opened it, so your latest change has not been "
-            f"saved yet (you opened version {opened.version}; it is now at version {theirs.version}). Keep both to "
-            "save your changes together with theirs, or reload to see their version and set yours aside. Anything you "
-            "change meanwhile stays on this page until you choose."
+            _(
+                "This assessment was changed by someone else since you opened it, so your latest change has not been "
+                "saved yet (you opened version {opened}; it is now at version {now}). Keep both to save your changes "
+                "together with theirs, or reload to see their version and set yours aside. Anything you change "
+                "meanwhile stays on this page until you choose.",
+                opened=opened.version,
+                now=theirs.version,
+            )
         )
         their_changes = [
-            {"Question": question, "Before": before, "Their answer": after}
+            {_("Question"): question, _("Before"): before, _("Their answer"): after}
             for question, before, after in answer_changes(kb, opened.plan, theirs.plan)
         ]
         if their_changes:
-            st.markdown("**What they changed**")
+            st.markdown("**" + _("What they changed") + "**")
             st.dataframe(their_changes, hide_index=True, width="stretch")
         preview = merge(
             Draft(plan=opened.plan, decisions=opened.decisions, notes=opened.notes),
@@ -210,30 +224,33 @@ if st.session_state.get("conflict"):
             Draft(plan=theirs.plan, decisions=theirs.decisions, notes=theirs.notes),
         )
         if preview.conflicts:
-            st.markdown("**You both changed these; keeping both keeps yours**")
+            st.markdown("**" + _("You both changed these; keeping both keeps yours") + "**")
+            columns = (_("What"), _("Yours"), _("Theirs"))
             st.dataframe(
-                [
-                    dict(zip(("What", "Yours", "Theirs"), conflict_words(kb, conflict), strict=True))
-                    for conflict in preview.conflicts
-                ],
+                [dict(zip(columns, conflict_words(kb, conflict), strict=True)) for conflict in preview.conflicts],
                 hide_index=True,
                 width="stretch",
             )
         choice = st.columns(2)
-        choice[0].button("Keep both", on_click=keep_both, type="primary")
-        choice[1].button("Reload their version", on_click=reload)
+        choice[0].button(_("Keep both"), on_click=keep_both, type="primary")
+        choice[1].button(_("Reload their version"), on_click=reload)
 
 if missing := draft.missing_details():
     st.error(
-        f"The plan needs {' and '.join(draft.NEEDED[field] for field in missing)}: fill it in under Plan details. "
-        "Until then nothing is saved; your answers stay on this page."
+        _(
+            "The plan needs {details}: fill it in under Plan details. Until then nothing is saved; your answers stay "
+            "on this page.",
+            details=draft.needed(missing),
+        )
     )
 
-with st.expander("Plan details", expanded=bool(missing)):
-    st.text_input("Title of the plan", key="plan_title", on_change=draft.save, max_chars=300, disabled=final)
-    st.text_input("Service", key="plan_service", on_change=draft.save, max_chars=300, disabled=final)
-    st.text_input("Owner", key="plan_owner", on_change=draft.save, max_chars=300, disabled=final)
-    st.text_area("What the plan does", key="plan_description", on_change=draft.save, max_chars=20_000, disabled=final)
+with st.expander(_("Plan details"), expanded=bool(missing)):
+    st.text_input(_("Title of the plan"), key="plan_title", on_change=draft.save, max_chars=300, disabled=final)
+    st.text_input(_("Service"), key="plan_service", on_change=draft.save, max_chars=300, disabled=final)
+    st.text_input(_("Owner"), key="plan_owner", on_change=draft.save, max_chars=300, disabled=final)
+    st.text_area(
+        _("What the plan does"), key="plan_description", on_change=draft.save, max_chars=20_000, disabled=final
+    )
 
 
 def complete_sections(plan: Plan) -> tuple[list[str], set[str]]:
@@ -256,10 +273,10 @@ def current_step(ids: list[str]) -> str:
 
 # The list of steps, in the sidebar under the pages, so the questions keep the page's full width at any size.
 shown_ids, complete_ids = complete_sections(draft.current_plan())
-titles = {section.id: section.title for section in kb.questionnaire.sections}
+titles = {section.id: marked(section.title) for section in kb.questionnaire.sections}
 st.session_state.step_list = current_step(shown_ids)
 st.sidebar.radio(
-    "Steps of the questionnaire (✓ complete)",
+    _("Steps of the questionnaire (✓ complete)"),
     shown_ids,
     format_func=lambda sid: ("✓ " if sid in complete_ids else "") + titles[sid],
     key="step_list",
@@ -278,43 +295,60 @@ def questionnaire() -> None:
     done, total = step_progress(kb.questionnaire, answers)
     assessment, problems = draft.assessed(plan)
 
-    st.progress(done / total if total else 0.0, text=f"{done} of {total} sections complete")
+    st.progress(done / total if total else 0.0, text=_("{done} of {total} sections complete", done=done, total=total))
     negative = sum(f.direction == "negative" for f in assessment.findings)
     positive = sum(f.direction == "positive" for f in assessment.findings)
-    level = (
-        f"Not screened yet: {len(problems)} answer{'s' if len(problems) != 1 else ''} still needed."
-        if problems
-        else assessment.level_words.split(".")[0] + "."
-    )
+    if problems:
+        level = plain(
+            n_(
+                "Not screened yet: {n} answer still needed.",
+                "Not screened yet: {n} answers still needed.",
+                len(problems),
+            )
+        )
+    else:  # the level's first sentence, marked when the level's words are still English
+        level = plain(assessment.level_words.split(".")[0] + ".")
+        if fell_back(assessment.level_words):
+            level += " :gray[(" + _("in English") + ")]"
+    counts = _("{negative} negative and {positive} positive findings.", negative=negative, positive=positive)
     with st.container(border=True, key="screening_so_far"):
-        st.markdown(f"**Screening so far.** {level} {negative} negative and {positive} positive findings.")
+        st.markdown("**" + _("Screening so far.") + "** " + level + " " + plain(counts))
         links = st.columns(2)
         with links[0]:
-            link("views/results.py", "Results and mitigations")
+            link("views/results.py", _("Results and mitigations"))
         with links[1]:
-            link("views/export.py", "Export the record")
+            link("views/export.py", _("Export the record"))
 
     ids = [section.id for section in sections]
     current = current_step(ids)
     section = next(s for s in sections if s.id == current)
-    st.header(f"Step {ids.index(current) + 1} of {len(ids)}: {section.title}")
+    st.header(
+        _(
+            "Step {number} of {count}: {title}",
+            number=ids.index(current) + 1,
+            count=len(ids),
+            title=marked(section.title),
+        )
+    )
     if section.intro:
-        st.write(section.intro)
+        st.write(marked(section.intro))
     for question in section.questions:
         if question.id in visible:
             ask(question, final)
     before, after = neighbours(sections, current)
     moves = st.columns(2)
-    if before is not None and moves[0].button(f"← Previous: {before.title}", key="previous"):
+    if before is not None and moves[0].button(
+        _("← Previous: {title}", title=plain(marked_text(before.title))), key="previous"
+    ):
         go_to(before.id)
         st.rerun(scope="app")
     if after is not None:
-        if moves[1].button(f"Next: {after.title} →", key="next", type="primary"):
+        if moves[1].button(_("Next: {title} →", title=plain(marked_text(after.title))), key="next", type="primary"):
             go_to(after.id)
             st.rerun(scope="app")
     else:
         with moves[1]:
-            link("views/results.py", "Next: the results →")
+            link("views/results.py", _("Next: the results →"))
     draft.remember()
     if state.get("conflict") and not state.get("conflict_shown"):
         state.conflict_shown = True
@@ -329,46 +363,53 @@ questionnaire()
 
 # --- versions ------------------------------------------------------------------------------------
 
-st.header("Versions")
+st.header(_("Versions"))
 st.write(
-    "Your changes are saved as you make them, as one version for each time you work on the plan. Name a version "
-    "to keep it as it is now, for example “sent to workshop” or “after consultation”."
+    _(
+        "Your changes are saved as you make them, as one version for each time you work on the plan. Name a version "
+        "to keep it as it is now, for example “sent to workshop” or “after consultation”."
+    )
 )
 if not final:
     with st.form("checkpoint", clear_on_submit=False, border=False):
-        st.text_input("Name for this version", key="checkpoint_name", max_chars=200)
-        st.form_submit_button("Name this version", on_click=checkpoint)
-with st.expander("History: every version and what changed"):
+        st.text_input(_("Name for this version"), key="checkpoint_name", max_chars=200)
+        st.form_submit_button(_("Name this version"), on_click=checkpoint)
+with st.expander(_("History: every version and what changed")):
     history = saved.history(kb, st.session_state.assessment_id)
     for entry in history:
-        name = f" “{plain(entry.label)}”" if entry.label else ""
         latest = entry.version == history[0].version
-        st.markdown(
-            f"**Version {entry.version}**{name}, saved {entry.saved_at:%d %B %Y at %H:%M} UTC"
-            + (" (the latest)" if latest else "")
-        )
+        saved_on = {"day": day(entry.saved_at), "time": f"{entry.saved_at:%H:%M}"}
+        version = "**" + _("Version {version}", version=entry.version) + "**"
+        if entry.label:
+            line = _(
+                "{version} “{name}”, saved {day} at {time} UTC", version=version, name=plain(entry.label), **saved_on
+            )
+        else:
+            line = _("{version}, saved {day} at {time} UTC", version=version, **saved_on)
+        st.markdown(line + (" " + _("(the latest)") if latest else ""))
+        more = len(entry.changes) - 8
         st.text(
-            "\n".join(entry.changes[:8]) + (f"\n… and {len(entry.changes) - 8} more" if len(entry.changes) > 8 else "")
+            "\n".join(entry.changes[:8]) + ("\n" + n_("… and {n} more", "… and {n} more", more) if more > 0 else "")
         )
         if not latest and not final:
             st.button(
-                f"Restore version {entry.version}",
+                _("Restore version {version}", version=entry.version),
                 key=f"restore_{entry.version}",
                 on_click=restore,
                 args=(entry.version,),
             )
 
 if saved.may("share", st.session_state.assessment_id):
-    st.header("Sharing")
+    st.header(_("Sharing"))
     shared = sorted(saved.shares(st.session_state.assessment_id))
     st.write(
-        "Shared with: " + ", ".join(plain(subject) for subject in shared)
+        _("Shared with: {people}", people=", ".join(plain(subject) for subject in shared))
         if shared
-        else "Shared with nobody yet: only you and those whose role lets them read every assessment can open it."
+        else _("Shared with nobody yet: only you and those whose role lets them read every assessment can open it.")
     )
     with st.form("share", border=False):
-        st.text_input("Share with (the colleague's sign-in identity)", key="share_with", max_chars=200)
-        st.form_submit_button("Share", on_click=share)
+        st.text_input(_("Share with (the colleague's sign-in identity)"), key="share_with", max_chars=200)
+        st.form_submit_button(_("Share"), on_click=share)
 if saved.may("view_audit", st.session_state.assessment_id):
-    with st.expander("Audit trail: who did what, and when"):
+    with st.expander(_("Audit trail: who did what, and when")):
         st.dataframe(audit_rows(saved.audit(st.session_state.assessment_id)), hide_index=True)

@@ -16,6 +16,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from typing import ParamSpec
 
 import streamlit as st
@@ -80,13 +81,38 @@ def n_(one: str, many: str, count: int, /, **values: object) -> str:
     return translation().n_(one, many, count, **values)
 
 
+def N_(text: str, /) -> str:
+    """Mark an English text for the catalogue where it is kept (a constant), to be shown later with ``_(name)``."""
+    return text
+
+
+def day(when: date | datetime) -> str:
+    """A date in full, as this session's language writes it: "01 December 2026", "1 Rhagfyr 2026".
+
+    English keeps the day-month-year the app has always shown (babel's plain "en" is the American order).
+    """
+    if language() == "en":
+        return f"{when:%d %B %Y}"
+    return translation().date(when)
+
+
+def fell_back(text: str) -> bool:
+    """Whether a rule-base text is shown in English for want of a form in this session's language."""
+    return language() != "en" and shown_knowledge().fell_back(text)
+
+
+def marked_text(text: str) -> str:
+    """A rule-base text where only plain text is shown (a select box's options): "(in English)" after a fallback."""
+    return text + " (" + _("in English") + ")" if fell_back(text) else text
+
+
 def marked(text: str) -> str:
     """A rule-base text as a page shows it: with a quiet "(English)" after it when it has no Welsh form yet.
 
     Only for text shown as Markdown: the text is made inert with ``plain`` first.
     """
-    if language() != "en" and shown_knowledge().fell_back(text):
-        return f"{plain(text)} :gray[({_('in English')})]"
+    if fell_back(text):
+        return plain(text) + " :gray[(" + _("in English") + ")]"
     return plain(text)
 
 
@@ -127,8 +153,11 @@ def failed(error: BaseException) -> str:
     reference = secrets.token_hex(4).upper()
     LOG.error("reference %s: %s", reference, type(error).__name__, exc_info=error)
     st.error(
-        "Sorry, something went wrong and this could not be done. The problem has been recorded; if it happens "
-        f"again, give your administrator this reference: {reference}."
+        _(
+            "Sorry, something went wrong and this could not be done. The problem has been recorded; if it happens "
+            "again, give your administrator this reference: {reference}.",
+            reference=reference,
+        )
     )
     return reference
 
@@ -170,12 +199,12 @@ def audit_rows(entries: list[AuditEntry]) -> list[dict[str, str]]:
     """Audit entries as table rows, in words (a table shows text as text: nothing in them becomes Markdown)."""
     return [
         {
-            "When (UTC)": f"{entry.at:%d %B %Y %H:%M:%S}",
-            "Who": entry.who,
-            "What": entry.action,
-            "Assessment": entry.assessment_id or "",
-            "Version": "" if entry.version is None else str(entry.version),
-            "Detail": entry.detail,
+            _("When (UTC)"): f"{day(entry.at)} {entry.at:%H:%M:%S}",
+            _("Who"): entry.who,
+            _("What"): entry.action,
+            _("Assessment"): entry.assessment_id or "",
+            _("Version"): "" if entry.version is None else str(entry.version),
+            _("Detail"): entry.detail,
         }
         for entry in entries
     ]

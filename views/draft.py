@@ -25,15 +25,24 @@ from proofing.decisions import MitigationDecision
 from proofing.plan import AnswerProblem, Plan
 from proofing.questionnaire import Question
 from proofing.store import FinalAssessmentError, SavedVersion, StaleVersionError, screening_level
-from views.common import LOG, guarded, knowledge, store
+from views.common import LOG, N_, _, guarded, knowledge, store
 
 DETAILS = ("title", "service", "owner", "description")
-NEEDED = {"title": "a title", "service": "a service", "owner": "an owner"}
-MARKED_FINAL = (
+NEEDED = {"title": N_("a title"), "service": N_("a service"), "owner": N_("an owner")}
+MARKED_FINAL = N_(
     "Someone marked this assessment final while you were working on it, so your last change was not saved. It is "
     "shown as it was signed off; reopen it as a new draft to revise it."
 )
 KEPT_PREFIXES = ("plan_", "q_")
+
+
+def needed(fields: list[str]) -> str:
+    """The details named in `fields` in words, in this session's language: "a title and an owner"."""
+    words = [_(NEEDED[field]) for field in fields]
+    text = words[0] if words else ""
+    for word in words[1:]:
+        text = _("{these} and {that}", these=text, that=word)
+    return text
 
 
 def kept() -> dict[str, Any]:
@@ -74,10 +83,10 @@ def load(assessment_id: str, notice: str | None = None) -> bool:
         return False
     kb = knowledge()
     state = st.session_state
-    user = state.get("user")  # who is signed in outlives the assessment they had open
+    # Who is signed in, and the language they speak, outlive the assessment they had open.
+    kept_over = {key: state[key] for key in ("user", "language") if key in state}
     state.clear()
-    if user is not None:
-        state.user = user
+    state.update(kept_over)
     state.assessment_id = assessment_id
     state.base = version  # the version this page is based on: every save names it
     state.editing = secrets.token_hex(8)  # this editing session: its autosaves amend one version
@@ -105,14 +114,16 @@ def select_assessment() -> str | None:
         found = not wanted or state.get("assessment_id") == wanted or load(wanted)
     except PermissionDenied:
         st.error(
-            "You may not see the assessment at this address: it is not yours or shared with you, and your roles do "
-            "not let you open it. Ask its owner to share it with you."
+            _(
+                "You may not see the assessment at this address: it is not yours or shared with you, and your roles "
+                "do not let you open it. Ask its owner to share it with you."
+            )
         )
         st.query_params.clear()
         state.pop("assessment_id", None)
         st.stop()
     if not found:
-        st.error("There is no saved assessment at this address. Start a new one, or open one from the register.")
+        st.error(_("There is no saved assessment at this address. Start a new one, or open one from the register."))
         st.query_params.clear()
         state.pop("assessment_id", None)
         return None
@@ -235,7 +246,7 @@ def save() -> None:
     plan = current_plan()
     if lost_answers(base().plan, plan):
         LOG.error("a save of assessment %s would drop several answers at once; refused", state.assessment_id)
-        state.notice = (
+        state.notice = _(
             "This change was not saved, because the page had lost answers that are saved. Reload the page to see "
             "the saved answers, then make the change again."
         )
@@ -256,7 +267,7 @@ def save() -> None:
         state.conflict = refused.current  # shown at the top of the page: reload, or keep both
         return
     except FinalAssessmentError:
-        load(state.assessment_id, MARKED_FINAL)
+        load(state.assessment_id, _(MARKED_FINAL))
         return
     latest = store().version(state.assessment_id, number)
     if latest is not None:

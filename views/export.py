@@ -1,33 +1,43 @@
 """Export the assessment open in this session: the Word record, the plan file and the assessment as JSON.
 
-Files are named from the plan's title. The record is written only on request (it takes most of a second).
+Files are named from the plan's title. The record is written only on request (it takes most of a second), in the
+language chosen here: Cymraeg, English, or both together. Whatever its language, the record embeds the assessment
+made with the English rule base (the canonical record), so ``proofing verify`` checks every one alike.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
+from typing import Any
 
 import streamlit as st
 
-from proofing.assessment import assessment_as_json
+from proofing.assessment import assess_agreed, assessment_as_json
 from proofing.decisions import DecisionNotes
+from proofing.language import RECORD_LANGUAGES, RecordLanguage
 from proofing.report import ReportDetails, write_report
 from proofing.steps import file_stem
 from proofing.verify import plan_as_yaml
 from proofing.workshop_store import Workshops, records_for
 from views import draft
-from views.common import guarded, knowledge, link, plain, store
+from views.common import _, base_knowledge, guarded, knowledge, language, link, plain, store
 
 kb = knowledge()
+RECORD_LANGUAGE_WORDS: dict[RecordLanguage, str] = {
+    "cy": "Cymraeg",
+    "en": "English",
+    "bilingual": "Dwyieithog / Bilingual (Welsh and English together)",
+}  # each language named in itself, as the language switch does: the same words on every page
 
-st.title("Export")
+st.title(_("Export"))
 if draft.select_assessment() is None:
-    st.info("No assessment is open. Start one, or open one from the register, to export it.")
-    link("views/assess.py", "Start an assessment")
-    link("views/register.py", "Open one from the register")
+    st.info(_("No assessment is open. Start one, or open one from the register, to export it."))
+    link("views/assess.py", _("Start an assessment"))
+    link("views/register.py", _("Open one from the register"))
     st.stop()
 if not store().may("export", st.session_state.assessment_id):
-    st.info("Your roles do not let you export this assessment; you can read it on the other pages.")
+    st.info(_("Your roles do not let you export this assessment; you can read it on the other pages."))
     st.stop()
 
 
@@ -37,55 +47,76 @@ def exported(what: str) -> None:
     store().record_export(st.session_state.assessment_id, draft.base().version, what)
 
 
+def record(assessment: Any, meta: ReportDetails, chosen: RecordLanguage) -> bytes:
+    """The Word record in the language chosen (proofing.report takes ``language`` once it speaks Welsh)."""
+    if "language" in inspect.signature(write_report).parameters:
+        return write_report(base_knowledge(), assessment, meta, language=chosen)
+    return write_report(base_knowledge(), assessment, meta)
+
+
 plan = draft.current_plan()
 assessment, problems = draft.assessed(plan)
 stem = file_stem(plan.title)
-st.markdown(f"**Plan:** {plain(plan.title)}")
-link("views/assess.py", "← Back to the questionnaire")
+st.markdown(_("**Plan:** {title}", title=plain(plan.title)))
+link("views/assess.py", _("← Back to the questionnaire"))
 
-st.header("The Word record")
+st.header(_("The Word record"))
 meta = ReportDetails(
     assessors=[plan.owner],
     decisions=draft.record_decisions(),
     notes=DecisionNotes.model_validate(draft.notes()),
     approval=store().approval(st.session_state.assessment_id),
     audit=store().audit(st.session_state.assessment_id),
-    workshops=records_for(kb, Workshops(store().store, store().user), draft.notes()),
+    workshops=records_for(base_knowledge(), Workshops(store().store, store().user), draft.notes()),
 )
 if missing := draft.missing_details():
-    st.warning(f"The Word record can be prepared once the plan has {' and '.join(draft.NEEDED[f] for f in missing)}.")
+    st.warning(_("The Word record can be prepared once the plan has {details}.", details=draft.needed(missing)))
 elif problems:
-    st.warning("The Word record can be downloaded once every required question is answered.")
-    link("views/results.py", "See what is still needed on the results page")
+    st.warning(_("The Word record can be downloaded once every required question is answered."))
+    link("views/results.py", _("See what is still needed on the results page"))
 else:
-    fingerprint = (assessment.model_dump_json(), meta.model_dump_json(exclude={"produced_at", "audit"}))
+    if st.session_state.get("record_language") not in RECORD_LANGUAGES:
+        st.session_state.record_language = language()
+    chosen: RecordLanguage = st.radio(
+        _("Language of the record"),
+        RECORD_LANGUAGES,
+        format_func=RECORD_LANGUAGE_WORDS.__getitem__,
+        key="record_language",
+        help=_(
+            "The record is written in the language chosen; a bilingual record gives the Welsh and the English "
+            "together. Whichever you choose, it keeps the same assessment, so it verifies alike."
+        ),
+    )
+    # The record embeds the assessment made with the English rule base: verify is the same in every language.
+    english, _problems = assess_agreed(base_knowledge(), plan, draft.notes())
+    fingerprint = (chosen, english.model_dump_json(), meta.model_dump_json(exclude={"produced_at", "audit"}))
     if st.session_state.get("record_for") != fingerprint:
-        if st.button("Prepare the Word record", type="primary"):
-            with st.spinner("Writing the Word record..."):
-                st.session_state.record = write_report(kb, assessment, meta)
+        if st.button(_("Prepare the Word record"), type="primary"):
+            with st.spinner(_("Writing the Word record...")):
+                st.session_state.record = record(english, meta, chosen)
                 st.session_state.record_for = fingerprint
             st.rerun()
     else:
         st.download_button(
-            "Download the Word record (.docx)",
+            _("Download the Word record (.docx)"),
             data=st.session_state.record,
-            file_name=f"{stem}.docx",
+            file_name=f"{stem}.docx" if chosen == "en" else f"{stem}-{chosen}.docx",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             type="primary",
             on_click=exported,
-            args=("the Word record",),
+            args=("the Word record" if chosen == "en" else f"the Word record ({chosen})",),
         )
 
-st.header("Other files")
+st.header(_("Other files"))
 st.download_button(
-    "Download the plan file (.yaml)",
+    _("Download the plan file (.yaml)"),
     data=plan_as_yaml(plan),
     file_name=f"{stem}.yaml",
     on_click=exported,
     args=("the plan file",),
 )
 st.download_button(
-    "Download the assessment (.json)",
+    _("Download the assessment (.json)"),
     data=json.dumps(assessment_as_json(assessment), indent=2, ensure_ascii=False).encode("utf-8"),
     file_name=f"{stem}.json",
     on_click=exported,

@@ -17,23 +17,37 @@ import streamlit as st
 from proofing.assessment import Finding, likelihood_severity_matrix
 from proofing.decisions import mitigation_key
 from views import draft
-from views.common import guarded, knowledge, link, plain
+from views.common import _, guarded, knowledge, link, marked, plain
 
 kb = knowledge()
-CHOICES = {"proposed": "Not decided", "accepted": "Accept", "adapted": "Adapt", "rejected": "Reject", "done": "Done"}
+CHOICES = {
+    "proposed": _("Not decided"),
+    "accepted": _("Accept"),
+    "adapted": _("Adapt"),
+    "rejected": _("Reject"),
+    "done": _("Done"),
+}
+RAG = {"red": _("RED"), "amber": _("AMBER"), "green": _("GREEN")}
+LIKELIHOOD = {5: _("almost certain"), 4: _("likely"), 3: _("possible"), 2: _("unlikely"), 1: _("rare")}
 
-st.title("Results")
+
+def tag(finding: Finding) -> str:
+    """A finding's colour in words (RED, AMBER, GREEN), or POSITIVE for a positive finding."""
+    return RAG.get(finding.rag, finding.rag.upper()) if finding.direction == "negative" else _("POSITIVE")
+
+
+st.title(_("Results"))
 if draft.select_assessment() is None:
-    st.info("No assessment is open. Start one, or open one from the register, to see its results.")
-    link("views/assess.py", "Start an assessment")
-    link("views/register.py", "Open one from the register")
+    st.info(_("No assessment is open. Start one, or open one from the register, to see its results."))
+    link("views/assess.py", _("Start an assessment"))
+    link("views/register.py", _("Open one from the register"))
     st.stop()
 
 final = draft.read_only()
 plan = draft.current_plan()
 assessment, problems = draft.assessed(plan)
-st.markdown(f"**Plan:** {plain(plan.title)}")
-link("views/assess.py", "← Back to the questionnaire")
+st.markdown(_("**Plan:** {title}", title=plain(plan.title)))
+link("views/assess.py", _("← Back to the questionnaire"))
 
 
 def _due(text: str) -> date | None:
@@ -119,7 +133,7 @@ def own_added(rule: str) -> None:
     state = st.session_state
     text = (state.get(f"new_{rule}_text") or "").strip()
     if not text:
-        state[f"new_{rule}_problem"] = "Write what will be done before adding it."
+        state[f"new_{rule}_problem"] = _("Write what will be done before adding it.")
         return
     due = state.get(f"new_{rule}_due")
     _set_note(
@@ -155,7 +169,7 @@ def owner_and_due(prefix: str, owner: str, due: str, on_change: Any, args: tuple
     """The owner and due date of a mitigation, side by side."""
     left, right = st.columns(2)
     left.text_input(
-        "Owner (name or role)",
+        _("Owner (name or role)"),
         key=_widget(f"{prefix}_owner", owner),
         on_change=on_change,
         args=args,
@@ -163,7 +177,7 @@ def owner_and_due(prefix: str, owner: str, due: str, on_change: Any, args: tuple
         max_chars=300,
     )
     right.date_input(
-        "Due by",
+        _("Due by"),
         key=_widget(f"{prefix}_due", _due(due)),
         on_change=on_change,
         args=args,
@@ -180,14 +194,14 @@ def suggested_card(finding: Finding, index: int) -> None:
     note = _note("mitigations", key)
     choice = "adapted" if note.get("choice") == "adapted" else decided.get("status", "proposed")
     with st.container(border=True, key="card_" + key.replace(":", "_")):
-        st.markdown(plain(mitigation.text))
-        if mitigation.linked:
-            st.caption(
-                "Draws on the strategy: "
-                + "; ".join(f"action {action.id}, {action.text}" for action in mitigation.linked)
+        st.markdown(marked(mitigation.text))
+        if mitigation.linked:  # the strategy's actions are quoted as published
+            actions = "; ".join(
+                _("action {number}, {text}", number=action.id, text=action.text) for action in mitigation.linked
             )
+            st.caption(_("Draws on the strategy: {actions}", actions=actions))
         chosen = st.radio(
-            "Decision",
+            _("Decision"),
             list(CHOICES),
             format_func=CHOICES.get,
             horizontal=True,
@@ -198,7 +212,7 @@ def suggested_card(finding: Finding, index: int) -> None:
         )
         if chosen == "adapted":
             st.text_area(
-                "The mitigation as you will do it",
+                _("The mitigation as you will do it"),
                 key=_widget(f"m_{key}_adapted", note.get("adapted", "")),
                 on_change=decision_changed,
                 args=(key,),
@@ -207,7 +221,7 @@ def suggested_card(finding: Finding, index: int) -> None:
             )
         if chosen == "rejected":
             st.text_area(
-                "Why it is rejected (an equality officer will review this)",
+                _("Why it is rejected (an equality officer will review this)"),
                 key=_widget(f"m_{key}_reason", note.get("reason", "")),
                 on_change=decision_changed,
                 args=(key,),
@@ -220,9 +234,9 @@ def suggested_card(finding: Finding, index: int) -> None:
 def own_card(own_id: str, entry: dict[str, str]) -> None:
     """One of the manager's own mitigations as a card."""
     with st.container(border=True, key=f"own_card_{own_id}"):
-        st.markdown("**Your own mitigation:** " + plain(entry.get("text", "")))
+        st.markdown(_("**Your own mitigation:** {text}", text=plain(entry.get("text", ""))))
         chosen = st.radio(
-            "Decision",
+            _("Decision"),
             ["accepted", "rejected", "done"],
             format_func=CHOICES.get,
             horizontal=True,
@@ -233,7 +247,7 @@ def own_card(own_id: str, entry: dict[str, str]) -> None:
         )
         if chosen == "rejected":
             st.text_area(
-                "Why it is rejected",
+                _("Why it is rejected"),
                 key=_widget(f"o_{own_id}_reason", entry.get("reason", "")),
                 on_change=own_changed,
                 args=(own_id,),
@@ -242,60 +256,65 @@ def own_card(own_id: str, entry: dict[str, str]) -> None:
             )
         owner_and_due(f"o_{own_id}", entry.get("owner", ""), entry.get("due", ""), own_changed, (own_id,))
         if not final:
-            st.button("Remove this mitigation", key=f"o_{own_id}_remove", on_click=own_removed, args=(own_id,))
+            st.button(_("Remove this mitigation"), key=f"o_{own_id}_remove", on_click=own_removed, args=(own_id,))
 
 
 # --- screening -----------------------------------------------------------------------------------
 
-st.header("Screening")
+st.header(_("Screening"))
 negatives = [f for f in assessment.findings if f.direction == "negative"]
 positives = [f for f in assessment.findings if f.direction == "positive"]
 if problems:
-    st.info("Not screened yet: the findings below are what the answers so far show.")
+    st.info(_("Not screened yet: the findings below are what the answers so far show."))
     st.warning(
-        "Still to answer or correct before the assessment is complete:\n\n"
+        _("Still to answer or correct before the assessment is complete:")
+        + "\n\n"
         + "\n".join(f"- {plain(p.sentence)}" for p in problems)
     )
 else:
-    st.info(assessment.level_words)
-    st.write(f"Decision asked for: {assessment.decision}")
-st.write(f"{len(negatives)} negative and {len(positives)} positive findings.")
+    st.info(marked(assessment.level_words))
+    st.write(_("Decision asked for: {decision}", decision=marked(assessment.decision)))
+st.write(_("{negative} negative and {positive} positive findings.", negative=len(negatives), positive=len(positives)))
 for finding in assessment.findings:
-    tag = finding.rag.upper() if finding.direction == "negative" else "POSITIVE"
     if finding.added_by_workshop:
-        said = " (added by the EIA workshop)"
+        said = " " + _("(added by the EIA workshop)")
     elif finding.rules_likelihood is not None:
-        said = (
-            f" (agreed at the EIA workshop; the rules gave {finding.rules_likelihood * (finding.rules_severity or 0)})"
+        said = " " + _(
+            "(agreed at the EIA workshop; the rules gave {score})",
+            score=finding.rules_likelihood * (finding.rules_severity or 0),
         )
     elif finding.workshop:
-        said = " (the EIA workshop agreed the rules' score)"
+        said = " " + _("(the EIA workshop agreed the rules' score)")
     else:
         said = ""
-    st.markdown(f"- **{tag}, {finding.score}**: {plain(finding.title)}{said}")
+    st.markdown(f"- **{tag(finding)}, {finding.score}**: {marked(finding.title)}{plain(said) if said else ''}")
 if assessment.dropped:
-    st.markdown("**Dropped by the EIA workshop**")
+    st.markdown("**" + _("Dropped by the EIA workshop") + "**")
     for finding in assessment.dropped:
         reason = f": {plain(finding.workshop_note)}" if finding.workshop_note else ""
-        st.markdown(f"- {plain(finding.title)}{reason}")
+        st.markdown(f"- {marked(finding.title)}{reason}")
 
 # --- mitigations ---------------------------------------------------------------------------------
 
-st.header("Mitigation plan")
+st.header(_("Mitigation plan"))
 if not negatives:
-    st.write("No negative impact found, so no mitigation is needed.")
+    st.write(_("No negative impact found, so no mitigation is needed."))
 else:
     st.write(
-        "For each finding, decide on each suggested mitigation: accept it, adapt it to your service, reject it with "
-        "a reason, or mark it done; give an owner and a due date. You can add a mitigation of your own, or set a "
-        "finding aside with a reason an equality officer will review. Every choice is saved as you make it."
+        _(
+            "For each finding, decide on each suggested mitigation: accept it, adapt it to your service, reject it "
+            "with a reason, or mark it done; give an owner and a due date. You can add a mitigation of your own, or "
+            "set a finding aside with a reason an equality officer will review. Every choice is saved as you make it."
+        )
     )
 own = draft.notes().get("own", {})
 for finding in negatives:
-    st.subheader(f"{plain(finding.title)} ({finding.rag.upper()}, score {finding.score})")
+    st.subheader(
+        _("{title} ({colour}, score {score})", title=marked(finding.title), colour=tag(finding), score=finding.score)
+    )
     aside = _note("set_aside", finding.rule)
     st.toggle(
-        "Set this finding aside",
+        _("Set this finding aside"),
         key=_widget(f"aside_{finding.rule}", bool(aside)),
         on_change=aside_changed,
         args=(finding.rule,),
@@ -303,7 +322,7 @@ for finding in negatives:
     )
     if st.session_state.get(f"aside_{finding.rule}"):
         st.text_area(
-            "Why this finding does not apply (an equality officer will review this)",
+            _("Why this finding does not apply (an equality officer will review this)"),
             key=_widget(f"aside_{finding.rule}_reason", aside.get("reason", "")),
             on_change=aside_changed,
             args=(finding.rule,),
@@ -311,7 +330,7 @@ for finding in negatives:
             height=80,
         )
         if not aside:
-            st.warning("Give the reason to set this finding aside; until then it is not set aside.")
+            st.warning(_("Give the reason to set this finding aside; until then it is not set aside."))
         continue
     for index in range(len(finding.mitigations)):
         suggested_card(finding, index)
@@ -319,64 +338,65 @@ for finding in negatives:
         if entry.get("finding") == finding.rule:
             own_card(own_id, entry)
     if not final:
-        with st.expander("Add a mitigation of your own"):
-            st.text_area("What will be done", key=f"new_{finding.rule}_text", height=80)
+        with st.expander(_("Add a mitigation of your own")):
+            st.text_area(_("What will be done"), key=f"new_{finding.rule}_text", height=80)
             left, right = st.columns(2)
-            left.text_input("Owner (name or role)", key=f"new_{finding.rule}_owner", max_chars=300)
-            right.date_input("Due by", value=None, key=f"new_{finding.rule}_due", format="DD/MM/YYYY")
+            left.text_input(_("Owner (name or role)"), key=f"new_{finding.rule}_owner", max_chars=300)
+            right.date_input(_("Due by"), value=None, key=f"new_{finding.rule}_due", format="DD/MM/YYYY")
             if problem := st.session_state.get(f"new_{finding.rule}_problem"):
                 st.error(problem)
-            st.button("Add this mitigation", key=f"new_{finding.rule}_add", on_click=own_added, args=(finding.rule,))
+            st.button(_("Add this mitigation"), key=f"new_{finding.rule}_add", on_click=own_added, args=(finding.rule,))
 
 # --- the analysis behind the findings ------------------------------------------------------------
 
 if assessment.profile:
-    st.header("Impact by group")
+    st.header(_("Impact by group"))
     ranked = sorted(assessment.profile, key=lambda e: -e.highest_negative_score)
-    st.bar_chart(
-        {"Highest negative score": {e.name: e.highest_negative_score for e in assessment.profile}},
-        horizontal=True,
-    )
+    highest = _("Highest negative score")
+    st.bar_chart({highest: {e.name: e.highest_negative_score for e in assessment.profile}}, horizontal=True)
     worst = [e for e in ranked if e.highest_negative_score > 0][:3]
+    most = "; ".join(f"{e.name} ({e.highest_negative_score})" for e in worst)
     st.caption(
-        "Chart in words: the highest negative score for each group, out of 25. "
-        + (
-            "Most affected: " + "; ".join(f"{e.name} ({e.highest_negative_score})" for e in worst) + "."
-            if worst
-            else "No group has a negative finding."
-        )
+        _("Chart in words: the highest negative score for each group, out of 25.")
+        + " "
+        + (_("Most affected: {groups}.", groups=plain(most)) if worst else _("No group has a negative finding."))
     )
-    with st.expander("The chart as a table"):
+    with st.expander(_("The chart as a table")):
         st.dataframe(
-            [
-                {"Group": e.name, "Highest negative score": e.highest_negative_score, "Negative": e.negative}
-                for e in ranked
-            ],
+            [{_("Group"): e.name, highest: e.highest_negative_score, _("Negative"): e.negative} for e in ranked],
             hide_index=True,
             width="stretch",
         )
-    st.header("Likelihood × severity")
-    st.caption("How many negative findings have each likelihood (rows) and severity (columns).")
-    st.table(likelihood_severity_matrix(assessment))  # a plain table: it wraps to fit any width
+    st.header(_("Likelihood × severity"))
+    st.caption(_("How many negative findings have each likelihood (rows) and severity (columns)."))
+    matrix = [
+        {_("Likelihood"): f"{likelihood} ({LIKELIHOOD[likelihood]})"}
+        | {_("Severity {n}", n=severity): row[f"Severity {severity}"] for severity in range(1, 6)}
+        for likelihood, row in zip(range(5, 0, -1), likelihood_severity_matrix(assessment), strict=True)
+    ]
+    st.table(matrix)  # a plain table: it wraps to fit any width
 
-st.header("By characteristic and community")
-for group, kind in (("Characteristics", "characteristic"), ("Communities", "community")):
+st.header(_("By characteristic and community"))
+for group, kind in ((_("Characteristics"), "characteristic"), (_("Communities"), "community")):
     profile = [e for e in assessment.profile if e.kind == kind]
     if profile:
         st.subheader(group)
     for entry in profile:
         touching = [f for f in assessment.findings if entry.id in f.characteristics + f.communities]
-        with st.expander(f"{entry.name}: {entry.negative} negative, {entry.positive} positive"):
+        counts = _("{negative} negative, {positive} positive", negative=entry.negative, positive=entry.positive)
+        with st.expander(f"{marked(entry.name)}: {counts}"):
             for finding in touching:
-                tag = finding.rag.upper() if finding.direction == "negative" else "POSITIVE"
-                st.markdown(f"**{finding.title}** ({tag}, {finding.likelihood} × {finding.severity} = {finding.score})")
-                st.write(finding.rationale)
+                sum_of = f"{finding.likelihood} × {finding.severity} = {finding.score}"
+                st.markdown(f"**{marked(finding.title)}** ({tag(finding)}, {sum_of})")
+                st.write(marked(finding.rationale))
                 for because in finding.because:
-                    st.text(f"Because: {because.question_text} {because.answer_text}")
+                    st.text(
+                        _("Because: {question} {answer}", question=because.question_text, answer=because.answer_text)
+                    )
 
 if assessment.gaps:
-    st.header("Gaps in this assessment")
+    st.header(_("Gaps in this assessment"))
     for gap in assessment.gaps:
-        st.write(f"- {gap.message}")
+        st.write(f"- {marked(gap.message)}")
 
-link("views/export.py", "Next: export the record →")
+link("views/export.py", _("Next: export the record →"))

@@ -37,10 +37,10 @@ from proofing.identity import (
     signin_config,
     user_from_claims,
 )
-from views.common import failed, plain
+from views.common import N_, _, failed, plain
 
 LOG = logging.getLogger("proofing.signin")
-LOCAL_BANNER = "Local mode: no sign-in; everyone at this machine acts as one user with every role."
+LOCAL_BANNER = N_("Local mode: no sign-in; everyone at this machine acts as one user with every role.")
 
 AssignedRoles = Callable[[str], Iterable[str]]
 """The roles an administrator assigned a subject in the app (the store's), looked up by the subject."""
@@ -81,6 +81,22 @@ def refuse_open_bind(config: SigninConfig) -> None:
         _stop(str(refusal))
 
 
+def known_subject() -> str | None:
+    """The subject of the person at this browser, if it can be known without drawing anything (None otherwise).
+
+    app.py settles the language with it before it builds the pages, so their titles, the sign-in and its banner
+    are all in the person's language; ``require_user`` then decides, and shows, who may use the app.
+    """
+    try:
+        config = signin_config(secrets_mapping())
+        if not config.configured:
+            return user_from_claims({}, config).subject
+        subject = st.user.to_dict().get("sub")
+    except Exception:  # a fault in the configuration is require_user's to show
+        return None
+    return subject if isinstance(subject, str) else None
+
+
 def require_user(assigned: AssignedRoles | None = None) -> User:
     """The person using the page, signed in; or a sign-in button, a refusal or a plain message, and the page stops.
 
@@ -90,7 +106,7 @@ def require_user(assigned: AssignedRoles | None = None) -> User:
         return _require_user(assigned)
     except SigninConfigError as fault:
         LOG.error("sign-in is misconfigured: %s", fault)
-        _stop(f"Sign-in is not set up correctly, so nobody can use the app yet. {fault}")
+        _stop(_("Sign-in is not set up correctly, so nobody can use the app yet. {fault}", fault=fault))
     except SignInError as fault:
         LOG.warning("sign-in refused: %s", fault)
         _sign_out_button()
@@ -105,7 +121,7 @@ def _require_user(assigned: AssignedRoles | None) -> User:
     config = signin_config(secrets_mapping())
     refuse_open_bind(config)
     if not config.configured:
-        st.warning(LOCAL_BANNER)
+        st.warning(_(LOCAL_BANNER))
         return user_from_claims({}, config)
     claims = st.user.to_dict()
     if not claims.get("is_logged_in"):
@@ -117,18 +133,21 @@ def _require_user(assigned: AssignedRoles | None) -> User:
     if not user.roles:
         LOG.info("signed in with no role: %s", user.subject)
         _stop(
-            f"You are signed in as {user.name}, but you hold no role in proofing yet. Ask an administrator "
-            "to give you one, then sign in again."
+            _(
+                "You are signed in as {name}, but you hold no role in proofing yet. Ask an administrator "
+                "to give you one, then sign in again.",
+                name=user.name,
+            )
         )
     return user
 
 
 def _sign_in(config: SigninConfig) -> NoReturn:
     """The sign-in page: a button for each configured identity provider, and nothing else."""
-    st.title("Cohesion proofing")
-    st.write("Sign in to continue.")
+    st.title(_("Cohesion proofing"))
+    st.write(_("Sign in to continue."))
     for provider in config.providers:
-        label = "Sign in" if len(config.providers) == 1 else f"Sign in with {plain(provider)}"
+        label = _("Sign in") if len(config.providers) == 1 else _("Sign in with {provider}", provider=plain(provider))
         if st.button(label, key=f"proofing_sign_in_{provider}", type="primary"):
             st.login(None if provider == DEFAULT_PROVIDER else provider)
     st.stop()
@@ -136,13 +155,13 @@ def _sign_in(config: SigninConfig) -> NoReturn:
 
 
 def _signed_in_sidebar(user: User) -> None:
-    roles = ", ".join(ROLE_WORDS[role] for role in sorted(user.roles)) or "no role"
-    st.sidebar.caption(f"Signed in as {plain(user.described())}")
-    st.sidebar.caption(f"Roles: {roles}")
+    roles = ", ".join(_(ROLE_WORDS[role]) for role in sorted(user.roles)) or _("no role")
+    st.sidebar.caption(_("Signed in as {who}", who=plain(user.described())))
+    st.sidebar.caption(_("Roles: {roles}", roles=roles))
     _sign_out_button()
 
 
 def _sign_out_button() -> None:
-    if st.sidebar.button("Sign out", key="proofing_sign_out"):
+    if st.sidebar.button(_("Sign out"), key="proofing_sign_out"):
         st.logout()
         st.stop()
