@@ -37,6 +37,7 @@ from proofing.engine import evaluate
 from proofing.errors import CommandError, Problem, ProofingError, RuleBaseError, display_path
 from proofing.knowledge import DEFAULT_RULES_DIR, KnowledgeBase, load_knowledge
 from proofing.language import (
+    LANGUAGE_NAMES,
     LANGUAGES,
     LOCALE_DIR,
     PROJECT_DIR,
@@ -535,7 +536,7 @@ def assessment_text(kb: KnowledgeBase, assessment: Assessment) -> str:
             if finding.consolidates:
                 lines.append("  " + _("Also covers: {titles}", titles="; ".join(finding.consolidates)))
             for because in finding.because:
-                lines.append("  " + _("Because: {reason}", reason=f"{because.question_text} {because.answer_text}"))
+                lines.append("  " + _("Because: {reason}", reason=because.question_text + " " + because.answer_text))
             for fact in finding.facts:
                 lines.append("  " + _("Because: {reason}", reason=fact))
             for mitigation in finding.mitigations:
@@ -636,7 +637,13 @@ def _check_translation(kb: KnowledgeBase, language: Language, folder: Path) -> i
         _say(str(fault), sys.stderr)
     coverage = rules_coverage(kb, language, folder) if not faults else None
     if coverage is not None:
-        _say(_("The rule base in {language}: {coverage}.", language=language, coverage=coverage.words()))
+        _say(
+            _(
+                "The rule base in {language}: {coverage}.",
+                language=LANGUAGE_NAMES[language],
+                coverage=coverage.words(_translation),
+            )
+        )
         if coverage.missing:
             _say(
                 n_(
@@ -652,7 +659,7 @@ def _check_translation(kb: KnowledgeBase, language: Language, folder: Path) -> i
                 "The {language} catalogues have {n} fault.",
                 "The {language} catalogues have {n} faults.",
                 len(faults),
-                language=language,
+                language=LANGUAGE_NAMES[language],
             ),
             sys.stderr,
         )
@@ -711,7 +718,7 @@ def _translate(arguments: argparse.Namespace) -> int:
     )
     for refusal in imported.refused:
         _say("  " + _("refused: {why}", why=refusal))
-    _say(rules_coverage(kb, language, folder).words() + ".")
+    _say(rules_coverage(kb, language, folder).words(_translation) + ".")
     return 0
 
 
@@ -719,7 +726,7 @@ def _translate_ui(language: Language, folder: Path) -> int:
     """The UI catalogue's coverage of the texts the code marks with ``_`` and ``n_``, and which are missing."""
     messages = ui_messages([path for path in UI_SOURCES if path.exists()])
     coverage = ui_coverage(messages, language, folder)
-    _say(_("The words of the app, the record and the command line: {coverage}.", coverage=coverage.words()))
+    _say(_("The words of the app, the record and the command line: {coverage}.", coverage=coverage.words(_translation)))
     missing = set(coverage.missing)
     shown: set[str] = set()
     for message in messages:

@@ -416,12 +416,18 @@ class Coverage:
         """Texts with a translation, confirmed or draft."""
         return self.confirmed + self.drafts
 
-    def words(self) -> str:
-        """The coverage in a sentence, for `rules check --lang`."""
+    def words(self, translate: Translator | None = None) -> str:
+        """The coverage in a sentence, for `rules check --lang` (in English, or in `translate`'s language)."""
         share = 100 * self.covered / self.total if self.total else 100.0
-        return (
-            f"{self.covered} of {self.total} texts have a translation ({share:.1f}%): {self.confirmed} confirmed, "
-            f"{self.drafts} drafts for the council's translators to confirm, {len(self.missing)} missing"
+        return (translate or Translator(SOURCE))._(
+            "{covered} of {total} texts have a translation ({share}%): {confirmed} confirmed, "
+            "{drafts} drafts for the council's translators to confirm, {missing} missing",
+            covered=self.covered,
+            total=self.total,
+            share=format(share, ".1f"),
+            confirmed=self.confirmed,
+            drafts=self.drafts,
+            missing=len(self.missing),
         )
 
 
