@@ -769,7 +769,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
     global _translation
     arguments = _parser().parse_args(argv)
-    chosen = getattr(arguments, "lang", None) or _default_language()
+    # `assess --lang` is the language of what it writes; `rules check --lang` and `translate --lang` name the
+    # catalogue worked on, and speak the run's own language (PROOFING_LANGUAGE, else English).
+    chosen = (arguments.lang if arguments.command == "assess" else None) or _default_language()
     _translation = translator("cy" if chosen == "bilingual" else chosen)  # Welsh first, as the Standards ask
     commands = {
         "assess": _assess,
