@@ -13,6 +13,8 @@ Exit codes (the README's table is the same):
        `verify`: the record is intact but the document's visible text was edited (the sections named)
 
 A fault is always printed in words; a traceback means a bug in proofing and is never the answer.
+With ``--lang cy`` the command speaks Welsh: its own words from ``proofing/locale/cy/LC_MESSAGES/ui*.po``, the rule
+base's from ``rules*.po`` (proofing.language); ``PROOFING_LANGUAGE=cy`` makes Welsh the default.
 Output never fails on characters the terminal cannot show, and `--json` is strict JSON (no NaN or
 Infinity; the plan reader refuses them).
 """
@@ -21,17 +23,41 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import inspect
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from proofing.assessment import Assessment, assess, assessment_as_json, assessment_as_text
+from proofing.assessment import Assessment, GroupReason, assess, assessment_as_json
 from proofing.calibration import DEFAULT_CASES_DIR, calibrate, report_as_text
 from proofing.engine import evaluate
-from proofing.errors import CommandError, ProofingError, RuleBaseError
-from proofing.knowledge import DEFAULT_RULES_DIR, load_knowledge
+from proofing.errors import CommandError, Problem, ProofingError, RuleBaseError, display_path
+from proofing.knowledge import DEFAULT_RULES_DIR, KnowledgeBase, load_knowledge
+from proofing.language import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    LOCALE_DIR,
+    PROJECT_DIR,
+    RECORD_LANGUAGES,
+    SOURCE,
+    CatalogueError,
+    Language,
+    Translator,
+    catalogue,
+    catalogue_faults,
+    export_rules,
+    import_rules,
+    is_language,
+    localised,
+    rules_coverage,
+    translator,
+    ui_coverage,
+    ui_messages,
+    write_catalogue,
+)
 from proofing.plan import PlanError, read_plan
 from proofing.readout import describe, knowledge_as_json
 from proofing.record import RecordError
@@ -51,6 +77,28 @@ from proofing.verify import plan_as_yaml, plan_from_record, verify_record
 LEVELS = ("screened_out", "mitigate", "full_assessment")
 FAIL_ON_LEVELS = LEVELS[1:]
 EXIT_AT_LEVEL = 4
+# The languages a translation unit translates into (English is the source).
+TARGETS = tuple(language for language in LANGUAGES if language != SOURCE)
+# Where the command line looks for the words it must translate: the app, its pages, the library.
+UI_SOURCES = (PROJECT_DIR / "app.py", PROJECT_DIR / "views", PROJECT_DIR / "proofing")
+
+_translation: Translator = translator(SOURCE)
+
+
+def _(text: str, /, **values: Any) -> str:
+    """One of the command line's own texts in the language of this run, its ``{placeholders}`` filled."""
+    return _translation._(text, **values)
+
+
+def n_(one: str, many: str, count: int, /, **values: Any) -> str:
+    """A counted text of the command line in the language of this run (six forms in Welsh); ``{n}`` is the count."""
+    return _translation.n_(one, many, count, **values)
+
+
+def _default_language() -> str:
+    """The language a run speaks without --lang: PROOFING_LANGUAGE when it names one, else English."""
+    configured = os.environ.get("PROOFING_LANGUAGE", "")
+    return configured if is_language(configured) else SOURCE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,7 +120,25 @@ def _parser() -> argparse.ArgumentParser:
         )
         return sub
 
-    with_rules_option(rules_commands.add_parser("check", help="validate the rule base; one FILE:LINE per fault"))
+    def with_locale_option(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument(
+            "--locale",
+            type=Path,
+            default=LOCALE_DIR,
+            metavar="DIR",
+            help="the translation catalogues folder, DIR/cy/LC_MESSAGES/*.po (default: proofing/locale)",
+        )
+        return sub
+
+    check = with_rules_option(
+        rules_commands.add_parser("check", help="validate the rule base; one FILE:LINE per fault")
+    )
+    check.add_argument(
+        "--lang",
+        choices=TARGETS,
+        help="also check the rule base's translation into this language: its coverage, and every placeholder",
+    )
+    with_locale_option(check)
     with_rules_option(rules_commands.add_parser("dump", help="print the whole rule base as JSON"))
     show = with_rules_option(rules_commands.add_parser("show", help="print one item, e.g. CC15, 15.1, MW23"))
     show.add_argument("item_id", metavar="ID", help="an outcome, action, measure, task, principle, ...")
@@ -92,6 +158,11 @@ def _parser() -> argparse.ArgumentParser:
         choices=FAIL_ON_LEVELS,
         metavar="LEVEL",
         help="exit 4 when the screening level is LEVEL or above: mitigate or full_assessment",
+    )
+    assess_command.add_argument(
+        "--lang",
+        choices=RECORD_LANGUAGES,
+        help="the language of the text and the Word record: cy, en or bilingual (default: PROOFING_LANGUAGE, or en)",
     )
     verify = with_rules_option(commands.add_parser("verify", help="check an exported Word record"))
     verify.add_argument("record", type=Path, metavar="FILE.docx")
@@ -118,6 +189,25 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FOLDER",
         help="the folder of calibration cases, C1.yaml ... (default: this project's tests/calibration)",
     )
+    translate = commands.add_parser("translate", help="hand the rule base to translators, take it back, check the UI")
+    translate_commands = translate.add_subparsers(dest="translate_command", required=True, metavar="ACTION")
+
+    def with_target_language(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument("--lang", choices=TARGETS, default=TARGETS[0], help="the language (default: cy)")
+        return with_locale_option(with_rules_option(sub))
+
+    export = with_target_language(
+        translate_commands.add_parser("export", help="write the rule base's texts to translate or confirm as a .po")
+    )
+    export.add_argument("--all", action="store_true", help="every text, confirmed ones too")
+    export.add_argument("-o", "--out", type=Path, metavar="FILE.po", help="where to write it (default: in words)")
+    take = with_target_language(
+        translate_commands.add_parser("import", help="read a translated .po back into the rule base's catalogue")
+    )
+    take.add_argument("file", type=Path, metavar="FILE.po")
+    with_target_language(
+        translate_commands.add_parser("ui", help="the app's, the record's and the CLI's words: what is missing")
+    )
     recover = commands.add_parser("import", help="recover the plan from a Word record, to revise it")
     recover.add_argument("record", type=Path, metavar="FILE.docx")
     recover.add_argument("--out", type=Path, required=True, metavar="PLAN.yaml", help="where to write the plan")
@@ -132,6 +222,7 @@ def _assess_folder(arguments: argparse.Namespace) -> int:
     if arguments.docx is None:
         raise PlanError(str(arguments.plan), ["is a folder: say where the records go with --docx FOLDER"])
     _output_folder(arguments.docx)
+    _record_language(arguments.lang)
     kb = load_knowledge(arguments.rules, check_coverage=False)
     check_template()
     failed = 0
@@ -142,7 +233,7 @@ def _assess_folder(arguments: argparse.Namespace) -> int:
             assessment = assess(kb, read_plan(path), str(path))
             _write_file(
                 arguments.docx / f"{path.stem}.docx",
-                lambda out, a=assessment: save_report(kb, a, out, signer=_signer(arguments)),
+                lambda out, a=assessment: _save_report(kb, a, out, _signer(arguments), arguments.lang),
             )
         except (PlanError, CommandError) as error:
             failed += 1
@@ -151,17 +242,22 @@ def _assess_folder(arguments: argparse.Namespace) -> int:
         if _at_or_above(assessment, arguments.fail_on):
             at_level.append(path.name)
     _say("", sys.stderr)
-    _say(
-        f"Wrote {len(plans) - failed} record(s) to {arguments.docx}"
-        + (f"; {failed} plan(s) refused." if failed else ".")
+    wrote = n_(
+        "Wrote {n} record(s) to {folder}", "Wrote {n} record(s) to {folder}", len(plans) - failed, folder=arguments.docx
     )
+    refused = n_("{n} plan(s) refused.", "{n} plan(s) refused.", failed) if failed else ""
+    _say(f"{wrote}; {refused}" if failed else f"{wrote}.")
     if failed:
         return 2
     if at_level:
-        _say(
-            f"proofing: {len(at_level)} plan(s) screened at '{arguments.fail_on}' or above: {', '.join(at_level)}",
-            sys.stderr,
+        screened = n_(
+            "{n} plan(s) screened at '{level}' or above: {plans}",  # English as before: scripts read it
+            "{n} plan(s) screened at '{level}' or above: {plans}",
+            len(at_level),
+            level=arguments.fail_on,
+            plans=", ".join(at_level),
         )
+        _say(f"proofing: {screened}", sys.stderr)
         return EXIT_AT_LEVEL
     return 0
 
@@ -228,24 +324,46 @@ def _verify(arguments: argparse.Namespace) -> int:
     if arguments.json:
         _say_json(result.model_dump(mode="json"))
     else:
-        _say(f"{arguments.record}: the embedded record is intact (sha256 {result.record_sha256[:16]}).")
+        _say(
+            _(
+                "{record}: the embedded record is intact (sha256 {sha}).",
+                record=arguments.record,
+                sha=result.record_sha256[:16],
+            )
+        )
         if result.signature_checked:
-            _say(f"Signed by {result.signed_by} with the council's key ({result.key_fingerprint}).")
+            _say(
+                _(
+                    "Signed by {who} with the council's key ({fingerprint}).",
+                    who=result.signed_by,
+                    fingerprint=result.key_fingerprint,
+                )
+            )
         elif result.signed_by:
-            _say(f"Signed by {result.signed_by} (key {result.key_fingerprint}); give --key PUBLIC.pem to check it.")
+            _say(
+                _(
+                    "Signed by {who} (key {fingerprint}); give --key PUBLIC.pem to check it.",
+                    who=result.signed_by,
+                    fingerprint=result.key_fingerprint,
+                )
+            )
         else:
-            _say("The record is not signed.")
-        _say(f"Plan: {result.plan_title}; recorded {result.produced_at or 'at an unknown time'}.")
+            _say(_("The record is not signed."))
+        when = result.produced_at or _("at an unknown time")
+        _say(_("Plan: {title}; recorded {when}.", title=result.plan_title, when=when))
         then, now = result.rule_base_then.version, result.rule_base_now.version
-        _say(f"Assessed against rule base {then}; checked against {now}.")
+        _say(_("Assessed against rule base {then}; checked against {now}.", then=then, now=now))
         if result.visible_changes:
             _say(
-                "The document's visible text was edited after it was written, in: " + "; ".join(result.visible_changes)
+                _(
+                    "The document's visible text was edited after it was written, in: {sections}",
+                    sections="; ".join(result.visible_changes),
+                )
             )
         if not result.differences:
-            _say("The current rule base gives the same findings.")
+            _say(_("The current rule base gives the same findings."))
         else:
-            _say("The current rule base gives different findings:")
+            _say(_("The current rule base gives different findings:"))
             for difference in result.differences:
                 _say(f"  - {difference}")
     return {"intact": 0, "differs": 3, "visible_text_edited": 4}[result.status]
@@ -253,8 +371,21 @@ def _verify(arguments: argparse.Namespace) -> int:
 
 def _keys(arguments: argparse.Namespace) -> int:
     made = generate_keys(arguments.private, arguments.public)
-    _say(f"Made the council's key pair: private key {arguments.private} (keep it safe, never commit it), ")
-    _say(f"public key {arguments.public}, fingerprint {made}. Set {PRIVATE_KEY_ENV}={arguments.private} to sign.")
+    _say(
+        _(
+            "Made the council's key pair: private key {private} (keep it safe, never commit it), ",
+            private=arguments.private,
+        )
+    )
+    _say(
+        _(
+            "public key {public}, fingerprint {fingerprint}. Set {variable}={private} to sign.",
+            public=arguments.public,
+            fingerprint=made,
+            variable=PRIVATE_KEY_ENV,
+            private=arguments.private,
+        )
+    )
     return 0
 
 
@@ -270,40 +401,183 @@ def _import(arguments: argparse.Namespace) -> int:
     _output_file(arguments.out)
     plan = plan_from_record(arguments.record)
     _write_file(arguments.out, lambda out: out.write_text(plan_as_yaml(plan), encoding="utf-8"))
-    _say(f"Wrote the plan '{plan.title}' to {arguments.out}")
+    _say(_("Wrote the plan '{title}' to {path}", title=plan.title, path=arguments.out))
     return 0
+
+
+def _record_language(language: str | None) -> None:
+    """Refuse, before any work, a Word record language this version's record writer cannot write."""
+    if language not in (None, SOURCE) and "language" not in inspect.signature(save_report).parameters:
+        raise CommandError(
+            _(
+                "this version of proofing writes the Word record in English only; leave out --lang {language}",
+                language=language,
+            )
+        )
+
+
+def _save_report(
+    kb: KnowledgeBase, assessment: Assessment, out: Path, signer: Signer | None, language: str | None
+) -> None:
+    """Write the Word record in `language` (cy, en or bilingual); the record writer localises the rule base itself, so
+    it is given the English rule base and assessment, and the embedded canonical record stays English."""
+    if language in (None, SOURCE):
+        save_report(kb, assessment, out, signer=signer)
+    else:
+        save_report(kb, assessment, out, signer=signer, language=language)  # type: ignore[call-arg]
 
 
 def _assess(arguments: argparse.Namespace) -> int:
     if _is_folder(arguments.plan):
         return _assess_folder(arguments)
+    language = arguments.lang or _default_language()
+    if arguments.json and language == "bilingual":
+        raise CommandError(_("--json speaks one language: give --lang cy or --lang en (its ids are the same in both)"))
     if arguments.docx:
         _output_file(arguments.docx)
+        _record_language(arguments.lang)
     plan = read_plan(arguments.plan)  # before the rule base is loaded: a bad plan is refused at once
     kb = load_knowledge(arguments.rules, check_coverage=False)
     assessment = assess(kb, plan, str(arguments.plan))
     if arguments.docx:
-        _write_file(arguments.docx, lambda out: save_report(kb, assessment, out, signer=_signer(arguments)))
-        _say(f"Wrote the record to {arguments.docx}. {assessment.level_words}")
+        _write_file(arguments.docx, lambda out: _save_report(kb, assessment, out, _signer(arguments), arguments.lang))
+        _say(_("Wrote the record to {path}.", path=arguments.docx) + f" {_level_words(kb, assessment, language)}")
     elif arguments.json:
-        _say_json(assessment_as_json(assessment))
+        if language == SOURCE and arguments.lang is None:
+            _say_json(assessment_as_json(assessment))
+        else:  # the same ids, levels and scores; the texts a person reads in the language asked for
+            welsh = assess(localised(kb, language).kb, plan, str(arguments.plan)) if language != SOURCE else assessment
+            _say_json({**assessment_as_json(welsh), "language": language})
     else:
-        _say(assessment_as_text(kb, assessment), end="")
+        texts = []
+        for each in ("cy", "en") if language == "bilingual" else (language,):
+            texts.append(_text_in(kb, plan, str(arguments.plan), each))
+        _say("\n".join(texts), end="")
     for warning in assessment.warnings:
-        _say(f"warning: {warning}", sys.stderr)
+        _say(_("warning: {warning}", warning=warning), sys.stderr)
     if _at_or_above(assessment, arguments.fail_on):
-        level = assessment.level_words.split(".")[0]
+        level = _level_words(kb, assessment, language).split(".")[0]
         _say(
-            f"proofing: screened as {assessment.level} ({level}), at or above --fail-on {arguments.fail_on}", sys.stderr
+            "proofing: "
+            + _(
+                "screened as {level_id} ({level}), at or above --fail-on {fail_on}",
+                level_id=assessment.level,
+                level=level,
+                fail_on=arguments.fail_on,
+            ),
+            sys.stderr,
         )
         return EXIT_AT_LEVEL
     return 0
 
 
+def _level_words(kb: KnowledgeBase, assessment: Assessment, language: str) -> str:
+    """The screening level in the rule base's words, in the language of this run."""
+    if language in LANGUAGES and language != SOURCE:
+        return localised(kb, language).kb.scoring.level_words[assessment.level]  # type: ignore[arg-type]
+    return assessment.level_words
+
+
+def _text_in(kb: KnowledgeBase, plan: Any, source: str, language: Language) -> str:
+    """The assessment as text in `language`: assessed against the rule base in that language (the same ids, rules
+    and scores, so the same findings), in the command line's words in that language."""
+    global _translation
+    kept = _translation
+    _translation = translator(language)
+    try:
+        words = localised(kb, language).kb
+        return assessment_text(words, assess(words, plan, source))
+    finally:
+        _translation = kept
+
+
+def assessment_text(kb: KnowledgeBase, assessment: Assessment) -> str:
+    """The assessment as readable text in the language of this run (``proofing assess``): the rule base's words
+    from `kb` (give ``localised(kb, "cy").kb`` for Welsh), the command line's own through its catalogue. In English
+    it is, word for word, proofing.assessment.assessment_as_text."""
+    aims = {aim.id: aim.name for aim in kb.psed_aims}
+    plan = assessment.plan
+    rag = {"red": _("RED"), "amber": _("AMBER"), "green": _("GREEN")}
+    severity = {"high": _("high"), "medium": _("medium"), "low": _("low")}
+    lines = [
+        f"{plan.title}",
+        _("{service}, owner {owner}", service=plan.service, owner=plan.owner),
+        "",
+        _("Screening: {level}", level=assessment.level_words),
+        _("Decision asked for: {decision}", decision=assessment.decision),
+    ]
+    negatives = [f for f in assessment.findings if f.direction == "negative"]
+    positives = [f for f in assessment.findings if f.direction == "positive"]
+    lines.append(
+        _(
+            "{negative} negative and {positive} positive findings.",
+            negative=len(negatives),
+            positive=len(positives),
+        )
+    )
+    for heading, group in ((_("Negative findings"), negatives), (_("Positive findings"), positives)):
+        if not group:
+            continue
+        lines += ["", heading, ""]
+        for finding in group:
+            who = "; ".join(_group_reason(reason) for reason in finding.group_reasons)
+            mark = rag[finding.rag] if finding.direction == "negative" else _("POSITIVE")
+            score = _(
+                "likelihood {likelihood} x severity {severity} = {score}",
+                likelihood=finding.likelihood,
+                severity=finding.severity,
+                score=finding.score,
+            )
+            lines.append(f"* {finding.title} [{mark}, {score}]")
+            if who:
+                lines.append("  " + _("Affects: {groups}", groups=who))
+            lines.append("  " + _("Duty: {aims}", aims="; ".join(aims[a] for a in finding.psed_aims)))
+            lines.append("  " + _("Why: {rationale}", rationale=finding.rationale))
+            if finding.consolidates:
+                lines.append("  " + _("Also covers: {titles}", titles="; ".join(finding.consolidates)))
+            for because in finding.because:
+                lines.append("  " + _("Because: {reason}", reason=because.question_text + " " + because.answer_text))
+            for fact in finding.facts:
+                lines.append("  " + _("Because: {reason}", reason=fact))
+            for mitigation in finding.mitigations:
+                if finding.direction == "negative":
+                    lines.append("  " + _("Mitigation: {text}", text=mitigation.text))
+                else:
+                    lines.append("  " + _("To make the most of it: {text}", text=mitigation.text))
+                for action in mitigation.linked:
+                    lead = " " + _("(lead: {lead})", lead=action.lead) if action.lead else ""
+                    lines.append("    - " + _("strategy action {id}: {text}", id=action.id, text=action.text) + lead)
+            lines.append("")
+    if assessment.gaps:
+        lines += [_("Gaps in this assessment (they do not change the screening; close them before the decision)"), ""]
+        for gap in assessment.gaps:
+            lines.append(f"* [{severity[gap.severity]}] {gap.message}")
+            for remedy in gap.remedies:
+                actions = ", ".join(action.id for action in remedy.linked)
+                lines.append(
+                    "  " + _("To close it: {text} (strategy action {actions})", text=remedy.text, actions=actions)
+                )
+    if assessment.warnings:
+        lines += ["", _("Warnings"), ""]
+        lines += [f"* {warning}" for warning in assessment.warnings]
+    version = _(
+        "Rule base {version} (sha256 {sha})", version=assessment.rule_base.version, sha=assessment.rule_base.sha256[:12]
+    )
+    lines += ["", version]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _group_reason(reason: GroupReason) -> str:
+    """Why a finding names a group, in the language of this run (proofing.assessment.group_reason_words in English)."""
+    if reason.reason == "named":
+        return _("{name} (the plan names it)", name=reason.name)
+    return _("{name} (because: {because})", name=reason.name, because=reason.because)
+
+
 def _calibrate(arguments: argparse.Namespace) -> int:
     """Exit 0 when every calibration case passes, 1 when any fails; the report says which and why."""
     if not arguments.cases.is_dir():
-        raise CommandError(f"{arguments.cases} is not a folder of calibration cases")
+        raise CommandError(_("{path} is not a folder of calibration cases", path=arguments.cases))
     report = calibrate(load_knowledge(arguments.rules, check_coverage=False), arguments.cases)
     _say(report_as_text(report).rstrip("\n"))
     return 0 if report.passed == len(report.results) else 1
@@ -316,25 +590,152 @@ def _rules(arguments: argparse.Namespace) -> int:
     if arguments.rules_command == "check":
         evaluate(kb, {})  # compiling the rules finds a rule base beyond the engine's limits (EngineError)
         measures = sum(len(action.measures) for action in kb.actions)
-        tasks = f", {len(kb.migrant_worker_tasks)} Migrant Worker tasks" if kb.migrant_worker_tasks else ""
-        _say(
-            f"The rule base is sound: {len(kb.outcomes)} outcomes, {len(kb.actions)} actions, "
-            f"{measures} measures{tasks} (version {kb.version}, sha256 {kb.sha256[:12]})."
+        tasks = (
+            _(", {tasks} Migrant Worker tasks", tasks=len(kb.migrant_worker_tasks)) if kb.migrant_worker_tasks else ""
         )
+        _say(
+            _(
+                "The rule base is sound: {outcomes} outcomes, {actions} actions, {measures} measures{tasks} "
+                "(version {version}, sha256 {sha}).",
+                outcomes=len(kb.outcomes),
+                actions=len(kb.actions),
+                measures=measures,
+                tasks=tasks,
+                version=kb.version,
+                sha=kb.sha256[:12],
+            )
+        )
+        if arguments.lang:
+            return _check_translation(kb, arguments.lang, arguments.locale)
     elif arguments.rules_command == "dump":
         _say_json(knowledge_as_json(kb))
     else:
         text = describe(kb, arguments.item_id)
         if text is None:
             _say(
-                f"proofing: nothing in the rule base has the id '{arguments.item_id}'. Ids look like "
-                "CC15 (outcome), 15.1 (action), 15.1.2 (measure), MW23 (Migrant Worker task), P1, V3, I4, "
-                "2011-3, race, migrant_workers, foster_good_relations.",
+                "proofing: "
+                + _(
+                    "nothing in the rule base has the id '{id}'. Ids look like "
+                    "CC15 (outcome), 15.1 (action), 15.1.2 (measure), MW23 (Migrant Worker task), P1, V3, I4, "
+                    "2011-3, race, migrant_workers, foster_good_relations.",
+                    id=arguments.item_id,
+                ),
                 sys.stderr,
             )
             return 1
         _say(text)
     return 0
+
+
+def _check_translation(kb: KnowledgeBase, language: Language, folder: Path) -> int:
+    """`rules check --lang`: 1 when a catalogue does not parse or a translation's placeholders differ from the
+    English (either way: an extra one is never filled, a missing one loses a value); missing translations are
+    counted, not a fault, since English stands in for them."""
+    catalogue.cache_clear()  # the catalogues as they are on disk now
+    faults = [Problem(path, line, message) for path, line, message in catalogue_faults(language, folder)]
+    for fault in sorted(faults):
+        _say(str(fault), sys.stderr)
+    coverage = rules_coverage(kb, language, folder) if not faults else None
+    if coverage is not None:
+        _say(
+            _(
+                "The rule base in {language}: {coverage}.",
+                language=LANGUAGE_NAMES[language],
+                coverage=coverage.words(_translation),
+            )
+        )
+        if coverage.missing:
+            _say(
+                n_(
+                    "{n} text shows in English until it is translated: proofing translate export --lang {language}",
+                    "{n} texts show in English until they are translated: proofing translate export --lang {language}",
+                    len(coverage.missing),
+                    language=language,
+                )
+            )
+    if faults:
+        _say(
+            n_(
+                "The {language} catalogues have {n} fault.",
+                "The {language} catalogues have {n} faults.",
+                len(faults),
+                language=LANGUAGE_NAMES[language],
+            ),
+            sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _translate(arguments: argparse.Namespace) -> int:
+    """`translate export|import|ui`: the round trip with a council's translation unit, and the UI's coverage."""
+    language: Language = arguments.lang
+    folder: Path = arguments.locale
+    catalogue.cache_clear()
+    if arguments.translate_command == "ui":
+        return _translate_ui(language, folder)
+    kb = load_knowledge(arguments.rules, check_coverage=False)
+    if arguments.translate_command == "export":
+        out: Path = arguments.out or Path(f"proofing-rules-{language}-{kb.version}.po")
+        _output_file(out)
+        exported = export_rules(kb, language, include_all=arguments.all, folder=folder)
+        _write_file(out, lambda path: write_catalogue(exported, path))
+        messages = [message for message in exported if message.id]
+        untranslated = sum(1 for message in messages if not message.string)
+        drafts = sum(1 for message in messages if message.string and message.fuzzy)
+        _say(
+            n_(
+                "Wrote {n} text to {path}: {untranslated} untranslated, {drafts} drafts or changed since translated.",
+                "Wrote {n} texts to {path}: {untranslated} untranslated, {drafts} drafts or changed since translated.",
+                len(messages),
+                path=out,
+                untranslated=untranslated,
+                drafts=drafts,
+            )
+        )
+        _say(
+            _(
+                "Translate them in any .po tool; clear the fuzzy flag of each one the translator confirms; then "
+                "run: proofing translate import {path} --lang {language}",
+                path=out,
+                language=language,
+            )
+        )
+        return 0
+    try:
+        imported = import_rules(kb, language, arguments.file, folder)
+    except CatalogueError as error:
+        raise CommandError(str(error)) from None
+    _say(
+        _(
+            "Read {path}: {added} added, {updated} updated ({drafts} of them drafts), {refused} refused.",
+            path=arguments.file,
+            added=imported.added,
+            updated=imported.updated,
+            drafts=imported.drafts,
+            refused=len(imported.refused),
+        )
+    )
+    for refusal in imported.refused:
+        _say("  " + _("refused: {why}", why=refusal))
+    _say(rules_coverage(kb, language, folder).words(_translation) + ".")
+    return 0
+
+
+def _translate_ui(language: Language, folder: Path) -> int:
+    """The UI catalogue's coverage of the texts the code marks with ``_`` and ``n_``, and which are missing."""
+    messages = ui_messages([path for path in UI_SOURCES if path.exists()])
+    coverage = ui_coverage(messages, language, folder)
+    _say(_("The words of the app, the record and the command line: {coverage}.", coverage=coverage.words(_translation)))
+    missing = set(coverage.missing)
+    shown: set[str] = set()
+    for message in messages:
+        if message.english in missing and message.english not in shown:
+            shown.add(message.english)
+            _say(f"{display_path(message.path)}:{message.line}: {message.english}")
+    for fault in coverage.placeholder_faults:
+        _say(_("placeholder fault: {fault}", fault=fault), sys.stderr)
+    return 1 if coverage.placeholder_faults else 0
 
 
 def _say(text: str, stream: TextIO | None = None, end: str = "\n") -> None:
@@ -366,7 +767,12 @@ def _say_json(data: Any) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
+    global _translation
     arguments = _parser().parse_args(argv)
+    # `assess --lang` is the language of what it writes; `rules check --lang` and `translate --lang` name the
+    # catalogue worked on, and speak the run's own language (PROOFING_LANGUAGE, else English).
+    chosen = (arguments.lang if arguments.command == "assess" else None) or _default_language()
+    _translation = translator("cy" if chosen == "bilingual" else chosen)  # Welsh first, as the Standards ask
     commands = {
         "assess": _assess,
         "verify": _verify,
@@ -374,6 +780,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rules": _rules,
         "calibrate": _calibrate,
         "keys": _keys,
+        "translate": _translate,
     }
     try:
         return commands[arguments.command](arguments)
@@ -390,7 +797,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in error.problems:
             _say(str(problem), sys.stderr)
         count = len(error.problems)
-        _say(f"The rule base has {count} fault{'s' if count != 1 else ''}.", sys.stderr)
+        _say(n_("The rule base has {n} fault.", "The rule base has {n} faults.", count), sys.stderr)
         return 1
     except ProofingError as error:
         _say(f"proofing: {error}", sys.stderr)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import gettext
+import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -37,8 +38,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import read_po, write_po
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import PoFileError, read_po, write_po
 from babel.numbers import format_decimal
+
+from proofing.errors import CommandError
 
 if TYPE_CHECKING:
     from proofing.knowledge import KnowledgeBase
@@ -52,6 +56,14 @@ RECORD_LANGUAGES: tuple[RecordLanguage, ...] = ("cy", "en", "bilingual")
 SOURCE: Language = "en"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+COUNT = "{n}"  # the count of a plural text: a Welsh form may leave it out ("Un canfyddiad", "Dim canfyddiadau")
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+# The keywords that mark a text for translation in the code, as babel's extractor reads them.
+KEYWORDS: dict[str, tuple[int, ...] | None] = {"_": None, "n_": (1, 2)}
+
+
+class CatalogueError(CommandError):
+    """A file given as a translation catalogue that is not a readable ``.po`` file (the command line exits 2)."""
 
 
 def is_language(value: object) -> bool:
@@ -68,6 +80,7 @@ class Entry:
 
     text: str | tuple[str, ...]
     fuzzy: bool
+    plural: str | None = None  # the English plural (msgid_plural) of a counted text
 
 
 @dataclass
@@ -83,12 +96,33 @@ class Catalogue:
         return self.entries.get((context, text))
 
 
-def read_catalogue(path: Path, language: Language) -> Catalog:
-    """A ``.po`` file as babel reads it (an empty catalogue for `language` when the file does not exist)."""
+def read_catalogue(path: Path, language: Language, *, strict: bool = False) -> Catalog:
+    """A ``.po`` file as babel reads it (an empty catalogue for `language` when the file does not exist).
+
+    With `strict`, a file that is not a ``.po`` file (a line babel cannot read, text that is not UTF-8, a folder,
+    a file with no messages and no header) raises CatalogueError, its line named when there is one.
+    """
     if not path.exists():
+        if strict:
+            raise CatalogueError(f"{path} does not exist")
         return Catalog(locale=language)
-    with path.open("rb") as handle:
-        return read_po(handle, locale=language)
+    try:
+        data = path.read_bytes()
+        if strict and b"msgid" not in data:
+            raise CatalogueError(f"{path} is not a .po file: it holds no msgid/msgstr entries")
+        found = read_po(io.BytesIO(data), locale=language, abort_invalid=strict)
+    except PoFileError as error:
+        line = getattr(error, "lineno", 0) or 0
+        raise CatalogueError(f"{path}:{line + 1}: is not a .po file that can be read ({error})") from None
+    except UnicodeDecodeError:
+        raise CatalogueError(f"{path} is not a .po file: it is not UTF-8 text (a .mo or Word file?)") from None
+    except IsADirectoryError:
+        raise CatalogueError(f"{path} is a folder, not a .po file") from None
+    except OSError as error:
+        raise CatalogueError(f"cannot read {path} ({error.strerror or error})") from None
+    except ValueError as error:  # babel refuses a header it cannot read (an unknown charset, a bad Plural-Forms)
+        raise CatalogueError(f"{path} is not a .po file that can be read ({error})") from None
+    return found
 
 
 @functools.cache
@@ -103,11 +137,12 @@ def catalogue(language: Language, folder: Path = LOCALE_DIR) -> Catalogue:
             if not message.id or not message.string:
                 continue
             english = message.id[0] if isinstance(message.id, tuple) else message.id
+            plural = message.id[1] if isinstance(message.id, tuple) else None
             text = message.string
             if isinstance(text, tuple):
                 if not all(text):
                     continue
-            merged.entries[(message.context, english)] = Entry(text=text, fuzzy=message.fuzzy)
+            merged.entries[(message.context, english)] = Entry(text=text, fuzzy=message.fuzzy, plural=plural)
     return merged
 
 
@@ -137,6 +172,37 @@ def placeholders(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text))
 
 
+def placeholder_fault(english: str | tuple[str, ...], translation: str | tuple[str, ...]) -> str | None:
+    """What is wrong with a translation's placeholders, in words, or None when they agree with the English.
+
+    Both ways are faults: a placeholder the English does not have is never filled (the reader sees "{name}"), and
+    one the English has but the translation leaves out loses what it says (a count, a group, a date). Of a plural
+    text, each form must name the English placeholders except the count ``{n}``, which a form may spell out.
+
+    Examples:
+        >>> placeholder_fault("{n} findings for {group}", "{n} canfyddiad ar gyfer {grwp}")
+        "names ['{grwp}'], which the English does not; leaves out ['{group}']"
+        >>> placeholder_fault(("{n} finding", "{n} findings"), ("Dim", "Un", "{n}", "{n}", "{n}", "{n}")) is None
+        True
+    """
+    english_forms = english if isinstance(english, tuple) else (english,)
+    forms = translation if isinstance(translation, tuple) else (translation,)
+    wanted = set().union(*(placeholders(form) for form in english_forms))
+    required = wanted - {COUNT} if isinstance(english, tuple) else wanted
+    extra: set[str] = set()
+    lost: set[str] = set()
+    for form in forms:
+        named = placeholders(form)
+        extra |= named - wanted
+        lost |= required - named
+    words = []
+    if extra:
+        words.append(f"names {sorted(extra)}, which the English does not")
+    if lost:
+        words.append(f"leaves out {sorted(lost)}")
+    return "; ".join(words) or None
+
+
 def _format(text: str, values: dict[str, Any]) -> str:
     """`text` with its placeholders filled; a translation that names a value the code does not give keeps it."""
     if not values:
@@ -154,6 +220,7 @@ class Translator:
 
     language: Language
     drafts_used: set[str] = field(default_factory=set)  # English texts shown from a draft (fuzzy) translation
+    folder: Path = LOCALE_DIR  # where the catalogues are (a test's own folder; the project's by default)
 
     @property
     def tag(self) -> str:
@@ -162,7 +229,7 @@ class Translator:
 
     def _(self, text: str, /, **values: Any) -> str:
         """`text` in this language (English when it has no translation yet), its ``{placeholders}`` filled."""
-        entry = catalogue(self.language).lookup(text) if self.language != SOURCE else None
+        entry = catalogue(self.language, self.folder).lookup(text) if self.language != SOURCE else None
         if entry is None or not isinstance(entry.text, str):
             return _format(text, values)
         if entry.fuzzy:
@@ -172,7 +239,7 @@ class Translator:
     def n_(self, one: str, many: str, count: int, /, **values: Any) -> str:
         """The form of a counted text that `count` takes in this language; ``{n}`` is the count."""
         values = {"n": self.number(count)} | values
-        entry = catalogue(self.language).lookup(one) if self.language != SOURCE else None
+        entry = catalogue(self.language, self.folder).lookup(one) if self.language != SOURCE else None
         if entry is not None and isinstance(entry.text, tuple):
             forms = entry.text
             if entry.fuzzy:
@@ -200,9 +267,9 @@ class Translator:
         return format_decimal(value, locale=self.language)
 
 
-def translator(language: Language) -> Translator:
+def translator(language: Language, folder: Path = LOCALE_DIR) -> Translator:
     """A translator into `language` (a new one each time, so the drafts it used are its own)."""
-    return Translator(language)
+    return Translator(language, folder=folder)
 
 
 def language_name(language: Language) -> str:
@@ -288,17 +355,17 @@ class Localised:
         return text in self.fallbacks
 
 
-_LOCALISED: dict[tuple[str, Language, int], Localised] = {}
+_LOCALISED: dict[tuple[str, Language, int, Path], Localised] = {}
 
 
-def localised(kb: KnowledgeBase, language: Language) -> Localised:
-    """`kb` with its texts in `language` (cached per rule base and language). English is `kb` itself."""
+def localised(kb: KnowledgeBase, language: Language, folder: Path = LOCALE_DIR) -> Localised:
+    """`kb` with its texts in `language` (cached per rule base, language and catalogue folder). English is `kb`."""
     if language == SOURCE:
         return Localised(kb, language, frozenset(), frozenset())
-    key = (kb.sha256, language, id(kb))
+    key = (kb.sha256, language, id(kb), folder)
     if key in _LOCALISED:
         return _LOCALISED[key]
-    found = catalogue(language)
+    found = catalogue(language, folder)
     parts = {name: getattr(kb, name) for name in ("questionnaire", "rules", "facts", "scoring")}
     parts |= {name: getattr(kb, name) for name in ("characteristics", "communities", "psed_aims")}
     dumped: dict[str, Any] = {
@@ -349,18 +416,24 @@ class Coverage:
         """Texts with a translation, confirmed or draft."""
         return self.confirmed + self.drafts
 
-    def words(self) -> str:
-        """The coverage in a sentence, for `rules check --lang`."""
+    def words(self, translate: Translator | None = None) -> str:
+        """The coverage in a sentence, for `rules check --lang` (in English, or in `translate`'s language)."""
         share = 100 * self.covered / self.total if self.total else 100.0
-        return (
-            f"{self.covered} of {self.total} texts have a translation ({share:.1f}%): {self.confirmed} confirmed, "
-            f"{self.drafts} drafts for the council's translators to confirm, {len(self.missing)} missing"
+        return (translate or Translator(SOURCE))._(
+            "{covered} of {total} texts have a translation ({share}%): {confirmed} confirmed, "
+            "{drafts} drafts for the council's translators to confirm, {missing} missing",
+            covered=self.covered,
+            total=self.total,
+            share=format(share, ".1f"),
+            confirmed=self.confirmed,
+            drafts=self.drafts,
+            missing=len(self.missing),
         )
 
 
-def coverage_of(pairs: Iterable[tuple[str | None, str]], language: Language) -> Coverage:
-    """The coverage of (context, English) texts by `language`'s catalogues."""
-    found = catalogue(language)
+def coverage_of(pairs: Iterable[tuple[str | None, str]], language: Language, folder: Path = LOCALE_DIR) -> Coverage:
+    """The coverage of (context, English) texts by `language`'s catalogues (a placeholder fault either way)."""
+    found = catalogue(language, folder)
     confirmed = drafts = total = 0
     missing: list[str] = []
     faults: list[str] = []
@@ -374,18 +447,17 @@ def coverage_of(pairs: Iterable[tuple[str | None, str]], language: Language) -> 
             drafts += 1
         else:
             confirmed += 1
-        forms = entry.text if isinstance(entry.text, tuple) else (entry.text,)
-        wanted = placeholders(english)
-        for form in forms:
-            if placeholders(form) - wanted:
-                where = f"{context}: " if context else ""
-                faults.append(f"{where}{english!r}: the translation names {sorted(placeholders(form) - wanted)}")
+        source = (english, entry.plural) if entry.plural is not None else english
+        fault = placeholder_fault(source, entry.text)
+        if fault is not None:
+            where = f"{context}: " if context else ""
+            faults.append(f"{where}{english!r}: the translation {fault}")
     return Coverage(total, confirmed, drafts, missing, faults)
 
 
-def rules_coverage(kb: KnowledgeBase, language: Language) -> Coverage:
+def rules_coverage(kb: KnowledgeBase, language: Language, folder: Path = LOCALE_DIR) -> Coverage:
     """How much of the rule base's user-facing text `language` covers."""
-    return coverage_of(((text.context, text.english) for text in rule_texts(kb)), language)
+    return coverage_of(((text.context, text.english) for text in rule_texts(kb)), language, folder)
 
 
 def rules_catalogue_path(language: Language, folder: Path = LOCALE_DIR) -> Path:
@@ -393,11 +465,13 @@ def rules_catalogue_path(language: Language, folder: Path = LOCALE_DIR) -> Path:
     return folder / language / "LC_MESSAGES" / "rules.po"
 
 
-def export_rules(kb: KnowledgeBase, language: Language, *, include_all: bool = False) -> Catalog:
+def export_rules(
+    kb: KnowledgeBase, language: Language, *, include_all: bool = False, folder: Path = LOCALE_DIR
+) -> Catalog:
     """A catalogue of the rule base's texts still to translate or confirm in `language`: untranslated ones, drafts,
     and ones whose English changed since they were translated (with the old translation as a fuzzy suggestion).
     With `include_all`, every text."""
-    found = catalogue(language)
+    found = catalogue(language, folder)
     by_context: dict[str, Entry] = {}
     for (context, _english), entry in found.entries.items():
         if context:
@@ -438,11 +512,12 @@ class Imported:
 def import_rules(kb: KnowledgeBase, language: Language, source: Path, folder: Path = LOCALE_DIR) -> Imported:
     """Read a translated ``.po`` file back into the rule base's catalogue of `language`.
 
-    An entry for a text the rule base no longer has, or whose placeholders differ from the English, is refused;
-    a fuzzy entry stays a draft.
+    An entry for a text the rule base no longer has, or whose placeholders differ from the English (either way), is
+    refused; a fuzzy entry stays a draft. A file that is not a ``.po`` file raises CatalogueError, before anything
+    is written.
     """
     known = {(text.context, text.english) for text in rule_texts(kb)}
-    incoming = read_catalogue(source, language)
+    incoming = read_catalogue(source, language, strict=True)
     target_path = rules_catalogue_path(language, folder)
     target = read_catalogue(target_path, language)
     added = updated = drafts = 0
@@ -454,15 +529,17 @@ def import_rules(kb: KnowledgeBase, language: Language, source: Path, folder: Pa
         if key not in known:
             refused.append(f"{message.context}: no such text in the rule base now ({message.id[:60]!r})")
             continue
-        extra = placeholders(str(message.string)) - placeholders(message.id)
-        if extra:
-            refused.append(f"{message.context}: the translation names {sorted(extra)}, which the English does not")
+        fault = placeholder_fault(message.id, str(message.string))
+        if fault is not None:
+            refused.append(f"{message.context}: the translation {fault}")
             continue
         existing = target.get(message.id, context=message.context)
         if existing is None:
             added += 1
         elif existing.string != message.string or existing.fuzzy != message.fuzzy:
             updated += 1
+        else:
+            continue  # the same as before: nothing to count or rewrite
         drafts += message.fuzzy
         target.delete(message.id, context=message.context)
         target[message.id] = Message(
@@ -472,3 +549,61 @@ def import_rules(kb: KnowledgeBase, language: Language, source: Path, folder: Pa
     catalogue.cache_clear()
     _LOCALISED.clear()
     return Imported(added, updated, drafts, refused)
+
+
+def catalogue_faults(language: Language, folder: Path = LOCALE_DIR) -> list[tuple[Path, int, str]]:
+    """Every fault of `language`'s ``.po`` files, as (file, line, words): a file that does not parse, and a
+    translation whose placeholders differ from the English's (for `rules check --lang`). A missing translation
+    is not a fault."""
+    faults: list[tuple[Path, int, str]] = []
+    for path in sorted((folder / language / "LC_MESSAGES").glob("*.po")):
+        try:
+            found = read_catalogue(path, language, strict=True)
+        except CatalogueError as error:
+            line = re.match(rf"{re.escape(str(path))}:(\d+):", str(error))
+            faults.append((path, int(line.group(1)) if line else 1, str(error).split(": ", 1)[-1]))
+            continue
+        for message in found:
+            if not message.id or not message.string:
+                continue
+            if isinstance(message.string, tuple) and not all(message.string):
+                continue
+            fault = placeholder_fault(message.id, message.string)
+            if fault is not None:
+                where = f"{message.context}: " if message.context else ""
+                english = message.id[0] if isinstance(message.id, tuple) else message.id
+                faults.append((path, message.lineno or 1, f"{where}the translation of {english[:60]!r} {fault}"))
+    return faults
+
+
+@dataclass(frozen=True)
+class UiMessage:
+    """A text the code marks for translation: where, its English, and its English plural (for ``n_``)."""
+
+    path: Path
+    line: int
+    english: str
+    plural: str | None = None
+
+
+def ui_messages(paths: Iterable[Path]) -> list[UiMessage]:
+    """Every text marked ``_("...")`` or ``n_(one, many, count)`` in these Python files (or folders of them), as
+    babel's extractor (the one a translation unit's ``pybabel extract`` runs) reads them."""
+    found: list[UiMessage] = []
+    for path in paths:
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        for file in files:
+            for line, message, _comments, _context in extract_from_file(
+                "python", str(file), keywords=KEYWORDS, comment_tags=(), options={}, strip_comment_tags=False
+            ):
+                if isinstance(message, tuple):
+                    found.append(UiMessage(file, line, message[0], message[1] if len(message) > 1 else None))
+                elif message:
+                    found.append(UiMessage(file, line, message))
+    return found
+
+
+def ui_coverage(messages: Iterable[UiMessage], language: Language, folder: Path = LOCALE_DIR) -> Coverage:
+    """How much of the app's, the record's and the command line's words `language`'s catalogues cover."""
+    unique = dict.fromkeys(message.english for message in messages)
+    return coverage_of(((None, english) for english in unique), language, folder)
