@@ -51,6 +51,7 @@ Language = Literal["cy", "en"]
 LANGUAGES: tuple[Language, ...] = ("cy", "en")  # Welsh first, as the Welsh Language Standards ask
 LANGUAGE_NAMES: dict[Language, str] = {"cy": "Cymraeg", "en": "English"}
 TAGS: dict[Language, str] = {"cy": "cy-GB", "en": "en-GB"}  # how Word and screen readers know a run's language
+BABEL_LOCALES: dict[Language, str] = {"cy": "cy", "en": "en_GB"}  # dates and numbers as Wales writes them
 RecordLanguage = Literal["cy", "en", "bilingual"]
 RECORD_LANGUAGES: tuple[RecordLanguage, ...] = ("cy", "en", "bilingual")
 SOURCE: Language = "en"
@@ -256,15 +257,15 @@ class Translator:
                 return day
         if isinstance(day, datetime):
             day = day.date()
-        return format_date(day, format="long", locale=self.language)
+        return format_date(day, format="long", locale=BABEL_LOCALES[self.language])
 
     def moment(self, when: datetime) -> str:
         """A date and time, as this language writes them."""
-        return format_datetime(when, format="medium", locale=self.language)
+        return format_datetime(when, format="medium", locale=BABEL_LOCALES[self.language])
 
     def number(self, value: float) -> str:
         """A number as this language writes it."""
-        return format_decimal(value, locale=self.language)
+        return format_decimal(value, locale=BABEL_LOCALES[self.language])
 
 
 def translator(language: Language, folder: Path = LOCALE_DIR) -> Translator:
