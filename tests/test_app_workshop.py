@@ -289,3 +289,20 @@ def test_a_score_without_a_likelihood_is_not_saved_and_says_so(database: str) ->
     libraries.run()
     button(libraries, plain("Remove 'T'")).click().run()
     assert Workshops(store, LOCAL_USER).participant_view(workshop.id, param(libraries, "as")).missed == []
+
+
+def test_the_facilitator_page_speaks_welsh_when_the_session_does(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROOFING_LANGUAGE", "cy")
+    Store(database).create(read_plan(EXAMPLE))
+    at = page("workshop.py")
+    assert not at.exception
+    assert [title.value for title in at.title][-1] == "Gweithdy'r Asesiad o'r Effaith ar Gydraddoldeb"
+    assert "Agor gweithdy ar ddrafft" in [header.value for header in at.header]
+    assert "Agor gweithdy" in [button.label for button in at.button]
+    next(button for button in at.button if button.label == "Agor gweithdy").click().run()
+    assert not at.exception
+    labels = [button.label for button in at.button]
+    assert "Datgelu'r sgoriau" in labels and "Yn ôl i'r rhestr o weithdai" in labels
+    assert "Open a workshop" not in labels and "Reveal the scores" not in labels

@@ -9,13 +9,29 @@ from __future__ import annotations
 import streamlit as st
 
 from proofing.access import ROLE_WORDS, ROLES
-from views.common import guarded, plain, store
+from views.common import _, guarded, plain, store
 
 saved = store()
+# proofing.access.ROLE_WORDS, in the session's language (a msgid must be a literal for babel to find it).
+ROLE_NAMES = {
+    "service_manager": _("Service manager"),
+    "approver": _("Approver (head of service)"),
+    "facilitator": _("Workshop facilitator"),
+    "trainer": _("Trainer"),
+    "trainee": _("Trainee"),
+    "auditor": _("Auditor"),
+    "administrator": _("Administrator"),
+}
 
-st.title("Roles")
+
+def role_name(role: str) -> str:
+    """A role in the session's language (the library's English word for a role this page does not know)."""
+    return ROLE_NAMES.get(role, ROLE_WORDS.get(role, role))  # type: ignore[call-overload]
+
+
+st.title(_("Roles"))
 if not saved.may("assign_roles"):
-    st.info("Only an administrator can assign roles.")
+    st.info(_("Only an administrator can assign roles."))
     st.stop()
 
 
@@ -25,34 +41,37 @@ def assign() -> None:
     state = st.session_state
     subject = state.get("role_subject", "").strip()
     if not subject:
-        state.role_problem = "Give the person's sign-in identity (their subject) to assign roles."
+        state.role_problem = _("Give the person's sign-in identity (their subject) to assign roles.")
         return
     saved.set_roles(subject, set(state.get("role_roles", [])))
-    state.role_done = f"{subject} now has: {', '.join(ROLE_WORDS[r] for r in state.get('role_roles', [])) or 'no role'}"
+    given = ", ".join(role_name(r) for r in state.get("role_roles", [])) or _("no role")
+    state.role_done = _("{subject} now has: {roles}", subject=subject, roles=given)
 
 
 st.write(
-    "A person's sign-in identity is the identity provider's subject (the `sub` claim). The roles chosen replace "
-    "those assigned here before; choose none to remove them. Roles from the identity provider are not changed."
+    _(
+        "A person's sign-in identity is the identity provider's subject (the `sub` claim). The roles chosen replace "
+        "those assigned here before; choose none to remove them. Roles from the identity provider are not changed."
+    )
 )
 with st.form("roles", border=False):
-    st.text_input("Sign-in identity (subject)", key="role_subject", max_chars=200)
-    st.multiselect("Roles", ROLES, key="role_roles", format_func=lambda role: ROLE_WORDS[role])
-    st.form_submit_button("Assign these roles", type="primary", on_click=assign)
+    st.text_input(_("Sign-in identity (subject)"), key="role_subject", max_chars=200)
+    st.multiselect(_("Roles"), ROLES, key="role_roles", format_func=role_name)
+    st.form_submit_button(_("Assign these roles"), type="primary", on_click=assign)
 if problem := st.session_state.pop("role_problem", None):
     st.error(problem)
 if done := st.session_state.pop("role_done", None):
     st.success(plain(done))
 
-st.header("Roles assigned in the app")
+st.header(_("Roles assigned in the app"))
 assigned = saved.role_assignments()
 if assigned:
     st.dataframe(
         [
-            {"Subject": subject, "Roles": ", ".join(ROLE_WORDS[role] for role in sorted(roles))}
+            {_("Subject"): subject, _("Roles"): ", ".join(role_name(role) for role in sorted(roles))}
             for subject, roles in assigned.items()
         ],
         hide_index=True,
     )
 else:
-    st.write("No roles have been assigned in the app yet.")
+    st.write(_("No roles have been assigned in the app yet."))

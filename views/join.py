@@ -14,19 +14,27 @@ import streamlit as st
 from proofing.access import PermissionDenied
 from proofing.assessment import Finding, assess_agreed
 from proofing.store import LOCAL_SUBJECT
-from proofing.workshop import VERDICT_WORDS, VERDICTS, MissedImpact, ParticipantScore, Workshop, WorkshopFinding
+from proofing.workshop import VERDICTS, MissedImpact, ParticipantScore, Workshop, WorkshopFinding
 from proofing.workshop_store import LOCAL_PARTICIPANT, ParticipantView, WorkshopError, Workshops, shown
-from views.common import guarded, knowledge, plain, said, say, sentence, shared_store, store
+from views.common import _, base_knowledge, guarded, knowledge, marked, plain, said, say, sentence, shared_store, store
 
 WATCH_SECONDS = 3  # how often the page looks whether the facilitator has revealed the scores
 SCORES = [1, 2, 3, 4, 5]
-LIKELIHOOD_HELP = "1: very unlikely, 5: almost certain"
-SEVERITY_HELP = "1: slight, 5: very serious"
 
 
 kb = knowledge()
 state = st.session_state
-st.title("Join a workshop")
+LIKELIHOOD_HELP = _("1: very unlikely, 5: almost certain")
+SEVERITY_HELP = _("1: slight, 5: very serious")
+# proofing.workshop.VERDICT_WORDS and STAGE_WORDS in the session's language (msgids babel can find).
+VERDICT_NAMES = {"agree": _("Agree it is a likely impact"), "disagree": _("Disagree"), "unsure": _("Unsure")}
+STAGE_NAMES = {
+    "scoring": _("Scoring on their own: nobody sees anyone else's scores yet"),
+    "revealed": _("Scores revealed: agreeing a view"),
+    "finalised": _("Finalised: the agreed view is a new version of the assessment"),
+}
+RULE_TITLES = {rule.id: rule.title for rule in kb.rules}  # a workshop keeps the English; the page shows its own
+st.title(_("Join a workshop"))
 try:
     acting = store()
 except PermissionDenied as refused:
@@ -35,6 +43,26 @@ except PermissionDenied as refused:
 workshops = Workshops(acting.store, acting.user)
 local = acting.user.subject == LOCAL_SUBJECT
 group_names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
+english = base_knowledge()
+ENGLISH_GROUPS = {c.name: group_names.get(c.id, c.name) for c in [*english.characteristics, *english.communities]}
+
+
+def both(words: list[str]) -> str:
+    """Words joined as a sentence joins them: "a", "a and b", "a and b and c"."""
+    joined = words[0]
+    for word in words[1:]:
+        joined = _("{first} and {second}", first=joined, second=word)
+    return joined
+
+
+def title_of(finding: WorkshopFinding) -> str:
+    """A finding's title in the session's language (the workshop keeps the rule base's English)."""
+    return RULE_TITLES.get(finding.rule, finding.title)
+
+
+def group_name(name: str) -> str:
+    """A group the workshop names (in the rule base's English) in the session's language."""
+    return ENGLISH_GROUPS.get(name, name)
 
 
 def participant() -> str | None:
@@ -63,10 +91,10 @@ def save_score(workshop_id: str, finding: WorkshopFinding) -> None:
     if verdict is None or likelihood is None or severity is None:
         missing = [
             name
-            for name, value in (("your view", verdict), ("a likelihood", likelihood), ("a severity", severity))
+            for name, value in ((_("your view"), verdict), (_("a likelihood"), likelihood), (_("a severity"), severity))
             if value is None
         ]
-        say(widget, "error", f"Not saved yet: choose {' and '.join(missing)} first.")
+        say(widget, "error", _("Not saved yet: choose {missing} first.", missing=both(missing)))
         return
     score = ParticipantScore(
         finding=finding.rule,
@@ -80,7 +108,11 @@ def save_score(workshop_id: str, finding: WorkshopFinding) -> None:
     except (WorkshopError, PermissionDenied) as refused:
         say(widget, "error", sentence(str(refused)))
         return
-    say(widget, "success", f"Your score of '{finding.title}' is saved: {score.score} of 25.")
+    say(
+        widget,
+        "success",
+        _("Your score of '{title}' is saved: {score} of 25.", title=title_of(finding), score=score.score),
+    )
 
 
 @guarded
@@ -96,7 +128,7 @@ def add_missed(workshop_id: str) -> None:
         say(
             "missed",
             "error",
-            "Not added yet: give it a title, the groups it affects, why, a likelihood and a severity.",
+            _("Not added yet: give it a title, the groups it affects, why, a likelihood and a severity."),
         )
         return
     try:
@@ -111,11 +143,11 @@ def add_missed(workshop_id: str) -> None:
         say("missed", "error", sentence(str(refused)))
         return
     except ValueError:
-        say("missed", "error", "Not added: the title and the reason need words (a title at most 500 characters).")
+        say("missed", "error", _("Not added: the title and the reason need words (a title at most 500 characters)."))
         return
     for part in ("title", "groups", "reason", "likelihood", "severity"):
         state.pop(f"missed_{part}", None)
-    say("missed", "success", f"Added '{' '.join(str(title).split())}' to the impacts the rules missed.")
+    say("missed", "success", _("Added '{title}' to the impacts the rules missed.", title=" ".join(str(title).split())))
 
 
 @guarded
@@ -138,13 +170,13 @@ def finish(workshop_id: str, finished: bool) -> None:
 
 def find_workshop() -> Workshop | None:
     """The workshop the address's (or the typed) join code opens; asks for a code when there is none."""
-    typed = st.text_input("Join code", value=st.query_params.get("code", ""), help="As the facilitator shows it")
+    typed = st.text_input(_("Join code"), value=st.query_params.get("code", ""), help=_("As the facilitator shows it"))
     if not typed.strip():
-        st.info("Type the join code the facilitator shows, or follow their link or QR code.")
+        st.info(_("Type the join code the facilitator shows, or follow their link or QR code."))
         return None
     found = workshops.find(typed)
     if found is None:
-        st.error("No workshop has this join code. Check it against the one the facilitator shows.")
+        st.error(_("No workshop has this join code. Check it against the one the facilitator shows."))
         return None
     if st.query_params.get("code") != found.code:
         st.query_params["code"] = found.code
@@ -153,13 +185,22 @@ def find_workshop() -> Workshop | None:
 
 def join_form(workshop: Workshop) -> None:
     """Ask the person's name and service or organisation, and let them join."""
-    st.markdown(plain(f"The workshop on {workshop.title}, run by {workshop.facilitator} (code {shown(workshop)})."))
+    st.markdown(
+        plain(
+            _(
+                "The workshop on {title}, run by {facilitator} (code {code}).",
+                title=workshop.title,
+                facilitator=workshop.facilitator,
+                code=shown(workshop),
+            )
+        )
+    )
     if workshop.stage == "finalised":
-        st.info("This workshop is finalised: it takes no one new.")
+        st.info(_("This workshop is finalised: it takes no one new."))
         return
-    st.text_input("Your name", value="" if local else acting.user.name, key="join_name")
-    st.text_input("Your service or partner organisation", key="join_organisation")
-    st.button("Join", type="primary", on_click=join, args=(workshop.id,))
+    st.text_input(_("Your name"), value="" if local else acting.user.name, key="join_name")
+    st.text_input(_("Your service or partner organisation"), key="join_organisation")
+    st.button(_("Join"), type="primary", on_click=join, args=(workshop.id,))
     said("join")
 
 
@@ -178,11 +219,13 @@ def reasons(finding: Finding | None) -> None:
     """Why the rules found it, from the version the workshop scores."""
     if finding is None:
         return
-    with st.expander("Why the rules found it"):
+    with st.expander(_("Why the rules found it")):
         if finding.rationale:
-            st.markdown(plain(finding.rationale))
+            st.markdown(marked(finding.rationale))
         for because in finding.because:
-            st.markdown(plain(f"Because: {because.question_text} {because.answer_text}"))
+            st.markdown(
+                plain(_("Because: {question} {answer}", question=because.question_text, answer=because.answer_text))
+            )
 
 
 def score_form(workshop: Workshop, finding: WorkshopFinding, mine: ParticipantScore | None) -> None:
@@ -190,15 +233,15 @@ def score_form(workshop: Workshop, finding: WorkshopFinding, mine: ParticipantSc
     widget = f"score_{finding.rule}"
     with st.form(f"form_{widget}"):
         st.radio(
-            "Your view",
+            _("Your view"),
             list(VERDICTS),
             index=VERDICTS.index(mine.verdict) if mine else None,
-            format_func=VERDICT_WORDS.__getitem__,
+            format_func=VERDICT_NAMES.__getitem__,
             horizontal=True,
             key=f"{widget}_verdict",
         )
         st.radio(
-            "Your likelihood",
+            _("Your likelihood"),
             SCORES,
             index=mine.likelihood - 1 if mine else None,
             horizontal=True,
@@ -206,29 +249,29 @@ def score_form(workshop: Workshop, finding: WorkshopFinding, mine: ParticipantSc
             key=f"{widget}_likelihood",
         )
         st.radio(
-            "Your severity",
+            _("Your severity"),
             SCORES,
             index=mine.severity - 1 if mine else None,
             horizontal=True,
             help=SEVERITY_HELP,
             key=f"{widget}_severity",
         )
-        st.text_area("Your comment (optional)", value=mine.comment if mine else "", key=f"{widget}_comment")
-        st.form_submit_button("Save my score", on_click=save_score, args=(workshop.id, finding))
+        st.text_area(_("Your comment (optional)"), value=mine.comment if mine else "", key=f"{widget}_comment")
+        st.form_submit_button(_("Save my score"), on_click=save_score, args=(workshop.id, finding))
     said(widget)
 
 
 def missed_form(workshop: Workshop) -> None:
     """The form to add an impact the rules missed."""
     with st.form("form_missed"):
-        st.text_input("What is the impact?", key="missed_title")
+        st.text_input(_("What is the impact?"), key="missed_title")
         st.multiselect(
-            "Which groups it affects", list(group_names), format_func=group_names.__getitem__, key="missed_groups"
+            _("Which groups it affects"), list(group_names), format_func=group_names.__getitem__, key="missed_groups"
         )
-        st.text_area("Why you expect it", key="missed_reason")
-        st.radio("Likelihood", SCORES, index=None, horizontal=True, help=LIKELIHOOD_HELP, key="missed_likelihood")
-        st.radio("Severity", SCORES, index=None, horizontal=True, help=SEVERITY_HELP, key="missed_severity")
-        st.form_submit_button("Add this impact", on_click=add_missed, args=(workshop.id,))
+        st.text_area(_("Why you expect it"), key="missed_reason")
+        st.radio(_("Likelihood"), SCORES, index=None, horizontal=True, help=LIKELIHOOD_HELP, key="missed_likelihood")
+        st.radio(_("Severity"), SCORES, index=None, horizontal=True, help=SEVERITY_HELP, key="missed_severity")
+        st.form_submit_button(_("Add this impact"), on_click=add_missed, args=(workshop.id,))
     said("missed")
 
 
@@ -238,13 +281,19 @@ def own_missed(view: ParticipantView, scoring: bool) -> None:
         named = ", ".join(group_names.get(group, group) for group in impact.groups)
         st.markdown(
             plain(
-                f"{impact.title}: affects {named}; likelihood {impact.likelihood}, severity {impact.severity}. "
-                f"{impact.reason}"
+                _(
+                    "{title}: affects {groups}; likelihood {likelihood}, severity {severity}. {reason}",
+                    title=impact.title,
+                    groups=named,
+                    likelihood=impact.likelihood,
+                    severity=impact.severity,
+                    reason=impact.reason,
+                )
             )
         )
         if scoring:
             st.button(
-                plain(f"Remove '{impact.title}'"),
+                plain(_("Remove '{title}'", title=impact.title)),
                 key=f"remove_{impact.id}",
                 on_click=remove_missed,
                 args=(view.workshop.id, impact.id),
@@ -255,17 +304,17 @@ def read_only(view: ParticipantView) -> None:
     """This participant's own scores, as they left them."""
     findings = {finding.rule: finding for finding in view.workshop.findings}
     if not view.scores:
-        st.markdown("You did not score any finding.")
+        st.markdown(_("You did not score any finding."))
         return
     st.table(
         [
             {
-                "Finding": findings[rule].title if rule in findings else rule,
-                "Your view": VERDICT_WORDS[score.verdict],
-                "Likelihood": str(score.likelihood),
-                "Severity": str(score.severity),
-                "Score": str(score.score),
-                "Comment": score.comment,
+                _("Finding"): title_of(findings[rule]) if rule in findings else RULE_TITLES.get(rule, rule),
+                _("Your view"): VERDICT_NAMES[score.verdict],
+                _("Likelihood"): str(score.likelihood),
+                _("Severity"): str(score.severity),
+                _("Score"): str(score.score),
+                _("Comment"): score.comment,
             }
             for rule, score in view.scores.items()
         ]
@@ -279,7 +328,7 @@ def plan_and_findings(workshop: Workshop) -> dict[str, Finding]:
         return {}
     plan = saved.plan
     st.header(plain(plan.title))
-    st.markdown(plain(f"Service: {plan.service}"))
+    st.markdown(plain(_("Service: {service}", service=plan.service)))
     if plan.description:
         st.markdown(plain(plan.description))
     assessment, _problems = assess_agreed(kb, plan, saved.notes)
@@ -299,7 +348,14 @@ if view is None:
     st.stop()
 
 workshop = view.workshop
-st.markdown(plain(f"You are in as {view.participant.described}. {workshop.stage_words}."))
+st.markdown(
+    plain(
+        _("You are in as {who}.", who=view.participant.described)
+        + " "
+        + STAGE_NAMES.get(workshop.stage, workshop.stage_words)
+        + "."
+    )
+)
 scoring = workshop.stage == "scoring"
 if workshop.stage != "finalised":
     watch(workshop.id, workshop.stage)
@@ -307,42 +363,48 @@ explained = plan_and_findings(workshop)
 
 if not scoring:
     st.info(
-        "The facilitator has revealed the scores; scoring is closed."
+        _("The facilitator has revealed the scores; scoring is closed.")
         if workshop.stage == "revealed"
-        else "This workshop is finalised: the room's agreed view is a new version of the assessment."
+        else _("This workshop is finalised: the room's agreed view is a new version of the assessment.")
     )
-    st.subheader("Your scores")
+    st.subheader(_("Your scores"))
     read_only(view)
     if view.missed:
-        st.subheader("The impacts you added")
+        st.subheader(_("The impacts you added"))
         own_missed(view, scoring=False)
     st.stop()
 
 total = len(workshop.findings)
-st.markdown(plain(f"{len(view.scores)} of {total} scored."))
-st.caption("Score each finding on your own: nobody sees anyone's scores until the facilitator reveals them.")
+st.markdown(plain(_("{scored} of {total} scored.", scored=len(view.scores), total=total)))
+st.caption(_("Score each finding on your own: nobody sees anyone's scores until the facilitator reveals them."))
 for number, finding in enumerate(workshop.findings, start=1):
-    st.subheader(plain(f"{number}. {finding.title}"))
-    groups = ", ".join(finding.groups) or "no group named"
+    st.subheader(f"{number}. {marked(title_of(finding))}")
+    groups = ", ".join(group_name(group) for group in finding.groups) or _("no group named")
     st.markdown(
         plain(
-            f"Groups it names: {groups}. The rules: likelihood {finding.likelihood}, severity {finding.severity} "
-            f"(score {finding.score} of 25)."
+            _(
+                "Groups it names: {groups}. The rules: likelihood {likelihood}, severity {severity} "
+                "(score {score} of 25).",
+                groups=groups,
+                likelihood=finding.likelihood,
+                severity=finding.severity,
+                score=finding.score,
+            )
         )
     )
     reasons(explained.get(finding.rule))
     score_form(workshop, finding, view.scores.get(finding.rule))
 
-st.header("An impact the rules missed")
+st.header(_("An impact the rules missed"))
 missed_form(workshop)
 if view.missed:
-    st.subheader("The impacts you added")
+    st.subheader(_("The impacts you added"))
     own_missed(view, scoring=True)
 
-st.header("Finished?")
+st.header(_("Finished?"))
 if view.participant.finished_at is None:
-    st.button("I have finished", type="primary", on_click=finish, args=(workshop.id, True))
+    st.button(_("I have finished"), type="primary", on_click=finish, args=(workshop.id, True))
 else:
-    st.success("You said you have finished. You can still change a score until the facilitator reveals them.")
-    st.button("I am still scoring", on_click=finish, args=(workshop.id, False))
+    st.success(_("You said you have finished. You can still change a score until the facilitator reveals them."))
+    st.button(_("I am still scoring"), on_click=finish, args=(workshop.id, False))
 said("finish")

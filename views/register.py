@@ -9,7 +9,7 @@ final, and a final assessment is reopened as a new draft, never changed.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import streamlit as st
 from pydantic import ValidationError
@@ -20,11 +20,23 @@ from proofing.register import UploadError, plan_from_upload, register_rows, rows
 from proofing.store import STATUS_WORDS, STATUSES, SignOff, StaleVersionError, agreement_changes
 from proofing.verify import answer_changes, compare
 from views import draft
-from views.common import guarded, knowledge, plain, store
+from views.common import _, guarded, knowledge, n_, plain, store, translation
 
 kb = knowledge()
 saved = store()
-SIGN_OFF_WORDS = {"approved": "Approve", "sent_back": "Send back with comments"}
+SIGN_OFF_WORDS = {"approved": _("Approve"), "sent_back": _("Send back with comments")}
+STATUS_NAMES = {"draft": _("Draft"), "final": _("Final")}  # proofing.store.STATUS_WORDS in the session's language
+ALL = _("All")
+
+
+def status_name(status: str) -> str:
+    """A status in the session's language (the library's word for one this page does not know)."""
+    return STATUS_NAMES.get(status) or STATUS_WORDS.get(status, status)
+
+
+def moment(when: datetime) -> str:
+    """A date and time to the minute, the date as the session's language writes it."""
+    return f"{translation().date(when)} {when:%H:%M}"
 
 
 @guarded
@@ -43,26 +55,32 @@ def upload() -> None:
     state.opened = new_id
 
 
-st.title("Register of assessments")
+st.title(_("Register of assessments"))
 
 if saved.may("create"):
-    with st.expander("Start an assessment from a file: a plan file (.yaml) or a Word record made by proofing (.docx)"):
-        st.file_uploader("Plan file or Word record", type=["yaml", "yml", "docx"], key="upload", on_change=upload)
+    with st.expander(
+        _("Start an assessment from a file: a plan file (.yaml) or a Word record made by proofing (.docx)")
+    ):
+        st.file_uploader(_("Plan file or Word record"), type=["yaml", "yml", "docx"], key="upload", on_change=upload)
         if problem := st.session_state.pop("upload_problem", None):
-            st.error(f"This file could not be used: {problem}")
+            st.error(_("This file could not be used: {problem}", problem=problem))
 if opened := st.session_state.pop("opened", None):
     st.switch_page("views/assess.py", query_params={"assessment": opened})
 
-search = st.text_input("Search by title, service or owner")
+search = st.text_input(_("Search by title, service or owner"))
 columns = st.columns(2) + st.columns(2)  # two by two: every filter readable at 800 pixels wide
-service = columns[0].selectbox("Service", ["All"] + saved.services())
-level = columns[1].selectbox(
-    "Screening level",
-    ["All", "unscreened", *LEVELS],
-    format_func=lambda value: "All" if value == "All" else level_label(kb, None if value == "unscreened" else value),
+service = columns[0].selectbox(
+    _("Service"), ["All"] + saved.services(), format_func=lambda value: ALL if value == "All" else value
 )
-status = columns[2].selectbox("Status", ["All", *STATUSES], format_func=lambda value: STATUS_WORDS.get(value, value))
-since = columns[3].date_input("Updated since", value=None, format="DD/MM/YYYY")
+level = columns[1].selectbox(
+    _("Screening level"),
+    ["All", "unscreened", *LEVELS],
+    format_func=lambda value: ALL if value == "All" else level_label(kb, None if value == "unscreened" else value),
+)
+status = columns[2].selectbox(
+    _("Status"), ["All", *STATUSES], format_func=lambda value: ALL if value == "All" else status_name(value)
+)
+since = columns[3].date_input(_("Updated since"), value=None, format="DD/MM/YYYY")
 found = saved.list(
     search=search,
     service=None if service == "All" else service,
@@ -73,15 +91,20 @@ found = saved.list(
 if level == "unscreened":
     found = [s for s in found if s.level is None]
 if not found:
-    st.info("No saved assessment matches.")
+    st.info(_("No saved assessment matches."))
     st.stop()
 
 rows = register_rows(kb, found)
-st.write(f"{len(found)} assessment{'s' if len(found) != 1 else ''}. Choose one in the list to act on it.")
+st.write(n_("{n} assessment.", "{n} assessments.", len(found)) + " " + _("Choose one in the list to act on it."))
 table = st.dataframe(
     [
-        {"Title": row["Title"], "Level": row["Level"], "Status": row["Status"], "Updated": row["Updated"][:10]}
-        for row in rows
+        {
+            "Title": row["Title"],
+            "Level": row["Level"],
+            "Status": status_name(summary.status),
+            "Updated": translation().date(summary.updated_at),
+        }
+        for row, summary in zip(rows, found, strict=True)
     ],
     width="stretch",
     hide_index=True,
@@ -90,16 +113,16 @@ table = st.dataframe(
     key="register_table",
     column_config={
         # Widths that fit beside the sidebar at 800 pixels; service, owner and versions are under the chosen row.
-        "Title": st.column_config.TextColumn("Title", width=170),
-        "Level": st.column_config.TextColumn("Level", width=120),
-        "Status": st.column_config.TextColumn("Status", width=50),
-        "Updated": st.column_config.TextColumn("Updated", width=90),
+        "Title": st.column_config.TextColumn(_("Title"), width=170),
+        "Level": st.column_config.TextColumn(_("Level"), width=120),
+        "Status": st.column_config.TextColumn(_("Status"), width=50),
+        "Updated": st.column_config.TextColumn(_("Updated"), width=90),
     },
 )
 downloads = st.columns(2)
-downloads[0].download_button("Download the list (CSV)", rows_as_csv(rows), "register.csv", mime="text/csv")
+downloads[0].download_button(_("Download the list (CSV)"), rows_as_csv(rows), "register.csv", mime="text/csv")
 downloads[1].download_button(
-    "Download the list (Excel)",
+    _("Download the list (Excel)"),
     rows_as_xlsx(rows),
     "register.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -107,23 +130,35 @@ downloads[1].download_button(
 
 picked = table.selection.rows if table is not None else []
 if not picked:
-    st.info("Choose an assessment in the list (click its row) to open, duplicate, mark final or compare it.")
+    st.info(_("Choose an assessment in the list (click its row) to open, duplicate, mark final or compare it."))
     st.stop()
 chosen = found[picked[0]]
 st.header(plain(chosen.title))
 st.write(
     plain(
-        f"{chosen.service}. Owner: {chosen.owner}. {level_label(kb, chosen.level)}. {STATUS_WORDS[chosen.status]}, "
-        f"{chosen.versions} version{'s' if chosen.versions != 1 else ''}, updated {chosen.updated_at:%d %B %Y %H:%M}."
+        _(
+            "{service}. Owner: {owner}. {level}. {status},",
+            service=chosen.service,
+            owner=chosen.owner,
+            level=level_label(kb, chosen.level),
+            status=status_name(chosen.status),
+        )
+        + " "
+        + n_(
+            "{n} version, updated {when}.",
+            "{n} versions, updated {when}.",
+            chosen.versions,
+            when=moment(chosen.updated_at),
+        )
     )
 )
 buttons = st.columns(3)
 editable = chosen.status == "draft" and saved.may("edit", chosen.assessment_id)
-if buttons[0].button("Open" if editable else "Open (read-only)", type="primary"):
+if buttons[0].button(_("Open") if editable else _("Open (read-only)"), type="primary"):
     st.switch_page("views/assess.py", query_params={"assessment": chosen.assessment_id})
 copying = "duplicate" if chosen.status == "draft" else "reopen"
 if saved.may(copying, chosen.assessment_id) and buttons[1].button(
-    "Duplicate as a new draft" if chosen.status == "draft" else "Reopen as a new draft"
+    _("Duplicate as a new draft") if chosen.status == "draft" else _("Reopen as a new draft")
 ):
     copy = saved.duplicate(chosen.assessment_id)
     st.switch_page("views/assess.py", query_params={"assessment": copy})
@@ -133,42 +168,69 @@ if (
     chosen.status == "draft"
     and saved.may("submit", chosen.assessment_id)
     and not (awaiting and approval is not None and approval.version == chosen.latest_version)
-    and buttons[2].button("Submit for approval")
+    and buttons[2].button(_("Submit for approval"))
 ):
     try:
         saved.submit(chosen.assessment_id, expected_version=chosen.latest_version)
     except StaleVersionError:
         st.warning(
-            "Someone changed this assessment after the list was shown, so it was not submitted. "
-            "Look at the latest version first, then submit it."
+            _(
+                "Someone changed this assessment after the list was shown, so it was not submitted. "
+                "Look at the latest version first, then submit it."
+            )
         )
     else:
         st.rerun()
 if approval is not None:
-    when = f"{approval.submitted_at:%d %B %Y %H:%M} UTC"
     if approval.outcome == "submitted":
-        st.info(plain(f"Version {approval.version} was submitted for approval by {approval.submitted_by} on {when}."))
+        st.info(
+            plain(
+                _(
+                    "Version {version} was submitted for approval by {who} on {when} UTC.",
+                    version=approval.version,
+                    who=approval.submitted_by,
+                    when=moment(approval.submitted_at),
+                )
+            )
+        )
     elif approval.outcome == "approved":
         st.success(
             plain(
-                f"Version {approval.version} was approved by {approval.decided_by} on "
-                f"{approval.decided_at:%d %B %Y %H:%M} UTC. Decision taken: {approval.decision_taken}. "
-                f"Review by {approval.review_date:%d %B %Y}."
+                _(
+                    "Version {version} was approved by {who} on {when} UTC. Decision taken: {decision}. "
+                    "Review by {review}.",
+                    version=approval.version,
+                    who=approval.decided_by,
+                    when=moment(approval.decided_at) if approval.decided_at else "",
+                    decision=approval.decision_taken,
+                    review=translation().date(approval.review_date) if approval.review_date else "",
+                )
             )
         )
     else:
-        st.warning(plain(f"Version {approval.version} was sent back by {approval.decided_by}: {approval.comments}"))
+        st.warning(
+            plain(
+                _(
+                    "Version {version} was sent back by {who}: {comments}",
+                    version=approval.version,
+                    who=approval.decided_by,
+                    comments=approval.comments,
+                )
+            )
+        )
 if awaiting and approval is not None and saved.may("approve", chosen.assessment_id):
-    st.subheader(f"Sign off version {approval.version}")
-    st.write(f"The tool's advice: {level_label(kb, approval.advice)}. Record the decision actually taken.")
+    st.subheader(_("Sign off version {version}", version=approval.version))
+    st.write(
+        _("The tool's advice: {advice}. Record the decision actually taken.", advice=level_label(kb, approval.advice))
+    )
     with st.form("sign_off"):
-        outcome = st.radio("Outcome", ["approved", "sent_back"], format_func=SIGN_OFF_WORDS.get, horizontal=True)
-        taken = st.text_area("The decision taken (may differ from the tool's advice)", max_chars=5000)
-        reasons = st.text_area("Reasons", max_chars=20_000)
-        conditions = st.text_area("Conditions (if any)", max_chars=20_000)
-        review = st.date_input("Review date", value=None, format="DD/MM/YYYY")
-        comments = st.text_area("Comments for the manager (when sending it back)", max_chars=20_000)
-        decided = st.form_submit_button("Record the sign-off", type="primary")
+        outcome = st.radio(_("Outcome"), ["approved", "sent_back"], format_func=SIGN_OFF_WORDS.get, horizontal=True)
+        taken = st.text_area(_("The decision taken (may differ from the tool's advice)"), max_chars=5000)
+        reasons = st.text_area(_("Reasons"), max_chars=20_000)
+        conditions = st.text_area(_("Conditions (if any)"), max_chars=20_000)
+        review = st.date_input(_("Review date"), value=None, format="DD/MM/YYYY")
+        comments = st.text_area(_("Comments for the manager (when sending it back)"), max_chars=20_000)
+        decided = st.form_submit_button(_("Record the sign-off"), type="primary")
     if decided:
         try:
             decision = SignOff(
@@ -181,51 +243,54 @@ if awaiting and approval is not None and saved.may("approve", chosen.assessment_
                 comments=comments,
             )
         except ValidationError as error:
-            st.error("Not recorded: " + str(error.errors()[0]["msg"]).removeprefix("Value error, ") + ".")
+            reason = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+            st.error(_("Not recorded: {reason}.", reason=reason))
         else:
             try:
                 saved.sign_off(chosen.assessment_id, decision)
             except StaleVersionError:
-                st.warning("This assessment changed after it was submitted, so it cannot be signed off as it is.")
+                st.warning(_("This assessment changed after it was submitted, so it cannot be signed off as it is."))
             else:
                 st.rerun()
 
 versions = saved.versions(chosen.assessment_id)
 if len(versions) > 1:
-    st.subheader("Compare two versions")
+    st.subheader(_("Compare two versions"))
     pick = st.columns(2)
 
     def label(v: object) -> str:
         """A version as a person knows it: its number, its name if it has one, and when it was saved."""
-        name = f" “{v.label}”" if v.label else ""  # type: ignore[attr-defined]
-        return f"Version {v.version}{name}, {v.saved_at:%d %b %Y %H:%M}"  # type: ignore[attr-defined]
+        saved_at = moment(v.saved_at)  # type: ignore[attr-defined]
+        if v.label:  # type: ignore[attr-defined]
+            return _("Version {version} “{name}”, {when}", version=v.version, name=v.label, when=saved_at)  # type: ignore[attr-defined]
+        return _("Version {version}, {when}", version=v.version, when=saved_at)  # type: ignore[attr-defined]
 
-    old = pick[0].selectbox("Earlier", versions, index=0, format_func=label)
-    new = pick[1].selectbox("Later", versions, index=len(versions) - 1, format_func=label)
-    before, _ = draft.assessed(old.plan, old.notes)
-    after, _ = draft.assessed(new.plan, new.notes)
+    old = pick[0].selectbox(_("Earlier"), versions, index=0, format_func=label)
+    new = pick[1].selectbox(_("Later"), versions, index=len(versions) - 1, format_func=label)
+    before, _problems = draft.assessed(old.plan, old.notes)
+    after, _problems = draft.assessed(new.plan, new.notes)
     changes = [
         {"Question": question, "Earlier": earlier, "Later": later}
         for question, earlier, later in answer_changes(kb, old.plan, new.plan)
     ]
-    st.markdown("**Answers that changed**")
+    st.markdown("**" + _("Answers that changed") + "**")
     if changes:
         st.dataframe(
             changes,
             hide_index=True,
             width="stretch",
             column_config={
-                "Question": st.column_config.TextColumn(width="large"),
-                "Earlier": st.column_config.TextColumn(width="medium"),
-                "Later": st.column_config.TextColumn(width="medium"),
+                "Question": st.column_config.TextColumn(_("Question"), width="large"),
+                "Earlier": st.column_config.TextColumn(_("Earlier"), width="medium"),
+                "Later": st.column_config.TextColumn(_("Later"), width="medium"),
             },
         )
     else:
-        st.write("None.")
-    st.markdown("**Findings that changed**")
-    for difference in compare(before, after) or ["None."]:
+        st.write(_("None."))
+    st.markdown("**" + _("Findings that changed") + "**")
+    for difference in compare(before, after) or [_("None.")]:
         st.write(plain(difference))
     if workshop_changes := agreement_changes(kb, old, new):
-        st.markdown("**What the EIA workshop agreed**")
+        st.markdown("**" + _("What the EIA workshop agreed") + "**")
         for change in workshop_changes:
             st.write(plain(change))

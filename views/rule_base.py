@@ -5,15 +5,24 @@ from __future__ import annotations
 import streamlit as st
 
 from proofing.readout import describe
-from views.common import knowledge, plain
+from views.common import _, knowledge, marked, plain
 
 kb = knowledge()
 
-st.title("Rule base")
-st.caption(f"{kb.strategy.title}, {kb.strategy.period}. Rule base version {kb.version}.")
-search = st.text_input("Search the strategy and rules").strip().casefold()
+st.title(_("Rule base"))
+st.caption(
+    plain(
+        _(
+            "{strategy}, {period}. Rule base version {version}.",
+            strategy=kb.strategy.title,
+            period=kb.strategy.period,
+            version=kb.version,
+        )
+    )
+)
+search = st.text_input(_("Search the strategy and rules")).strip().casefold()
 
-with st.expander("Vision and core principles"):
+with st.expander(_("Vision and core principles")):
     for statement in kb.vision.statements:
         st.write(f"- {statement.text}")
     st.caption(kb.vision.source)
@@ -29,18 +38,18 @@ for objective in kb.objectives:
         )
         if search and search not in text.casefold() and search != outcome.id.casefold():
             continue
-        with st.expander(f"Outcome {outcome.number}: {outcome.text}"):
+        with st.expander(plain(_("Outcome {number}: {text}", number=outcome.number, text=outcome.text))):
             st.text(describe(kb, outcome.id) or "")
             for action in actions:
                 st.text(describe(kb, action.id) or "")
                 rules = sorted({rule.title for rule in kb.rules_citing(action.id)})
                 if rules:
-                    st.markdown("Rules whose mitigations draw on this action:")
+                    st.markdown(_("Rules whose mitigations draw on this action:"))
                     for title in rules:
-                        st.write(f"- {plain(title)}")
+                        st.write(f"- {marked(title)}")
 
-st.subheader("Impact rules")
+st.subheader(_("Impact rules"))
 for rule in kb.rules:
     if rule.finding and (not search or search in (rule.title + rule.finding.rationale).casefold()):
-        with st.expander(rule.title):
+        with st.expander(marked(rule.title)):
             st.text(describe(kb, rule.id) or "")

@@ -13,16 +13,18 @@ import streamlit as st
 
 from proofing.access import PermissionDenied
 from proofing.training import certificate, delivered, most_missed, rounds_csv
-from views.common import knowledge, plain, store
+from views.common import _, knowledge, n_, plain, store, translation
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 kb = knowledge()
-st.title("Trainer: the cohort's results")
+st.title(_("Trainer: the cohort's results"))
 acting = store()
 if not acting.may("run_training"):
-    roles = ", ".join(sorted(acting.user.roles)) or "no role"
-    st.info(plain(f"This page is for trainers; you hold {roles}. Your own results are on the Training page."))
+    roles = ", ".join(sorted(acting.user.roles)) or _("no role")
+    st.info(
+        plain(_("This page is for trainers; you hold {roles}. Your own results are on the Training page.", roles=roles))
+    )
     st.stop()
 try:
     everyone = acting.training_rounds(everyone=True)
@@ -31,51 +33,54 @@ except PermissionDenied as refused:
     st.stop()
 
 cases = {case.id: case.title for case in kb.training}
-st.subheader("The course")
+st.subheader(_("The course"))
 course = st.multiselect(
-    "Cases in this course",
+    _("Cases in this course"),
     list(cases),
     default=list(cases),
     format_func=cases.__getitem__,
-    help="The cohort's results below count only rounds of these cases.",
+    help=_("The cohort's results below count only rounds of these cases."),
 )
 rounds = [kept for kept in everyone if kept.case in course]
 if not rounds:
-    st.info("No trainee has completed a case of this course yet. Rounds appear here once submitted on Training.")
+    st.info(_("No trainee has completed a case of this course yet. Rounds appear here once submitted on Training."))
     st.stop()
 
 people = {kept.subject: kept.who for kept in rounds}
 st.markdown(
-    plain(f"{len(rounds)} rounds completed by {len(people)} {'person' if len(people) == 1 else 'people'}, ")
-    + plain(f"average score {round(sum(kept.score for kept in rounds) / len(rounds))} of 100.")
+    plain(n_("{n} round completed", "{n} rounds completed", len(rounds)))
+    + " "
+    + plain(n_("by {n} person,", "by {n} people,", len(people)))
+    + " "
+    + plain(_("average score {score} of 100.", score=round(sum(kept.score for kept in rounds) / len(rounds))))
 )
 
-st.subheader("Results, newest first")
+st.subheader(_("Results, newest first"))
 st.dataframe(
     [
         {
-            "When (UTC)": f"{kept.at:%d %B %Y %H:%M}",
-            "Trainee": kept.who,
-            "Service or organisation": kept.organisation,
-            "Case": cases.get(kept.case, kept.case),
-            "Score": kept.score,
-            "Found": len(kept.found),
-            "Missed": len(kept.missed),
-            "Over-called": len(kept.over_called),
+            _("When (UTC)"): f"{translation().date(kept.at)} {kept.at:%H:%M}",
+            _("Trainee"): kept.who,
+            _("Service or organisation"): kept.organisation,
+            _("Case"): cases.get(kept.case, kept.case),
+            _("Score"): kept.score,
+            _("Found"): len(kept.found),
+            _("Missed"): len(kept.missed),
+            _("Over-called"): len(kept.over_called),
         }
         for kept in reversed(rounds)
     ],
     hide_index=True,
 )
 st.download_button(
-    "Download the results (CSV)", rounds_csv(kb, rounds), file_name="training-results.csv", mime="text/csv"
+    _("Download the results (CSV)"), rounds_csv(kb, rounds), file_name="training-results.csv", mime="text/csv"
 )
 
-st.subheader("The impacts most often missed")
+st.subheader(_("The impacts most often missed"))
 views = (
-    ("Per case", "case", "Case", lambda within: cases.get(within, within)),
-    ("Per group affected", "group", "Group affected", str),
-    ("Per service or organisation", "organisation", "Service or organisation", str),
+    (_("Per case"), "case", _("Case"), lambda within: cases.get(within, within)),
+    (_("Per group affected"), "group", _("Group affected"), str),
+    (_("Per service or organisation"), "organisation", _("Service or organisation"), str),
 )
 for tab, (_label, by, column, named) in zip(st.tabs([view[0] for view in views]), views, strict=True):
     with tab:
@@ -83,34 +88,38 @@ for tab, (_label, by, column, named) in zip(st.tabs([view[0] for view in views])
         if missed:
             st.dataframe(
                 [
-                    {column: named(m.within), "Impact missed": m.title, "Missed in": f"{m.missed} of {m.rounds}"}
+                    {
+                        column: named(m.within),
+                        _("Impact missed"): m.title,
+                        _("Missed in"): _("{missed} of {rounds}", missed=m.missed, rounds=m.rounds),
+                    }
                     for m in missed
                 ],
                 hide_index=True,
             )
         else:
-            st.markdown("No impact has been missed in these rounds.")
+            st.markdown(_("No impact has been missed in these rounds."))
 
-st.subheader("Training delivered")
-st.caption("The strategy's measure: rounds completed and people trained, by service or organisation, per quarter.")
+st.subheader(_("Training delivered"))
+st.caption(_("The strategy's measure: rounds completed and people trained, by service or organisation, per quarter."))
 st.dataframe(
     [
         {
-            "Quarter": d.quarter,
-            "Service or organisation": d.organisation,
-            "Rounds completed": d.rounds,
-            "People trained": d.people,
+            _("Quarter"): d.quarter,
+            _("Service or organisation"): d.organisation,
+            _("Rounds completed"): d.rounds,
+            _("People trained"): d.people,
         }
         for d in delivered(rounds)
     ],
     hide_index=True,
 )
 
-st.subheader("Certificates of completion")
-chosen = st.selectbox("Trainee", list(people), format_func=people.__getitem__)
+st.subheader(_("Certificates of completion"))
+chosen = st.selectbox(_("Trainee"), list(people), format_func=people.__getitem__)
 theirs = [kept for kept in rounds if kept.subject == chosen]
 st.download_button(
-    plain(f"Download the certificate for {people[chosen]} (Word)"),
+    plain(_("Download the certificate for {name} (Word)", name=people[chosen])),
     certificate(kb, theirs),
     file_name="certificate-of-completion.docx",
     mime=DOCX,

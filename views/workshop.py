@@ -21,7 +21,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from proofing.access import PermissionDenied
-from proofing.workshop import MISSED_PREFIX, VERDICT_WORDS, Consensus, StoredConsensus, StoredMissed, Workshop
+from proofing.workshop import MISSED_PREFIX, Consensus, StoredConsensus, StoredMissed, Workshop
 from proofing.workshop_store import (
     FacilitatorView,
     FindingSpread,
@@ -29,18 +29,26 @@ from proofing.workshop_store import (
     WorkshopError,
     Workshops,
     join_link,
-    opened_on,
     shown,
 )
-from views.common import guarded, knowledge, plain, said, say, sentence, store
+from views.common import (
+    _,
+    base_knowledge,
+    guarded,
+    knowledge,
+    marked,
+    n_,
+    plain,
+    said,
+    say,
+    sentence,
+    store,
+    translation,
+)
 
 REFRESH_SECONDS = 2.5  # how often the live panel re-reads the room from the store
 DEFAULT_URL = "http://localhost:8501"
 SCORES = [1, 2, 3, 4, 5]
-KEEP_WORDS = {True: "Keep it as a finding", False: "Drop it: the room agrees it is not a likely impact"}
-ACCEPT_WORDS = {True: "Accept it as a finding", False: "Do not add it"}
-VERDICT_SHORT = {"agree": "Agree", "disagree": "Disagree", "unsure": "Unsure"}
-RULES_ROW = "The rules"
 
 # Our own stylesheet, never user text: this page only (it is drawn only while this page runs), for a projector.
 PROJECTOR = """<style>
@@ -101,22 +109,79 @@ def page_link(page: str, label: str, query: dict[str, str]) -> None:
 def agreed_words(agreement: Consensus | StoredConsensus, missed: bool = False) -> str:
     """An agreement in a sentence."""
     keep, note = agreement.keep, agreement.note
-    kept = ("accepted as a finding" if keep else "not added") if missed else ("kept" if keep else "dropped")
-    noted = f"; the room's reason: {note}" if note else ""
+    if missed:
+        kept = _("accepted as a finding") if keep else _("not added")
+    else:
+        kept = _("kept") if keep else _("dropped")
+    noted = _("; the room's reason: {note}", note=note) if note else ""
     likelihood, severity = agreement.likelihood, agreement.severity
-    return f"likelihood {likelihood}, severity {severity} (score {likelihood * severity}), {kept}{noted}"
+    return _(
+        "likelihood {likelihood}, severity {severity} (score {score}), {kept}{noted}",
+        likelihood=likelihood,
+        severity=severity,
+        score=likelihood * severity,
+        kept=kept,
+        noted=noted,
+    )
 
 
-kb = knowledge()
+def title_of(rule: str, title: str) -> str:
+    """A finding's title in the session's language (the workshop keeps the rule base's English)."""
+    return RULE_TITLES.get(rule, title)
+
+
+def groups_of(names: list[str]) -> str:
+    """Groups the workshop names (in the rule base's English), in the session's language."""
+    return ", ".join(ENGLISH_GROUPS.get(name, name) for name in names)
+
+
+def opened_words(workshop: Workshop) -> str:
+    """When and by whom a workshop was opened, and where it is."""
+    return (
+        _("Opened {when} by {who}.", when=translation().date(workshop.opened_at), who=workshop.facilitator)
+        + " "
+        + STAGE_NAMES.get(workshop.stage, workshop.stage_words)
+    )
+
+
+kb = knowledge()  # what the page shows
+english = base_knowledge()  # what the workshop keeps and the record embeds: the rule base as written
 acting = store()
+KEEP_WORDS = {True: _("Keep it as a finding"), False: _("Drop it: the room agrees it is not a likely impact")}
+ACCEPT_WORDS = {True: _("Accept it as a finding"), False: _("Do not add it")}
+VERDICT_SHORT = {"agree": _("Agree"), "disagree": _("Disagree"), "unsure": _("Unsure")}
+# proofing.workshop.VERDICT_WORDS and STAGE_WORDS in the session's language (msgids babel can find).
+VERDICT_NAMES = {"agree": _("Agree it is a likely impact"), "disagree": _("Disagree"), "unsure": _("Unsure")}
+STAGE_NAMES = {
+    "scoring": _("Scoring on their own: nobody sees anyone else's scores yet"),
+    "revealed": _("Scores revealed: agreeing a view"),
+    "finalised": _("Finalised: the agreed view is a new version of the assessment"),
+}
+ROLE_NAMES = {
+    "service_manager": _("Service manager"),
+    "approver": _("Approver (head of service)"),
+    "facilitator": _("Workshop facilitator"),
+    "trainer": _("Trainer"),
+    "trainee": _("Trainee"),
+    "auditor": _("Auditor"),
+    "administrator": _("Administrator"),
+}
+RULES_ROW = _("The rules")
+SCORE_TITLE = _("Score (likelihood × severity)")
+RULE_TITLES = {rule.id: rule.title for rule in kb.rules}
+SHOWN_GROUPS = {c.id: c.name for c in [*kb.characteristics, *kb.communities]}
+ENGLISH_GROUPS = {c.name: SHOWN_GROUPS.get(c.id, c.name) for c in [*english.characteristics, *english.communities]}
 st.html(PROJECTOR)
-st.title("EIA workshop")
+st.title(_("EIA workshop"))
 if not acting.may("run_workshop"):
-    roles = ", ".join(sorted(acting.user.roles)) or "no role"
+    roles = ", ".join(ROLE_NAMES.get(role, role) for role in sorted(acting.user.roles)) or _("no role")
     st.info(
         plain(
-            f"Only a facilitator can open and run a workshop; you hold {roles}. To take part in one, use the "
-            "join link or code the facilitator shows, on the Join a workshop page."
+            _(
+                "Only a facilitator can open and run a workshop; you hold {roles}. To take part in one, use the "
+                "join link or code the facilitator shows, on the Join a workshop page.",
+                roles=roles,
+            )
         )
     )
     st.stop()
@@ -128,7 +193,7 @@ state = st.session_state
 def open_workshop() -> None:
     """Open a workshop on the draft chosen, and keep it in the address."""
     try:
-        opened = workshops.open(kb, state.ws_draft)
+        opened = workshops.open(english, state.ws_draft)
     except (WorkshopError, PermissionDenied) as refused:
         say("open", "error", sentence(str(refused)))
         return
@@ -150,24 +215,29 @@ def leave() -> None:
 def choose() -> None:
     """Open a new workshop on a draft, or pick up one already open."""
     drafts = [summary for summary in acting.list() if summary.status != "final"]
-    st.header("Open a workshop on a draft")
+    st.header(_("Open a workshop on a draft"))
     if drafts:
         titles = {summary.assessment_id: f"{summary.title} ({summary.service})" for summary in drafts}
-        st.selectbox("Draft assessment", list(titles), format_func=titles.__getitem__, key="ws_draft")
-        st.button("Open a workshop", type="primary", on_click=open_workshop)
+        st.selectbox(_("Draft assessment"), list(titles), format_func=titles.__getitem__, key="ws_draft")
+        st.button(_("Open a workshop"), type="primary", on_click=open_workshop)
         said("open")
     else:
-        st.info("There is no draft you can read. Start an assessment first, then open a workshop on it.")
+        st.info(_("There is no draft you can read. Start an assessment first, then open a workshop on it."))
     held = workshops.workshops()
     if held:
-        st.header("Pick up a workshop")
+        st.header(_("Pick up a workshop"))
         names = {
-            workshop.id: f"{workshop.title}, opened {opened_on(workshop.opened_at)} by {workshop.facilitator}: "
-            f"{workshop.stage_words}"
+            workshop.id: _(
+                "{title}, opened {when} by {who}: {stage}",
+                title=workshop.title,
+                when=translation().date(workshop.opened_at),
+                who=workshop.facilitator,
+                stage=STAGE_NAMES.get(workshop.stage, workshop.stage_words),
+            )
             for workshop in held
         }
-        st.selectbox("Workshops, newest first", list(names), format_func=names.__getitem__, key="ws_pick")
-        st.button("Pick up this workshop", on_click=pick_up)
+        st.selectbox(_("Workshops, newest first"), list(names), format_func=names.__getitem__, key="ws_pick")
+        st.button(_("Pick up this workshop"), on_click=pick_up)
 
 
 def join_panel(workshop: Workshop) -> None:
@@ -175,13 +245,14 @@ def join_panel(workshop: Workshop) -> None:
     link = join_link(base_url(), workshop)
     left, right = st.columns([3, 2])
     with left:
-        st.markdown("**Join at the link, or on the Join a workshop page with the code:**")
-        st.html(f'<div class="ws-code" aria-label="Join code">{html.escape(shown(workshop))}</div>')
+        st.markdown("**" + _("Join at the link, or on the Join a workshop page with the code:") + "**")
+        label = html.escape(_("Join code"), quote=True)
+        st.html(f'<div class="ws-code" aria-label="{label}">{html.escape(shown(workshop))}</div>')
         st.html(f'<p class="ws-link">{html.escape(link)}</p>')
     with right:
         st.image(
             qr_png(link),
-            caption=f"QR code of the join link, {link}: scan it with a phone camera to join",
+            caption=_("QR code of the join link, {link}: scan it with a phone camera to join", link=link),
             width=360,
         )
 
@@ -189,22 +260,28 @@ def join_panel(workshop: Workshop) -> None:
 def participants_table(view: FacilitatorView) -> None:
     """Who is in and how far each is: never a score."""
     total = len(view.workshop.findings)
-    st.markdown(plain(f"{len(view.participants)} joined, {view.finished} finished"))
+    st.markdown(
+        plain(
+            n_("{n} joined", "{n} joined", len(view.participants))
+            + ", "
+            + n_("{n} finished", "{n} finished", view.finished)
+        )
+    )
     if view.participants:
         # A plain table, not a data grid: its text grows with the page's projector type and a screen reader reads it.
         st.table(
             [
                 {
-                    "Name": person.name,
-                    "Service or organisation": person.organisation,
-                    "Findings scored": f"{person.scored} of {total}",
-                    "Finished": "Finished" if person.finished_at else "Not yet",
+                    _("Name"): person.name,
+                    _("Service or organisation"): person.organisation,
+                    _("Findings scored"): _("{scored} of {total}", scored=person.scored, total=total),
+                    _("Finished"): _("Finished") if person.finished_at else _("Not yet"),
                 }
                 for person in view.participants
             ],
         )
     else:
-        st.markdown("Nobody has joined yet.")
+        st.markdown(_("Nobody has joined yet."))
 
 
 def live(workshop_id: str, stage: str) -> None:
@@ -212,7 +289,7 @@ def live(workshop_id: str, stage: str) -> None:
 
     @st.fragment(run_every=REFRESH_SECONDS)
     def panel() -> None:
-        view = workshops.facilitator_view(kb, workshop_id)
+        view = workshops.facilitator_view(english, workshop_id)
         if view.workshop.stage != stage:
             st.rerun(scope="app")
         participants_table(view)
@@ -233,16 +310,25 @@ def reveal(workshop: Workshop) -> None:
 def reveal_button(workshop: Workshop) -> None:
     """Reveal the scores, once the facilitator confirms that scoring then closes."""
     if not state.get("ws_revealing"):
-        st.button("Reveal the scores", type="primary", on_click=lambda: state.update(ws_revealing=True))
+        st.button(_("Reveal the scores"), type="primary", on_click=lambda: state.update(ws_revealing=True))
     else:
         st.warning(
-            "Revealing shows everyone's scores to the room and closes scoring: nobody can change a score or add a "
-            "missed impact afterwards. Reveal now?"
+            _(
+                "Revealing shows everyone's scores to the room and closes scoring: nobody can change a score or add "
+                "a missed impact afterwards. Reveal now?"
+            )
         )
         yes, no = st.columns(2)
-        yes.button("Yes, reveal the scores and close scoring", type="primary", on_click=reveal, args=(workshop,))
-        no.button("Not yet", on_click=lambda: state.update(ws_revealing=False))
+        yes.button(_("Yes, reveal the scores and close scoring"), type="primary", on_click=reveal, args=(workshop,))
+        no.button(_("Not yet"), on_click=lambda: state.update(ws_revealing=False))
     said("reveal")
+
+
+def tips(*fields: str) -> list[alt.Tooltip]:
+    """A chart's tooltip, each field named in the session's language."""
+    named = {"View": (_("View"), "N"), "Score": (_("Score"), "Q"), "People": (_("People"), "Q")}
+    named["Finding"] = (_("Finding"), "N")
+    return [alt.Tooltip(f"{field}:{named[field][1]}", title=named[field][0]) for field in fields]
 
 
 def chart(spread: FindingSpread) -> alt.LayerChart:
@@ -252,8 +338,9 @@ def chart(spread: FindingSpread) -> alt.LayerChart:
         where = (score.score, VERDICT_SHORT[score.verdict])
         counted[where] = counted.get(where, 0) + 1
     rows = [{"Score": at, "View": view, "People": people} for (at, view), people in counted.items()]
-    rows_order = [RULES_ROW, "Agree", "Disagree", "Unsure"]
-    x = alt.X("Score:Q", scale=alt.Scale(domain=[1, 25], nice=False), title="Score (likelihood × severity)")
+    views = list(VERDICT_SHORT.values())
+    rows_order = [RULES_ROW, *views]
+    x = alt.X("Score:Q", scale=alt.Scale(domain=[1, 25], nice=False), title=SCORE_TITLE)
     y = alt.Y("View:N", sort=rows_order, scale=alt.Scale(domain=rows_order), title=None)
     dots = (
         alt.Chart(alt.Data(values=rows))
@@ -264,10 +351,10 @@ def chart(spread: FindingSpread) -> alt.LayerChart:
             size=alt.Size("People:Q", scale=alt.Scale(range=[500, 2500]), legend=None),
             color=alt.Color(
                 "View:N",
-                scale=alt.Scale(domain=["Agree", "Disagree", "Unsure"], range=["#1b7837", "#b2182b", "#5e5e5e"]),
+                scale=alt.Scale(domain=views, range=["#1b7837", "#b2182b", "#5e5e5e"]),
                 legend=None,
             ),
-            tooltip=["View:N", "Score:Q", "People:Q"],
+            tooltip=tips("View", "Score", "People"),
         )
     )
     counts = (
@@ -278,11 +365,12 @@ def chart(spread: FindingSpread) -> alt.LayerChart:
     rules = (
         alt.Chart(alt.Data(values=[{"Score": spread.finding.score, "View": RULES_ROW}]))
         .mark_point(shape="diamond", size=900, filled=True, color="#000000")
-        .encode(x=x, y=y, tooltip=["Score:Q"])
+        .encode(x=x, y=y, tooltip=tips("Score"))
     )
+    title = _("Scores of: {title}", title=title_of(spread.finding.rule, spread.finding.title))
     return (
         alt.layer(dots, counts, rules)
-        .properties(height=320, title=alt.TitleParams(f"Scores of: {spread.finding.title}", fontSize=26))
+        .properties(height=320, title=alt.TitleParams(title, fontSize=26))
         .configure_axis(labelFontSize=20, titleFontSize=22, labelColor="#000000", titleColor="#000000")
     )
 
@@ -295,7 +383,10 @@ def short(title: str, limit: int = 40) -> str:
 def overview(spreads: list[FindingSpread]) -> alt.LayerChart:
     """Every finding in one chart, most disagreement first: a row each, everyone's score as a dot (coloured by
     their view), the rules' score as a black diamond; what a room reads from the back before the detail."""
-    labels = [f"{number}. {short(spread.finding.title)}" for number, spread in enumerate(spreads, start=1)]
+    labels = [
+        f"{number}. {short(title_of(spread.finding.rule, spread.finding.title))}"
+        for number, spread in enumerate(spreads, start=1)
+    ]
     counted: dict[tuple[str, int, str], int] = {}
     for label, spread in zip(labels, spreads, strict=True):
         for score in spread.scores:
@@ -303,7 +394,7 @@ def overview(spreads: list[FindingSpread]) -> alt.LayerChart:
             counted[where] = counted.get(where, 0) + 1
     dots = [{"Finding": f, "Score": at, "View": view, "People": n} for (f, at, view), n in counted.items()]
     rules = [{"Finding": label, "Score": s.finding.score} for label, s in zip(labels, spreads, strict=True)]
-    x = alt.X("Score:Q", scale=alt.Scale(domain=[1, 25], nice=False), title="Score (likelihood × severity)")
+    x = alt.X("Score:Q", scale=alt.Scale(domain=[1, 25], nice=False), title=SCORE_TITLE)
     y = alt.Y("Finding:N", sort=labels, title=None, axis=alt.Axis(labelLimit=560))
     people = (
         alt.Chart(alt.Data(values=dots))
@@ -314,16 +405,16 @@ def overview(spreads: list[FindingSpread]) -> alt.LayerChart:
             size=alt.Size("People:Q", scale=alt.Scale(range=[300, 1600]), legend=None),
             color=alt.Color(
                 "View:N",
-                scale=alt.Scale(domain=["Agree", "Disagree", "Unsure"], range=["#1b7837", "#b2182b", "#5e5e5e"]),
+                scale=alt.Scale(domain=list(VERDICT_SHORT.values()), range=["#1b7837", "#b2182b", "#5e5e5e"]),
                 legend=alt.Legend(title=None, orient="top", labelFontSize=20, symbolSize=400),
             ),
-            tooltip=["Finding:N", "View:N", "Score:Q", "People:Q"],
+            tooltip=tips("Finding", "View", "Score", "People"),
         )
     )
     diamonds = (
         alt.Chart(alt.Data(values=rules))
         .mark_point(shape="diamond", size=700, filled=True, color="#000000")
-        .encode(x=x, y=y, tooltip=["Finding:N", "Score:Q"])
+        .encode(x=x, y=y, tooltip=tips("Finding", "Score"))
     )
     return (
         alt.layer(people, diamonds)
@@ -336,13 +427,27 @@ def spread_words(spread: FindingSpread) -> str:
     """The room's view of one finding in a sentence: the counts, the range and the middle, beside the rules'."""
     finding = spread.finding
     verdicts = spread.verdicts
-    rules = f"The rules scored it {finding.score} (likelihood {finding.likelihood}, severity {finding.severity})."
-    if not spread.scores:
-        return f"Nobody scored this finding. {rules}"
-    return (
-        f"{verdicts['agree']} agree, {verdicts['disagree']} disagree, {verdicts['unsure']} unsure. "
-        f"The room's scores run from {spread.low} to {spread.high}, middle {spread.middle:g}. {rules}"
+    rules = _(
+        "The rules scored it {score} (likelihood {likelihood}, severity {severity}).",
+        score=finding.score,
+        likelihood=finding.likelihood,
+        severity=finding.severity,
     )
+    if not spread.scores:
+        return _("Nobody scored this finding.") + " " + rules
+    counts = _(
+        "{agree} agree, {disagree} disagree, {unsure} unsure.",
+        agree=verdicts["agree"],
+        disagree=verdicts["disagree"],
+        unsure=verdicts["unsure"],
+    )
+    runs = _(
+        "The room's scores run from {low} to {high}, middle {middle}.",
+        low=spread.low,
+        high=spread.high,
+        middle=f"{spread.middle:g}",
+    )
+    return f"{counts} {runs} {rules}"
 
 
 def table(spread: FindingSpread) -> None:
@@ -350,24 +455,24 @@ def table(spread: FindingSpread) -> None:
     finding = spread.finding
     rows = [
         {
-            "Who": RULES_ROW,
-            "Service or organisation": "",
-            "View": "",
-            "Likelihood": str(finding.likelihood),
-            "Severity": str(finding.severity),
-            "Score": str(finding.score),
-            "Comment": "",
+            _("Who"): RULES_ROW,
+            _("Service or organisation"): "",
+            _("View"): "",
+            _("Likelihood"): str(finding.likelihood),
+            _("Severity"): str(finding.severity),
+            _("Score"): str(finding.score),
+            _("Comment"): "",
         }
     ]
     rows += [
         {
-            "Who": score.name,
-            "Service or organisation": score.organisation,
-            "View": VERDICT_WORDS[score.verdict],
-            "Likelihood": str(score.likelihood),
-            "Severity": str(score.severity),
-            "Score": str(score.score),
-            "Comment": score.comment,
+            _("Who"): score.name,
+            _("Service or organisation"): score.organisation,
+            _("View"): VERDICT_NAMES[score.verdict],
+            _("Likelihood"): str(score.likelihood),
+            _("Severity"): str(score.severity),
+            _("Score"): str(score.score),
+            _("Comment"): score.comment,
         }
         for score in spread.scores
     ]
@@ -389,10 +494,14 @@ def save_agreement(workshop_id: str, key: str, title: str, missed: bool) -> None
     try:
         stored = workshops.agree(workshop_id, key, agreement, expected_revision=revisions.get(key, 0))
     except StaleAgreementError as stale:
-        now = workshops.facilitator_view(kb, workshop_id).consensus.get(key)
+        now = workshops.facilitator_view(english, workshop_id).consensus.get(key)
         theirs = (
-            f" {now.by} agreed: {agreed_words(now, missed)}. "
-            "Your view is still in the form: save again to replace theirs with it."
+            " "
+            + _(
+                "{who} agreed: {agreed}. Your view is still in the form: save again to replace theirs with it.",
+                who=now.by,
+                agreed=agreed_words(now, missed),
+            )
             if now is not None
             else ""
         )
@@ -407,7 +516,7 @@ def save_agreement(workshop_id: str, key: str, title: str, missed: bool) -> None
     say(
         key,
         "success",
-        f"Agreed for '{title}': {agreed_words(stored, missed)}.",
+        _("Agreed for '{title}': {agreed}.", title=title, agreed=agreed_words(stored, missed)),
     )
 
 
@@ -423,21 +532,21 @@ def agreement_form(
     widget = f"ws_{key}"
     words: Callable[[bool], str] = (ACCEPT_WORDS if missed else KEEP_WORDS).__getitem__
     if current is not None:
-        st.markdown(plain(f"Agreed by {current.by}: {agreed_words(current, missed)}."))
+        st.markdown(plain(_("Agreed by {who}: {agreed}.", who=current.by, agreed=agreed_words(current, missed))))
     with st.form(f"form_{widget}"):
-        st.radio("Agreed likelihood", SCORES, index=likelihood - 1, horizontal=True, key=f"{widget}_likelihood")
-        st.radio("Agreed severity", SCORES, index=severity - 1, horizontal=True, key=f"{widget}_severity")
+        st.radio(_("Agreed likelihood"), SCORES, index=likelihood - 1, horizontal=True, key=f"{widget}_likelihood")
+        st.radio(_("Agreed severity"), SCORES, index=severity - 1, horizontal=True, key=f"{widget}_severity")
         st.radio(
-            "Accept it or not" if missed else "Keep or drop",
+            _("Accept it or not") if missed else _("Keep or drop"),
             [True, False],
             index=0 if keep else 1,
             format_func=words,
             key=f"{widget}_keep",
         )
         st.text_area(
-            "The room's reason (it goes in the record)", value=current.note if current else "", key=f"{widget}_note"
+            _("The room's reason (it goes in the record)"), value=current.note if current else "", key=f"{widget}_note"
         )
-        st.form_submit_button("Save the agreement", on_click=save_agreement, args=(workshop_id, key, title, missed))
+        st.form_submit_button(_("Save the agreement"), on_click=save_agreement, args=(workshop_id, key, title, missed))
     said(key)
 
 
@@ -445,42 +554,66 @@ def findings_section(view: FacilitatorView) -> None:
     """Each finding, most disagreement first: the chart, its table, the counts, the outliers, the agreement."""
     workshop = view.workshop
     agreed = sum(finding.rule in view.consensus for finding in workshop.findings)
-    st.header("The room's scores, most disagreement first")
-    st.markdown(plain(f"{agreed} of {len(workshop.findings)} findings agreed."))
+    st.header(_("The room's scores, most disagreement first"))
+    st.markdown(
+        plain(
+            n_(
+                "{agreed} of {n} finding agreed.",
+                "{agreed} of {n} findings agreed.",
+                len(workshop.findings),
+                agreed=agreed,
+            )
+        )
+    )
     if any(spread.scores for spread in view.spreads):
-        st.markdown("Each dot is someone's score, coloured by their view; the black diamond is the rules' score.")
+        st.markdown(_("Each dot is someone's score, coloured by their view; the black diamond is the rules' score."))
         st.altair_chart(overview(view.spreads), use_container_width=True)
     for number, spread in enumerate(view.spreads, start=1):
         finding = spread.finding
-        st.subheader(plain(f"{number}. {finding.title}"))
+        st.subheader(f"{number}. {marked(title_of(finding.rule, finding.title))}")
         if finding.groups:
-            st.markdown(plain(f"Groups it names: {', '.join(finding.groups)}."))
+            st.markdown(plain(_("Groups it names: {groups}.", groups=groups_of(finding.groups))))
         st.markdown(plain(spread_words(spread)))
         if spread.scores:
             st.altair_chart(chart(spread), use_container_width=True)
-            with st.expander("The scores as a table"):
+            with st.expander(_("The scores as a table")):
                 table(spread)
         if spread.outliers:
-            st.markdown("**Views to hear: those far from the room's middle, or in a minority**")
+            st.markdown("**" + _("Views to hear: those far from the room's middle, or in a minority") + "**")
             for score in spread.outliers:
-                comment = score.comment or "no comment"
+                comment = score.comment or _("no comment")
                 st.markdown(
                     plain(
-                        f"{score.name} ({score.organisation}) scored {score.score} (likelihood {score.likelihood}, "
-                        f"severity {score.severity}), {VERDICT_WORDS[score.verdict].lower()}: {comment}"
+                        _(
+                            "{who} ({organisation}) scored {score} (likelihood {likelihood}, severity {severity}), "
+                            "{view}: {comment}",
+                            who=score.name,
+                            organisation=score.organisation,
+                            score=score.score,
+                            likelihood=score.likelihood,
+                            severity=score.severity,
+                            view=VERDICT_NAMES[score.verdict].lower(),
+                            comment=comment,
+                        )
                     )
                 )
-        agreement_form(workshop.id, finding.rule, finding.title, (finding.likelihood, finding.severity), view)
+        agreement_form(
+            workshop.id,
+            finding.rule,
+            title_of(finding.rule, finding.title),
+            (finding.likelihood, finding.severity),
+            view,
+        )
 
 
 def missed_section(view: FacilitatorView) -> None:
     """The impacts participants think the rules missed, grouped by the groups they name; accept each or not."""
-    st.header("Impacts the rules missed")
+    st.header(_("Impacts the rules missed"))
     if not view.missed_groups:
-        st.markdown("Nobody added an impact the rules missed.")
+        st.markdown(_("Nobody added an impact the rules missed."))
         return
     for group in view.missed_groups:
-        st.subheader(plain(f"Affecting {', '.join(group.names)}"))
+        st.subheader(plain(_("Affecting {groups}", groups=groups_of(list(group.names)))))
         for impact in group.impacts:
             missed_impact(view, impact)
 
@@ -490,8 +623,16 @@ def missed_impact(view: FacilitatorView, impact: StoredMissed) -> None:
     st.markdown(f"**{plain(impact.title)}**")
     st.markdown(
         plain(
-            f"Raised by {impact.name} ({impact.organisation}), who scored it {impact.likelihood * impact.severity} "
-            f"(likelihood {impact.likelihood}, severity {impact.severity}): {impact.reason}"
+            _(
+                "Raised by {who} ({organisation}), who scored it {score} (likelihood {likelihood}, "
+                "severity {severity}): {reason}",
+                who=impact.name,
+                organisation=impact.organisation,
+                score=impact.likelihood * impact.severity,
+                likelihood=impact.likelihood,
+                severity=impact.severity,
+                reason=impact.reason,
+            )
         )
     )
     agreement_form(
@@ -503,17 +644,25 @@ def missed_impact(view: FacilitatorView, impact: StoredMissed) -> None:
 def finalise(workshop_id: str) -> None:
     """Finalise the workshop: its agreement becomes a new version of the assessment."""
     try:
-        workshops.finalise(kb, workshop_id)
+        workshops.finalise(english, workshop_id)
     except (WorkshopError, PermissionDenied) as refused:
         say("finalise", "error", sentence(str(refused)))
 
 
 def finalised(workshop: Workshop) -> None:
     """What a finalised workshop made, with where to compare and export it."""
-    st.success(plain(f"Finalised: the agreed view is version {workshop.finalised_version} of {workshop.title}."))
+    st.success(
+        plain(
+            _(
+                "Finalised: the agreed view is version {version} of {title}.",
+                version=workshop.finalised_version,
+                title=workshop.title,
+            )
+        )
+    )
     query = {"assessment": workshop.assessment_id}
-    page_link("views/register.py", "Compare the versions on the Register page", {})
-    page_link("views/export.py", "Export the agreed assessment", query)
+    page_link("views/register.py", _("Compare the versions on the Register page"), {})
+    page_link("views/export.py", _("Export the agreed assessment"), query)
 
 
 wanted = st.query_params.get("workshop")
@@ -523,45 +672,49 @@ if not wanted:
 try:
     workshop = workshops.workshop(wanted)
 except WorkshopError:
-    st.error("There is no workshop at this address. Open one on a draft, or pick up one already open.")
-    st.button("Back to the list of workshops", on_click=leave)
+    st.error(_("There is no workshop at this address. Open one on a draft, or pick up one already open."))
+    st.button(_("Back to the list of workshops"), on_click=leave)
     st.stop()
 
 # On a projector the room needs the code first: the plan's title in one line, then the code, link and QR code.
 st.html(f'<p class="ws-title">{html.escape(workshop.title)}</p>')
 if workshop.stage == "scoring":
     join_panel(workshop)
-st.markdown(plain(f"Opened {opened_on(workshop.opened_at)} by {workshop.facilitator}. {workshop.stage_words}."))
+st.markdown(plain(opened_words(workshop) + "."))
 
 if workshop.stage == "finalised":
     finalised(workshop)
-    st.button("Back to the list of workshops", on_click=leave)
+    st.button(_("Back to the list of workshops"), on_click=leave)
     st.stop()
 
 if workshop.stage != "scoring":
-    with st.expander("How to join"):
+    with st.expander(_("How to join")):
         join_panel(workshop)
-st.header("Who is in")
+st.header(_("Who is in"))
 live(workshop.id, workshop.stage)
 
 if workshop.stage == "scoring":
-    st.markdown("Scores stay hidden from everyone, you too, until you reveal them.")
+    st.markdown(_("Scores stay hidden from everyone, you too, until you reveal them."))
     reveal_button(workshop)
-    st.button("Back to the list of workshops", on_click=leave)
+    st.button(_("Back to the list of workshops"), on_click=leave)
     st.stop()
 
-with st.spinner("Reading the room's scores"):
-    room = workshops.facilitator_view(kb, workshop.id)
+with st.spinner(_("Reading the room's scores")):
+    room = workshops.facilitator_view(english, workshop.id)
 findings_section(room)
 missed_section(room)
-st.header("Finalise")
+st.header(_("Finalise"))
 left = len(room.workshop.findings) - sum(f.rule in room.consensus for f in room.workshop.findings)
 st.markdown(
     plain(
-        "Finalising makes the agreed view a new version of the assessment; the workshop can then no longer change."
-        + (f" {left} finding(s) still have no agreement." if left else "")
+        _("Finalising makes the agreed view a new version of the assessment; the workshop can then no longer change.")
+        + (
+            " " + n_("{n} finding still has no agreement.", "{n} findings still have no agreement.", left)
+            if left
+            else ""
+        )
     )
 )
-st.button("Finalise the workshop", type="primary", on_click=finalise, args=(workshop.id,))
+st.button(_("Finalise the workshop"), type="primary", on_click=finalise, args=(workshop.id,))
 said("finalise")
-st.button("Back to the list of workshops", on_click=leave)
+st.button(_("Back to the list of workshops"), on_click=leave)
