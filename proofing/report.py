@@ -221,6 +221,7 @@ _MARGIN_TWIPS = "1440"  # Word's default margin, 2.54 cm, when a template gives 
 _UNSPLIT_ROW_CHARACTERS = 600  # a table row with at most this much text is never broken across pages
 _HEADER_FILL = "E7ECF3"  # the background of a row that heads a part of a table (a questionnaire section)
 _RUN_BREAK = re.compile(r"(\t|\r\n|\r|\n)")
+_NUMBERED = re.compile(r"(\d+\. )(.+)", re.DOTALL)  # "3. " and a finding's title, as headings and tables name it
 
 
 def _add_text(run: etree._Element, text: str) -> None:
@@ -594,7 +595,13 @@ class _Writer:
         return self.t.tag
 
     def run(self, paragraph: etree._Element, text: str, bold: bool = False) -> None:
-        """A run of text, tagged with its language."""
+        """A run of text, tagged with its language; a numbered rule text ("3. " and a finding's title still in
+        English) is two runs, so that only the title is tagged English."""
+        numbered = _NUMBERED.fullmatch(text) if self.fallbacks else None
+        if numbered is not None and self.tag_of(numbered.group(2)) != self.t.tag:
+            _add_run(paragraph, numbered.group(1), bold, self.t.tag)
+            _add_run(paragraph, numbered.group(2), bold, self.tag_of(numbered.group(2)))
+            return
         _add_run(paragraph, text, bold, self.tag_of(text))
 
     # helpers: each appends one block (paragraph or table) before the placeholder
@@ -686,6 +693,8 @@ class _Writer:
         total = sum(widths)
         twips = [round(available * width / total) for width in widths]
         twips[-1] = available - sum(twips[:-1])
+        if self.t.language != "en":  # Welsh words are longer: widen a column its longest word would break in
+            twips = _fitted_columns(twips, [header or [], *rows])
         table = self._block(_TBL)
         properties = etree.SubElement(table, _TBLPR)
         etree.SubElement(properties, _TBLSTYLE).set(_VAL, self.style_ids["Table Grid"])
@@ -1850,6 +1859,41 @@ class _Writer:
                 ],
                 [3.2, 5.0, 8.8],
             )
+
+
+_CELL_MARGINS = 2 * 108  # twips: the Table Grid style's cell margins, left and right
+_LONGEST_UNBROKEN = 14  # letters: a longer word (a checksum, a web address) may break
+
+
+def _fitted_columns(twips: list[int], rows: list[list[str | Cell]]) -> list[int]:
+    """Column widths in which no word of up to 14 letters breaks, taken from the widest column that can spare it.
+
+    Measured in DejaVu Sans (a little wider than the bold Arial of table headers) at the table text size, 9 pt.
+    """
+    font = _chart_font(9.0)
+    needed = [0] * len(twips)
+    for row in rows:
+        if len(row) != len(twips):  # a row across the table (a finding heading its mitigations) wraps freely
+            continue
+        for column, cell in enumerate(row):
+            text = cell.text if isinstance(cell, Cell) else cell
+            for word in text.split():
+                if len(word) <= _LONGEST_UNBROKEN:
+                    width = round(font.getlength(word) / _CHART_SCALE * 20) + _CELL_MARGINS + 40
+                    needed[column] = max(needed[column], width)
+    fitted = list(twips)
+    for column, want in enumerate(needed):
+        short = want - fitted[column]
+        if short <= 0:
+            continue
+        donor = max(range(len(fitted)), key=lambda c: fitted[c] - needed[c])
+        spare = fitted[donor] - max(needed[donor], _CELL_MARGINS)
+        if donor == column or spare <= 0:
+            continue
+        given = min(short, spare)
+        fitted[column] += given
+        fitted[donor] -= given
+    return fitted
 
 
 def _short_period(period: str) -> str:
