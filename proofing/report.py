@@ -487,6 +487,8 @@ def _finish(document: Document, writers: list[_Writer], language: RecordLanguage
         "{{rule_base_version}}": clean_text(first.a.rule_base.version),
     }
     for root in _header_footer_roots(document):
+        if language != "en":
+            _translate_fixed_words(root, writers)
         _fill_placeholders(root, values)
     if first.anchor.find(f"{_PPR}/{_SECTPR}") is None:
         first.anchor.getparent().remove(first.anchor)
@@ -501,6 +503,21 @@ def _finish(document: Document, writers: list[_Writer], language: RecordLanguage
     properties.keywords = _short(first._("EIA; cohesion proofing; {level}", level=first.a.level))
     properties.language = tag
     _set_default_language(document, tag)
+
+
+TEMPLATE_WORDS = (N_("Equality Impact Assessment"), N_("Rule base"), N_("Page"))
+"""The words the template's header and footer write around their placeholders, which a Welsh record translates."""
+
+
+def _translate_fixed_words(root: etree._Element, writers: list[_Writer]) -> None:
+    """The template's own words in a header or footer in the record's language; both, Welsh first, in a bilingual
+    record ("Tudalen / Page"), whose pages share one header and footer. Done before the placeholders are filled,
+    so a plan title is never changed."""
+    for text in root.iter(_T):
+        for words in TEMPLATE_WORDS:
+            if text.text and re.search(rf"\b{re.escape(words)}\b", text.text):
+                shown = " / ".join(dict.fromkeys(writer._(words) for writer in writers))
+                text.text = re.sub(rf"\b{re.escape(words)}\b", lambda _match, shown=shown: shown, text.text)
 
 
 def _set_default_language(document: Document, tag: str) -> None:

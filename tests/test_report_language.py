@@ -192,3 +192,14 @@ def test_no_welsh_word_breaks_inside_a_table_cell(welsh: bytes) -> None:
                         )
                         checked += 1
     assert checked > 1000
+
+
+def test_the_header_and_footer_words_are_in_the_records_language(welsh: bytes, bilingual: bytes) -> None:
+    def parts(data: bytes) -> str:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            names = [n for n in package.namelist() if n.startswith(("word/header", "word/footer"))]
+            return " ".join(etree.fromstring(package.read(n)).xpath("string()") for n in names)
+
+    assert "Asesiad o'r Effaith ar Gydraddoldeb" in parts(welsh) and "Tudalen" in parts(welsh)
+    assert "Equality Impact Assessment" not in parts(welsh)
+    assert "Tudalen / Page" in parts(bilingual) and "Sylfaen reolau / Rule base" in parts(bilingual)
