@@ -1887,17 +1887,17 @@ def _fitted_columns(twips: list[int], rows: list[list[str | Cell]]) -> list[int]
 
     Measured in DejaVu Sans (a little wider than the bold Arial of table headers) at the table text size, 9 pt.
     """
-    font = _chart_font(9.0)
-    needed = [0] * len(twips)
+    words: list[set[str]] = [set() for _ in twips]
     for row in rows:
         if len(row) != len(twips):  # a row across the table (a finding heading its mitigations) wraps freely
             continue
         for column, cell in enumerate(row):
-            text = cell.text if isinstance(cell, Cell) else cell
-            for word in text.split():
-                if len(word) <= _LONGEST_UNBROKEN:
-                    width = round(font.getlength(word) / _CHART_SCALE * 20) + _CELL_MARGINS + 40
-                    needed[column] = max(needed[column], width)
+            words[column].update((cell.text if isinstance(cell, Cell) else cell).split())
+    needed = [0] * len(twips)
+    for column, found in enumerate(words):
+        # Only the longest words can be the widest: measuring the ten longest keeps a record within its time.
+        longest = sorted((w for w in found if len(w) <= _LONGEST_UNBROKEN), key=len, reverse=True)[:10]
+        needed[column] = max((_word_twips(word) for word in longest), default=0)
     fitted = list(twips)
     for column, want in enumerate(needed):
         short = want - fitted[column]
@@ -1911,6 +1911,12 @@ def _fitted_columns(twips: list[int], rows: list[list[str | Cell]]) -> list[int]
         fitted[column] += given
         fitted[donor] -= given
     return fitted
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_twips(word: str) -> int:
+    """The width a word needs in a table cell, in twips, its margins and a little room included."""
+    return round(_chart_font(9.0).getlength(word) / _CHART_SCALE * 20) + _CELL_MARGINS + 40
 
 
 def _short_period(period: str) -> str:
