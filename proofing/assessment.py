@@ -18,6 +18,7 @@ from proofing.conditions import AnswerValue, Condition, answer_tests, facts_read
 from proofing.decisions import DecisionNotes
 from proofing.engine import ENGINE_NAME, ENGINE_VERSION, evaluate
 from proofing.knowledge import KnowledgeBase
+from proofing.language import Language, Translator, translator
 from proofing.oracle import Firing
 from proofing.plan import AnswerProblem, Plan, check_answers, usable_answers, visible_questions
 from proofing.questionnaire import ImpactRule, Level, Mitigation
@@ -269,7 +270,7 @@ def with_agreement(kb: KnowledgeBase, assessment: Assessment, notes: DecisionNot
                         kind=names[group][0],  # type: ignore[arg-type]
                         name=names[group][1],
                         reason="named",
-                        because="named by the EIA workshop",
+                        because=_in(kb)._("named by the EIA workshop"),
                     )
                     for group in groups
                 ],
@@ -319,7 +320,7 @@ def level_label(kb: KnowledgeBase, level: str | None) -> str:
     The rule base's level words are a sentence each; the label is their first clause.
     """
     if level is None:
-        return "Not screened yet"
+        return _in(kb)._("Not screened yet")
     return kb.scoring.level_words[level].split(".")[0]  # type: ignore[index]
 
 
@@ -336,9 +337,9 @@ def answer_words(kb: KnowledgeBase, question_id: str, answer: AnswerValue) -> st
     if question is None:
         return str(answer)
     if isinstance(answer, bool):
-        return "Yes" if answer else "No"
+        return _in(kb)._("Yes") if answer else _in(kb)._("No")
     if isinstance(answer, list):
-        return "; ".join(question.label_of(option) for option in answer) or "None"
+        return "; ".join(question.label_of(option) for option in answer) or _in(kb)._("None")
     if question.type == "one_of":
         return question.label_of(str(answer))
     if isinstance(answer, float) and answer.is_integer():
@@ -577,7 +578,7 @@ def link_action(kb: KnowledgeBase, action_id: str) -> LinkedAction:
     """The strategy's own words for an action or Migrant Worker task, with its lead and timescale."""
     found = kb.find(action_id)
     if found is None:  # the rule base check guarantees this does not happen
-        return LinkedAction(id=action_id, text="(not in the rule base)", lead=None, timescale=None)
+        return LinkedAction(id=action_id, text=_in(kb)._("(not in the rule base)"), lead=None, timescale=None)
     _kind, item = found
     if hasattr(item, "lead"):
         return LinkedAction(id=action_id, text=item.text, lead=item.lead, timescale=item.timescale)  # type: ignore[union-attr]
@@ -630,6 +631,7 @@ def _gaps(
     """The quality gaps: process weaknesses (gap rules), unanswered questions that matter, communities affected
     but not engaged, and characteristics affected together. Process gaps are reported only when the plan
     affects some group; an internal change with thin evidence has no gap to close."""
+    t = _in(kb)
     names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
     negatives = [f for f in findings if f.direction == "negative"]
     hit = list(dict.fromkeys(g for f in negatives for g in f.characteristics + f.communities))
@@ -645,7 +647,11 @@ def _gaps(
         gaps.append(
             Gap(
                 kind=rule.id,
-                message=f"{message} Groups concerned: {', '.join(names[g] for g in affected if g in names)}.",
+                message=t._(
+                    "{message} Groups concerned: {groups}.",
+                    message=message,
+                    groups=", ".join(names[g] for g in affected if g in names),
+                ),
                 groups=affected,
                 severity=template.severity,
                 remedies=fitting_mitigations(kb, template.remedies, answers, affected),
@@ -672,9 +678,10 @@ def _gaps(
         gaps.append(
             Gap(
                 kind="no_engagement",
-                message="No engagement is recorded with communities the plan is likely to affect: "
-                + ", ".join(names[c] for c in missed)
-                + ".",
+                message=t._(
+                    "No engagement is recorded with communities the plan is likely to affect: {communities}.",
+                    communities=", ".join(names[c] for c in missed),
+                ),
                 groups=missed,
                 severity="high",
             )
@@ -684,10 +691,11 @@ def _gaps(
         gaps.append(
             Gap(
                 kind="intersectional",
-                message="Several characteristics are affected together ("
-                + ", ".join(names[c] for c in characteristics)
-                + "); consider people who share more than one of them, whose combined disadvantage a "
-                "group-by-group reading misses.",
+                message=t._(
+                    "Several characteristics are affected together ({characteristics}); consider people who share "
+                    "more than one of them, whose combined disadvantage a group-by-group reading misses.",
+                    characteristics=", ".join(names[c] for c in characteristics),
+                ),
                 groups=characteristics,
                 severity="medium",
             )
@@ -696,16 +704,22 @@ def _gaps(
     return sorted(gaps, key=lambda gap: order[gap.severity])
 
 
-def group_reason_words(reason: GroupReason) -> str:
+def group_reason_words(reason: GroupReason, language: Language = "en") -> str:
     """Why a finding names a group, in words: "Race (named in the plan)" or "Disability (because: ...)".
 
     Examples:
         >>> group_reason_words(GroupReason(group="race", kind="characteristic", name="Race", reason="named"))
         'Race (the plan names it)'
     """
+    t = translator(language)
     if reason.reason == "named":
-        return f"{reason.name} (the plan names it)"
-    return f"{reason.name} (because: {reason.because})"
+        return t._("{group} (the plan names it)", group=reason.name)
+    return t._("{group} (because: {reason})", group=reason.name, reason=reason.because)
+
+
+def _in(kb: KnowledgeBase) -> Translator:
+    """A translator into the language the rule base speaks, for the words the assessment writes itself."""
+    return translator(kb.language if kb.language in ("cy", "en") else "en")  # type: ignore[arg-type]
 
 
 def assessment_as_json(assessment: Assessment) -> dict[str, object]:

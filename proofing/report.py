@@ -62,12 +62,17 @@ from proofing.assessment import (
     Finding,
     LinkedAction,
     answer_words,
+    assess,
+    assess_draft,
     group_reason_words,
     level_label,
+    with_agreement,
 )
 from proofing.decisions import DecisionNotes, MitigationDecision, mitigation_key
 from proofing.errors import ProofingError
 from proofing.knowledge import KnowledgeBase
+from proofing.language import TAGS, Language, RecordLanguage, Translator, localised, translator
+from proofing.plan import PlanError
 from proofing.record import (
     RECORD_FORMAT,
     RECORD_SHA_PLACEHOLDER,
@@ -95,8 +100,17 @@ REQUIRED_STYLES = (
 )
 REQUIRED_PLACEHOLDERS = {"{{body}}": "the body", "{{council}}": "the header", "{{plan_title}}": "the footer"}
 RAG_FILL = {"red": "F4B6B6", "amber": "FFE0A3", "green": "C8E6C9"}
-RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green"}
-GAP_SEVERITY_WORDS = {"high": "High", "medium": "Medium", "low": "Low"}
+
+
+def N_(text: str) -> str:
+    """Mark an English text for the catalogue where it is defined (babel extracts it); it is translated where it
+    is shown."""
+    return text
+
+
+RAG_WORDS = {"red": N_("Red"), "amber": N_("Amber"), "green": N_("Green")}
+GAP_SEVERITY_WORDS = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
+LANGUAGE_WORDS = {"cy": N_("Welsh"), "en": N_("English"), "bilingual": N_("Welsh and English (Welsh first)")}
 GAP_SEVERITY_FILL = {"high": RAG_FILL["red"], "medium": RAG_FILL["amber"]}
 CORE_PROPERTY_LIMIT = 255  # python-docx refuses longer core properties
 FOOTER_TITLE_LIMIT = 80  # characters of the plan title the footer shows
@@ -136,6 +150,9 @@ class ReportDetails(BaseModel):
     audit: list[AuditEntry] = Field(default=[], description="the assessment's audit trail, oldest first")
     workshops: list[WorkshopRecord] = Field(
         default=[], description="the EIA workshops whose agreement this version holds (proofing.workshop)"
+    )
+    language: RecordLanguage = Field(
+        default="en", description="the language of the visible text: cy, en or bilingual (Welsh first, then English)"
     )
 
 
@@ -181,7 +198,7 @@ _SECTPR, _PGSZ, _HEADER_REFERENCE, _FOOTER_REFERENCE, _TYPE, _DRAWING = (
 )
 _VAL, _W_ATTR, _H_ATTR, _ORIENT, _TYPE_ATTR = (_w(n) for n in ("val", "w", "h", "orient", "type"))
 _COLOR, _FILL = _w("color"), _w("fill")
-_KEEPNEXT, _TRHEIGHT, _HRULE = _w("keepNext"), _w("trHeight"), _w("hRule")
+_KEEPNEXT, _TRHEIGHT, _HRULE, _LANG = _w("keepNext"), _w("trHeight"), _w("hRule"), _w("lang")
 _PGMAR, _TABS, _GRIDSPAN, _CANTSPLIT = (_w(n) for n in ("pgMar", "tabs", "gridSpan", "cantSplit"))
 _BOOKMARK_START, _BOOKMARK_END, _HYPERLINK, _FLDCHAR, _INSTRTEXT = (
     _w(n) for n in ("bookmarkStart", "bookmarkEnd", "hyperlink", "fldChar", "instrText")
@@ -204,6 +221,7 @@ _MARGIN_TWIPS = "1440"  # Word's default margin, 2.54 cm, when a template gives 
 _UNSPLIT_ROW_CHARACTERS = 600  # a table row with at most this much text is never broken across pages
 _HEADER_FILL = "E7ECF3"  # the background of a row that heads a part of a table (a questionnaire section)
 _RUN_BREAK = re.compile(r"(\t|\r\n|\r|\n)")
+_NUMBERED = re.compile(r"(\d+\. )(.+)", re.DOTALL)  # "3. " and a finding's title, as headings and tables name it
 
 
 def _add_text(run: etree._Element, text: str) -> None:
@@ -223,11 +241,16 @@ def _add_text(run: etree._Element, text: str) -> None:
                 element.set(_XML_SPACE, "preserve")
 
 
-def _add_run(paragraph: etree._Element, text: str, bold: bool = False) -> None:
-    """Append a run of text to a paragraph, cleaned here for XML; bold is the only formatting a run sets."""
+def _add_run(paragraph: etree._Element, text: str, bold: bool = False, language: str | None = None) -> None:
+    """Append a run of text to a paragraph, cleaned here for XML; bold is the only formatting a run sets, and
+    `language` (a tag, "cy-GB") the language Word's spelling and screen readers take it to be in."""
     run = etree.SubElement(paragraph, _R)
-    if bold:
-        etree.SubElement(etree.SubElement(run, _RPR), _B)
+    if bold or language:
+        properties = etree.SubElement(run, _RPR)
+        if bold:
+            etree.SubElement(properties, _B)
+        if language:
+            etree.SubElement(properties, _LANG).set(_VAL, language)
     _add_text(run, clean_text(text))
 
 
@@ -351,21 +374,43 @@ def write_report(
     meta: ReportDetails | None = None,
     template: Path = DEFAULT_TEMPLATE,
     signer: Signer | None = None,
+    language: RecordLanguage | None = None,
 ) -> bytes:
     """The assessment as a .docx (bytes), with its canonical record embedded.
 
-    The template is checked first (TemplateError says what to fix) and opened once.
+    The template is checked first (TemplateError says what to fix) and opened once. `kb` and `assessment` are
+    English; the visible text is in `language` (``meta.language`` when not given, else English): "cy" writes it
+    from the same plan assessed with the Welsh rule base, "bilingual" writes the whole record in Welsh and then
+    the whole record in English, each with its own contents, Welsh first as the Welsh Language Standards ask. The
+    embedded record is always the English assessment, so ``proofing verify`` checks every language alike; its
+    ``meta.language`` says which language the visible text is in.
     """
     meta = meta or ReportDetails(assessors=[assessment.plan.owner])
-    if not meta.council:
-        meta = meta.model_copy(update={"council": kb.council})
+    chosen: RecordLanguage = language or meta.language
+    meta = meta.model_copy(update={"language": chosen} | ({} if meta.council else {"council": kb.council}))
     document = _open_template(template)
-    writer = _Writer(kb, assessment, meta, document)
-    writer.write()
-    # The appendix quotes the record's sha256, which is known only once the record is made: it is written with
-    # a placeholder, the visible text (placeholder and all) goes into the record, and then the sha256 replaces it.
-    writer.appendix(RECORD_SHA_PLACEHOLDER)
-    writer.finish()
+    halves: tuple[Language, ...] = ("cy", "en") if chosen == "bilingual" else (chosen,)  # type: ignore[assignment]
+    writers: list[_Writer] = []
+    for half in halves:
+        shown_kb, shown, fallbacks = _shown_in(kb, assessment, meta, half)
+        writer = _Writer(
+            shown_kb,
+            shown,
+            meta,
+            document,
+            translator(half),
+            tag_runs=chosen != "en",  # an English record's runs take the document's language, en-GB, as before
+            fallbacks=fallbacks,
+            bookmarks=f"_Toc_proofing_{half}_" if len(halves) > 1 else "_Toc_proofing_",
+        )
+        if writers:  # the English record starts on a page of its own, after the Welsh
+            writer.page_break()
+        writer.write()
+        # The appendix quotes the record's sha256, which is known only once the record is made: it is written with
+        # a placeholder, the visible text (placeholder and all) goes into the record, then the sha256 replaces it.
+        writer.appendix(RECORD_SHA_PLACEHOLDER)
+        writers.append(writer)
+    _finish(document, writers, chosen)
     payload = record_payload(assessment, meta)
     payload["visible"] = visible_sections(document.element.body)
     if signer is not None:
@@ -386,15 +431,134 @@ def save_report(
     meta: ReportDetails | None = None,
     template: Path = DEFAULT_TEMPLATE,
     signer: Signer | None = None,
+    language: RecordLanguage | None = None,
 ) -> None:
-    """Write the record to a file."""
-    path.write_bytes(write_report(kb, assessment, meta, template, signer))
+    """Write the record to a file, its visible text in `language` (as write_report)."""
+    path.write_bytes(write_report(kb, assessment, meta, template, signer, language))
+
+
+def _shown_in(
+    kb: KnowledgeBase, assessment: Assessment, meta: ReportDetails, language: Language
+) -> tuple[KnowledgeBase, Assessment, frozenset[str]]:
+    """The rule base and the assessment a record shows in `language`, and the rule-base texts that fell back to
+    English (whitespace folded), which the record tags as English.
+
+    In Welsh the plan is assessed again with the Welsh rule base and the same recorded agreement: the same ids,
+    conditions and scores give the same findings, in Welsh words. That they are the same is checked, so that the
+    visible record can never say other than the embedded one.
+    """
+    if language == "en":
+        return kb, assessment, frozenset()
+    found = localised(kb, language)
+    try:
+        shown = assess(found.kb, assessment.plan)
+    except PlanError:  # a draft the app exports while answers are still missing: assessed as the draft was
+        shown = assess_draft(found.kb, assessment.plan)[0]
+    shown = with_agreement(found.kb, shown, meta.notes)
+    if _scored(shown) != _scored(assessment):
+        raise ProofingError(
+            "the assessment cannot be written in Welsh: the Welsh rule base gives other findings than the English "
+            f"one ({found.kb.version}); run `proofing rules check --lang cy`"
+        )
+    return found.kb, shown, frozenset(" ".join(text.split()) for text in found.fallbacks)
+
+
+def _scored(assessment: Assessment) -> tuple[object, ...]:
+    """What must be the same in every language: the level, each finding's rule and scores, and the gaps' kinds."""
+    findings = [(f.rule, f.direction, f.likelihood, f.severity, f.score, f.rag) for f in assessment.findings]
+    return (
+        assessment.level,
+        findings,
+        [f.rule for f in assessment.dropped],
+        [(g.kind, g.severity, g.question) for g in assessment.gaps],
+    )
+
+
+def _finish(document: Document, writers: list[_Writer], language: RecordLanguage) -> None:
+    """Write each half's contents, fill the header and footer, drop the body placeholder, and set the document's
+    properties and default language (Welsh for a bilingual record, which puts Welsh first)."""
+    first = writers[0]
+    for writer in writers:
+        writer.contents_entries()
+    title = clean_text(first.a.plan.title)
+    values = {
+        "{{council}}": clean_text(first.meta.council),
+        "{{plan_title}}": title[:FOOTER_TITLE_LIMIT] + ("…" if len(title) > FOOTER_TITLE_LIMIT else ""),
+        "{{rule_base_version}}": clean_text(first.a.rule_base.version),
+    }
+    for root in _header_footer_roots(document):
+        if language != "en":
+            _translate_fixed_words(root, writers)
+        _fill_placeholders(root, values)
+    if first.anchor.find(f"{_PPR}/{_SECTPR}") is None:
+        first.anchor.getparent().remove(first.anchor)
+    else:  # the placeholder's paragraph also ends a section of the template: keep it, without the text
+        for run in first.anchor.findall(_R):
+            first.anchor.remove(run)
+    tag = TAGS["cy" if language == "bilingual" else language]
+    properties = document.core_properties
+    properties.title = _short(" / ".join(w._("Equality Impact Assessment: {title}", title=title) for w in writers))
+    properties.subject = _short(clean_text(first.a.plan.service))
+    properties.author = _short(clean_text(first.meta.produced_by))
+    properties.keywords = _short(first._("EIA; cohesion proofing; {level}", level=first.a.level))
+    properties.language = tag
+    _set_default_language(document, tag)
+
+
+TEMPLATE_WORDS = (N_("Equality Impact Assessment"), N_("Rule base"), N_("Page"))
+"""The words the template's header and footer write around their placeholders, which a Welsh record translates."""
+
+
+def _translate_fixed_words(root: etree._Element, writers: list[_Writer]) -> None:
+    """The template's own words in a header or footer in the record's language; both, Welsh first, in a bilingual
+    record ("Tudalen / Page"), whose pages share one header and footer. Done before the placeholders are filled,
+    so a plan title is never changed."""
+    for text in root.iter(_T):
+        for words in TEMPLATE_WORDS:
+            if text.text and re.search(rf"\b{re.escape(words)}\b", text.text):
+                shown = " / ".join(dict.fromkeys(writer._(words) for writer in writers))
+                text.text = re.sub(rf"\b{re.escape(words)}\b", lambda _match, shown=shown: shown, text.text)
+
+
+def _set_default_language(document: Document, tag: str) -> None:
+    """Make `tag` the language of the document's default run properties (styles.xml ``w:docDefaults``), which
+    every style and run not tagged otherwise takes."""
+    styles = document.styles.element
+    defaults = styles.find(_w("docDefaults"))
+    if defaults is None:
+        defaults = etree.Element(_w("docDefaults"))
+        styles.insert(0, defaults)
+    run_defaults = defaults.find(_w("rPrDefault"))
+    if run_defaults is None:
+        run_defaults = etree.Element(_w("rPrDefault"))
+        defaults.insert(0, run_defaults)
+    properties = run_defaults.find(_RPR)
+    if properties is None:
+        properties = etree.SubElement(run_defaults, _RPR)
+    language = properties.find(_LANG)
+    if language is None:
+        language = etree.SubElement(properties, _LANG)
+    language.set(_VAL, tag)
 
 
 class _Writer:
     """Writes the sections of one record into a template document, as XML before its {{body}} paragraph."""
 
-    def __init__(self, kb: KnowledgeBase, assessment: Assessment, meta: ReportDetails, document: Document) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        assessment: Assessment,
+        meta: ReportDetails,
+        document: Document,
+        words: Translator | None = None,
+        tag_runs: bool = False,
+        fallbacks: frozenset[str] = frozenset(),
+        bookmarks: str = "_Toc_proofing_",
+    ) -> None:
+        self.t = words or translator("en")
+        self.tag_runs = tag_runs  # tag every run with its language (a Welsh or bilingual record)
+        self.fallbacks = fallbacks  # rule-base texts shown in English for want of Welsh: tagged en-GB
+        self.bookmarks = bookmarks
         self.kb = kb
         self.a = assessment
         self.meta = meta
@@ -428,6 +592,35 @@ class _Writer:
         self.next_bookmark = max(ids, default=0) + 1
         self.contents_at: etree._Element | None = None
 
+    # the words the writer writes itself, in the record's language
+
+    def _(self, text: str, /, **values: Any) -> str:
+        """`text` in the record's language, its placeholders filled."""
+        return self.t._(text, **values)
+
+    def n_(self, one: str, many: str, count: int, /, **values: Any) -> str:
+        """The form of a counted text `count` takes in the record's language; ``{n}`` is the count."""
+        return self.t.n_(one, many, count, **values)
+
+    def tag_of(self, text: str) -> str | None:
+        """The language tag of a run: the record's, or en-GB for a rule-base text still without its Welsh form;
+        None in an English record, whose runs take the document's language."""
+        if not self.tag_runs:
+            return None
+        if self.fallbacks and " ".join(text.split()) in self.fallbacks:
+            return TAGS["en"]
+        return self.t.tag
+
+    def run(self, paragraph: etree._Element, text: str, bold: bool = False) -> None:
+        """A run of text, tagged with its language; a numbered rule text ("3. " and a finding's title still in
+        English) is two runs, so that only the title is tagged English."""
+        numbered = _NUMBERED.fullmatch(text) if self.fallbacks else None
+        if numbered is not None and self.tag_of(numbered.group(2)) != self.t.tag:
+            _add_run(paragraph, numbered.group(1), bold, self.t.tag)
+            _add_run(paragraph, numbered.group(2), bold, self.tag_of(numbered.group(2)))
+            return
+        _add_run(paragraph, text, bold, self.tag_of(text))
+
     # helpers: each appends one block (paragraph or table) before the placeholder
 
     def _block(self, tag: str) -> etree._Element:
@@ -456,13 +649,13 @@ class _Writer:
                 properties = etree.SubElement(paragraph, _PPR)
             etree.SubElement(properties, _KEEPNEXT)
         if text:
-            _add_run(paragraph, text, bold)
+            self.run(paragraph, text, bold)
 
     def runs(self, parts: list[tuple[str, bool]], style: str | None = None) -> None:
         """A paragraph of several runs, each (text, bold)."""
         paragraph = self._paragraph(style)
         for text, bold in parts:
-            _add_run(paragraph, text, bold)
+            self.run(paragraph, text, bold)
 
     def labelled(self, label: str, text: str) -> None:
         """A paragraph that starts with a bold label: "Affects: ...", so a reader can scan for it."""
@@ -472,14 +665,14 @@ class _Writer:
         """A real Word heading; levels 1 and 2 are bookmarked and listed in the contents."""
         paragraph = self._paragraph(f"Heading {level}")
         if level <= 2:
-            name = f"_Toc_proofing_{len(self.headings) + 1}"
+            name = f"{self.bookmarks}{len(self.headings) + 1}"
             start = etree.SubElement(paragraph, _BOOKMARK_START, {_ID: str(self.next_bookmark), _NAME: name})
-            _add_run(paragraph, text)
+            self.run(paragraph, text)
             etree.SubElement(paragraph, _BOOKMARK_END, {_ID: start.get(_ID)})
             self.next_bookmark += 1
             self.headings.append((level, clean_text(text), name))
         else:
-            _add_run(paragraph, text)
+            self.run(paragraph, text)
 
     def bullet(self, text: str) -> None:
         self.para(text, style="List Bullet")
@@ -517,6 +710,8 @@ class _Writer:
         total = sum(widths)
         twips = [round(available * width / total) for width in widths]
         twips[-1] = available - sum(twips[:-1])
+        if self.t.language != "en":  # Welsh words are longer: widen a column its longest word would break in
+            twips = _fitted_columns(twips, [header or [], *rows])
         table = self._block(_TBL)
         properties = etree.SubElement(table, _TBLPR)
         etree.SubElement(properties, _TBLSTYLE).set(_VAL, self.style_ids["Table Grid"])
@@ -542,9 +737,8 @@ class _Writer:
                 etree.SubElement(row_properties, _TRHEIGHT, {_VAL: str(row_height.twips), _HRULE: "atLeast"})
         self.para()
 
-    @staticmethod
     def _row(
-        table: etree._Element, cells: list[Cell], twips: list[int], text_style: str | None, repeat: bool = False
+        self, table: etree._Element, cells: list[Cell], twips: list[int], text_style: str | None, repeat: bool = False
     ) -> etree._Element:
         row = etree.SubElement(table, _TR)
         # A row is kept on one page, so that no finding or mitigation is cut in two, unless it is long enough
@@ -576,7 +770,7 @@ class _Writer:
                 if across:
                     etree.SubElement(paragraph_properties, _KEEPNEXT)
             if cell.text:
-                _add_run(paragraph, cell.text, cell.bold)
+                self.run(paragraph, cell.text, cell.bold)
         if column != len(twips):
             raise ValueError(f"a row of {column} columns in a table of {len(twips)}")
         return row
@@ -624,7 +818,22 @@ class _Writer:
             size.attrib.pop(_ORIENT, None)
 
     def group_names(self, ids: list[str]) -> str:
-        return ", ".join(self.names.get(i, i) for i in ids) or "No particular group"
+        """The names of groups, joined; "No particular group" when there are none."""
+        return ", ".join(self.names.get(i, i) for i in ids) or self._("No particular group")
+
+    def day(self, text: str) -> str:
+        """A date as the record writes it in full: "1 December 2026", "1 Rhagfyr 2026" (as given, if not a date)."""
+        return _held_on(text) if self.t.language == "en" else self.t.date(text)
+
+    def rag(self, rag: str) -> str:
+        """A RAG band in words: "Red", "Coch"."""
+        return self._(RAG_WORDS[rag])
+
+    def and_list(self, items: list[str]) -> str:
+        """Words joined as a sentence in the record's language lists them: "A, B and C", "A, B a C"."""
+        if len(items) < 2:
+            return items[0] if items else ""
+        return self._("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])
 
     def finding_label(self, finding: Finding) -> str:
         """A finding as the other tables name it: its number and title, "3. People with limited English ..."."""
@@ -647,16 +856,20 @@ class _Writer:
     def title_page(self) -> None:
         """The first page: what the plan is, and the board's summary, so a board member need read no further."""
         plan = self.a.plan
-        self.para("Equality Impact Assessment", style="Title")
+        self.para(self._("Equality Impact Assessment"), style="Title")
         self.para(plan.title, style="Subtitle")
+        produced = self.meta.produced_at[:10]
         self.key_values(
             [
-                ("Service", plan.service),
-                ("Owner", plan.owner),
-                ("Date", self.meta.produced_at[:10]),
-                ("Assessors", ", ".join(self.meta.assessors) or plan.owner),
-                ("Rule base", f"{self.a.rule_base.name}, version {self.a.rule_base.version}"),
-                ("Screening level", self.a.level_words),
+                (self._("Service"), plan.service),
+                (self._("Owner"), plan.owner),
+                (self._("Date"), produced if self.t.language == "en" else self.day(produced)),
+                (self._("Assessors"), ", ".join(self.meta.assessors) or plan.owner),
+                (
+                    self._("Rule base"),
+                    self._("{name}, version {version}", name=self.a.rule_base.name, version=self.a.rule_base.version),
+                ),
+                (self._("Screening level"), self.a.level_words),
             ]
         )
         self.summary()
@@ -665,41 +878,58 @@ class _Writer:
     def summary(self) -> None:
         negatives = [f for f in self.a.findings if f.direction == "negative"]
         positives = [f for f in self.a.findings if f.direction == "positive"]
-        self.heading("Summary for the board", 1)
+        self.heading(self._("Summary for the board"), 1)
         self.para(self.a.level_words, bold=True)
         self.para(
-            f"The assessment found {len(negatives)} likely negative impact{'s' if len(negatives) != 1 else ''} "
-            f"and {len(positives)} positive one{'s' if len(positives) != 1 else ''}."
+            self._(
+                "The assessment found {negatives} and {positives}.",
+                negatives=self.n_("{n} likely negative impact", "{n} likely negative impacts", len(negatives)),
+                positives=self.n_("{n} positive one", "{n} positive ones", len(positives)),
+            )
         )
         if negatives:
-            self.para("The most serious:")
+            self.para(self._("The most serious:"))
             for finding in negatives[:3]:
                 self.bullet(
-                    f"{finding.title} ({RAG_WORDS[finding.rag]}, score {finding.score} of 25; "
-                    f"affects {self.group_names(finding.characteristics + finding.communities)})."
+                    self._(
+                        "{title} ({rag}, score {score} of 25; affects {groups}).",
+                        title=finding.title,
+                        rag=self.rag(finding.rag),
+                        score=finding.score,
+                        groups=self.group_names(finding.characteristics + finding.communities),
+                    )
                 )
         mitigations = sum(len(f.mitigations) for f in negatives)
         if mitigations:
             accepted = sum(1 for d in self.meta.decisions.values() if d.status in ("accepted", "done"))
             self.labelled(
-                "Mitigation",
-                f"{mitigations} mitigation{'s' if mitigations != 1 else ''} suggested, {accepted} accepted so far "
-                "(the mitigation action plan).",
+                self._("Mitigation"),
+                self._(
+                    "{suggested}, {accepted} accepted so far (the mitigation action plan).",
+                    suggested=self.n_("{n} mitigation suggested", "{n} mitigations suggested", mitigations),
+                    accepted=accepted,
+                ),
             )
         if self.meta.workshops:
-            self.labelled("EIA workshop", f"{self.workshop_changes()} (the EIA workshop).")
+            self.labelled(
+                self._("EIA workshop"), self._("{changes} (the EIA workshop).", changes=self.workshop_changes())
+            )
         if self.a.gaps:
             high = sum(1 for gap in self.a.gaps if gap.severity == "high")
             self.labelled(
-                "Gaps in the assessment",
-                f"{len(self.a.gaps)} to close before the decision, {high} of them high severity "
-                "(quality gaps in this assessment).",
+                self._("Gaps in the assessment"),
+                self._(
+                    "{gaps} to close before the decision, {high} of them high severity "
+                    "(quality gaps in this assessment).",
+                    gaps=len(self.a.gaps),
+                    high=high,
+                ),
             )
-        self.runs([("Decision asked for: ", True), (self.a.decision, False)])
+        self.runs([(self._("Decision asked for: "), True), (self.a.decision, False)])
 
     def contents(self) -> None:
         """The contents page. Its entries are written at the end, once every heading is known (contents_entries)."""
-        self.para("Contents", style="TOC Heading" if "TOC Heading" in self.style_ids else "Heading 1")
+        self.para(self._("Contents"), style="TOC Heading" if "TOC Heading" in self.style_ids else "Heading 1")
         self.contents_at = self._paragraph()
 
     def contents_entries(self) -> None:
@@ -723,7 +953,7 @@ class _Writer:
             tab = etree.SubElement(etree.SubElement(properties, _TABS), _TAB)
             tab.attrib.update({_VAL: "right", _LEADER: "dot", _POS: width})
             link = etree.SubElement(paragraph, _HYPERLINK, {_ANCHOR: name})
-            _add_run(link, text)
+            self.run(link, text)
             etree.SubElement(etree.SubElement(link, _R), _TAB)
             etree.SubElement(etree.SubElement(link, _R), _FLDCHAR, {_FLDCHARTYPE: "begin", _DIRTY: "true"})
             instruction = etree.SubElement(etree.SubElement(link, _R), _INSTRTEXT)
@@ -736,77 +966,97 @@ class _Writer:
 
     def welsh_duties(self) -> None:
         answers = self.a.answers
-        self.heading("What the Welsh specific duties ask us to set out", 1)
-        self.heading("The purpose of the policy", 2)
+        self.heading(self._("What the Welsh specific duties ask us to set out"), 1)
+        self.heading(self._("The purpose of the policy"), 2)
         self.para(self.a.plan.description or self.a.plan.title)
-        self.heading("The steps taken to assess it", 2)
+        self.heading(self._("The steps taken to assess it"), 2)
         roles = self.kb.questionnaire.roles
         engagement = answers.get(roles.engagement)
         engaged = answers.get(roles.engaged_communities) or []
         steps = {
-            "done": "The people affected were engaged or consulted",
-            "planned": "Engagement with the people affected is planned",
-            "none": "The people affected have not been engaged or consulted",
-        }.get(str(engagement), "Engagement was not described")
+            "done": self._("The people affected were engaged or consulted"),
+            "planned": self._("Engagement with the people affected is planned"),
+            "none": self._("The people affected have not been engaged or consulted"),
+        }.get(str(engagement), self._("Engagement was not described"))
         if engaged:
-            steps += f" (communities: {self.group_names(list(engaged))})"
+            steps = self._("{steps} (communities: {groups})", steps=steps, groups=self.group_names(list(engaged)))
         self.para(f"{steps}.")
         self.para(
-            f"The plan was proofed against {self.kb.strategy.title} and the equality duties, using the "
-            f"cohesion proofing rule base version {self.a.rule_base.version}."
+            self._(
+                "The plan was proofed against {strategy} and the equality duties, using the cohesion proofing rule "
+                "base version {version}.",
+                strategy=self.kb.strategy.title,
+                version=self.a.rule_base.version,
+            )
         )
         for workshop in self.meta.workshops:
             self.para(self.workshop_step(workshop))
-        self.heading("The information taken into account", 2)
+        self.heading(self._("The information taken into account"), 2)
         if "evidence_used" in answers:
-            self.para(f"Evidence used: {answer_words(self.kb, 'evidence_used', answers['evidence_used'])}.")
+            words = answer_words(self.kb, "evidence_used", answers["evidence_used"])
+            self.para(self._("Evidence used: {answer}.", answer=words))
         if "data_by_group" in answers:
-            self.para(f"Data by group: {answer_words(self.kb, 'data_by_group', answers['data_by_group'])}.")
+            words = answer_words(self.kb, "data_by_group", answers["data_by_group"])
+            self.para(self._("Data by group: {answer}.", answer=words))
         if answers.get(self.kb.questionnaire.roles.evidence_gaps):
-            self.para(f"Known gaps in the evidence: {answers['evidence_gaps']}")
+            self.para(self._("Known gaps in the evidence: {gaps}", gaps=answers["evidence_gaps"]))
         for workshop in self.meta.workshops:
             self.para(self.workshop_information(workshop))
-        self.heading("The results", 2)
+        self.heading(self._("The results"), 2)
         negatives = sum(1 for f in self.a.findings if f.direction == "negative")
         positives = len(self.a.findings) - negatives
         if self.a.profile:
             self.para(
-                f"{negatives} likely negative and {positives} positive impact{'s' if positives != 1 else ''} on "
-                f"{len(self.a.profile)} group{'s' if len(self.a.profile) != 1 else ''}. The table of findings by "
-                "characteristic and community shows each group; each finding is set out once, in full, after it."
+                self._(
+                    "{negatives} likely negative and {positives} on {groups}. The table of findings by "
+                    "characteristic and community shows each group; each finding is set out once, in full, after it.",
+                    negatives=negatives,
+                    positives=self.n_("{n} positive impact", "{n} positive impacts", positives),
+                    groups=self.n_("{n} group", "{n} groups", len(self.a.profile)),
+                )
             )
         else:
-            self.para("No impact on any group was found.")
-        self.heading("The decisions taken", 2)
+            self.para(self._("No impact on any group was found."))
+        self.heading(self._("The decisions taken"), 2)
         accepted = [d for d in self.meta.decisions.values() if d.status in ("accepted", "done")]
         self.para(
-            f"Decision asked for: {self.a.decision} {len(accepted)} mitigation(s) accepted so far; the mitigation "
-            "action plan lists each with its owner, due date and status."
+            self._(
+                "Decision asked for: {decision} {accepted}; the mitigation action plan lists each with its owner, "
+                "due date and status.",
+                decision=self.a.decision,
+                accepted=self.n_(
+                    "{n} mitigation(s) accepted so far", "{n} mitigation(s) accepted so far", len(accepted)
+                ),
+            )
         )
         if self.meta.workshops:
             self.para(f"{self.workshop_changes()}.")
 
     def findings_by_group(self) -> None:
         """One table of every group affected, pointing to the findings by number, and the chart beneath it."""
-        self.heading("Findings by characteristic and community", 1)
+        self.heading(self._("Findings by characteristic and community"), 1)
         if not self.a.findings:
             self.para(
-                "The EIA workshop dropped every finding the rules made (the findings in full list them), so no "
-                "group is affected."
+                self._(
+                    "The EIA workshop dropped every finding the rules made (the findings in full list them), so no "
+                    "group is affected."
+                )
                 if self.a.dropped
-                else "The rules found no likely impact on any group."
+                else self._("The rules found no likely impact on any group.")
             )
             self.chart()
             return
         self.para(
-            "Each group named, its highest negative score (likelihood × severity, out of 25) and the findings "
-            "that bear on it, by their numbers below.",
+            self._(
+                "Each group named, its highest negative score (likelihood × severity, out of 25) and the findings "
+                "that bear on it, by their numbers below."
+            ),
             keep_next=True,
         )
         rows: list[list[str | Cell]] = []
         for kind, title in (
-            ("characteristic", "Protected characteristics, Welsh language and socio-economic disadvantage"),
-            ("community", "Communities"),
+            ("characteristic", self._("Protected characteristics, Welsh language and socio-economic disadvantage")),
+            ("community", self._("Communities")),
         ):
             entries = [entry for entry in self.a.profile if entry.kind == kind]
             if not entries:
@@ -817,7 +1067,7 @@ class _Writer:
                 negatives = [f for f in touching if f.direction == "negative"]
                 worst = max(negatives, key=lambda f: f.score, default=None)
                 highest: str | Cell = (
-                    Cell(f"{worst.score} {RAG_WORDS[worst.rag]}", fill=RAG_FILL[worst.rag]) if worst else "None"
+                    Cell(f"{worst.score} {self.rag(worst.rag)}", fill=RAG_FILL[worst.rag]) if worst else self._("None")
                 )
                 rows.append(
                     [
@@ -829,60 +1079,91 @@ class _Writer:
                     ]
                 )
         self.table(
-            ["Group", "Negative findings", "Positive findings", "Highest score", "Findings"], rows, [6, 2, 2, 2.4, 4.6]
+            [
+                self._("Group"),
+                self._("Negative findings"),
+                self._("Positive findings"),
+                self._("Highest score"),
+                self._("Findings"),
+            ],
+            rows,
+            [6, 2, 2, 2.4, 4.6],
         )
         self.chart()
 
     def findings_in_full(self) -> None:
         """Each finding once: its score, the groups it affects and why each is named, why it is expected, and
         what it bears on; then one table of the duty aims, outcomes, principles and indicators, in words."""
-        self.heading("The findings in full", 1)
+        self.heading(self._("The findings in full"), 1)
         if not self.a.findings:
             self.para(
-                "The EIA workshop dropped every finding the rules made; they are listed below, with its reasons."
+                self._(
+                    "The EIA workshop dropped every finding the rules made; they are listed below, with its reasons."
+                )
                 if self.a.dropped
-                else "The rules found no likely impact, so there is no finding to set out."
+                else self._("The rules found no likely impact, so there is no finding to set out.")
             )
         aims = {a.id: a.name for a in self.kb.psed_aims}
         for finding in self.a.findings:
             self.heading(self.finding_label(finding), 2)
-            rag = f"{RAG_WORDS[finding.rag]}, " if finding.direction == "negative" else ""
+            if finding.direction == "negative":
+                headline = self._(
+                    "Negative impact, {rag}, score {score} of 25", rag=self.rag(finding.rag), score=finding.score
+                )
+            else:
+                headline = self._("Positive impact, score {score} of 25", score=finding.score)
             self.runs(
                 [
-                    (f"{finding.direction.capitalize()} impact, {rag}score {finding.score} of 25", True),
-                    (f" (likelihood {finding.likelihood} × severity {finding.severity})", False),
+                    (headline, True),
+                    (
+                        self._(
+                            " (likelihood {likelihood} × severity {severity})",
+                            likelihood=finding.likelihood,
+                            severity=finding.severity,
+                        ),
+                        False,
+                    ),
                 ]
             )
-            self.labelled("Affects", _affects_words(finding) or "no group named by the plan")
+            self.labelled(self._("Affects"), _affects_words(self.t, finding) or self._("no group named by the plan"))
             self.agreed_lines(finding)
             set_aside = self.meta.notes.set_aside.get(finding.rule)
             if set_aside is not None:
-                self.labelled("Set aside by the service, for an equality officer to review", set_aside.reason)
+                self.labelled(self._("Set aside by the service, for an equality officer to review"), set_aside.reason)
             if finding.added_by_workshop:  # its rationale is the room's reason, given just above
                 self.para(
-                    "The rules did not find this impact: a participant raised it and the room accepted it, so it has "
-                    "no answer of the plan behind it and no mitigation suggested by the rules."
+                    self._(
+                        "The rules did not find this impact: a participant raised it and the room accepted it, so it "
+                        "has no answer of the plan behind it and no mitigation suggested by the rules."
+                    )
                 )
             else:
                 self.para(finding.rationale)
             if finding.consolidates:
-                self.labelled("Also covers", "; ".join(finding.consolidates))
+                self.labelled(self._("Also covers"), "; ".join(finding.consolidates))
             if finding.because or finding.facts:
-                self.para("Because:", bold=True)
+                self.para(self._("Because:"), bold=True)
             for because in finding.because:
                 if not self.said_in_affects(finding, because):
                     self.bullet(f"{because.question_text} {because.answer_text}")
             for fact in finding.facts:
                 self.bullet(fact)
             if finding.direction == "positive" and finding.mitigations:
-                self.para("To make the most of it:", bold=True)
+                self.para(self._("To make the most of it:"), bold=True)
                 for mitigation in finding.mitigations:
                     cited = ", ".join(mitigation.actions)
-                    self.bullet(f"{mitigation.text} (strategy action {cited})" if cited else mitigation.text)
+                    self.bullet(
+                        self._("{text} (strategy action {actions})", text=mitigation.text, actions=cited)
+                        if cited
+                        else mitigation.text
+                    )
             if finding.added_by_workshop and not (finding.psed_aims or finding.outcomes or finding.principles):
-                self.labelled("Bears on", "not linked by the rules to the strategy or the duty: the workshop added it.")
+                self.labelled(
+                    self._("Bears on"),
+                    self._("not linked by the rules to the strategy or the duty: the workshop added it."),
+                )
             else:
-                self.labelled("Bears on", _bears_on_words(finding, aims))
+                self.labelled(self._("Bears on"), _bears_on_words(self.t, finding, aims))
         if self.a.dropped:
             self.dropped_findings()
         if self.a.findings:
@@ -894,39 +1175,60 @@ class _Writer:
         if finding.workshop is None:
             return
         if finding.added_by_workshop:
-            self.labelled("Added by the EIA workshop", finding.workshop_note or finding.rationale)
+            self.labelled(self._("Added by the EIA workshop"), finding.workshop_note or finding.rationale)
             return
         if finding.rules_likelihood is not None or finding.rules_severity is not None:
             rules = f"{finding.rules_likelihood or finding.likelihood} × {finding.rules_severity or finding.severity}"
             self.labelled(
-                "Agreed at the EIA workshop",
-                f"likelihood {finding.likelihood}, severity {finding.severity} (the rules gave {rules})",
+                self._("Agreed at the EIA workshop"),
+                self._(
+                    "likelihood {likelihood}, severity {severity} (the rules gave {rules})",
+                    likelihood=finding.likelihood,
+                    severity=finding.severity,
+                    rules=rules,
+                ),
             )
         else:
             self.labelled(
-                "Agreed at the EIA workshop",
-                f"the rules' scores stand (likelihood {finding.likelihood}, severity {finding.severity})",
+                self._("Agreed at the EIA workshop"),
+                self._(
+                    "the rules' scores stand (likelihood {likelihood}, severity {severity})",
+                    likelihood=finding.likelihood,
+                    severity=finding.severity,
+                ),
             )
         if finding.workshop_note:
-            self.labelled("The workshop's reason", finding.workshop_note)
+            self.labelled(self._("The workshop's reason"), finding.workshop_note)
 
     def dropped_findings(self) -> None:
         """The rules' findings the EIA workshop took out, with the scores the rules gave and the room's reason,
         so that an auditor sees what was dropped and why."""
-        self.heading("Dropped by the EIA workshop", 2)
+        self.heading(self._("Dropped by the EIA workshop"), 2)
         self.para(
-            "The rules made these findings; the EIA workshop agreed they are not likely impacts of the plan, so they "
-            "are not counted in the screening level, the groups affected or the mitigation plan.",
+            self._(
+                "The rules made these findings; the EIA workshop agreed they are not likely impacts of the plan, so "
+                "they are not counted in the screening level, the groups affected or the mitigation plan."
+            ),
             keep_next=True,
         )
         for finding in self.a.dropped:
             likelihood = finding.rules_likelihood or finding.likelihood
             severity = finding.rules_severity or finding.severity
-            reason = finding.workshop_note or "no reason was recorded"
+            reason = finding.workshop_note or self._("no reason was recorded")
             self.bullet(
-                f"{finding.title} ({finding.direction} impact; the rules gave likelihood {likelihood} × severity "
-                f"{severity} = {likelihood * severity}; affects "
-                f"{self.group_names(finding.characteristics + finding.communities)}). The workshop's reason: {reason}"
+                self._(
+                    "{title} ({direction}; the rules gave likelihood {likelihood} × severity {severity} = {score}; "
+                    "affects {groups}). The workshop's reason: {reason}",
+                    title=finding.title,
+                    direction=self._("negative impact")
+                    if finding.direction == "negative"
+                    else self._("positive impact"),
+                    likelihood=likelihood,
+                    severity=severity,
+                    score=likelihood * severity,
+                    groups=self.group_names(finding.characteristics + finding.communities),
+                    reason=reason,
+                )
             )
 
     # --- the EIA workshop -------------------------------------------------------------------------------------------
@@ -936,27 +1238,35 @@ class _Writer:
         rescored = sum(1 for f in self.a.findings if f.rules_likelihood is not None or f.rules_severity is not None)
         added = sum(1 for f in self.a.findings if f.added_by_workshop)
         dropped = len(self.a.dropped)
-        when = _and_list([_held_on(workshop.held_on) for workshop in self.meta.workshops])
-        return (
-            f"The findings are as the EIA workshop of {when} agreed them: {rescored} of the rules' findings "
-            f"re-scored, {dropped} dropped and {_plural(added, 'impact')} the rules missed added"
+        when = self.and_list([self.day(workshop.held_on) for workshop in self.meta.workshops])
+        return self._(
+            "The findings are as the EIA workshop of {when} agreed them: {rescored} of the rules' findings re-scored, "
+            "{dropped} dropped and {added} the rules missed added",
+            when=when,
+            rescored=rescored,
+            dropped=dropped,
+            added=self.n_("{n} impact", "{n} impacts", added),
         )
 
     def workshop_step(self, workshop: WorkshopRecord) -> str:
         """The workshop as a step taken to assess the plan: when, who ran it, who took part, and how it scored."""
         organisations = _organisations(workshop)
-        people = _plural(len(workshop.participants), "participant")
+        people = self.n_("{n} participant", "{n} participants", len(workshop.participants))
         if organisations:
-            people += f" from {_and_list(organisations)}"
+            people = self._("{people} from {organisations}", people=people, organisations=self.and_list(organisations))
         agreed = (
-            f"the agreed view is version {workshop.finalised_version}"
+            self._("the agreed view is version {version}", version=workshop.finalised_version)
             if workshop.finalised_version is not None
-            else "the agreed view is not yet finalised"
+            else self._("the agreed view is not yet finalised")
         )
-        return (
-            f"An EIA workshop on {_held_on(workshop.held_on)}, facilitated by {workshop.facilitator}, with {people}, "
-            f"scored the draft (version {workshop.version_scored}) on their own before seeing each other's scores, "
-            f"then agreed a view on each finding; {agreed}."
+        return self._(
+            "An EIA workshop on {day}, facilitated by {facilitator}, with {people}, scored the draft (version "
+            "{version}) on their own before seeing each other's scores, then agreed a view on each finding; {agreed}.",
+            day=self.day(workshop.held_on),
+            facilitator=workshop.facilitator,
+            people=people,
+            version=workshop.version_scored,
+            agreed=agreed,
         )
 
     def workshop_information(self, workshop: WorkshopRecord) -> str:
@@ -965,16 +1275,22 @@ class _Writer:
         raised = len(workshop.added)
         accepted = sum(1 for impact in workshop.added if impact.accepted)
         missed = (
-            f"They raised {_plural(raised, 'impact')} the rules missed; the room accepted {accepted} as "
-            f"{'a finding' if accepted == 1 else 'findings'} of the assessment."
+            self._(
+                "They raised {raised} the rules missed; the room accepted {accepted}.",
+                raised=self.n_("{n} impact", "{n} impacts", raised),
+                accepted=self.n_("{n} as a finding of the assessment", "{n} as findings of the assessment", accepted),
+            )
             if raised
-            else "They raised no impact the rules missed."
+            else self._("They raised no impact the rules missed.")
         )
-        return (
-            f"The knowledge of the {_plural(len(workshop.participants), 'participant')} at the EIA workshop of "
-            f"{_held_on(workshop.held_on)} of the services and communities they work with, and their scores and "
-            f"comments on each of the {_plural(len(workshop.findings), 'finding')} (the EIA workshop section sets out "
-            f"the spread, the agreement and any dissent). {missed}"
+        return self._(
+            "The knowledge of the {participants} at the EIA workshop of {day} of the services and communities they "
+            "work with, and their scores and comments on each of the {findings} (the EIA workshop section sets out "
+            "the spread, the agreement and any dissent). {missed}",
+            participants=self.n_("{n} participant", "{n} participants", len(workshop.participants)),
+            day=self.day(workshop.held_on),
+            findings=self.n_("{n} finding", "{n} findings", len(workshop.findings)),
+            missed=missed,
         )
 
     def workshops(self) -> None:
@@ -982,83 +1298,92 @@ class _Writer:
         and what it agreed, the dissent noted, and the impacts participants raised that the rules missed."""
         if not self.meta.workshops:
             return
-        self.heading("The EIA workshop" if len(self.meta.workshops) == 1 else "The EIA workshops", 1)
+        self.heading(self._("The EIA workshop") if len(self.meta.workshops) == 1 else self._("The EIA workshops"), 1)
         self.para(
-            "Each participant scored the draft's findings on their own, before seeing anyone else's scores, so that "
-            "no one voice set the room's view; the facilitator then revealed the spread and the room agreed a view on "
-            "each finding. Scores are likelihood × severity, each from 1 to 5, out of 25, as the rules give them."
+            self._(
+                "Each participant scored the draft's findings on their own, before seeing anyone else's scores, so "
+                "that no one voice set the room's view; the facilitator then revealed the spread and the room agreed "
+                "a view on each finding. Scores are likelihood × severity, each from 1 to 5, out of 25, as the rules "
+                "give them."
+            )
         )
         for workshop in self.meta.workshops:
             self.workshop(workshop)
 
     def workshop(self, workshop: WorkshopRecord) -> None:
         """One workshop's part of the record."""
-        self.heading(f"The workshop of {_held_on(workshop.held_on)}", 2)
+        self.heading(self._("The workshop of {day}", day=self.day(workshop.held_on)), 2)
         self.key_values(
             [
-                ("Date", _held_on(workshop.held_on)),
-                ("Facilitator", workshop.facilitator),
-                ("Draft scored", f"Version {workshop.version_scored}"),
+                (self._("Date"), self.day(workshop.held_on)),
+                (self._("Facilitator"), workshop.facilitator),
+                (self._("Draft scored"), self._("Version {version}", version=workshop.version_scored)),
                 (
-                    "Agreed view",
-                    f"Version {workshop.finalised_version}"
+                    self._("Agreed view"),
+                    self._("Version {version}", version=workshop.finalised_version)
                     if workshop.finalised_version is not None
-                    else "Not yet finalised",
+                    else self._("Not yet finalised"),
                 ),
-                ("Participants", str(len(workshop.participants))),
+                (self._("Participants"), str(len(workshop.participants))),
             ]
         )
-        self.heading("Who took part", 3)
+        self.heading(self._("Who took part"), 3)
         if workshop.participants:
             self.table(
-                ["Name", "Service or organisation"],
+                [self._("Name"), self._("Service or organisation")],
                 [[person.name, person.organisation] for person in workshop.participants],
                 [8, 9],
             )
         else:
-            self.para("Nobody joined the workshop.")
-        self.heading("The spread and the agreement, finding by finding", 3)
+            self.para(self._("Nobody joined the workshop."))
+        self.heading(self._("The spread and the agreement, finding by finding"), 3)
         self.para(
-            "For each finding: the rules' score; the lowest, middle (median) and highest score the room gave it; how "
-            "many agreed it is a likely impact, disagreed or were unsure; and the score the room agreed, whether the "
-            "finding was kept, and the room's note.",
+            self._(
+                "For each finding: the rules' score; the lowest, middle (median) and highest score the room gave it; "
+                "how many agreed it is a likely impact, disagreed or were unsure; and the score the room agreed, "
+                "whether the finding was kept, and the room's note."
+            ),
             keep_next=True,
         )
         # A kept finding is named as the findings in full number it.
         numbered = {finding.rule: self.finding_label(finding) for finding in self.a.findings}
         rows: list[list[str | Cell]] = []
         for outcome in workshop.findings:
-            kept = "Not agreed" if outcome.kept is None else "Kept" if outcome.kept else "Dropped"
+            kept = (
+                self._("Not agreed") if outcome.kept is None else self._("Kept") if outcome.kept else self._("Dropped")
+            )
             rows.append(
                 [
                     numbered.get(outcome.rule, outcome.title) if outcome.kept else outcome.title,
-                    _scores(outcome.rules_likelihood, outcome.rules_severity),
-                    _room_words(outcome),
+                    _scores(self.t, outcome.rules_likelihood, outcome.rules_severity),
+                    _room_words(self.t, outcome),
                     f"{outcome.agree} / {outcome.disagree} / {outcome.unsure}",
-                    _scores(outcome.agreed_likelihood, outcome.agreed_severity),
+                    _scores(self.t, outcome.agreed_likelihood, outcome.agreed_severity),
                     kept,
-                    outcome.note or "None",
+                    outcome.note or self._("None"),
                 ]
             )
         self.table(
             [
-                "Finding",
-                "The rules' score",
-                "The room: lowest / middle / highest",
-                "Agree / disagree / unsure",
-                "Agreed score",
-                "Kept or dropped",
-                "Note",
+                self._("Finding"),
+                self._("The rules' score"),
+                self._("The room: lowest / middle / highest"),
+                self._("Agree / disagree / unsure"),
+                self._("Agreed score"),
+                self._("Kept or dropped"),
+                self._("Note"),
             ],
             rows,
             [4.0, 1.8, 2.3, 1.9, 1.8, 1.6, 3.6],
         )
-        self.heading("Dissent noted", 3)
+        self.heading(self._("Dissent noted"), 3)
         dissenting = [outcome for outcome in workshop.findings if outcome.dissent]
         if not dissenting:
             self.para(
-                "None: every participant's score was within 5 points of the agreed score, and nobody's verdict went "
-                "against what the room agreed."
+                self._(
+                    "None: every participant's score was within 5 points of the agreed score, and nobody's verdict "
+                    "went against what the room agreed."
+                )
             )
         for outcome in dissenting:
             self.para(outcome.title, bold=True, keep_next=True)
@@ -1066,15 +1391,26 @@ class _Writer:
                 self.bullet(sentence if sentence.endswith((".", "!", "?")) else f"{sentence}.")
         if dissenting and len(dissenting) < len(workshop.findings):
             others = len(workshop.findings) - len(dissenting)
-            self.para(f"No dissent was noted on the other {_plural(others, 'finding')}.")
-        self.heading("Impacts the rules missed", 3)
+            self.para(
+                self._(
+                    "No dissent was noted on the other {findings}.",
+                    findings=self.n_("{n} finding", "{n} findings", others),
+                )
+            )
+        self.heading(self._("Impacts the rules missed"), 3)
         if not workshop.added:
-            self.para("No participant raised an impact the rules missed.")
+            self.para(self._("No participant raised an impact the rules missed."))
             return
         self.table(
-            ["Impact", "Groups", "Raised by", "Why", "Outcome"],
+            [self._("Impact"), self._("Groups"), self._("Raised by"), self._("Why"), self._("Outcome")],
             [
-                [impact.title, ", ".join(impact.groups), impact.raised_by, impact.reason, _added_outcome_words(impact)]
+                [
+                    impact.title,
+                    ", ".join(impact.groups),
+                    impact.raised_by,
+                    impact.reason,
+                    _added_outcome_words(self.t, impact),
+                ]
                 for impact in workshop.added
             ],
             [3.4, 2.6, 2.8, 4.6, 3.6],
@@ -1092,7 +1428,7 @@ class _Writer:
         """The duty's aims and the strategy's outcomes and principles, each once in its own words, with the findings
         that bear on it: the words the findings' "Bears on" lines refer to by number. The cohesion indicators are
         listed once too, with their baselines, under monitoring and review."""
-        self.heading("What the findings bear on", 2)
+        self.heading(self._("What the findings bear on"), 2)
         findings = self.a.findings
         rows: list[list[str | Cell]] = []
 
@@ -1105,31 +1441,37 @@ class _Writer:
                 numbers = ", ".join(str(self.number[f.rule]) for f in findings if key in getattr(f, of))
                 rows.append([words, numbers])
 
-        add("The equality duty (Equality Act 2010, s.149)", [(a.id, a.name) for a in self.kb.psed_aims], "psed_aims")
         add(
-            f"Outcomes of the strategy ({self.period})",
+            self._("The equality duty (Equality Act 2010, s.149)"),
+            [(a.id, a.name) for a in self.kb.psed_aims],
+            "psed_aims",
+        )
+        add(
+            self._("Outcomes of the strategy ({period})", period=self.period),
             [(o.id, f"{_number(o.id)}. {o.text}") for o in self.kb.outcomes],
             "outcomes",
         )
         add(
-            "Core principles",
+            self._("Core principles"),
             [(p.id, f"{_number(p.id)}. {p.text.rstrip(';, and')}") for p in self.kb.principles.items],
             "principles",
         )
         if not rows:  # only findings the EIA workshop added, which the rules link to nothing
-            self.para("None of the findings is linked to the equality duty's aims or the strategy's outcomes.")
+            self.para(self._("None of the findings is linked to the equality duty's aims or the strategy's outcomes."))
             return
-        self.table(["Aim, outcome, principle or indicator", "Findings"], rows, [13, 4])
+        self.table([self._("Aim, outcome, principle or indicator"), self._("Findings")], rows, [13, 4])
 
     def chart(self) -> None:
-        self.heading("Impact by group", 2)
-        picture, alt_text = _impact_chart(self.a)
+        """The chart of the groups affected, its labels and alt text in the record's language."""
+        self.heading(self._("Impact by group"), 2)
+        picture, alt_text = _impact_chart(self.a, self.t)
         if picture is None:
-            self.para("No group is affected, so there is nothing to chart.")
+            self.para(self._("No group is affected, so there is nothing to chart."))
             return
-        self.picture(picture, Cm(16), alt_text, "Impact by group")
+        self.picture(picture, Cm(16), alt_text, self._("Impact by group"))
         self.para(
-            "Figure: the highest negative (red) and positive (green) score for each group, out of 25.", style="Caption"
+            self._("Figure: the highest negative (red) and positive (green) score for each group, out of 25."),
+            style="Caption",
         )
 
     def mitigation_plan(self) -> None:
@@ -1140,14 +1482,14 @@ class _Writer:
         Portrait, like the rest: with the actions' words in a table of their own the plan fits the page, and a
         landscape section would start and end on a page of its own, most of each left blank.
         """
-        self.heading("Mitigation action plan", 1)
+        self.heading(self._("Mitigation action plan"), 1)
         rows: list[list[str | Cell]] = []
         cited: dict[str, LinkedAction] = {}
         for finding in self.a.findings:
             if finding.direction != "negative":
                 continue
             if finding.mitigations:  # a row across the table with the finding's title, then its mitigations
-                rag = f"{RAG_WORDS[finding.rag]}, score {finding.score}"
+                rag = self._("{rag}, score {score}", rag=self.rag(finding.rag), score=finding.score)
                 rows.append([Cell(f"{self.finding_label(finding)} ({rag})", bold=True, fill=_HEADER_FILL, span=6)])
             own = [entry for entry in self.meta.notes.own.values() if entry.finding == finding.rule]
             if (
@@ -1158,80 +1500,103 @@ class _Writer:
                 rows.append(
                     [
                         str(self.number[finding.rule]),
-                        "Added by the EIA workshop: no mitigation suggested by the rules; the service's own to agree.",
-                        "None",
-                        "To be agreed",
-                        "To be agreed",
-                        "To be agreed",
+                        self._(
+                            "Added by the EIA workshop: no mitigation suggested by the rules; the service's own to "
+                            "agree."
+                        ),
+                        self._("None"),
+                        self._("To be agreed"),
+                        self._("To be agreed"),
+                        self._("To be agreed"),
                     ]
                 )
             if finding.rule in self.meta.notes.set_aside:
                 reason = self.meta.notes.set_aside[finding.rule].reason
-                rows.append([str(self.number[finding.rule]), f"Finding set aside: {reason}", "", "", "", "Set aside"])
+                rows.append(
+                    [
+                        str(self.number[finding.rule]),
+                        self._("Finding set aside: {reason}", reason=reason),
+                        "",
+                        "",
+                        "",
+                        self._("Set aside"),
+                    ]
+                )
             for index, mitigation in enumerate(finding.mitigations):
                 key = mitigation_key(finding, index)
                 decision = self.meta.decisions.get(key, MitigationDecision())
                 note = self.meta.notes.mitigations.get(key)
                 cited |= {action.id: action for action in mitigation.linked if action.id not in cited}
                 text = mitigation.text
-                status = decision.status.capitalize()
+                status = self.status(decision.status)
                 if note is not None and note.choice == "adapted" and note.adapted:
-                    text, status = f"{note.adapted} (adapted from: {mitigation.text})", "Adapted"
+                    text = self._("{adapted} (adapted from: {text})", adapted=note.adapted, text=mitigation.text)
+                    status = self._("Adapted")
                 if note is not None and note.reason:
-                    text = f"{text} Reason given: {note.reason}"
+                    text = self._("{text} Reason given: {reason}", text=text, reason=note.reason)
                 rows.append(
                     [
                         str(self.number[finding.rule]),
                         text,
-                        ", ".join(mitigation.actions) or "None",
-                        decision.owner or "To be agreed",
-                        decision.due or "To be agreed",
+                        ", ".join(mitigation.actions) or self._("None"),
+                        decision.owner or self._("To be agreed"),
+                        decision.due or self._("To be agreed"),
                         status,
                     ]
                 )
             for entry in own:
-                text = f"The service's own mitigation: {entry.text}" + (
-                    f" Reason given: {entry.reason}" if entry.reason else ""
-                )
+                text = self._("The service's own mitigation: {text}", text=entry.text)
+                if entry.reason:
+                    text = self._("{text} Reason given: {reason}", text=text, reason=entry.reason)
                 rows.append(
                     [
                         str(self.number[finding.rule]),
                         text,
-                        "None",
-                        entry.owner or "To be agreed",
-                        entry.due or "To be agreed",
-                        entry.status.capitalize(),
+                        self._("None"),
+                        entry.owner or self._("To be agreed"),
+                        entry.due or self._("To be agreed"),
+                        self.status(entry.status),
                     ]
                 )
         if not rows:
             self.para(
-                "No negative impact remains after the EIA workshop, so no mitigation is needed."
+                self._("No negative impact remains after the EIA workshop, so no mitigation is needed.")
                 if any(f.direction == "negative" for f in self.a.dropped)
-                else "No negative impact was found, so no mitigation is needed."
+                else self._("No negative impact was found, so no mitigation is needed.")
             )
             return
         self.para(
-            "Each mitigation is listed under the finding it answers, with that finding's number. The owner, the "
-            "due date and the status are the "
-            "service's. The strategy actions are listed after the plan with the lead and the timescale the "
-            f"strategy gave them for {self.period}: they show what a mitigation draws on, not when it is due.",
+            self._(
+                "Each mitigation is listed under the finding it answers, with that finding's number. The owner, the "
+                "due date and the status are the service's. The strategy actions are listed after the plan with the "
+                "lead and the timescale the strategy gave them for {period}: they show what a mitigation draws on, "
+                "not when it is due.",
+                period=self.period,
+            ),
             keep_next=True,
         )
         self.table(
-            ["Finding", "Mitigation", "Action", "Owner", "Due date", "Status"],
+            [
+                self._("Finding"),
+                self._("Mitigation"),
+                self._("Action"),
+                self._("Owner"),
+                self._("Due date"),
+                self._("Status"),
+            ],
             rows,
             [1.75, 8.75, 1.45, 1.6, 1.55, 1.9],
         )
-        self.heading("The strategy actions the mitigations draw on", 2)
+        self.heading(self._("The strategy actions the mitigations draw on"), 2)
         if not cited:
-            self.para("None: no mitigation above draws on a strategy action.")
+            self.para(self._("None: no mitigation above draws on a strategy action."))
             return
         self.table(
             [
-                "Action",
-                "What the strategy says",
-                f"Lead named in the strategy ({self.period})",
-                f"Strategy timescale ({self.period})",
+                self._("Action"),
+                self._("What the strategy says"),
+                self._("Lead named in the strategy ({period})", period=self.period),
+                self._("Strategy timescale ({period})", period=self.period),
             ],
             [self.action_row(action) for action in cited.values()],
             [1.45, 7.6, 4.6, 3.35],
@@ -1242,83 +1607,121 @@ class _Writer:
 
         A Migrant Worker task's timescale is that plan's target, older than the strategy's, and says so.
         """
-        timescale = action.timescale or "Not given"
+        timescale = action.timescale or self._("Not given")
         found = self.kb.find(action.id)
         plan = self.kb.migrant_worker_plan
         if found is not None and found[0] == "Migrant Worker task" and action.timescale and plan is not None:
-            timescale = f"{timescale} (the Migrant Worker plan's target; plan updated {plan.updated})"
-        return [action.id, action.text, action.lead or "Not given", timescale]
+            timescale = self._(
+                "{timescale} (the Migrant Worker plan's target; plan updated {updated})",
+                timescale=timescale,
+                updated=plan.updated,
+            )
+        return [action.id, action.text, action.lead or self._("Not given"), timescale]
+
+    def status(self, status: str) -> str:
+        """A mitigation's status in words: "Proposed", "Accepted", "Done"..."""
+        words = {
+            "proposed": N_("Proposed"),
+            "accepted": N_("Accepted"),
+            "rejected": N_("Rejected"),
+            "done": N_("Done"),
+            "adapted": N_("Adapted"),
+        }
+        return self._(words[status]) if status in words else status.capitalize()
 
     def monitoring(self) -> None:
         answers = self.a.answers
-        self.heading("Monitoring and review", 1)
+        self.heading(self._("Monitoring and review"), 1)
         if self.kb.strategy_2011 is not None:
             self.para(
-                f"Monitored in Results Based Accountability terms, as the {self.kb.strategy_2011.title} adopted "
-                "for its own monitoring."
+                self._(
+                    "Monitored in Results Based Accountability terms, as the {strategy} adopted for its own "
+                    "monitoring.",
+                    strategy=self.kb.strategy_2011.title,
+                )
             )
         else:
-            self.para("Monitored in Results Based Accountability terms.")
+            self.para(self._("Monitored in Results Based Accountability terms."))
         mitigations = sum(len(f.mitigations) for f in self.a.findings if f.direction == "negative")
         accepted = sum(1 for d in self.meta.decisions.values() if d.status in ("accepted", "done"))
-        self.heading("How much did we do?", 2)
+        self.heading(self._("How much did we do?"), 2)
         self.para(
-            f"{accepted} of {mitigations} suggested mitigations accepted; each is tracked in the action plan above."
+            self._(
+                "{accepted} of {mitigations} suggested mitigations accepted; each is tracked in the action plan above.",
+                accepted=accepted,
+                mitigations=mitigations,
+            )
         )
-        self.heading("How well did we do it?", 2)
+        self.heading(self._("How well did we do it?"), 2)
         roles = self.kb.questionnaire.roles
         if answers.get(roles.monitoring) is True:
             by_group = (
-                "broken down by the groups affected"
+                self._("broken down by the groups affected")
                 if answers.get(roles.monitoring_by_group)
-                else "not broken down by group"
+                else self._("not broken down by group")
             )
             months = answers.get(roles.review_months)
             self.para(
-                f"The effect will be monitored, {by_group}"
-                + (f", and the plan reviewed within {months:g} months." if isinstance(months, int | float) else ".")
+                self._(
+                    "The effect will be monitored, {by_group}, and the plan reviewed within {months} months.",
+                    by_group=by_group,
+                    months=f"{months:g}",
+                )
+                if isinstance(months, int | float)
+                else self._("The effect will be monitored, {by_group}.", by_group=by_group)
             )
         else:
-            self.para("No monitoring plan was described. This is reported as a gap below.")
-        self.heading("Is anyone better off?", 2)
+            self.para(self._("No monitoring plan was described. This is reported as a gap below."))
+        self.heading(self._("Is anyone better off?"), 2)
         cited = sorted({i for f in self.a.findings for i in f.indicators}, key=lambda i: int(_number(i)))
         if cited:
             self.para(
-                f"The findings bear on {'cohesion indicator' if len(cited) == 1 else 'cohesion indicators'} "
-                f"{_listed([_number(i) for i in cited])} (below, with the baselines the strategy reports and the "
-                f"findings that bear on each); track {'it' if len(cited) == 1 else 'them'} for the groups affected."
+                self.n_(
+                    "The findings bear on cohesion indicator {numbers} (below, with the baselines the strategy "
+                    "reports and the findings that bear on each); track it for the groups affected.",
+                    "The findings bear on cohesion indicators {numbers} (below, with the baselines the strategy "
+                    "reports and the findings that bear on each); track them for the groups affected.",
+                    len(cited),
+                    numbers=self.and_list([_number(i) for i in cited]),
+                )
             )
         else:
-            self.para("The findings bear on none of the national cohesion indicators.")
-        self.heading("The cohesion indicators and their baselines", 3)
+            self.para(self._("The findings bear on none of the national cohesion indicators."))
+        self.heading(self._("The cohesion indicators and their baselines"), 3)
         rows: list[list[str | Cell]] = []
         for indicator in self.kb.indicators:
             figures = "; ".join(
                 f"{b.date}{' ' + b.setting if b.setting else ''}: {b.percent:g}%" for b in indicator.baselines
             )
             if indicator.national_comparison:
-                figures += f"; national {indicator.national_comparison.percent:g}%"
+                figures += self._("; national {percent}%", percent=f"{indicator.national_comparison.percent:g}")
             findings = [str(self.number[f.rule]) for f in self.a.findings if indicator.id in f.indicators]
             rows.append(
                 [
                     f"{_number(indicator.id)}. {indicator.text}",
-                    figures or "No baseline given in the strategy",
-                    ", ".join(findings) or "None",
+                    figures or self._("No baseline given in the strategy"),
+                    ", ".join(findings) or self._("None"),
                 ]
             )
-        self.table(["Indicator", "People's Voice baseline", "Findings"], rows, [8.6, 5.6, 2.8])
+        self.table([self._("Indicator"), self._("People's Voice baseline"), self._("Findings")], rows, [8.6, 5.6, 2.8])
 
     def gaps(self) -> None:
         """The gaps in the assessment itself, most severe first, each beside the strategy actions that close it."""
-        self.heading("Quality gaps in this assessment", 1)
+        self.heading(self._("Quality gaps in this assessment"), 1)
         if not self.a.gaps:
-            self.para("None found.")
+            self.para(self._("None found."))
             return
-        self.para("Gaps do not change the screening level; close them before the decision is taken.", keep_next=True)
+        self.para(
+            self._("Gaps do not change the screening level; close them before the decision is taken."), keep_next=True
+        )
         rows: list[list[str | Cell]] = []
         for gap in self.a.gaps:
             remedies = [
-                f"{remedy.text} (strategy action {', '.join(action.id for action in remedy.linked)})"
+                self._(
+                    "{text} (strategy action {actions})",
+                    text=remedy.text,
+                    actions=", ".join(action.id for action in remedy.linked),
+                )
                 if remedy.linked
                 else remedy.text
                 for remedy in gap.remedies
@@ -1327,61 +1730,74 @@ class _Writer:
                 remedies = [f"• {remedy}" for remedy in remedies]
             rows.append(
                 [
-                    Cell(GAP_SEVERITY_WORDS[gap.severity], fill=GAP_SEVERITY_FILL.get(gap.severity)),
+                    Cell(self._(GAP_SEVERITY_WORDS[gap.severity]), fill=GAP_SEVERITY_FILL.get(gap.severity)),
                     gap.message,
-                    "\n".join(remedies) or "The strategy names no action for this; the gap says what is missing.",
+                    "\n".join(remedies)
+                    or self._("The strategy names no action for this; the gap says what is missing."),
                 ]
             )
-        self.table(["Severity", "Gap", "To close it"], rows, [1.9, 8.3, 6.8])
+        self.table([self._("Severity"), self._("Gap"), self._("To close it")], rows, [1.9, 8.3, 6.8])
 
     def signoff(self) -> None:
-        self.heading("Sign-off", 1)
+        """The sign-off: who approved the decision, or a table to sign."""
+        self.heading(self._("Sign-off"), 1)
         approval = self.meta.approval
         if approval is not None:
             self.approval(approval)
             return
         people = self.meta.signoff or [Signatory(), Signatory()]
         self.table(
-            ["Name", "Role", "Date", "Signature"],
+            [self._("Name"), self._("Role"), self._("Date"), self._("Signature")],
             [[p.name, p.role, p.date, ""] for p in people],
             [5, 5, 2.6, 4.4],
             Cm(1),
         )
-        self.para(f"Review date: {self.meta.review_date or _default_review(self.kb, self.a)}")
+        self.para(self._("Review date: {day}", day=self.meta.review_date or _default_review(self.t, self.kb, self.a)))
 
     def approval(self, approval: Approval) -> None:
         """Who signed off the decision actually taken, when, and on which version; or where the approval stands."""
         outcome = {
-            "approved": "Approved: the assessment is final.",
-            "submitted": "Submitted for approval; no decision yet.",
-            "sent_back": "Sent back to the service with comments.",
+            "approved": self._("Approved: the assessment is final."),
+            "submitted": self._("Submitted for approval; no decision yet."),
+            "sent_back": self._("Sent back to the service with comments."),
         }[approval.outcome]
         self.para(outcome, bold=True)
         rows = [
-            ("Assessment", f"{approval.assessment_id}, version {approval.version}, {approval.status}"),
-            ("Submitted by", f"{approval.submitted_by}, {approval.submitted_at:%Y-%m-%d %H:%M} UTC"),
-            ("The tool's advice", level_label(self.kb, approval.advice)),
+            (
+                self._("Assessment"),
+                self._(
+                    "{id}, version {version}, {status}",
+                    id=approval.assessment_id,
+                    version=approval.version,
+                    status=approval.status,
+                ),
+            ),
+            (self._("Submitted by"), f"{approval.submitted_by}, {approval.submitted_at:%Y-%m-%d %H:%M} UTC"),
+            (self._("The tool's advice"), level_label(self.kb, approval.advice)),
         ]
         if approval.decided_by:
             when = f", {approval.decided_at:%Y-%m-%d %H:%M} UTC" if approval.decided_at else ""
             rows.append(
-                ("Approved by" if approval.outcome == "approved" else "Decided by", f"{approval.decided_by}{when}")
+                (
+                    self._("Approved by") if approval.outcome == "approved" else self._("Decided by"),
+                    f"{approval.decided_by}{when}",
+                )
             )
         for label, value in (
-            ("Decision taken", approval.decision_taken),
-            ("Reasons", approval.reasons),
-            ("Conditions", approval.conditions),
-            ("Comments", approval.comments),
+            (self._("Decision taken"), approval.decision_taken),
+            (self._("Reasons"), approval.reasons),
+            (self._("Conditions"), approval.conditions),
+            (self._("Comments"), approval.comments),
         ):
             if value:
                 rows.append((label, value))
-        review = approval.review_date.isoformat() if approval.review_date else _default_review(self.kb, self.a)
-        rows.append(("Review date", review))
+        review = approval.review_date.isoformat() if approval.review_date else _default_review(self.t, self.kb, self.a)
+        rows.append((self._("Review date"), review))
         self.key_values(rows)
 
     def plan_as_described(self) -> None:
         """The manager's answers, question by question in words: one table, a shaded row for each section."""
-        self.heading("The plan as described", 1)
+        self.heading(self._("The plan as described"), 1)
         rows: list[list[str | Cell]] = []
         for section in self.kb.questionnaire.sections:
             answered = [
@@ -1393,43 +1809,63 @@ class _Writer:
                 rows.append([Cell(section.title, bold=True, fill=_HEADER_FILL, span=2)])
                 rows += answered
         if rows:
-            self.table(["Question", "Answer"], rows, [10.2, 6.8])
+            self.table([self._("Question"), self._("Answer")], rows, [10.2, 6.8])
         if self.a.warnings:
-            self.heading("Answers set aside", 2)
+            self.heading(self._("Answers set aside"), 2)
             for warning in self.a.warnings:
                 self.bullet(warning)
 
     def appendix(self, record_sha: str) -> None:
-        self.heading("Appendix for auditors", 1)
+        """The appendix for auditors: what made the record, its sha256, how to verify it, and the audit trail."""
+        self.heading(self._("Appendix for auditors"), 1)
         self.key_values(
             [
-                ("Rule base", self.a.rule_base.name),
-                ("Rule base version", self.a.rule_base.version),
-                ("Rule base sha256", self.a.rule_base.sha256),
-                ("Engine", f"{self.a.engine.name} {self.a.engine.version}"),
-                ("Produced with", f"proofing {version('proofing')}"),
-                ("Produced at", self.meta.produced_at),
-                ("Produced by", self.meta.produced_by),
-                ("Embedded record sha256", record_sha),
+                (self._("Rule base"), self.a.rule_base.name),
+                (self._("Rule base version"), self.a.rule_base.version),
+                (self._("Rule base sha256"), self.a.rule_base.sha256),
+                (self._("Engine"), f"{self.a.engine.name} {self.a.engine.version}"),
+                (self._("Produced with"), f"proofing {version('proofing')}"),
+                (self._("Produced at"), self.meta.produced_at),
+                (self._("Produced by"), self.meta.produced_by),
+                (self._("Embedded record sha256"), record_sha),
+                *(
+                    [(self._("Language of this record"), self._(LANGUAGE_WORDS[self.meta.language]))]
+                    if self.meta.language != "en"
+                    else []
+                ),
             ]
         )
         self.para(
-            "The assessment's machine record travels inside this file. To check that it is intact and that "
-            "the current rule base still gives the same findings, run: proofing verify THIS-FILE.docx"
+            self._(
+                "The assessment's machine record travels inside this file. To check that it is intact and that the "
+                "current rule base still gives the same findings, run: proofing verify THIS-FILE.docx"
+            )
         )
+        if self.meta.language != "en":
+            self.para(
+                self._(
+                    "The machine record is in English whatever language this document is written in, so that it is "
+                    "checked the same way in every language."
+                )
+            )
         if self.meta.audit:
-            self.heading("Audit trail", 2)
+            self.heading(self._("Audit trail"), 2)
             entries = self.meta.audit
             counts: dict[str, int] = {}
             for entry in entries:
                 counts[entry.action] = counts.get(entry.action, 0) + 1
             self.para(
-                f"{len(entries)} entries from {entries[0].at:%Y-%m-%d} to {entries[-1].at:%Y-%m-%d}: "
-                + "; ".join(f"{action} {count}" for action, count in counts.items())
-                + ". The most recent:"
+                self.n_(
+                    "{n} entry from {first} to {last}: {counts}. The most recent:",
+                    "{n} entries from {first} to {last}: {counts}. The most recent:",
+                    len(entries),
+                    first=f"{entries[0].at:%Y-%m-%d}",
+                    last=f"{entries[-1].at:%Y-%m-%d}",
+                    counts="; ".join(f"{action} {count}" for action, count in counts.items()),
+                )
             )
             self.table(
-                ["When (UTC)", "Who", "What"],
+                [self._("When (UTC)"), self._("Who"), self._("What")],
                 [
                     [
                         f"{entry.at:%Y-%m-%d %H:%M}",
@@ -1441,28 +1877,46 @@ class _Writer:
                 [3.2, 5.0, 8.8],
             )
 
-    def finish(self) -> None:
-        """Fill the header and footer, drop the body placeholder, set the document properties."""
-        title = clean_text(self.a.plan.title)
-        values = {
-            "{{council}}": clean_text(self.meta.council),
-            "{{plan_title}}": title[:FOOTER_TITLE_LIMIT] + ("…" if len(title) > FOOTER_TITLE_LIMIT else ""),
-            "{{rule_base_version}}": clean_text(self.a.rule_base.version),
-        }
-        self.contents_entries()
-        for root in _header_footer_roots(self.doc):
-            _fill_placeholders(root, values)
-        if self.anchor.find(f"{_PPR}/{_SECTPR}") is None:
-            self.anchor.getparent().remove(self.anchor)
-        else:  # the placeholder's paragraph also ends a section of the template: keep it, without the text
-            for run in self.anchor.findall(_R):
-                self.anchor.remove(run)
-        properties = self.doc.core_properties
-        properties.title = _short(f"Equality Impact Assessment: {title}")
-        properties.subject = _short(clean_text(self.a.plan.service))
-        properties.author = _short(clean_text(self.meta.produced_by))
-        properties.keywords = _short(f"EIA; cohesion proofing; {self.a.level}")
-        properties.language = "en-GB"
+
+_CELL_MARGINS = 2 * 108  # twips: the Table Grid style's cell margins, left and right
+_LONGEST_UNBROKEN = 14  # letters: a longer word (a checksum, a web address) may break
+
+
+def _fitted_columns(twips: list[int], rows: list[list[str | Cell]]) -> list[int]:
+    """Column widths in which no word of up to 14 letters breaks, taken from the widest column that can spare it.
+
+    Measured in DejaVu Sans (a little wider than the bold Arial of table headers) at the table text size, 9 pt.
+    """
+    words: list[set[str]] = [set() for _ in twips]
+    for row in rows:
+        if len(row) != len(twips):  # a row across the table (a finding heading its mitigations) wraps freely
+            continue
+        for column, cell in enumerate(row):
+            words[column].update((cell.text if isinstance(cell, Cell) else cell).split())
+    needed = [0] * len(twips)
+    for column, found in enumerate(words):
+        # Only the longest words can be the widest: measuring the ten longest keeps a record within its time.
+        longest = sorted((w for w in found if len(w) <= _LONGEST_UNBROKEN), key=len, reverse=True)[:10]
+        needed[column] = max((_word_twips(word) for word in longest), default=0)
+    fitted = list(twips)
+    for column, want in enumerate(needed):
+        short = want - fitted[column]
+        if short <= 0:
+            continue
+        donor = max(range(len(fitted)), key=lambda c: fitted[c] - needed[c])
+        spare = fitted[donor] - max(needed[donor], _CELL_MARGINS)
+        if donor == column or spare <= 0:
+            continue
+        given = min(short, spare)
+        fitted[column] += given
+        fitted[donor] -= given
+    return fitted
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_twips(word: str) -> int:
+    """The width a word needs in a table cell, in twips, its margins and a little room included."""
+    return round(_chart_font(9.0).getlength(word) / _CHART_SCALE * 20) + _CELL_MARGINS + 40
 
 
 def _short_period(period: str) -> str:
@@ -1483,37 +1937,22 @@ def _number(item_id: str) -> str:
     return item_id.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-def _affects_words(finding: Finding) -> str:
+def _affects_words(t: Translator, finding: Finding) -> str:
     """The groups a finding affects and why each is named: those the plan names together, then each implied one
     with the answer that implies it (group_reason_words)."""
     named = [reason.name for reason in finding.group_reasons if reason.reason == "named"]
-    implied = [group_reason_words(reason) for reason in finding.group_reasons if reason.reason != "named"]
+    implied = [group_reason_words(reason, t.language) for reason in finding.group_reasons if reason.reason != "named"]
     parts = []
     if named:
-        together = ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
-        who = "the EIA workshop" if finding.added_by_workshop else "the plan"
-        parts.append(f"{together} ({who} {'names them' if len(named) > 1 else 'names it'})")
+        together = (
+            t._("{items} and {last}", items=", ".join(named[:-1]), last=named[-1]) if len(named) > 1 else named[0]
+        )
+        if finding.added_by_workshop:
+            who = t.n_("the EIA workshop names it", "the EIA workshop names them", len(named))
+        else:
+            who = t.n_("the plan names it", "the plan names them", len(named))
+        parts.append(f"{together} ({who})")
     return "; ".join(parts + implied)
-
-
-def _and_list(items: list[str]) -> str:
-    """Words joined as a sentence lists them: "A", "A and B", "A, B and C".
-
-    Examples:
-        >>> _and_list(["Housing"]), _and_list(["Housing", "Libraries", "Police"])
-        ('Housing', 'Housing, Libraries and Police')
-    """
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    """A count and its noun: "1 participant", "3 participants".
-
-    Examples:
-        >>> _plural(1, "participant"), _plural(2, "impact"), _plural(2, "was", "were")
-        ('1 participant', '2 impacts', '2 were')
-    """
-    return f"{count} {one if count == 1 else many or one + 's'}"
 
 
 def _held_on(day: str) -> str:
@@ -1539,70 +1978,88 @@ def _organisations(workshop: WorkshopRecord) -> list[str]:
     return found
 
 
-def _scores(likelihood: int | None, severity: int | None) -> str:
+def _scores(t: Translator, likelihood: int | None, severity: int | None) -> str:
     """A likelihood and severity and their product: "4 × 3 = 12"; "Not agreed" when there are none.
 
     Examples:
-        >>> _scores(4, 3), _scores(None, None)
+        >>> _scores(translator("en"), 4, 3), _scores(translator("en"), None, None)
         ('4 × 3 = 12', 'Not agreed')
     """
     if likelihood is None or severity is None:
-        return "Not agreed"
+        return t._("Not agreed")
     return f"{likelihood} × {severity} = {likelihood * severity}"
 
 
-def _room_words(outcome: FindingOutcome) -> str:
+def _room_words(t: Translator, outcome: FindingOutcome) -> str:
     """The room's lowest, middle and highest score of a finding, and how many scored it."""
     if not outcome.scored_by or outcome.low is None or outcome.middle is None or outcome.high is None:
-        return "Nobody scored it"
-    return f"{outcome.low} / {outcome.middle:g} / {outcome.high} (scored by {outcome.scored_by})"
+        return t._("Nobody scored it")
+    return t._(
+        "{low} / {middle} / {high} (scored by {count})",
+        low=outcome.low,
+        middle=f"{outcome.middle:g}",
+        high=outcome.high,
+        count=outcome.scored_by,
+    )
 
 
-def _added_outcome_words(impact: AddedOutcome) -> str:
+def _added_outcome_words(t: Translator, impact: AddedOutcome) -> str:
     """Whether the room accepted a missed impact, with its agreed scores, and the room's note."""
     if impact.accepted:
-        words = f"Accepted as a finding: likelihood {impact.agreed_likelihood} × severity {impact.agreed_severity}"
+        words = t._(
+            "Accepted as a finding: likelihood {likelihood} × severity {severity}",
+            likelihood=impact.agreed_likelihood,
+            severity=impact.agreed_severity,
+        )
         if impact.agreed_likelihood is not None and impact.agreed_severity is not None:
             words += f" = {impact.agreed_likelihood * impact.agreed_severity}"
     else:
-        words = "Not accepted"
-    return f"{words}. The room's note: {impact.note}" if impact.note else f"{words}."
+        words = t._("Not accepted")
+    return t._("{words}. The room's note: {note}", words=words, note=impact.note) if impact.note else f"{words}."
 
 
-def _listed(numbers: list[str]) -> str:
-    """ "2", "2 and 5", "2, 5 and 7"."""
-    return numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
-
-
-def _bears_on_words(finding: Finding, aims: dict[str, str]) -> str:
+def _bears_on_words(t: Translator, finding: Finding, aims: dict[str, str]) -> str:
     """What a finding bears on in one sentence: the duty's aims in words, the strategy's outcomes, principles
     and indicators by number (the table "What the findings bear on" gives each in words, once)."""
     parts = []
     if finding.psed_aims:
-        parts.append("the equality duty to " + "; ".join(aims[a][0].lower() + aims[a][1:] for a in finding.psed_aims))
-    for ids, one, many in (
-        (finding.outcomes, "strategy outcome", "strategy outcomes"),
-        (finding.principles, "core principle", "core principles"),
-        (finding.indicators, "cohesion indicator", "cohesion indicators"),
-    ):
+        duty = "; ".join(aims[a][0].lower() + aims[a][1:] for a in finding.psed_aims)
+        parts.append(t._("the equality duty to {aims}", aims=duty))
+    for ids, kind in ((finding.outcomes, "outcomes"), (finding.principles, "principles"), (finding.indicators, "")):
         if ids:
             numbers = sorted((_number(i) for i in ids), key=lambda n: (len(n), n))
-            parts.append(f"{one if len(ids) == 1 else many} {_listed(numbers)}")
-    return "; ".join(parts) + "." if parts else "nothing in the strategy or the duty."
+            listed = (
+                numbers[0]
+                if len(numbers) == 1
+                else t._("{items} and {last}", items=", ".join(numbers[:-1]), last=numbers[-1])
+            )
+            if kind == "outcomes":
+                parts.append(
+                    t.n_("strategy outcome {numbers}", "strategy outcomes {numbers}", len(ids), numbers=listed)
+                )
+            elif kind == "principles":
+                parts.append(t.n_("core principle {numbers}", "core principles {numbers}", len(ids), numbers=listed))
+            else:
+                parts.append(
+                    t.n_("cohesion indicator {numbers}", "cohesion indicators {numbers}", len(ids), numbers=listed)
+                )
+    return "; ".join(parts) + "." if parts else t._("nothing in the strategy or the duty.")
 
 
 def _short(text: str) -> str:
     return text if len(text) <= CORE_PROPERTY_LIMIT else text[: CORE_PROPERTY_LIMIT - 1] + "…"
 
 
-def _default_review(kb: KnowledgeBase, assessment: Assessment) -> str:
+def _default_review(t: Translator, kb: KnowledgeBase, assessment: Assessment) -> str:
     """The review date the plan gives (a date), else within the months it gives, else still to be set."""
     roles = kb.questionnaire.roles
     day = assessment.answers.get(roles.review_date)
     if isinstance(day, str) and day:
         return day
     months = assessment.answers.get(roles.review_months)
-    return f"within {months:g} months of the decision" if isinstance(months, int | float) else "to be set"
+    if isinstance(months, int | float):
+        return t._("within {months} months of the decision", months=f"{months:g}")
+    return t._("to be set")
 
 
 # --- the chart ------------------------------------------------------------------------------------
@@ -1644,12 +2101,13 @@ def _fitted(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, width
     return text.rstrip() + "…"
 
 
-def _impact_chart(assessment: Assessment) -> tuple[bytes | None, str]:
+def _impact_chart(assessment: Assessment, t: Translator | None = None) -> tuple[bytes | None, str]:
     """A bar chart (PNG) of the highest negative and positive score per group, and its alt text.
 
     Drawn with Pillow: for each group a red bar (highest negative score) over a green one (highest
     positive score), the score written at the end of each bar, on a scale of 0-25 with a key above.
     """
+    t = t or translator("en")
     entries = [e for e in assessment.profile if e.negative or e.positive][:CHART_MAX_GROUPS]
     if not entries:
         return None, ""
@@ -1677,13 +2135,14 @@ def _impact_chart(assessment: Assessment) -> tuple[bytes | None, str]:
         draw.text((px(x(tick)), px(bottom + 3)), str(tick), font=small_font, fill=_CHART_INK, anchor="mt")
     draw.text(
         (px((left + right) / 2), px(bottom + 15)),
-        "Score (likelihood × severity, out of 25)",
+        t._("Score (likelihood × severity, out of 25)"),
         font=label_font,
         fill=_CHART_INK,
         anchor="mt",
     )
     key_x = left
-    for colour, words in ((_CHART_NEGATIVE, "Highest negative score"), (_CHART_POSITIVE, "Highest positive score")):
+    keys = ((_CHART_NEGATIVE, t._("Highest negative score")), (_CHART_POSITIVE, t._("Highest positive score")))
+    for colour, words in keys:
         draw.rectangle([px(key_x), px(8), px(key_x + 8), px(16)], fill=colour)
         draw.text((px(key_x + 11), px(12)), words, font=small_font, fill=_CHART_INK, anchor="lm")
         key_x += 11 + small_font.getlength(words) / _CHART_SCALE + 14
@@ -1710,8 +2169,10 @@ def _impact_chart(assessment: Assessment) -> tuple[bytes | None, str]:
     palette.save(buffer, format="PNG", dpi=(72 * _CHART_SCALE, 72 * _CHART_SCALE))
     worst = sorted(entries, key=lambda e: -e.highest_negative_score)[:3]
     described = "; ".join(f"{e.name} {e.highest_negative_score}" for e in worst if e.highest_negative_score)
-    alt = (
-        f"Bar chart of the highest negative and positive impact score, out of 25, for each of {len(entries)} "
-        f"groups affected. Highest negative scores: {described or 'none'}."
+    alt = t._(
+        "Bar chart of the highest negative and positive impact score, out of 25, for each of {count} groups "
+        "affected. Highest negative scores: {described}.",
+        count=len(entries),
+        described=described or t._("none"),
     )
     return buffer.getvalue(), alt
