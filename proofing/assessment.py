@@ -21,7 +21,7 @@ from proofing.knowledge import KnowledgeBase
 from proofing.language import Language, Translator, translator
 from proofing.oracle import Firing
 from proofing.plan import AnswerProblem, Plan, check_answers, usable_answers, visible_questions
-from proofing.questionnaire import ImpactRule, Level, Mitigation
+from proofing.questionnaire import Effect, ImpactRule, Level, Mitigation
 
 Rag = Literal["red", "amber", "green"]
 
@@ -59,11 +59,16 @@ class LinkedAction(Strict):
 
 
 class LinkedMitigation(Strict):
-    """A mitigation, or a way to maximise a positive impact, with the actions it is tied to."""
+    """A mitigation, or a way to maximise a positive impact, with the actions it is tied to.
+
+    `effect` is the rule base's own judgement of what it does to the finding once in place (None for a way to
+    maximise), carried here so the residual impact can be scored from the assessment alone (proofing.impact).
+    """
 
     text: str
     actions: list[str]
     linked: list[LinkedAction]
+    effect: Effect | None = None
 
 
 class Finding(Strict):
@@ -515,6 +520,7 @@ def fitting_mitigations(
                 text=" ".join(mitigation.text.split()),
                 actions=actions,
                 linked=[link_action(kb, action_id) for action_id in actions],
+                effect=mitigation.effect,
             )
         )
     return fitting

@@ -1,0 +1,369 @@
+"""Residual impact: how bad each negative finding is once the mitigations the service took up are in place.
+
+Every mitigation of a negative finding declares in the rule base what it does once in place (``Effect``: it
+lowers the likelihood or the severity, by a number of steps or to a value, for a stated reason). ``residual``
+applies the effects of the mitigations the service accepted or has done (an adapted one counts as accepted; a
+rejected or merely proposed one changes nothing) to each finding in turn, and screens the plan again on the
+residual scores with the same thresholds as the inherent screening. It works from an ``Assessment`` alone
+(each ``LinkedMitigation`` carries its effect) and the decisions kept per ``mitigation_key``, so the page, the
+command line and the record all show the same before and after.
+
+``effect_problems`` is the rule base check that every mitigation of a negative finding declares an effect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Literal
+
+from pydantic import Field
+
+from proofing.assessment import Assessment, Finding, Rag, rag_of
+from proofing.base import Strict
+from proofing.decisions import DecisionNotes, MitigationDecision, mitigation_key
+from proofing.engine import evaluate
+from proofing.knowledge import KnowledgeBase
+from proofing.questionnaire import Effect, Level
+
+Dimension = Literal["likelihood", "severity"]
+IN_PLACE: tuple[str, ...] = ("accepted", "done")
+
+
+class AppliedEffect(Strict):
+    """One mitigation in place and what its declared effect did to its finding: the dimension it lowers, from
+    what to what, and the rule base's reason. ``before == after`` when the finding was already as low."""
+
+    key: str = Field(description="the mitigation's key (finding rule and place), as decisions are kept")
+    text: str
+    status: Literal["accepted", "done", "adapted"]
+    lowers: Dimension
+    by: int | None = None
+    to: int | None = None
+    before: int
+    after: int
+    reason: str
+
+
+class UnscoredMitigation(Strict):
+    """A mitigation in place that declares no effect (the service's own, or a rule base still being drafted):
+    shown beside the residual so a reader sees it was taken up, but it does not move the score."""
+
+    key: str
+    text: str
+    status: str
+    own: bool = False
+
+
+class ResidualFinding(Strict):
+    """One negative finding before and after its mitigations: the inherent likelihood, severity, score and RAG
+    (as assessed, or as an EIA workshop agreed them) and the residual ones, with the effects that moved it."""
+
+    rule: str
+    title: str
+    likelihood: int
+    severity: int
+    score: int
+    rag: Rag
+    residual_likelihood: int
+    residual_severity: int
+    residual_score: int
+    residual_rag: Rag
+    applied: list[AppliedEffect] = Field(default=[], description="the mitigations in place, in order, that moved it")
+    unscored: list[UnscoredMitigation] = []
+    open: list[str] = Field(default=[], description="keys of its mitigations not (yet) in place")
+    set_aside: bool = Field(default=False, description="the service set the finding aside (its scores still count)")
+
+    @property
+    def moved(self) -> bool:
+        """Whether the mitigations in place lowered its score."""
+        return self.residual_score < self.score
+
+
+class MatrixCell(Strict):
+    """One cell of the likelihood x severity matrix: the findings that start in it and those that end in it."""
+
+    likelihood: int
+    severity: int
+    score: int
+    rag: Rag
+    inherent: list[str] = Field(default=[], description="rule ids of the findings scored here before mitigation")
+    residual: list[str] = Field(default=[], description="rule ids of the findings scored here after mitigation")
+
+
+class MatrixMove(Strict):
+    """One finding's move across the matrix, from its inherent cell to its residual cell."""
+
+    rule: str
+    title: str
+    from_likelihood: int
+    from_severity: int
+    to_likelihood: int
+    to_severity: int
+
+
+class ResidualMatrix(Strict):
+    """The likelihood x severity matrix of the moves, as data to draw: rows of cells from likelihood 5 down to
+    1, each row's cells from severity 1 to 5, and each negative finding's move."""
+
+    rows: list[list[MatrixCell]]
+    moves: list[MatrixMove]
+
+    def cell(self, likelihood: int, severity: int) -> MatrixCell:
+        """The cell at a likelihood and severity (1-5 each)."""
+        return self.rows[5 - likelihood][severity - 1]
+
+
+class Residual(Strict):
+    """The plan before and after its mitigations: each negative finding's inherent and residual scores, the
+    inherent and residual screening levels, and the matrix of moves."""
+
+    findings: list[ResidualFinding]
+    level: Level
+    level_words: str
+    residual_level: Level
+    residual_level_words: str
+    matrix: ResidualMatrix
+
+    @property
+    def level_lowered(self) -> bool:
+        """Whether the mitigations in place bring the plan to a lower screening level."""
+        order = ("screened_out", "mitigate", "full_assessment")
+        return order.index(self.residual_level) < order.index(self.level)
+
+
+def effect_problems(kb: KnowledgeBase) -> list[str]:
+    """What is wrong with the declared effects, in words naming the rule and the mitigation.
+
+    Every mitigation of a negative finding must declare its effect (without one its residual cannot be scored);
+    a `to` must be below the finding's own value on that scale (else it lowers nothing); a way to maximise a
+    positive finding declares none (effects lower harms). `proofing rules check` reports these.
+    """
+    problems: list[str] = []
+    for rule in kb.rules:
+        template = rule.finding
+        if template is None:
+            continue
+        for number, mitigation in enumerate(template.mitigations, start=1):
+            words = " ".join(mitigation.text.split())
+            where = f"rule {rule.id}, mitigation {number} ({words[:60]}{'...' if len(words) > 60 else ''})"
+            effect = mitigation.effect
+            if template.direction == "positive":
+                if effect is not None:
+                    problems.append(
+                        f"{where}: a way to maximise a positive finding declares an effect; effects lower harms only"
+                    )
+                continue
+            if effect is None:
+                problems.append(
+                    f"{where}: no effect is declared (what it lowers once in place, likelihood or severity, "
+                    "by how many steps or to what value, and why)"
+                )
+                continue
+            own = template.likelihood if effect.lowers == "likelihood" else template.severity
+            if effect.to is not None and effect.to >= own:
+                problems.append(
+                    f"{where}: lowers {effect.lowers} to {effect.to}, but the finding's {effect.lowers} is already "
+                    f"{own}, so it lowers nothing"
+                )
+    return problems
+
+
+def lowered(value: int, effect: Effect) -> int:
+    """A 1-5 value after one effect: `to` lowers to at most that value, `by` steps down; never below 1.
+
+    Examples:
+        >>> lowered(4, Effect(lowers="likelihood", by=2, reason="r"))
+        2
+        >>> lowered(2, Effect(lowers="likelihood", to=3, reason="r"))
+        2
+        >>> lowered(1, Effect(lowers="severity", by=1, reason="r"))
+        1
+    """
+    after = min(value, effect.to) if effect.to is not None else value - (effect.by or 0)
+    return max(1, after)
+
+
+def screening_level(kb: KnowledgeBase, findings: list[Finding], facts: Collection[str]) -> Level:
+    """The screening level of a set of findings, by the thresholds in rules/scoring.yaml (``screening``).
+
+    The same rules as the assessment's own level: a material negative at or above the full-assessment score, or
+    material negatives reaching many groups while the evidence is thin (the thin-evidence fact among `facts`),
+    need a full assessment; any other material negative needs mitigating; none screens the plan out. Used on
+    residual scores so that before and after are screened alike.
+    """
+    screening = kb.scoring.screening
+    material = [f for f in findings if f.direction == "negative" and f.score >= screening.material_score]
+    if any(f.score >= screening.full_assessment_score for f in material):
+        return "full_assessment"
+    groups = {group for f in material for group in f.characteristics + f.communities}
+    if material and len(groups) >= screening.relevance_groups and screening.thin_evidence_fact in facts:
+        return "full_assessment"
+    return "mitigate" if material else "screened_out"
+
+
+def _decision(value: MitigationDecision | Mapping[str, str] | None) -> MitigationDecision:
+    if value is None:
+        return MitigationDecision()
+    if isinstance(value, MitigationDecision):
+        return value
+    return MitigationDecision.model_validate(dict(value))
+
+
+def _status(
+    decision: MitigationDecision, notes: DecisionNotes, key: str
+) -> Literal["accepted", "done", "adapted"] | None:
+    """How a mitigation is in place (accepted, done or adapted), or None when it is not."""
+    note = notes.mitigations.get(key)
+    if decision.status == "done":
+        return "done"
+    if note is not None and note.choice == "adapted" and decision.status != "rejected":
+        return "adapted"
+    if decision.status == "accepted":
+        return "accepted"
+    return None
+
+
+def residual_finding(
+    kb: KnowledgeBase,
+    finding: Finding,
+    decisions: Mapping[str, MitigationDecision | Mapping[str, str]],
+    notes: DecisionNotes,
+) -> ResidualFinding:
+    """One negative finding after the mitigations in place: each declared effect applied in the mitigation's
+    order, a `to` lowering to at most its value and a `by` stepping down, never below 1 (two lowering the same
+    scale both apply)."""
+    values: dict[str, int] = {"likelihood": finding.likelihood, "severity": finding.severity}
+    applied: list[AppliedEffect] = []
+    unscored: list[UnscoredMitigation] = []
+    not_in_place: list[str] = []
+    for index, mitigation in enumerate(finding.mitigations):
+        key = mitigation_key(finding, index)
+        status = _status(_decision(decisions.get(key)), notes, key)
+        if status is None:
+            not_in_place.append(key)
+            continue
+        effect = mitigation.effect
+        if effect is None:
+            unscored.append(UnscoredMitigation(key=key, text=mitigation.text, status=status))
+            continue
+        before = values[effect.lowers]
+        values[effect.lowers] = lowered(before, effect)
+        applied.append(
+            AppliedEffect(
+                key=key,
+                text=mitigation.text,
+                status=status,
+                lowers=effect.lowers,
+                by=effect.by,
+                to=effect.to,
+                before=before,
+                after=values[effect.lowers],
+                reason=" ".join(effect.reason.split()),
+            )
+        )
+    for own_id, own in sorted(notes.own.items()):
+        if own.finding == finding.rule and own.status in IN_PLACE:
+            unscored.append(UnscoredMitigation(key=f"own:{own_id}", text=own.text, status=own.status, own=True))
+    score = values["likelihood"] * values["severity"]
+    return ResidualFinding(
+        rule=finding.rule,
+        title=finding.title,
+        likelihood=finding.likelihood,
+        severity=finding.severity,
+        score=finding.score,
+        rag=finding.rag,
+        residual_likelihood=values["likelihood"],
+        residual_severity=values["severity"],
+        residual_score=score,
+        residual_rag=rag_of(kb, score),
+        applied=applied,
+        unscored=unscored,
+        open=not_in_place,
+        set_aside=finding.rule in notes.set_aside,
+    )
+
+
+def residual_matrix(kb: KnowledgeBase, findings: list[ResidualFinding]) -> ResidualMatrix:
+    """The likelihood x severity matrix of each finding's move from its inherent to its residual cell."""
+    rows: list[list[MatrixCell]] = []
+    for likelihood in range(5, 0, -1):
+        row = []
+        for severity in range(1, 6):
+            row.append(
+                MatrixCell(
+                    likelihood=likelihood,
+                    severity=severity,
+                    score=likelihood * severity,
+                    rag=rag_of(kb, likelihood * severity),
+                    inherent=[f.rule for f in findings if (f.likelihood, f.severity) == (likelihood, severity)],
+                    residual=[
+                        f.rule
+                        for f in findings
+                        if (f.residual_likelihood, f.residual_severity) == (likelihood, severity)
+                    ],
+                )
+            )
+        rows.append(row)
+    moves = [
+        MatrixMove(
+            rule=f.rule,
+            title=f.title,
+            from_likelihood=f.likelihood,
+            from_severity=f.severity,
+            to_likelihood=f.residual_likelihood,
+            to_severity=f.residual_severity,
+        )
+        for f in findings
+    ]
+    return ResidualMatrix(rows=rows, moves=moves)
+
+
+def residual(
+    kb: KnowledgeBase,
+    assessment: Assessment,
+    decisions: Mapping[str, MitigationDecision | Mapping[str, str]] | None = None,
+    notes: DecisionNotes | None = None,
+) -> Residual:
+    """The plan before and after the mitigations the service accepted or has done.
+
+    `decisions` are kept per mitigation key (``proofing.decisions.mitigation_key``), as the store keeps them
+    (plain dicts) or as ``MitigationDecision``; `notes` say which were adapted (counted as accepted) and hold
+    the service's own mitigations (shown, but with no declared effect they move nothing). The inherent level is
+    the assessment's own; the residual level screens the residual scores by the same rules and the same facts.
+    """
+    decisions = decisions or {}
+    notes = notes or DecisionNotes()
+    negatives = [f for f in assessment.findings if f.direction == "negative"]
+    findings = [residual_finding(kb, finding, decisions, notes) for finding in negatives]
+    after = {f.rule: f for f in findings}
+    rescored = [
+        finding.model_copy(
+            update={
+                "likelihood": after[finding.rule].residual_likelihood,
+                "severity": after[finding.rule].residual_severity,
+                "score": after[finding.rule].residual_score,
+            }
+        )
+        if finding.rule in after
+        else finding
+        for finding in assessment.findings
+    ]
+    level = screening_level(kb, rescored, evaluate(kb, assessment.answers).facts)
+    return Residual(
+        findings=findings,
+        level=assessment.level,
+        level_words=assessment.level_words,
+        residual_level=level,
+        residual_level_words=kb.scoring.level_words[level],
+        matrix=residual_matrix(kb, findings),
+    )
+
+
+def all_in_place(assessment: Assessment) -> dict[str, MitigationDecision]:
+    """Decisions accepting every mitigation of every negative finding: the best the rule base's mitigations can do."""
+    return {
+        mitigation_key(finding, index): MitigationDecision(status="accepted")
+        for finding in assessment.findings
+        if finding.direction == "negative"
+        for index in range(len(finding.mitigations))
+    }
