@@ -203,7 +203,13 @@ def level_of(
     thin = screening.thin_evidence_fact in firing.facts
     groups: dict[str, set[str]] = {rule_id: set() for rule_id in present}
     if thin:
-        groups = {rule_id: _groups(kb, rules[rule_id], answers, firing) for rule_id in present}
+        # a positive finding is never material, and one that covers a negative leaves nothing material behind
+        groups = {
+            rule_id: _groups(kb, rules[rule_id], answers, firing)
+            if rules[rule_id].finding.direction == "negative"
+            else set()  # type: ignore[union-attr]
+            for rule_id in present
+        }
     absorbed = _fold(kb, present, groups)
     material: list[str] = []
     for rule_id in present:
