@@ -68,6 +68,7 @@ from proofing.assessment import (
     level_label,
     with_agreement,
 )
+from proofing.cumulative import Overlap
 from proofing.decisions import DecisionNotes, MitigationDecision, mitigation_key
 from proofing.errors import ProofingError
 from proofing.knowledge import KnowledgeBase
@@ -148,6 +149,9 @@ class ReportDetails(BaseModel):
     notes: DecisionNotes = DecisionNotes()
     approval: Approval | None = Field(default=None, description="the submission for approval and its outcome")
     audit: list[AuditEntry] = Field(default=[], description="the assessment's audit trail, oldest first")
+    also_affected: list[Overlap] = Field(
+        default=[], description="other live assessments hitting the same groups in the same wards or period"
+    )
     workshops: list[WorkshopRecord] = Field(
         default=[], description="the EIA workshops whose agreement this version holds (proofing.workshop)"
     )
