@@ -24,3 +24,9 @@ class Overlap(Strict):
     wards: list[str] = []  # the wards both name, in words (empty: overlapping in period only)
     period: str = ""  # the quarter both fall in, e.g. "2026 Q4"
     highest_score: int = 0  # the other assessment's highest negative score on the group
+
+
+def overlaps_for(store: object, kb: object, assessment_id: str, *, months: int = 12) -> list[Overlap]:
+    """The other live assessments with negative findings on the same groups as this one's, in the same wards or
+    within `months` of it (the "also affected by" gap on its page and the cumulative section of its record)."""
+    raise NotImplementedError("the cumulative index is being built (issue 15)")
