@@ -380,7 +380,11 @@ def _place_problems(file: PlacesFile | None, where: tuple[Path, Any] | None) -> 
                 continue
             why = f"{ward} is an area, not a ward" if ward in kinds else f"there is no ward {ward} in the list"
             problems.append(
-                Problem(path, line_of(data, ("places", p, "wards", w)), f"place {place.id}: its wards name {ward}, but {why}")
+                Problem(
+                    path,
+                    line_of(data, ("places", p, "wards", w)),
+                    f"place {place.id}: its wards name {ward}, but {why}",
+                )
             )
     return problems
 

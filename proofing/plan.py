@@ -271,9 +271,10 @@ def places_in_words(question: Question, text: str) -> tuple[list[str], str]:
         f" and {len(left) - 5:,} more" if len(left) > 5 else ""
     )
     if chosen:
+        verb = "name" if len(left) > 1 else "names"
         return chosen, (
             f'The answer to {_named(question)} was words, "{quoted}"; it is read as the places {read}, but '
-            f"{unmatched} {'name' if len(left) > 1 else 'names'} no ward or area of the list: choose the wards it meant, or no rule about a place "
+            f"{unmatched} {verb} no ward or area of the list: choose the wards it meant, or no rule about a place "
             "will read it."
         )
     return [], (
