@@ -25,6 +25,7 @@ from proofing.base import Strict
 from proofing.cards import TrainingCase, TrainingFile
 from proofing.checks import Place, rule_base_problems
 from proofing.errors import Problem, RuleBaseError, display_path
+from proofing.places import NamedPlace, PlacesFile
 from proofing.questionnaire import (
     Fact,
     FactsFile,
@@ -87,10 +88,12 @@ RULE_FILES: dict[str, type[Strict]] = {
     "questionnaire.yaml": QuestionnaireFile,
     "facts.yaml": FactsFile,
     "scoring.yaml": ScoringFile,
+    "places.yaml": PlacesFile,
 }
 # Files a council may leave out: its strategy may have no migrant worker plan, no later update, or no
 # action-fit index yet (rules check then asks for one).
-OPTIONAL_FILES = {"strategy/migrant_worker_plan.yaml", "strategy/strategy_2011.yaml"}
+# A council with no list of places keeps the wards question as text (places.yaml: its wards and named areas).
+OPTIONAL_FILES = {"strategy/migrant_worker_plan.yaml", "strategy/strategy_2011.yaml", "places.yaml"}
 IMPACT_RULES_GLOB = "impacts/*.yaml"
 TRAINING_GLOB = "training/*.yaml"  # worked training cases; a rule base may have none
 
@@ -114,6 +117,7 @@ KIND_OF_LIST = {
     "options": "option",
     "sections": "section",
     "cases": "training case",
+    "places": "place",
 }
 # Lists whose ids name things across the rule base; options and sections are named only within their parent.
 IDENTIFIED_LISTS = set(KIND_OF_LIST) - {"options", "sections"}
@@ -166,6 +170,7 @@ class KnowledgeBase(Strict):
     scoring: ScoringFile
     action_fit: list[ActionFit] = []
     training: list[TrainingCase] = []
+    places: list[NamedPlace] = Field(default=[], description="the wards and the areas made of them (places.yaml)")
     language: str = Field(default="en", description="the language of its texts (proofing.language.localised)")
 
     @cached_property
@@ -200,6 +205,22 @@ class KnowledgeBase(Strict):
             for member in members:
                 found[member.id] = (kind, member)
         return found
+
+    @cached_property
+    def place_of(self) -> dict[str, NamedPlace]:
+        """Each place (ward or area), by id."""
+        return {place.id: place for place in self.places}
+
+    def wards_of(self, place_ids: list[str]) -> list[str]:
+        """The wards these places cover (an area as its wards, a ward as itself), in places.yaml order."""
+        wanted = {ward for place_id in place_ids for ward in self._wards_in(place_id)}
+        return [place.id for place in self.places if place.kind == "ward" and place.id in wanted]
+
+    def _wards_in(self, place_id: str) -> list[str]:
+        place = self.place_of.get(place_id)
+        if place is None:
+            return []
+        return [place.id] if place.kind == "ward" else list(place.wards)
 
     def find(self, item_id: str) -> tuple[str, Item] | None:
         """The item with this id, ignoring case (so `cc15` finds CC15), or None."""
@@ -297,6 +318,12 @@ def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR, *, check_coverage:
         which: [Option(id=item.id, label=item.name) for item in getattr(parsed[f"equality/{which}.yaml"], which)]
         for which in ("communities", "characteristics")
     }
+    places_file = parsed.get("places.yaml")
+    problems.extend(_place_problems(places_file, located.get("places.yaml")))
+    choices["places"] = [_place_option(place) for place in places_file.places] if places_file else []
+    problems.extend(_places_wanted(parsed["questionnaire.yaml"], located["questionnaire.yaml"], places_file))
+    if problems:
+        raise RuleBaseError(problems)
     migrant = parsed.get("strategy/migrant_worker_plan.yaml")
     update = parsed.get("strategy/strategy_2011.yaml")
     kb = KnowledgeBase(
@@ -327,11 +354,56 @@ def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR, *, check_coverage:
         scoring=parsed["scoring.yaml"],
         action_fit=parsed["strategy/action_fit.yaml"].action_fit,
         training=[case for relative in training_files for case in parsed[relative].cases],
+        places=places_file.places if places_file else [],
     )
     problems.extend(rule_base_problems(kb, places, check_coverage=check_coverage))
     if problems:
         raise RuleBaseError(problems)
     return kb
+
+
+def _place_option(place: NamedPlace) -> Option:
+    """A place as an option of a question: its name, its Welsh name to match old text, an area's wards included."""
+    return Option(id=place.id, label=place.name, other_names=place.names[1:], includes=place.wards)
+
+
+def _place_problems(file: PlacesFile | None, where: tuple[Path, Any] | None) -> list[Problem]:
+    """Every area's wards must be wards of the list: a ward id that is not, or is an area, is a FILE:LINE fault."""
+    if file is None or where is None:
+        return []
+    path, data = where
+    kinds = {place.id: place.kind for place in file.places}
+    problems = []
+    for p, place in enumerate(file.places):
+        for w, ward in enumerate(place.wards):
+            if kinds.get(ward) == "ward":
+                continue
+            why = f"{ward} is an area, not a ward" if ward in kinds else f"there is no ward {ward} in the list"
+            problems.append(
+                Problem(
+                    path,
+                    line_of(data, ("places", p, "wards", w)),
+                    f"place {place.id}: its wards name {ward}, but {why}",
+                )
+            )
+    return problems
+
+
+def _places_wanted(file: QuestionnaireFile, where: tuple[Path, Any], places: PlacesFile | None) -> list[Problem]:
+    """A question that takes its options from places needs a places.yaml to take them from."""
+    if places is not None:
+        return []
+    path, data = where
+    return [
+        Problem(
+            path,
+            line_of(data, ("sections", s, "questions", q, "options_from")),
+            f"question {question.id}: its options come from places, but the rule base has no places.yaml",
+        )
+        for s, section in enumerate(file.sections)
+        for q, question in enumerate(section.questions)
+        if question.options_from == "places"
+    ]
 
 
 def _index_places(located: dict[str, tuple[Path, Any]]) -> list[tuple[str, Place]]:

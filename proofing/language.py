@@ -291,9 +291,11 @@ class RuleText:
 
 def rule_texts(kb: KnowledgeBase) -> list[RuleText]:
     """Every user-facing text of the rule base, with its context: questions, help, options, sections, finding
-    titles, rationales, mitigations, gap messages, facts, level and decision words, groups and PSED aims, and the
-    training cases. The strategy's own texts (vision, outcomes, actions) stay as published."""
-    return [RuleText(context, english) for context, english, _path in _walk(kb)]
+    titles, rationales, mitigations, gap messages, facts, level and decision words, groups and PSED aims, the
+    training cases and the names of the places. The strategy's own texts (vision, outcomes, actions) stay as
+    published."""
+    texts = dict.fromkeys(RuleText(context, english) for context, english, _path in _walk(kb))
+    return list(texts)  # a place offered by a question is still one text
 
 
 def _walk(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:
@@ -314,7 +316,9 @@ def _walk(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]
             if question.unanswered_gap:
                 yield f"question.{question.id}.unanswered_gap", question.unanswered_gap, (*where, "unanswered_gap")
             for o, option in enumerate(question.options):
-                yield f"option.{question.id}.{option.id}", option.label, (*where, "options", o, "label")
+                # A place is named once (place.<id>.name), wherever a question offers it.
+                context = f"place.{option.id}.name" if question.options_source == "places" else None
+                yield context or f"option.{question.id}.{option.id}", option.label, (*where, "options", o, "label")
     for r, rule in enumerate(kb.rules):
         where = ("rules", r)
         yield f"rule.{rule.id}.title", rule.title, (*where, "title")
@@ -340,6 +344,8 @@ def _walk(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]
     for a, aim in enumerate(kb.psed_aims):
         yield f"psed_aim.{aim.id}.name", aim.name, ("psed_aims", a, "name")
         yield f"psed_aim.{aim.id}.text", aim.text, ("psed_aims", a, "text")
+    for p, place in enumerate(kb.places):
+        yield f"place.{place.id}.name", place.name, ("places", p, "name")
 
 
 @dataclass(frozen=True)
@@ -368,7 +374,7 @@ def localised(kb: KnowledgeBase, language: Language, folder: Path = LOCALE_DIR) 
         return _LOCALISED[key]
     found = catalogue(language, folder)
     parts = {name: getattr(kb, name) for name in ("questionnaire", "rules", "facts", "scoring")}
-    parts |= {name: getattr(kb, name) for name in ("characteristics", "communities", "psed_aims")}
+    parts |= {name: getattr(kb, name) for name in ("characteristics", "communities", "psed_aims", "places")}
     dumped: dict[str, Any] = {
         name: [item.model_dump(by_alias=True, exclude_unset=True) for item in value]
         if isinstance(value, list)

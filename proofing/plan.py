@@ -14,6 +14,7 @@ lone surrogates, no dates, sets or binary. Every refusal is a PlanError in words
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -202,6 +203,11 @@ def check_answers(questionnaire: Questionnaire, answers: dict[str, Any], *, comp
                 f"The answer to {_named(question)} was not used: earlier answers make the question not apply."
             )
             continue
+        if _is_old_place_text(question, answer):
+            answer, warning = places_in_words(question, answer)
+            checked.warnings.append(warning)
+            if not answer:
+                continue
         value, problem = _typed(question, answer)
         if problem:
             checked.problems.append(_about(question, f": {problem}"))
@@ -216,6 +222,65 @@ def usable_answers(questionnaire: Questionnaire, plan: Plan, source: str = "the 
     if checked.problems:
         raise PlanError(source, [str(problem) for problem in checked.problems])
     return checked
+
+
+def _is_old_place_text(question: Question, answer: Any) -> bool:
+    """An answer written as words to a question whose options are now places (wards were once free text)."""
+    return (
+        question.options_source == "places"
+        and isinstance(answer, str)
+        and answer not in {option.id for option in question.options}
+    )
+
+
+_FILLER = re.compile(r"^(?:and|&|the|in|of|ward|wards|area|areas)$", re.IGNORECASE)
+_SEPARATORS = re.compile(r"\s*(?:[,;/\n]|\band\b|&)\s*", re.IGNORECASE)
+
+
+def places_in_words(question: Question, text: str) -> tuple[list[str], str]:
+    """The places an old text answer names (by English or Welsh name, any case), and a warning in words.
+
+    The warning always says what was read, and quotes the words that name no place, so the text is never lost
+    silently: the plan keeps it as written, and its owner is told which wards to choose.
+
+    Examples:
+        >>> from proofing.questionnaire import Option
+        >>> wards = Question(id="wards", text="Which wards?", type="many_of", options_source="places", options=[
+        ...     Option(id="caia_park", label="Caia Park", other_names=["Parc Caia"]), Option(id="holt", label="Holt")])
+        >>> places_in_words(wards, "parc caia and Rhos")[0]
+        ['caia_park']
+    """
+    names = sorted(
+        ((name, option.id) for option in question.options for name in [option.label, *option.other_names]),
+        key=lambda pair: -len(pair[0]),
+    )
+    rest = text
+    found: set[str] = set()
+    for name, option_id in names:
+        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+        if pattern.search(rest):
+            found.add(option_id)
+            rest = pattern.sub(",", rest)
+    chosen = [option.id for option in question.options if option.id in found]
+    left = [piece for piece in (p.strip(" .") for p in _SEPARATORS.split(rest)) if piece and not _FILLER.match(piece)]
+    read = ", ".join(question.label_of(option_id) for option_id in chosen)
+    quoted = _clipped(text.strip())
+    if chosen and not left:
+        return chosen, f'The answer to {_named(question)} was words, "{quoted}"; it is read as the places {read}.'
+    unmatched = "; ".join(f'"{_clipped(piece)}"' for piece in left[:5]) + (
+        f" and {len(left) - 5:,} more" if len(left) > 5 else ""
+    )
+    if chosen:
+        verb = "name" if len(left) > 1 else "names"
+        return chosen, (
+            f'The answer to {_named(question)} was words, "{quoted}"; it is read as the places {read}, but '
+            f"{unmatched} {verb} no ward or area of the list: choose the wards it meant, or no rule about a place "
+            "will read it."
+        )
+    return [], (
+        f'The answer to {_named(question)} was words, "{quoted}", which name no ward or area of the list: '
+        "choose the wards it meant, or no rule about a place will read it."
+    )
 
 
 def _named(question: Question) -> str:
@@ -242,7 +307,8 @@ def _typed(question: Question, value: Any) -> tuple[AnswerValue | None, str | No
                     f" and {len(wrong) - 5:,} more" if len(wrong) > 5 else ""
                 )
                 return None, f"{listed} not among its options ({', '.join(options)})"
-            return [option for option in options if option in chosen], None
+            included = {extra for option in question.options if option.id in chosen for extra in option.includes}
+            return [option for option in options if option in chosen or option in included], None
         case "number":
             if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
                 return None, f"answer with a number, not {_shown(value)}"

@@ -38,6 +38,13 @@ class Option(Strict):
     id: Slug
     label: Text
     implies: Implies | None = None
+    other_names: list[Text] = Field(
+        default=[], description="other names it is known by (a place's Welsh name), matched in words a plan once wrote"
+    )
+    includes: list[Slug] = Field(
+        default=[],
+        description="other options of the same question that choosing this one counts as choosing (an area's wards)",
+    )
 
 
 class Question(Strict):
@@ -49,7 +56,12 @@ class Question(Strict):
     type: AnswerType
     required: bool = False
     options: list[Option] = []
-    options_from: Literal["communities", "characteristics"] | None = None
+    options_from: Literal["communities", "characteristics", "places"] | None = None
+    options_source: Literal["communities", "characteristics", "places"] | None = Field(
+        default=None,
+        description="set by the loader, never in YAML: where the resolved options came from (places: an old text "
+        "answer is matched to them by name)",
+    )
     show_if: Condition | None = None
     min: float | None = None
     max: float | None = None
@@ -78,6 +90,8 @@ class Question(Strict):
             raise ValueError(f"question {self.id} is {self.type} and cannot have options")
         if self.options and self.options_from:
             raise ValueError(f"question {self.id} has both options and options_from; give one")
+        if self.options_source is not None and self.options_from is not None:
+            raise ValueError(f"question {self.id}: options_source is set by the loader; write options_from")
         if (self.min is not None or self.max is not None) and self.type != "number":
             raise ValueError(f"question {self.id} is {self.type}; only number questions take min and max")
         if self.implies is not None and self.type != "yes_no":
@@ -317,7 +331,13 @@ def resolve_options(file: QuestionnaireFile, choices: dict[str, list[Option]]) -
     sections = []
     for section in file.sections:
         questions = [
-            question.model_copy(update={"options": choices[question.options_from], "options_from": None})
+            question.model_copy(
+                update={
+                    "options": choices[question.options_from],
+                    "options_from": None,
+                    "options_source": question.options_from,
+                }
+            )
             if question.options_from
             else question
             for question in section.questions

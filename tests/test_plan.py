@@ -20,6 +20,7 @@ from proofing.plan import CheckedAnswers, Plan, PlanError, check_answers, parse_
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 GOOD = (EXAMPLES / "library-opening-hours.yaml").read_text(encoding="utf-8")
+WARDS = "wards: [caia_park, plas_madoc, rhosllannerchrugog]"  # the line of GOOD the hostile answers replace
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -174,7 +175,7 @@ def test_infinity_in_an_answer_that_is_not_used_is_refused_too(
 def test_not_a_number_for_a_text_answer_is_not_stored_as_nan(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = GOOD.replace("wards: Caia Park, Plas Madoc and Rhos", "wards: .nan")
+    text = GOOD.replace(WARDS, "wards: .nan")
     assert "'answers.wards' is .nan" in refused(tmp_path, text, capsys)
     with pytest.raises(PlanError):
         parse_plan(text)
@@ -183,9 +184,7 @@ def test_not_a_number_for_a_text_answer_is_not_stored_as_nan(
 def test_a_lone_surrogate_escape_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # With --json this was a UnicodeEncodeError; libyaml refuses the escape, the pure-Python reader lets the
     # Plan model refuse it. Either way: exit 2 and a sentence.
-    err = refused(
-        tmp_path, GOOD.replace("wards: Caia Park, Plas Madoc and Rhos", 'wards: "\\ud800 Caia Park"'), capsys, "--json"
-    )
+    err = refused(tmp_path, GOOD.replace(WARDS, 'wards: "\\ud800 Caia Park"'), capsys, "--json")
     assert "invalid Unicode character escape" in err or "U+D800 (a lone surrogate)" in err
 
 
@@ -310,9 +309,7 @@ def test_without_libyaml_the_same_plans_are_refused(
     monkeypatch.setattr(yamlsource, "PLAIN_LOADERS", [yamlsource._PlainLoader])
     err = refused(tmp_path, GOOD.replace("owner: Head of Libraries", 'owner: "Head of \\ud800Libraries"'), capsys)
     assert "'owner' holds the character U+D800 (a lone surrogate), which is not text; remove it" in err
-    err = refused(
-        tmp_path, GOOD.replace("wards: Caia Park, Plas Madoc and Rhos", 'wards: "\\udfff Caia Park"'), capsys, "--json"
-    )
+    err = refused(tmp_path, GOOD.replace(WARDS, 'wards: "\\udfff Caia Park"'), capsys, "--json")
     assert "'answers.wards' holds the character U+DFFF (a lone surrogate)" in err
     assert "duplicate key 'mixing'" in refused(tmp_path, GOOD + "  mixing: apart\n", capsys)
 
