@@ -292,8 +292,8 @@ class RuleText:
 def rule_texts(kb: KnowledgeBase) -> list[RuleText]:
     """Every user-facing text of the rule base, with its context: questions, help, options, sections, finding
     titles, rationales, mitigations, gap messages, facts, level and decision words, groups and PSED aims, the
-    training cases and the names of the places. The strategy's own texts (vision, outcomes, actions) stay as
-    published."""
+    training cases, the names of the places, the council and the rule base. The strategy's own texts (vision,
+    outcomes, actions) stay as published."""
     texts = dict.fromkeys(RuleText(context, english) for context, english, _path in _walk(kb))
     return list(texts)  # a place offered by a question is still one text
 
@@ -346,6 +346,14 @@ def _walk(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]
         yield f"psed_aim.{aim.id}.text", aim.text, ("psed_aims", a, "text")
     for p, place in enumerate(kb.places):
         yield f"place.{place.id}.name", place.name, ("places", p, "name")
+    yield "council.name", kb.council, ("council",)
+    yield "rule_base.name", kb.name, ("name",)
+    for c, case in enumerate(kb.training):
+        where = ("training", c)
+        for attribute in ("title", "theme", "scenario", "context"):
+            yield f"training.{case.id}.{attribute}", getattr(case, attribute), (*where, attribute)
+        for i, point in enumerate(case.learning_points):
+            yield f"training.{case.id}.learning.{i}", point, (*where, "learning_points", i)
 
 
 @dataclass(frozen=True)
@@ -375,8 +383,11 @@ def localised(kb: KnowledgeBase, language: Language, folder: Path = LOCALE_DIR) 
     found = catalogue(language, folder)
     parts = {name: getattr(kb, name) for name in ("questionnaire", "rules", "facts", "scoring")}
     parts |= {name: getattr(kb, name) for name in ("characteristics", "communities", "psed_aims", "places")}
+    parts |= {name: getattr(kb, name) for name in ("training", "council", "name")}
     dumped: dict[str, Any] = {
-        name: [item.model_dump(by_alias=True, exclude_unset=True) for item in value]
+        name: value
+        if isinstance(value, str)
+        else [item.model_dump(by_alias=True, exclude_unset=True) for item in value]
         if isinstance(value, list)
         else value.model_dump(by_alias=True, exclude_unset=True)
         for name, value in parts.items()
@@ -394,7 +405,9 @@ def localised(kb: KnowledgeBase, language: Language, folder: Path = LOCALE_DIR) 
             target = target[step]
         target[path[-1]] = entry.text
     rebuilt = {
-        name: [type(item).model_validate(data) for item, data in zip(value, dumped[name], strict=True)]
+        name: dumped[name]
+        if isinstance(value, str)
+        else [type(item).model_validate(data) for item, data in zip(value, dumped[name], strict=True)]
         if isinstance(value, list)
         else type(value).model_validate(dumped[name])
         for name, value in parts.items()
