@@ -249,26 +249,39 @@ def cell(
         .where(*_live(since, until), CumulativeRow.group_id == group, column_filter)
         .distinct()
     )
-    query = select(CumulativeRow).where(CumulativeRow.group_id == group, CumulativeRow.assessment_id.in_(chosen))
+    query = select(
+        CumulativeRow.assessment_id,
+        CumulativeRow.title,
+        CumulativeRow.service,
+        CumulativeRow.status,
+        CumulativeRow.level,
+        CumulativeRow.quarter,
+        CumulativeRow.ward,
+        CumulativeRow.highest_score,
+    ).where(CumulativeRow.group_id == group, CumulativeRow.assessment_id.in_(chosen))
     with _raw(store).reading() as session:
-        rows = list(session.scalars(query))
-        allowed = _may_open(store, session, {row.assessment_id for row in rows})
-    lines: dict[str, AssessmentLine] = {}
+        rows = session.execute(query).all()
+        allowed = _may_open(store, session, {row[0] for row in rows})
+    found: dict[str, tuple[Any, set[str]]] = {}
     for row in rows:
-        seen = lines.get(row.assessment_id)
-        wards = (seen.wards if seen else []) + ([row.ward] if row.ward else [])
-        lines[row.assessment_id] = AssessmentLine(
+        kept = found.setdefault(row[0], (row, set()))
+        if row.ward:
+            kept[1].add(row.ward)
+    lines = [
+        AssessmentLine(
             assessment_id=row.assessment_id,
             title=row.title,
             service=row.service,
             status=row.status,
             level=row.level,
             quarter=row.quarter,
-            wards=sorted(set(wards)),
+            wards=sorted(wards),
             highest_score=row.highest_score,
             may_open=allowed.get(row.assessment_id, False),
         )
-    return sorted(lines.values(), key=lambda line: (-line.highest_score, line.title.casefold(), line.assessment_id))
+        for row, wards in found.values()
+    ]
+    return sorted(lines, key=lambda line: (-line.highest_score, line.title.casefold(), line.assessment_id))
 
 
 def overlaps_for(store: object, kb: object, assessment_id: str, *, months: int = 12) -> list[Overlap]:
