@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import altair as alt
 import streamlit as st
@@ -30,6 +31,7 @@ saved = store()
 STATUS_NAMES = {"draft": _("Draft"), "final": _("Final")}
 DARKEST = "#08306b"  # the darkest blue: white text on it, dark text on the light cells
 TEXT_DARK = "#1a1a1a"
+ASSESS_PAGE = "views/assess.py"
 
 
 def status_name(status: str) -> str:
@@ -81,9 +83,13 @@ def chart(found: HeatMap, column_title: str) -> alt.Chart:
         ],
         opacity=alt.condition(picked, alt.value(1.0), alt.value(0.55)),
     )
-    numbers = base.mark_text(fontSize=16, fontWeight="bold").encode(
-        text=alt.Text("count:Q"),
-        color=alt.condition(alt.datum.count > highest / 2, alt.value("#ffffff"), alt.value(TEXT_DARK)),
+    numbers = (
+        base.transform_filter(alt.datum.count > 0)
+        .mark_text(fontSize=16, fontWeight="bold")
+        .encode(
+            text=alt.Text("count:Q"),
+            color=alt.condition(alt.datum.count > highest / 2, alt.value("#ffffff"), alt.value(TEXT_DARK)),
+        )
     )
     return (
         (cells.add_params(picked) + numbers)
@@ -92,6 +98,15 @@ def chart(found: HeatMap, column_title: str) -> alt.Chart:
         .configure_legend(labelFontSize=14, titleFontSize=14)
         .configure_view(strokeWidth=0)
     )
+
+
+def opening(title: str, assessment_id: str) -> None:
+    """A link that opens one assessment on the assessment page (a plain address when the page runs alone)."""
+    try:
+        st.page_link(ASSESS_PAGE, label=title, query_params={"assessment": assessment_id})
+    except StreamlitPageNotFoundError:
+        address = urlencode({"assessment": assessment_id})
+        st.markdown("[" + plain(title) + "](/?" + address + ")")
 
 
 def clicked(event: Any) -> tuple[str, str] | None:
@@ -145,7 +160,7 @@ for tab, (by, (found, title)) in zip(tabs, views.items(), strict=True):
             continue
         if by == "ward":
             st.caption(_("Plans that name no particular ward (county-wide) are counted in the quarter map only."))
-        event = st.altair_chart(chart(found, title), width="stretch", on_select="rerun", key=f"map_{by}")
+        event = st.altair_chart(chart(found, title), width="stretch", theme=None, on_select="rerun", key=f"map_{by}")
         if (chosen := clicked(event)) is not None and state.get(f"clicked_{by}") != chosen:
             state[f"clicked_{by}"] = chosen
             state.cell_by, state.cell_group, state.cell_column = by, chosen[0], chosen[1]
@@ -157,8 +172,10 @@ by = picks[0].selectbox(
     _("Map"), list(views), key="cell_by", format_func=lambda key: _("Quarter") if key == "quarter" else _("Ward")
 )
 found = views[by][0]
-if state.get("cell_group") not in found.groups:
-    state.cell_group = found.groups[0] if found.groups else None
+fullest = max(found.cells, key=lambda item: (item.count, item.group), default=None)
+if state.get("cell_group") not in found.groups:  # first the fullest cell: where the most plans fall together
+    state.cell_group = fullest.group if fullest else None
+    state.cell_column = fullest.column if fullest else None
 group = picks[1].selectbox(_("Group"), found.groups, key="cell_group", format_func=found.group_names.__getitem__)
 columns = [column for column in found.columns if found.count(group, column)] if group else []
 if state.get("cell_column") not in columns:
@@ -191,12 +208,7 @@ if group and column:
                 level=level_label(kb, line.level),
                 score=line.highest_score,
             )
-            try:
-                st.page_link(
-                    "views/assess.py", label=line.title, query_params={"assessment": line.assessment_id}, icon="📄"
-                )
-            except StreamlitPageNotFoundError:  # a page run on its own (a test) has no pages to link to
-                st.markdown(f"[{plain(line.title)}](/?assessment={line.assessment_id})")
+            opening(line.title, line.assessment_id)
             st.caption(plain(words))
     if hidden:
         st.caption(
