@@ -8,7 +8,20 @@ negative findings on it.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import func, or_, select
+
+from proofing.access import may
+from proofing.assessment import level_label
 from proofing.base import Strict
+from proofing.knowledge import KnowledgeBase
+from proofing.store import STATUS_WORDS, AssessmentRow, CumulativeRow, ShareRow, Store, UserStore, quarter_of
+
+LIVE = ("draft", "final")  # the statuses a cumulative view counts (every status there is, today)
+Column = Literal["quarter", "ward"]
+HIDDEN_TITLE = "(not shared with you)"  # an overlap's title for a person who may not open that assessment
 
 
 class Overlap(Strict):
@@ -24,9 +37,326 @@ class Overlap(Strict):
     wards: list[str] = []  # the wards both name, in words (empty: overlapping in period only)
     period: str = ""  # the quarter both fall in, e.g. "2026 Q4"
     highest_score: int = 0  # the other assessment's highest negative score on the group
+    may_open: bool = True  # False: the person asking may not open it (its title is HIDDEN_TITLE)
+
+
+class HeatCell(Strict):
+    """One cell of a heat map: how many live assessments find the group negatively affected in that column."""
+
+    group: str  # the group's id
+    column: str  # the quarter ("2026 Q4") or the ward's id
+    count: int  # distinct live assessments
+    assessment_ids: list[str] = []  # which (only when asked for: heat_map(..., ids=True))
+
+
+class HeatMap(Strict):
+    """Groups × quarters or groups × wards: each cell the live assessments with a negative finding on the group.
+
+    `groups` and `columns` are ids in the order to draw them (groups most affected first; quarters in time
+    order; wards most affected first); `group_names` and `column_names` say them in words. Empty cells are absent.
+    """
+
+    by: Column
+    since: date
+    until: date
+    groups: list[str]
+    columns: list[str]
+    group_names: dict[str, str]
+    column_names: dict[str, str]
+    cells: list[HeatCell]
+    assessments: int  # distinct live assessments in the period with any negative finding
+
+    def count(self, group: str, column: str) -> int:
+        """The count in one cell (0 when it is empty)."""
+        return next((cell.count for cell in self.cells if (cell.group, cell.column) == (group, column)), 0)
+
+
+class AssessmentLine(Strict):
+    """One assessment in the list a cell opens."""
+
+    assessment_id: str
+    title: str
+    service: str
+    status: str  # "draft" or "final"
+    level: str | None  # the screening level's id, or None (not screened yet)
+    quarter: str
+    wards: list[str]  # the wards it names, as ids ('' never)
+    highest_score: int  # its highest negative score on the group
+    may_open: bool = True  # whether the person asking may open it (False: count it, do not list it)
+
+
+def group_names(kb: KnowledgeBase) -> dict[str, str]:
+    """Every characteristic and community by id, in words, in the rule base's order."""
+    names = {item.id: item.name for item in kb.characteristics}
+    names |= {item.id: item.name for item in kb.communities}
+    return names
+
+
+def ward_name(kb: KnowledgeBase, ward: str) -> str:
+    """A ward in words: its name in the rule base's places when it has them (``kb.places``), else as written."""
+    places: Any = getattr(kb, "places", None)
+    if not places:
+        return ward
+    found: Any = places.get(ward) if isinstance(places, dict) else None
+    if found is None and not isinstance(places, dict):
+        found = next((place for place in places if getattr(place, "id", None) == ward), None)
+    if found is None:
+        return ward
+    return found if isinstance(found, str) else str(getattr(found, "name", ward))
+
+
+def _raw(store: Store | UserStore) -> Store:
+    return store.store if isinstance(store, UserStore) else store
+
+
+def _bounds(since: date, until: date) -> tuple[datetime, datetime]:
+    """The period as [start of `since`, start of the day after `until`) in UTC."""
+    if until < since:
+        since, until = until, since
+    return datetime.combine(since, time.min, tzinfo=UTC), datetime.combine(until + timedelta(days=1), time.min, UTC)
+
+
+def _live(since: date, until: date) -> list[Any]:
+    start, end = _bounds(since, until)
+    return [CumulativeRow.status.in_(LIVE), CumulativeRow.dated >= start, CumulativeRow.dated < end]
+
+
+def quarters_between(since: date, until: date) -> list[str]:
+    """Every quarter from `since` to `until`, in time order: a heat map's columns, empty ones included."""
+    if until < since:
+        since, until = until, since
+    found, year, number = [], since.year, (since.month - 1) // 3
+    while (year, number) <= (until.year, (until.month - 1) // 3):
+        found.append(f"{year} Q{number + 1}")
+        year, number = (year + 1, 0) if number == 3 else (year, number + 1)
+    return found
+
+
+def default_period(today: date | None = None, months: int = 12) -> tuple[date, date]:
+    """The last `months` months up to today: the period a cumulative view shows first."""
+    until = today or datetime.now(UTC).date()
+    return _add_months(until, -months) + timedelta(days=1), until
+
+
+def _add_months(day: date, months: int) -> date:
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month + 1, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(f"no day {months} months from {day}")  # pragma: no cover - some day of every month exists
+
+
+def heat_map(
+    store: Store | UserStore, kb: KnowledgeBase, *, by: Column, since: date, until: date, ids: bool = False
+) -> HeatMap:
+    """The heat map of live assessments (draft or final, dated within [since, until]) with negative findings, by
+    group and quarter or by group and named ward: one GROUP BY on the cumulative index.
+
+    Counts cover every assessment, whoever asks (the cumulative picture is the point); which ones a person may
+    open is for `cell` to say. A plan that names no ward counts in the quarter map only. `ids` also gives each
+    cell's assessment ids (a second query).
+    """
+    column = CumulativeRow.quarter if by == "quarter" else CumulativeRow.ward
+    where = _live(since, until) + ([CumulativeRow.ward != ""] if by == "ward" else [])
+    query = (
+        select(CumulativeRow.group_id, column, func.count(func.distinct(CumulativeRow.assessment_id)))
+        .where(*where)
+        .group_by(CumulativeRow.group_id, column)
+    )
+    total_query = select(func.count(func.distinct(CumulativeRow.assessment_id))).where(*where)
+    raw = _raw(store)
+    with raw.reading() as session:
+        counted = [(group, key, count) for group, key, count in session.execute(query)]
+        total = session.scalar(total_query) or 0
+        listed: dict[tuple[str, str], list[str]] = {}
+        if ids:
+            distinct = select(CumulativeRow.group_id, column, CumulativeRow.assessment_id).where(*where).distinct()
+            for group, key, assessment_id in session.execute(distinct):
+                listed.setdefault((group, key), []).append(assessment_id)
+    names = group_names(kb)
+    by_group: dict[str, int] = {}
+    by_column: dict[str, int] = {}
+    for group, key, count in counted:
+        by_group[group] = by_group.get(group, 0) + count
+        by_column[key] = by_column.get(key, 0) + count
+    groups = sorted(by_group, key=lambda group: (-by_group[group], names.get(group, group)))
+    if by == "quarter":
+        columns = quarters_between(since, until)
+        columns += sorted(key for key in by_column if key not in columns)  # a plan dated outside (never, normally)
+        column_names = {key: key for key in columns}
+    else:
+        column_names = {key: ward_name(kb, key) for key in by_column}
+        columns = sorted(by_column, key=lambda key: (-by_column[key], column_names[key].casefold()))
+    return HeatMap(
+        by=by,
+        since=min(since, until),
+        until=max(since, until),
+        groups=groups,
+        columns=columns,
+        group_names={group: names.get(group, group) for group in groups},
+        column_names=column_names,
+        cells=[
+            HeatCell(group=group, column=key, count=count, assessment_ids=sorted(listed.get((group, key), [])))
+            for group, key, count in counted
+        ],
+        assessments=total,
+    )
+
+
+def _readers(session: Any, ids: set[str]) -> dict[str, tuple[str, frozenset[str]]]:
+    """Each assessment's owner and the subjects it is shared with, in two queries."""
+    if not ids:
+        return {}
+    owners: dict[str, str] = dict(
+        session.execute(select(AssessmentRow.id, AssessmentRow.owner_subject).where(AssessmentRow.id.in_(ids))).all()
+    )
+    shared: dict[str, set[str]] = {}
+    for assessment_id, subject in session.execute(
+        select(ShareRow.assessment_id, ShareRow.subject).where(ShareRow.assessment_id.in_(ids))
+    ):
+        shared.setdefault(assessment_id, set()).add(subject)
+    return {key: (owner, frozenset(shared.get(key, ()))) for key, owner in owners.items()}
+
+
+def _may_open(store: Store | UserStore, session: Any, ids: set[str]) -> dict[str, bool]:
+    if not isinstance(store, UserStore):
+        return dict.fromkeys(ids, True)
+    return {
+        key: may(store.user, "read", owner=owner, shared_with=shared)
+        for key, (owner, shared) in _readers(session, ids).items()
+    }
+
+
+def cell(
+    store: Store | UserStore,
+    kb: KnowledgeBase,
+    group: str,
+    column: str,
+    *,
+    by: Column,
+    since: date,
+    until: date,
+) -> list[AssessmentLine]:
+    """The live assessments a heat map's cell counts, highest score first, each saying whether the person asking
+    (a UserStore) may open it: everyone sees how many, only those who may open one see its title."""
+    del kb  # the lines carry ids; a page says them in words
+    column_filter = CumulativeRow.quarter == column if by == "quarter" else CumulativeRow.ward == column
+    chosen = (
+        select(CumulativeRow.assessment_id)
+        .where(*_live(since, until), CumulativeRow.group_id == group, column_filter)
+        .distinct()
+    )
+    query = select(
+        CumulativeRow.assessment_id,
+        CumulativeRow.title,
+        CumulativeRow.service,
+        CumulativeRow.status,
+        CumulativeRow.level,
+        CumulativeRow.quarter,
+        CumulativeRow.ward,
+        CumulativeRow.highest_score,
+    ).where(CumulativeRow.group_id == group, CumulativeRow.assessment_id.in_(chosen))
+    with _raw(store).reading() as session:
+        rows = session.execute(query).all()
+        allowed = _may_open(store, session, {row[0] for row in rows})
+    found: dict[str, tuple[Any, set[str]]] = {}
+    for row in rows:
+        kept = found.setdefault(row[0], (row, set()))
+        if row.ward:
+            kept[1].add(row.ward)
+    lines = [
+        AssessmentLine(
+            assessment_id=row.assessment_id,
+            title=row.title,
+            service=row.service,
+            status=row.status,
+            level=row.level,
+            quarter=row.quarter,
+            wards=sorted(wards),
+            highest_score=row.highest_score,
+            may_open=allowed.get(row.assessment_id, False),
+        )
+        for row, wards in found.values()
+    ]
+    return sorted(lines, key=lambda line: (-line.highest_score, line.title.casefold(), line.assessment_id))
 
 
 def overlaps_for(store: object, kb: object, assessment_id: str, *, months: int = 12) -> list[Overlap]:
     """The other live assessments with negative findings on the same groups as this one's, in the same wards or
-    within `months` of it (the "also affected by" gap on its page and the cumulative section of its record)."""
-    raise NotImplementedError("the cumulative index is being built (issue 15)")
+    within `months` of it (the "also affected by" gap on its page and the cumulative section of its record).
+
+    One Overlap per other assessment and group, the groups in the rule base's order, then highest score first.
+    `store` is a Store (everything) or a UserStore: then an assessment the person may not open is still listed
+    (the cumulative impact is not hidden from the record) but with the title HIDDEN_TITLE and `may_open` False.
+    `kb` says groups, levels and wards in words (its language). Unknown or unaffected assessments have none.
+    """
+    if not isinstance(store, Store | UserStore) or not isinstance(kb, KnowledgeBase):
+        raise TypeError("overlaps_for needs the store (Store or UserStore) and the rule base")
+    raw = _raw(store)
+    with raw.reading() as session:
+        mine = list(
+            session.execute(
+                select(CumulativeRow.group_id, CumulativeRow.ward, CumulativeRow.dated).where(
+                    CumulativeRow.assessment_id == assessment_id
+                )
+            )
+        )
+        if not mine:
+            return []
+        groups = sorted({group for group, _ward, _dated in mine})
+        wards = sorted({ward for _group, ward, _dated in mine if ward})
+        dated = mine[0][2]
+        start = datetime.combine(_add_months(dated.date(), -months), time.min, UTC)
+        end = datetime.combine(_add_months(dated.date(), months) + timedelta(days=1), time.min, UTC)
+        near = [CumulativeRow.dated >= start, CumulativeRow.dated < end]
+        query = select(CumulativeRow).where(
+            CumulativeRow.assessment_id != assessment_id,
+            CumulativeRow.status.in_(LIVE),
+            CumulativeRow.group_id.in_(groups),
+            or_(CumulativeRow.ward.in_(wards), near[0] & near[1]) if wards else near[0] & near[1],
+        )
+        rows = list(session.scalars(query))
+        allowed = _may_open(store, session, {row.assessment_id for row in rows})
+    names = group_names(kb)
+    order = {group: number for number, group in enumerate(names)}
+    found: dict[tuple[str, str], Overlap] = {}
+    for row in rows:
+        key = (row.assessment_id, row.group_id)
+        seen = found.get(key)
+        shared = sorted(set(seen.wards if seen else []) | ({ward_name(kb, row.ward)} if row.ward in wards else set()))
+        opened = allowed.get(row.assessment_id, False)
+        found[key] = Overlap(
+            group=names.get(row.group_id, row.group_id),
+            assessment_id=row.assessment_id,
+            title=row.title if opened else HIDDEN_TITLE,
+            service=row.service,
+            status=STATUS_WORDS.get(row.status, row.status),
+            level=level_label(kb, row.level) if row.level else None,
+            wards=shared,
+            period=row.quarter if start <= row.dated < end else "",
+            highest_score=row.highest_score,
+            may_open=opened,
+        )
+    ranked = sorted(found.items(), key=lambda item: (order.get(item[0][1], len(order)), -item[1].highest_score))
+    return [overlap for _key, overlap in ranked]
+
+
+__all__ = [
+    "HIDDEN_TITLE",
+    "LIVE",
+    "AssessmentLine",
+    "HeatCell",
+    "HeatMap",
+    "Overlap",
+    "cell",
+    "default_period",
+    "group_names",
+    "heat_map",
+    "overlaps_for",
+    "quarter_of",
+    "quarters_between",
+    "ward_name",
+]

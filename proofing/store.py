@@ -39,6 +39,7 @@ The database is ``PROOFING_DB_URL`` when set, else a SQLite file ``data/proofing
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
@@ -67,11 +68,13 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     create_engine,
+    delete,
     event,
     func,
     make_url,
     or_,
     select,
+    update,
 )
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
@@ -83,7 +86,7 @@ from proofing.access import PERMISSIONS, ROLES, Action, PermissionDenied, Role, 
 from proofing.assessment import answer_words, assess_agreed
 from proofing.decisions import DecisionNotes, decision_problem
 from proofing.errors import ProofingError
-from proofing.knowledge import KnowledgeBase
+from proofing.knowledge import KnowledgeBase, configured_rules_dir, load_knowledge
 from proofing.plan import Plan
 from proofing.verify import answer_changes
 
@@ -520,6 +523,71 @@ def screening_level(kb: KnowledgeBase, plan: Plan, notes: dict[str, Any] | None 
     return None if problems else assessment.level
 
 
+PLAN_DATES = ("start_date", "decision_date", "implementation_date")  # answers that date a plan, first found wins
+WARD_GEOGRAPHIES = ("named_wards", "rural_areas")  # where the plan applies when its wards answer counts
+
+
+def plan_wards(plan: Plan) -> list[str]:
+    """The wards a plan names: its `wards` answer as a list of place ids, or (older plans) its text split on commas.
+
+    Only when the plan applies in named wards or rural areas (elsewhere the question is not asked). Each ward is
+    kept as written with its spaces tidied, once, in the order given.
+    """
+    answers = plan.answers
+    if answers.get("geography") not in WARD_GEOGRAPHIES:
+        return []
+    given = answers.get("wards")
+    parts = given.split(",") if isinstance(given, str) else given if isinstance(given, list) else []
+    wards: list[str] = []
+    for part in parts:
+        ward = " ".join(str(part).split())[:200]
+        if ward and ward not in wards:
+            wards.append(ward)
+    return wards
+
+
+def plan_dated(plan: Plan, saved_at: datetime) -> datetime:
+    """When a plan happens for the cumulative view: its start or decision date when it has one, else `saved_at`."""
+    for name in PLAN_DATES:
+        given = plan.answers.get(name)
+        if isinstance(given, str):
+            try:
+                return datetime.combine(date.fromisoformat(given.strip()[:10]), time.min, tzinfo=UTC)
+            except ValueError:
+                continue
+    return saved_at
+
+
+def quarter_of(when: datetime | date) -> str:
+    """The calendar quarter of a day, as the heat map's columns read: "2026 Q4"."""
+    return f"{when.year} Q{(when.month - 1) // 3 + 1}"
+
+
+def cumulative_entries(
+    kb: KnowledgeBase, plan: Plan, notes: dict[str, Any] | None, saved_at: datetime
+) -> list[dict[str, Any]]:
+    """The rows of the cumulative index for one version: each group with a negative finding (as any workshop agreed
+    it), once per ward the plan names (or once with ward '' when it names none), with its highest negative score.
+
+    Without the assessment's id, version, level, status, service and title (the caller adds them). Pure.
+    """
+    assessment, _problems = assess_agreed(kb, plan, notes)
+    dated = plan_dated(plan, saved_at)
+    wards = plan_wards(plan) or [""]
+    return [
+        {
+            "group_id": profile.id,
+            "ward": ward,
+            "highest_score": profile.highest_negative_score,
+            "dated": dated,
+            "quarter": quarter_of(dated),
+        }
+        for profile in assessment.profile
+        if profile.negative
+        for ward in wards
+    ]
+
+
 # --- the schema, as the ORM sees it (created and changed only by proofing/migrations) ---------------------------
 
 
@@ -788,6 +856,38 @@ class UserSettingRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class CumulativeRow(Base):
+    """Derived: one negatively affected group (and ward, or '' for none) of an assessment's latest version.
+
+    Kept equal to the latest version in the transaction of every write that makes or amends a version or changes
+    the status (``Store._index``), so the cumulative view (proofing.cumulative) counts by SQL instead of assessing
+    every plan. `dated` is the plan's own date (a start or decision date) when it has one, else the version's save
+    time; `quarter` ("2026 Q4") is taken from it.
+    """
+
+    __tablename__ = "cumulative_impacts"
+    __table_args__ = (
+        Index("ix_cumulative_impacts_assessment_id", "assessment_id"),
+        Index("ix_cumulative_impacts_dated_group", "dated", "group_id"),
+        Index("ix_cumulative_impacts_group_ward", "group_id", "ward"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("assessments.id", ondelete="CASCADE", name="fk_cumulative_impacts_assessment_id")
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    group_id: Mapped[str] = mapped_column(String(200))
+    ward: Mapped[str] = mapped_column(String(200))
+    highest_score: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    service: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(500))
+    dated: Mapped[datetime] = mapped_column(UTCDateTime())
+    quarter: Mapped[str] = mapped_column(String(8))
+
+
 # --- engines: one per URL per process, migrated once -----------------------------------------------------------
 
 _ENGINES: dict[str, Engine] = {}
@@ -966,12 +1066,28 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+@functools.lru_cache(maxsize=4)
+def _rule_base(rules_dir: Path) -> KnowledgeBase:
+    return load_knowledge(rules_dir)
+
+
+def default_rule_base() -> KnowledgeBase:
+    """The rule base the store assesses versions with for the cumulative index: the one the app serves, loaded once
+    per process (``PROOFING_RULES_DIR`` when set, else the project's)."""
+    return _rule_base(configured_rules_dir())
+
+
 class Store:
     """The assessments in one database. Cheap to make and safe to share between threads."""
 
-    def __init__(self, url: str | None = None) -> None:
-        """Open the database at `url` (default: default_db_url()), upgrading its schema to head on first use."""
+    def __init__(self, url: str | None = None, *, kb: KnowledgeBase | None = None) -> None:
+        """Open the database at `url` (default: default_db_url()), upgrading its schema to head on first use.
+
+        `kb` is the rule base each saved version is assessed with to keep the cumulative index (default: the one
+        the app serves, ``default_rule_base``, loaded at the first write).
+        """
         self.url = url if url is not None else default_db_url()
+        self._rules = kb
         engine = _engine_for(self.url)
         self._shown = _shown(engine.url)
         self._read = sessionmaker(bind=engine, expire_on_commit=False)
@@ -990,7 +1106,49 @@ class Store:
         except SQLAlchemyError as error:
             raise StoreError(f"the assessment store at {self._shown} failed: {_reason(error)}") from None
 
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The rule base the cumulative index is kept with."""
+        if self._rules is None:
+            self._rules = default_rule_base()
+        return self._rules
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only transaction, for a module querying the store's tables (proofing.cumulative)."""
+        with self._session() as session:
+            yield session
+
     # writing
+
+    def _index(self, session: Session, assessment_id: str) -> None:
+        """Make the assessment's rows of the cumulative index equal its latest version, in the caller's transaction.
+
+        Delete and insert: the rows say which groups (and wards) the latest version finds negatively affected, with
+        its level, status, service and title, so the cumulative view never reads a stale count.
+        """
+        session.flush()
+        session.execute(delete(CumulativeRow).where(CumulativeRow.assessment_id == assessment_id))
+        row = session.get(AssessmentRow, assessment_id)
+        latest = self._latest_row(session, assessment_id)
+        if row is None or latest is None:
+            return
+        try:
+            plan = Plan.model_validate(latest.plan)
+        except ValidationError:
+            return  # a version that no longer reads as a plan has no findings to count
+        for entry in cumulative_entries(self.kb, plan, latest.notes, latest.saved_at):
+            session.add(
+                CumulativeRow(
+                    assessment_id=assessment_id,
+                    version=latest.version,
+                    level=latest.level,
+                    status=row.status,
+                    service=row.service,
+                    title=row.title,
+                    **entry,
+                )
+            )
 
     @staticmethod
     def _audit(
@@ -1018,6 +1176,11 @@ class Store:
                 detail=detail[:2000],
             )
         )
+
+    @staticmethod
+    def _restatus(session: Session, assessment_id: str, status: str) -> None:
+        """Keep the cumulative index's status equal to the assessment's (finalised, or set back to draft)."""
+        session.execute(update(CumulativeRow).where(CumulativeRow.assessment_id == assessment_id).values(status=status))
 
     def create(
         self, plan: Plan, level: str | None = None, *, owner_subject: str | None = None, by: User | None = None
@@ -1075,6 +1238,7 @@ class Store:
                     saved_at=now,
                 )
             )
+            self._index(session, assessment_id)
             self._audit(session, by, "created", assessment_id, 1, detail or plan.title)
             if source is not None:
                 action, source_id, source_version, words = source
@@ -1187,6 +1351,7 @@ class Store:
             )
         row.title, row.service, row.owner = plan.title, plan.service, plan.owner
         row.level, row.updated_at = level, now
+        self._index(session, assessment_id)
         for action, detail in _save_entries(before[0], before[1], plan_data, decided, label):
             self._audit(session, by, action, assessment_id, number, detail)
         return number
@@ -1349,6 +1514,7 @@ class Store:
                     raise StaleVersionError(assessment_id, row.title, expected_version, current or 0)
             if row.status != status:
                 row.status, row.updated_at = status, _now()
+                self._restatus(session, assessment_id, status)
                 current = session.scalar(
                     select(func.max(VersionRow.version)).where(VersionRow.assessment_id == assessment_id)
                 )
@@ -1583,6 +1749,7 @@ class Store:
             pending.decision = decision.model_dump(mode="json", exclude={"outcome", "version"})
             if decision.outcome == "approved":
                 row.status, row.updated_at = "final", now
+                self._restatus(session, assessment_id, "final")
                 self._audit(session, by, "finalised", assessment_id, current, f"Approved: {decision.decision_taken}")
             else:
                 self._audit(session, by, "sent back", assessment_id, current, decision.comments)

@@ -1,0 +1,76 @@
+"""The cumulative impact page as a person uses it: the heat maps in words, a cell's list with links, Welsh."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+import yaml
+from streamlit.testing.v1 import AppTest
+
+from proofing.plan import Plan
+from proofing.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture()
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("PROOFING_DB_URL", url)
+    st.cache_resource.clear()
+    yield url
+    st.cache_resource.clear()
+
+
+def example(name: str, wards: str) -> Plan:
+    data = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
+    return Plan.model_validate({**data, "answers": {**data["answers"], "geography": "named_wards", "wards": wards}})
+
+
+def page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("views/cumulative.py")
+    return at.run()
+
+
+def test_an_empty_register_says_so(database: str) -> None:
+    at = page()
+    assert not at.exception
+    assert at.title[0].value == "Cumulative impact"
+    assert any("No live assessment" in item.value for item in at.info)
+
+
+def test_the_heat_maps_and_a_cell_list_the_assessments(database: str) -> None:
+    store = Store(database)
+    library = store.create(example("library-opening-hours", "Caia Park, Rhos"))
+    school = store.create(example("school-eal-support", "Caia Park"))
+    store.create(example("payroll-software", "Rhos"))  # no negative finding: not counted
+    at = page()
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 2
+    assert any("**2** live assessments" in item.value for item in at.markdown)
+    group = next(box for box in at.selectbox if box.key == "cell_group")
+    assert "age" in group.options or "Age" in group.options
+    at.selectbox(key="cell_by").set_value("ward").run()
+    at.selectbox(key="cell_group").set_value("age").run()
+    at.selectbox(key="cell_column").set_value("Caia Park").run()
+    assert not at.exception
+    assert any("**2** assessments find" in item.value for item in at.markdown)
+    links = at.get("page_link")
+    assert len(links) == 2
+    assert {link.proto.query_string.split("=")[-1] for link in links} == {library, school}
+    assert all(link.proto.label.startswith(("Reduce opening hours", "Reduce the English")) for link in links)
+
+
+def test_the_page_speaks_welsh(database: str) -> None:
+    Store(database).create(example("library-opening-hours", "Caia Park"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["language"] = "cy"
+    at.switch_page("views/cumulative.py")
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Effaith gronnus"
