@@ -33,6 +33,7 @@ from typing import Any, TextIO
 
 from proofing.assessment import Assessment, GroupReason, assess, assessment_as_json
 from proofing.calibration import DEFAULT_CASES_DIR, calibrate, report_as_text
+from proofing.checks import effect_faults
 from proofing.engine import evaluate
 from proofing.errors import CommandError, Problem, ProofingError, RuleBaseError, display_path
 from proofing.knowledge import DEFAULT_RULES_DIR, KnowledgeBase, load_knowledge
@@ -589,6 +590,11 @@ def _rules(arguments: argparse.Namespace) -> int:
     kb = load_knowledge(arguments.rules, check_coverage=arguments.rules_command == "check")
     if arguments.rules_command == "check":
         evaluate(kb, {})  # compiling the rules finds a rule base beyond the engine's limits (EngineError)
+        # Every mitigation of a negative finding must declare its effect, or its residual cannot be scored: a fault
+        # here (the loader lets a plan be assessed meanwhile, so a council can draft effects as it goes).
+        faults = effect_faults(kb)
+        if faults:
+            raise RuleBaseError(faults)
         measures = sum(len(action.measures) for action in kb.actions)
         tasks = (
             _(", {tasks} Migrant Worker tasks", tasks=len(kb.migrant_worker_tasks)) if kb.migrant_worker_tasks else ""
