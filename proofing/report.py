@@ -1660,21 +1660,20 @@ class _Writer:
 
     def before_and_after(self) -> None:
         """Each negative finding's inherent score (as assessed) beside its residual score (after the mitigations in
-        place, by the effects the rule base declares for them), the residual level, and the matrix of the moves."""
+        place, by the effects the rule base declares for them), and the residual level. The table is the matrix of
+        the moves: each row is a finding's move from its cell before to its cell after (a 5 × 5 grid as well cost
+        the libraries record its twelve-page limit, and a table reads aloud where a picture needs alt text)."""
         self.heading(self._("Before and after"), 1)
         result = self.residual()
         if not result.findings:
             self.para(self._("No negative impact was found, so there is nothing to mitigate."))
             return
         in_place = any(f.applied or f.unscored for f in result.findings)
-        self.key_values(
-            [
-                (self._("Screening level (before mitigation)"), result.level_words),
-                (self._("Residual level (after the mitigations in place)"), result.residual_level_words),
-            ]
-        )
-        if not in_place:
+        self.labelled(self._("Screening level (before mitigation)"), result.level_words)
+        self.labelled(self._("Residual level (after the mitigations in place)"), result.residual_level_words)
+        if not in_place:  # nothing moved: a table repeating every score as assessed would only lengthen the record
             self.para(self._("No mitigation accepted yet: the residual scores are the scores as assessed."))
+            return
         else:
             self.para(
                 self._(
@@ -1711,40 +1710,19 @@ class _Writer:
                 ]
             )
         self.table(
-            [self._("Finding"), self._("Before"), self._("After"), self._("What moved it")],
+            [
+                self._("Finding"),
+                self._("Before: likelihood × severity"),
+                self._("After: likelihood × severity"),
+                self._("What moved it"),
+            ],
             rows,
             [5.5, 2.6, 2.6, 6.3],
-        )
-        self.heading(self._("The moves on the likelihood × severity matrix"), 2)
-        self.para(
-            self._(
-                "Each cell lists the findings, by number, that start there (before) and that end there (after). Rows "
-                "are likelihood, 5 at the top; columns are severity."
-            ),
-            keep_next=True,
-        )
-        grid: list[list[str | Cell]] = []
-        for row in result.matrix.rows:
-            cells: list[str | Cell] = [Cell(str(row[0].likelihood), bold=True)]
-            for cell in row:
-                parts = []
-                if cell.inherent:
-                    numbers = ", ".join(str(self.number.get(rule, "?")) for rule in cell.inherent)
-                    parts.append(self._("before: {numbers}", numbers=numbers))
-                if cell.residual:
-                    numbers = ", ".join(str(self.number.get(rule, "?")) for rule in cell.residual)
-                    parts.append(self._("after: {numbers}", numbers=numbers))
-                cells.append(Cell("; ".join(parts), fill=RAG_FILL[cell.rag] if parts else None))
-            grid.append(cells)
-        self.table(
-            [self._("Likelihood")] + [self._("Severity {n}", n=severity) for severity in range(1, 6)],
-            grid,
-            [1.6, 2.0, 2.0, 2.0, 2.0, 2.0],
         )
 
     def what_would_change(self) -> None:
         """The smallest changes to the plan's own choices that would lower its level, in the record's language."""
-        self.heading(self._("What would change the level"), 1)
+        self.heading(self._("What would change the level"), 2)
         if self.suggestions is None:
             self.para(self._("The plan is not complete, so what would change its level is not worked out yet."))
             return
@@ -1766,7 +1744,7 @@ class _Writer:
 
     def cumulative(self) -> None:
         """The other live assessments hitting the same groups in the same wards or period ("also affected by")."""
-        self.heading(self._("Cumulative impact"), 1)
+        self.heading(self._("Cumulative impact"), 2)
         overlaps = self.meta.also_affected
         if not overlaps:
             self.para(self._("No other live assessment hits the same groups in the same wards or period."))
