@@ -397,14 +397,14 @@ def move_chart(rows: list[dict[str, Any]]) -> alt.LayerChart:
                 "x1:Q",
                 scale=alt.Scale(domain=[0.5, 5.5]),
                 title=_("Severity"),
-                axis=alt.Axis(values=[1, 2, 3, 4, 5], labelFontSize=16, titleFontSize=18),
+                axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d", labelFontSize=16, titleFontSize=18),
             ),
             x2="x2:Q",
             y=alt.Y(
                 "y1:Q",
                 scale=alt.Scale(domain=[0.5, 5.5]),
                 title=_("Likelihood"),
-                axis=alt.Axis(values=[1, 2, 3, 4, 5], labelFontSize=16, titleFontSize=18),
+                axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d", labelFontSize=16, titleFontSize=18),
             ),
             y2="y2:Q",
             color=alt.Color("band:N", scale=colours, legend=None),
@@ -431,7 +431,12 @@ def move_chart(rows: list[dict[str, Any]]) -> alt.LayerChart:
         .mark_text(fontSize=15, fontWeight="bold", color="white")
         .encode(x=alt.X("to_x:Q", scale=span), y=alt.Y("to_y:Q", scale=span), text="number:N")
     )
-    return (bands + lines + start + end + numbers).properties(height=460)
+    start_numbers = (
+        alt.Chart(data)
+        .mark_text(fontSize=13, fontWeight="bold", color="#333333")
+        .encode(x=alt.X("from_x:Q", scale=span), y=alt.Y("from_y:Q", scale=span), text="number:N")
+    )
+    return (bands + lines + start + start_numbers + end + numbers).properties(height=520)
 
 
 def before_and_after() -> None:
@@ -456,6 +461,7 @@ def before_and_after() -> None:
             )
         table = []
         seen: dict[tuple[int, int], int] = {}
+        seen_from: dict[tuple[str, int, int], int] = {}
         rows: list[dict[str, Any]] = []
         for number, finding in enumerate(result.findings, start=1):
             table.append(
@@ -473,14 +479,17 @@ def before_and_after() -> None:
             )
             # findings sharing an end cell sit side by side in it, so that each number can be read
             place = (finding.residual_likelihood, finding.residual_severity)
-            shift = 0.22 * seen.get(place, 0)
+            shift = 0.2 * seen.get(place, 0)
             seen[place] = seen.get(place, 0) + 1
+            begin = ("from", finding.likelihood, finding.severity)
+            start_shift = 0.2 * seen_from.get(begin, 0)
+            seen_from[begin] = seen_from.get(begin, 0) + 1
             rows.append(
                 {
                     "number": str(number),
                     "label": f"{number}. {finding.title}",
-                    "from_x": finding.severity - 0.3 + shift,
-                    "from_y": finding.likelihood + 0.25,
+                    "from_x": finding.severity - 0.4 + start_shift,
+                    "from_y": finding.likelihood + 0.28,
                     "to_x": finding.residual_severity - 0.3 + shift,
                     "to_y": finding.residual_likelihood - 0.1,
                 }
