@@ -13,6 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from proofing import cli
 from proofing.assessment import assess
 from proofing.cli import main
 from proofing.decisions import MitigationDecision
@@ -36,9 +37,14 @@ def run_json(*arguments: str) -> dict:
 
 
 def run_text(*arguments: str) -> str:
+    """The text `proofing assess` prints; the command line's language is put back after (main keeps it)."""
+    kept = cli._translation
     out = io.StringIO()
-    with redirect_stdout(out):
-        main(["assess", *arguments])
+    try:
+        with redirect_stdout(out):
+            main(["assess", *arguments])
+    finally:
+        cli._translation = kept
     return out.getvalue()
 
 
