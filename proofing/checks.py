@@ -455,3 +455,55 @@ def _coverage_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> li
         if not any(community.id in finding.communities for finding in findings):
             report(community.id, "id", f"no finding names community {community.id}")
     return problems
+
+
+_EFFECT_WHERE = re.compile(r"^rule (?P<rule>\S+), mitigation (?P<number>\d+) ")
+
+
+def effect_faults(kb: KnowledgeBase) -> list[Problem]:
+    """The declared-effect faults of ``proofing.impact.effect_problems``, each at its FILE:LINE.
+
+    Every mitigation of a negative finding must say what it lowers once in place, or its finding's residual cannot
+    be scored. `proofing rules check` reports these as faults; loading the rule base does not refuse them, so a
+    council drafting its effects can still assess plans (the residual then moves nothing for that mitigation).
+    The line is the mitigation's own item in its rule's ``finding.mitigations`` list (its ``effect`` key when it
+    has one); the rule's line when the file cannot be read again.
+    """
+    from proofing.impact import effect_problems  # impact imports the knowledge base, which imports this module
+
+    problems = effect_problems(kb)
+    if not problems:
+        return []
+    lines = _mitigation_lines(kb.root)
+    faults: list[Problem] = []
+    for message in problems:
+        found = _EFFECT_WHERE.match(message)
+        rule, number = (found["rule"], int(found["number"])) if found else ("", 0)
+        path, line = lines.get((rule, number), lines.get((rule, 0), (kb.root / "impacts", 1)))
+        faults.append(Problem(path, line, message))
+    return faults
+
+
+def _mitigation_lines(root: Path) -> dict[tuple[str, int], tuple[Path, int]]:
+    """Where each impact rule (number 0) and each of its finding's mitigations (numbered from 1) is written."""
+    from proofing.yamlsource import LocatedList, YamlFileError, load_located
+
+    found: dict[tuple[str, int], tuple[Path, int]] = {}
+    for path in sorted(root.glob("impacts/*.yaml")):
+        try:
+            data = load_located(path)
+        except YamlFileError:
+            continue
+        rules = data.get("rules") if isinstance(data, LocatedDict) else None
+        for rule in rules if isinstance(rules, LocatedList) else []:
+            if not isinstance(rule, LocatedDict) or "id" not in rule:
+                continue
+            found[(str(rule["id"]), 0)] = (path, rule.line)
+            finding = rule.get("finding")
+            mitigations = finding.get("mitigations") if isinstance(finding, LocatedDict) else None
+            if not isinstance(mitigations, LocatedList):
+                continue
+            for number, (item, line) in enumerate(zip(mitigations, mitigations.item_lines, strict=False), start=1):
+                at = item.key_lines.get("effect", line) if isinstance(item, LocatedDict) else line
+                found[(str(rule["id"]), number)] = (path, at)
+    return found

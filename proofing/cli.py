@@ -33,8 +33,11 @@ from typing import Any, TextIO
 
 from proofing.assessment import Assessment, GroupReason, assess, assessment_as_json
 from proofing.calibration import DEFAULT_CASES_DIR, calibrate, report_as_text
+from proofing.checks import effect_faults
+from proofing.decisions import MitigationDecision
 from proofing.engine import evaluate
 from proofing.errors import CommandError, Problem, ProofingError, RuleBaseError, display_path
+from proofing.impact import Residual, all_in_place, residual
 from proofing.knowledge import DEFAULT_RULES_DIR, KnowledgeBase, load_knowledge
 from proofing.language import (
     LANGUAGE_NAMES,
@@ -61,7 +64,7 @@ from proofing.language import (
 from proofing.plan import PlanError, read_plan
 from proofing.readout import describe, knowledge_as_json
 from proofing.record import RecordError
-from proofing.report import TemplateError, check_template, save_report
+from proofing.report import TemplateError, check_template, plan_suggestions, save_report, suggestion_sentence
 from proofing.signing import (
     PRIVATE_KEY_ENV,
     PUBLIC_KEY_ENV,
@@ -72,6 +75,7 @@ from proofing.signing import (
     load_public_key,
 )
 from proofing.verify import plan_as_yaml, plan_from_record, verify_record
+from proofing.whatif import Suggestion
 
 # The screening levels from least to most serious (proofing.assessment.Level holds the same three).
 LEVELS = ("screened_out", "mitigate", "full_assessment")
@@ -158,6 +162,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=FAIL_ON_LEVELS,
         metavar="LEVEL",
         help="exit 4 when the screening level is LEVEL or above: mitigate or full_assessment",
+    )
+    assess_command.add_argument(
+        "--accept-all",
+        action="store_true",
+        help="show the residual (Before and after) as if every suggested mitigation were accepted: the best case the "
+        "rule base's mitigations allow, for a board (a plan file carries no decisions, so without it none is accepted)",
     )
     assess_command.add_argument(
         "--lang",
@@ -443,15 +453,17 @@ def _assess(arguments: argparse.Namespace) -> int:
         _write_file(arguments.docx, lambda out: _save_report(kb, assessment, out, _signer(arguments), arguments.lang))
         _say(_("Wrote the record to {path}.", path=arguments.docx) + f" {_level_words(kb, assessment, language)}")
     elif arguments.json:
+        shown_kb = localised(kb, language).kb if language != SOURCE else kb
+        shown = assess(shown_kb, plan, str(arguments.plan)) if language != SOURCE else assessment
+        extra = before_and_after_json(shown_kb, shown, _decisions(arguments, assessment), arguments.accept_all)
         if language == SOURCE and arguments.lang is None:
-            _say_json(assessment_as_json(assessment))
+            _say_json({**assessment_as_json(assessment), **extra})
         else:  # the same ids, levels and scores; the texts a person reads in the language asked for
-            welsh = assess(localised(kb, language).kb, plan, str(arguments.plan)) if language != SOURCE else assessment
-            _say_json({**assessment_as_json(welsh), "language": language})
+            _say_json({**assessment_as_json(shown), **extra, "language": language})
     else:
         texts = []
         for each in ("cy", "en") if language == "bilingual" else (language,):
-            texts.append(_text_in(kb, plan, str(arguments.plan), each))
+            texts.append(_text_in(kb, plan, str(arguments.plan), each, arguments.accept_all))
         _say("\n".join(texts), end="")
     for warning in assessment.warnings:
         _say(_("warning: {warning}", warning=warning), sys.stderr)
@@ -478,7 +490,7 @@ def _level_words(kb: KnowledgeBase, assessment: Assessment, language: str) -> st
     return assessment.level_words
 
 
-def _text_in(kb: KnowledgeBase, plan: Any, source: str, language: Language) -> str:
+def _text_in(kb: KnowledgeBase, plan: Any, source: str, language: Language, accept_all: bool = False) -> str:
     """The assessment as text in `language`: assessed against the rule base in that language (the same ids, rules
     and scores, so the same findings), in the command line's words in that language."""
     global _translation
@@ -486,7 +498,10 @@ def _text_in(kb: KnowledgeBase, plan: Any, source: str, language: Language) -> s
     _translation = translator(language)
     try:
         words = localised(kb, language).kb
-        return assessment_text(words, assess(words, plan, source))
+        assessment = assess(words, plan, source)
+        decisions = all_in_place(assessment) if accept_all else {}
+        extra = before_and_after_text(words, assessment, decisions, accept_all, plan_suggestions(kb, assessment))
+        return assessment_text(words, assessment).rstrip("\n") + "\n\n" + extra
     finally:
         _translation = kept
 
@@ -567,6 +582,98 @@ def assessment_text(kb: KnowledgeBase, assessment: Assessment) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _decisions(arguments: argparse.Namespace, assessment: Assessment) -> dict[str, MitigationDecision]:
+    """The decisions the residual counts: every mitigation accepted with --accept-all, else none (a plan file
+    carries answers only; the app keeps a service's decisions with its saved assessment)."""
+    return all_in_place(assessment) if arguments.accept_all else {}
+
+
+def before_and_after_json(
+    kb: KnowledgeBase, assessment: Assessment, decisions: dict[str, MitigationDecision], accept_all: bool
+) -> dict[str, Any]:
+    """The ``residual`` and ``what_if`` members of ``proofing assess --json``: each negative finding before and
+    after the mitigations counted (``proofing.impact.residual``), both levels and the matrix moves; and the
+    smallest changes to the plan's own choices that would lower the level (``proofing.whatif``), in words."""
+    result = residual(kb, assessment, decisions)
+    counted = "every mitigation accepted (--accept-all)" if accept_all else "no mitigation accepted yet"
+    suggestions = plan_suggestions(kb, assessment)
+    return {
+        "residual": {
+            "mitigations_counted": counted,
+            "level": result.level,
+            "level_words": result.level_words,
+            "residual_level": result.residual_level,
+            "residual_level_words": result.residual_level_words,
+            "level_lowered": result.level_lowered,
+            "findings": [finding.model_dump(mode="json") for finding in result.findings],
+            "moves": [move.model_dump(mode="json") for move in result.matrix.moves],
+        },
+        "what_if": [_suggestion_json(kb, s) for s in suggestions] if suggestions is not None else [],
+    }
+
+
+def _suggestion_json(kb: KnowledgeBase, suggestion: Suggestion) -> dict[str, Any]:
+    """One what-if suggestion for --json: the changes by question id and answer ids and in words, the levels, the
+    findings it removes, lowers or brings, and its sentence in the language of this run."""
+    return {
+        "changes": [change.model_dump(mode="json") for change in suggestion.changes],
+        "level_before": suggestion.level_before,
+        "level_after": suggestion.level_after,
+        "level_before_words": suggestion.level_before_words,
+        "level_after_words": suggestion.level_after_words,
+        "steps": suggestion.steps,
+        "findings_removed": [f.model_dump(mode="json") for f in suggestion.findings_removed],
+        "findings_lowered": [f.model_dump(mode="json") for f in suggestion.findings_lowered],
+        "findings_added": [f.model_dump(mode="json") for f in suggestion.findings_added],
+        "no_longer_asked": suggestion.no_longer_asked,
+        "sentence": suggestion_sentence(kb, suggestion, _translation),
+    }
+
+
+def before_and_after_text(
+    kb: KnowledgeBase,
+    assessment: Assessment,
+    decisions: dict[str, MitigationDecision],
+    accept_all: bool,
+    suggestions: list[Suggestion] | None,
+) -> str:
+    """The "Before and after" and "What would change the level" sections of ``proofing assess``, in the language
+    of this run (`kb` the rule base in that language)."""
+    result: Residual = residual(kb, assessment, decisions)
+    lines = [_("Before and after"), ""]
+    if not result.findings:
+        lines.append(_("No negative impact was found, so there is nothing to mitigate."))
+    else:
+        lines.append(
+            _("With every suggested mitigation accepted (--accept-all):")
+            if accept_all
+            else _("No mitigation accepted yet: the residual scores are the scores as assessed.")
+        )
+        for finding in result.findings:
+            lines.append(
+                "* "
+                + _(
+                    "{title}: {before} before, {after} after",
+                    title=finding.title,
+                    before=f"{finding.likelihood} x {finding.severity} = {finding.score}",
+                    after=f"{finding.residual_likelihood} x {finding.residual_severity} = {finding.residual_score}",
+                )
+            )
+        lines += [
+            "",
+            _("Screening: {level}", level=result.level_words),
+            _("Residual level: {level}", level=result.residual_level_words),
+        ]
+    lines += ["", _("What would change the level"), ""]
+    if suggestions is None:
+        lines.append(_("The plan is not complete, so what would change its level is not worked out yet."))
+    elif not suggestions:
+        lines.append(_("Nothing within two of the plan's own choices would lower the level."))
+    else:
+        lines += ["* " + suggestion_sentence(kb, suggestion, _translation) for suggestion in suggestions]
+    return "\n".join(lines) + "\n"
+
+
 def _group_reason(reason: GroupReason) -> str:
     """Why a finding names a group, in the language of this run (proofing.assessment.group_reason_words in English)."""
     if reason.reason == "named":
@@ -589,6 +696,11 @@ def _rules(arguments: argparse.Namespace) -> int:
     kb = load_knowledge(arguments.rules, check_coverage=arguments.rules_command == "check")
     if arguments.rules_command == "check":
         evaluate(kb, {})  # compiling the rules finds a rule base beyond the engine's limits (EngineError)
+        # Every mitigation of a negative finding must declare its effect, or its residual cannot be scored: a fault
+        # here (the loader lets a plan be assessed meanwhile, so a council can draft effects as it goes).
+        faults = effect_faults(kb)
+        if faults:
+            raise RuleBaseError(faults)
         measures = sum(len(action.measures) for action in kb.actions)
         tasks = (
             _(", {tasks} Migrant Worker tasks", tasks=len(kb.migrant_worker_tasks)) if kb.migrant_worker_tasks else ""

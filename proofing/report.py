@@ -71,6 +71,7 @@ from proofing.assessment import (
 from proofing.cumulative import Overlap
 from proofing.decisions import DecisionNotes, MitigationDecision, mitigation_key
 from proofing.errors import ProofingError
+from proofing.impact import Residual, residual
 from proofing.knowledge import KnowledgeBase
 from proofing.language import TAGS, Language, RecordLanguage, Translator, localised, translator
 from proofing.plan import PlanError
@@ -84,6 +85,7 @@ from proofing.record import (
 )
 from proofing.signing import Signer
 from proofing.store import Approval, AuditEntry
+from proofing.whatif import AnswerChange, Suggestion, what_would_lower
 from proofing.workshop import AddedOutcome, FindingOutcome, WorkshopRecord
 
 AUDIT_ROWS_SHOWN = 15  # the appendix lists the most recent entries; the app shows the whole trail
@@ -395,6 +397,7 @@ def write_report(
     document = _open_template(template)
     halves: tuple[Language, ...] = ("cy", "en") if chosen == "bilingual" else (chosen,)  # type: ignore[assignment]
     writers: list[_Writer] = []
+    suggestions = plan_suggestions(kb, assessment)
     for half in halves:
         shown_kb, shown, fallbacks = _shown_in(kb, assessment, meta, half)
         writer = _Writer(
@@ -406,6 +409,7 @@ def write_report(
             tag_runs=chosen != "en",  # an English record's runs take the document's language, en-GB, as before
             fallbacks=fallbacks,
             bookmarks=f"_Toc_proofing_{half}_" if len(halves) > 1 else "_Toc_proofing_",
+            suggestions=suggestions,
         )
         if writers:  # the English record starts on a page of its own, after the Welsh
             writer.page_break()
@@ -558,8 +562,12 @@ class _Writer:
         tag_runs: bool = False,
         fallbacks: frozenset[str] = frozenset(),
         bookmarks: str = "_Toc_proofing_",
+        suggestions: list[Suggestion] | None = None,
     ) -> None:
         self.t = words or translator("en")
+        # What would lower the level (proofing.whatif), worked out once from the English plan for every half of the
+        # record; None when the plan is not complete enough to be changed and assessed again.
+        self.suggestions = suggestions
         self.tag_runs = tag_runs  # tag every run with its language (a Welsh or bilingual record)
         self.fallbacks = fallbacks  # rule-base texts shown in English for want of Welsh: tagged en-GB
         self.bookmarks = bookmarks
@@ -852,6 +860,9 @@ class _Writer:
         self.findings_in_full()
         self.workshops()
         self.mitigation_plan()
+        self.before_and_after()
+        self.what_would_change()
+        self.cumulative()
         self.monitoring()
         self.gaps()
         self.signoff()
@@ -1633,6 +1644,134 @@ class _Writer:
         }
         return self._(words[status]) if status in words else status.capitalize()
 
+    def residual(self) -> Residual:
+        """The negative findings before and after the mitigations the service accepted or has done."""
+        return residual(self.kb, self.a, self.meta.decisions, self.meta.notes)
+
+    def score_words(self, likelihood: int, severity: int, score: int, rag: str) -> str:
+        """A score as the tables give it: "4 × 4 = 16 (Red)"."""
+        return self._(
+            "{likelihood} × {severity} = {score} ({rag})",
+            likelihood=likelihood,
+            severity=severity,
+            score=score,
+            rag=self.rag(rag),
+        )
+
+    def before_and_after(self) -> None:
+        """Each negative finding's inherent score (as assessed) beside its residual score (after the mitigations in
+        place, by the effects the rule base declares for them), and the residual level. The table is the matrix of
+        the moves: each row is a finding's move from its cell before to its cell after (a 5 × 5 grid as well cost
+        the libraries record its twelve-page limit, and a table reads aloud where a picture needs alt text)."""
+        self.heading(self._("Before and after"), 1)
+        result = self.residual()
+        if not result.findings:
+            self.para(self._("No negative impact was found, so there is nothing to mitigate."))
+            return
+        in_place = any(f.applied or f.unscored for f in result.findings)
+        self.labelled(self._("Screening level (before mitigation)"), result.level_words)
+        self.labelled(self._("Residual level (after the mitigations in place)"), result.residual_level_words)
+        if not in_place:  # nothing moved: a table repeating every score as assessed would only lengthen the record
+            self.para(self._("No mitigation accepted yet: the residual scores are the scores as assessed."))
+            return
+        else:
+            self.para(
+                self._(
+                    "The residual score counts only the mitigations accepted, adapted or done, each by the effect "
+                    "the rule base declares for it. The service's own mitigations are shown but move no score."
+                ),
+                keep_next=True,
+            )
+        rows: list[list[str | Cell]] = []
+        for finding in result.findings:
+            moved_by = [
+                self._("{text} ({reason})", text=_short(applied.text), reason=applied.reason)
+                for applied in finding.applied
+                if applied.after < applied.before
+            ]
+            moved_by += [self._("{text} (no declared effect)", text=_short(u.text)) for u in finding.unscored]
+            rows.append(
+                [
+                    f"{self.number.get(finding.rule, '')}. {finding.title}",
+                    Cell(
+                        self.score_words(finding.likelihood, finding.severity, finding.score, finding.rag),
+                        fill=RAG_FILL[finding.rag],
+                    ),
+                    Cell(
+                        self.score_words(
+                            finding.residual_likelihood,
+                            finding.residual_severity,
+                            finding.residual_score,
+                            finding.residual_rag,
+                        ),
+                        fill=RAG_FILL[finding.residual_rag],
+                    ),
+                    "; ".join(moved_by) or self._("Nothing yet"),
+                ]
+            )
+        self.table(
+            [
+                self._("Finding"),
+                self._("Before: likelihood × severity"),
+                self._("After: likelihood × severity"),
+                self._("What moved it"),
+            ],
+            rows,
+            [5.5, 2.6, 2.6, 6.3],
+        )
+
+    def what_would_change(self) -> None:
+        """The smallest changes to the plan's own choices that would lower its level, in the record's language."""
+        self.heading(self._("What would change the level"), 2)
+        if self.suggestions is None:
+            self.para(self._("The plan is not complete, so what would change its level is not worked out yet."))
+            return
+        if not self.suggestions:
+            self.para(self._("Nothing within two of the plan's own choices would lower the level."))
+            return
+        self.para(
+            self._(
+                "Changes to the plan's own choices (never to facts about the people it serves) that would lower the "
+                "screening level, fewest changes first. They are options to consider, not advice to take."
+            )
+        )
+        titles = {f.rule: f.title for f in self.a.findings}  # in the record's language
+        for suggestion in self.suggestions:
+            self.bullet(suggestion_sentence(self.kb, suggestion, self.t))
+            removed = [titles.get(f.rule, f.title) for f in suggestion.findings_removed]
+            if removed:
+                self.para("  " + self._("It would remove: {titles}", titles="; ".join(removed)))
+
+    def cumulative(self) -> None:
+        """The other live assessments hitting the same groups in the same wards or period ("also affected by")."""
+        self.heading(self._("Cumulative impact"), 2)
+        overlaps = self.meta.also_affected
+        if not overlaps:
+            self.para(self._("No other live assessment hits the same groups in the same wards or period."))
+            return
+        self.para(
+            self._(
+                "Other live assessments with negative findings on the same groups, in the same wards or period. "
+                "Consider them together: one community may be absorbing several changes at once."
+            ),
+            keep_next=True,
+        )
+        rows: list[list[str | Cell]] = [
+            [
+                overlap.title,
+                overlap.service,
+                overlap.group,
+                overlap.level or self._("Not screened yet"),
+                ", ".join(overlap.wards) or overlap.period,
+            ]
+            for overlap in overlaps
+        ]
+        self.table(
+            [self._("Assessment"), self._("Service"), self._("Group"), self._("Level"), self._("Wards or period")],
+            rows,
+            [4.5, 3.2, 3.2, 2.6, 3.5],
+        )
+
     def monitoring(self) -> None:
         answers = self.a.answers
         self.heading(self._("Monitoring and review"), 1)
@@ -2180,3 +2319,56 @@ def _impact_chart(assessment: Assessment, t: Translator | None = None) -> tuple[
         described=described or t._("none"),
     )
     return buffer.getvalue(), alt
+
+
+def plan_suggestions(kb: KnowledgeBase, assessment: Assessment) -> list[Suggestion] | None:
+    """What would lower the plan's level (proofing.whatif, from the English rule base), or None when the plan is
+    not complete enough to be changed and assessed again (a draft still missing answers)."""
+    try:
+        return what_would_lower(kb, assessment.plan)
+    except PlanError:
+        return None
+
+
+def suggestion_sentence(kb: KnowledgeBase, suggestion: Suggestion, t: Translator) -> str:
+    """A what-if suggestion as one sentence in the translator's language: in English the sentence proofing.whatif
+    wrote; otherwise built from its parts with translated templates, the question and answer words from `kb` (the
+    rule base in that language, e.g. ``localised(kb, "cy").kb``) and the level words from its scoring."""
+    if t.language == "en":
+        return suggestion.sentence
+    clauses = [change_words(kb, change, t) for change in suggestion.changes]
+    joined = (
+        clauses[0] if len(clauses) == 1 else t._("{items} and {last}", items=", ".join(clauses[:-1]), last=clauses[-1])
+    )
+    return t._(
+        "If {changes}, the level would fall from {before} to {after}.",
+        changes=joined,
+        before=level_label(kb, suggestion.level_before),
+        after=level_label(kb, suggestion.level_after),
+    )
+
+
+def change_words(kb: KnowledgeBase, change: AnswerChange, t: Translator) -> str:
+    """One answer change as the middle of "If ..., the level would fall", in the translator's language (as
+    proofing.whatif words it in English)."""
+    question = kb.questionnaire.question(change.question)
+    text = question.text if question is not None else change.question_text
+    now = answer_words(kb, change.question, change.after)
+    before, after = change.before, change.after
+    if question is not None and question.type == "many_of" and isinstance(before, list) and isinstance(after, list):
+        added = [option for option in after if option not in before]
+        removed = [option for option in before if option not in after]
+        if len(added) == 1 and not removed and before:
+            return t._(
+                'the answer to "{question}" also included "{option}"', question=text, option=question.label_of(added[0])
+            )
+        if len(removed) == 1 and not added and after:
+            return t._(
+                'the answer to "{question}" no longer included "{option}"',
+                question=text,
+                option=question.label_of(removed[0]),
+            )
+    if before is None:
+        return t._('the answer to "{question}" were "{now}" (it is not answered now)', question=text, now=now)
+    was = answer_words(kb, change.question, before)
+    return t._('the answer to "{question}" were "{now}" rather than "{was}"', question=text, now=now, was=was)

@@ -12,12 +12,18 @@ import secrets
 from datetime import date
 from typing import Any
 
+import altair as alt
 import streamlit as st
 
-from proofing.assessment import Finding, likelihood_severity_matrix
-from proofing.decisions import mitigation_key
+from proofing.assessment import Finding, level_label, likelihood_severity_matrix, rag_of
+from proofing.cumulative import Overlap, overlaps_for
+from proofing.decisions import DecisionNotes, mitigation_key
+from proofing.impact import residual
+from proofing.plan import Plan
+from proofing.report import suggestion_sentence
+from proofing.whatif import Suggestion, what_would_lower
 from views import draft
-from views.common import _, guarded, knowledge, link, marked, plain
+from views.common import _, base_knowledge, guarded, knowledge, link, marked, plain, store, translation
 
 kb = knowledge()
 CHOICES = {
@@ -346,6 +352,204 @@ for finding in negatives:
             if problem := st.session_state.get(f"new_{finding.rule}_problem"):
                 st.error(problem)
             st.button(_("Add this mitigation"), key=f"new_{finding.rule}_add", on_click=own_added, args=(finding.rule,))
+
+# --- before and after ----------------------------------------------------------------------------
+
+
+def also_affected(assessment_id: str) -> list[Overlap]:
+    """The other live assessments hitting the same groups in the same wards or period; none until the cumulative
+    index lands (``overlaps_for`` raises NotImplementedError until then)."""
+    try:
+        return overlaps_for(store(), base_knowledge(), assessment_id)
+    except NotImplementedError:
+        return []
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _suggestions(plan_json: str) -> list[Suggestion]:
+    return what_would_lower(base_knowledge(), Plan.model_validate_json(plan_json))
+
+
+def move_chart(rows: list[dict[str, Any]]) -> alt.LayerChart:
+    """The likelihood × severity matrix with each finding's move: a hollow ring where it starts (as assessed), a
+    filled dot where it ends (after the mitigations in place), an arrow-like line between, and its number."""
+    cells = [{"severity": s, "likelihood": k, "band": rag_of(kb, k * s)} for k in range(1, 6) for s in range(1, 6)]
+    colours = alt.Scale(domain=["green", "amber", "red"], range=["#DCEFD9", "#FFE9BF", "#F6CACA"])
+    span = alt.Scale(domain=[0.5, 5.5])
+    bands = (
+        alt.Chart(
+            alt.Data(
+                values=[
+                    c
+                    | {
+                        "x1": c["severity"] - 0.5,
+                        "x2": c["severity"] + 0.5,
+                        "y1": c["likelihood"] - 0.5,
+                        "y2": c["likelihood"] + 0.5,
+                    }
+                    for c in cells
+                ]
+            )
+        )
+        .mark_rect(stroke="white", strokeWidth=2)
+        .encode(
+            x=alt.X(
+                "x1:Q",
+                scale=alt.Scale(domain=[0.5, 5.5]),
+                title=_("Severity"),
+                axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d", labelFontSize=16, titleFontSize=18),
+            ),
+            x2="x2:Q",
+            y=alt.Y(
+                "y1:Q",
+                scale=alt.Scale(domain=[0.5, 5.5]),
+                title=_("Likelihood"),
+                axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d", labelFontSize=16, titleFontSize=18),
+            ),
+            y2="y2:Q",
+            color=alt.Color("band:N", scale=colours, legend=None),
+        )
+    )
+    data = alt.Data(values=rows)
+    lines = (
+        alt.Chart(data)
+        .mark_rule(strokeWidth=3, color="#333333")
+        .encode(x=alt.X("from_x:Q", scale=span), y=alt.Y("from_y:Q", scale=span), x2="to_x:Q", y2="to_y:Q")
+    )
+    start = (
+        alt.Chart(data)
+        .mark_point(size=420, filled=False, strokeWidth=3, color="#333333")
+        .encode(x=alt.X("from_x:Q", scale=span), y=alt.Y("from_y:Q", scale=span), tooltip=["label:N"])
+    )
+    end = (
+        alt.Chart(data)
+        .mark_circle(size=520, color="#1F3A5F", opacity=1)
+        .encode(x=alt.X("to_x:Q", scale=span), y=alt.Y("to_y:Q", scale=span), tooltip=["label:N"])
+    )
+    numbers = (
+        alt.Chart(data)
+        .mark_text(fontSize=15, fontWeight="bold", color="white")
+        .encode(x=alt.X("to_x:Q", scale=span), y=alt.Y("to_y:Q", scale=span), text="number:N")
+    )
+    start_numbers = (
+        alt.Chart(data)
+        .mark_text(fontSize=13, fontWeight="bold", color="#333333")
+        .encode(x=alt.X("from_x:Q", scale=span), y=alt.Y("from_y:Q", scale=span), text="number:N")
+    )
+    return (bands + lines + start + start_numbers + end + numbers).properties(height=520)
+
+
+def before_and_after() -> None:
+    """Each negative finding's score before and after the mitigations in place, both levels, the matrix of the
+    moves (a chart and the same as a table), what would change the level, and what else hits the same people."""
+    st.header(_("Before and after"))
+    result = residual(kb, assessment, draft.decisions(), DecisionNotes.model_validate(draft.notes()))
+    if not result.findings:
+        st.write(_("No negative impact was found, so there is nothing to mitigate."))
+    else:
+        left, right = st.columns(2)
+        left.metric(_("Screening level (before mitigation)"), level_label(kb, result.level))
+        right.metric(_("Residual level (after the mitigations in place)"), level_label(kb, result.residual_level))
+        if not any(f.applied or f.unscored for f in result.findings):
+            st.info(_("No mitigation accepted yet: the residual scores are the scores as assessed."))
+        else:
+            st.caption(
+                _(
+                    "The residual score counts only the mitigations accepted, adapted or done, each by the effect "
+                    "the rule base declares for it. The service's own mitigations are shown but move no score."
+                )
+            )
+        table = []
+        seen: dict[tuple[int, int], int] = {}
+        seen_from: dict[tuple[str, int, int], int] = {}
+        rows: list[dict[str, Any]] = []
+        for number, finding in enumerate(result.findings, start=1):
+            table.append(
+                {
+                    _("No."): number,
+                    _("Finding"): finding.title,
+                    _("Before"): f"{finding.likelihood} × {finding.severity} = {finding.score} ({RAG[finding.rag]})",
+                    _("After"): (
+                        f"{finding.residual_likelihood} × {finding.residual_severity} = {finding.residual_score} "
+                        f"({RAG[finding.residual_rag]})"
+                    ),
+                    _("What moved it"): "; ".join(a.text for a in finding.applied if a.after < a.before)
+                    or _("Nothing yet"),
+                }
+            )
+            # findings sharing an end cell sit side by side in it, so that each number can be read
+            place = (finding.residual_likelihood, finding.residual_severity)
+            shift = 0.2 * seen.get(place, 0)
+            seen[place] = seen.get(place, 0) + 1
+            begin = ("from", finding.likelihood, finding.severity)
+            start_shift = 0.2 * seen_from.get(begin, 0)
+            seen_from[begin] = seen_from.get(begin, 0) + 1
+            rows.append(
+                {
+                    "number": str(number),
+                    "label": f"{number}. {finding.title}",
+                    "from_x": finding.severity - 0.4 + start_shift,
+                    "from_y": finding.likelihood + 0.28,
+                    "to_x": finding.residual_severity - 0.3 + shift,
+                    "to_y": finding.residual_likelihood - 0.1,
+                }
+            )
+        st.dataframe(table, hide_index=True, width="stretch", key="before_after_table")
+        st.subheader(_("The moves on the likelihood × severity matrix"))
+        st.altair_chart(move_chart(rows), width="stretch")
+        st.caption(
+            _(
+                "Chart in words: each numbered dot is a finding after the mitigations in place; the ring joined to "
+                "it is where it was before. Severity runs left to right, likelihood bottom to top."
+            )
+        )
+        with st.expander(_("The moves as a table")):
+            st.table(
+                [
+                    {
+                        _("No."): str(number),
+                        _("Before: likelihood, severity"): f"{f.likelihood}, {f.severity}",
+                        _("After: likelihood, severity"): f"{f.residual_likelihood}, {f.residual_severity}",
+                    }
+                    for number, f in enumerate(result.findings, start=1)
+                ]
+            )
+    st.header(_("What would change the level"))
+    if problems:
+        st.write(_("The plan is not complete, so what would change its level is not worked out yet."))
+    else:
+        suggestions = _suggestions(plan.model_dump_json())
+        if not suggestions:
+            st.write(_("Nothing within two of the plan's own choices would lower the level."))
+        for suggestion in suggestions:
+            st.markdown("- " + plain(suggestion_sentence(kb, suggestion, translation())))
+    overlaps = also_affected(st.session_state.assessment_id)
+    if overlaps:
+        st.header(_("Also affected by"))
+        st.warning(
+            _(
+                "A gap: other live assessments hit the same groups in the same wards or period. Consider them "
+                "together: one community may be absorbing several changes at once."
+            )
+        )
+        for overlap in overlaps:
+            where = ", ".join(overlap.wards) or overlap.period
+            st.markdown(
+                "- "
+                + plain(
+                    _(
+                        "{title} ({service}): {level}; {group}; {where}",
+                        title=overlap.title,
+                        service=overlap.service,
+                        level=overlap.level or _("Not screened yet"),
+                        group=overlap.group,
+                        where=where,
+                    )
+                )
+            )
+
+
+before_and_after()
 
 # --- the analysis behind the findings ------------------------------------------------------------
 
