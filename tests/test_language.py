@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from proofing.assessment import assess, assessment_as_text
 from proofing.cli import assessment_text, main
@@ -348,3 +349,18 @@ def test_no_user_visible_literal_escapes_translation_in_the_pages() -> None:
             if any(_escapes(argument) for argument in shown):
                 escaped.append(f"views/{path.name}:{node.lineno}: st.{_streamlit_call(node)}")
     assert not escaped, f"{len(escaped)} shown texts are not wrapped in _():\n" + "\n".join(escaped)
+
+
+def test_one_text_has_one_welsh_form_across_the_catalogues() -> None:
+    """The same English text (in the same context) translated two ways in two catalogues would show a page one
+    Welsh word and its record another; the merged catalogue must never have to choose."""
+    forms: dict[tuple[str | None, str], dict[str, str]] = {}
+    for path in sorted((LOCALE_DIR / "cy" / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale="cy"):
+                if not message.id or not message.string:
+                    continue
+                english = message.id if isinstance(message.id, str) else message.id[0]
+                forms.setdefault((message.context, english), {})[path.name] = str(message.string)
+    conflicts = {key: found for key, found in forms.items() if len(set(found.values())) > 1}
+    assert conflicts == {}, "\n".join(f"{key[1]!r}: {found}" for key, found in conflicts.items())

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from proofing.assessment import assess_agreed, assessment_as_json
+from proofing.cumulative import overlaps_for
 from proofing.decisions import DecisionNotes
 from proofing.language import RECORD_LANGUAGES, RecordLanguage
 from proofing.report import ReportDetails, write_report
@@ -68,6 +69,7 @@ meta = ReportDetails(
     approval=store().approval(st.session_state.assessment_id),
     audit=store().audit(st.session_state.assessment_id),
     workshops=records_for(base_knowledge(), Workshops(store().store, store().user), draft.notes()),
+    also_affected=overlaps_for(store(), base_knowledge(), st.session_state.assessment_id),
 )
 if missing := draft.missing_details():
     st.warning(_("The Word record can be prepared once the plan has {details}.", details=draft.needed(missing)))

@@ -357,12 +357,8 @@ for finding in negatives:
 
 
 def also_affected(assessment_id: str) -> list[Overlap]:
-    """The other live assessments hitting the same groups in the same wards or period; none until the cumulative
-    index lands (``overlaps_for`` raises NotImplementedError until then)."""
-    try:
-        return overlaps_for(store(), base_knowledge(), assessment_id)
-    except NotImplementedError:
-        return []
+    """The other live assessments hitting the same groups in the same wards or period (the cumulative index)."""
+    return overlaps_for(store(), base_knowledge(), assessment_id)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
