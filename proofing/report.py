@@ -393,9 +393,12 @@ def write_report(
     """
     meta = meta or ReportDetails(assessors=[assessment.plan.owner])
     chosen: RecordLanguage = language or meta.language
-    meta = meta.model_copy(update={"language": chosen} | ({} if meta.council else {"council": kb.council}))
-    document = _open_template(template)
     halves: tuple[Language, ...] = ("cy", "en") if chosen == "bilingual" else (chosen,)  # type: ignore[assignment]
+    # The council as the rule base names it, in each language the record is written in ("Cyngor Bwrdeistref Sirol
+    # Wrecsam / Wrexham County Borough Council"), unless the caller named it.
+    council = meta.council or " / ".join(dict.fromkeys(localised(kb, half).kb.council for half in halves))
+    meta = meta.model_copy(update={"language": chosen, "council": council})
+    document = _open_template(template)
     writers: list[_Writer] = []
     suggestions = plan_suggestions(kb, assessment)
     for half in halves:
