@@ -128,7 +128,7 @@ def test_the_results_page_shows_before_and_after_and_a_what_if_sentence(database
     at.run()
     assert not at.exception
     assert "Before and after" in [h.value for h in at.header]
-    table = next(frame for frame in at.dataframe if "Before" in frame.value.columns)
+    table = next(frame for frame in at.table if "Before" in frame.value.columns)
     assert {"Finding", "Before", "After"} <= set(table.value.columns)
     markdown = " ".join(m.value for m in at.markdown).replace("\\", "")
     assert "Will there be help, in person or by phone, for people who cannot use the online route" in markdown

@@ -490,7 +490,7 @@ def before_and_after() -> None:
                     "to_y": finding.residual_likelihood - 0.1,
                 }
             )
-        st.dataframe(table, hide_index=True, width="stretch", key="before_after_table")
+        st.table(table)  # a plain table wraps each title and reason: a board reads it without scrolling sideways
         st.subheader(_("The moves on the likelihood × severity matrix"))
         st.altair_chart(move_chart(rows), width="stretch")
         st.caption(
