@@ -421,6 +421,7 @@ def test_every_page_passes_an_axe_scan(server: tuple[str, str], browser: Browser
         "/admin",
         "/workshop",
         "/join",
+        "/cumulative",
     ):
         page.goto(url + path)
         settle(page)
@@ -438,7 +439,7 @@ def test_every_page_passes_an_axe_scan(server: tuple[str, str], browser: Browser
             ".map(v => v.id + ': ' + v.help + ' ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"
         )
         assert violations == [], (path, violations)
-    assert len(titles) == 9  # a title per page (the start page and a plan's steps are both "Assess a plan")
+    assert len(titles) == 10  # a title per page (the start page and a plan's steps are both "Assess a plan")
     context.close()
 
 
