@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
 
 from proofing.knowledge import DEFAULT_RULES_DIR, KnowledgeBase, load_knowledge
+from proofing.store import _dispose_engine
+
+PG_ENV = "PROOFING_TEST_PG_URL"
 
 PROJECT = Path(__file__).resolve().parent.parent
 SOURCES = PROJECT / "sources"
@@ -61,3 +70,43 @@ def libreoffice_convert(source: Path, folder: Path, to: str) -> Path:
         check=True,
     )
     return folder / f"{source.stem}.{to.split(':')[0]}"
+
+
+@contextmanager
+def postgres_schema(prefix: str = "test") -> Iterator[str]:
+    """A URL of a new, empty schema on the PostgreSQL server tools/postgres.sh started, dropped afterwards.
+
+    Without PROOFING_TEST_PG_URL the test fails, never skips: a store that was only ever tried on SQLite is not
+    tested (make test starts the server and exports the URL).
+    """
+    base = os.environ.get(PG_ENV, "").strip()
+    if not base:
+        pytest.fail(
+            f"{PG_ENV} is not set, so the PostgreSQL tests cannot run: run tools/postgres.sh (make test does this) "
+            f'and export the line it prints, e.g. export "$(tools/postgres.sh)"',
+            pytrace=False,
+        )
+    schema = f"{prefix}_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(base, poolclass=NullPool)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
+    try:
+        yield url
+    finally:
+        _dispose_engine(url)
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of an empty database of each backend, forgotten (and on PostgreSQL dropped) after the test."""
+    if request.param == "sqlite":
+        sqlite = f"sqlite:///{tmp_path / 'store.db'}"
+        yield sqlite
+        _dispose_engine(sqlite)
+        return
+    with postgres_schema() as postgresql:
+        yield postgresql

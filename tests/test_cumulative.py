@@ -6,9 +6,7 @@ PostgreSQL comes from PROOFING_TEST_PG_URL, which tools/postgres.sh prints (make
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -17,8 +15,7 @@ import pytest
 import yaml
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import text
 
 import proofing.store as store_module
 from proofing.access import User
@@ -26,38 +23,13 @@ from proofing.assessment import assess_agreed
 from proofing.cumulative import HIDDEN_TITLE, cell, heat_map, overlaps_for
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan
-from proofing.store import MIGRATIONS, SavedVersion, Store, _dispose_engine, _engine_for
+from proofing.store import MIGRATIONS, SavedVersion, Store, _engine_for
 
 PG_ENV = "PROOFING_TEST_PG_URL"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 AFFECTING = ("library-opening-hours", "school-eal-support", "housing-allocations-policy", "day-centre-closure")
 WARDS = ("Caia Park", "Hightown", "Gwersyllt", "Rhos", "Plas Madoc")
 SINCE, UNTIL = date(2025, 1, 1), date(2026, 12, 31)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database of each backend, forgotten (and on PostgreSQL dropped) after the test."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.db'}"
-        yield url
-        _dispose_engine(url)
-        return
-    base = os.environ.get(PG_ENV, "").strip()
-    if not base:
-        pytest.fail(f'{PG_ENV} is not set: export "$(tools/postgres.sh)" first', pytrace=False)
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base, poolclass=NullPool)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
-    try:
-        yield url
-    finally:
-        _dispose_engine(url)
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture()

@@ -16,19 +16,17 @@ from __future__ import annotations
 import io
 import os
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import docx
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.pool import NullPool
 
 from proofing.cli import main as proofing_main
 from proofing.plan import read_plan
-from proofing.store import Store, _dispose_engine
+from proofing.store import Store
+from tests.conftest import postgres_schema
 from tests.test_e2e_browser import ROOT, browser, settle, start_app  # noqa: F401  (fixtures, used by name)
 
 EXAMPLE = ROOT / "examples" / "day-centre-closure.yaml"
@@ -215,25 +213,8 @@ def test_a_whole_workshop_in_three_browsers(browser: Browser, tmp_path: Path) ->
 @pytest.fixture()
 def postgres_database() -> Iterator[str]:
     """A URL of an empty PostgreSQL schema (dropped afterwards), from the server tools/postgres.sh started."""
-    base = os.environ.get("PROOFING_TEST_PG_URL", "").strip()
-    if not base:
-        pytest.fail(
-            "PROOFING_TEST_PG_URL is not set: run tools/postgres.sh (make test does this) and export the line it "
-            "prints",
-            pytrace=False,
-        )
-    schema = f"e2e_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base, poolclass=NullPool)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
-    try:
+    with postgres_schema("e2e") as url:
         yield url
-    finally:
-        _dispose_engine(url)
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_two_app_processes_on_one_postgresql_serve_one_workshop(

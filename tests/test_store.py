@@ -8,11 +8,9 @@ connections use through their search_path.
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -44,35 +42,6 @@ from proofing.store import (
 
 PG_ENV = "PROOFING_TEST_PG_URL"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    """A URL of an empty database of each backend, forgotten (and on PostgreSQL dropped) after the test."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.db'}"
-        yield url
-        _dispose_engine(url)
-        return
-    base = os.environ.get(PG_ENV, "").strip()
-    if not base:
-        pytest.fail(
-            f"{PG_ENV} is not set, so the PostgreSQL tests cannot run: run tools/postgres.sh (make test does this) "
-            f'and export the line it prints, e.g. export "$(tools/postgres.sh)"',
-            pytrace=False,
-        )
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base, poolclass=NullPool)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
-    try:
-        yield url
-    finally:
-        _dispose_engine(url)
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture()

@@ -8,18 +8,14 @@ without it the PostgreSQL variants fail, never skip.
 
 from __future__ import annotations
 
-import os
 import statistics
 import threading
-import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import create_engine, func, make_url, select, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import func, select
 
 from proofing.access import LOCAL_USER, PermissionDenied, User
 from proofing.assessment import assess_draft, with_agreement
@@ -42,35 +38,6 @@ MANAGER = User(subject="manager-1", name="Service manager", roles=frozenset({"se
 def participant(number: int) -> User:
     """A signed-in participant with only the trainee role (enough to take part)."""
     return User(subject=f"participant-{number}", name=f"Participant {number}", roles=frozenset({"trainee"}))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database of each backend, forgotten (and on PostgreSQL dropped) after the test."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.db'}"
-        yield url
-        _dispose_engine(url)
-        return
-    base = os.environ.get(PG_ENV, "").strip()
-    if not base:
-        pytest.fail(
-            f"{PG_ENV} is not set, so the PostgreSQL tests cannot run: run tools/postgres.sh (make test does this) "
-            f'and export the line it prints, e.g. export "$(tools/postgres.sh)"',
-            pytrace=False,
-        )
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base, poolclass=NullPool)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
-    try:
-        yield url
-    finally:
-        _dispose_engine(url)
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="module")
