@@ -289,20 +289,8 @@ class Workshops:
             if workshop.stage == "scoring":
                 return FacilitatorView(workshop=workshop, participants=participants)
             scores = self._scores(session, workshop_id, people)
-            missed = [
-                _missed(item, people)
-                for item in session.scalars(
-                    select(WorkshopMissedRow)
-                    .where(WorkshopMissedRow.workshop_id == workshop_id)
-                    .order_by(WorkshopMissedRow.id)
-                )
-            ]
-            consensus = {
-                item.key: _consensus(item)
-                for item in session.scalars(
-                    select(WorkshopConsensusRow).where(WorkshopConsensusRow.workshop_id == workshop_id)
-                )
-            }
+            missed = self._missed_impacts(session, workshop_id, people)
+            consensus = self._agreements(session, workshop_id)
         return FacilitatorView(
             workshop=workshop,
             participants=participants,
@@ -366,12 +354,7 @@ class Workshops:
             if row.stage == "scoring":
                 raise WorkshopError("reveal the scores and agree a view on each finding before finalising")
             workshop = _workshop(row)
-            consensus = {
-                item.key: _consensus(item)
-                for item in session.scalars(
-                    select(WorkshopConsensusRow).where(WorkshopConsensusRow.workshop_id == workshop_id)
-                )
-            }
+            consensus = self._agreements(session, workshop_id)
             missing = unagreed(workshop.findings, consensus)
             if missing:
                 titles = "; ".join(f"'{finding.title}'" for finding in missing)
@@ -391,12 +374,7 @@ class Workshops:
                     "scored: open a new workshop on the current draft, or restore the version the room scored"
                 )
             people = self._people(session, workshop_id)
-            missed = [
-                _missed(item, people)
-                for item in session.scalars(
-                    select(WorkshopMissedRow).where(WorkshopMissedRow.workshop_id == workshop_id)
-                )
-            ]
+            missed = self._missed_impacts(session, workshop_id, people)
             notes = agreement_notes(workshop_id, consensus, missed, latest.notes or {})
             plan = Store._saved(latest, "draft").plan
             assessment, problems = assess_draft(kb, plan)
@@ -438,20 +416,8 @@ class Workshops:
             workshop = _workshop(row)
             people = self._people(session, workshop_id)
             scores = self._scores(session, workshop_id, people)
-            missed = [
-                _missed(item, people)
-                for item in session.scalars(
-                    select(WorkshopMissedRow)
-                    .where(WorkshopMissedRow.workshop_id == workshop_id)
-                    .order_by(WorkshopMissedRow.id)
-                )
-            ]
-            consensus = {
-                item.key: _consensus(item)
-                for item in session.scalars(
-                    select(WorkshopConsensusRow).where(WorkshopConsensusRow.workshop_id == workshop_id)
-                )
-            }
+            missed = self._missed_impacts(session, workshop_id, people)
+            consensus = self._agreements(session, workshop_id)
             participants = [self._participant(person, 0) for person in people.values()]
         return workshop_record(kb, workshop, participants, scores, missed, consensus)
 
@@ -642,6 +608,22 @@ class Workshops:
                 "the scores have been revealed, so scoring is closed: your scores so far are kept and shown"
             )
         return row, person
+
+    @staticmethod
+    def _agreements(session: Session, workshop_id: str) -> dict[str, StoredConsensus]:
+        """What the room agreed so far, by finding rule id (or MISSED_PREFIX and a missed impact's id)."""
+        query = select(WorkshopConsensusRow).where(WorkshopConsensusRow.workshop_id == workshop_id)
+        return {item.key: _consensus(item) for item in session.scalars(query)}
+
+    @staticmethod
+    def _missed_impacts(
+        session: Session, workshop_id: str, people: dict[str, WorkshopParticipantRow]
+    ) -> list[StoredMissed]:
+        """Every missed impact raised in the workshop, in the order raised, with who raised it."""
+        query = (
+            select(WorkshopMissedRow).where(WorkshopMissedRow.workshop_id == workshop_id).order_by(WorkshopMissedRow.id)
+        )
+        return [_missed(item, people) for item in session.scalars(query)]
 
     @staticmethod
     def _people(session: Session, workshop_id: str) -> dict[str, WorkshopParticipantRow]:
