@@ -20,7 +20,7 @@ from proofing.register import UploadError, plan_from_upload, register_rows, rows
 from proofing.store import STATUS_WORDS, STATUSES, SignOff, StaleVersionError, agreement_changes
 from proofing.verify import answer_changes, compare
 from views import draft
-from views.common import _, guarded, knowledge, n_, plain, store, translation
+from views.common import _, guarded, knowledge, link, n_, plain, store, translation
 
 kb = knowledge()
 saved = store()
@@ -56,6 +56,7 @@ def upload() -> None:
 
 
 st.title(_("Register of assessments"))
+link("views/cumulative.py", _("Cumulative impact"))  # what else is hitting the same people, across the register
 
 if saved.may("create"):
     with st.expander(
