@@ -20,7 +20,7 @@ from sqlalchemy.pool import NullPool
 
 from proofing.access import LOCAL_USER, PERMISSIONS, ROLES, Action, PermissionDenied, Role, User
 from proofing.store import MIGRATIONS, SignOff, StaleVersionError, Store, StoreError, UserStore
-from tests.test_store import plan, url  # noqa: F401 - the fixture that runs each test on both databases
+from tests.test_store import plan  # the url fixture (both databases) comes from tests/conftest.py
 
 OTHER = "subject-of-another-manager"
 APPROVED = SignOff(
