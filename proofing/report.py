@@ -409,7 +409,7 @@ def write_report(
             meta,
             document,
             translator(half),
-            tag_runs=chosen != "en",  # an English record's runs take the document's language, en-GB, as before
+            tag_runs=True,  # every run says its language (en-GB, cy-GB), as Word's spelling and screen readers need
             fallbacks=fallbacks,
             bookmarks=f"_Toc_proofing_{half}_" if len(halves) > 1 else "_Toc_proofing_",
             suggestions=suggestions,
@@ -618,8 +618,7 @@ class _Writer:
         return self.t.n_(one, many, count, **values)
 
     def tag_of(self, text: str) -> str | None:
-        """The language tag of a run: the record's, or en-GB for a rule-base text still without its Welsh form;
-        None in an English record, whose runs take the document's language."""
+        """The language tag of a run: the record's, or en-GB for a rule-base text still without its Welsh form."""
         if not self.tag_runs:
             return None
         if self.fallbacks and " ".join(text.split()) in self.fallbacks:

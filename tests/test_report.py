@@ -469,7 +469,9 @@ def test_no_word_breaks_inside_a_table_cell(record: bytes) -> None:
 def test_runs_leave_the_look_to_the_template_styles(record: bytes) -> None:
     document = opened(record)
     formatting = {child.tag for rpr in document.element.body.iter(f"{W}rPr") for child in rpr}
-    assert formatting == {f"{W}b"}
+    assert formatting == {f"{W}b", f"{W}lang"}  # bold, and the run's language: never a font, size or colour
+    languages = {lang.get(f"{W}val") for lang in document.element.body.iter(f"{W}lang")}
+    assert languages == {"en-GB"}
     assert not document.element.body.xpath("//w:b[@w:val]")  # never "not bold": a style may make it bold
     headings = [p for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings and all(run.bold is None for p in headings for run in p.runs)
