@@ -9,6 +9,7 @@ screening level (thresholds from rules/scoring.yaml); and the quality gaps that 
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from typing import Literal
 
 from pydantic import Field
@@ -528,9 +529,23 @@ def fitting_mitigations(
 
 def _consolidated(kb: KnowledgeBase, findings: list[Finding]) -> list[Finding]:
     """Fold each finding another one covers into it, so the plan reads each distinct impact once."""
-    covers = {rule.id: rule.covers for rule in kb.rules if rule.covers}
     present = {finding.rule: finding for finding in findings}
+    merges = fold_order(kb, present)
+    for into, covered in merges:
+        present[into] = _merge(present[into], present[covered])
+    absorbed = {covered for _into, covered in merges}
+    return [finding for rule_id, finding in present.items() if rule_id not in absorbed]
+
+
+def fold_order(kb: KnowledgeBase, present: Collection[str]) -> list[tuple[str, str]]:
+    """Which present finding folds into which (`covers` in the rules), in the order they fold: (into, covered).
+
+    A covered finding folds once; one folded in no longer folds others in. The assessment merges by it and the
+    what-if search reads groups by it, so the two can never fold differently.
+    """
+    covers = {rule.id: rule.covers for rule in kb.rules if rule.covers}
     absorbed: set[str] = set()
+    merges: list[tuple[str, str]] = []
     changed = True
     while changed:
         changed = False
@@ -539,10 +554,10 @@ def _consolidated(kb: KnowledgeBase, findings: list[Finding]) -> list[Finding]:
                 continue
             for covered_id in covered_ids:
                 if covered_id in present and covered_id not in absorbed and covered_id != rule_id:
-                    present[rule_id] = _merge(present[rule_id], present[covered_id])
+                    merges.append((rule_id, covered_id))
                     absorbed.add(covered_id)
                     changed = True
-    return [finding for rule_id, finding in present.items() if rule_id not in absorbed]
+    return merges
 
 
 def _merge(into: Finding, covered: Finding) -> Finding:
@@ -592,17 +607,24 @@ def link_action(kb: KnowledgeBase, action_id: str) -> LinkedAction:
 
 
 def _level(kb: KnowledgeBase, findings: list[Finding], firing: Firing) -> Level:
-    """The screening level, from the negative findings alone (quality gaps never set it).
+    """The screening level of an assessment's findings (see level_of_negatives)."""
+    negatives = [(f.score, set(f.characteristics + f.communities)) for f in findings if f.direction == "negative"]
+    return level_of_negatives(kb, negatives, kb.scoring.screening.thin_evidence_fact in firing.facts)
+
+
+def level_of_negatives(kb: KnowledgeBase, negatives: Iterable[tuple[int, set[str]]], thin_evidence: bool) -> Level:
+    """The screening level of negative findings, each as (score, the groups it names), from the negatives alone
+    (quality gaps never set it): the one rule the assessment, the residual and the what-if search all screen by.
 
     Thin evidence can only raise a plan that already needs mitigating to a full assessment, when its
     material negatives reach many groups: it never screens a plan in on its own.
     """
     screening = kb.scoring.screening
-    material = [f for f in findings if f.direction == "negative" and f.score >= screening.material_score]
-    if any(f.score >= screening.full_assessment_score for f in material):
+    material = [(score, groups) for score, groups in negatives if score >= screening.material_score]
+    if any(score >= screening.full_assessment_score for score, _groups in material):
         return "full_assessment"
-    groups = {group for f in material for group in f.characteristics + f.communities}
-    if material and len(groups) >= screening.relevance_groups and screening.thin_evidence_fact in firing.facts:
+    reached = set().union(*(groups for _score, groups in material))
+    if material and len(reached) >= screening.relevance_groups and thin_evidence:
         return "full_assessment"
     return "mitigate" if material else "screened_out"
 

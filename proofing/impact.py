@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from proofing.assessment import Assessment, Finding, Rag, rag_of
+from proofing.assessment import Assessment, Finding, Rag, level_of_negatives, rag_of
 from proofing.base import Strict
 from proofing.decisions import DecisionNotes, MitigationDecision, mitigation_key
 from proofing.engine import evaluate
@@ -191,14 +191,8 @@ def screening_level(kb: KnowledgeBase, findings: list[Finding], facts: Collectio
     need a full assessment; any other material negative needs mitigating; none screens the plan out. Used on
     residual scores so that before and after are screened alike.
     """
-    screening = kb.scoring.screening
-    material = [f for f in findings if f.direction == "negative" and f.score >= screening.material_score]
-    if any(f.score >= screening.full_assessment_score for f in material):
-        return "full_assessment"
-    groups = {group for f in material for group in f.characteristics + f.communities}
-    if material and len(groups) >= screening.relevance_groups and screening.thin_evidence_fact in facts:
-        return "full_assessment"
-    return "mitigate" if material else "screened_out"
+    negatives = [(f.score, set(f.characteristics + f.communities)) for f in findings if f.direction == "negative"]
+    return level_of_negatives(kb, negatives, kb.scoring.screening.thin_evidence_fact in facts)
 
 
 def _decision(value: MitigationDecision | Mapping[str, str] | None) -> MitigationDecision:

@@ -24,7 +24,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from proofing.assessment import Assessment, answer_words, assess, level_label, named_groups
+from proofing.assessment import (
+    Assessment,
+    answer_words,
+    assess,
+    fold_order,
+    level_label,
+    level_of_negatives,
+    named_groups,
+)
 from proofing.base import Strict
 from proofing.conditions import AnswerValue, Condition, answer_tests, facts_read, holds, questions_behind
 from proofing.engine import evaluate
@@ -219,34 +227,17 @@ def level_of(
             if template.likelihood * template.severity >= screening.material_score:
                 material.append(rule_id)
     scores = [rules[rule_id].finding.likelihood * rules[rule_id].finding.severity for rule_id in material]  # type: ignore[union-attr]
-    level: Level
-    if any(score >= screening.full_assessment_score for score in scores):
-        level = "full_assessment"
-    elif material and thin and len(set().union(*(groups[r] for r in material))) >= screening.relevance_groups:
-        level = "full_assessment"
-    else:
-        level = "mitigate" if material else "screened_out"
+    level = level_of_negatives(kb, [(score, groups[r]) for score, r in zip(scores, material, strict=True)], thin)
     return level, (LEVELS.index(level), max(scores, default=0), sum(scores), len(scores))
 
 
 def _fold(kb: KnowledgeBase, present: list[str], groups: dict[str, set[str]]) -> set[str]:
-    """The findings another present finding covers, folded in as ``assessment._consolidated`` folds them (each
-    coverer's groups take in the covered one's)."""
-    covers = {rule.id: rule.covers for rule in kb.rules if rule.covers}
-    here = set(present)
-    absorbed: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for rule_id, covered_ids in covers.items():
-            if rule_id not in here or rule_id in absorbed:
-                continue
-            for covered_id in covered_ids:
-                if covered_id in here and covered_id not in absorbed and covered_id != rule_id:
-                    groups[rule_id] = groups[rule_id] | groups[covered_id]
-                    absorbed.add(covered_id)
-                    changed = True
-    return absorbed
+    """The findings another present finding covers, folded in as the assessment folds them
+    (``assessment.fold_order``): each coverer's groups take in the covered one's."""
+    merges = fold_order(kb, set(present))
+    for into, covered in merges:
+        groups[into] = groups[into] | groups[covered]
+    return {covered for _into, covered in merges}
 
 
 def _groups(kb: KnowledgeBase, rule: ImpactRule, answers: dict[str, AnswerValue], firing: Firing) -> set[str]:
