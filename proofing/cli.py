@@ -34,6 +34,7 @@ from typing import Any, TextIO
 from proofing.assessment import Assessment, GroupReason, assess, assessment_as_json
 from proofing.calibration import DEFAULT_CASES_DIR, calibrate, report_as_text
 from proofing.checks import effect_faults
+from proofing.corpus import DEFAULT_CORPUS_DIR, run_corpus_command
 from proofing.decisions import MitigationDecision
 from proofing.engine import evaluate
 from proofing.errors import CommandError, Problem, ProofingError, RuleBaseError, display_path
@@ -199,6 +200,22 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FOLDER",
         help="the folder of calibration cases, C1.yaml ... (default: this project's tests/calibration)",
     )
+    calibrate_command.add_argument(
+        "--corpus",
+        type=Path,
+        nargs="?",
+        const=DEFAULT_CORPUS_DIR,
+        metavar="FOLDER",
+        help="measure the rules against real published assessments instead (default: tests/corpus/cases)",
+    )
+    calibrate_command.add_argument(
+        "--answerers",
+        type=Path,
+        nargs=2,
+        metavar=("FIRST", "SECOND"),
+        help="compare two people's answers to the same plans, question by question",
+    )
+    calibrate_command.add_argument("--json", action="store_true", help="with --corpus: the figures as JSON")
     translate = commands.add_parser("translate", help="hand the rule base to translators, take it back, check the UI")
     translate_commands = translate.add_subparsers(dest="translate_command", required=True, metavar="ACTION")
 
@@ -683,6 +700,8 @@ def _group_reason(reason: GroupReason) -> str:
 
 def _calibrate(arguments: argparse.Namespace) -> int:
     """Exit 0 when every calibration case passes, 1 when any fails; the report says which and why."""
+    if arguments.corpus is not None or arguments.answerers is not None:
+        return run_corpus_command(load_knowledge(arguments.rules, check_coverage=False), arguments, _say)
     if not arguments.cases.is_dir():
         raise CommandError(_("{path} is not a folder of calibration cases", path=arguments.cases))
     report = calibrate(load_knowledge(arguments.rules, check_coverage=False), arguments.cases)
