@@ -69,6 +69,11 @@ class BodyConclusion(Strict):
     negative: list[str] = []
     positive: list[str] = []
     words: str = ""
+    groups_seen: bool = Field(
+        default=True,
+        description="whether the body's judgement per characteristic could be seen (false: only its level, as in "
+        "a table of screening decisions); such a case counts for the level, not for the negatives named",
+    )
     sound: bool = True
     sound_reason: str | None = None
 
@@ -100,6 +105,7 @@ class CaseOutcome(BaseModel):
     nation: Nation
     kind: str
     sound: bool
+    groups_seen: bool
     body_level: Level
     tool_level: Level | None
     body_negative: list[str]
@@ -210,6 +216,7 @@ def check_corpus_case(kb: KnowledgeBase, case: CorpusCase) -> CaseOutcome:
         "nation": case.source.nation,
         "kind": case.source.kind,
         "sound": concluded.sound,
+        "groups_seen": concluded.groups_seen,
         "body_level": concluded.level,
         "body_negative": sorted(set(concluded.negative)),
         "disagreement": case.disagreement,
@@ -229,13 +236,14 @@ def calibrate_corpus(kb: KnowledgeBase, cases: Iterable[CorpusCase]) -> CorpusRe
     confusion = {body: dict.fromkeys((*LEVELS, "unusable"), 0) for body in LEVELS}
     for outcome in sound:
         confusion[outcome.body_level][outcome.tool_level or "unusable"] += 1
-    characteristics = sorted({c for o in outcomes for c in (*o.body_negative, *o.tool_negative)})
+    judged = [outcome for outcome in sound if outcome.groups_seen]
+    characteristics = sorted({c for o in judged for c in (*o.body_negative, *o.tool_negative)})
     per_characteristic = [
         CharacteristicAgreement(
             characteristic=characteristic,
-            body=sum(characteristic in o.body_negative for o in sound),
-            tool=sum(characteristic in o.tool_negative for o in sound),
-            both=sum(characteristic in o.body_negative and characteristic in o.tool_negative for o in sound),
+            body=sum(characteristic in o.body_negative for o in judged),
+            tool=sum(characteristic in o.tool_negative for o in judged),
+            both=sum(characteristic in o.body_negative and characteristic in o.tool_negative for o in judged),
         )
         for characteristic in characteristics
     ]
@@ -279,9 +287,11 @@ def corpus_report_as_text(report: CorpusReport, words: Callable[[str], str] = la
     lines.append(f"{'':18}" + "".join(f"{column:>17}" for column in columns))
     for body_level, row in report.confusion.items():
         lines.append(f"{body_level:18}" + "".join(f"{row[column]:>17}" for column in columns))
-    lines += ["", "negatives named, per characteristic (sound cases): body, rules, both"]
+    seen = sum(outcome.sound and outcome.groups_seen for outcome in report.outcomes)
+    lines += ["", f"negatives named, per characteristic ({seen} sound cases whose judgement per group was seen):"]
+    lines.append(f"  {'':28} {'body':>4} {'rules':>5} {'both':>4}")
     for row in report.per_characteristic:
-        lines.append(f"  {row.characteristic:28} {row.body:>4} {row.tool:>4} {row.both:>4}")
+        lines.append(f"  {row.characteristic:28} {row.body:>4} {row.tool:>5} {row.both:>4}")
     lines.append(f"characteristics named as negative: precision {report.precision:.2f}, recall {report.recall:.2f}")
     if report.unreasoned:
         lines.append(f"disagreements with no reason in the file: {', '.join(report.unreasoned)}")

@@ -166,3 +166,15 @@ def test_the_projects_corpus_is_broad_and_every_disagreement_is_reasoned(kb: Kno
     assert report.unreasoned == []
     assert report.level_agreement >= 0.80
     assert report.recall >= 0.85 and report.precision >= 0.75
+
+
+def test_a_case_whose_groups_were_not_seen_counts_for_the_level_only(kb: KnowledgeBase, corpus: Path) -> None:
+    before = calibrate_corpus(kb, read_corpus(corpus))
+    _case(corpus, "e-table-row", "day-centre-closure.yaml", "full_assessment", [], concluded={"groups_seen": False})
+    after = calibrate_corpus(kb, read_corpus(corpus))
+    assert after.sound_cases == before.sound_cases + 1
+    assert (after.precision, after.recall, after.per_characteristic) == (
+        before.precision,
+        before.recall,
+        before.per_characteristic,
+    )
