@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -25,7 +26,7 @@ from sqlalchemy.pool import NullPool
 from proofing import cli
 from proofing.access import User
 from proofing.approvals import SignOff
-from proofing.audit_chain import GENESIS, entry_hash, verify_store
+from proofing.audit_chain import GENESIS, app_role_grants, entry_hash, verify_store
 from proofing.plan import Plan
 from proofing.store import MIGRATIONS, AuditRow, Store, _dispose_engine
 from tests.conftest import postgres_app_schema
@@ -342,3 +343,10 @@ def test_the_chain_starts_from_genesis(url: str) -> None:
     finally:
         engine.dispose()
     assert first.prev_hash == GENESIS and first.hash == entry_hash(GENESIS, first)  # type: ignore[arg-type]
+
+
+def test_the_readme_grants_what_the_library_grants() -> None:
+    """The deployment steps' SQL is the SQL the tests grant the app's role: one list, not two."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```sql\n", 1)[1].split("```", 1)[0]
+    assert [line.removesuffix(";") for line in block.splitlines()] == app_role_grants("proofing_app", "proofing")
