@@ -79,12 +79,12 @@ def entry_hash(prev_hash: str, entry: Entry) -> str:
 def seal(session: Session, entry: Entry) -> None:
     """Chain a new entry (not yet added) to the latest one, in the caller's transaction.
 
-    On PostgreSQL, takes a transaction-scoped advisory lock first, so two appends never chain to the same entry;
-    on SQLite every write transaction is already one at a time (BEGIN IMMEDIATE).
+    On PostgreSQL, takes a transaction-scoped advisory lock (held until the transaction ends), so two appends never
+    chain to the same entry; on SQLite every write transaction is already one at a time (BEGIN IMMEDIATE).
     """
+    session.flush()  # the transaction's own changes first (their row locks before the chain's lock), and its entries
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
-    session.flush()  # entries appended earlier in this transaction come first
     table = type(entry)
     latest = session.scalars(select(table.hash).order_by(table.id.desc()).limit(1)).first()  # type: ignore[attr-defined]
     entry.prev_hash = latest or GENESIS
