@@ -3,8 +3,9 @@ compare two versions, download the list (CSV, Excel), and start an assessment fr
 record.
 
 Showing the register never writes. Submitting names the version the list showed, and a sign-off the version
-submitted, so nobody signs off a version someone saved after they looked; only an approval makes an assessment
-final, and a final assessment is reopened as a new draft, never changed.
+submitted and its content digest, so nobody signs off a version someone changed after they looked, nor their own
+submission (proofing.approvals); only an approval makes an assessment final, and a final assessment is reopened as
+a new draft, never changed.
 """
 
 from __future__ import annotations
@@ -229,7 +230,12 @@ if awaiting and approval is not None and approval.version != chosen.latest_versi
             latest=chosen.latest_version,
         )
     )
-elif awaiting and approval is not None and approval.submitted_subject == saved.user.subject:
+elif (
+    awaiting
+    and approval is not None
+    and approval.submitted_subject == saved.user.subject
+    and saved.may("approve", chosen.assessment_id)
+):
     st.info(_("You submitted this version, so another approver must sign it off: nobody approves their own."))
 elif awaiting and approval is not None and saved.may("approve", chosen.assessment_id):
     st.subheader(_("Sign off version {version}", version=approval.version))
