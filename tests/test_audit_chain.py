@@ -27,9 +27,12 @@ from proofing import cli
 from proofing.access import User
 from proofing.approvals import SignOff
 from proofing.audit_chain import GENESIS, app_role_grants, entry_hash, verify_store
-from proofing.plan import Plan
-from proofing.store import MIGRATIONS, AuditRow, Store, _dispose_engine
+from proofing.knowledge import KnowledgeBase
+from proofing.plan import Plan, read_plan
+from proofing.store import MIGRATIONS, AuditRow, Store, _dispose_engine, screening_level
+from proofing.workshop_store import Workshops
 from tests.conftest import postgres_app_schema
+from tests.test_workshop_store import EXAMPLES, FACILITATOR, agree_all, joined, score
 
 MANAGER = User(subject="subject-of-a-manager", name="A manager", roles=frozenset({"service_manager"}))
 APPROVER = User(subject="subject-of-an-approver", name="An approver", roles=frozenset({"approver"}))
@@ -293,7 +296,7 @@ def app_role() -> Iterator[tuple[str, str]]:
 
 
 def test_on_postgresql_the_app_runs_as_a_role_that_owns_nothing(
-    app_role: tuple[str, str], capsys: pytest.CaptureFixture[str]
+    app_role: tuple[str, str], kb: KnowledgeBase, capsys: pytest.CaptureFixture[str]
 ) -> None:
     owner, app = app_role
     store = Store(app)
@@ -306,6 +309,14 @@ def test_on_postgresql_the_app_runs_as_a_role_that_owns_nothing(
     store.acting(ADMIN).set_roles("subject-of-a-newcomer", {"approver"})
     store.acting(ADMIN).set_roles("subject-of-a-newcomer", set())
     manager.record_round("case", "Libraries", {"level": "mitigate"}, 50, {"found": ["x"]})
+    # An EIA workshop from opening to finalising, as the app's role.
+    library = read_plan(EXAMPLES / "library-opening-hours.yaml")
+    workshop_on = manager.create(library, screening_level(kb, library))
+    workshop = Workshops(store, FACILITATOR).open(kb, workshop_on)
+    joined(store, workshop, 1).submit(workshop.id, score(workshop.findings[0].rule, 1))
+    Workshops(store, FACILITATOR).reveal(workshop.id, expected_revision=0)
+    agree_all(Workshops(store, FACILITATOR), workshop)
+    assert Workshops(store, FACILITATOR).finalise(kb, workshop.id) == 2
     assert verify(app, capsys=capsys)[0] == 0
     for statement in (
         "DROP TRIGGER audit_entries_no_change ON audit_entries",
