@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from proofing import audit_cli
 from proofing.assessment import Assessment, GroupReason, assess, assessment_as_json
 from proofing.calibration import DEFAULT_CASES_DIR, calibrate, report_as_text
 from proofing.checks import effect_faults
@@ -238,6 +239,7 @@ def _parser() -> argparse.ArgumentParser:
     recover = commands.add_parser("import", help="recover the plan from a Word record, to revise it")
     recover.add_argument("record", type=Path, metavar="FILE.docx")
     recover.add_argument("--out", type=Path, required=True, metavar="PLAN.yaml", help="where to write the plan")
+    audit_cli.add_parser(commands)
     return parser
 
 
@@ -912,6 +914,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "calibrate": _calibrate,
         "keys": _keys,
         "translate": _translate,
+        "audit": lambda arguments: audit_cli.run(arguments, _, n_, _say),
     }
     try:
         return commands[arguments.command](arguments)

@@ -53,7 +53,7 @@ from typing import Any, Literal
 
 from alembic import command
 from alembic.config import Config
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -82,7 +82,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
+from proofing import approvals, audit_chain
 from proofing.access import PERMISSIONS, ROLES, Action, PermissionDenied, Role, User, may, require
+from proofing.approvals import Approval, SignOff
 from proofing.assessment import answer_words, assess_agreed
 from proofing.decisions import DecisionNotes, decision_problem
 from proofing.errors import ProofingError
@@ -213,67 +215,6 @@ class AuditEntry(BaseModel):
     assessment_id: str | None = None
     version: int | None = None
     detail: str = ""
-
-
-class SignOff(BaseModel):
-    """What an approver records on a submitted version: approved (a decision) or sent back (with comments).
-
-    Approving records the decision actually taken, which may differ from the tool's advice, the reasons for it,
-    any conditions, and the date it is to be reviewed; sending back needs the comments for the manager.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-    outcome: Literal["approved", "sent_back"]
-    version: int = Field(ge=1, description="the version the approver looked at")
-    decision_taken: str = Field("", max_length=5000)
-    reasons: str = Field("", max_length=20_000)
-    conditions: str = Field("", max_length=20_000)
-    review_date: date | None = None
-    comments: str = Field("", max_length=20_000)
-
-    @model_validator(mode="after")
-    def _complete(self) -> SignOff:
-        if self.outcome == "approved":
-            missing = [
-                words
-                for words, given in (
-                    ("the decision taken", self.decision_taken),
-                    ("the reasons", self.reasons),
-                    ("a review date", self.review_date),
-                )
-                if not given
-            ]
-            if missing:
-                raise ValueError("an approval needs " + " and ".join(missing))
-        elif not self.comments:
-            raise ValueError("sending an assessment back needs comments saying what to change")
-        return self
-
-
-class Approval(BaseModel):
-    """One submission for approval and its outcome, with the assessment's id, version and status (for the record).
-
-    ``outcome`` is "submitted" (awaiting a decision), "approved" (the assessment is final) or "sent_back".
-    ``advice`` is the tool's screening level of that version, beside the decision the approver actually took.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    assessment_id: str
-    version: int
-    status: str  # the assessment's status now: "draft" or "final"
-    outcome: Literal["submitted", "approved", "sent_back"]
-    advice: str | None = None
-    submitted_by: str
-    submitted_at: datetime
-    decided_by: str | None = None
-    decided_at: datetime | None = None
-    decision_taken: str = ""
-    reasons: str = ""
-    conditions: str = ""
-    review_date: date | None = None
-    comments: str = ""
 
 
 NOTE_KINDS = ("mitigations", "own", "set_aside", "agreed", "added")
@@ -693,6 +634,8 @@ class AuditRow(Base):
     assessment_id: Mapped[str | None] = mapped_column(String(32))
     version: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(String(2000))
+    prev_hash: Mapped[str | None] = mapped_column(String(64))  # the hash chain (proofing.audit_chain; 0009)
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class ApprovalRow(Base):
@@ -715,6 +658,8 @@ class ApprovalRow(Base):
     decided_by: Mapped[str | None] = mapped_column(String(500))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    digest: Mapped[str | None] = mapped_column(String(64))  # the content submitted (proofing.approvals; 0009)
+    submitted_subject: Mapped[str | None] = mapped_column(String(200))
 
 
 class TrainingRoundRow(Base):
@@ -1165,17 +1110,17 @@ class Store:
         """
         if by is None:
             return
-        session.add(
-            AuditRow(
-                at=_now(),
-                subject=by.subject,
-                who=by.described()[:500],
-                action=action,
-                assessment_id=assessment_id,
-                version=version,
-                detail=detail[:2000],
-            )
+        entry = AuditRow(
+            at=_now(),
+            subject=by.subject,
+            who=by.described()[:500],
+            action=action,
+            assessment_id=assessment_id,
+            version=version,
+            detail=detail[:2000],
         )
+        audit_chain.seal(session, entry)  # chained to the entry before it (proofing.audit_chain)
+        session.add(entry)
 
     @staticmethod
     def _restatus(session: Session, assessment_id: str, status: str) -> None:
@@ -1329,6 +1274,12 @@ class Store:
             and latest.editing == editing
             and latest.label is None
             and label is None
+            and session.scalar(
+                select(ApprovalRow.id)
+                .where(ApprovalRow.assessment_id == assessment_id)
+                .where(ApprovalRow.version == current)
+            )
+            is None  # a version submitted for approval is frozen
         ):
             latest.plan, latest.decisions, latest.notes, latest.level = plan_data, decided, noted, level
             latest.saved_at, latest.revision = now, latest.revision + 1
@@ -1512,6 +1463,12 @@ class Store:
                 )
                 if current != expected_version:
                     raise StaleVersionError(assessment_id, row.title, expected_version, current or 0)
+            approved = session.scalar(
+                select(ApprovalRow.id)
+                .where(ApprovalRow.assessment_id == assessment_id)
+                .where(ApprovalRow.outcome == "approved")
+            )
+            approvals.never_back_to_draft(status, row.status == "final" and approved is not None, row.title)
             if row.status != status:
                 row.status, row.updated_at = status, _now()
                 self._restatus(session, assessment_id, status)
@@ -1691,7 +1648,11 @@ class Store:
             ]
 
     def submit(self, assessment_id: str, *, expected_version: int, by: User | None = None) -> None:
-        """Submit the latest version of a draft for approval (refused if anyone saved since the person looked)."""
+        """Submit the latest version of a draft for approval (refused if anyone saved since the person looked).
+
+        The version is frozen from now on (a later change starts a new one) and its content digest is kept, so what
+        is approved is exactly what was submitted (proofing.approvals).
+        """
         with self._session(write=True) as session:
             row = self._locked(session, assessment_id)
             if row.status == "final":
@@ -1706,6 +1667,7 @@ class Store:
                 return  # already submitted, as it is
             if pending is not None:
                 pending.outcome = "sent_back"  # superseded by the newer version submitted now
+            latest = self._latest_row(session, assessment_id)
             session.add(
                 ApprovalRow(
                     assessment_id=assessment_id,
@@ -1713,6 +1675,8 @@ class Store:
                     outcome="submitted",
                     submitted_by=by.described() if by is not None else "local",
                     submitted_at=_now(),
+                    digest=approvals.content_digest(latest.plan, latest.decisions, latest.notes) if latest else None,
+                    submitted_subject=by.subject if by is not None else None,
                 )
             )
             self._audit(session, by, "submitted for approval", assessment_id, current)
@@ -1730,8 +1694,9 @@ class Store:
         """Record the approver's decision on the submitted version: approved (then final) or sent back.
 
         Refused when nothing is awaiting approval, or when the version decided on is not the one submitted and
-        still the latest (someone saved since it was submitted: StaleVersionError), so nobody approves a version
-        they have not seen.
+        still the latest (someone saved since it was submitted: StaleVersionError), or its content is not what was
+        submitted and what the approver names (ContentChangedError), or the approver submitted it themself
+        (OwnSubmissionError): nobody approves a version they have not seen, or their own (proofing.approvals).
         """
         with self._session(write=True) as session:
             row = self._locked(session, assessment_id)
@@ -1743,10 +1708,15 @@ class Store:
             )
             if decision.version != pending.version or current != pending.version:
                 raise StaleVersionError(assessment_id, row.title, decision.version, current or 0)
+            latest = self._latest_row(session, assessment_id)
+            content = {"plan": latest.plan, "decisions": latest.decisions, "notes": latest.notes} if latest else {}
+            approvals.check_content(decision, pending.digest, content, row.title, pending.version)
+            if decision.outcome == "approved":
+                approvals.check_not_own(pending.submitted_subject, by, row.title, pending.version)
             now = _now()
             pending.outcome, pending.decided_at = decision.outcome, now
             pending.decided_by = by.described() if by is not None else "local"
-            pending.decision = decision.model_dump(mode="json", exclude={"outcome", "version"})
+            pending.decision = decision.model_dump(mode="json", exclude={"outcome", "version", "digest"})
             if decision.outcome == "approved":
                 row.status, row.updated_at = "final", now
                 self._restatus(session, assessment_id, "final")
@@ -1783,6 +1753,8 @@ class Store:
                 submitted_at=found.submitted_at,
                 decided_by=found.decided_by,
                 decided_at=found.decided_at,
+                digest=found.digest,
+                submitted_subject=found.submitted_subject,
                 **(found.decision or {}),
             )
 
@@ -2043,11 +2015,13 @@ class UserStore:
         return self.store.duplicate(assessment_id, by=self.user)
 
     def set_status(self, assessment_id: str, status: str, *, expected_version: int | None = None) -> None:
-        """Set a final assessment back to draft ("reopen"). Only an approval makes one final (submit, sign_off)."""
+        """Refused: only an approval makes an assessment final (submit, sign_off), and a final one is never set back
+        to draft in place: it is reopened as a new draft (duplicate), leaving it as it was signed off."""
         if status == "final":
             raise StoreError("an assessment becomes final only when an approver approves it; submit it for approval")
         self._check("reopen", assessment_id)
-        self.store.set_status(assessment_id, status, expected_version=expected_version, by=self.user)
+        if (latest := self.store.latest(assessment_id)) is not None and latest.status == "final":
+            raise StoreError("a final assessment is never set back to draft: reopen it as a new draft instead")
 
     def submit(self, assessment_id: str, *, expected_version: int) -> None:
         """Submit the latest version for approval, for a person who may submit it (its manager)."""

@@ -14,10 +14,12 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
+from proofing.audit_chain import app_role_grants
 from proofing.knowledge import DEFAULT_RULES_DIR, KnowledgeBase, load_knowledge
-from proofing.store import _dispose_engine
+from proofing.store import Store, _dispose_engine
 
 PG_ENV = "PROOFING_TEST_PG_URL"
+APP_ROLE = "proofing_app"  # the app's role on PostgreSQL: owns nothing (tools/postgres.sh makes it)
 
 PROJECT = Path(__file__).resolve().parent.parent
 SOURCES = PROJECT / "sources"
@@ -98,6 +100,31 @@ def postgres_schema(prefix: str = "test") -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@contextmanager
+def postgres_app_schema(prefix: str = "app") -> Iterator[tuple[str, str]]:
+    """A new schema migrated by its owner, with the app's role granted what it needs (proofing.audit_chain's
+    app_role_grants): the owner's URL and the app role's URL, as a deployment runs them (README, Deployment)."""
+    with postgres_schema(prefix) as owner:
+        Store(owner)  # the migrations run as the owner
+        schema = str(make_url(owner).query["options"]).removeprefix("-csearch_path=")
+        engine = create_engine(owner, poolclass=NullPool)
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    f"DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN; "
+                    "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+                )
+            )
+            for statement in app_role_grants(APP_ROLE, schema):
+                connection.execute(text(statement))
+        engine.dispose()
+        app = make_url(owner).set(username=APP_ROLE).render_as_string(False)
+        try:
+            yield owner, app
+        finally:
+            _dispose_engine(app)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

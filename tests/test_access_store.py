@@ -26,11 +26,20 @@ OTHER = "subject-of-another-manager"
 APPROVED = SignOff(
     outcome="approved",
     version=1,
+    digest="0" * 64,  # replaced by the digest of what was submitted (`naming`)
     decision_taken="Go ahead with the translation contract",
     reasons="The mitigations answer the risks found",
     conditions="Review the interpreting budget in six months",
     review_date=date(2027, 6, 1),
 )
+
+
+def naming(store: Store, assessment_id: str, decision: SignOff = APPROVED) -> SignOff:
+    """`decision` naming the version and content digest submitted, as the register's sign-off form does."""
+    submitted = store.approval(assessment_id)
+    assert submitted is not None and submitted.digest is not None
+    return decision.model_copy(update={"version": submitted.version, "digest": submitted.digest})
+
 
 # The actions the store carries out; the others (verify a record, run a workshop or training) are not store calls.
 STORE_ACTIONS: tuple[Action, ...] = (
@@ -65,7 +74,7 @@ def attempt(store: Store, acting: UserStore, action: Action, owner: str) -> Call
         "edit": lambda: acting.save(assessment_id, plan(description="changed"), expected_version=1),
         "share": lambda: acting.share(assessment_id, "subject-of-a-colleague"),
         "submit": lambda: acting.submit(assessment_id, expected_version=1),
-        "approve": lambda: acting.sign_off(assessment_id, APPROVED),
+        "approve": lambda: acting.sign_off(assessment_id, naming(store, assessment_id)),
         "reopen": lambda: acting.duplicate(assessment_id),
         "duplicate": lambda: acting.duplicate(assessment_id),
         "export": lambda: acting.record_export(assessment_id, 1, "the Word record"),
@@ -125,7 +134,7 @@ def test_an_auditor_can_read_and_export_everything_and_change_nothing(url: str) 
     for change in (
         lambda: auditor.save(assessment_id, plan(description="changed"), expected_version=1),
         lambda: auditor.submit(assessment_id, expected_version=1),
-        lambda: auditor.sign_off(assessment_id, APPROVED),
+        lambda: auditor.sign_off(assessment_id, APPROVED),  # refused by role before anything is compared
         lambda: auditor.share(assessment_id, "subject-of-a-colleague"),
         lambda: auditor.duplicate(assessment_id),
         lambda: auditor.create(plan()),
@@ -206,7 +215,7 @@ def test_every_write_is_audited_with_who_what_and_the_version(url: str) -> None:
     manager.save(assessment_id, plan(description="v2"), decisions, expected_version=1)
     manager.share(assessment_id, "subject-of-a-colleague")
     manager.submit(assessment_id, expected_version=2)
-    store.acting(person("approver")).sign_off(assessment_id, APPROVED.model_copy(update={"version": 2}))
+    store.acting(person("approver")).sign_off(assessment_id, naming(store, assessment_id))
     manager.record_export(assessment_id, 2, "the Word record")
     copy = manager.duplicate(assessment_id)
     trail = manager.audit(assessment_id)
@@ -251,8 +260,10 @@ def test_only_an_approval_makes_an_assessment_final_and_the_record_shows_who_and
     with pytest.raises(StoreError, match="not awaiting approval"):
         approver.sign_off(assessment_id, APPROVED.model_copy(update={"version": 2}))
     manager.submit(assessment_id, expected_version=2)
-    back = SignOff(outcome="sent_back", version=2, comments="Say how the mobile library's users were asked.")
-    approver.sign_off(assessment_id, back)
+    back = SignOff(
+        outcome="sent_back", version=2, digest="0" * 64, comments="Say how the mobile library's users were asked."
+    )
+    approver.sign_off(assessment_id, naming(store, assessment_id, back))
     sent_back = manager.approval(assessment_id)
     assert sent_back is not None and (sent_back.outcome, sent_back.status) == ("sent_back", "draft")
     assert sent_back.comments == back.comments
@@ -260,9 +271,9 @@ def test_only_an_approval_makes_an_assessment_final_and_the_record_shows_who_and
     manager.submit(assessment_id, expected_version=3)
     manager.save(assessment_id, plan(description="v4"), level="high", expected_version=3)  # changed after submitting
     with pytest.raises(StaleVersionError):
-        approver.sign_off(assessment_id, APPROVED.model_copy(update={"version": 3}))
+        approver.sign_off(assessment_id, naming(store, assessment_id))
     manager.submit(assessment_id, expected_version=4)
-    approver.sign_off(assessment_id, APPROVED.model_copy(update={"version": 4}))
+    approver.sign_off(assessment_id, naming(store, assessment_id))
     approval = manager.approval(assessment_id)
     assert approval is not None
     assert (approval.assessment_id, approval.version, approval.status, approval.outcome) == (
@@ -283,6 +294,6 @@ def test_only_an_approval_makes_an_assessment_final_and_the_record_shows_who_and
 
 def test_a_sign_off_says_what_it_lacks() -> None:
     with pytest.raises(ValueError, match="the reasons and a review date"):
-        SignOff(outcome="approved", version=1, decision_taken="Go ahead")
+        SignOff(outcome="approved", version=1, digest="0" * 64, decision_taken="Go ahead")
     with pytest.raises(ValueError, match="needs comments"):
-        SignOff(outcome="sent_back", version=1)
+        SignOff(outcome="sent_back", version=1, digest="0" * 64)

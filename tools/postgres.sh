@@ -19,11 +19,18 @@
 # while being made is simply made again.) An older version of this script ran the server with all three off; a
 # server still running that way is reused, so as not to disturb tests using it, with a warning saying to run
 # `tools/postgres.sh restart` once nobody is.
+#
+# It also makes the role the app connects as in production, `proofing_app` (LOGIN, owning nothing): the owner
+# (`postgres` here) runs the migrations, and the app's role is granted only what it needs, reading and appending
+# to the audit trail and no more (proofing.audit_chain.app_role_grants; tests/conftest.py's postgres_app_schema), so
+# it cannot drop or disable the trail's triggers. The URL printed is the owner's; the app's is the same with
+# `proofing_app@` in place of `postgres@`.
 set -euo pipefail
 
 STATE=${PROOFING_PG_STATE:-/tmp/proofing-postgres.state}
 FIRST_PORT=${PROOFING_PG_PORT:-54329}
 DATABASE=proofing_test
+APP_ROLE=proofing_app
 
 say() { echo "postgres.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -91,6 +98,13 @@ warn_if_not_durable() {
     fi
 }
 
+ensure_app_role() {
+    # The app's role, made once per cluster (roles are shared by every database and schema): it owns nothing.
+    as_server_user "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtAc \
+        "DO \$\$ BEGIN CREATE ROLE $APP_ROLE LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END \$\$" >&2 \
+        || die "could not make the app's role $APP_ROLE"
+}
+
 start_server() {
     as_server_user "$BIN/pg_ctl" -D "$DATADIR/data" -l "$DATADIR/server.log" -w -t 60 \
         -o "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=$DATADIR -c max_connections=200" \
@@ -107,6 +121,7 @@ start() {
     read_state
     if running; then
         warn_if_not_durable
+        ensure_app_role
         print_url
         return
     fi
@@ -127,6 +142,7 @@ start() {
         "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'" | grep -q 1; then
         as_server_user "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres "$DATABASE"
     fi
+    ensure_app_role
     say "running on 127.0.0.1:$PORT (data in $DATADIR; stop with: tools/postgres.sh stop)"
     print_url
 }

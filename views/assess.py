@@ -284,6 +284,33 @@ st.sidebar.radio(
 )
 
 
+def submission_notice() -> None:
+    """Say when a version of this draft awaits approval: frozen, so a change starts a new one and makes it stale."""
+    submitted = saved.approval(st.session_state.assessment_id)
+    if final or submitted is None or submitted.outcome != "submitted":
+        return
+    opened = draft.base().version
+    if submitted.version < opened:
+        st.warning(
+            _(
+                "Version {version} was submitted for approval, and this assessment has changed since (your changes "
+                "are in version {latest}), so the submission is stale: it cannot be signed off. Submit the latest "
+                "version for approval on the register when it is ready.",
+                version=submitted.version,
+                latest=opened,
+            )
+        )
+    else:
+        st.info(
+            _(
+                "Version {version} is awaiting approval, so it is kept as it was submitted: a change now starts "
+                "version {next}, and the submission is then stale until you submit again.",
+                version=submitted.version,
+                next=submitted.version + 1,
+            )
+        )
+
+
 @st.fragment
 def questionnaire() -> None:
     """The step shown: an answer reruns only this part (progress, screening so far, the questions)."""
@@ -295,6 +322,7 @@ def questionnaire() -> None:
     done, total = step_progress(kb.questionnaire, answers)
     assessment, problems = draft.assessed(plan)
 
+    submission_notice()
     st.progress(done / total if total else 0.0, text=_("{done} of {total} sections complete", done=done, total=total))
     negative = sum(f.direction == "negative" for f in assessment.findings)
     positive = sum(f.direction == "positive" for f in assessment.findings)

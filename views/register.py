@@ -3,8 +3,9 @@ compare two versions, download the list (CSV, Excel), and start an assessment fr
 record.
 
 Showing the register never writes. Submitting names the version the list showed, and a sign-off the version
-submitted, so nobody signs off a version someone saved after they looked; only an approval makes an assessment
-final, and a final assessment is reopened as a new draft, never changed.
+submitted and its content digest, so nobody signs off a version someone changed after they looked, nor their own
+submission (proofing.approvals); only an approval makes an assessment final, and a final assessment is reopened as
+a new draft, never changed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import date, datetime
 import streamlit as st
 from pydantic import ValidationError
 
+from proofing.approvals import ApprovalRefused, OwnSubmissionError, short_digest
 from proofing.assessment import level_label
 from proofing.questionnaire import LEVELS
 from proofing.register import UploadError, plan_from_upload, register_rows, rows_as_csv, rows_as_xlsx
@@ -219,10 +221,32 @@ if approval is not None:
                 )
             )
         )
-if awaiting and approval is not None and saved.may("approve", chosen.assessment_id):
+if awaiting and approval is not None and approval.version != chosen.latest_version:
+    st.warning(
+        _(
+            "Version {version} was submitted, but the assessment has changed since (it is now at version {latest}), "
+            "so the submission is stale: it cannot be signed off. Submit the latest version for approval.",
+            version=approval.version,
+            latest=chosen.latest_version,
+        )
+    )
+elif (
+    awaiting
+    and approval is not None
+    and approval.submitted_subject == saved.user.subject
+    and saved.may("approve", chosen.assessment_id)
+):
+    st.info(_("You submitted this version, so another approver must sign it off: nobody approves their own."))
+elif awaiting and approval is not None and saved.may("approve", chosen.assessment_id):
     st.subheader(_("Sign off version {version}", version=approval.version))
     st.write(
         _("The tool's advice: {advice}. Record the decision actually taken.", advice=level_label(kb, approval.advice))
+    )
+    st.caption(
+        _(
+            "Content fingerprint {digest}: the sign-off is refused if the version changes from what was submitted.",
+            digest=short_digest(approval.digest),
+        )
     )
     with st.form("sign_off"):
         outcome = st.radio(_("Outcome"), ["approved", "sent_back"], format_func=SIGN_OFF_WORDS.get, horizontal=True)
@@ -237,6 +261,7 @@ if awaiting and approval is not None and saved.may("approve", chosen.assessment_
             decision = SignOff(
                 outcome=outcome,
                 version=approval.version,
+                digest=approval.digest or "",
                 decision_taken=taken,
                 reasons=reasons,
                 conditions=conditions,
@@ -251,6 +276,17 @@ if awaiting and approval is not None and saved.may("approve", chosen.assessment_
                 saved.sign_off(chosen.assessment_id, decision)
             except StaleVersionError:
                 st.warning(_("This assessment changed after it was submitted, so it cannot be signed off as it is."))
+            except OwnSubmissionError:
+                st.warning(
+                    _("You submitted this version, so another approver must sign it off: nobody approves their own.")
+                )
+            except ApprovalRefused:
+                st.warning(
+                    _(
+                        "This version is not what was submitted, or not what this page showed, so the sign-off was not "
+                        "recorded. Read the assessment as it is now, then sign off what you read."
+                    )
+                )
             else:
                 st.rerun()
 
