@@ -28,6 +28,8 @@ from pydantic import Field
 from proofing.base import Slug, Strict, Text
 from proofing.conditions import AllOf, AnswerTest, AnyOf, Condition, FactTest, NotOf
 from proofing.errors import Problem
+from proofing.oracle import reference_evaluate
+from proofing.plan import check_answers
 from proofing.questionnaire import ImpactRule, Implies, Mitigation, Option, Question, Questionnaire, Section
 from proofing.strategy import Nation, PsedAim
 from proofing.yamlsource import line_of
@@ -296,8 +298,7 @@ def narrow(kb: KnowledgeBase, catalogue: DutiesFile, nation: str, named: list[st
     )
     aims, aim_of = _aims(kb, in_force)
     rules = _narrow_rules(kb.rules, removed, kept_characteristics, {c.id for c in communities}, aim_of)
-    kept_rules = {rule.id for rule in rules}
-    training = [_narrow_training(case, removed, kept_rules) for case in kb.training]
+    training = _narrow_training(kb.training, removed, questionnaire, rules)
     same = nation == kb.nation and [d.id for d in in_force] == [d.id for d in kb.duties]
     sha256 = kb.sha256 if same else _derived_sha(kb.sha256, nation, in_force)
     narrowed = type(kb).model_validate(
@@ -486,20 +487,31 @@ def _case_in_force(answers: dict[str, Any], removed: _Removed) -> bool:
     return True
 
 
-def _narrow_training(case: Any, removed: _Removed, kept_rules: set[str]) -> Any:
-    """A training card with the answers no longer asked left out, and the impacts no longer found no longer taught."""
-    answers = {}
-    for question, value in case.plan.answers.items():
-        if question in removed.questions:
+def _narrow_training(
+    cases: list[Any], removed: _Removed, questionnaire: Questionnaire, rules: list[ImpactRule]
+) -> list[Any]:
+    """The training cards with the answers no longer asked left out, each teaching only the impacts the rules in
+    force still find for its plan; a card that taught impacts none of which are still found is not shown."""
+    kept = []
+    for case in cases:
+        answers = {}
+        for question, value in case.plan.answers.items():
+            if question in removed.questions:
+                continue
+            if isinstance(value, list):
+                value = [v for v in value if (question, v) not in removed.options]
+            elif isinstance(value, str) and (question, value) in removed.options:
+                continue
+            answers[question] = value
+        found = set(reference_evaluate(rules, check_answers(questionnaire, answers).answers).findings)
+        impacts = [impact for impact in case.expect.impacts if impact in found]
+        if case.expect.impacts and not impacts:
             continue
-        if isinstance(value, list):
-            value = [v for v in value if (question, v) not in removed.options]
-        elif isinstance(value, str) and (question, value) in removed.options:
-            continue
-        answers[question] = value
-    plan = case.plan.model_copy(update={"answers": answers})
-    expect = case.expect.model_copy(update={"impacts": [i for i in case.expect.impacts if i in kept_rules]})
-    return case.model_copy(update={"plan": plan, "expect": expect})
+        plan = case.plan.model_copy(update={"answers": answers})
+        kept.append(
+            case.model_copy(update={"plan": plan, "expect": case.expect.model_copy(update={"impacts": impacts})})
+        )
+    return kept
 
 
 # --- the rule base for a nation, and the record's words -------------------------------------------
