@@ -16,10 +16,11 @@ import pytest
 from proofing.assessment import assess
 from proofing.cli import main
 from proofing.conditions import AllOf, AnswerTest, AnyOf, NotOf
-from proofing.duties import DutiesFile, _Removed, for_nation, groups_heading
+from proofing.duties import DutiesFile, _Removed, aims_heading, for_nation, groups_heading, record_heading
 from proofing.engine import evaluate
 from proofing.errors import RuleBaseError
 from proofing.knowledge import KnowledgeBase, load_knowledge
+from proofing.language import catalogue, rules_coverage
 from proofing.oracle import reference_evaluate
 from proofing.plan import Plan, check_answers, read_plan
 
@@ -249,3 +250,14 @@ def test_rules_check_faults_a_member_that_is_not_in_the_rule_base(
     )
     assert main(["rules", "check", "--rules", str(bad_nation)]) == 1
     assert "rule_base.yaml" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("nation", [*NATIONS, "wales"])
+def test_every_text_another_nation_brings_has_a_welsh_entry(wales: KnowledgeBase, nation: str) -> None:
+    catalogue.cache_clear()
+    kb = for_nation(wales, nation)
+    coverage = rules_coverage(kb, "cy")
+    assert not coverage.missing, coverage.missing[:10]
+    found = catalogue("cy")
+    for words in (record_heading(kb), groups_heading(kb), aims_heading(kb)):
+        assert found.lookup(words) is not None, words
