@@ -277,8 +277,15 @@ class _Removed:
         return test if len(kept) == len(operand) else test.model_copy(update={field: kept})
 
 
-def narrow(kb: KnowledgeBase, catalogue: DutiesFile, nation: str, named: list[str] | None) -> KnowledgeBase:
-    """The rule base as it is for a council in `nation` working under `named` duties (None: the defaults)."""
+def narrow(
+    kb: KnowledgeBase, catalogue: DutiesFile, nation: str, named: list[str] | None, *, as_written: bool = False
+) -> KnowledgeBase:
+    """The rule base as it is for a council in `nation` working under `named` duties (None: the defaults).
+
+    `as_written`: the nation and duties are those of the rule base's own rule_base.yaml, so it keeps the sha256 of
+    its files (which already covers them); otherwise the sha256 is derived from it, the nation and the duties, so
+    that the engine, which compiles once per sha256, compiles it apart.
+    """
     in_force = duties_in_force(catalogue, nation, named)
     removed = _Removed(catalogue, {duty.id for duty in in_force})
     characteristics = [c for c in kb.characteristics if not removed.has("characteristics", c.id)]
@@ -299,8 +306,7 @@ def narrow(kb: KnowledgeBase, catalogue: DutiesFile, nation: str, named: list[st
     aims, aim_of = _aims(kb, in_force)
     rules = _narrow_rules(kb.rules, removed, kept_characteristics, {c.id for c in communities}, aim_of)
     training = _narrow_training(kb.training, removed, questionnaire, rules)
-    same = nation == kb.nation and [d.id for d in in_force] == [d.id for d in kb.duties]
-    sha256 = kb.sha256 if same else _derived_sha(kb.sha256, nation, in_force)
+    sha256 = kb.sha256 if as_written else _derived_sha(kb.sha256, nation, in_force)
     narrowed = type(kb).model_validate(
         {name: getattr(kb, name) for name in type(kb).model_fields}
         | {

@@ -220,7 +220,7 @@ class KnowledgeBase(Strict):
             ("2011-14 outcome", self.outcomes_2011),
             ("characteristic", self.characteristics),
             ("community", self.communities),
-            ("PSED aim", self.psed_aims),
+            (next((f"{d.name} aim" for d in self.duties if d.aims), "PSED aim"), self.psed_aims),  # Section 75's
             ("question", self.questionnaire.questions),
             ("rule", self.rules),
             ("fact", self.facts),
@@ -387,7 +387,7 @@ def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR, *, check_coverage:
     if problems:
         raise RuleBaseError(problems)
     info = parsed["rule_base.yaml"].rule_base
-    narrowed = narrow(kb, catalogue, info.nation, info.duties)
+    narrowed = narrow(kb, catalogue, info.nation, info.duties, as_written=True)
     if check_coverage:  # what is asked must be reachable: checked on the rule base in force
         problems.extend(_coverage_problems(narrowed, places))
     if problems:

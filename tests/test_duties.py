@@ -19,7 +19,7 @@ from proofing.conditions import AllOf, AnswerTest, AnyOf, NotOf
 from proofing.duties import DutiesFile, _Removed, aims_heading, for_nation, groups_heading, record_heading
 from proofing.engine import evaluate
 from proofing.errors import RuleBaseError
-from proofing.knowledge import KnowledgeBase, load_knowledge
+from proofing.knowledge import KnowledgeBase, load_knowledge, rule_base_digest
 from proofing.language import catalogue, rules_coverage
 from proofing.oracle import reference_evaluate
 from proofing.plan import Plan, check_answers, read_plan
@@ -261,3 +261,10 @@ def test_every_text_another_nation_brings_has_a_welsh_entry(wales: KnowledgeBase
     found = catalogue("cy")
     for words in (record_heading(kb), groups_heading(kb), aims_heading(kb)):
         assert found.lookup(words) is not None, words
+
+
+def test_a_rule_base_loaded_keeps_the_sha256_of_its_files(wales: KnowledgeBase, tmp_path: Path) -> None:
+    assert wales.sha256 == rule_base_digest(RULES)
+    england = load_knowledge(switched(tmp_path, "england"))
+    assert england.sha256 == rule_base_digest(england.root) != wales.sha256
+    assert for_nation(wales, "england").sha256 not in (wales.sha256, england.sha256)
