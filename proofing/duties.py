@@ -19,7 +19,7 @@ default duties: the corpus calibration assesses English, Scottish and Northern I
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +42,7 @@ __all__ = [
     "Duty",
     "DutiesFile",
     "aims_heading",
+    "asked_answers",
     "duties_in_force",
     "duty_problems",
     "for_nation",
@@ -538,6 +539,30 @@ def for_nation(kb: KnowledgeBase, nation: str) -> KnowledgeBase:
     narrowed = narrow(whole, catalogue, nation, None)
     narrowed.keep_whole(whole, catalogue)
     return narrowed
+
+
+def asked_answers(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers with those this rule base does not ask left out: answers to questions it does not ask, and
+    options it does not offer (a plan written for a Welsh body, assessed for a body elsewhere).
+
+    Examples:
+        >>> from proofing.knowledge import load_knowledge
+        >>> england = for_nation(load_knowledge(), "england")
+        >>> asked_answers(england, {"welsh_provision": "english_only", "reach": "public"})
+        {'reach': 'public'}
+    """
+    offered = {q.id: {o.id for o in q.options} for q in kb.questionnaire.questions}
+    kept: dict[str, Any] = {}
+    for question, value in answers.items():
+        if question not in offered:
+            continue
+        options = offered[question]
+        if options and isinstance(value, list):
+            value = [v for v in value if v in options]
+        elif options and isinstance(value, str) and value not in options:
+            continue
+        kept[question] = value
+    return kept
 
 
 def record_heading(kb: KnowledgeBase) -> str:

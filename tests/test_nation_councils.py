@@ -80,6 +80,11 @@ def test_the_welsh_questions_rules_and_duties_are_gone(nation: str) -> None:
 
 
 @pytest.mark.parametrize("nation", list(COUNCILS))
+def test_each_fixture_council_is_sound(nation: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "check", "--rules", str(rules_of(nation))]) == 0, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("nation", list(COUNCILS))
 def test_assess_export_and_verify_through_the_command_line(
     nation: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
