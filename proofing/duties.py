@@ -121,7 +121,7 @@ def duty_problems(
     """
     problems: list[Problem] = []
     path, data = rule_base_at
-    info = kb_rule_base_info(data)
+    info = _rule_base_info(data)
     known = {d.id: d for d in catalogue.duties}
     nation = kb.nation
     for n, duty_id in enumerate(info.get("duties") or []):
@@ -145,7 +145,7 @@ def duty_problems(
     return problems
 
 
-def kb_rule_base_info(data: Any) -> dict[str, Any]:
+def _rule_base_info(data: Any) -> dict[str, Any]:
     """The rule_base mapping of rule_base.yaml as read (empty when it is not one)."""
     info = data.get("rule_base") if isinstance(data, dict) else None
     return info if isinstance(info, dict) else {}

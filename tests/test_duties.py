@@ -8,6 +8,7 @@ folded, and the faults `rules check` reports for a duty that is wrong.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -263,3 +264,19 @@ def test_a_rule_base_loaded_keeps_the_sha256_of_its_files(wales: KnowledgeBase, 
     england = load_knowledge(switched(tmp_path, "england"))
     assert england.sha256 == rule_base_digest(england.root) != wales.sha256
     assert for_nation(wales, "england").sha256 not in (wales.sha256, england.sha256)
+
+
+@pytest.mark.parametrize(
+    ("nation", "missing"),
+    [("england", []), ("scotland", ["gaelic_language"]), ("northern_ireland", ["political_opinion", "dependants"])],
+)
+def test_rules_check_of_the_copy_asks_only_for_rules_of_what_the_nation_adds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], nation: str, missing: list[str]
+) -> None:
+    """Narrowed, the Wrexham rules stay sound; a council that copies them into Scotland or Northern Ireland is told
+    to write rules for what its nation's duties add, and for nothing Welsh."""
+    assert main(["rules", "check", "--rules", str(switched(tmp_path, nation))]) == (1 if missing else 0)
+    err = capsys.readouterr().err
+    named = re.findall(r"no negative finding names characteristic (\w+)", err)
+    assert named == missing, err
+    assert "welsh" not in err.lower()
