@@ -78,6 +78,10 @@ class Members(Strict):
     questions: list[Slug] = []
     options: list[str] = Field(default=[], description="question.option")
     rules: list[Slug] = []
+    options_implying: list[Slug] = Field(
+        default=[], description="groups: an option whose answer implies only these belongs to the duty"
+    )
+    findings_naming: list[Slug] = Field(default=[], description="groups: a finding naming any of these belongs to it")
 
 
 class Duty(Strict):
@@ -163,6 +167,7 @@ def _member_problems(kb: KnowledgeBase, catalogue: DutiesFile, path: Path, data:
         "rules": {r.id for r in kb.rules},
         "options": {f"{q.id}.{o.id}" for q in questions.values() for o in q.options},
     }
+    existing["options_implying"] = existing["findings_naming"] = existing["characteristics"] | existing["communities"]
     roles = {str(v) for k, v in kb.questionnaire.roles if isinstance(v, str)}
     psed = {aim.id for aim in kb.psed_aims}
     seen: set[str] = set()
@@ -204,6 +209,8 @@ KINDS = {
     "questions": "question",
     "rules": "rule",
     "options": "option",
+    "options_implying": "characteristic or community",
+    "findings_naming": "characteristic or community",
 }
 
 
@@ -231,6 +238,15 @@ class _Removed:
             (item.split(".", 1)[0], item.split(".", 1)[1]) for kind, item in self.gone if kind == "options"
         }
         self.facts: set[str] = set()  # facts no rule in force can derive
+        self.implying = {item for kind, item in self.gone if kind == "options_implying"}
+        self.naming = {item for kind, item in self.gone if kind == "findings_naming"}
+
+    def option_gone(self, question: str, option: Option) -> bool:
+        """An option named under a duty not in force, or one whose answer implies only that duty's groups."""
+        if (question, option.id) in self.options:
+            return True
+        implied = set(option.implies.characteristics + option.implies.communities) if option.implies else set()
+        return bool(implied) and implied <= self.implying
 
     def has(self, kind: str, item: str) -> bool:
         return (kind, item) in self.gone
@@ -374,11 +390,14 @@ def _narrow_questionnaire(
             options = [
                 _narrow_option(option, question, kept_groups, names)
                 for option in question.options
-                if (question.id, option.id) not in removed.options
+                if not removed.option_gone(question.id, option)
                 and (question.options_source not in ("characteristics", "communities") or option.id in kept_groups)
             ]
             dropped = {o.id for o in question.options} - {o.id for o in options}
             removed.options.update((question.id, option) for option in dropped)
+            if question.type in ("one_of", "many_of") and not options:  # nothing left to choose: not asked
+                removed.questions.add(question.id)
+                continue
             questions.append(
                 question.model_copy(
                     update={
@@ -440,6 +459,8 @@ def _narrow_rule(
 ) -> ImpactRule | None:
     """The rule as it stands under the duties in force, or None when it no longer belongs (see the module's words)."""
     if removed.has("rules", rule.id):
+        return None
+    if rule.finding and removed.naming & set(rule.finding.characteristics + rule.finding.communities):
         return None
     when = removed.fold(rule.when)
     if isinstance(when, bool):

@@ -24,6 +24,7 @@ from proofing.duties import (
     asked_answers,
     for_nation,
     groups_heading,
+    narrow,
     record_heading,
 )
 from proofing.engine import evaluate
@@ -32,6 +33,7 @@ from proofing.knowledge import KnowledgeBase, load_knowledge, rule_base_digest
 from proofing.language import catalogue, rules_coverage
 from proofing.oracle import reference_evaluate
 from proofing.plan import Plan, check_answers, read_plan
+from proofing.questionnaire import Option
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
@@ -280,3 +282,46 @@ def test_rules_check_of_the_copy_asks_only_for_rules_of_what_the_nation_adds(
     named = re.findall(r"no negative finding names characteristic (\w+)", err)
     assert named == missing, err
     assert "welsh" not in err.lower()
+
+
+def test_a_new_welsh_option_or_finding_needs_no_listing(wales: KnowledgeBase) -> None:
+    """What another editor adds about Welsh later (a "Welsh classes" option, a rule on them) is caught by what it
+    implies or names (options_implying, findings_naming), without being listed in duties.yaml."""
+    whole, catalogue = wales.whole_and_duties()
+    question = whole.questionnaire.question("ends_provision")
+    assert question is not None
+    added = Option.model_validate(
+        {
+            "id": "welsh_classes_added",
+            "label": "Welsh classes for learners",
+            "implies": {"characteristics": ["welsh_language"]},
+        }
+    )
+    sections = [
+        section.model_copy(
+            update={"questions": [q.model_copy(update={"options": [*q.options, added]}) if q is question else q
+                                  for q in section.questions]}
+        )
+        for section in whole.questionnaire.sections
+    ]  # fmt: skip
+    base = next(
+        r
+        for r in whole.rules
+        if r.finding and r.finding.direction == "negative" and "race" in r.finding.characteristics
+    )
+    assert base.finding is not None
+    finding = base.finding.model_copy(update={"characteristics": ["race", "welsh_language"]})
+    rule = base.model_copy(update={"id": "welsh_classes_cut_added", "finding": finding, "covers": []})
+    edited = whole.model_copy(
+        update={
+            "questionnaire": whole.questionnaire.model_copy(update={"sections": sections}),
+            "rules": [*whole.rules, rule],
+        }
+    )
+    for nation, kept in (("england", False), ("wales", True)):
+        kb = narrow(edited, catalogue, nation, None)
+        options = {o.id for o in kb.questionnaire.question("ends_provision").options}  # type: ignore[union-attr]
+        assert ("welsh_classes_added" in options) is kept
+        assert ("welsh_classes_cut_added" in {r.id for r in kb.rules}) is kept
+    # a question left with nothing to choose is not asked
+    assert for_nation(wales, "england").questionnaire.question("welsh_opportunities") is None
