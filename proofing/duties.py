@@ -256,18 +256,24 @@ class _Removed:
         match condition:
             case AllOf():
                 parts = [self.fold(part, positive) for part in condition.all]
+                if all(new is old for new, old in zip(parts, condition.all, strict=True)):
+                    return condition  # nothing removed: the condition as written
                 if False in parts:
                     return False
                 kept = [part for part in parts if part is not True]
                 return True if not kept else kept[0] if len(kept) == 1 else AllOf(all=kept)  # type: ignore[list-item]
             case AnyOf():
                 parts = [self.fold(part, positive) for part in condition.any]
+                if all(new is old for new, old in zip(parts, condition.any, strict=True)):
+                    return condition
                 if True in parts:
                     return True
                 kept = [part for part in parts if part is not False]
                 return False if not kept else kept[0] if len(kept) == 1 else AnyOf(any=kept)  # type: ignore[list-item]
             case NotOf():
                 inner = self.fold(condition.not_, not positive)
+                if inner is condition.not_:
+                    return condition
                 return (not inner) if isinstance(inner, bool) else NotOf(not_=inner)
             case FactTest():
                 return False if condition.fact in self.facts else condition

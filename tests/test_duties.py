@@ -81,6 +81,8 @@ def test_wrexham_works_under_the_welsh_duties(wales: KnowledgeBase) -> None:
     assert {"political_opinion", "dependants", "gaelic_language"}.isdisjoint({c.id for c in wales.characteristics})
     assert groups_heading(wales) == "Protected characteristics, Welsh language and socio-economic disadvantage"
     assert for_nation(wales, "wales") is wales
+    whole, _catalogue = wales.whole_and_duties()  # nothing of Wales's duties removed: every rule as written
+    assert [rule.model_dump() for rule in wales.rules] == [rule.model_dump() for rule in whole.rules]
 
 
 @pytest.mark.parametrize("nation", NATIONS)
