@@ -19,11 +19,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError
 
 from proofing.base import Strict
 from proofing.cards import TrainingCase, TrainingFile
-from proofing.checks import Place, rule_base_problems
+from proofing.checks import Place, _coverage_problems, rule_base_problems
+from proofing.duties import DUTIES_FILE, DutiesFile, Duty, NationInfo, duty_problems, narrow
 from proofing.errors import Problem, RuleBaseError, display_path
 from proofing.places import NamedPlace, PlacesFile
 from proofing.questionnaire import (
@@ -85,6 +86,7 @@ RULE_FILES: dict[str, type[Strict]] = {
     "equality/characteristics.yaml": CharacteristicsFile,
     "equality/communities.yaml": CommunitiesFile,
     "equality/psed_aims.yaml": PsedAimsFile,
+    DUTIES_FILE: DutiesFile,
     "questionnaire.yaml": QuestionnaireFile,
     "facts.yaml": FactsFile,
     "scoring.yaml": ScoringFile,
@@ -93,7 +95,9 @@ RULE_FILES: dict[str, type[Strict]] = {
 # Files a council may leave out: its strategy may have no migrant worker plan, no later update, or no
 # action-fit index yet (rules check then asks for one).
 # A council with no list of places keeps the wards question as text (places.yaml: its wards and named areas).
-OPTIONAL_FILES = {"strategy/migrant_worker_plan.yaml", "strategy/strategy_2011.yaml", "places.yaml"}
+# A council with no duties file works under the project's duties (rules/equality/duties.yaml), with nothing of its own
+# rule base belonging to any one duty.
+OPTIONAL_FILES = {"strategy/migrant_worker_plan.yaml", "strategy/strategy_2011.yaml", "places.yaml", DUTIES_FILE}
 IMPACT_RULES_GLOB = "impacts/*.yaml"
 TRAINING_GLOB = "training/*.yaml"  # worked training cases; a rule base may have none
 
@@ -118,9 +122,13 @@ KIND_OF_LIST = {
     "sections": "section",
     "cases": "training case",
     "places": "place",
+    "duties": "duty",
+    "nations": "nation",
+    "aims": "aim",
 }
-# Lists whose ids name things across the rule base; options and sections are named only within their parent.
-IDENTIFIED_LISTS = set(KIND_OF_LIST) - {"options", "sections"}
+# Lists whose ids name things across the rule base; options and sections are named only within their parent, and
+# duties, nations and their aims only within the duties file.
+IDENTIFIED_LISTS = set(KIND_OF_LIST) - {"options", "sections", "duties", "nations", "aims"}
 
 Item = (
     Statement
@@ -172,6 +180,22 @@ class KnowledgeBase(Strict):
     training: list[TrainingCase] = []
     places: list[NamedPlace] = Field(default=[], description="the wards and the areas made of them (places.yaml)")
     language: str = Field(default="en", description="the language of its texts (proofing.language.localised)")
+    nation: str = Field(default="wales", description="where the council is (rule_base.yaml); proofing.duties")
+    nation_info: NationInfo | None = None
+    duties: list[Duty] = Field(default=[], description="the equality duties in force, which narrowed this rule base")
+    _whole: KnowledgeBase | None = PrivateAttr(default=None)
+    _catalogue: DutiesFile | None = PrivateAttr(default=None)
+
+    def keep_whole(self, whole: KnowledgeBase, catalogue: DutiesFile) -> None:
+        """Remember the rule base as written and its duties file, so ``proofing.duties.for_nation`` can narrow it
+        again for another nation."""
+        self._whole = whole
+        self._catalogue = catalogue
+
+    def whole_and_duties(self) -> tuple[KnowledgeBase, DutiesFile]:
+        """The rule base as written, before its duties narrowed it, and the duties file (the project's if none)."""
+        catalogue = self._catalogue or _project_duties()
+        return (self._whole or self), catalogue
 
     @cached_property
     def fit_of(self) -> dict[str, ActionFit]:
@@ -196,7 +220,7 @@ class KnowledgeBase(Strict):
             ("2011-14 outcome", self.outcomes_2011),
             ("characteristic", self.characteristics),
             ("community", self.communities),
-            ("PSED aim", self.psed_aims),
+            (next((f"{d.name} aim" for d in self.duties if d.aims), "PSED aim"), self.psed_aims),  # Section 75's
             ("question", self.questionnaire.questions),
             ("rule", self.rules),
             ("fact", self.facts),
@@ -339,6 +363,7 @@ def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR, *, check_coverage:
         outcomes=parsed["strategy/outcomes.yaml"].outcomes,
         actions=parsed["strategy/actions.yaml"].actions,
         council=parsed["rule_base.yaml"].rule_base.council,
+        nation=parsed["rule_base.yaml"].rule_base.nation,
         migrant_worker_plan=migrant.plan if migrant else None,
         migrant_worker_tasks=migrant.tasks if migrant else [],
         indicators=parsed["strategy/indicators.yaml"].indicators,
@@ -356,10 +381,36 @@ def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR, *, check_coverage:
         training=[case for relative in training_files for case in parsed[relative].cases],
         places=places_file.places if places_file else [],
     )
-    problems.extend(rule_base_problems(kb, places, check_coverage=check_coverage))
+    problems.extend(rule_base_problems(kb, places, check_coverage=False))
+    catalogue, duties_at = _duties_of(parsed, located)
+    problems.extend(duty_problems(kb, catalogue, duties_at, located["rule_base.yaml"]))
     if problems:
         raise RuleBaseError(problems)
-    return kb
+    info = parsed["rule_base.yaml"].rule_base
+    narrowed = narrow(kb, catalogue, info.nation, info.duties, as_written=True)
+    if check_coverage:  # what is asked must be reachable: checked on the rule base in force
+        problems.extend(_coverage_problems(narrowed, places))
+    if problems:
+        raise RuleBaseError(problems)
+    narrowed.keep_whole(kb, catalogue)
+    return narrowed
+
+
+def _project_duties() -> DutiesFile:
+    """The project's duties file: the duties of a council whose rule base has none of its own."""
+    return DutiesFile.model_validate(load_located(DEFAULT_RULES_DIR / DUTIES_FILE))
+
+
+def _duties_of(
+    parsed: dict[str, Any], located: dict[str, tuple[Path, Any]]
+) -> tuple[DutiesFile, tuple[Path, Any] | None]:
+    """The council's duties file and where it is, or the project's duties without members (nothing of this rule
+    base belongs to one duty) when the council has none."""
+    if DUTIES_FILE in parsed:
+        return parsed[DUTIES_FILE], located[DUTIES_FILE]
+    project = _project_duties()
+    plain = [duty.model_copy(update={"members": type(duty.members)()}) for duty in project.duties]
+    return project.model_copy(update={"duties": plain}), None
 
 
 def _place_option(place: NamedPlace) -> Option:

@@ -70,6 +70,7 @@ from proofing.assessment import (
 )
 from proofing.cumulative import Overlap
 from proofing.decisions import DecisionNotes, MitigationDecision, mitigation_key
+from proofing.duties import aims_heading, groups_heading, record_heading
 from proofing.errors import ProofingError
 from proofing.impact import Residual, residual
 from proofing.knowledge import KnowledgeBase
@@ -983,7 +984,7 @@ class _Writer:
 
     def welsh_duties(self) -> None:
         answers = self.a.answers
-        self.heading(self._("What the Welsh specific duties ask us to set out"), 1)
+        self.heading(self._(record_heading(self.kb)), 1)  # the nation's duties (proofing.duties)
         self.heading(self._("The purpose of the policy"), 2)
         self.para(self.a.plan.description or self.a.plan.title)
         self.heading(self._("The steps taken to assess it"), 2)
@@ -1072,7 +1073,7 @@ class _Writer:
         )
         rows: list[list[str | Cell]] = []
         for kind, title in (
-            ("characteristic", self._("Protected characteristics, Welsh language and socio-economic disadvantage")),
+            ("characteristic", self._(groups_heading(self.kb))),
             ("community", self._("Communities")),
         ):
             entries = [entry for entry in self.a.profile if entry.kind == kind]
@@ -1459,7 +1460,7 @@ class _Writer:
                 rows.append([words, numbers])
 
         add(
-            self._("The equality duty (Equality Act 2010, s.149)"),
+            self._(aims_heading(self.kb)),
             [(a.id, a.name) for a in self.kb.psed_aims],
             "psed_aims",
         )

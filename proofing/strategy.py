@@ -180,7 +180,7 @@ class Characteristic(Strict):
 
     id: Slug
     name: Text
-    kind: Literal["protected", "welsh_language", "socio_economic"]
+    kind: Literal["protected", "welsh_language", "socio_economic", "gaelic_language", "section_75"]
     description: Text
     source: Text
     aspects: list[Text]
@@ -205,6 +205,9 @@ class PsedAim(Strict):
     source: Text
 
 
+Nation = Literal["england", "wales", "scotland", "northern_ireland"]
+
+
 class RuleBaseInfo(Strict):
     """What this rule base is and which version of it is in use."""
 
@@ -212,6 +215,12 @@ class RuleBaseInfo(Strict):
     version: Text
     council: Text
     description: Text
+    nation: Nation = Field(
+        default="wales", description="where the council is: england, wales, scotland, northern_ireland"
+    )
+    duties: list[Slug] | None = Field(
+        default=None, description="the duties it works under (equality/duties.yaml); left out, its nation's defaults"
+    )
 
 
 # --- one schema per file --------------------------------------------------------------------------
