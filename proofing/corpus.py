@@ -25,6 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from proofing.assessment import Assessment, Level, assess
+from proofing.duties import asked_answers, for_nation
 from proofing.errors import ProofingError
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan, PlanError
@@ -190,8 +191,6 @@ def read_corpus(folder: Path) -> list[CorpusCase]:
 
 def rule_base_for_nation(kb: KnowledgeBase, nation: str) -> KnowledgeBase:
     """The rule base as it applies to a body in `nation`: only the duties in force there are asked and shown."""
-    from proofing.duties import for_nation  # the duties module sits beside the knowledge base
-
     return for_nation(kb, nation)
 
 
@@ -222,8 +221,10 @@ def check_corpus_case(kb: KnowledgeBase, case: CorpusCase) -> CaseOutcome:
         "disagreement": case.disagreement,
     }
     nation_kb = rule_base_for_nation(kb, case.source.nation)
+    # A manager answers the questions their council asks; a question about a duty of another nation is not asked.
+    plan = case.plan.model_copy(update={"answers": asked_answers(nation_kb, case.plan.answers)})
     try:
-        assessment = assess(nation_kb, case.plan, case.case)
+        assessment = assess(nation_kb, plan, case.case)
     except PlanError as error:
         return CaseOutcome(**outcome, tool_level=None, tool_negative=[], problem=str(error))
     return CaseOutcome(**outcome, tool_level=assessment.level, tool_negative=negatives_named(nation_kb, assessment))
@@ -260,7 +261,7 @@ def calibrate_corpus(kb: KnowledgeBase, cases: Iterable[CorpusCase]) -> CorpusRe
         confusion=confusion,
         stricter=sum(outcome.direction == "stricter" for outcome in sound),
         laxer=sum(outcome.direction == "laxer" for outcome in sound),
-        unreasoned=[o.case for o in outcomes if o.tool_level is not None and not o.agrees and o.disagreement is None],
+        unreasoned=[o.case for o in sound if o.tool_level is not None and not o.agrees and o.disagreement is None],
         precision=right / named_by_tool if named_by_tool else 1.0,
         recall=right / named_by_body if named_by_body else 1.0,
         per_characteristic=per_characteristic,
