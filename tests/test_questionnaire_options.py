@@ -3,11 +3,19 @@ asked about places, the service's languages or public cohesion, and the answers 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from proofing.knowledge import KnowledgeBase
-from proofing.plan import visible_questions
+from proofing.plan import read_plan, visible_questions
 from proofing.questionnaire import Option, Question
+from proofing.store import Store
+from views.common import plain
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_option_of_the_project_questionnaire_says_when_to_choose_it(kb: KnowledgeBase) -> None:
@@ -66,3 +74,29 @@ def test_the_missing_answers_exist(kb: KnowledgeBase, question: str, options: se
 def test_charges_take_several_answers(kb: KnowledgeBase) -> None:
     charges = kb.questionnaire.question("charge_change")
     assert charges is not None and charges.type == "many_of"
+
+
+def test_the_assess_page_shows_when_to_choose_each_option(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROOFING_DB_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    st.cache_resource.clear()
+    try:
+        assessment_id = Store().create(read_plan(ROOT / "examples" / "library-opening-hours.yaml"))
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params["assessment"] = assessment_id
+        at.switch_page("views/assess.py")
+        at.run()
+        assert not at.exception
+        reach = kb.questionnaire.question("reach")
+        change = kb.questionnaire.question("change_type")
+        assert reach is not None and change is not None
+        radio = next(element for element in at.main if getattr(element, "key", None) == "q_reach")
+        assert list(radio.proto.captions) == [
+            plain(option.help or "") for option in reach.options
+        ]  # under each radio button
+        chooser = next(element for element in at.main if getattr(element, "key", None) == "q_change_type")
+        for option in change.options:  # a multi-select lists each option's help in its own help
+            assert f"{plain(option.label)}: {plain(option.help or '')}" in chooser.proto.help
+    finally:
+        st.cache_resource.clear()
