@@ -37,6 +37,9 @@ class Option(Strict):
 
     id: Slug
     label: Text
+    help: Text | None = Field(
+        default=None, description="when to choose it, in a sentence (shown beside the option where it is drawn)"
+    )
     implies: Implies | None = None
     other_names: list[Text] = Field(
         default=[], description="other names it is known by (a place's Welsh name), matched in words a plan once wrote"
@@ -105,6 +108,21 @@ class Question(Strict):
     def label_of(self, option_id: str) -> str:
         """The words shown for an option id."""
         return next((option.label for option in self.options if option.id == option_id), option_id)
+
+    def options_without_help(self) -> list[str]:
+        """The ids of the options written in the questionnaire that do not say when to choose them.
+
+        Options taken from the knowledge base (``options_from``: communities, characteristics, places) are described
+        there, so only a question's own options are counted.
+
+        Examples:
+            >>> Question(id="q", text="Q?", type="one_of", options=[Option(id="a", label="A", help="When A."),
+            ...     Option(id="b", label="B")]).options_without_help()
+            ['b']
+        """
+        if self.options_source is not None or self.options_from is not None:
+            return []
+        return [option.id for option in self.options if option.help is None]
 
 
 class Section(Strict):

@@ -131,13 +131,19 @@ def ask(question: Question, disabled: bool) -> None:
     label = marked(question.text) + (" " + _("(required)") if question.required else "")
     labels = {option.id: marked(option.label) for option in question.options}
     help_text = marked(question.help) if question.help else None
+    # When to choose each option: under each radio button, or listed in a multi-select's help (its options are plain)
+    captions = [marked(option.help) if option.help else "" for option in question.options]
+    notes = [f"- {marked(option.label)}: {marked(option.help)}" for option in question.options if option.help]
+    if question.type == "many_of" and notes:
+        help_text = "\n\n".join([*([help_text] if help_text else []), "\n".join(notes)])
     common = {"key": key, "help": help_text, "on_change": draft.save, "disabled": disabled}
     match question.type:
         case "yes_no":  # the answer is kept as "Yes" or "No" (views/draft.py); only its words are translated
             yes_no = {"Yes": _("Yes"), "No": _("No")}
             st.radio(label, list(yes_no), format_func=yes_no.get, index=None, horizontal=True, **common)
         case "one_of":
-            st.radio(label, list(labels), format_func=labels.get, index=None, **common)
+            shown = captions if any(captions) else None
+            st.radio(label, list(labels), format_func=labels.get, index=None, captions=shown, **common)
         case "many_of":
             words = {option.id: marked_text(option.label) for option in question.options}  # options are plain text
             st.multiselect(label, list(words), format_func=words.get, placeholder=_("Choose all that apply"), **common)
