@@ -319,6 +319,8 @@ def _walk(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]
                 # A place is named once (place.<id>.name), wherever a question offers it.
                 context = f"place.{option.id}.name" if question.options_source == "places" else None
                 yield context or f"option.{question.id}.{option.id}", option.label, (*where, "options", o, "label")
+                if option.help:
+                    yield f"option.{question.id}.{option.id}.help", option.help, (*where, "options", o, "help")
     for r, rule in enumerate(kb.rules):
         where = ("rules", r)
         yield f"rule.{rule.id}.title", rule.title, (*where, "title")

@@ -298,6 +298,9 @@ def _typed(question: Question, value: Any) -> tuple[AnswerValue | None, str | No
         case "one_of":
             if isinstance(value, str) and value in options:
                 return value, None
+            replacing = [o.id for o in question.options if any(_same(value, old) for old in o.replaces)]
+            if replacing:
+                return replacing[0], None
             return None, f"{_shown(value)} is not one of its options ({', '.join(options)})"
         case "many_of":
             chosen = value if isinstance(value, list) else [value]
@@ -329,6 +332,11 @@ def _typed(question: Question, value: Any) -> tuple[AnswerValue | None, str | No
         case "date":
             return _date_answer(value)
     return None, f"unknown answer type {question.type}"
+
+
+def _same(value: Any, earlier: bool | str) -> bool:
+    """Whether an answer is the earlier questionnaire's answer (true is not 1: a yes/no answer is a bool)."""
+    return type(value) is type(earlier) and value == earlier
 
 
 def _date_answer(value: Any) -> tuple[str | None, str | None]:

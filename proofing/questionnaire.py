@@ -44,6 +44,11 @@ class Option(Strict):
     other_names: list[Text] = Field(
         default=[], description="other names it is known by (a place's Welsh name), matched in words a plan once wrote"
     )
+    replaces: list[bool | str] = Field(
+        default=[],
+        description="answers an earlier questionnaire gave that this option now stands for (a yes/no question widened "
+        "to choices), so plans and saved assessments written before still read as they meant",
+    )
     includes: list[Slug] = Field(
         default=[],
         description="other options of the same question that choosing this one counts as choosing (an area's wards)",

@@ -327,3 +327,16 @@ def test_a_date_answer_is_a_real_date_kept_as_iso_text(kb: KnowledgeBase) -> Non
     assert problem.question == "review_date" and "a date written YYYY-MM-DD" in problem.sentence
     plan = parse_plan("title: T\nservice: S\nowner: O\nanswers:\n  monitoring_plan: true\n  review_date: 2027-06-30\n")
     assert check_answers(kb.questionnaire, plan.answers, complete=False).answers["review_date"] == "2027-06-30"
+
+
+def test_an_answer_of_an_earlier_questionnaire_reads_as_the_option_that_replaced_it(kb: KnowledgeBase) -> None:
+    """community_languages was yes/no: a plan or saved assessment from then still means what it said."""
+    question = kb.questionnaire.question("community_languages")
+    assert question is not None
+    shown = {"limited_english_users": True}
+    for earlier, now in ((True, "translated"), (False, "none")):
+        checked = check_answers(kb.questionnaire, {**shown, "community_languages": earlier}, complete=False)
+        assert checked.answers["community_languages"] == now
+        assert not checked.problems
+    wrong = check_answers(kb.questionnaire, {**shown, "community_languages": 1}, complete=False)
+    assert wrong.problems  # 1 is not true: only the earlier answer itself is read
