@@ -58,6 +58,11 @@ class Source(Strict):
     url: str
     body: str = Field(min_length=2)
     nation: Nation
+    duties: list[str] | None = Field(
+        default=None,
+        description="the duties the body works under, when it chose an optional one (the socio-economic duty in "
+        "England); left out, its nation's defaults",
+    )
     kind: str = Field(description="the kind of service, e.g. libraries, waste, recruitment_hr")
     document: str = Field(default="screening", description="screening, full_eia, integrated_impact_assessment...")
     seen: str = Field(description="what the stored copy showed that the conclusion was read from")
@@ -104,6 +109,11 @@ class CaseOutcome(BaseModel):
     case: str
     body: str
     nation: Nation
+    duties: list[str] | None = Field(
+        default=None,
+        description="the duties the body works under, when it chose an optional one (the socio-economic duty in "
+        "England); left out, its nation's defaults",
+    )
     kind: str
     sound: bool
     groups_seen: bool
@@ -189,9 +199,9 @@ def read_corpus(folder: Path) -> list[CorpusCase]:
     return [read_corpus_case(path) for path in sorted(folder.glob("*.yaml"))]
 
 
-def rule_base_for_nation(kb: KnowledgeBase, nation: str) -> KnowledgeBase:
+def rule_base_for_nation(kb: KnowledgeBase, nation: str, duties: list[str] | None = None) -> KnowledgeBase:
     """The rule base as it applies to a body in `nation`: only the duties in force there are asked and shown."""
-    return for_nation(kb, nation)
+    return for_nation(kb, nation, duties)
 
 
 def negatives_named(kb: KnowledgeBase, assessment: Assessment) -> list[str]:
@@ -220,7 +230,7 @@ def check_corpus_case(kb: KnowledgeBase, case: CorpusCase) -> CaseOutcome:
         "body_negative": sorted(set(concluded.negative)),
         "disagreement": case.disagreement,
     }
-    nation_kb = rule_base_for_nation(kb, case.source.nation)
+    nation_kb = rule_base_for_nation(kb, case.source.nation, case.source.duties)
     # A manager answers the questions their council asks; a question about a duty of another nation is not asked.
     plan = case.plan.model_copy(update={"answers": asked_answers(nation_kb, case.plan.answers)})
     try:

@@ -551,8 +551,9 @@ def _narrow_training(
 # --- the rule base for a nation, and the record's words -------------------------------------------
 
 
-def for_nation(kb: KnowledgeBase, nation: str) -> KnowledgeBase:
-    """The same rule base as it would be for a body in `nation` under that nation's default duties.
+def for_nation(kb: KnowledgeBase, nation: str, duties: list[str] | None = None) -> KnowledgeBase:
+    """The same rule base as it would be for a body in `nation` under that nation's default duties, or under
+    `duties` when given (a body that chose an optional duty, such as the socio-economic duty in England).
 
     `kb` is any rule base ``load_knowledge`` returned (narrowed or not): it is narrowed again from the whole rule
     base as written. Its sha256 differs from `kb`'s unless the nation and duties are the same, so the engine
@@ -561,9 +562,10 @@ def for_nation(kb: KnowledgeBase, nation: str) -> KnowledgeBase:
     whole, catalogue = kb.whole_and_duties()
     if catalogue.nation(nation) is None:
         raise ValueError(f"{nation!r} is not a nation; the nations are {', '.join(n.id for n in catalogue.nations)}")
-    if nation == kb.nation and [d.id for d in kb.duties] == catalogue.defaults(nation):
+    wanted = catalogue.defaults(nation) if duties is None else duties
+    if nation == kb.nation and [d.id for d in kb.duties] == wanted:
         return kb
-    narrowed = narrow(whole, catalogue, nation, None)
+    narrowed = narrow(whole, catalogue, nation, duties)
     narrowed.keep_whole(whole, catalogue)
     return narrowed
 

@@ -327,3 +327,15 @@ def test_a_new_welsh_option_or_finding_needs_no_listing(wales: KnowledgeBase) ->
         assert ("welsh_classes_cut_added" in {r.id for r in kb.rules}) is kept
     # a question left with nothing to choose is not asked
     assert for_nation(wales, "england").questionnaire.question("welsh_opportunities") is None
+
+
+def test_a_body_in_england_that_chose_the_socio_economic_duty_is_asked_about_it(kb: KnowledgeBase) -> None:
+    def offered(rule_base: KnowledgeBase) -> set[str]:
+        question = rule_base.questionnaire.question("affected_characteristics")
+        assert question is not None
+        return {option.id for option in question.options}
+
+    assert "socio_economic" not in offered(for_nation(kb, "england"))
+    chosen = for_nation(kb, "england", ["psed", "socio_economic_duty"])
+    assert "socio_economic" in offered(chosen)
+    assert "welsh_language" not in offered(chosen)
