@@ -16,7 +16,20 @@ from proofing.assessment import Finding, assess_agreed
 from proofing.store import LOCAL_SUBJECT
 from proofing.workshop import VERDICTS, MissedImpact, ParticipantScore, Workshop, WorkshopFinding
 from proofing.workshop_store import LOCAL_PARTICIPANT, ParticipantView, WorkshopError, Workshops, shown
-from views.common import _, base_knowledge, guarded, knowledge, marked, plain, said, say, sentence, shared_store, store
+from views.common import (
+    _,
+    base_knowledge,
+    guarded,
+    knowledge,
+    marked,
+    plain,
+    said,
+    say,
+    sentence,
+    shared_store,
+    store,
+    visible,
+)
 
 WATCH_SECONDS = 3  # how often the page looks whether the facilitator has revealed the scores
 SCORES = [1, 2, 3, 4, 5]
@@ -314,7 +327,7 @@ def read_only(view: ParticipantView) -> None:
                 _("Likelihood"): str(score.likelihood),
                 _("Severity"): str(score.severity),
                 _("Score"): str(score.score),
-                _("Comment"): score.comment,
+                _("Comment"): visible(score.comment),
             }
             for rule, score in view.scores.items()
         ]
