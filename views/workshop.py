@@ -694,6 +694,14 @@ if workshop.stage != "scoring":
     with st.expander(_("How to join")):
         join_panel(workshop)
 st.header(_("Who is in"))
+if not workshops.votes_independent:
+    st.warning(
+        _(
+            "Local mode: every browser here is the same local user, so the app cannot tell people apart. One person "
+            "can join from several browsers and score several times: the votes are not independent. Count the "
+            "people in the room against the list below, or run the workshop with sign-in."
+        )
+    )
 live(workshop.id, workshop.stage)
 
 if workshop.stage == "scoring":
