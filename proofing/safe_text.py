@@ -30,6 +30,10 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # line and paragraph separators, and the two noncharacters U+FFFE and U+FFFF.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
 _FORMULA_START = ("=", "+", "-", "@")
+# What a Markdown renderer turns into a link even with every punctuation character escaped (GFM's autolink
+# literals: "http://...", "www.", "name@host"): a word joiner (U+2060, invisible) is put in each.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9]:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)")
+WORD_JOINER = "\u2060"
 
 
 def _picture(match: re.Match[str]) -> str:
@@ -62,13 +66,19 @@ def text(value: object) -> str:
 def markdown(value: object) -> str:
     r"""User text for a Markdown face: ``text``, then every punctuation character escaped; lines kept as lines.
 
+    An address or e-mail in it is not made a link: an invisible word joiner (U+2060) goes after ``http:``, ``www``
+    and ``@``, as GFM links those even when escaped.
+
     Examples:
         >>> print(markdown(":red[APPROVED] ![p](x.png)"))
         \:red\[APPROVED\] \!\[p\]\(x\.png\)
         >>> print(markdown("bell\x07"))
         bell␇
+        >>> markdown("http://a.b www.c.d e@f.g") == "http\\:\u2060\\/\\/a\\.b www\u2060\\.c\\.d e\\@\u2060f\\.g"
+        True
     """
-    return _MARKDOWN.sub(r"\\\1", text(value)).replace("\n", "  \n")
+    joined = _AUTOLINK.sub(WORD_JOINER, text(value))
+    return _MARKDOWN.sub(r"\\\1", joined).replace("\n", "  \n")
 
 
 def terminal(value: object) -> str:

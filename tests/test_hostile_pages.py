@@ -2,8 +2,10 @@
 
 The plan's title, service, owner and free-text answers hold a Markdown image (a fetch: a tracking pixel), a link,
 a colour directive, HTML, a bell, terminal escape sequences and a spreadsheet formula (a lone surrogate, which an
-uploaded record can carry, is replaced on upload: tests/test_safe_text.py). Each page must run to its end (no exception, no "something went wrong"), show no
-control character or lone surrogate, and send no Markdown element with an active construct or an external address.
+uploaded record can carry, is replaced on upload: tests/test_safe_text.py). Each page must run to its end (no
+exception, no "something went wrong"), show no control character or lone surrogate, and send no Markdown element
+with an active construct or an external address; in Chromium, the Register, Results, Export and Cumulative pages
+fetch nothing from anywhere but the app.
 """
 
 from __future__ import annotations
@@ -140,3 +142,70 @@ def test_the_register_exports_a_hostile_plan(hostile_store: tuple[Store, str]) -
     assert "bell\u2407" in " ".join(values)  # the bell shown, not dropped silently
     cells = [value for row in csv.reader(io.StringIO(rows_as_csv(rows).decode("utf-8-sig"))) for value in row]
     assert not any(UNSAFE_CHARACTERS.search(value) for value in cells) and f"'{FORMULA}" in cells
+
+
+# --- in a real browser: nothing is fetched from anywhere but the app --------------------------------------------
+
+
+def test_a_browser_fetches_nothing_from_outside_for_a_hostile_plan(tmp_path: Path) -> None:
+    from urllib.parse import urlsplit
+
+    from playwright.sync_api import Request, Route, sync_playwright
+
+    from tests.test_e2e_browser import CHROMIUM, CHROMIUM_FLAGS, settle, start_app
+
+    database = f"sqlite:///{tmp_path / 'browser.db'}"
+    store = Store(database)
+    plan = read_plan(EXAMPLES / "day-centre-closure.yaml")
+    hostile = plan.model_copy(
+        update={
+            "title": HOSTILE,
+            "service": HOSTILE,
+            "owner": FORMULA,
+            "answers": plan.answers | {"wards": [HOSTILE, "dyffryn_ceiriog"], "evidence_gaps": HOSTILE},
+        }
+    )
+    assessment_id = store.create(hostile)
+    store.create(plan)
+    outside: list[str] = []
+
+    def watch(request: Request) -> None:
+        if urlsplit(request.url).hostname not in ("127.0.0.1", None) and not request.url.startswith("data:"):
+            outside.append(request.url)
+
+    def refuse(route: Route) -> None:  # nothing leaves this machine, even where the test would fail
+        host = urlsplit(route.request.url).hostname
+        route.continue_() if host == "127.0.0.1" or route.request.url.startswith("data:") else route.abort()
+
+    with start_app(database) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.on("request", watch)
+        page.route("**/*", refuse)
+        seen: list[str] = []
+        for address in (
+            "/register",
+            f"/results?assessment={assessment_id}",
+            f"/export?assessment={assessment_id}",
+            "/cumulative",
+        ):
+            page.goto(url + address)
+            settle(page)
+            if address == "/register":  # choose the hostile plan's row: its heading, words and actions are drawn
+                grid = page.get_by_test_id("stDataFrame")
+                box = grid.bounding_box()
+                assert box is not None
+                for row in (0, 1):
+                    page.mouse.click(box["x"] + 16, box["y"] + 36 + 17 + 35 * row)
+                    settle(page)
+                    if "evil.example" in page.get_by_test_id("stMain").inner_text():
+                        break
+            text = page.get_by_test_id("stMain").inner_text()
+            seen.append(text)
+            assert "evil.example" in text or address == "/cumulative", address  # the hostile text is shown, as text
+            assert page.locator("[data-testid='stMain'] img[src*='evil.example']").count() == 0
+            links = page.locator("[data-testid='stMain'] a[href*='evil.example']")
+            assert links.count() == 0, [links.nth(n).evaluate("e => e.outerHTML") for n in range(links.count())]
+        browser.close()
+    assert outside == []
+    assert any("![p](http://evil.example/p.png)" in text.replace("\u2060", "") for text in seen)  # as typed
