@@ -15,9 +15,11 @@ import logging
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from proofing.identity import signin_config
 from proofing.language import LANGUAGE_NAMES, LANGUAGES, is_language
+from proofing.local_host import foreign_request
 from views import signin
-from views.common import _, language, reported, shared_store
+from views.common import LOG, _, language, plain, reported, shared_store
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -63,6 +65,28 @@ def language_switch(subject: str) -> None:
         st.rerun()
 
 
+def refuse_a_foreign_host() -> None:
+    """In local mode, draw nothing for a browser that reached the app by another name or from another site's page
+    (DNS rebinding): everyone local mode serves holds every role. See proofing/local_host.py."""
+    try:
+        local = not signin_config(signin.secrets_mapping()).configured
+    except Exception:  # a fault in the sign-in configuration is require_user's to show
+        return
+    foreign = foreign_request(dict(st.context.headers)) if local else None
+    if foreign is not None:
+        LOG.warning("local mode refused a request reached as %s", foreign)
+        st.error(
+            plain(
+                _(
+                    "This app runs in local mode and answers this computer only, but it was reached as {name}. "
+                    "Open it on this computer at http://localhost:8501.",
+                    name=foreign,
+                )
+            )
+        )
+        st.stop()
+
+
 def pages() -> list[StreamlitPage]:
     """The app's pages, their titles in this session's language (their addresses come from the file names)."""
     return [
@@ -88,6 +112,7 @@ if subject is not None:
 navigation = st.navigation(pages())
 st.set_page_config(page_title=_("{page} · Cohesion proofing", page=navigation.title), layout="wide")
 st.html(FOCUS)
+refuse_a_foreign_host()
 # Who is using the app: signed in through the council's identity provider, or the one local user (with a
 # banner) in local mode; local mode is refused on any address but loopback. See views/signin.py.
 st.session_state.user = signin.require_user(assigned=shared_store().assigned_roles)

@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from proofing import audit_cli
+from proofing import audit_cli, safe_text
 from proofing.assessment import Assessment, GroupReason, assess, assessment_as_json
 from proofing.calibration import DEFAULT_CASES_DIR, calibrate, report_as_text
 from proofing.checks import effect_faults
@@ -876,9 +876,11 @@ def _say(text: str, stream: TextIO | None = None, end: str = "\n") -> None:
 
     A terminal set to a narrow encoding (LANG=C on an old system, a Windows console) would otherwise
     turn a Welsh letter or an emoji in a plan into a UnicodeEncodeError; such a character is shown as
-    its escape (\\u0175) instead.
+    its escape (\\u0175) instead. Every control character in it (a title's escape sequence or bell) is written
+    as its escape too (proofing.safe_text.terminal), so no plan can drive the terminal.
     """
     out = stream if stream is not None else sys.stdout
+    text = safe_text.terminal(text)
     try:
         out.write(text + end)
     except UnicodeEncodeError:

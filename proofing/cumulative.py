@@ -21,7 +21,8 @@ from proofing.store import STATUS_WORDS, AssessmentRow, CumulativeRow, ShareRow,
 
 LIVE = ("draft", "final")  # the statuses a cumulative view counts (every status there is, today)
 Column = Literal["quarter", "ward"]
-HIDDEN_TITLE = "(not shared with you)"  # an overlap's title for a person who may not open that assessment
+HIDDEN_TITLE = "(not shared with you)"  # an assessment line's title for a person who may not open that assessment
+HIDDEN_LEVEL = "not shown"  # the level of the overlaps a person may not open, counted together
 
 
 class Overlap(Strict):
@@ -37,7 +38,8 @@ class Overlap(Strict):
     wards: list[str] = []  # the wards both name, in words (empty: overlapping in period only)
     period: str = ""  # the quarter both fall in, e.g. "2026 Q4"
     highest_score: int = 0  # the other assessment's highest negative score on the group
-    may_open: bool = True  # False: the person asking may not open it (its title is HIDDEN_TITLE)
+    may_open: bool = True  # False: the line counts the assessments the person may not open (`hidden` of them)
+    hidden: int = 0  # how many assessments this line counts without naming them (0: it names one)
 
 
 class HeatCell(Strict):
@@ -80,7 +82,7 @@ class AssessmentLine(Strict):
     status: str  # "draft" or "final"
     level: str | None  # the screening level's id, or None (not screened yet)
     quarter: str
-    wards: list[str]  # the wards it names, as ids ('' never)
+    wards: list[str]  # the wards it names from the place list, as ids ('' and free text never)
     highest_score: int  # its highest negative score on the group
     may_open: bool = True  # whether the person asking may open it (False: count it, do not list it)
 
@@ -93,16 +95,18 @@ def group_names(kb: KnowledgeBase) -> dict[str, str]:
 
 
 def ward_name(kb: KnowledgeBase, ward: str) -> str:
-    """A ward in words: its name in the rule base's places when it has them (``kb.places``), else as written."""
-    places: Any = getattr(kb, "places", None)
-    if not places:
-        return ward
-    found: Any = places.get(ward) if isinstance(places, dict) else None
-    if found is None and not isinstance(places, dict):
-        found = next((place for place in places if getattr(place, "id", None) == ward), None)
-    if found is None:
-        return ward
-    return found if isinstance(found, str) else str(getattr(found, "name", ward))
+    """A ward (or named area) in words, from the rule base's place list (rules/places.yaml); "" for anything else.
+
+    A plan's free-text ward answer (an older plan, or an uploaded one) is never shown as a ward: it is what a
+    colleague typed, and the cumulative view names only places from the list.
+    """
+    place = kb.place_of.get(ward)
+    return place.name if place is not None else ""
+
+
+def known_places(kb: KnowledgeBase) -> list[str]:
+    """The ids of every place in the rule base's place list: the only wards a cumulative view counts or names."""
+    return [place.id for place in kb.places]
 
 
 def _raw(store: Store | UserStore) -> Store:
@@ -156,11 +160,12 @@ def heat_map(
     group and quarter or by group and named ward: one GROUP BY on the cumulative index.
 
     Counts cover every assessment, whoever asks (the cumulative picture is the point); which ones a person may
-    open is for `cell` to say. A plan that names no ward counts in the quarter map only. `ids` also gives each
-    cell's assessment ids (a second query).
+    open is for `cell` to say. A plan that names no ward counts in the quarter map only; the ward map's columns
+    are places from the rule base's list only (a free-text ward answer never becomes a column). `ids` also gives
+    each cell's assessment ids (a second query).
     """
     column = CumulativeRow.quarter if by == "quarter" else CumulativeRow.ward
-    where = _live(since, until) + ([CumulativeRow.ward != ""] if by == "ward" else [])
+    where = _live(since, until) + ([CumulativeRow.ward.in_(known_places(kb))] if by == "ward" else [])
     query = (
         select(CumulativeRow.group_id, column, func.count(func.distinct(CumulativeRow.assessment_id)))
         .where(*where)
@@ -242,7 +247,9 @@ def cell(
 ) -> list[AssessmentLine]:
     """The live assessments a heat map's cell counts, highest score first, each saying whether the person asking
     (a UserStore) may open it: everyone sees how many, only those who may open one see its title."""
-    del kb  # the lines carry ids; a page says them in words
+    if by == "ward" and column not in kb.place_of:
+        return []  # a ward not in the place list is never a cell
+    places = set(known_places(kb))
     column_filter = CumulativeRow.quarter == column if by == "quarter" else CumulativeRow.ward == column
     chosen = (
         select(CumulativeRow.assessment_id)
@@ -265,13 +272,13 @@ def cell(
     found: dict[str, tuple[Any, set[str]]] = {}
     for row in rows:
         kept = found.setdefault(row[0], (row, set()))
-        if row.ward:
+        if row.ward in places:
             kept[1].add(row.ward)
     lines = [
         AssessmentLine(
             assessment_id=row.assessment_id,
-            title=row.title,
-            service=row.service,
+            title=row.title if allowed.get(row.assessment_id, False) else HIDDEN_TITLE,
+            service=row.service if allowed.get(row.assessment_id, False) else "",
             status=row.status,
             level=row.level,
             quarter=row.quarter,
@@ -289,13 +296,16 @@ def overlaps_for(store: object, kb: object, assessment_id: str, *, months: int =
     within `months` of it (the "also affected by" gap on its page and the cumulative section of its record).
 
     One Overlap per other assessment and group, the groups in the rule base's order, then highest score first.
-    `store` is a Store (everything) or a UserStore: then an assessment the person may not open is still listed
-    (the cumulative impact is not hidden from the record) but with the title HIDDEN_TITLE and `may_open` False.
+    `store` is a Store (everything) or a UserStore: then the assessments the person may not open are not named at
+    all (no title, no service): each group gets one line counting them in words ("2 other assessments not shared
+    with you"), `may_open` False and `hidden` their number, so the cumulative impact is not hidden from the record.
+    Wards are matched and named only from the rule base's place list, never from a free-text answer.
     `kb` says groups, levels and wards in words (its language). Unknown or unaffected assessments have none.
     """
     if not isinstance(store, Store | UserStore) or not isinstance(kb, KnowledgeBase):
         raise TypeError("overlaps_for needs the store (Store or UserStore) and the rule base")
     raw = _raw(store)
+    places = set(known_places(kb))
     with raw.reading() as session:
         mine = list(
             session.execute(
@@ -307,7 +317,7 @@ def overlaps_for(store: object, kb: object, assessment_id: str, *, months: int =
         if not mine:
             return []
         groups = sorted({group for group, _ward, _dated in mine})
-        wards = sorted({ward for _group, ward, _dated in mine if ward})
+        wards = sorted({ward for _group, ward, _dated in mine if ward in places})
         dated = mine[0][2]
         start = datetime.combine(_add_months(dated.date(), -months), time.min, UTC)
         end = datetime.combine(_add_months(dated.date(), months) + timedelta(days=1), time.min, UTC)
@@ -323,28 +333,69 @@ def overlaps_for(store: object, kb: object, assessment_id: str, *, months: int =
     names = group_names(kb)
     order = {group: number for number, group in enumerate(names)}
     found: dict[tuple[str, str], Overlap] = {}
+    unseen: dict[str, dict[str, tuple[set[str], set[str], int]]] = {}  # group -> id -> (wards, periods, score)
     for row in rows:
+        in_period = start <= row.dated < end
+        if row.ward not in wards and not in_period:
+            continue  # matched on a ward outside the place list: a free-text answer, never a match
+        shared = {ward_name(kb, row.ward)} if row.ward in wards else set()
+        if not allowed.get(row.assessment_id, False):
+            kept_wards, periods, score = unseen.setdefault(row.group_id, {}).get(row.assessment_id, (set(), set(), 0))
+            unseen[row.group_id][row.assessment_id] = (
+                kept_wards | shared,
+                periods | ({row.quarter} if in_period else set()),
+                max(score, row.highest_score),
+            )
+            continue
         key = (row.assessment_id, row.group_id)
         seen = found.get(key)
-        shared = sorted(set(seen.wards if seen else []) | ({ward_name(kb, row.ward)} if row.ward in wards else set()))
-        opened = allowed.get(row.assessment_id, False)
         found[key] = Overlap(
             group=names.get(row.group_id, row.group_id),
             assessment_id=row.assessment_id,
-            title=row.title if opened else HIDDEN_TITLE,
+            title=row.title,
             service=row.service,
             status=STATUS_WORDS.get(row.status, row.status),
             level=level_label(kb, row.level) if row.level else None,
-            wards=shared,
-            period=row.quarter if start <= row.dated < end else "",
-            highest_score=row.highest_score,
-            may_open=opened,
+            wards=sorted(set(seen.wards if seen else []) | shared),
+            period=row.quarter if in_period else "",
+            highest_score=max(row.highest_score, seen.highest_score if seen else 0),
         )
-    ranked = sorted(found.items(), key=lambda item: (order.get(item[0][1], len(order)), -item[1].highest_score))
+    for group, hidden in unseen.items():
+        count = len(hidden)
+        found[("", group)] = Overlap(
+            group=names.get(group, group),
+            assessment_id="",
+            title=hidden_words(count),
+            service="",
+            status="",
+            level=HIDDEN_LEVEL,
+            wards=sorted({ward for kept_wards, _periods, _score in hidden.values() for ward in kept_wards}),
+            period=", ".join(sorted({quarter for _wards, periods, _score in hidden.values() for quarter in periods})),
+            highest_score=max(score for _wards, _periods, score in hidden.values()),
+            may_open=False,
+            hidden=count,
+        )
+    ranked = sorted(
+        found.items(),
+        key=lambda item: (order.get(item[0][1], len(order)), item[1].hidden > 0, -item[1].highest_score),
+    )
     return [overlap for _key, overlap in ranked]
 
 
+def hidden_words(count: int) -> str:
+    """The assessments a person may not open, counted in words (never named).
+
+    Examples:
+        >>> hidden_words(1), hidden_words(3)
+        ('One other assessment not shared with you', '3 other assessments not shared with you')
+    """
+    if count == 1:
+        return "One other assessment not shared with you"
+    return f"{count} other assessments not shared with you"
+
+
 __all__ = [
+    "HIDDEN_LEVEL",
     "HIDDEN_TITLE",
     "LIVE",
     "AssessmentLine",
@@ -355,6 +406,8 @@ __all__ = [
     "default_period",
     "group_names",
     "heat_map",
+    "hidden_words",
+    "known_places",
     "overlaps_for",
     "quarter_of",
     "quarters_between",

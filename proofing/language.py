@@ -514,11 +514,36 @@ def export_rules(
     return out
 
 
+PO_WIDTH = 100  # lines of a written catalogue are wrapped at this width, as translation tools expect
+_LONG_RUN = re.compile(rf"\S{{{PO_WIDTH},}}")  # a run of text with no space that no wrapping can break
+
+
+def _wrappable(catalog: Catalog) -> bool:
+    """Whether babel can wrap every text of `catalog` in linear time: no run of non-space text wider than a line.
+
+    babel's wrapper splits lines with a regular expression that backtracks over every run of letters (or of
+    punctuation) it meets: time quadratic in the longest such run (a 300 kB word took minutes). Runs no wider than
+    a line keep it linear; a catalogue with a longer one is written unwrapped (still a valid .po file).
+    """
+    for message in catalog:
+        texts = [message.context or ""]
+        texts += list(message.id) if isinstance(message.id, tuple) else [message.id]
+        strings = message.string
+        texts += [str(item) for item in strings] if isinstance(strings, tuple | list) else [str(strings or "")]
+        if any(_LONG_RUN.search(text) for text in texts):
+            return False
+    return True
+
+
 def write_catalogue(catalog: Catalog, path: Path) -> None:
-    """Write a catalogue as a ``.po`` file (UTF-8, wrapped as translation tools expect)."""
+    """Write a catalogue as a ``.po`` file (UTF-8, wrapped as translation tools expect), in time linear in its size.
+
+    A text with a run wider than a line (a long word, a pasted address) is not wrapped: see ``_wrappable``.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    width = PO_WIDTH if _wrappable(catalog) else 0
     with path.open("wb") as handle:
-        write_po(handle, catalog, width=100, sort_output=False)
+        write_po(handle, catalog, width=width, sort_output=False)
 
 
 @dataclass(frozen=True)

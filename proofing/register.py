@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from proofing import safe_text
 from proofing.assessment import level_label
 from proofing.errors import ProofingError
 from proofing.knowledge import KnowledgeBase
@@ -45,25 +46,23 @@ def register_rows(kb: KnowledgeBase, summaries: Iterable[AssessmentSummary]) -> 
     ]
 
 
-def _safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula (=, +, -, @ first) is kept as text with a leading quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def rows_as_csv(rows: list[dict[str, Any]]) -> bytes:
-    """The rows as CSV (UTF-8 with a byte order mark, so Excel reads Welsh letters), formulas defused."""
+    """The rows as CSV (UTF-8 with a byte order mark, so Excel reads Welsh letters), formulas defused and control
+    characters shown visibly (proofing.safe_text)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(COLUMNS))
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: _safe_cell(value) for key, value in row.items()})
+        writer.writerow({key: safe_text.cell(value) for key, value in row.items()})
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def rows_as_xlsx(rows: list[dict[str, Any]]) -> bytes:
-    """The rows as an Excel workbook with a bold header row, formulas defused (openpyxl)."""
+    """The rows as an Excel workbook with a bold header row, formulas defused (openpyxl).
+
+    Every cell goes through proofing.safe_text: openpyxl refuses a control character (a bell in a title would
+    otherwise stop the whole Register page), and a formula is kept as text.
+    """
     book = Workbook()
     sheet = book.active
     sheet.title = "Register"
@@ -71,7 +70,7 @@ def rows_as_xlsx(rows: list[dict[str, Any]]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_safe_cell(row[column]) for column in COLUMNS])
+        sheet.append([safe_text.cell(row[column]) for column in COLUMNS])
     for letter, width in zip("ABCDEFG", (50, 30, 30, 24, 10, 10, 18), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
@@ -84,7 +83,13 @@ def plan_from_upload(name: str, data: bytes) -> Plan:
     """The plan in an uploaded file: a plan file (.yaml, .yml) or a proofing Word record (.docx).
 
     A record is read as hostile (proofing.record's limits); anything else is refused with UploadError in words.
+    A lone surrogate (which a YAML or JSON escape can carry but no database or UTF-8 file can hold) becomes U+FFFD.
     """
+    plan = _plan_from_upload(name, data)
+    return Plan.model_validate(safe_text.clean(plan.model_dump(mode="python")))
+
+
+def _plan_from_upload(name: str, data: bytes) -> Plan:
     lowered = name.lower()
     try:
         if lowered.endswith(".docx"):

@@ -15,10 +15,12 @@ Scores are the rules' own scale: likelihood and severity from 1 to 5, a finding'
 
 from __future__ import annotations
 
+import math
+import os
 import secrets
 import statistics
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -42,7 +44,8 @@ VERDICT_WORDS: dict[Verdict, str] = {
     "unsure": "Unsure",
 }
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: a code read off a projector is typed right
-CODE_LENGTH = 6
+CODE_LENGTH = 8  # 32 symbols: 5 bits each, 40 bits in all (a trillion codes; guessing is rate-limited too)
+CODE_HOURS_DEFAULT = 24.0  # a join code answers for this long after the workshop opens (PROOFING_JOIN_CODE_HOURS)
 OUTLIER_DISTANCE = 5  # points of 25 from the room's middle score that make a participant's view one to hear
 MISSED_PREFIX = "missed:"  # a consensus about a missed impact is kept under this prefix and the impact's id
 
@@ -51,18 +54,33 @@ Comment = Annotated[str, Field(max_length=2_000)]
 
 
 def new_code() -> str:
-    """A short join code to read off a projector: six letters and digits that cannot be mistaken for each other."""
+    """A join code to read off a projector: eight letters and digits that cannot be mistaken for each other (40
+    bits: guessing one takes a trillion tries, and joining allows five wrong ones a minute)."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def shown_code(code: str) -> str:
-    """A join code as it is shown, in two halves: "K7P-3QX".
+    """A join code as it is shown, in two halves: "K7P3-QX9A".
 
     Examples:
-        >>> shown_code("K7P3QX")
-        'K7P-3QX'
+        >>> shown_code("K7P3QX9A")
+        'K7P3-QX9A'
     """
-    return f"{code[:3]}-{code[3:]}"
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}"
+
+
+def code_lifetime() -> timedelta:
+    """How long a join code answers after its workshop opens: PROOFING_JOIN_CODE_HOURS (hours, e.g. 8 or 0.5),
+    else CODE_HOURS_DEFAULT. A value that is not a positive number is ignored (the default is used)."""
+    given = os.environ.get("PROOFING_JOIN_CODE_HOURS", "")
+    try:
+        hours = float(given)
+    except ValueError:
+        hours = CODE_HOURS_DEFAULT
+    if not math.isfinite(hours) or hours <= 0:
+        hours = CODE_HOURS_DEFAULT
+    return timedelta(hours=min(hours, 24 * 365))
 
 
 def typed_code(text: str) -> str:
@@ -126,6 +144,17 @@ class Workshop(BaseModel):
     finalised_version: int | None = None
     findings: list[WorkshopFinding]
     revision: int = Field(default=0, description="raised by every change of stage; a stage change names it")
+
+    def code_expired(self, now: datetime) -> bool:
+        """Whether its join code no longer answers: the workshop is finalised, or opened longer ago than
+        ``code_lifetime()``."""
+        return self.stage == "finalised" or now - self.opened_at > code_lifetime()
+
+    @property
+    def takes_new_participants(self) -> bool:
+        """Whether someone new may join: only while scoring (after the reveal, a newcomer's view is not independent
+        and they would see the plan without having scored it)."""
+        return self.stage == "scoring"
 
     @property
     def stage_words(self) -> str:

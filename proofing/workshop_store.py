@@ -423,15 +423,26 @@ class Workshops:
 
     # --- participants ------------------------------------------------------------------------------------------
 
-    def find(self, code: str) -> Workshop | None:
-        """The workshop a join code (as typed: any case, with or without its dash) opens, or None."""
+    def find(self, code: str, participant: str | None = None) -> Workshop | None:
+        """The workshop a join code (as typed: any case, with or without its dash) opens, or None.
+
+        A code stops answering when its workshop is finalised or ``code_lifetime()`` after it opened, except for
+        someone who already joined (their key, or their sign-in subject), who can still come back to their scores.
+        """
         require(self.user, "take_part")
         typed = typed_code(code)
         if not typed:
             return None
         with self._session() as session:
             row = session.scalars(select(WorkshopRow).where(WorkshopRow.code == typed)).first()
-            return _workshop(row) if row is not None else None
+            if row is None:
+                return None
+            found = _workshop(row)
+            if not found.code_expired(_now()):
+                return found
+            key = self._key(participant)
+            joined = bool(key) and session.get(WorkshopParticipantRow, (row.id, key)) is not None
+            return found if joined else None
 
     def workshop(self, workshop_id: str) -> Workshop:
         """One workshop, for anyone who may take part (its join code is what lets them in)."""
@@ -450,11 +461,10 @@ class Workshops:
         organisation = _one_line(organisation, MAX_ORGANISATION, "service or organisation")
         key = self._key(participant, new=True)
         with self._session(write=True) as session:
-            row = self._row(session, workshop_id)
-            if row.stage == "finalised":
-                raise WorkshopError("this workshop is finalised: it takes no one new")
+            row = self._row(session, workshop_id, lock="share")
             person = session.get(WorkshopParticipantRow, (workshop_id, key))
             if person is None:
+                self._admits_newcomers(_workshop(row))
                 session.add(
                     WorkshopParticipantRow(
                         workshop_id=workshop_id, participant=key, name=name, organisation=organisation, joined_at=_now()
@@ -576,6 +586,22 @@ class Workshops:
             person.finished_at = _now() if finished else None
 
     # --- helpers ------------------------------------------------------------------------------------------------
+
+    @property
+    def votes_independent(self) -> bool:
+        """Whether each participant is a different person the app can tell apart: False in local mode, where every
+        browser is the same local user and one person can join from several browsers and score several times."""
+        return self.user.subject != LOCAL_SUBJECT
+
+    @staticmethod
+    def _admits_newcomers(workshop: Workshop) -> None:
+        """Refuse someone new, in words, once scores are revealed, the workshop is finalised or its code expired."""
+        if workshop.stage == "finalised":
+            raise WorkshopError("this workshop is finalised: it takes no one new")
+        if not workshop.takes_new_participants:
+            raise WorkshopError("the scores of this workshop are revealed: it takes no one new")
+        if workshop.code_expired(_now()):
+            raise WorkshopError("this workshop's join code has expired: ask the facilitator to open a new workshop")
 
     def _key(self, participant: str | None, *, new: bool = False) -> str:
         """The participant key this person acts as: their subject, or in local mode a browser's own token."""

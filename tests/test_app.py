@@ -389,7 +389,7 @@ def test_markdown_in_a_title_is_shown_literally(database: str) -> None:
     # Every punctuation character reaches Markdown escaped, so nothing can become an image, a colour or markup,
     # and taking the escapes away gives back exactly what was typed.
     assert re.findall(PUNCTUATION, re.sub(r"\\" + PUNCTUATION, "", heading)) == []
-    assert re.sub(r"\\(.)", r"\1", heading) == title
+    assert re.sub(r"\\(.)", r"\1", heading).replace("\u2060", "") == title  # an invisible joiner unlinks the address
     register = page("register.py")
     assert list(register.dataframe[0].value["Title"]) == [title]  # a table shows text as text
 

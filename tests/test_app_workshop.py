@@ -123,7 +123,7 @@ def test_a_room_joins_scores_on_its_own_and_sees_the_spread_only_after_the_revea
     facilitator, workshop, store = open_workshop(database)
     words = texts(facilitator)
     assert "0 joined, 0 finished" in words
-    shown_code = f"{workshop.code[:3]}-{workshop.code[3:]}"
+    shown_code = f"{workshop.code[:4]}-{workshop.code[4:]}"  # eight characters (40 bits), in two halves
     projected = " ".join(str(element.proto.body) for element in facilitator.get("html"))
     join_link = f"http://localhost:8501/join?code={workshop.code}"
     assert shown_code in projected and join_link in projected
@@ -270,7 +270,7 @@ def test_only_a_facilitator_runs_a_workshop_and_a_signed_in_participant_joins_by
         ParticipantScore(finding=workshop.findings[0].rule, verdict="unsure", likelihood=3, severity=2)
     )
     wrong = page("join.py", code="ZZZ-ZZZ")
-    assert "No workshop has this join code" in wrong.error[0].value
+    assert "No open workshop has this join code" in wrong.error[0].value
 
 
 def test_a_score_without_a_likelihood_is_not_saved_and_says_so(database: str) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy import text
 import proofing.store as store_module
 from proofing.access import User
 from proofing.assessment import assess_agreed
-from proofing.cumulative import HIDDEN_TITLE, cell, heat_map, overlaps_for
+from proofing.cumulative import HIDDEN_TITLE, cell, heat_map, hidden_words, overlaps_for
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan
 from proofing.store import MIGRATIONS, SavedVersion, Store, _engine_for
@@ -28,7 +28,7 @@ from proofing.store import MIGRATIONS, SavedVersion, Store, _engine_for
 PG_ENV = "PROOFING_TEST_PG_URL"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 AFFECTING = ("library-opening-hours", "school-eal-support", "housing-allocations-policy", "day-centre-closure")
-WARDS = ("Caia Park", "Hightown", "Gwersyllt", "Rhos", "Plas Madoc")
+WARDS = ("caia_park", "queensway", "gwersyllt", "rhosnesni", "acrefair_north")  # ids from rules/places.yaml
 SINCE, UNTIL = date(2025, 1, 1), date(2026, 12, 31)
 
 
@@ -184,14 +184,14 @@ def test_overlaps_find_the_same_ward_and_the_same_period_and_not_an_unrelated_on
     store: Store, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at(monkeypatch, datetime(2026, 2, 10, tzinfo=UTC))
-    mine = store.create(example("library-opening-hours", wards=["Caia Park"], title="Library hours"))
+    mine = store.create(example("library-opening-hours", wards=["caia_park"], title="Library hours"))
     at(monkeypatch, datetime(2023, 5, 1, tzinfo=UTC))  # long ago, but in the same ward
-    same_ward = store.create(example("school-eal-support", wards=["Caia Park", "Hightown"], title="EAL support"))
+    same_ward = store.create(example("school-eal-support", wards=["caia_park", "queensway"], title="EAL support"))
     at(monkeypatch, datetime(2026, 3, 1, tzinfo=UTC))  # county-wide, in the same period
     same_period = store.create(example("housing-allocations-policy", title="Housing allocations"))
     unrelated_groups = store.create(example("staff-relocation-package", title="Staff relocation"))
     at(monkeypatch, datetime(2022, 1, 1, tzinfo=UTC))  # same groups, another ward, long ago
-    far = store.create(example("day-centre-closure", wards=["Gwersyllt"], title="Day centre"))
+    far = store.create(example("day-centre-closure", wards=["gwersyllt"], title="Day centre"))
 
     found = overlaps_for(store, kb, mine)
     assert {item.assessment_id for item in found} == {same_ward, same_period}
@@ -204,11 +204,28 @@ def test_overlaps_find_the_same_ward_and_the_same_period_and_not_an_unrelated_on
     assert all(item.group in names and item.status == "Draft" for item in found)
     assert overlaps_for(store, kb, uuid.uuid4().hex) == []
 
-    # a manager is told of the other plans, but sees the title only of what they may open
+    # a manager is told how many other plans hit the same groups, but none is named: no title, no service
     manager = User(subject="manager-1", name="A service manager", roles=frozenset({"service_manager"}))
     acting = overlaps_for(store.acting(manager), kb, mine)
-    assert {item.assessment_id for item in acting} == {same_ward, same_period}
-    assert all(item.title == HIDDEN_TITLE and not item.may_open for item in acting)
+    assert acting and all(not item.may_open and item.assessment_id == "" and item.service == "" for item in acting)
+    assert {item.group for item in acting} == {item.group for item in found}  # one counted line per group
+    assert all(item.title == hidden_words(item.hidden) for item in acting)
+    assert {item.hidden for item in acting} <= {1, 2} and max(item.hidden for item in acting) == 2
+    shown = " ".join(f"{item.title} {item.service} {item.wards} {item.period}" for item in acting)
+    assert "EAL" not in shown and "Housing" not in shown and "Caia Park" in shown
+
+
+def test_a_free_text_ward_is_never_a_column_nor_a_match(
+    store: Store, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at(monkeypatch, datetime(2026, 2, 10, tzinfo=UTC))
+    mine = store.create(example("library-opening-hours", wards=["Secret Street", "caia_park"]))
+    at(monkeypatch, datetime(2022, 2, 10, tzinfo=UTC))  # long ago: only a ward could match it
+    other = store.create(example("school-eal-support", wards=["Secret Street"]))
+    seen = heat_map(store, kb, by="ward", since=date(2020, 1, 1), until=date(2026, 12, 31))
+    assert set(seen.columns) == {"caia_park"} and seen.column_names == {"caia_park": "Caia Park"}
+    assert cell(store, kb, "age", "Secret Street", by="ward", since=date(2020, 1, 1), until=date(2026, 12, 31)) == []
+    assert other not in {item.assessment_id for item in overlaps_for(store, kb, mine)}
 
 
 def test_a_manager_counts_everything_but_opens_only_their_own(
@@ -217,14 +234,15 @@ def test_a_manager_counts_everything_but_opens_only_their_own(
     at(monkeypatch, datetime(2026, 2, 10, tzinfo=UTC))
     manager = User(subject="manager-1", name="A service manager", roles=frozenset({"service_manager"}))
     auditor = User(subject="auditor-1", name="An auditor", roles=frozenset({"auditor"}))
-    own = store.acting(manager).create(example("library-opening-hours", wards=["Caia Park"]))
-    theirs = store.create(example("school-eal-support", wards=["Caia Park"]))
+    own = store.acting(manager).create(example("library-opening-hours", wards=["caia_park"]))
+    theirs = store.create(example("school-eal-support", wards=["caia_park"]))
     period = (date(2026, 1, 1), date(2026, 12, 31))
     seen = heat_map(store.acting(manager), kb, by="ward", since=period[0], until=period[1])
-    assert seen.count("age", "Caia Park") == 2
-    lines = cell(store.acting(manager), kb, "age", "Caia Park", by="ward", since=period[0], until=period[1])
+    assert seen.count("age", "caia_park") == 2
+    lines = cell(store.acting(manager), kb, "age", "caia_park", by="ward", since=period[0], until=period[1])
     assert {line.assessment_id: line.may_open for line in lines} == {own: True, theirs: False}
-    lines = cell(store.acting(auditor), kb, "age", "Caia Park", by="ward", since=period[0], until=period[1])
+    assert [line.title for line in lines if not line.may_open] == [HIDDEN_TITLE]  # counted, never named
+    lines = cell(store.acting(auditor), kb, "age", "caia_park", by="ward", since=period[0], until=period[1])
     assert all(line.may_open for line in lines)
 
 

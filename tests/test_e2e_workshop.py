@@ -54,7 +54,7 @@ def open_workshop(page: Page) -> str:
     settle(page)
     link = page.locator(".ws-link")
     expect(link).to_be_visible()
-    expect(page.locator(".ws-code")).to_have_text(re.compile(r"^[A-Z0-9]{3}-[A-Z0-9]{3}$"))
+    expect(page.locator(".ws-code")).to_have_text(re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}$"))
     return link.inner_text().strip()
 
 

@@ -1,10 +1,11 @@
 """What every page shares: the rule base and the store (one per server process), safe text, and failures.
 
-User text (a plan's title, an answer, an owner) is shown as text: put through ``plain`` before it reaches
-anything Streamlit renders as Markdown (st.title, st.markdown, st.write, labels), or shown with st.text or in a
-table. A failure nobody foresaw is never shown to the browser (``client.showErrorDetails`` is "none" in
-.streamlit/config.toml, and the database URL or source paths must not leak): ``failed`` logs it with a short
-reference and shows a plain message with that reference, for the administrator to find in the log.
+User text (a plan's title, an answer, an owner) is shown as text: put through ``plain`` (proofing.safe_text's
+Markdown face) before it reaches anything Streamlit renders as Markdown (st.title, st.markdown, st.write, labels),
+or through ``visible`` (its plain-text face) before st.text, a table or a chart. A failure nobody foresaw is never
+shown to the browser (``client.showErrorDetails`` is "none" in .streamlit/config.toml, and the database URL or
+source paths must not leak): ``failed`` logs it with a short reference and shows a plain message with that
+reference, for the administrator to find in the log.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,16 +22,13 @@ from typing import ParamSpec
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from proofing import KnowledgeBase, load_knowledge
+from proofing import KnowledgeBase, load_knowledge, safe_text
 from proofing.access import PermissionDenied, User
 from proofing.knowledge import configured_rules_dir
 from proofing.language import Language, Localised, Translator, is_language, localised, translator
 from proofing.store import AuditEntry, Store, UserStore
 
 LOG = logging.getLogger("proofing.app")
-# Every ASCII punctuation character: CommonMark lets a backslash make any of them literal, so nothing a person
-# types can become a link, an image, emphasis, a heading, a colour directive (:red[...]) or LaTeX ($...$).
-_MARKDOWN = re.compile(r"([!-/:-@\[-`{-~])")
 
 P = ParamSpec("P")
 
@@ -135,14 +132,10 @@ def store() -> UserStore:
     return shared_store().acting(user)
 
 
-def plain(text: str) -> str:
-    r"""User text made inert for Markdown: every punctuation character escaped, lines kept as lines, never HTML.
-
-    Examples:
-        >>> print(plain(":red[APPROVED] ![p](x.png)"))
-        \:red\[APPROVED\] \!\[p\]\(x\.png\)
-    """
-    return _MARKDOWN.sub(r"\\\1", text).replace("\n", "  \n")
+# User text made inert for Markdown (every punctuation character escaped, control characters shown visibly, lines
+# kept as lines, never HTML), and for a plain-text face (a table, st.text, a chart): proofing.safe_text.
+plain = safe_text.markdown
+visible = safe_text.text
 
 
 def failed(error: BaseException) -> str:
@@ -200,11 +193,11 @@ def audit_rows(entries: list[AuditEntry]) -> list[dict[str, str]]:
     return [
         {
             _("When (UTC)"): f"{day(entry.at)} {entry.at:%H:%M:%S}",
-            _("Who"): entry.who,
-            _("What"): entry.action,
-            _("Assessment"): entry.assessment_id or "",
+            _("Who"): visible(entry.who),
+            _("What"): visible(entry.action),
+            _("Assessment"): visible(entry.assessment_id or ""),
             _("Version"): "" if entry.version is None else str(entry.version),
-            _("Detail"): entry.detail,
+            _("Detail"): visible(entry.detail),
         }
         for entry in entries
     ]

@@ -103,7 +103,8 @@ def chart(found: HeatMap, column_title: str) -> alt.Chart:
 def opening(title: str, assessment_id: str) -> None:
     """A link that opens one assessment on the assessment page (a plain address when the page runs alone)."""
     try:
-        st.page_link(ASSESS_PAGE, label=title, query_params={"assessment": assessment_id})
+        # A link's label is Markdown (an image in it is fetched): the title goes through safe_text's Markdown face.
+        st.page_link(ASSESS_PAGE, label=plain(title), query_params={"assessment": assessment_id})
     except StreamlitPageNotFoundError:
         address = urlencode({"assessment": assessment_id})
         st.markdown("[" + plain(title) + "](/?" + address + ")")

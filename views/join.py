@@ -9,14 +9,31 @@ workshop entitles them to see the one version it scores, which is read from the 
 
 from __future__ import annotations
 
+import secrets
+
 import streamlit as st
 
 from proofing.access import PermissionDenied
 from proofing.assessment import Finding, assess_agreed
+from proofing.join_guard import JoinGuard, TooManyTries
 from proofing.store import LOCAL_SUBJECT
-from proofing.workshop import VERDICTS, MissedImpact, ParticipantScore, Workshop, WorkshopFinding
+from proofing.workshop import VERDICTS, MissedImpact, ParticipantScore, Workshop, WorkshopFinding, code_lifetime
 from proofing.workshop_store import LOCAL_PARTICIPANT, ParticipantView, WorkshopError, Workshops, shown
-from views.common import _, base_knowledge, guarded, knowledge, marked, plain, said, say, sentence, shared_store, store
+from views.common import (
+    _,
+    base_knowledge,
+    guarded,
+    knowledge,
+    marked,
+    n_,
+    plain,
+    said,
+    say,
+    sentence,
+    shared_store,
+    store,
+    visible,
+)
 
 WATCH_SECONDS = 3  # how often the page looks whether the facilitator has revealed the scores
 SCORES = [1, 2, 3, 4, 5]
@@ -168,15 +185,44 @@ def finish(workshop_id: str, finished: bool) -> None:
         say("finish", "error", sentence(str(refused)))
 
 
+@st.cache_resource
+def join_guard() -> JoinGuard:
+    """The count of wrong join codes, one per server process (proofing.join_guard): five a minute, then a wait."""
+    return JoinGuard()
+
+
+def guessing_keys() -> list[str]:
+    """Who is trying codes: this browser session, and the network address it comes from (when known)."""
+    session = state.setdefault("join_session", secrets.token_hex(16))
+    address = st.context.ip_address
+    return [f"session:{session}"] + ([f"address:{address}"] if address else [])
+
+
 def find_workshop() -> Workshop | None:
     """The workshop the address's (or the typed) join code opens; asks for a code when there is none."""
     typed = st.text_input(_("Join code"), value=st.query_params.get("code", ""), help=_("As the facilitator shows it"))
     if not typed.strip():
         st.info(_("Type the join code the facilitator shows, or follow their link or QR code."))
         return None
-    found = workshops.find(typed)
-    if found is None:
-        st.error(_("No workshop has this join code. Check it against the one the facilitator shows."))
+    try:
+        found = join_guard().find(workshops, typed, guessing_keys(), participant())
+    except TooManyTries as waiting:
+        st.error(
+            n_(
+                "Too many wrong join codes from this browser or this address. Wait {n} second, then try again.",
+                "Too many wrong join codes from this browser or this address. Wait {n} seconds, then try again.",
+                waiting.wait_seconds,
+            )
+        )
+        return None
+    except WorkshopError:
+        st.error(
+            _(
+                "No open workshop has this join code. Check it against the one the facilitator shows: a code stops "
+                "working when its workshop is finalised or {hours} hours after it opened.",
+                hours=f"{code_lifetime().total_seconds() / 3600:g}",
+            )
+        )
         return None
     if st.query_params.get("code") != found.code:
         st.query_params["code"] = found.code
@@ -197,6 +243,9 @@ def join_form(workshop: Workshop) -> None:
     )
     if workshop.stage == "finalised":
         st.info(_("This workshop is finalised: it takes no one new."))
+        return
+    if not workshop.takes_new_participants:
+        st.info(_("The facilitator has revealed the scores of this workshop: it takes no one new."))
         return
     st.text_input(_("Your name"), value="" if local else acting.user.name, key="join_name")
     st.text_input(_("Your service or partner organisation"), key="join_organisation")
@@ -314,7 +363,7 @@ def read_only(view: ParticipantView) -> None:
                 _("Likelihood"): str(score.likelihood),
                 _("Severity"): str(score.severity),
                 _("Score"): str(score.score),
-                _("Comment"): score.comment,
+                _("Comment"): visible(score.comment),
             }
             for rule, score in view.scores.items()
         ]

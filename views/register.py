@@ -22,7 +22,7 @@ from proofing.register import UploadError, plan_from_upload, register_rows, rows
 from proofing.store import STATUS_WORDS, STATUSES, SignOff, StaleVersionError, agreement_changes
 from proofing.verify import answer_changes, compare
 from views import draft
-from views.common import _, guarded, knowledge, link, n_, plain, store, translation
+from views.common import _, guarded, knowledge, link, n_, plain, store, translation, visible
 
 kb = knowledge()
 saved = store()
@@ -73,7 +73,7 @@ if opened := st.session_state.pop("opened", None):
 search = st.text_input(_("Search by title, service or owner"))
 columns = st.columns(2) + st.columns(2)  # two by two: every filter readable at 800 pixels wide
 service = columns[0].selectbox(
-    _("Service"), ["All"] + saved.services(), format_func=lambda value: ALL if value == "All" else value
+    _("Service"), ["All"] + saved.services(), format_func=lambda value: ALL if value == "All" else visible(value)
 )
 level = columns[1].selectbox(
     _("Screening level"),
@@ -102,7 +102,7 @@ st.write(n_("{n} assessment.", "{n} assessments.", len(found)) + " " + _("Choose
 table = st.dataframe(
     [
         {
-            "Title": row["Title"],
+            "Title": visible(row["Title"]),
             "Level": row["Level"],
             "Status": status_name(summary.status),
             "Updated": translation().date(summary.updated_at),
@@ -307,7 +307,7 @@ if len(versions) > 1:
     before, _problems = draft.assessed(old.plan, old.notes)
     after, _problems = draft.assessed(new.plan, new.notes)
     changes = [
-        {"Question": question, "Earlier": earlier, "Later": later}
+        {"Question": question, "Earlier": visible(earlier), "Later": visible(later)}
         for question, earlier, later in answer_changes(kb, old.plan, new.plan)
     ]
     st.markdown("**" + _("Answers that changed") + "**")

@@ -23,7 +23,7 @@ from proofing.plan import Plan
 from proofing.report import suggestion_sentence
 from proofing.whatif import Suggestion, what_would_lower
 from views import draft
-from views.common import _, base_knowledge, guarded, knowledge, link, marked, plain, store, translation
+from views.common import _, base_knowledge, guarded, knowledge, link, marked, n_, plain, store, translation
 
 kb = knowledge()
 CHOICES = {
@@ -530,6 +530,16 @@ def before_and_after() -> None:
         )
         for overlap in overlaps:
             where = ", ".join(overlap.wards) or overlap.period
+            if overlap.hidden:  # the plans this person may not open: counted, never named
+                counted = n_(
+                    "{n} other assessment not shared with you",
+                    "{n} other assessments not shared with you",
+                    overlap.hidden,
+                )
+                st.markdown(
+                    "- " + plain(_("{count}: {group}; {where}", count=counted, group=overlap.group, where=where))
+                )
+                continue
             st.markdown(
                 "- "
                 + plain(

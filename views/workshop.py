@@ -44,6 +44,7 @@ from views.common import (
     sentence,
     store,
     translation,
+    visible,
 )
 
 REFRESH_SECONDS = 2.5  # how often the live panel re-reads the room from the store
@@ -217,7 +218,7 @@ def choose() -> None:
     drafts = [summary for summary in acting.list() if summary.status != "final"]
     st.header(_("Open a workshop on a draft"))
     if drafts:
-        titles = {summary.assessment_id: f"{summary.title} ({summary.service})" for summary in drafts}
+        titles = {summary.assessment_id: visible(f"{summary.title} ({summary.service})") for summary in drafts}
         st.selectbox(_("Draft assessment"), list(titles), format_func=titles.__getitem__, key="ws_draft")
         st.button(_("Open a workshop"), type="primary", on_click=open_workshop)
         said("open")
@@ -227,12 +228,14 @@ def choose() -> None:
     if held:
         st.header(_("Pick up a workshop"))
         names = {
-            workshop.id: _(
-                "{title}, opened {when} by {who}: {stage}",
-                title=workshop.title,
-                when=translation().date(workshop.opened_at),
-                who=workshop.facilitator,
-                stage=STAGE_NAMES.get(workshop.stage, workshop.stage_words),
+            workshop.id: visible(
+                _(
+                    "{title}, opened {when} by {who}: {stage}",
+                    title=workshop.title,
+                    when=translation().date(workshop.opened_at),
+                    who=workshop.facilitator,
+                    stage=STAGE_NAMES.get(workshop.stage, workshop.stage_words),
+                )
             )
             for workshop in held
         }
@@ -272,8 +275,8 @@ def participants_table(view: FacilitatorView) -> None:
         st.table(
             [
                 {
-                    _("Name"): person.name,
-                    _("Service or organisation"): person.organisation,
+                    _("Name"): visible(person.name),
+                    _("Service or organisation"): visible(person.organisation),
                     _("Findings scored"): _("{scored} of {total}", scored=person.scored, total=total),
                     _("Finished"): _("Finished") if person.finished_at else _("Not yet"),
                 }
@@ -467,12 +470,12 @@ def table(spread: FindingSpread) -> None:
     rows += [
         {
             _("Who"): score.name,
-            _("Service or organisation"): score.organisation,
+            _("Service or organisation"): visible(score.organisation),
             _("View"): VERDICT_NAMES[score.verdict],
             _("Likelihood"): str(score.likelihood),
             _("Severity"): str(score.severity),
             _("Score"): str(score.score),
-            _("Comment"): score.comment,
+            _("Comment"): visible(score.comment),
         }
         for score in spread.scores
     ]
@@ -691,6 +694,14 @@ if workshop.stage != "scoring":
     with st.expander(_("How to join")):
         join_panel(workshop)
 st.header(_("Who is in"))
+if not workshops.votes_independent:
+    st.warning(
+        _(
+            "Local mode: every browser here is the same local user, so the app cannot tell people apart. One person "
+            "can join from several browsers and score several times: the votes are not independent. Count the "
+            "people in the room against the list below, or run the workshop with sign-in."
+        )
+    )
 live(workshop.id, workshop.stage)
 
 if workshop.stage == "scoring":
