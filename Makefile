@@ -13,7 +13,7 @@ $(INSTALLED): pyproject.toml
 	@touch $(INSTALLED)
 
 run: $(INSTALLED)
-	$(BIN)/streamlit run app.py --server.address=127.0.0.1 --server.port=8501 \
+	$(BIN)/streamlit run serve.py --server.address=127.0.0.1 --server.port=8501 \
 		--server.headless=true --browser.gatherUsageStats=false
 
 lint: $(INSTALLED)

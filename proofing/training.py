@@ -20,6 +20,7 @@ import docx
 from docx.shared import Pt
 from pydantic import Field
 
+from proofing import safe_text
 from proofing.assessment import Assessment, Finding, assess
 from proofing.base import Strict
 from proofing.cards import TrainingCase
@@ -244,7 +245,7 @@ def rounds_csv(kb: KnowledgeBase, rounds: Iterable[TrainingRound]) -> str:
     for kept in rounds:
         writer.writerow(
             [
-                _cell(value)
+                safe_text.cell(value)
                 for value in (
                     f"{kept.at:%Y-%m-%d %H:%M}",
                     quarter(kept.at),
@@ -259,10 +260,6 @@ def rounds_csv(kb: KnowledgeBase, rounds: Iterable[TrainingRound]) -> str:
             ]
         )
     return out.getvalue()
-
-
-def _cell(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def certificate(kb: KnowledgeBase, rounds: list[TrainingRound]) -> bytes:

@@ -56,7 +56,7 @@ def start_app(database: str) -> Iterator[str]:
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(ROOT / "serve.py"),  # app.py behind the loopback-only middleware, as make run serves it
             "--server.port",
             str(port),
             "--server.headless=true",

@@ -254,3 +254,10 @@ def test_the_impacts_most_often_missed_per_group_affected(kb: KnowledgeBase) -> 
     assert by_group[("Race", "language_no_translated_information")] == (1, 2)
     assert by_group[("Faith communities", "provision_hate_crime_support_ended")] == (1, 1)
     assert ("Faith communities", "language_no_translated_information") not in by_group
+
+
+def test_the_rounds_csv_shows_control_characters_instead_of_writing_them(kb: KnowledgeBase) -> None:
+    first = _ids(kb)[0]
+    hostile = _round(first, "t9", "Libraries\x07\x1b[2J", "2026-11-03T10:00", 40, [])
+    rows = list(csv.reader(io.StringIO(rounds_csv(kb, [hostile]))))
+    assert rows[1][3] == "Libraries␇␛[2J"
