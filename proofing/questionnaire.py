@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 
 from proofing.base import ItemId, Slug, Strict, Text
 from proofing.conditions import Condition
+from proofing.proportion import ProportionRules
 
 AnswerType = Literal["yes_no", "one_of", "many_of", "number", "text", "date"]
 Level = Literal["screened_out", "mitigate", "full_assessment"]
@@ -321,9 +322,20 @@ class GapRules(Strict):
 class ScoringFile(Strict):
     rag: RagBands
     screening: ScreeningRules
+    proportion: ProportionRules | None = Field(
+        default=None, description="breadth and scale (proofing.proportion); without it, the largest score decides"
+    )
     gaps: GapRules
     level_words: dict[Level, Text]
     decision_words: dict[Level, Text]
+
+    @model_validator(mode="after")
+    def _proportion_fits_the_thresholds(self) -> ScoringFile:
+        if self.proportion is not None:
+            problems = self.proportion.problems(self.screening.material_score, self.screening.full_assessment_score)
+            if problems:
+                raise ValueError("proportion: " + "; ".join(problems))
+        return self
 
 
 def resolve_options(file: QuestionnaireFile, choices: dict[str, list[Option]]) -> Questionnaire:

@@ -30,7 +30,6 @@ from proofing.assessment import (
     assess,
     fold_order,
     level_label,
-    level_of_negatives,
     named_groups,
 )
 from proofing.base import Strict
@@ -40,6 +39,7 @@ from proofing.knowledge import KnowledgeBase
 from proofing.oracle import Firing
 from proofing.plan import Plan, check_answers, usable_answers, visible_questions
 from proofing.questionnaire import LEVELS, ImpactRule, Level, Question
+from proofing.screening import level_of_negatives
 
 # Options that state a fact about the service rather than a choice the plan makes ("Not needed: the service is
 # itself delivered in people's own languages", "Not applicable: no building is used"): never suggested.
@@ -208,10 +208,10 @@ def level_of(
     screening = kb.scoring.screening
     rules = {rule.id: rule for rule in kb.rules}
     present = [rule_id for rule_id in firing.findings if rules[rule_id].finding is not None]
-    thin = screening.thin_evidence_fact in firing.facts
     groups: dict[str, set[str]] = {rule_id: set() for rule_id in present}
-    if thin:
-        # a positive finding is never material, and one that covers a negative leaves nothing material behind
+    if kb.scoring.proportion is not None or screening.thin_evidence_fact in firing.facts:
+        # breadth and thin evidence count groups; a positive finding is never material, and one that covers a
+        # negative leaves nothing material behind
         groups = {
             rule_id: _groups(kb, rules[rule_id], answers, firing)
             if rules[rule_id].finding.direction == "negative"
@@ -219,15 +219,14 @@ def level_of(
             for rule_id in present
         }
     absorbed = _fold(kb, present, groups)
-    material: list[str] = []
+    negatives: list[tuple[int, set[str]]] = []
     for rule_id in present:
         template = rules[rule_id].finding
         assert template is not None
         if rule_id not in absorbed and template.direction == "negative":
-            if template.likelihood * template.severity >= screening.material_score:
-                material.append(rule_id)
-    scores = [rules[rule_id].finding.likelihood * rules[rule_id].finding.severity for rule_id in material]  # type: ignore[union-attr]
-    level = level_of_negatives(kb, [(score, groups[r]) for score, r in zip(scores, material, strict=True)], thin)
+            negatives.append((template.likelihood * template.severity, groups[rule_id]))
+    level = level_of_negatives(kb, negatives, firing.facts)
+    scores = [score for score, _groups in negatives if score >= screening.material_score]
     return level, (LEVELS.index(level), max(scores, default=0), sum(scores), len(scores))
 
 
