@@ -360,8 +360,8 @@ WEBSITE = {
 )
 def test_interpreting_on_request_is_ordinary_practice(kb: KnowledgeBase, answers: dict[str, Any]) -> None:
     """The issue's youth sports programme, and an accessible website project, used by migrant families with
-    interpreting booked on request: no finding, screened out. With no interpreting at all, families rely on their
-    children, and the finding stands."""
+    interpreting booked on request: no finding, screened out. In a service where a request cannot wait (a baby
+    clinic), the finding stands."""
     rule = "language_children_as_interpreters"
     plan = _plan(
         "youth-sports-league.yaml",
@@ -371,8 +371,8 @@ def test_interpreting_on_request_is_ordinary_practice(kb: KnowledgeBase, answers
     assessment = assess(kb, plan)
     assert rule not in {f.rule for f in assessment.findings}
     assert assessment.level == "screened_out", assessment.level_reason
-    relies = assess(kb, plan.model_copy(update={"answers": {**plan.answers, "interpreting": "none"}}))
-    assert rule in {f.rule for f in relies.findings}
+    urgent = assess(kb, plan.model_copy(update={"answers": {**plan.answers, "serves_maternity": True}}))
+    assert rule in {f.rule for f in urgent.findings}
 
 
 def test_a_positive_measure_is_not_escalated_by_expected_hostile_comment(kb: KnowledgeBase) -> None:
