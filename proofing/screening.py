@@ -96,7 +96,7 @@ def thresholds(kb: KnowledgeBase, scale: Scale) -> tuple[int, int]:
     return material, full
 
 
-def screen(kb: KnowledgeBase, negatives: Iterable[tuple[int, set[str]]], facts: Collection[str]) -> Screening:
+def screen(kb: KnowledgeBase, negatives: Iterable[tuple[int, Iterable[str]]], facts: Collection[str]) -> Screening:
     """The screening level of negative findings, each as (score, the groups it names), given the facts derived for
     the plan (quality gaps never set it), and what decided it. See the module's docstring for the order.
 
@@ -119,23 +119,30 @@ def screen(kb: KnowledgeBase, negatives: Iterable[tuple[int, set[str]]], facts: 
         if highest < screening.full_assessment_score:
             return Screening("full_assessment", "large_scale", highest, full_score, facts=scale_facts)
         return Screening("full_assessment", "high_score", highest, screening.full_assessment_score)
+    # The groups are read only from here on, and only where they can decide the level: the what-if search passes
+    # groups it works out on first reading, so a plan decided by its scores alone costs nothing more.
     order = _group_order(kb)
     if proportion is not None:
         breadth = proportion.breadth
         counted = [groups for score, groups in material if score >= breadth.score]
-        reached = _ordered(order, set().union(*counted))
-        characteristics = tuple(group for group in reached if group in _characteristics(kb))
-        if len(characteristics) >= breadth.characteristics and len(counted) >= breadth.findings:
-            return Screening("full_assessment", "breadth", highest, breadth.score, characteristics)
-        if breadth.unheard_fact in facts and len(reached) >= breadth.unheard_groups:
-            return Screening("full_assessment", "unheard", highest, breadth.score, reached)
-    reached = _ordered(order, set().union(*(groups for _score, groups in material)))
-    if len(reached) >= screening.relevance_groups and screening.thin_evidence_fact in facts:
-        return Screening("full_assessment", "thin_evidence", highest, material_score, reached)
+        unheard = breadth.unheard_fact in facts
+        if counted and (len(counted) >= breadth.findings or unheard):
+            reached = _ordered(order, set().union(*counted))
+            characteristics = tuple(group for group in reached if group in _characteristics(kb))
+            if len(characteristics) >= breadth.characteristics and len(counted) >= breadth.findings:
+                return Screening("full_assessment", "breadth", highest, breadth.score, characteristics)
+            if unheard and len(reached) >= breadth.unheard_groups:
+                return Screening("full_assessment", "unheard", highest, breadth.score, reached)
+    if screening.thin_evidence_fact in facts:
+        reached = _ordered(order, set().union(*(groups for _score, groups in material)))
+        if len(reached) >= screening.relevance_groups:
+            return Screening("full_assessment", "thin_evidence", highest, material_score, reached)
     return Screening("mitigate", "material", highest, full_score)
 
 
-def level_of_negatives(kb: KnowledgeBase, negatives: Iterable[tuple[int, set[str]]], facts: Collection[str]) -> Level:
+def level_of_negatives(
+    kb: KnowledgeBase, negatives: Iterable[tuple[int, Iterable[str]]], facts: Collection[str]
+) -> Level:
     """The screening level of negative findings, each as (score, the groups it names), given the facts derived for
     the plan: the one rule the assessment, the residual and the what-if search all screen by (``screen``)."""
     return screen(kb, negatives, facts).level
