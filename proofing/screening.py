@@ -171,8 +171,8 @@ def level_reason(kb: KnowledgeBase, screening: Screening, t: Translator) -> str:
             )
         case "small_scale":
             return t._(
-                "{facts} For a change this small only a negative impact scoring {threshold} or more is material, and "
-                "the highest here scores {score}.",
+                "{facts} For such a plan only a negative impact scoring {threshold} or more is material, and the "
+                "highest here scores {score}.",
                 **values,
             )
         case "material":
@@ -189,8 +189,8 @@ def level_reason(kb: KnowledgeBase, screening: Screening, t: Translator) -> str:
             )
         case "large_scale":
             return t._(
-                "{facts} For a plan this large a negative impact scoring {threshold} or more needs a full "
-                "assessment, and one here scores {score}.",
+                "{facts} For such a plan a negative impact scoring {threshold} or more needs a full assessment, and "
+                "one here scores {score}.",
                 **values,
             )
         case "breadth":
