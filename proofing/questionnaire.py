@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from proofing.base import ItemId, Slug, Strict, Text
 from proofing.conditions import Condition
@@ -329,13 +329,17 @@ class ScoringFile(Strict):
     level_words: dict[Level, Text]
     decision_words: dict[Level, Text]
 
-    @model_validator(mode="after")
-    def _proportion_fits_the_thresholds(self) -> ScoringFile:
-        if self.proportion is not None:
-            problems = self.proportion.problems(self.screening.material_score, self.screening.full_assessment_score)
+    @field_validator("proportion")
+    @classmethod
+    def _proportion_fits_the_thresholds(
+        cls, value: ProportionRules | None, info: ValidationInfo
+    ) -> ProportionRules | None:
+        screening = info.data.get("screening")
+        if value is not None and isinstance(screening, ScreeningRules):
+            problems = value.problems(screening.material_score, screening.full_assessment_score)
             if problems:
-                raise ValueError("proportion: " + "; ".join(problems))
-        return self
+                raise ValueError("; ".join(problems))
+        return value
 
 
 def resolve_options(file: QuestionnaireFile, choices: dict[str, list[Option]]) -> Questionnaire:

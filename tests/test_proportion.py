@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 
 from proofing.assessment import Assessment, assess, assess_draft
 from proofing.engine import evaluate
+from proofing.errors import RuleBaseError, display_path
 from proofing.knowledge import KnowledgeBase, load_knowledge
 from proofing.language import LOCALE_DIR, ui_coverage, ui_messages
 from proofing.plan import Plan, check_answers, read_plan
@@ -282,6 +283,21 @@ def test_the_schema_refuses_a_scale_that_could_lower_a_larger_plan(change: dict[
     ScoringFile.model_validate(_scoring())
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         ScoringFile.model_validate(_scoring(**change))
+
+
+def test_a_broken_proportion_is_reported_at_its_line(rules_copy: Path) -> None:
+    path = rules_copy / "scoring.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "      full_assessment_score: 12\n" in text
+    path.write_text(
+        text.replace("      full_assessment_score: 12\n", "      full_assessment_score: 18\n"), encoding="utf-8"
+    )
+    line = text.splitlines().index("proportion:") + 1
+    with pytest.raises(RuleBaseError) as raised:
+        load_knowledge(rules_copy)
+    [problem] = [str(problem) for problem in raised.value.problems]
+    assert problem.startswith(f"{display_path(path)}:{line}: field 'proportion': ")
+    assert "scale.large.full_assessment_score (18) must not be above screening.full_assessment_score (15)" in problem
 
 
 def test_a_council_without_proportion_screens_by_the_largest_score_alone(kb: KnowledgeBase) -> None:
