@@ -9,7 +9,7 @@ screening level (thresholds from rules/scoring.yaml); and the quality gaps that 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from typing import Literal
 
 from pydantic import Field
@@ -23,8 +23,8 @@ from proofing.language import Language, Translator, translator
 from proofing.oracle import Firing
 from proofing.plan import AnswerProblem, Plan, check_answers, usable_answers, visible_questions
 from proofing.questionnaire import Effect, ImpactRule, Level, Mitigation
-
-Rag = Literal["red", "amber", "green"]
+from proofing.screening import Basis, Rag, Screening, level_reason, rag_of, screen, words_of
+from proofing.screening import level_label as level_label  # where the pages and the register have read it
 
 
 class Because(Strict):
@@ -152,6 +152,8 @@ class Assessment(Strict):
     engine: EngineRef
     level: Level
     level_words: str
+    level_reason: str = Field(default="", description="why the plan has its level, in words (proofing.screening)")
+    level_basis: Basis | None = Field(default=None, description="what decided the level: breadth, scale, a score...")
     decision: str
     answers: dict[str, AnswerValue]
     findings: list[Finding]
@@ -188,14 +190,12 @@ def build_assessment(
     findings = [_finding(kb, rule, answers, firing) for rule in fired if rule.finding]
     findings = _consolidated(kb, findings)
     findings.sort(key=lambda finding: (finding.direction != "negative", -finding.score, finding.rule))
-    level = _level(kb, findings, firing)
+    screening = _screening(kb, findings, firing)
     return Assessment(
         plan=plan,
         rule_base=RuleBaseRef(name=kb.name, version=kb.version, sha256=kb.sha256),
         engine=EngineRef(name=ENGINE_NAME, version=ENGINE_VERSION),
-        level=level,
-        level_words=kb.scoring.level_words[level],
-        decision=kb.scoring.decision_words[level],
+        **_level_fields(kb, screening),
         answers=answers,
         findings=findings,
         profile=_profile(kb, findings),
@@ -286,14 +286,12 @@ def with_agreement(kb: KnowledgeBase, assessment: Assessment, notes: DecisionNot
             )
         )
     findings.sort(key=lambda finding: (finding.direction != "negative", -finding.score, finding.rule))
-    level = _level(kb, findings, evaluate(kb, assessment.answers))
+    screening = _screening(kb, findings, evaluate(kb, assessment.answers))
     return assessment.model_copy(
         update={
             "findings": findings,
             "dropped": dropped,
-            "level": level,
-            "level_words": kb.scoring.level_words[level],
-            "decision": kb.scoring.decision_words[level],
+            **_level_fields(kb, screening),
             "profile": _profile(kb, findings),
         }
     )
@@ -318,23 +316,6 @@ def likelihood_severity_matrix(assessment: Assessment) -> list[dict[str, int | s
             )
         rows.append(row)
     return rows
-
-
-def level_label(kb: KnowledgeBase, level: str | None) -> str:
-    """A screening level in a few words ("Screened out", "Mitigate"), or "Not screened yet" when there is none.
-
-    The rule base's level words are a sentence each; the label is their first clause.
-    """
-    if level is None:
-        return _in(kb)._("Not screened yet")
-    return kb.scoring.level_words[level].split(".")[0]  # type: ignore[index]
-
-
-def rag_of(kb: KnowledgeBase, score: int) -> Rag:
-    """The RAG band of a score, by the thresholds in scoring.yaml."""
-    if score >= kb.scoring.rag.red:
-        return "red"
-    return "amber" if score >= kb.scoring.rag.amber else "green"
 
 
 def answer_words(kb: KnowledgeBase, question_id: str, answer: AnswerValue) -> str:
@@ -607,26 +588,25 @@ def link_action(kb: KnowledgeBase, action_id: str) -> LinkedAction:
 
 
 def _level(kb: KnowledgeBase, findings: list[Finding], firing: Firing) -> Level:
-    """The screening level of an assessment's findings (see level_of_negatives)."""
+    """The screening level of an assessment's findings (proofing.screening)."""
+    return _screening(kb, findings, firing).level
+
+
+def _screening(kb: KnowledgeBase, findings: list[Finding], firing: Firing) -> Screening:
     negatives = [(f.score, set(f.characteristics + f.communities)) for f in findings if f.direction == "negative"]
-    return level_of_negatives(kb, negatives, kb.scoring.screening.thin_evidence_fact in firing.facts)
+    return screen(kb, negatives, firing.facts)
 
 
-def level_of_negatives(kb: KnowledgeBase, negatives: Iterable[tuple[int, set[str]]], thin_evidence: bool) -> Level:
-    """The screening level of negative findings, each as (score, the groups it names), from the negatives alone
-    (quality gaps never set it): the one rule the assessment, the residual and the what-if search all screen by.
-
-    Thin evidence can only raise a plan that already needs mitigating to a full assessment, when its
-    material negatives reach many groups: it never screens a plan in on its own.
-    """
-    screening = kb.scoring.screening
-    material = [(score, groups) for score, groups in negatives if score >= screening.material_score]
-    if any(score >= screening.full_assessment_score for score, _groups in material):
-        return "full_assessment"
-    reached = set().union(*(groups for _score, groups in material))
-    if material and len(reached) >= screening.relevance_groups and thin_evidence:
-        return "full_assessment"
-    return "mitigate" if material else "screened_out"
+def _level_fields(kb: KnowledgeBase, screening: Screening) -> dict[str, object]:
+    """The level, its words, its reason and the decision asked for, as the assessment keeps them."""
+    level = screening.level
+    return {
+        "level": level,
+        "level_words": kb.scoring.level_words[level],
+        "level_reason": level_reason(kb, screening, _in(kb)),
+        "level_basis": screening.basis,
+        "decision": kb.scoring.decision_words[level],
+    }
 
 
 def _profile(kb: KnowledgeBase, findings: list[Finding]) -> list[GroupProfile]:
@@ -747,7 +727,7 @@ def group_reason_words(reason: GroupReason, language: Language = "en") -> str:
 
 def _in(kb: KnowledgeBase) -> Translator:
     """A translator into the language the rule base speaks, for the words the assessment writes itself."""
-    return translator(kb.language if kb.language in ("cy", "en") else "en")  # type: ignore[arg-type]
+    return words_of(kb)
 
 
 def assessment_as_json(assessment: Assessment) -> dict[str, object]:

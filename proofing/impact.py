@@ -18,12 +18,13 @@ from typing import Literal
 
 from pydantic import Field
 
-from proofing.assessment import Assessment, Finding, Rag, level_of_negatives, rag_of
+from proofing.assessment import Assessment, Finding, Rag, rag_of
 from proofing.base import Strict
 from proofing.decisions import DecisionNotes, MitigationDecision, mitigation_key
 from proofing.engine import evaluate
 from proofing.knowledge import KnowledgeBase
 from proofing.questionnaire import Effect, Level
+from proofing.screening import level_of_negatives
 
 Dimension = Literal["likelihood", "severity"]
 IN_PLACE: tuple[str, ...] = ("accepted", "done")
@@ -184,15 +185,15 @@ def lowered(value: int, effect: Effect) -> int:
 
 
 def screening_level(kb: KnowledgeBase, findings: list[Finding], facts: Collection[str]) -> Level:
-    """The screening level of a set of findings, by the thresholds in rules/scoring.yaml (``screening``).
+    """The screening level of a set of findings, by the rules in rules/scoring.yaml (``screening`` and
+    ``proportion``), given the facts derived for the plan.
 
-    The same rules as the assessment's own level: a material negative at or above the full-assessment score, or
-    material negatives reaching many groups while the evidence is thin (the thin-evidence fact among `facts`),
-    need a full assessment; any other material negative needs mitigating; none screens the plan out. Used on
-    residual scores so that before and after are screened alike.
+    The same rule as the assessment's own level (``proofing.screening``): the largest score, the breadth of the
+    negatives, the scale of the plan (its facts), and thin evidence or no engagement. Used on residual scores so
+    that before and after are screened alike.
     """
     negatives = [(f.score, set(f.characteristics + f.communities)) for f in findings if f.direction == "negative"]
-    return level_of_negatives(kb, negatives, kb.scoring.screening.thin_evidence_fact in facts)
+    return level_of_negatives(kb, negatives, facts)
 
 
 def _decision(value: MitigationDecision | Mapping[str, str] | None) -> MitigationDecision:

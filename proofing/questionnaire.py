@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from proofing.base import ItemId, Slug, Strict, Text
 from proofing.conditions import Condition
+from proofing.proportion import ProportionRules
 
 AnswerType = Literal["yes_no", "one_of", "many_of", "number", "text", "date"]
 Level = Literal["screened_out", "mitigate", "full_assessment"]
@@ -344,9 +345,24 @@ class GapRules(Strict):
 class ScoringFile(Strict):
     rag: RagBands
     screening: ScreeningRules
+    proportion: ProportionRules | None = Field(
+        default=None, description="breadth and scale (proofing.proportion); without it, the largest score decides"
+    )
     gaps: GapRules
     level_words: dict[Level, Text]
     decision_words: dict[Level, Text]
+
+    @field_validator("proportion")
+    @classmethod
+    def _proportion_fits_the_thresholds(
+        cls, value: ProportionRules | None, info: ValidationInfo
+    ) -> ProportionRules | None:
+        screening = info.data.get("screening")
+        if value is not None and isinstance(screening, ScreeningRules):
+            problems = value.problems(screening.material_score, screening.full_assessment_score)
+            if problems:
+                raise ValueError("; ".join(problems))
+        return value
 
 
 def resolve_options(file: QuestionnaireFile, choices: dict[str, list[Option]]) -> Questionnaire:

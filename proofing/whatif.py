@@ -21,7 +21,9 @@ so no suggestion is a superset of another. Candidates are scored with the engine
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from proofing.assessment import (
@@ -30,7 +32,6 @@ from proofing.assessment import (
     assess,
     fold_order,
     level_label,
-    level_of_negatives,
     named_groups,
 )
 from proofing.base import Strict
@@ -40,6 +41,7 @@ from proofing.knowledge import KnowledgeBase
 from proofing.oracle import Firing
 from proofing.plan import Plan, check_answers, usable_answers, visible_questions
 from proofing.questionnaire import LEVELS, ImpactRule, Level, Question
+from proofing.screening import level_of_negatives
 
 # Options that state a fact about the service rather than a choice the plan makes ("Not needed: the service is
 # itself delivered in people's own languages", "Not applicable: no building is used"): never suggested.
@@ -208,36 +210,50 @@ def level_of(
     screening = kb.scoring.screening
     rules = {rule.id: rule for rule in kb.rules}
     present = [rule_id for rule_id in firing.findings if rules[rule_id].finding is not None]
-    thin = screening.thin_evidence_fact in firing.facts
-    groups: dict[str, set[str]] = {rule_id: set() for rule_id in present}
-    if thin:
-        # a positive finding is never material, and one that covers a negative leaves nothing material behind
-        groups = {
-            rule_id: _groups(kb, rules[rule_id], answers, firing)
-            if rules[rule_id].finding.direction == "negative"
-            else set()  # type: ignore[union-attr]
-            for rule_id in present
-        }
+    # The groups are worked out only if the screening reads them (breadth, engagement, thin evidence); a positive
+    # finding is never material, and one that covers a negative leaves nothing material behind.
+    groups = {
+        rule_id: _Groups(partial(_groups, kb, rules[rule_id], answers, firing))
+        if rules[rule_id].finding.direction == "negative"  # type: ignore[union-attr]
+        else _Groups(set)
+        for rule_id in present
+    }
     absorbed = _fold(kb, present, groups)
-    material: list[str] = []
+    negatives: list[tuple[int, _Groups]] = []
     for rule_id in present:
         template = rules[rule_id].finding
         assert template is not None
         if rule_id not in absorbed and template.direction == "negative":
-            if template.likelihood * template.severity >= screening.material_score:
-                material.append(rule_id)
-    scores = [rules[rule_id].finding.likelihood * rules[rule_id].finding.severity for rule_id in material]  # type: ignore[union-attr]
-    level = level_of_negatives(kb, [(score, groups[r]) for score, r in zip(scores, material, strict=True)], thin)
+            negatives.append((template.likelihood * template.severity, groups[rule_id]))
+    level = level_of_negatives(kb, negatives, firing.facts)
+    scores = [score for score, _groups in negatives if score >= screening.material_score]
     return level, (LEVELS.index(level), max(scores, default=0), sum(scores), len(scores))
 
 
-def _fold(kb: KnowledgeBase, present: list[str], groups: dict[str, set[str]]) -> set[str]:
+class _Groups:
+    """The groups a finding names, worked out the first time the screening reads them, and then kept."""
+
+    def __init__(self, work_out: Callable[[], set[str]]) -> None:
+        self._work_out = work_out
+        self._groups: set[str] | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        if self._groups is None:
+            self._groups = self._work_out()
+        return iter(self._groups)
+
+
+def _fold(kb: KnowledgeBase, present: list[str], groups: dict[str, _Groups]) -> set[str]:
     """The findings another present finding covers, folded in as the assessment folds them
     (``assessment.fold_order``): each coverer's groups take in the covered one's."""
     merges = fold_order(kb, set(present))
     for into, covered in merges:
-        groups[into] = groups[into] | groups[covered]
+        groups[into] = _Groups(partial(_union, groups[into], groups[covered]))
     return {covered for _into, covered in merges}
+
+
+def _union(first: _Groups, second: _Groups) -> set[str]:
+    return set(first) | set(second)
 
 
 def _groups(kb: KnowledgeBase, rule: ImpactRule, answers: dict[str, AnswerValue], firing: Firing) -> set[str]:

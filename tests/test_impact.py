@@ -150,8 +150,10 @@ def test_a_plan_whose_mitigations_in_place_only_watch_stays_where_it_was(kb: Kno
     """The Traveller site extension makes a group more visible where tension was reported this year (4 x 5). With
     only the mitigations that lower severity in place (co-ordinated support for anyone targeted, monitoring,
     reporting, a liaison group) its likelihood stays 4 and its score 4 x 4 = 16 is still high: support and
-    watching soften the harm but do not make it less likely, so the plan still needs a full assessment. Only the
-    tension assessment and joint protection plan, which lower the likelihood, take it below 15."""
+    watching soften the harm but do not make it less likely, so the plan still needs a full assessment. The tension
+    assessment and joint protection plan, which lower the likelihood, take it below 15; but a site families live on
+    is an essential service (proportion.scale in scoring.yaml), where a possible and major harm (3 x 4 = 12) that
+    remains still needs a full assessment."""
     site = example(kb, "traveller-site-extension")
     softening = {
         mitigation_key(f, i): MitigationDecision(status="accepted")
@@ -166,7 +168,10 @@ def test_a_plan_whose_mitigations_in_place_only_watch_stays_where_it_was(kb: Kno
     assert (site.level, after.residual_level) == ("full_assessment", "full_assessment")
     assert not after.level_lowered
     everything = residual(kb, site, all_in_place(site))
-    assert everything.residual_level == "mitigate"
+    highest = max(f.residual_score for f in everything.findings)
+    assert highest == 12 and highest < kb.scoring.screening.full_assessment_score
+    assert everything.residual_level == "full_assessment"
+    assert "essential_service" in evaluate(kb, site.answers).facts
 
 
 def test_every_mitigation_of_a_negative_finding_declares_an_effect(kb: KnowledgeBase) -> None:
