@@ -34,7 +34,16 @@ _KB = load_knowledge()
 # The kinds of change that are minor: they take nothing away, ration nothing, charge nothing and rebuild nothing.
 # Every other kind is named by the rule that derives minor_change (impacts/scale.yaml) as not minor; a kind added
 # to the questionnaire must be put on one side or the other (test_every_kind_of_change_is_decided_minor_or_not).
-MINOR_KINDS = ["new_service", "service_change", "commissioning", "event_campaign", "policy_strategy"]
+MINOR_KINDS = [
+    "new_service",
+    "service_change",
+    "commissioning",
+    "event_campaign",
+    "policy_strategy",
+    "legislation_guidance",
+    "funding_bid",
+    "strategy_commission",
+]
 
 # The ordinary good-practice answer to each question: the answers an honest manager of an ordinary plan that follows
 # good practice gives (interpreting booked on request, information in accessible formats, a bilingual service, a

@@ -173,11 +173,11 @@ BREAKAGES = [
     Breakage(
         "show_if reads a later question",
         "questionnaire.yaml",
-        "        show_if: {question: change_type, contains: channel_shift}\n        options:\n          - {id: online",
-        "        show_if: {question: further_travel, equals: true}\n        options:\n          - {id: online",
-        "show_if: {question: further_travel, equals: true}",
+        "        process: true\n        show_if: {question: engagement_done, equals: done}",
+        "        process: true\n        show_if: {question: monitoring_plan, equals: true}",
+        "show_if: {question: monitoring_plan, equals: true}",
         1,
-        "question channel_to: show_if reads unknown question further_travel "
+        "question engagement_results: show_if reads unknown question monitoring_plan "
         "(a question may only depend on earlier ones)",
     ),
     Breakage(

@@ -102,7 +102,7 @@ def test_a_half_right_prediction_scores_less_and_the_reveal_says_why(kb: Knowled
     case = _case(kb, "caia_park_advice_centre")
     taught = case.expect.impacts
     assert len(taught) >= 2
-    over = "language_children_as_interpreters"  # the rules find it, but it is not what the card teaches
+    over = "tension_myths_unanswered"  # the rules find it, but it is not what the card teaches
     assert over not in taught
     prediction = Prediction(level="mitigate", groups=["race", "migrant_workers"], impacts=[taught[0], over])
     result = score_round(kb, case, prediction)
