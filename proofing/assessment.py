@@ -744,6 +744,7 @@ def assessment_as_text(kb: KnowledgeBase, assessment: Assessment) -> str:
         f"{plan.service}, owner {plan.owner}",
         "",
         f"Screening: {assessment.level_words}",
+        *([f"Why: {assessment.level_reason}"] if assessment.level_reason else []),
         f"Decision asked for: {assessment.decision}",
     ]
     negatives = [f for f in assessment.findings if f.direction == "negative"]

@@ -538,6 +538,7 @@ def assessment_text(kb: KnowledgeBase, assessment: Assessment) -> str:
         _("{service}, owner {owner}", service=plan.service, owner=plan.owner),
         "",
         _("Screening: {level}", level=assessment.level_words),
+        *([_("Why: {reason}", reason=assessment.level_reason)] if assessment.level_reason else []),
         _("Decision asked for: {decision}", decision=assessment.decision),
     ]
     negatives = [f for f in assessment.findings if f.direction == "negative"]

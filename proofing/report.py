@@ -898,6 +898,8 @@ class _Writer:
         positives = [f for f in self.a.findings if f.direction == "positive"]
         self.heading(self._("Summary for the board"), 1)
         self.para(self.a.level_words, bold=True)
+        if self.a.level_reason:
+            self.para(self.a.level_reason)
         self.para(
             self._(
                 "The assessment found {negatives} and {positives}.",

@@ -279,6 +279,7 @@ UI_FILES = [
     *sorted((PROJECT / "views").glob("*.py")),
     PROJECT / "proofing" / "report.py",
     PROJECT / "proofing" / "assessment.py",
+    PROJECT / "proofing" / "screening.py",
     PROJECT / "proofing" / "cli.py",
 ]
 

@@ -453,3 +453,11 @@ def test_every_reason_has_a_welsh_entry() -> None:
     assert len(messages) >= 9
     coverage = ui_coverage(messages, "cy", LOCALE_DIR)
     assert not coverage.missing and not coverage.placeholder_faults
+
+
+def test_the_reason_for_the_level_is_said_where_the_level_is(capsys: pytest.CaptureFixture[str]) -> None:
+    from proofing.cli import main
+
+    assert main(["assess", str(EXAMPLES / "library-opening-hours.yaml")]) == 0
+    text = capsys.readouterr().out
+    assert "Why: A negative impact scores 16, at or above 15" in text

@@ -279,6 +279,8 @@ if problems:
     )
 else:
     st.info(marked(assessment.level_words))
+    if assessment.level_reason:
+        st.caption(plain(assessment.level_reason))
     st.write(_("Decision asked for: {decision}", decision=marked(assessment.decision)))
 st.write(_("{negative} negative and {positive} positive findings.", negative=len(negatives), positive=len(positives)))
 for finding in assessment.findings:
