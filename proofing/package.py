@@ -257,8 +257,8 @@ def _walk(package: Package, label: str) -> str:
     for name in package.types:
         if name not in expected:
             raise RecordError(
-                f"{label} is refused: its part {name} is named by no relationship (a part left behind, or hidden, "
-                "where Word would not show it)"
+                f"{label} is refused: its part {package._infos[name].filename} is named by no relationship (a part "
+                "left behind, or hidden, where Word would not show it)"
             )
         if name.endswith(".rels") and package.types[name] != RELS_TYPE:
             raise RecordError(f"{label} is refused: its relationships part {name} has another content type")

@@ -98,9 +98,13 @@ def verify_record(kb: KnowledgeBase, source: Path | bytes, key: Ed25519PublicKey
         raise RecordError(f"{label}: its record part is not the one the document names (a record put beside it?)")
     then, meta = _assessment_in(record)
     signer = record.payload.get("signer") if isinstance(record.payload.get("signer"), dict) else {}
+    if (record.signature is None) != (not signer):
+        raise RecordError(
+            f"{label}: the record's signature was removed: it names a signer but carries no signature, or the reverse"
+        )
     if key is not None:
         _check_signature(record, signer, key)
-    elif record.signature is not None or signer:
+    elif record.signature is not None:
         raise SignatureNotChecked(
             f"{label}: the record is signed, by a key you did not check ({signer.get('key') or 'no key named'}), "
             f"so it cannot be shown to be the council's: anyone can sign a record with a key of their own. Give "

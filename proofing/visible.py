@@ -482,7 +482,7 @@ class _Reader:
         position = _first(rprs, "position")
         if position is not None and abs(_int(position.get(f"{_W}val"), 0)) > MAX_POSITION_HALF_POINTS:
             return True
-        colour = self._colour(_first(rprs, "color"), "color", "val")
+        colour = self._colour(_first(rprs, "color"), "val", "themeColor")
         if colour is None:
             return False  # automatic: Word picks black or white to contrast with what is behind
         return _contrast(colour, self._background(rprs, paragraph, table_style)) < MIN_CONTRAST
@@ -518,22 +518,25 @@ class _Reader:
         if shd is None or shd.get(f"{_W}val") == "nil":
             return None
         if shd.get(f"{_W}val") == "solid":
-            return self._colour(shd, "color", "val") or "000000"
-        return self._colour(shd, "fill", "fill")
+            return self._colour(shd, "color", "themeColor") or "000000"
+        return self._colour(shd, "fill", "themeFill")
 
-    def _colour(self, element: etree._Element | None, attribute: str, kind: str) -> str | None:
-        """A colour attribute as RGB hex, theme colours resolved with their tint or shade; None for automatic."""
+    def _colour(self, element: etree._Element | None, attribute: str, theme: str) -> str | None:
+        """A colour as RGB hex, a theme colour resolved with its tint or shade; None for automatic.
+
+        `attribute` holds the colour (``val`` of ``w:color``, ``fill`` or ``color`` of ``w:shd``), `theme` the
+        name of its theme attribute (``themeColor`` or ``themeFill``), which Word prefers when both are given.
+        """
         if element is None:
             return None
-        prefix = "themeFill" if kind == "fill" else "themeColor"
-        theme = element.get(f"{_W}{prefix}" if kind == "fill" else f"{_W}themeColor")
-        base = self.styles.theme.get(_THEME_SLOTS.get(theme or "", theme or "")) if theme else None
+        slot = element.get(f"{_W}{theme}")
+        base = self.styles.theme.get(_THEME_SLOTS.get(slot, slot)) if slot else None
         base = base or _hex(element.get(f"{_W}{attribute}"))
         if base is None:
             return None
-        tint = element.get(f"{_W}{prefix}Tint" if kind == "fill" else f"{_W}themeTint")
-        shade = element.get(f"{_W}{prefix}Shade" if kind == "fill" else f"{_W}themeShade")
-        return _tinted(base, tint, shade) if theme else base
+        if not slot:
+            return base
+        return _tinted(base, element.get(f"{_W}{theme}Tint"), element.get(f"{_W}{theme}Shade"))
 
 
 def _refuse_constructs(root: etree._Element) -> None:
@@ -628,7 +631,7 @@ def _theme_colours(root: etree._Element) -> dict[str, str]:
     for slot in scheme if scheme is not None else []:
         if not isinstance(slot.tag, str):
             continue
-        value = next((c.get("val") or c.get("lastClr") for c in slot if isinstance(c.tag, str)), None)
+        value = next((c.get("lastClr") or c.get("val") for c in slot if isinstance(c.tag, str)), None)
         if _hex(value):
             colours[etree.QName(slot).localname] = _hex(value) or ""
     return colours
