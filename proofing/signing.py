@@ -107,6 +107,18 @@ def configured_private_key() -> Ed25519PrivateKey | None:
     return load_private_key(Path(path)) if path else None
 
 
+def configured_signer(identity: str) -> Signer | None:
+    """Who signs a record written now, and with what: the key PROOFING_SIGNING_KEY names, as `identity` (the person
+    signed in to the app, or the command line's --signer); None when no key is configured (records unsigned).
+
+    The app and the command line both sign through this, so a key configured for one signs the other's records
+    too. SigningError in words when the key is named but cannot be read: a record is then not written unsigned by
+    accident.
+    """
+    key = configured_private_key()
+    return Signer(identity=identity.strip() or "unknown", key=key) if key is not None else None
+
+
 def configured_public_key() -> Ed25519PublicKey | None:
     """The key PROOFING_VERIFY_KEY names, for `proofing verify` without --key, or None."""
     path = os.environ.get(PUBLIC_KEY_ENV, "").strip()
