@@ -249,6 +249,7 @@ class _Reader:
     def __init__(self, source: Source, record_sha: str | None) -> None:
         self.source, self.record_sha = source, record_sha
         self.styles = _Styles()
+        self.exact_styles = False  # whether a style sets an exact line height (which could hide its lines)
         for part in source.related(source.main, STYLES):
             self._read_styles(source.xml(part))
         for part in source.related(source.main, THEME):
@@ -257,6 +258,7 @@ class _Reader:
         if background is not None and _hex(background.get(f"{_W}color")):
             self.styles.page = _hex(background.get(f"{_W}color")) or "FFFFFF"
         self.checked_tables: set[str] = set()
+        self.exact_heights = True
         self.hidden_runs: dict[tuple[object, ...], bool] = {}
         self.context_of: tuple[etree._Element | None, tuple[object, ...]] = (None, ())
         self.hidden_paragraphs: dict[tuple[object, ...], bool] = {}
@@ -268,6 +270,7 @@ class _Reader:
                 self.styles.by_id[style_id] = style
             if style.get(f"{_W}type") == "paragraph" and style.get(f"{_W}default") in ("1", "true", "on"):
                 self.styles.default_paragraph = style_id
+        self.exact_styles = any(e.get(f"{_W}lineRule") == "exact" for e in root.iter(f"{_W}spacing"))
         self.styles.defaults_rpr = root.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
         self.styles.defaults_ppr = root.find(f"{_W}docDefaults/{_W}pPrDefault/{_W}pPr")
 
@@ -321,6 +324,11 @@ class _Reader:
 
     def _paragraphs_with_text(self, part: str, root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
         _refuse_constructs(root)
+        # Only an exact height can hide a line or a row: without one in this part or the styles, none is looked for.
+        self.exact_heights = self.exact_styles or any(
+            e.get(f"{_W}hRule") == "exact" or e.get(f"{_W}lineRule") == "exact"
+            for e in root.iter(f"{_W}trHeight", f"{_W}spacing")
+        )
         for paragraph in root.iter(f"{_W}p"):
             text = self._paragraph_text(part, paragraph)
             if self.record_sha:
@@ -397,6 +405,8 @@ class _Reader:
 
     def _paragraph_hidden(self, paragraph: etree._Element) -> bool:
         """A paragraph on an exact line too short to show it, or in a table row too short to show it."""
+        if not self.exact_heights:
+            return False
         ppr = paragraph.find(f"{_W}pPr")
         row = next(paragraph.iterancestors(f"{_W}tr"), None)
         height = row.find(f"{_W}trPr/{_W}trHeight") if row is not None else None
@@ -539,21 +549,19 @@ class _Reader:
         return _tinted(base, element.get(f"{_W}{theme}Tint"), element.get(f"{_W}{theme}Shade"))
 
 
+_REFUSED_TAGS = tuple(f"{{{namespace}}}*" for namespace in _REFUSED_NAMESPACES) + tuple(
+    f"{_W}{name}" for name in _REFUSED_ELEMENTS
+)
+
+
 def _refuse_constructs(root: etree._Element) -> None:
     """Refuse, in words, what a proofing record never holds and the digests could not follow."""
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
+    for element in root.iter(*_REFUSED_TAGS):
         name = etree.QName(element)
-        if name.namespace in _REFUSED_NAMESPACES:
-            raise VisibleError(f"the document holds {_REFUSED_NAMESPACES[name.namespace]}, which a record never has")
-        if name.namespace == _W[1:-1] and name.localname in _REFUSED_ELEMENTS:
-            raise VisibleError(f"the document holds {_REFUSED_ELEMENTS[name.localname]}, which a record never has")
-        if (
-            name.namespace == _W[1:-1]
-            and name.localname == "lvlText"
-            and re.search(r"[^\W\d_]{2}", element.get(f"{_W}val", ""))
-        ):
+        what = _REFUSED_NAMESPACES.get(name.namespace or "") or _REFUSED_ELEMENTS[name.localname]
+        raise VisibleError(f"the document holds {what}, which a record never has")
+    for element in root.iter(f"{_W}lvlText"):
+        if re.search(r"[^\W\d_]{2}", element.get(f"{_W}val", "")):
             raise VisibleError("the document's list numbering writes words, which a record's never does")
 
 
