@@ -45,7 +45,8 @@ class Verification(BaseModel):
     ``status`` is what the command line's exit code says: ``intact`` (0), ``visible_text_edited`` (4: the
     record is intact but what a reader sees was changed; ``visible_changes`` names the sections) or
     ``differs`` (3: intact, but today's rule base finds otherwise). A record that is not one, was altered,
-    or was signed by another key is a RecordError (1).
+    was signed by another key, or whose package or content could show a reader what its digests do not cover is
+    a RecordError (1); a signed record verified without a key is SignatureNotChecked, a RecordError (1).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -31,7 +31,7 @@ from proofing.plan import read_plan
 from proofing.record import canonical_json
 from proofing.report import ReportDetails, Signatory, write_report
 from proofing.signing import PUBLIC_KEY_ENV, Signer, SigningError, generate_keys, load_private_key
-from tests.test_forgery import (
+from tests.forgeries import (
     FORGED,
     FORGERIES,
     edit_xml,
