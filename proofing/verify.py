@@ -30,8 +30,9 @@ from proofing.package import Package, read_package
 from proofing.plan import Plan, PlanError
 from proofing.record import EmbeddedRecord, RecordError, document_bytes, read_record, record_in
 from proofing.signing import PUBLIC_KEY_ENV, fingerprint, signature_holds
-from proofing.visible import TITLE_SECTION, VISIBLE_FORMAT, digests, from_package
+from proofing.visible import PREVIEW_SECTION, TITLE_SECTION, VISIBLE_FORMAT, digests, from_package
 
+_DROPPABLE = frozenset({PREVIEW_SECTION})  # a digest compared only when its part is there (editors drop it)
 _CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
 
 
@@ -175,7 +176,9 @@ def _visible_changes(record: EmbeddedRecord, package: Package, label: str) -> li
             "cannot be checked; write the record again"
         )
     now = digests(from_package(package), record.sha256)
-    changed = [name for name, digest in written.items() if now.get(name) != digest]
+    changed = [
+        name for name, digest in written.items() if now.get(name, digest if name in _DROPPABLE else None) != digest
+    ]
     changed += [name for name in now if name not in written]
     if TITLE_SECTION in changed and len(changed) * 2 > len(written):
         raise RecordError(

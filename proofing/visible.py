@@ -6,8 +6,8 @@ cover everything a reader sees, the way they see it:
 
 - every part a reader sees: the main part (each Heading 1 and the text under it; what comes before the first
   heading is the title page), each page header and footer the sections use, the footnotes, endnotes and
-  comments, the document's properties (title, subject, author, keywords, description), and each picture (its
-  bytes and its alt text), in its place in the text;
+  comments, the document's properties (title, subject, author, keywords, description, custom properties), the
+  preview picture a file browser shows, and each picture (its bytes and its alt text), in its place in the text;
 - text as it renders: hidden text (``w:vanish``, ``w:specVanish``, ``w:webHidden``), text too small to read
   (under 6 pt), squeezed (under 50% wide, or condensed by more than a point), raised or lowered off its line
   (more than 12 pt), in a colour too close to what is behind it (contrast under 1.5:1, with theme colours, tints
@@ -55,6 +55,10 @@ TITLE_SECTION = "Title page"
 RECORD_SHA_PLACEHOLDER = "0" * 64
 """Where the visible text quotes the record's own sha256: the record holds the text with this in its place."""
 PROPERTIES_SECTION = "Document properties"
+PREVIEW_SECTION = "Preview picture"
+"""A digest that may be missing (an editor dropped the preview picture), but never different."""
+_CUSTOM_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+_THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 ALLOWED_FIELDS = frozenset({"PAGE", "NUMPAGES", "SECTIONPAGES", "PAGEREF"})
 MIN_HALF_POINTS = 12  # 6 pt
 MIN_WIDTH_PERCENT = 50
@@ -193,7 +197,7 @@ def digests(source: Source, record_sha: str | None = None) -> dict[str, str]:
         for part in source.related(source.main, kind):
             texts[name] = "\n".join(reader.paragraphs(part, source.xml(part)))
     texts[PROPERTIES_SECTION] = _properties(source)
-    return {name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in texts.items()}
+    return {name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in texts.items()} | _preview(source)
 
 
 def _check_settings(source: Source) -> None:
@@ -207,16 +211,28 @@ def _check_settings(source: Source) -> None:
 
 
 def _properties(source: Source) -> str:
-    """The document's properties a reader sees (File > Properties, a PDF's title), one per line."""
-    parts = source.related("", CORE_PROPERTIES)
-    if not parts:
-        return ""
-    root = source.xml(parts[0])
+    """The document's properties a reader sees (File > Properties, a PDF's title), one per line: the core ones,
+    then each custom property as name=value."""
     values = []
-    for tag in (f"{_DC}title", f"{_DC}subject", f"{_DC}creator", f"{_CP}keywords", f"{_DC}description"):
-        found = root.find(tag)
-        values.append(" ".join(re.split(r"[;,\s]+", (found.text or "") if found is not None else "")).strip())
+    for part in source.related("", CORE_PROPERTIES):
+        root = source.xml(part)
+        for tag in (f"{_DC}title", f"{_DC}subject", f"{_DC}creator", f"{_CP}keywords", f"{_DC}description"):
+            found = root.find(tag)
+            values.append(" ".join(re.split(r"[;,\s]+", (found.text or "") if found is not None else "")).strip())
+    for part in source.related("", _CUSTOM_PROPERTIES):
+        for prop in source.xml(part):
+            if isinstance(prop.tag, str):
+                values.append(f"{prop.get('name', '')}={''.join(prop.itertext()).strip()}")
     return "\n".join(values)
+
+
+def _preview(source: Source) -> dict[str, str]:
+    """The preview picture a file browser shows (``docProps/thumbnail``), as its bytes' sha256, when there is one.
+
+    LibreOffice drops it when it saves, so a record may lose it; one that is there must be the one written.
+    """
+    parts = source.related("", _THUMBNAIL)
+    return {PREVIEW_SECTION: hashlib.sha256(source.blob(parts[0])).hexdigest()} if parts else {}
 
 
 @dataclass

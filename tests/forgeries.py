@@ -259,18 +259,6 @@ def new_main_part(data: bytes, context: dict[str, Any]) -> bytes:
     return edit_xml(edit_xml(data, "_rels/.rels", retarget), "[Content_Types].xml", declare)
 
 
-def main_part_also_kept(data: bytes, context: dict[str, Any]) -> bytes:
-    """(a') As (a), with the original still declared as a main document part, beside the new one."""
-    data = new_main_part(data, context)
-
-    def declare(types: etree._Element) -> None:
-        etree.SubElement(
-            types, f"{{{CT}}}Override", PartName="/word/document.xml", ContentType=WML + "document.main+xml"
-        )
-
-    return edit_xml(data, "[Content_Types].xml", declare)
-
-
 def orphan_part(data: bytes, context: dict[str, Any]) -> bytes:
     return add_part(data, "word/notes.xml", b"<notes>" + FORGED.encode() + b"</notes>", "application/xml")
 
@@ -393,12 +381,32 @@ def core_title(data: bytes, context: dict[str, Any]) -> bytes:
     return edit_xml(data, "docProps/core.xml", retitle)
 
 
-def chart_replaced(data: bytes, context: dict[str, Any]) -> bytes:
+def blank_picture(kind: str) -> bytes:
     from PIL import Image
 
     buffer = io.BytesIO()
-    Image.new("RGB", (40, 20), "white").save(buffer, "PNG")
-    return edit(data, "word/media/image1.png", lambda _png: buffer.getvalue())
+    Image.new("RGB", (40, 60), "white").save(buffer, kind)
+    return buffer.getvalue()
+
+
+def chart_replaced(data: bytes, context: dict[str, Any]) -> bytes:
+    return edit(data, "word/media/image1.png", lambda _png: blank_picture("PNG"))
+
+
+def preview_replaced(data: bytes, context: dict[str, Any]) -> bytes:
+    """The preview picture a file browser shows replaced (a forged first page, say)."""
+    return edit(data, "docProps/thumbnail.jpeg", lambda _jpeg: blank_picture("JPEG"))
+
+
+def custom_property(data: bytes, context: dict[str, Any]) -> bytes:
+    props = (
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><property '
+        b'fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Approved by"><vt:lpwstr>Chief Executive'
+        b"</vt:lpwstr></property></Properties>"
+    )
+    kind, content = RT + "custom-properties", "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+    return add_part(data, "docProps/custom.xml", props, content, source="", kind=kind, rid="rIdCustom")
 
 
 def alt_text(data: bytes, context: dict[str, Any]) -> bytes:
@@ -706,7 +714,6 @@ def vertical_merge(data: bytes, context: dict[str, Any]) -> bytes:
 
 FORGERIES: dict[str, Forgery] = {
     "(a) a new main part named by _rels/.rels, the original an orphan": new_main_part,
-    "two main parts declared": main_part_also_kept,
     "an orphan part": orphan_part,
     "an embedded object named by the main part": ole_object,
     "an alt chunk with the forged words": alt_chunk,
@@ -726,6 +733,8 @@ FORGERIES: dict[str, Forgery] = {
     "the document's title changed": core_title,
     "the chart replaced": chart_replaced,
     "the chart's alt text changed": alt_text,
+    "the preview picture replaced": preview_replaced,
+    "a custom property added": custom_property,
     "(b) the header edited": header_edited,
     "(b) the footer edited": footer_edited,
     "a first-page header added": first_page_header,
