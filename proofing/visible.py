@@ -31,7 +31,10 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from docx.opc.package import OpcPackage
+from docx.opc.part import Part, XmlPart
 from lxml import etree
 
 from proofing.package import (
@@ -48,6 +51,9 @@ from proofing.package import (
     Package,
 )
 from proofing.record import RecordError, parse_xml
+
+if TYPE_CHECKING:
+    from docx.document import Document
 
 VISIBLE_FORMAT = "proofing-visible/2"
 """What the ``visible`` digests of a record cover (this module's rules); a record without it is refused."""
@@ -149,23 +155,21 @@ def from_package(package: Package) -> Source:
     return Source(package.main, rels, package.xml, package.blob)
 
 
-def from_document(document: object) -> Source:
+def from_document(document: Document) -> Source:
     """The source of a python-docx document being written, so the writer digests exactly what verify will."""
-    main_part = document.part  # type: ignore[attr-defined]
-    package = main_part.package
-    parts: dict[str, object] = {}
+    parts: dict[str, Part] = {}
     rels: dict[str, dict[str, tuple[str, str, bool]]] = {}
 
-    def name_of(part: object) -> str:
-        return str(part.partname).lstrip("/").lower()  # type: ignore[attr-defined]
+    def name_of(part: Part) -> str:
+        return str(part.partname).lstrip("/").lower()
 
-    def relationships(owner: object) -> dict[str, tuple[str, str, bool]]:
-        found = {}
-        for rid, rel in owner.rels.items():  # type: ignore[attr-defined]
-            target = rel.target_ref if rel.is_external else name_of(rel.target_part)
-            found[rid] = (rel.reltype, target, rel.is_external)
-        return found
+    def relationships(owner: Part | OpcPackage) -> dict[str, tuple[str, str, bool]]:
+        return {
+            rid: (rel.reltype, rel.target_ref if rel.is_external else name_of(rel.target_part), rel.is_external)
+            for rid, rel in owner.rels.items()
+        }
 
+    package = document.part.package
     rels[""] = relationships(package)
     for part in package.iter_parts():
         parts[name_of(part)] = part
@@ -173,13 +177,12 @@ def from_document(document: object) -> Source:
 
     def xml(name: str) -> etree._Element:
         part = parts[name]
-        element = getattr(part, "element", None) if hasattr(type(part), "element") else None
-        return element if element is not None else parse_xml(part.blob, name)  # type: ignore[attr-defined]
+        return part.element if isinstance(part, XmlPart) else parse_xml(part.blob, name)
 
-    return Source(name_of(main_part), rels, xml, lambda name: parts[name].blob)  # type: ignore[attr-defined]
+    return Source(name_of(document.part), rels, xml, lambda name: parts[name].blob)
 
 
-def visible_record(document: object) -> dict[str, object]:
+def visible_record(document: Document) -> dict[str, object]:
     """What the writer puts in a record's payload: the digests of what the document shows, and their format."""
     return {"visible": digests(from_document(document)), "visible_format": VISIBLE_FORMAT}
 
@@ -623,7 +626,10 @@ def _symbol(node: etree._Element) -> str:
         return "\ufffd"
 
 
-def _first(elements: list[etree._Element | None], tag: str, test: Callable[[etree._Element], bool] | None = None):  # noqa: ANN202
+def _first(
+    elements: list[etree._Element | None], tag: str, test: Callable[[etree._Element], bool] | None = None
+) -> etree._Element | None:
+    """The first `tag` child of the first element that has one (passing `test`): formatting, nearest first."""
     for element in elements:
         if element is None:
             continue

@@ -183,7 +183,9 @@ def payload_of(part: bytes) -> tuple[str, re.Match[str], dict[str, Any]]:
     return text, body, json.loads(raw)
 
 
-def rewritten(change: Callable[[dict[str, Any]], None], sign_with: Path | None = None, keep_signature: bool = True):  # noqa: ANN201
+def rewritten(
+    change: Callable[[dict[str, Any]], None], sign_with: Path | None = None, keep_signature: bool = True
+) -> Callable[[bytes], bytes]:
     """A forger's record part: the JSON changed and its sha256 recomputed; signed again with their own key, or the
     old signature kept, or none."""
 
