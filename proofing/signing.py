@@ -84,7 +84,10 @@ def public_pem(key: Ed25519PublicKey) -> bytes:
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
     """The council's private key from a PEM file; SigningError in words when it is missing or not a key."""
-    key = serialization.load_pem_private_key(_read_key(Path(path), "private"), password=None)
+    try:
+        key = serialization.load_pem_private_key(_read_key(Path(path), "private"), password=None)
+    except (ValueError, TypeError):  # a public key, an encrypted key, or not a key at all
+        raise SigningError(f"{path} is not a private key without a passphrase (PEM)") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise SigningError(f"{path} is not an Ed25519 private key")
     return key

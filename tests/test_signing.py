@@ -24,13 +24,25 @@ from xml.sax.saxutils import escape
 
 import pytest
 
+from proofing.access import LOCAL_USER
 from proofing.assessment import assess
 from proofing.cli import main
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import read_plan
 from proofing.record import canonical_json
 from proofing.report import ReportDetails, Signatory, write_report
-from proofing.signing import PUBLIC_KEY_ENV, Signer, SigningError, generate_keys, load_private_key
+from proofing.signing import (
+    PRIVATE_KEY_ENV,
+    PUBLIC_KEY_ENV,
+    Signer,
+    SigningError,
+    configured_signer,
+    fingerprint,
+    generate_keys,
+    load_private_key,
+    load_public_key,
+)
+from proofing.verify import verify_record
 from tests.forgeries import (
     FORGED,
     FORGERIES,
@@ -274,3 +286,63 @@ def test_an_untouched_signed_record_is_only_intact_once_its_key_is_checked(
     monkeypatch.setenv(PUBLIC_KEY_ENV, str(keys["council_public"]))
     code, out = verify(tmp_path, signed, None, capsys)
     assert code == 0 and "with the council's key" in out, out
+
+
+# --- the app signs what it exports ------------------------------------------------------------------------
+
+
+def export_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: Path | None) -> Any:
+    """The Export page (AppTest) on a complete assessment, with PROOFING_SIGNING_KEY naming `key` (or unset)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from proofing.store import Store
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("PROOFING_DB_URL", url)
+    if key is None:
+        monkeypatch.delenv(PRIVATE_KEY_ENV, raising=False)
+    else:
+        monkeypatch.setenv(PRIVATE_KEY_ENV, str(key))
+    st.cache_resource.clear()
+    assessment_id = Store(url).create(read_plan(EXAMPLES / "translation-contract.yaml"))
+    at = AppTest.from_file(str(EXAMPLES.parent / "app.py"), default_timeout=60)
+    at.query_params["assessment"] = assessment_id
+    at.switch_page("views/export.py")
+    return at.run()
+
+
+def test_the_export_page_signs_with_the_configured_key_in_the_name_of_who_is_signed_in(
+    kb: KnowledgeBase, keys: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = export_page(tmp_path, monkeypatch, keys["council"])
+    assert not at.exception
+    assert any("signed with the council's key" in caption.value for caption in at.caption)
+    next(b for b in at.button if b.label == "Prepare the Word record").click().run()
+    assert not at.exception
+    result = verify_record(kb, at.session_state["record"], load_public_key(keys["council_public"]))
+    assert result.status == "intact" and result.signature_checked and result.signed_by == LOCAL_USER.described()
+
+
+def test_the_export_page_says_records_are_unsigned_without_a_key_and_refuses_a_key_it_cannot_read(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = export_page(tmp_path, monkeypatch, None)
+    assert not at.exception
+    assert any("Records are not signed" in info.value for info in at.info)
+    at = export_page(tmp_path, monkeypatch, tmp_path / "missing.pem")
+    assert not at.exception
+    assert any("cannot be used" in error.value and "does not exist" in error.value for error in at.error)
+    assert not any(b.label == "Prepare the Word record" for b in at.button)  # no unsigned record in its place
+
+
+def test_the_signer_is_the_configured_key_or_none(keys: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(PRIVATE_KEY_ENV, raising=False)
+    assert configured_signer("Head of Libraries") is None
+    monkeypatch.setenv(PRIVATE_KEY_ENV, str(keys["council"]))
+    signer = configured_signer("Head of Libraries")
+    assert signer is not None and signer.identity == "Head of Libraries"
+    assert signer.fingerprint == fingerprint(load_public_key(keys["council_public"]))
+    monkeypatch.setenv(PRIVATE_KEY_ENV, str(keys["council_public"]))  # a public key where the private one goes
+    with pytest.raises(SigningError):
+        configured_signer("Head of Libraries")
