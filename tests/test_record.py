@@ -459,6 +459,23 @@ def test_a_hostile_file_is_refused_in_words_and_in_time(name: str, plain_docx: b
         refused(path.read_bytes(), words.replace(str(path), "the document"))
 
 
+@pytest.mark.parametrize("name", list(HOSTILE_FILES))
+def test_verify_refuses_a_hostile_file_in_words_and_in_time(
+    name: str, plain_docx: bytes, tmp_path: Path, kb: Any
+) -> None:
+    """verify reads the whole package (relationships, every part a reader sees), within the same bounds."""
+    from proofing.verify import verify_record
+
+    build, _words = HOSTILE_FILES[name]
+    path = tmp_path / "assessment.docx"
+    build(path, plain_docx)
+    started = time.perf_counter()
+    with pytest.raises(RecordError) as caught:
+        verify_record(kb, path)
+    assert time.perf_counter() - started < TIME_LIMIT
+    assert "Traceback" not in str(caught.value)
+
+
 def test_bytes_over_50_mb_are_refused():
     refused(b"PK" + bytes(MAX_FILE_BYTES), "a .docx is read only up to")
 
