@@ -105,7 +105,7 @@ _WORD_MAIN_TYPES = frozenset(
 )
 _CENTRAL_DIRECTORY_SIGNATURE = b"PK\x01\x02"
 _READABLE_COMPRESSION = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
-_ZIP_ERRORS = (
+ZIP_ERRORS = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
     zlib.error,
@@ -232,15 +232,25 @@ def read_record(source: Path | bytes) -> EmbeddedRecord:
     JSON that does not parse; and a record whose sha256 does not match its content or whose JSON is not
     in canonical form ("was altered").
     """
+    label, data = document_bytes(source)
+    return record_in(data, label)[1]
+
+
+def document_bytes(source: Path | bytes) -> tuple[str, bytes]:
+    """A .docx's name as messages give it and its bytes, read with a bounded read (RecordError when too big)."""
     if isinstance(source, bytes | bytearray | memoryview):
         label, data = "the document", bytes(source)
         if len(data) > MAX_FILE_BYTES:
             raise RecordError(f"{label} is {len(data):,} bytes; a .docx is read only up to {MAX_FILE_BYTES:,}")
-    else:
-        label = _named(Path(source))
-        data = _read_file(Path(source), label)
-    raw = _record_part(data, label)
-    return _checked_record(raw, label)
+        return label, data
+    label = _named(Path(source))
+    return label, _read_file(Path(source), label)
+
+
+def record_in(data: bytes, label: str) -> tuple[str, EmbeddedRecord]:
+    """The zip member holding the record in a .docx's bytes, and the record, checked as ``read_record`` does."""
+    name, raw = _record_part(data, label)
+    return name, _checked_record(raw, label)
 
 
 def _named(path: Path) -> str:
@@ -267,8 +277,8 @@ def _read_file(path: Path, label: str) -> bytes:
     return data
 
 
-def _record_part(data: bytes, label: str) -> bytes:
-    """The raw bytes of the record part, after the zip has been checked as a .docx that is safe to read."""
+def _record_part(data: bytes, label: str) -> tuple[str, bytes]:
+    """The name and raw bytes of the record part, after the zip has been checked as a .docx that is safe to read."""
     if not data:
         raise RecordError(f"{label} is empty, not a Word document")
     if not data.startswith(b"PK"):
@@ -277,7 +287,7 @@ def _record_part(data: bytes, label: str) -> bytes:
         raise RecordError(f"{label} has more than {MAX_MEMBERS:,} zip members; a .docx report has a few dozen")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            members = {info.filename: info for info in _checked_members(package, label)}
+            members = {info.filename: info for info in checked_members(package, label)}
             _check_word_document(package, members, label)
             found = _record_members(package, members, label)
             if not found:
@@ -285,21 +295,23 @@ def _record_part(data: bytes, label: str) -> bytes:
             if len(found) > 1:
                 raise RecordError(f"{label} carries {len(found)} proofing records; a record carries exactly one")
             return found[0]
-    except _ZIP_ERRORS as error:
+    except ZIP_ERRORS as error:
         raise RecordError(f"{label} is not a readable Word document (.docx): {error}") from None
 
 
-def _record_members(package: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], label: str) -> list[bytes]:
-    """The raw bytes of every custom XML part whose root is a proofing record.
+def _record_members(
+    package: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], label: str
+) -> list[tuple[str, bytes]]:
+    """The name and raw bytes of every custom XML part whose root is a proofing record.
 
     The record is written as ``customXml/proofingRecord.xml``, but an editor that re-saves the document may
     renumber custom XML parts: LibreOffice keeps the record's content and renames it ``customXml/item2.xml``.
     So the record is found by what it is (its root element's namespace), not by its name.
     """
-    found: list[bytes] = []
+    found: list[tuple[str, bytes]] = []
     for name, info in members.items():
         if name == _RECORD_MEMBER:  # the name proofing writes: a record, whatever state it is in
-            found.append(_bounded_read(package, info, MAX_RECORD_BYTES, f"{label}: the record part"))
+            found.append((name, bounded_read(package, info, MAX_RECORD_BYTES, f"{label}: the record part")))
             continue
         if not (name.startswith("customXml/") and name.endswith(".xml")) or "/_rels/" in name:
             continue
@@ -308,11 +320,11 @@ def _record_members(package: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo
         with package.open(info) as member:
             start = member.read(1024)  # only the root element decides; a large part is read only if it is a record
         if _RECORD_ROOT.match(start):
-            found.append(_bounded_read(package, info, MAX_RECORD_BYTES, f"{label}: the record part"))
+            found.append((name, bounded_read(package, info, MAX_RECORD_BYTES, f"{label}: the record part")))
     return found
 
 
-def _checked_members(package: zipfile.ZipFile, label: str) -> list[zipfile.ZipInfo]:
+def checked_members(package: zipfile.ZipFile, label: str) -> list[zipfile.ZipInfo]:
     """The zip's members, refused as a whole when their number, sizes or compression could cost too much."""
     infos = package.infolist()
     if len(infos) > MAX_MEMBERS:
@@ -347,8 +359,8 @@ def _check_word_document(package: zipfile.ZipFile, members: dict[str, zipfile.Zi
     info = members.get(_CONTENT_TYPES_MEMBER)
     if info is None:
         raise RecordError(f"{not_word}: it has no {_CONTENT_TYPES_MEMBER}")
-    raw = _bounded_read(package, info, MAX_CONTENT_TYPES_BYTES, f"{label}: {_CONTENT_TYPES_MEMBER}")
-    root = _parse_xml(raw, f"{not_word}: its {_CONTENT_TYPES_MEMBER}")
+    raw = bounded_read(package, info, MAX_CONTENT_TYPES_BYTES, f"{label}: {_CONTENT_TYPES_MEMBER}")
+    root = parse_xml(raw, f"{not_word}: its {_CONTENT_TYPES_MEMBER}")
     for override in root.iterchildren(f"{{{_CONTENT_TYPES_NAMESPACE}}}Override"):
         if override.get("ContentType") in _WORD_MAIN_TYPES:
             if override.get("PartName", "").lstrip("/") in members:
@@ -357,7 +369,7 @@ def _check_word_document(package: zipfile.ZipFile, members: dict[str, zipfile.Zi
     raise RecordError(f"{not_word}: it declares no Word main document part")
 
 
-def _bounded_read(package: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, what: str) -> bytes:
+def bounded_read(package: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, what: str) -> bytes:
     """A member's bytes, reading at most limit+1 of them whatever the central directory says."""
     if info.file_size > limit:
         raise RecordError(f"{what} is {info.file_size:,} bytes uncompressed; at most {limit:,} are read")
@@ -368,7 +380,7 @@ def _bounded_read(package: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, w
     return blob
 
 
-def _parse_xml(raw: bytes, what: str) -> etree._Element:
+def parse_xml(raw: bytes, what: str) -> etree._Element:
     """Parse XML that may be hostile: no DOCTYPE or entity declaration, no DTD, no network, no huge tree."""
     if _DECLARATION.search(raw):
         raise RecordError(f"{what} declares a DOCTYPE or entities, which is refused")
@@ -384,7 +396,7 @@ def _checked_record(raw: bytes, label: str) -> EmbeddedRecord:
     part = f"{label}: the record part"
     if not raw.isascii():
         raise RecordError(f"{part} is not ASCII, so it was not written by proofing")
-    root = _parse_xml(raw, part)
+    root = parse_xml(raw, part)
     if root.tag != f"{{{RECORD_NAMESPACE}}}record":
         raise RecordError(f"{label} is not a proofing record: its record part holds <{root.tag}>")
     record_format = root.get("format")
@@ -475,76 +487,3 @@ def clean_payload(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [clean_payload(item) for item in value]
     return value
-
-
-# --- the visible text ------------------------------------------------------------------------------------
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-MAX_DOCUMENT_BYTES = 30_000_000
-"""``word/document.xml`` is read for its visible text only up to this many bytes uncompressed."""
-TITLE_SECTION = "Title page"
-RECORD_SHA_PLACEHOLDER = "0" * 64
-"""Where the visible text quotes the record's own sha256: the record holds the text with this in its place."""
-
-
-def visible_sections(body: etree._Element, record_sha: str | None = None) -> dict[str, str]:
-    """The document's visible text section by section: each Heading 1 and the text under it, a sha256 each.
-
-    The text of a section is every paragraph's text (table cells included) in document order, one per line,
-    so an edit to any word a reader sees changes its section's digest. What comes before the first heading is
-    the title page. Where the text quotes the record's own sha256 (`record_sha`) it is read as the placeholder
-    the record was made with.
-    """
-    sections: dict[str, list[str]] = {TITLE_SECTION: []}
-    current = TITLE_SECTION
-    for paragraph in body.iter(f"{_W}p"):
-        style = paragraph.find(f"{_W}pPr/{_W}pStyle")
-        text = _authored_text(paragraph)
-        if record_sha:
-            text = text.replace(record_sha, RECORD_SHA_PLACEHOLDER)
-        if style is not None and style.get(f"{_W}val") in ("Heading1", "Heading 1"):
-            current = text.strip() or f"Section {len(sections)}"
-            sections.setdefault(current, [])
-            continue
-        sections[current].append(text)
-    return {name: hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest() for name, lines in sections.items()}
-
-
-def _authored_text(paragraph: etree._Element) -> str:
-    """A paragraph's text without the results of fields (page numbers, a contents entry's page): an editor
-    recomputes those when it saves, so they are not text anyone wrote."""
-    parts: list[str] = []
-    depth = 0  # inside a complex field's result (between its separate and end marks)
-    in_result: list[bool] = []
-    for node in paragraph.iter(f"{_W}fldChar", f"{_W}t", f"{_W}fldSimple"):
-        if node.tag == f"{_W}fldChar":
-            kind = node.get(f"{_W}fldCharType")
-            if kind == "begin":
-                in_result.append(False)
-            elif kind == "separate" and in_result:
-                in_result[-1] = True
-            elif kind == "end" and in_result:
-                in_result.pop()
-            depth = sum(in_result)
-        elif node.tag == f"{_W}t" and not depth and not any(a.tag == f"{_W}fldSimple" for a in node.iterancestors()):
-            parts.append(node.text or "")
-    return "".join(parts)
-
-
-def document_sections(source: Path | bytes, record_sha: str | None = None) -> dict[str, str]:
-    """The visible sections of a .docx (a path or its bytes), read with the same limits as the record."""
-    if isinstance(source, bytes | bytearray | memoryview):
-        label, data = "the document", bytes(source)
-    else:
-        label = _named(Path(source))
-        data = _read_file(Path(source), label)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            members = {info.filename: info for info in _checked_members(package, label)}
-            info = members.get("word/document.xml")
-            if info is None:
-                raise RecordError(f"{label} has no document body (word/document.xml)")
-            raw = _bounded_read(package, info, MAX_DOCUMENT_BYTES, f"{label}: the document body")
-    except _ZIP_ERRORS as error:
-        raise RecordError(f"{label} is not a readable Word document (.docx): {error}") from None
-    return visible_sections(_parse_xml(raw, f"{label}: the document body"), record_sha)

@@ -76,16 +76,10 @@ from proofing.impact import Residual, residual
 from proofing.knowledge import KnowledgeBase
 from proofing.language import TAGS, Language, RecordLanguage, Translator, localised, translator
 from proofing.plan import PlanError
-from proofing.record import (
-    RECORD_FORMAT,
-    RECORD_SHA_PLACEHOLDER,
-    clean_payload,
-    clean_text,
-    embed_record,
-    visible_sections,
-)
+from proofing.record import RECORD_FORMAT, clean_payload, clean_text, embed_record
 from proofing.signing import Signer
 from proofing.store import Approval, AuditEntry
+from proofing.visible import RECORD_SHA_PLACEHOLDER, visible_record
 from proofing.whatif import AnswerChange, Suggestion, what_would_lower
 from proofing.workshop import AddedOutcome, FindingOutcome, WorkshopRecord
 
@@ -424,7 +418,7 @@ def write_report(
         writers.append(writer)
     _finish(document, writers, chosen)
     payload = record_payload(assessment, meta)
-    payload["visible"] = visible_sections(document.element.body)
+    payload.update(visible_record(document))  # what every part a reader sees shows, digested (proofing.visible)
     if signer is not None:
         payload["signer"] = {"identity": clean_text(signer.identity), "key": signer.fingerprint}
     record_sha = embed_record(document, payload, signer.sign if signer else None)

@@ -84,7 +84,10 @@ def public_pem(key: Ed25519PublicKey) -> bytes:
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
     """The council's private key from a PEM file; SigningError in words when it is missing or not a key."""
-    key = serialization.load_pem_private_key(_read_key(Path(path), "private"), password=None)
+    try:
+        key = serialization.load_pem_private_key(_read_key(Path(path), "private"), password=None)
+    except (ValueError, TypeError):  # a public key, an encrypted key, or not a key at all
+        raise SigningError(f"{path} is not a private key without a passphrase (PEM)") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise SigningError(f"{path} is not an Ed25519 private key")
     return key
@@ -105,6 +108,18 @@ def configured_private_key() -> Ed25519PrivateKey | None:
     """The signing key PROOFING_SIGNING_KEY names, or None when records are not to be signed."""
     path = os.environ.get(PRIVATE_KEY_ENV, "").strip()
     return load_private_key(Path(path)) if path else None
+
+
+def configured_signer(identity: str) -> Signer | None:
+    """Who signs a record written now, and with what: the key PROOFING_SIGNING_KEY names, as `identity` (the person
+    signed in to the app, or the command line's --signer); None when no key is configured (records unsigned).
+
+    The app and the command line both sign through this, so a key configured for one signs the other's records
+    too. SigningError in words when the key is named but cannot be read: a record is then not written unsigned by
+    accident.
+    """
+    key = configured_private_key()
+    return Signer(identity=identity.strip() or "unknown", key=key) if key is not None else None
 
 
 def configured_public_key() -> Ed25519PublicKey | None:

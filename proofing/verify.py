@@ -1,9 +1,17 @@
 """Checking an exported record months later: is it intact, and does the rule base still agree?
 
-An auditor hands ``verify_record`` a .docx. The embedded record must be present and unaltered
-(proofing.record checks its sha256; a RecordError says why not). The plan inside it is then assessed
-again against the rule base in use now, and every difference is described finding by finding, so a
-changed rule base is visible rather than silently re-scoring old decisions.
+An auditor hands ``verify_record`` a .docx. The package is read the way Word reads it, by its relationships
+(proofing.package: a part nobody names, or of a kind a record never has, is refused); the embedded record must be
+present, named by the main part, and unaltered (proofing.record checks its sha256); with the council's public key
+its signature must hold. What the document shows (every part a reader sees, as it renders: proofing.visible) must
+be what the record was written with. A RecordError says in words why a record is not intact.
+
+Without a key, a signed record is never reported intact: ``SignatureNotChecked`` says it is signed by a key that
+was not checked (anyone can sign a record with a key of their own). A record whose digests of its visible text
+were removed, or written before they covered headers, footers and hidden text, is refused.
+
+The plan inside it is then assessed again against the rule base in use now, and every difference is described
+finding by finding, so a changed rule base is visible rather than silently re-scoring old decisions.
 """
 
 from __future__ import annotations
@@ -18,9 +26,18 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from proofing.assessment import Assessment, Finding, RuleBaseRef, answer_words, assess, with_agreement
 from proofing.decisions import DecisionNotes
 from proofing.knowledge import KnowledgeBase
+from proofing.package import Package, read_package
 from proofing.plan import Plan, PlanError
-from proofing.record import TITLE_SECTION, EmbeddedRecord, RecordError, document_sections, read_record
-from proofing.signing import fingerprint, signature_holds
+from proofing.record import EmbeddedRecord, RecordError, document_bytes, read_record, record_in
+from proofing.signing import PUBLIC_KEY_ENV, fingerprint, signature_holds
+from proofing.visible import PREVIEW_SECTION, TITLE_SECTION, VISIBLE_FORMAT, digests, from_package
+
+_DROPPABLE = frozenset({PREVIEW_SECTION})  # a digest compared only when its part is there (editors drop it)
+_CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
+
+
+class SignatureNotChecked(RecordError):
+    """A signed record verified without a key: it is signed by a key nobody checked, so it is not shown intact."""
 
 
 class Verification(BaseModel):
@@ -29,7 +46,8 @@ class Verification(BaseModel):
     ``status`` is what the command line's exit code says: ``intact`` (0), ``visible_text_edited`` (4: the
     record is intact but what a reader sees was changed; ``visible_changes`` names the sections) or
     ``differs`` (3: intact, but today's rule base finds otherwise). A record that is not one, was altered,
-    or was signed by another key is a RecordError (1).
+    was signed by another key, or whose package or content could show a reader what its digests do not cover is
+    a RecordError (1); a signed record verified without a key is SignatureNotChecked, a RecordError (1).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -57,22 +75,44 @@ def embedded_assessment(source: Path | bytes) -> tuple[Assessment, dict[str, Any
 
 def _embedded(source: Path | bytes) -> tuple[Assessment, dict[str, Any], EmbeddedRecord]:
     record = read_record(source)
+    assessment, meta = _assessment_in(record)
+    return assessment, meta, record
+
+
+def _assessment_in(record: EmbeddedRecord) -> tuple[Assessment, dict[str, Any]]:
+    """The assessment a checked record holds, and its metadata; RecordError when it holds none."""
     try:
         assessment = Assessment.model_validate(record.payload["assessment"])
     except (KeyError, TypeError, ValidationError):
         raise RecordError("the embedded record is intact but does not hold a proofing assessment") from None
     meta = record.payload.get("meta")
-    return assessment, meta if isinstance(meta, dict) else {}, record
+    return assessment, meta if isinstance(meta, dict) else {}
 
 
 def verify_record(kb: KnowledgeBase, source: Path | bytes, key: Ed25519PublicKey | None = None) -> Verification:
-    """Check a record is intact (and, with `key`, signed by it), that its visible text is as written, and re-run
-    its plan against `kb`; RecordError when it is not a record, was altered or was signed by another key."""
-    then, meta, record = _embedded(source)
+    """Check a record is intact (and, with `key`, signed by it), that what it shows is what it was written with, and
+    re-run its plan against `kb`. RecordError when it is not a record, was altered or was signed by another key;
+    SignatureNotChecked (a RecordError) when it is signed and no key was given to check the signature."""
+    label, data = document_bytes(source)
+    package = read_package(data, label)
+    member, record = record_in(data, label)
+    if member.lower() not in package.related(package.main, _CUSTOM_XML):
+        raise RecordError(f"{label}: its record part is not the one the document names (a record put beside it?)")
+    then, meta = _assessment_in(record)
     signer = record.payload.get("signer") if isinstance(record.payload.get("signer"), dict) else {}
+    if (record.signature is None) != (not signer):
+        raise RecordError(
+            f"{label}: the record's signature was removed: it names a signer but carries no signature, or the reverse"
+        )
     if key is not None:
         _check_signature(record, signer, key)
-    visible_changes = _visible_changes(record, source)
+    elif record.signature is not None:
+        raise SignatureNotChecked(
+            f"{label}: the record is signed, by a key you did not check ({signer.get('key') or 'no key named'}), "
+            f"so it cannot be shown to be the council's: anyone can sign a record with a key of their own. Give "
+            f"--key PUBLIC.pem (the council's public key) or set {PUBLIC_KEY_ENV} to check it"
+        )
+    visible_changes = _visible_changes(record, package, label)
     now_ref = RuleBaseRef(name=kb.name, version=kb.version, sha256=kb.sha256)
     try:
         now: Assessment | None = with_agreement(kb, assess(kb, then.plan, "the recorded plan"), _agreement(meta))
@@ -112,8 +152,12 @@ def _agreement(meta: dict[str, Any]) -> DecisionNotes:
 
 def _check_signature(record: EmbeddedRecord, signer: dict[str, Any], key: Ed25519PublicKey) -> None:
     """Refuse a record that is not signed, or not signed by this key, in words."""
-    if record.signature is None or not signer:
+    if record.signature is None and not signer:
         raise RecordError("the record is intact but not signed, so it cannot be shown to come from the council")
+    if record.signature is None or not signer:
+        raise RecordError(
+            "the record's signature was removed: it names a signer but carries no signature, or the reverse"
+        )
     if signer.get("key") != fingerprint(key) or not signature_holds(key, record.canonical, record.signature):
         raise RecordError(
             f"the record's signature is not the council's: it was signed by another key ({signer.get('key')}, "
@@ -121,13 +165,20 @@ def _check_signature(record: EmbeddedRecord, signer: dict[str, Any], key: Ed2551
         )
 
 
-def _visible_changes(record: EmbeddedRecord, source: Path | bytes) -> list[str]:
-    """The sections whose visible text differs from what was written; RecordError when the record is another's."""
+def _visible_changes(record: EmbeddedRecord, package: Package, label: str) -> list[str]:
+    """The things a reader sees that differ from what was written; RecordError when the record is another's or
+    carries no digests that cover everything a reader sees."""
     written = record.payload.get("visible")
-    if not isinstance(written, dict) or not written:
-        return []  # a record from before visible text was recorded
-    now = document_sections(source, record.sha256)
-    changed = [name for name, digest in written.items() if now.get(name) != digest]
+    if not isinstance(written, dict) or not written or record.payload.get("visible_format") != VISIBLE_FORMAT:
+        raise RecordError(
+            f"{label}: the record carries no digests of everything its document shows (removed, or written by an "
+            "earlier version of proofing that did not cover headers, footers and hidden text), so what it shows "
+            "cannot be checked; write the record again"
+        )
+    now = digests(from_package(package), record.sha256)
+    changed = [
+        name for name, digest in written.items() if now.get(name, digest if name in _DROPPABLE else None) != digest
+    ]
     changed += [name for name in now if name not in written]
     if TITLE_SECTION in changed and len(changed) * 2 > len(written):
         raise RecordError(

@@ -459,6 +459,23 @@ def test_a_hostile_file_is_refused_in_words_and_in_time(name: str, plain_docx: b
         refused(path.read_bytes(), words.replace(str(path), "the document"))
 
 
+@pytest.mark.parametrize("name", list(HOSTILE_FILES))
+def test_verify_refuses_a_hostile_file_in_words_and_in_time(
+    name: str, plain_docx: bytes, tmp_path: Path, kb: Any
+) -> None:
+    """verify reads the whole package (relationships, every part a reader sees), within the same bounds."""
+    from proofing.verify import verify_record
+
+    build, _words = HOSTILE_FILES[name]
+    path = tmp_path / "assessment.docx"
+    build(path, plain_docx)
+    started = time.perf_counter()
+    with pytest.raises(RecordError) as caught:
+        verify_record(kb, path)
+    assert time.perf_counter() - started < TIME_LIMIT
+    assert "Traceback" not in str(caught.value)
+
+
 def test_bytes_over_50_mb_are_refused():
     refused(b"PK" + bytes(MAX_FILE_BYTES), "a .docx is read only up to")
 
@@ -512,23 +529,42 @@ def test_two_records_in_one_document_are_refused(good: tuple[bytes, dict[str, An
 
 
 def test_a_record_re_saved_by_libreoffice_still_verifies(tmp_path: Path) -> None:
-    """LibreOffice renames the record's part and re-escapes it; the record is still found and intact."""
+    """LibreOffice renames the record's part, re-escapes it, rewrites the package (data descriptors, other parts)
+    and recomputes page numbers; a signed record is still found, intact, showing what it was signed showing."""
     from proofing.assessment import assess
     from proofing.knowledge import load_knowledge
     from proofing.plan import read_plan
     from proofing.report import write_report
+    from proofing.signing import Signer, generate_keys, load_private_key, load_public_key
     from proofing.verify import verify_record
     from tests.conftest import libreoffice_convert
 
     kb = load_knowledge()
+    generate_keys(tmp_path / "council.pem", tmp_path / "council.pub.pem")
+    signer = Signer("Head of Service", load_private_key(tmp_path / "council.pem"))
     examples = Path(__file__).resolve().parent.parent / "examples"
     source = tmp_path / "record.docx"
-    source.write_bytes(write_report(kb, assess(kb, read_plan(examples / "hate-crime-reporting.yaml"))))
+    source.write_bytes(write_report(kb, assess(kb, read_plan(examples / "hate-crime-reporting.yaml")), signer=signer))
     out = tmp_path / "resaved"
     out.mkdir()
     libreoffice_convert(source, out, "docx:MS Word 2007 XML")
     resaved = out / "record.docx"
     names = zipfile.ZipFile(resaved).namelist()
     assert "customXml/proofingRecord.xml" not in names  # LibreOffice renamed it
-    assert verify_record(kb, resaved).status == "intact"  # field results (page numbers) are not authored text
+    result = verify_record(kb, resaved, load_public_key(tmp_path / "council.pub.pem"))
+    assert result.status == "intact" and result.signature_checked  # page numbers are not authored text
     assert read_record(resaved).sha256 == read_record(source).sha256
+
+
+def test_a_record_re_saved_by_python_docx_still_verifies(tmp_path: Path) -> None:
+    """python-docx (the way a script opens and saves a .docx) keeps every part, its relationships and its text."""
+    from proofing.assessment import assess
+    from proofing.knowledge import load_knowledge
+    from proofing.plan import read_plan
+    from proofing.report import write_report
+    from proofing.verify import verify_record
+
+    kb = load_knowledge()
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    written = write_report(kb, assess(kb, read_plan(examples / "school-eal-support.yaml")), language="bilingual")
+    assert verify_record(kb, saved(docx.Document(io.BytesIO(written)))).status == "intact"

@@ -3,6 +3,11 @@
 Files are named from the plan's title. The record is written only on request (it takes most of a second), in the
 language chosen here: Cymraeg, English, or both together. Whatever its language, the record embeds the assessment
 made with the English rule base (the canonical record), so ``proofing verify`` checks every one alike.
+
+When the council's signing key is configured (``PROOFING_SIGNING_KEY``, as for the command line) the record is
+signed with it, in the name of the person signed in, and ``proofing verify --key`` shows it came from the council;
+the page says so, and says in words when no key is configured (records unsigned) or the key cannot be read (no
+record is written, rather than an unsigned one by accident).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from proofing.cumulative import overlaps_for
 from proofing.decisions import DecisionNotes
 from proofing.language import RECORD_LANGUAGES, RecordLanguage
 from proofing.report import ReportDetails, write_report
+from proofing.signing import PRIVATE_KEY_ENV, Signer, SigningError, configured_signer
 from proofing.steps import file_stem
 from proofing.verify import plan_as_yaml
 from proofing.workshop_store import Workshops, records_for
@@ -48,11 +54,20 @@ def exported(what: str) -> None:
     store().record_export(st.session_state.assessment_id, draft.base().version, what)
 
 
-def record(assessment: Any, meta: ReportDetails, chosen: RecordLanguage) -> bytes:
-    """The Word record in the language chosen (proofing.report takes ``language`` once it speaks Welsh)."""
+def record(assessment: Any, meta: ReportDetails, chosen: RecordLanguage, signer: Signer | None) -> bytes:
+    """The Word record in the language chosen (proofing.report takes ``language`` once it speaks Welsh), signed by
+    `signer` when the council's key is configured."""
     if "language" in inspect.signature(write_report).parameters:
-        return write_report(base_knowledge(), assessment, meta, language=chosen)
-    return write_report(base_knowledge(), assessment, meta)
+        return write_report(base_knowledge(), assessment, meta, signer=signer, language=chosen)
+    return write_report(base_knowledge(), assessment, meta, signer=signer)
+
+
+def signer_here() -> tuple[Signer | None, str | None]:
+    """Who signs a record exported now (the person signed in, with the council's key), and why not, in words."""
+    try:
+        return configured_signer(store().user.described()), None
+    except SigningError as error:
+        return None, str(error)
 
 
 plan = draft.current_plan()
@@ -76,7 +91,34 @@ if missing := draft.missing_details():
 elif problems:
     st.warning(_("The Word record can be downloaded once every required question is answered."))
     link("views/results.py", _("See what is still needed on the results page"))
+elif (signing := signer_here())[1] is not None:
+    st.error(
+        _(
+            "The Word record cannot be written: the council's signing key ({variable}) cannot be used: {problem}. "
+            "Ask whoever runs this service to fix it; no unsigned record is written in its place.",
+            variable=PRIVATE_KEY_ENV,
+            problem=signing[1],
+        )
+    )
 else:
+    signer = signing[0]
+    if signer is None:
+        st.info(
+            _(
+                "Records are not signed: no signing key is configured ({variable}). An unsigned record shows it was "
+                "not changed by accident, but not that it came from the council.",
+                variable=PRIVATE_KEY_ENV,
+            )
+        )
+    else:
+        st.caption(
+            _(
+                "The record is signed with the council's key ({fingerprint}) in the name of {who}; "
+                "`proofing verify --key` checks it.",
+                fingerprint=signer.fingerprint,
+                who=plain(signer.identity),
+            )
+        )
     if st.session_state.get("record_language") not in RECORD_LANGUAGES:
         st.session_state.record_language = language()
     chosen: RecordLanguage = st.radio(
@@ -91,11 +133,16 @@ else:
     )
     # The record embeds the assessment made with the English rule base: verify is the same in every language.
     english, _problems = assess_agreed(base_knowledge(), plan, draft.notes())
-    fingerprint = (chosen, english.model_dump_json(), meta.model_dump_json(exclude={"produced_at", "audit"}))
+    fingerprint = (
+        chosen,
+        english.model_dump_json(),
+        meta.model_dump_json(exclude={"produced_at", "audit"}),
+        signer.fingerprint if signer else None,
+    )
     if st.session_state.get("record_for") != fingerprint:
         if st.button(_("Prepare the Word record"), type="primary"):
             with st.spinner(_("Writing the Word record...")):
-                st.session_state.record = record(english, meta, chosen)
+                st.session_state.record = record(english, meta, chosen, signer)
                 st.session_state.record_for = fingerprint
             st.rerun()
     else:
