@@ -71,8 +71,8 @@ from proofing.signing import (
     PRIVATE_KEY_ENV,
     PUBLIC_KEY_ENV,
     Signer,
-    configured_private_key,
     configured_public_key,
+    configured_signer,
     generate_keys,
     load_public_key,
 )
@@ -368,15 +368,7 @@ def _verify(arguments: argparse.Namespace) -> int:
                     fingerprint=result.key_fingerprint,
                 )
             )
-        elif result.signed_by:
-            _say(
-                _(
-                    "Signed by {who} (key {fingerprint}); give --key PUBLIC.pem to check it.",
-                    who=result.signed_by,
-                    fingerprint=result.key_fingerprint,
-                )
-            )
-        else:
+        else:  # a signed record whose key was not checked is refused by verify_record (SignatureNotChecked)
             _say(_("The record is not signed."))
         when = result.produced_at or _("at an unknown time")
         _say(_("Plan: {title}; recorded {when}.", title=result.plan_title, when=when))
@@ -420,10 +412,7 @@ def _keys(arguments: argparse.Namespace) -> int:
 
 def _signer(arguments: argparse.Namespace) -> Signer | None:
     """The signer of records written now: the key PROOFING_SIGNING_KEY names, or None (unsigned)."""
-    key = configured_private_key()
-    if key is None:
-        return None
-    return Signer(identity=arguments.signer or getpass.getuser(), key=key)
+    return configured_signer(arguments.signer or getpass.getuser())
 
 
 def _import(arguments: argparse.Namespace) -> int:
