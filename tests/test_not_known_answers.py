@@ -11,8 +11,9 @@ import pytest
 
 from proofing.knowledge import load_knowledge
 from proofing.oracle import reference_evaluate
-from proofing.plan import check_answers
+from proofing.plan import Plan, check_answers
 from proofing.questionnaire import Question
+from proofing.whatif import what_would_lower
 
 _KB = load_knowledge()
 NOT_KNOWN = [
@@ -49,3 +50,23 @@ def test_not_known_engagement_is_read_as_no_engagement() -> None:
     none = _flagged({**base, "engagement_done": "none"})
     assert none, "no engagement should lead to a gap"
     assert _flagged({**base, "engagement_done": "not_known"}) >= none
+
+
+def test_what_would_lower_never_suggests_not_knowing() -> None:
+    answers = {
+        "change_type": ["relocation"], "reach": "public", "geography": "county_wide", "deprived_area": False,
+        "people_affected": 300, "affected_communities": ["disabled_people"], "affected_characteristics": ["disability"],
+        "limited_english_users": False, "serves_maternity": False, "ends_provision": ["none"], "requirements": ["none"],
+        "welsh_provision": "full_bilingual", "welsh_opportunities": "same", "further_travel": False,
+        "physical_access": "none", "accessible_formats": True, "public_facilities": ["none"], "mixing": "neutral",
+        "shared_space": True, "removes_shared_space": False, "single_group": False, "allocates_scarce": False,
+        "known_myths": False, "delivers": ["none"], "media_interest": "low", "tension_potential": "low",
+        "past_objections": False, "visibility_risk": False, "evidence_used": ["service_data"], "data_by_group": "all",
+        "engagement_done": "done", "consultation_languages": "english_welsh", "monitoring_plan": False,
+    }  # fmt: skip
+    plan = Plan(title="Day service moves to a hall", service="Adult services", owner="Head of adult services",
+                answers=answers)  # fmt: skip
+    suggestions = what_would_lower(_KB, plan)
+    changes = [(change.question, change.after) for suggestion in suggestions for change in suggestion.changes]
+    assert ("physical_access", "full") in changes, changes  # the building problem is found and can be fixed
+    assert not [change for change in changes if change[1] == "not_known"], changes
