@@ -279,9 +279,9 @@ def _impact_rule_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) ->
         "outcomes_2011": {o.id for o in kb.outcomes_2011},
     }
     action_ids = {a.id for a in kb.actions} | {t.id for t in kb.migrant_worker_tasks}
-    for fact in kb.facts:
-        if fact.id not in derived:
-            report(fact.id, "id", f"fact {fact.id} is derived by no rule, so rules that read it can never fire")
+    for declared in kb.facts:
+        if declared.id not in derived:
+            report(declared.id, "id", f"fact {declared.id} is derived by no rule, so rules that read it can never fire")
     for rule in kb.rules:
         for problem in _condition_problems(rule.when, asked):
             report(rule.id, "when", f"rule {rule.id} {problem}")
@@ -408,13 +408,13 @@ def _judgement_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> l
             report(action, "id", f"action {action} has no entry in strategy/action_fit.yaml (its keywords)")
     known_actions = {a.id for a in kb.actions} | {t.id for t in kb.migrant_worker_tasks}
     communities = {c.id for c in kb.communities}
-    for entry in kb.action_fit:
-        if entry.action not in known_actions:
-            message = f"action_fit names unknown action {entry.action}"
+    for written in kb.action_fit:
+        if written.action not in known_actions:
+            message = f"action_fit names unknown action {written.action}"
             problems.append(Problem(kb.root / "strategy/action_fit.yaml", 1, message))
-        for group in entry.concerns:
+        for group in written.concerns:
             if group not in communities:
-                message = f"action_fit for {entry.action} concerns unknown community {group}"
+                message = f"action_fit for {written.action} concerns unknown community {group}"
                 problems.append(Problem(kb.root / "strategy/action_fit.yaml", 1, message))
     for rule in kb.rules:
         template = rule.finding

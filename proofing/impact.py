@@ -18,14 +18,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from proofing.assessment import Assessment, Finding, Rag, rag_of
+from proofing.assessment import Assessment, Finding
 from proofing.base import Strict
 from proofing.checks import effect_problems as effect_problems  # where the tests have read it
 from proofing.decisions import DecisionNotes, MitigationDecision, mitigation_key
 from proofing.engine import evaluate
 from proofing.knowledge import KnowledgeBase
 from proofing.questionnaire import Effect, Level
-from proofing.screening import level_of_negatives
+from proofing.screening import Rag, level_of_negatives, rag_of
 
 Dimension = Literal["likelihood", "severity"]
 IN_PLACE: tuple[str, ...] = ("accepted", "done")
