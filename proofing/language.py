@@ -35,7 +35,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_file
@@ -283,13 +282,6 @@ class Translator:
 def translator(language: Language, folder: Path = LOCALE_DIR) -> Translator:
     """A translator into `language` (a new one each time, so the drafts it used are its own)."""
     return Translator(language, folder=folder)
-
-
-def language_name(language: Language) -> str:
-    """A language's name in itself: "Cymraeg", "English"."""
-    if language == "en":
-        return "English"
-    return (Locale.parse(language).get_display_name(language) or language).capitalize()
 
 
 # --- the rule base ---------------------------------------------------------------------------------------------
