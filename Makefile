@@ -19,6 +19,8 @@ run: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 # The tests need a PostgreSQL server and Chromium; the project's own scripts install and start them.
 test: lint

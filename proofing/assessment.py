@@ -10,7 +10,7 @@ screening level (thresholds from rules/scoring.yaml); and the quality gaps that 
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Literal
+from typing import Literal, TypedDict
 
 from pydantic import Field
 
@@ -25,6 +25,7 @@ from proofing.plan import AnswerProblem, Plan, check_answers, usable_answers, vi
 from proofing.questionnaire import Effect, ImpactRule, Level, Mitigation
 from proofing.screening import Basis, Rag, Screening, level_reason, rag_of, screen, words_of
 from proofing.screening import level_label as level_label  # where the pages and the register have read it
+from proofing.strategy import Action, MigrantWorkerTask
 
 
 class Because(Strict):
@@ -273,7 +274,7 @@ def with_agreement(kb: KnowledgeBase, assessment: Assessment, notes: DecisionNot
                 group_reasons=[
                     GroupReason(
                         group=group,
-                        kind=names[group][0],  # type: ignore[arg-type]
+                        kind=names[group][0],
                         name=names[group][1],
                         reason="named",
                         because=_in(kb)._("named by the EIA workshop"),
@@ -470,13 +471,13 @@ def _group_reasons(
     for group in rule_groups:
         if group in named and group in names:
             kind, name = names[group]
-            reasons[group] = GroupReason(group=group, kind=kind, name=name, reason="named")  # type: ignore[arg-type]
+            reasons[group] = GroupReason(group=group, kind=kind, name=name, reason="named")
     for item in because:
         for group in item.implies:
             if group not in reasons and group in names:
                 kind, name = names[group]
                 why = f"{item.question_text} {item.answer_text}"
-                reasons[group] = GroupReason(group=group, kind=kind, name=name, reason="implied", because=why)  # type: ignore[arg-type]
+                reasons[group] = GroupReason(group=group, kind=kind, name=name, reason="implied", because=why)
     order = {group: position for position, group in enumerate(names)}
     return sorted(reasons.values(), key=lambda reason: order[reason.group])
 
@@ -582,9 +583,11 @@ def link_action(kb: KnowledgeBase, action_id: str) -> LinkedAction:
     if found is None:  # the rule base check guarantees this does not happen
         return LinkedAction(id=action_id, text=_in(kb)._("(not in the rule base)"), lead=None, timescale=None)
     _kind, item = found
-    if hasattr(item, "lead"):
-        return LinkedAction(id=action_id, text=item.text, lead=item.lead, timescale=item.timescale)  # type: ignore[union-attr]
-    return LinkedAction(id=action_id, text=item.text, lead=item.who, timescale=item.target)  # type: ignore[union-attr]
+    if isinstance(item, Action):
+        return LinkedAction(id=action_id, text=item.text, lead=item.lead, timescale=item.timescale)
+    if isinstance(item, MigrantWorkerTask):
+        return LinkedAction(id=action_id, text=item.text, lead=item.who, timescale=item.target)
+    return LinkedAction(id=action_id, text=_in(kb)._("(not in the rule base)"), lead=None, timescale=None)
 
 
 def _level(kb: KnowledgeBase, findings: list[Finding], firing: Firing) -> Level:
@@ -597,7 +600,15 @@ def _screening(kb: KnowledgeBase, findings: list[Finding], firing: Firing) -> Sc
     return screen(kb, negatives, firing.facts)
 
 
-def _level_fields(kb: KnowledgeBase, screening: Screening) -> dict[str, object]:
+class _LevelFields(TypedDict):
+    level: Level
+    level_words: str
+    level_reason: str
+    level_basis: Basis | None
+    decision: str
+
+
+def _level_fields(kb: KnowledgeBase, screening: Screening) -> _LevelFields:
     """The level, its words, its reason and the decision asked for, as the assessment keeps them."""
     level = screening.level
     return {
@@ -622,7 +633,7 @@ def _profile(kb: KnowledgeBase, findings: list[Finding]) -> list[GroupProfile]:
         negatives = [f.score for f in touching if f.direction == "negative"]
         profile.append(
             GroupProfile(
-                kind=kind,  # type: ignore[arg-type]
+                kind=kind,
                 id=group_id,
                 name=name,
                 negative=len(negatives),

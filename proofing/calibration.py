@@ -13,9 +13,10 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from proofing.assessment import Assessment, Level, assess, named_groups
+from proofing.assessment import Assessment, assess, named_groups
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan
+from proofing.questionnaire import Level
 
 DEFAULT_CASES_DIR = Path(__file__).resolve().parent.parent / "tests" / "calibration"
 

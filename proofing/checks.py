@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from proofing.conditions import AnswerTest, Condition, answer_tests, facts_read
 from proofing.errors import Problem
 from proofing.oracle import reference_evaluate
 from proofing.plan import check_answers
 from proofing.questionnaire import ImpactRule, Mitigation, Question
-from proofing.yamlsource import LocatedDict
+from proofing.yamlsource import LocatedDict, LocatedList
 
 if TYPE_CHECKING:
     from proofing.knowledge import KnowledgeBase
@@ -279,9 +279,9 @@ def _impact_rule_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) ->
         "outcomes_2011": {o.id for o in kb.outcomes_2011},
     }
     action_ids = {a.id for a in kb.actions} | {t.id for t in kb.migrant_worker_tasks}
-    for fact in kb.facts:
-        if fact.id not in derived:
-            report(fact.id, "id", f"fact {fact.id} is derived by no rule, so rules that read it can never fire")
+    for declared in kb.facts:
+        if declared.id not in derived:
+            report(declared.id, "id", f"fact {declared.id} is derived by no rule, so rules that read it can never fire")
     for rule in kb.rules:
         for problem in _condition_problems(rule.when, asked):
             report(rule.id, "when", f"rule {rule.id} {problem}")
@@ -408,13 +408,13 @@ def _judgement_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> l
             report(action, "id", f"action {action} has no entry in strategy/action_fit.yaml (its keywords)")
     known_actions = {a.id for a in kb.actions} | {t.id for t in kb.migrant_worker_tasks}
     communities = {c.id for c in kb.communities}
-    for entry in kb.action_fit:
-        if entry.action not in known_actions:
-            message = f"action_fit names unknown action {entry.action}"
+    for written in kb.action_fit:
+        if written.action not in known_actions:
+            message = f"action_fit names unknown action {written.action}"
             problems.append(Problem(kb.root / "strategy/action_fit.yaml", 1, message))
-        for group in entry.concerns:
+        for group in written.concerns:
             if group not in communities:
-                message = f"action_fit for {entry.action} concerns unknown community {group}"
+                message = f"action_fit for {written.action} concerns unknown community {group}"
                 problems.append(Problem(kb.root / "strategy/action_fit.yaml", 1, message))
     for rule in kb.rules:
         template = rule.finding
@@ -457,53 +457,83 @@ def _coverage_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> li
     return problems
 
 
-_EFFECT_WHERE = re.compile(r"^rule (?P<rule>\S+), mitigation (?P<number>\d+) ")
+def effect_problems(kb: KnowledgeBase) -> list[str]:
+    """What is wrong with the declared effects, in words naming the rule and the mitigation.
+
+    Every mitigation of a negative finding must declare its effect (without one its residual cannot be scored);
+    a `to` must be below the finding's own value on that scale (else it lowers nothing); a way to maximise a
+    positive finding declares none (effects lower harms). `proofing rules check` reports these.
+    """
+    return [fault.message for fault in effect_faults(kb)]
 
 
 def effect_faults(kb: KnowledgeBase) -> list[Problem]:
-    """The declared-effect faults of ``proofing.impact.effect_problems``, each at its FILE:LINE.
+    """The declared-effect faults (``effect_problems``), each at its FILE:LINE.
 
-    Every mitigation of a negative finding must say what it lowers once in place, or its finding's residual cannot
-    be scored. `proofing rules check` reports these as faults; loading the rule base does not refuse them, so a
-    council drafting its effects can still assess plans (the residual then moves nothing for that mitigation).
-    The line is the mitigation's own item in its rule's ``finding.mitigations`` list (its ``effect`` key when it
-    has one); the rule's line when the file cannot be read again.
+    `proofing rules check` reports these as faults; loading the rule base does not refuse them, so a council
+    drafting its effects can still assess plans (the residual then moves nothing for that mitigation). The line is
+    the mitigation's own item in its rule's ``finding.mitigations`` list (its ``effect`` key when it has one), found
+    by its words among the lines the loader kept (``KnowledgeBase.rule_lines``), so a mitigation a duty narrowed
+    away does not shift the others; the rule's line when its words are not there, the impacts folder when the rule
+    base was not loaded from files.
     """
-    from proofing.impact import effect_problems  # impact imports the knowledge base, which imports this module
-
-    problems = effect_problems(kb)
-    if not problems:
-        return []
-    lines = _mitigation_lines(kb.root)
+    lines = kb.rule_lines
     faults: list[Problem] = []
-    for message in problems:
-        found = _EFFECT_WHERE.match(message)
-        rule, number = (found["rule"], int(found["number"])) if found else ("", 0)
-        path, line = lines.get((rule, number), lines.get((rule, 0), (kb.root / "impacts", 1)))
-        faults.append(Problem(path, line, message))
+    for rule in kb.rules:
+        template = rule.finding
+        if template is None:
+            continue
+        written = lines.get(rule.id)
+        for number, mitigation in enumerate(template.mitigations, start=1):
+            words = " ".join(mitigation.text.split())
+            where = f"rule {rule.id}, mitigation {number} ({words[:60]}{'...' if len(words) > 60 else ''})"
+            effect = mitigation.effect
+            if template.direction == "positive":
+                if effect is None:
+                    continue
+                message = f"{where}: a way to maximise a positive finding declares an effect; effects lower harms only"
+            elif effect is None:
+                message = (
+                    f"{where}: no effect is declared (what it lowers once in place, likelihood or severity, "
+                    "by how many steps or to what value, and why)"
+                )
+            else:
+                own = template.likelihood if effect.lowers == "likelihood" else template.severity
+                if effect.to is None or effect.to < own:
+                    continue
+                message = (
+                    f"{where}: lowers {effect.lowers} to {effect.to}, but the finding's {effect.lowers} is already "
+                    f"{own}, so it lowers nothing"
+                )
+            if written is None:
+                faults.append(Problem(kb.root / "impacts", 1, message))
+            else:
+                faults.append(Problem(written.file, written.mitigations.get(words, written.line), message))
     return faults
 
 
-def _mitigation_lines(root: Path) -> dict[tuple[str, int], tuple[Path, int]]:
-    """Where each impact rule (number 0) and each of its finding's mitigations (numbered from 1) is written."""
-    from proofing.yamlsource import LocatedList, YamlFileError, load_located
+class RuleLines(NamedTuple):
+    """Where an impact rule is written: its file and line, and the line of each of its finding's mitigations by
+    their words (the ``effect`` key's line when it has one). The loader keeps these, so a fault found after loading
+    (a missing effect) still names its FILE:LINE without reading the files again."""
 
-    found: dict[tuple[str, int], tuple[Path, int]] = {}
-    for path in sorted(root.glob("impacts/*.yaml")):
-        try:
-            data = load_located(path)
-        except YamlFileError:
+    file: Path
+    line: int
+    mitigations: dict[str, int]
+
+
+def rule_lines(places: list[tuple[str, Place]]) -> dict[str, RuleLines]:
+    """Where each impact rule and each of its finding's mitigations is written, from the loader's index of items."""
+    found: dict[str, RuleLines] = {}
+    for item_id, (path, node, kind) in places:
+        if kind != "rule" or item_id in found:
             continue
-        rules = data.get("rules") if isinstance(data, LocatedDict) else None
-        for rule in rules if isinstance(rules, LocatedList) else []:
-            if not isinstance(rule, LocatedDict) or "id" not in rule:
-                continue
-            found[(str(rule["id"]), 0)] = (path, rule.line)
-            finding = rule.get("finding")
-            mitigations = finding.get("mitigations") if isinstance(finding, LocatedDict) else None
-            if not isinstance(mitigations, LocatedList):
-                continue
-            for number, (item, line) in enumerate(zip(mitigations, mitigations.item_lines, strict=False), start=1):
-                at = item.key_lines.get("effect", line) if isinstance(item, LocatedDict) else line
-                found[(str(rule["id"]), number)] = (path, at)
+        finding = node.get("finding")
+        mitigations = finding.get("mitigations") if isinstance(finding, LocatedDict) else None
+        at: dict[str, int] = {}
+        if isinstance(mitigations, LocatedList):
+            for item, line in zip(mitigations, mitigations.item_lines, strict=False):
+                if isinstance(item, LocatedDict) and isinstance(item.get("text"), str):
+                    at.setdefault(" ".join(item["text"].split()), item.key_lines.get("effect", line))
+        found[item_id] = RuleLines(path, node.line, at)
     return found

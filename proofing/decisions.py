@@ -6,14 +6,11 @@ it), so that it stays with its mitigation when the plan is re-assessed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal, Protocol
 
 from pydantic import Field, ValidationError, field_validator
 
 from proofing.base import Strict
-
-if TYPE_CHECKING:
-    from proofing.assessment import Finding
 
 DecisionStatus = Literal["proposed", "accepted", "rejected", "done"]
 DECISION_STATUSES: tuple[DecisionStatus, ...] = ("proposed", "accepted", "rejected", "done")
@@ -27,7 +24,15 @@ class MitigationDecision(Strict):
     due: str = ""
 
 
-def mitigation_key(finding: Finding, index: int) -> str:
+class OfRule(Protocol):
+    """Anything that names the impact rule it comes from: a finding (``proofing.assessment.Finding``) does. Decisions
+    are kept below the assessment, so they know a finding by this much only."""
+
+    @property
+    def rule(self) -> str: ...
+
+
+def mitigation_key(finding: OfRule, index: int) -> str:
     """A stable key for one mitigation of one finding, for decisions about it."""
     return f"{finding.rule}:{index}"
 

@@ -143,7 +143,7 @@ def _split_facts(condition: Condition) -> tuple[list[str], Condition | None]:
         return [condition.fact], None
     if isinstance(condition, AllOf):
         facts = [part.fact for part in condition.all if isinstance(part, FactTest)]
-        rest = [part for part in condition.all if not isinstance(part, FactTest)]
+        rest: list[Condition] = [part for part in condition.all if not isinstance(part, FactTest)]
         if not rest:
             return facts, None
         return facts, rest[0] if len(rest) == 1 else AllOf(all=rest)

@@ -1,21 +1,11 @@
 """The errors proofing reports to the person using it.
 
 Every error a user can cause is a ``ProofingError`` and carries a message meant to be read, not a
-traceback. The family::
-
-    ProofingError
-    ├── RuleBaseError        proofing.errors: the rule base (rules/ YAML) is unsound, one Problem per
-    │                        fault, each with the file and line a policy officer should open
-    ├── CommandError         proofing.errors: a command that cannot be done as typed, such as writing
-    │                        a file onto a folder (the command line exits 2, as for any bad input)
-    ├── PlanError            proofing.plan: a plan that cannot be assessed, every problem in words
-    ├── EngineError          proofing.engine: the rules engine failed (a bug or a rule base over the
-    │                        engine's limits, never the user's input)
-    ├── RecordError          proofing.record: a Word file that is not an intact proofing record
-    ├── TemplateError        proofing.report: a Word template that lacks a style or placeholder
-    └── StoreError           proofing.store: the assessment store refused or failed, in words
-        ├── StaleVersionError       changed by someone else since it was opened
-        └── FinalAssessmentError    a final assessment is read-only
+traceback: the command line prints it and exits 1 (2 for a ``CommandError`` or a ``PlanError``: bad input), and
+the pages show it in words. The rule base's own errors live here (``RuleBaseError``, one ``Problem`` per
+fault with the file and line a policy officer should open); each other module defines its subclass beside
+the code that raises it (``PlanError`` in proofing.plan, ``EngineError`` in proofing.engine, and so on), so
+the family is read from the code, never from a list here that would go stale.
 """
 
 from __future__ import annotations

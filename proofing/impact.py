@@ -8,7 +8,7 @@ residual scores with the same thresholds as the inherent screening. It works fro
 (each ``LinkedMitigation`` carries its effect) and the decisions kept per ``mitigation_key``, so the page, the
 command line and the record all show the same before and after.
 
-``effect_problems`` is the rule base check that every mitigation of a negative finding declares an effect.
+That every mitigation of a negative finding declares an effect is a rule base check (``proofing.checks``).
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from proofing.assessment import Assessment, Finding, Rag, rag_of
+from proofing.assessment import Assessment, Finding
 from proofing.base import Strict
+from proofing.checks import effect_problems as effect_problems  # where the tests have read it
 from proofing.decisions import DecisionNotes, MitigationDecision, mitigation_key
 from proofing.engine import evaluate
 from proofing.knowledge import KnowledgeBase
 from proofing.questionnaire import Effect, Level
-from proofing.screening import level_of_negatives
+from proofing.screening import Rag, level_of_negatives, rag_of
 
 Dimension = Literal["likelihood", "severity"]
 IN_PLACE: tuple[str, ...] = ("accepted", "done")
@@ -130,43 +131,6 @@ class Residual(Strict):
         """Whether the mitigations in place bring the plan to a lower screening level."""
         order = ("screened_out", "mitigate", "full_assessment")
         return order.index(self.residual_level) < order.index(self.level)
-
-
-def effect_problems(kb: KnowledgeBase) -> list[str]:
-    """What is wrong with the declared effects, in words naming the rule and the mitigation.
-
-    Every mitigation of a negative finding must declare its effect (without one its residual cannot be scored);
-    a `to` must be below the finding's own value on that scale (else it lowers nothing); a way to maximise a
-    positive finding declares none (effects lower harms). `proofing rules check` reports these.
-    """
-    problems: list[str] = []
-    for rule in kb.rules:
-        template = rule.finding
-        if template is None:
-            continue
-        for number, mitigation in enumerate(template.mitigations, start=1):
-            words = " ".join(mitigation.text.split())
-            where = f"rule {rule.id}, mitigation {number} ({words[:60]}{'...' if len(words) > 60 else ''})"
-            effect = mitigation.effect
-            if template.direction == "positive":
-                if effect is not None:
-                    problems.append(
-                        f"{where}: a way to maximise a positive finding declares an effect; effects lower harms only"
-                    )
-                continue
-            if effect is None:
-                problems.append(
-                    f"{where}: no effect is declared (what it lowers once in place, likelihood or severity, "
-                    "by how many steps or to what value, and why)"
-                )
-                continue
-            own = template.likelihood if effect.lowers == "likelihood" else template.severity
-            if effect.to is not None and effect.to >= own:
-                problems.append(
-                    f"{where}: lowers {effect.lowers} to {effect.to}, but the finding's {effect.lowers} is already "
-                    f"{own}, so it lowers nothing"
-                )
-    return problems
 
 
 def lowered(value: int, effect: Effect) -> int:

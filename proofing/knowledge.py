@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field, PrivateAttr, ValidationError
 
 from proofing.base import Strict
 from proofing.cards import TrainingCase, TrainingFile
-from proofing.checks import Place, _coverage_problems, rule_base_problems
+from proofing.checks import Place, RuleLines, _coverage_problems, rule_base_problems, rule_lines
 from proofing.duties import DUTIES_FILE, DutiesFile, Duty, NationInfo, duty_problems, narrow
 from proofing.errors import Problem, RuleBaseError, display_path
 from proofing.places import NamedPlace, PlacesFile
@@ -185,12 +185,23 @@ class KnowledgeBase(Strict):
     duties: list[Duty] = Field(default=[], description="the equality duties in force, which narrowed this rule base")
     _whole: KnowledgeBase | None = PrivateAttr(default=None)
     _catalogue: DutiesFile | None = PrivateAttr(default=None)
+    _rule_lines: dict[str, RuleLines] = PrivateAttr(default_factory=dict)
 
     def keep_whole(self, whole: KnowledgeBase, catalogue: DutiesFile) -> None:
         """Remember the rule base as written and its duties file, so ``proofing.duties.for_nation`` can narrow it
         again for another nation."""
         self._whole = whole
         self._catalogue = catalogue
+
+    def keep_rule_lines(self, lines: dict[str, RuleLines]) -> None:
+        """Remember where each impact rule and its mitigations are written (``proofing.checks.rule_lines``)."""
+        self._rule_lines = lines
+
+    @property
+    def rule_lines(self) -> dict[str, RuleLines]:
+        """Where each impact rule and its mitigations are written, as loaded (empty for a rule base built in
+        memory), so ``proofing.checks.effect_faults`` names FILE:LINE without reading the files again."""
+        return self._rule_lines or (self._whole._rule_lines if self._whole is not None else {})
 
     def whole_and_duties(self) -> tuple[KnowledgeBase, DutiesFile]:
         """The rule base as written, before its duties narrowed it, and the duties file (the project's if none)."""
@@ -381,6 +392,7 @@ def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR, *, check_coverage:
         training=[case for relative in training_files for case in parsed[relative].cases],
         places=places_file.places if places_file else [],
     )
+    kb.keep_rule_lines(rule_lines(places))
     problems.extend(rule_base_problems(kb, places, check_coverage=False))
     catalogue, duties_at = _duties_of(parsed, located)
     problems.extend(duty_problems(kb, catalogue, duties_at, located["rule_base.yaml"]))

@@ -29,13 +29,12 @@ import functools
 import gettext
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_file
@@ -46,6 +45,7 @@ from proofing.errors import CommandError
 
 if TYPE_CHECKING:
     from proofing.knowledge import KnowledgeBase
+    from proofing.strategy import Characteristic, Community
 
 Language = Literal["cy", "en"]
 LANGUAGES: tuple[Language, ...] = ("cy", "en")  # Welsh first, as the Welsh Language Standards ask
@@ -137,14 +137,25 @@ def catalogue(language: Language, folder: Path = LOCALE_DIR) -> Catalogue:
         for message in read_catalogue(path, language):
             if not message.id or not message.string:
                 continue
-            english = message.id[0] if isinstance(message.id, tuple) else message.id
-            plural = message.id[1] if isinstance(message.id, tuple) else None
-            text = message.string
+            ids = _forms(message.id)
+            english = ids[0] if isinstance(ids, tuple) else ids
+            plural = ids[1] if isinstance(ids, tuple) else None
+            text = _forms(message.string)
             if isinstance(text, tuple):
                 if not all(text):
                     continue
             merged.entries[(message.context, english)] = Entry(text=text, fuzzy=message.fuzzy, plural=plural)
     return merged
+
+
+def _forms(value: str | tuple[str, ...] | list[str]) -> str | tuple[str, ...]:
+    """A babel message's id or string as this module keeps it: one text, or a plural's forms as a tuple.
+
+    Examples:
+        >>> _forms("a"), _forms(["one", "many"])
+        ('a', ('one', 'many'))
+    """
+    return tuple(value) if isinstance(value, list) else value
 
 
 def plural_index(language: Language, count: int) -> int:
@@ -154,7 +165,7 @@ def plural_index(language: Language, count: int) -> int:
         >>> [plural_index("cy", n) for n in (0, 1, 2, 3, 4, 6, 7)], [plural_index("en", n) for n in (0, 1, 2)]
         ([0, 1, 2, 3, 5, 4, 5], [1, 0, 1])
     """
-    return _plural_function(language)(count)
+    return int(_plural_function(language)(count))
 
 
 @functools.cache
@@ -254,7 +265,7 @@ class Translator:
             try:
                 day = datetime.fromisoformat(day)
             except ValueError:
-                return day
+                return str(day)
         if isinstance(day, datetime):
             day = day.date()
         return format_date(day, format="long", locale=BABEL_LOCALES[self.language])
@@ -271,11 +282,6 @@ class Translator:
 def translator(language: Language, folder: Path = LOCALE_DIR) -> Translator:
     """A translator into `language` (a new one each time, so the drafts it used are its own)."""
     return Translator(language, folder=folder)
-
-
-def language_name(language: Language) -> str:
-    """A language's name in itself: "Cymraeg", "English"."""
-    return Locale.parse(language).get_display_name(language).capitalize() if language != "en" else "English"
 
 
 # --- the rule base ---------------------------------------------------------------------------------------------
@@ -309,7 +315,7 @@ def _walk(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]
         if section.intro:
             yield f"section.{section.id}.intro", section.intro, (*base, "intro")
         for n, question in enumerate(section.questions):
-            where = (*base, "questions", n)
+            where: tuple[str | int, ...] = (*base, "questions", n)
             yield f"question.{question.id}.text", question.text, (*where, "text")
             if question.help:
                 yield f"question.{question.id}.help", question.help, (*where, "help")
@@ -338,7 +344,11 @@ def _walk(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]
         yield f"level.{level}", words, ("scoring", "level_words", level)
     for level, words in kb.scoring.decision_words.items():
         yield f"decision.{level}", words, ("scoring", "decision_words", level)
-    for kind, members in (("characteristic", kb.characteristics), ("community", kb.communities)):
+    groups: tuple[tuple[str, Sequence[Characteristic | Community]], ...] = (
+        ("characteristic", kb.characteristics),
+        ("community", kb.communities),
+    )
+    for kind, members in groups:
         attribute = "characteristics" if kind == "characteristic" else "communities"
         for g, group in enumerate(members):
             yield f"{kind}.{group.id}.name", group.name, (attribute, g, "name")
@@ -495,9 +505,9 @@ def export_rules(
     With `include_all`, every text."""
     found = catalogue(language, folder)
     by_context: dict[str, Entry] = {}
-    for (context, _english), entry in found.entries.items():
+    for (context, _english), known in found.entries.items():
         if context:
-            by_context.setdefault(context, entry)
+            by_context.setdefault(context, known)
     out = Catalog(locale=language, project="proofing rule base", version=kb.version)
     for text in rule_texts(kb):
         entry = found.lookup(text.english, text.context)
@@ -527,7 +537,8 @@ def _wrappable(catalog: Catalog) -> bool:
     """
     for message in catalog:
         texts = [message.context or ""]
-        texts += list(message.id) if isinstance(message.id, tuple) else [message.id]
+        ids = _forms(message.id)
+        texts += list(ids) if isinstance(ids, tuple) else [ids]
         strings = message.string
         texts += [str(item) for item in strings] if isinstance(strings, tuple | list) else [str(strings or "")]
         if any(_LONG_RUN.search(text) for text in texts):
@@ -576,7 +587,7 @@ def import_rules(kb: KnowledgeBase, language: Language, source: Path, folder: Pa
         if key not in known:
             refused.append(f"{message.context}: no such text in the rule base now ({message.id[:60]!r})")
             continue
-        fault = placeholder_fault(message.id, str(message.string))
+        fault = placeholder_fault(_forms(message.id), str(message.string))
         if fault is not None:
             refused.append(f"{message.context}: the translation {fault}")
             continue
@@ -615,7 +626,7 @@ def catalogue_faults(language: Language, folder: Path = LOCALE_DIR) -> list[tupl
                 continue
             if isinstance(message.string, tuple) and not all(message.string):
                 continue
-            fault = placeholder_fault(message.id, message.string)
+            fault = placeholder_fault(_forms(message.id), _forms(message.string))
             if fault is not None:
                 where = f"{message.context}: " if message.context else ""
                 english = message.id[0] if isinstance(message.id, tuple) else message.id
