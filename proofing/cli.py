@@ -258,6 +258,8 @@ def _assess_folder(arguments: argparse.Namespace) -> int:
     plans = sorted(arguments.plan.glob("*.yaml")) + sorted(arguments.plan.glob("*.yml"))
     if not plans:
         raise PlanError(str(arguments.plan), ["holds no plan files (*.yaml)"])
+    if arguments.html is not None:
+        raise CommandError(_("--html writes the record of one plan: give a plan file, not a folder"))
     if arguments.docx is None:
         raise PlanError(str(arguments.plan), ["is a folder: say where the records go with --docx FOLDER"])
     _output_folder(arguments.docx)

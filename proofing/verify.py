@@ -29,7 +29,7 @@ from proofing.decisions import DecisionNotes
 from proofing.knowledge import KnowledgeBase
 from proofing.package import Package, read_package
 from proofing.plan import Plan, PlanError
-from proofing.record import EmbeddedRecord, RecordError, document_bytes, read_record, record_in
+from proofing.record import EmbeddedRecord, RecordError, document_bytes, record_in
 from proofing.signing import PUBLIC_KEY_ENV, fingerprint, signature_holds
 from proofing.verify_html import html_record, is_html
 from proofing.visible import PREVIEW_SECTION, TITLE_SECTION, VISIBLE_FORMAT, digests, from_package
@@ -76,7 +76,8 @@ def embedded_assessment(source: Path | bytes) -> tuple[Assessment, dict[str, Any
 
 
 def _embedded(source: Path | bytes) -> tuple[Assessment, dict[str, Any], EmbeddedRecord]:
-    record = read_record(source)
+    label, data = document_bytes(source)
+    record = html_record(data, label)[0] if is_html(data) else record_in(data, label)[1]
     assessment, meta = _assessment_in(record)
     return assessment, meta, record
 

@@ -20,7 +20,8 @@ import re
 
 from lxml import etree
 
-from proofing.record import EmbeddedRecord, RecordError, checked_json
+from proofing.record import RECORD_FORMAT, EmbeddedRecord, RecordError, checked_json
+from proofing.visible import RECORD_SHA_PLACEHOLDER
 
 HTML_VISIBLE_FORMAT = "proofing-visible-html/1"
 RECORD_SCRIPT_ID = "proofing-record"
@@ -103,8 +104,6 @@ def html_digests(root: etree._Element, label: str, record_sha: str | None = None
     """The sha256 of each part of the page a reader sees, by name: the page's head (less the record script) and
     each section under a second-level heading, what comes before the first being the title page. Where the page
     quotes the record's own sha256 (`record_sha`) it is read as the placeholder it was written with."""
-    from proofing.visible import RECORD_SHA_PLACEHOLDER
-
     _refuse_constructs(root, label)
     parts: dict[str, list[str]] = {HEAD_SECTION: [f"<html lang={root.get('lang')!r}>"]}
     head = root.find("head")
@@ -144,8 +143,6 @@ def html_digests(root: etree._Element, label: str, record_sha: str | None = None
 def html_record(data: bytes, label: str) -> tuple[EmbeddedRecord, list[str]]:
     """The record an HTML page embeds, checked as a .docx's is (format, JSON, sha256), and the parts of the page
     that differ from what it was written with; RecordError when the page or its record is not intact."""
-    from proofing.record import RECORD_FORMAT
-
     root = parse_page(data, label)
     _refuse_constructs(root, label)
     script = next(root.iter("script"))

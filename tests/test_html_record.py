@@ -237,3 +237,17 @@ def test_the_html_record_passes_axe(tmp_path: Path, pages: dict[str, bytes]) -> 
             )
             assert violations == [], (language, violations)
         browser.close()
+
+
+def test_a_folder_of_plans_is_refused_with_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess", str(ROOT / "examples"), "--html", str(tmp_path / "records.html")]) == 2
+    assert "--html writes the record of one plan" in capsys.readouterr().err
+    assert not (tmp_path / "records.html").exists()
+
+
+def test_the_plan_is_recovered_from_an_html_record(
+    tmp_path: Path, pages: dict[str, bytes], library: Assessment
+) -> None:
+    (tmp_path / "record.html").write_bytes(pages["cy"])
+    assert main(["import", str(tmp_path / "record.html"), "--out", str(tmp_path / "plan.yaml")]) == 0
+    assert read_plan(tmp_path / "plan.yaml") == library.plan
