@@ -34,7 +34,6 @@ from typing import Any, TextIO
 from proofing import audit_cli, safe_text
 from proofing.assessment import Assessment, GroupReason, assess, assessment_as_json
 from proofing.calibration import DEFAULT_CASES_DIR, calibrate, report_as_text
-from proofing.checks import effect_faults
 from proofing.corpus import DEFAULT_CORPUS_DIR, run_corpus_command
 from proofing.decisions import MitigationDecision
 from proofing.engine import evaluate
@@ -74,6 +73,7 @@ from proofing.report import (
     save_report,
     suggestion_sentence,
 )
+from proofing.selfcheck import run_self_check
 from proofing.signing import (
     PRIVATE_KEY_ENV,
     PUBLIC_KEY_ENV,
@@ -735,11 +735,20 @@ def _rules(arguments: argparse.Namespace) -> int:
     kb = load_knowledge(arguments.rules, check_coverage=arguments.rules_command == "check")
     if arguments.rules_command == "check":
         evaluate(kb, {})  # compiling the rules finds a rule base beyond the engine's limits (EngineError)
-        # Every mitigation of a negative finding must declare its effect, or its residual cannot be scored: a fault
-        # here (the loader lets a plan be assessed meanwhile, so a council can draft effects as it goes).
-        faults = effect_faults(kb)
-        if faults:
-            raise RuleBaseError(faults)
+        # The rule base's own tests, as `openfisca test` runs a tax code's: every rule's YAML cases on the oracle and
+        # the engine, every training card, and every mitigation's declared effect (the loader lets a plan be
+        # assessed meanwhile, so a council can draft effects as it goes). Every fault is listed, then exit 1.
+        selfcheck = run_self_check(kb)
+        counted = _(
+            "{cases} rule cases, {cards} training cards, {faults} faults (run in {seconds} s).",
+            cases=selfcheck.rule_cases,
+            cards=selfcheck.training_cards,
+            faults=len(selfcheck.faults),
+            seconds=f"{selfcheck.seconds:.1f}",
+        )
+        if selfcheck.faults:
+            _say(counted, sys.stderr)
+            raise RuleBaseError(selfcheck.faults)
         measures = sum(len(action.measures) for action in kb.actions)
         tasks = (
             _(", {tasks} Migrant Worker tasks", tasks=len(kb.migrant_worker_tasks)) if kb.migrant_worker_tasks else ""
@@ -756,6 +765,7 @@ def _rules(arguments: argparse.Namespace) -> int:
                 sha=kb.sha256[:12],
             )
         )
+        _say(counted)
         if arguments.lang:
             return _check_translation(kb, arguments.lang, arguments.locale)
     elif arguments.rules_command == "dump":

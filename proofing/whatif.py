@@ -44,8 +44,9 @@ from proofing.questionnaire import LEVELS, ImpactRule, Level, Question
 from proofing.screening import level_of_negatives
 
 # Options that state a fact about the service rather than a choice the plan makes ("Not needed: the service is
-# itself delivered in people's own languages", "Not applicable: no building is used"): never suggested.
-NOT_A_CHOICE = frozenset({"not_needed", "not_applicable", "not_relevant"})
+# itself delivered in people's own languages", "Not applicable: no building is used"), or that the manager does not
+# know ("Not known: the papers do not say"), which is never an improvement: never suggested.
+NOT_A_CHOICE = frozenset({"not_needed", "not_applicable", "not_relevant", "not_known"})
 # The option of a many-of question that means "none of the others" (it is never ticked beside another).
 NONE_OF_THESE = "none"
 # How many of the changes that are not enough on their own are paired with each other (at most n(n-1)/2 pairs).
