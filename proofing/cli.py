@@ -65,7 +65,14 @@ from proofing.language import (
 from proofing.plan import PlanError, read_plan
 from proofing.readout import describe, knowledge_as_json
 from proofing.record import RecordError
-from proofing.report import TemplateError, check_template, plan_suggestions, save_report, suggestion_sentence
+from proofing.report import (
+    TemplateError,
+    check_template,
+    plan_suggestions,
+    save_html_record,
+    save_report,
+    suggestion_sentence,
+)
 from proofing.selfcheck import run_self_check
 from proofing.signing import (
     PRIVATE_KEY_ENV,
@@ -155,6 +162,9 @@ def _parser() -> argparse.ArgumentParser:
         "--docx", type=Path, metavar="OUT", help="write the Word record here (a folder when PLAN is a folder)"
     )
     assess_command.add_argument(
+        "--html", type=Path, metavar="OUT", help="write the accessible HTML record (one web page) here"
+    )
+    assess_command.add_argument(
         "--signer",
         metavar="WHO",
         help=f"who signs the record (with the key {PRIVATE_KEY_ENV} names; default: this computer's user name)",
@@ -176,8 +186,8 @@ def _parser() -> argparse.ArgumentParser:
         choices=RECORD_LANGUAGES,
         help="the language of the text and the Word record: cy, en or bilingual (default: PROOFING_LANGUAGE, or en)",
     )
-    verify = with_rules_option(commands.add_parser("verify", help="check an exported Word record"))
-    verify.add_argument("record", type=Path, metavar="FILE.docx")
+    verify = with_rules_option(commands.add_parser("verify", help="check an exported record (Word or HTML)"))
+    verify.add_argument("record", type=Path, metavar="FILE.docx|FILE.html")
     verify.add_argument(
         "--key",
         type=Path,
@@ -248,6 +258,8 @@ def _assess_folder(arguments: argparse.Namespace) -> int:
     plans = sorted(arguments.plan.glob("*.yaml")) + sorted(arguments.plan.glob("*.yml"))
     if not plans:
         raise PlanError(str(arguments.plan), ["holds no plan files (*.yaml)"])
+    if arguments.html is not None:
+        raise CommandError(_("--html writes the record of one plan: give a plan file, not a folder"))
     if arguments.docx is None:
         raise PlanError(str(arguments.plan), ["is a folder: say where the records go with --docx FOLDER"])
     _output_folder(arguments.docx)
@@ -445,6 +457,21 @@ def _save_report(
         save_report(kb, assessment, out, signer=signer, language=language)  # type: ignore[call-arg]
 
 
+def _write_records(arguments: argparse.Namespace, kb: KnowledgeBase, assessment: Assessment, language: str) -> None:
+    """Write the Word record (--docx) and the HTML record (--html) asked for, each signed as configured, and say so."""
+    level = _level_words(kb, assessment, language)
+    if arguments.docx:
+        _write_file(arguments.docx, lambda out: _save_report(kb, assessment, out, _signer(arguments), arguments.lang))
+        _say(_("Wrote the record to {path}.", path=arguments.docx) + f" {level}")
+    if arguments.html:
+        shown_in = arguments.lang if arguments.lang != SOURCE else None
+        _write_file(
+            arguments.html,
+            lambda out: save_html_record(kb, assessment, out, signer=_signer(arguments), language=shown_in),
+        )
+        _say(_("Wrote the HTML record to {path}.", path=arguments.html) + f" {level}")
+
+
 def _assess(arguments: argparse.Namespace) -> int:
     if _is_folder(arguments.plan):
         return _assess_folder(arguments)
@@ -454,12 +481,13 @@ def _assess(arguments: argparse.Namespace) -> int:
     if arguments.docx:
         _output_file(arguments.docx)
         _record_language(arguments.lang)
+    if arguments.html:
+        _output_file(arguments.html)
     plan = read_plan(arguments.plan)  # before the rule base is loaded: a bad plan is refused at once
     kb = load_knowledge(arguments.rules, check_coverage=False)
     assessment = assess(kb, plan, str(arguments.plan))
-    if arguments.docx:
-        _write_file(arguments.docx, lambda out: _save_report(kb, assessment, out, _signer(arguments), arguments.lang))
-        _say(_("Wrote the record to {path}.", path=arguments.docx) + f" {_level_words(kb, assessment, language)}")
+    if arguments.docx or arguments.html:
+        _write_records(arguments, kb, assessment, language)
     elif arguments.json:
         shown_kb = localised(kb, language).kb if language != SOURCE else kb
         shown = assess(shown_kb, plan, str(arguments.plan)) if language != SOURCE else assessment

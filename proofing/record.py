@@ -159,15 +159,10 @@ def canonical_json(payload: dict[str, Any]) -> bytes:
     )
 
 
-def embed_record(document: Document, payload: dict[str, Any], signature: Callable[[bytes], str] | None = None) -> str:
-    """Add the payload to the document as its proofing record part and return the sha256 (hex) of it.
-
-    The part is related from the main document part with a ``customXml`` relationship, which is what
-    makes python-docx keep it when the document is loaded and saved again. A record already embedded is
-    replaced, so a document never carries two. ``payload`` must hold only JSON types (TypeError or
-    ValueError otherwise); text meant to be shown should go through ``clean_payload`` first so that the
-    record says what the document shows. A record too large to be read back is refused with RecordError.
-    """
+def seal(payload: dict[str, Any], signature: Callable[[bytes], str] | None = None) -> tuple[bytes, str, str | None]:
+    """The payload's canonical JSON, its sha256 (hex) and its signature (None unsigned): what every rendering of a
+    record embeds, a .docx in its record part, an HTML page in its record script. RecordError for a record too
+    large to be read back."""
     text = canonical_json(payload)
     if len(text) > MAX_RECORD_TEXT:
         raise RecordError(
@@ -181,7 +176,20 @@ def embed_record(document: Document, payload: dict[str, Any], signature: Callabl
             f"at most {MAX_RECORD_VALUES:,} can be read back"
         )
     digest = hashlib.sha256(text).hexdigest()
-    signed = f' signature="{signature(text)}"' if signature else ""
+    return text, digest, signature(text) if signature else None
+
+
+def embed_record(document: Document, payload: dict[str, Any], signature: Callable[[bytes], str] | None = None) -> str:
+    """Add the payload to the document as its proofing record part and return the sha256 (hex) of it.
+
+    The part is related from the main document part with a ``customXml`` relationship, which is what
+    makes python-docx keep it when the document is loaded and saved again. A record already embedded is
+    replaced, so a document never carries two. ``payload`` must hold only JSON types (TypeError or
+    ValueError otherwise); text meant to be shown should go through ``clean_payload`` first so that the
+    record says what the document shows. A record too large to be read back is refused with RecordError.
+    """
+    text, digest, signed_by = seal(payload, signature)
+    signed = f' signature="{signed_by}"' if signed_by else ""
     blob = (
         b'<?xml version="1.0" encoding="UTF-8"?>\n'
         + f'<record xmlns="{RECORD_NAMESPACE}" format="{RECORD_FORMAT}" sha256="{digest}"{signed}>'.encode("ascii")
@@ -409,15 +417,23 @@ def _checked_record(raw: bytes, label: str) -> EmbeddedRecord:
         raise RecordError(f"{label}: the record has no sha256, so it cannot be checked")
     if len(root) or not root.text:
         raise RecordError(f"{label}: the record part must hold only the JSON text of the record")
-    stored = root.text.encode("utf-8")
+    return checked_json(root.text.encode("utf-8"), claimed, root.get("signature"), label)
+
+
+def checked_json(
+    stored: bytes, claimed: str, signature: str | None, label: str, written: Callable[[bytes], bytes] = bytes
+) -> EmbeddedRecord:
+    """The record a rendering holds, once its JSON parses in bounded time and memory, its sha256 is `claimed` and
+    its text is exactly what the writer wrote (`written` turns canonical JSON into the text as embedded: as it is in
+    a .docx, with ``<``, ``>`` and ``&`` escaped in an HTML page's script)."""
     payload = _parsed_json(stored, label)
     canonical = canonical_json(payload)
     digest = hashlib.sha256(canonical).hexdigest()
     if digest != claimed:
         raise RecordError(f"{label}: the record was altered: its content does not match its sha256")
-    if stored != canonical:
+    if stored != written(canonical):
         raise RecordError(f"{label}: the record was altered: its JSON is not in the canonical form it was written in")
-    return EmbeddedRecord(payload=payload, sha256=digest, signature=root.get("signature"), canonical=canonical)
+    return EmbeddedRecord(payload=payload, sha256=digest, signature=signature, canonical=canonical)
 
 
 def _parsed_json(stored: bytes, label: str) -> dict[str, Any]:

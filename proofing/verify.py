@@ -1,10 +1,11 @@
 """Checking an exported record months later: is it intact, and does the rule base still agree?
 
-An auditor hands ``verify_record`` a .docx. The package is read the way Word reads it, by its relationships
-(proofing.package: a part nobody names, or of a kind a record never has, is refused); the embedded record must be
-present, named by the main part, and unaltered (proofing.record checks its sha256); with the council's public key
-its signature must hold. What the document shows (every part a reader sees, as it renders: proofing.visible) must
-be what the record was written with. A RecordError says in words why a record is not intact.
+An auditor hands ``verify_record`` a .docx, or an HTML record (proofing.verify_html reads it and checks it alike).
+The package is read the way Word reads it, by its relationships (proofing.package: a part nobody names, or of a
+kind a record never has, is refused); the embedded record must be present, named by the main part, and unaltered
+(proofing.record checks its sha256); with the council's public key its signature must hold. What the document
+shows (every part a reader sees, as it renders: proofing.visible) must be what the record was written with. A
+RecordError says in words why a record is not intact.
 
 Without a key, a signed record is never reported intact: ``SignatureNotChecked`` says it is signed by a key that
 was not checked (anyone can sign a record with a key of their own). A record whose digests of its visible text
@@ -28,8 +29,9 @@ from proofing.decisions import DecisionNotes
 from proofing.knowledge import KnowledgeBase
 from proofing.package import Package, read_package
 from proofing.plan import Plan, PlanError
-from proofing.record import EmbeddedRecord, RecordError, document_bytes, read_record, record_in
+from proofing.record import EmbeddedRecord, RecordError, document_bytes, record_in
 from proofing.signing import PUBLIC_KEY_ENV, fingerprint, signature_holds
+from proofing.verify_html import html_record, is_html
 from proofing.visible import PREVIEW_SECTION, TITLE_SECTION, VISIBLE_FORMAT, digests, from_package
 
 _DROPPABLE = frozenset({PREVIEW_SECTION})  # a digest compared only when its part is there (editors drop it)
@@ -74,7 +76,8 @@ def embedded_assessment(source: Path | bytes) -> tuple[Assessment, dict[str, Any
 
 
 def _embedded(source: Path | bytes) -> tuple[Assessment, dict[str, Any], EmbeddedRecord]:
-    record = read_record(source)
+    label, data = document_bytes(source)
+    record = html_record(data, label)[0] if is_html(data) else record_in(data, label)[1]
     assessment, meta = _assessment_in(record)
     return assessment, meta, record
 
@@ -94,10 +97,14 @@ def verify_record(kb: KnowledgeBase, source: Path | bytes, key: Ed25519PublicKey
     re-run its plan against `kb`. RecordError when it is not a record, was altered or was signed by another key;
     SignatureNotChecked (a RecordError) when it is signed and no key was given to check the signature."""
     label, data = document_bytes(source)
-    package = read_package(data, label)
-    member, record = record_in(data, label)
-    if member.lower() not in package.related(package.main, _CUSTOM_XML):
-        raise RecordError(f"{label}: its record part is not the one the document names (a record put beside it?)")
+    package: Package | None = None
+    if is_html(data):  # an HTML record (proofing.verify_html): its record script and the digests of its page
+        record, page_changes = html_record(data, label)
+    else:
+        package = read_package(data, label)
+        member, record = record_in(data, label)
+        if member.lower() not in package.related(package.main, _CUSTOM_XML):
+            raise RecordError(f"{label}: its record part is not the one the document names (a record put beside it?)")
     then, meta = _assessment_in(record)
     signer = record.payload.get("signer") if isinstance(record.payload.get("signer"), dict) else {}
     if (record.signature is None) != (not signer):
@@ -112,7 +119,7 @@ def verify_record(kb: KnowledgeBase, source: Path | bytes, key: Ed25519PublicKey
             f"so it cannot be shown to be the council's: anyone can sign a record with a key of their own. Give "
             f"--key PUBLIC.pem (the council's public key) or set {PUBLIC_KEY_ENV} to check it"
         )
-    visible_changes = _visible_changes(record, package, label)
+    visible_changes = page_changes if package is None else _visible_changes(record, package, label)
     now_ref = RuleBaseRef(name=kb.name, version=kb.version, sha256=kb.sha256)
     try:
         now: Assessment | None = with_agreement(kb, assess(kb, then.plan, "the recorded plan"), _agreement(meta))

@@ -277,7 +277,7 @@ def test_rules_check_lang_fails_on_a_broken_translation(
 UI_FILES = [
     PROJECT / "app.py",
     *sorted((PROJECT / "views").glob("*.py")),
-    PROJECT / "proofing" / "report.py",
+    PROJECT / "proofing" / "report",
     PROJECT / "proofing" / "assessment.py",
     PROJECT / "proofing" / "screening.py",
     PROJECT / "proofing" / "cli.py",
