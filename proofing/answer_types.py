@@ -32,8 +32,9 @@ AnswerType = Literal["yes_no", "one_of", "many_of", "number", "text", "date"]
 MAX_TEXT_ANSWER = 100_000
 MAX_NUMBER = 10**12  # a count or a measure larger than a million million is a typing slip
 # Options that state a fact about the service rather than a choice the plan makes ("Not needed: the service is
-# itself delivered in people's own languages", "Not applicable: no building is used"): never suggested.
-NOT_A_CHOICE = frozenset({"not_needed", "not_applicable", "not_relevant"})
+# itself delivered in people's own languages", "Not applicable: no building is used"), or that the manager does not
+# know ("Not known: the papers do not say"), which is never an improvement: never suggested.
+NOT_A_CHOICE = frozenset({"not_needed", "not_applicable", "not_relevant", "not_known"})
 # The option of a many-of question that means "none of the others" (it is never ticked beside another).
 NONE_OF_THESE = "none"
 
