@@ -14,8 +14,9 @@ from typing import Literal, TypedDict
 
 from pydantic import Field
 
+from proofing.answer_types import answer_in_words, implied_groups
 from proofing.base import Strict
-from proofing.conditions import AnswerValue, Condition, answer_tests, facts_read, holds, questions_behind
+from proofing.conditions import AnswerValue, Condition, facts_read, holds, questions_behind
 from proofing.decisions import DecisionNotes
 from proofing.engine import ENGINE_NAME, ENGINE_VERSION, evaluate
 from proofing.knowledge import KnowledgeBase
@@ -320,19 +321,11 @@ def likelihood_severity_matrix(assessment: Assessment) -> list[dict[str, int | s
 
 
 def answer_words(kb: KnowledgeBase, question_id: str, answer: AnswerValue) -> str:
-    """An answer in the words a reader understands (option labels, yes or no), never as ids."""
+    """An answer in the words a reader understands (option labels, yes or no), never as ids: its type words it."""
     question = kb.questionnaire.question(question_id)
     if question is None:
         return str(answer)
-    if isinstance(answer, bool):
-        return _in(kb)._("Yes") if answer else _in(kb)._("No")
-    if isinstance(answer, list):
-        return "; ".join(question.label_of(option) for option in answer) or _in(kb)._("None")
-    if question.type == "one_of":
-        return question.label_of(str(answer))
-    if isinstance(answer, float) and answer.is_integer():
-        return str(int(answer))
-    return str(answer)
+    return answer_in_words(question, answer, _in(kb)._)
 
 
 def _because(
@@ -368,31 +361,13 @@ def _because(
 
 
 def _implied(kb: KnowledgeBase, condition: Condition, question_id: str, answer: AnswerValue) -> list[str]:
-    """The groups an answer implies, as far as the rule's own tests on that question look at it.
-
-    A yes implies the groups of a yes/no question; a chosen option implies its own groups, but of a
-    many-of answer only the options the rule tests count (a rule about hostels is not about the
-    Traveller site the same plan also builds).
-    """
+    """The groups an answer implies, as far as the rule's own tests on that question look at it (its answer
+    type's ``implied``: a yes implies a yes/no question's groups; of a many-of answer only the options the rule
+    tests count, so a rule about hostels is not about the Traveller site the same plan also builds)."""
     question = kb.questionnaire.question(question_id)
     if question is None:
         return []
-    found: list[str] = []
-    if question.type == "yes_no":
-        if answer is True and question.implies:
-            found = question.implies.characteristics + question.implies.communities
-    elif question.type in ("one_of", "many_of"):
-        chosen = answer if isinstance(answer, list) else [answer]
-        if question.type == "many_of":
-            tested: set[str] = set()
-            for test in answer_tests(condition):
-                if test.question == question_id and test.test != "answered":
-                    tested.update(test.operand if isinstance(test.operand, list) else [test.operand])
-            chosen = [option for option in chosen if option in tested]
-        for option in question.options:
-            if option.id in chosen and option.implies:
-                found += option.implies.characteristics + option.implies.communities
-    return list(dict.fromkeys(found))
+    return implied_groups(question, condition, answer)
 
 
 def _facts_required(rule: ImpactRule) -> list[str]:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from proofing.answer_types import answer_type
 from proofing.conditions import AnswerTest, Condition, answer_tests, facts_read
 from proofing.errors import Problem
 from proofing.oracle import reference_evaluate
@@ -194,32 +195,10 @@ def _leading_number(item_id: str) -> int | None:
 
 
 def _test_problem(test: AnswerTest, question: Question | None) -> str | None:
-    """What is wrong with a test on an answer, given the question it reads (None when it fits)."""
+    """What is wrong with a test on an answer, given the question it reads (None when it fits): its type says."""
     if question is None:
         return f"reads unknown question {test.question}"
-    options = {option.id for option in question.options}
-    kind, operand = test.test, test.operand
-    allowed = {
-        "yes_no": {"equals", "answered"},
-        "one_of": {"equals", "in", "answered"},
-        "many_of": {"contains", "contains_any", "contains_all", "answered"},
-        "number": {"equals", "in", "at_least", "at_most", "answered"},
-        "text": {"equals", "answered"},
-        "date": {"answered"},
-    }[question.type]
-    if kind not in allowed:
-        return f"tests question {question.id} with '{kind}', which does not fit a {question.type} question"
-    if question.type == "yes_no" and kind == "equals" and not isinstance(operand, bool):
-        return f"tests yes/no question {question.id} against {operand!r}; use true or false"
-    values = operand if isinstance(operand, list) else [operand]
-    if question.type in ("one_of", "many_of") and kind != "answered":
-        unknown = [value for value in values if value not in options]
-        if unknown:
-            return f"tests question {question.id} against {', '.join(map(str, unknown))}, not among its options"
-    if question.type == "number" and kind != "answered":
-        if any(isinstance(value, bool) or not isinstance(value, int | float) for value in values):
-            return f"tests number question {question.id} against something that is not a number"
-    return None
+    return answer_type(question.type).test_problem(question, test)
 
 
 def _condition_problems(condition: Condition, asked: dict[str, Question]) -> list[str]:

@@ -51,6 +51,7 @@ from typing import Any
 
 import durable_rules_engine  # the compiled engine shipped by durable-rules
 
+from proofing.answer_types import answer_type
 from proofing.conditions import AllOf, Answers, AnswerTest, AnyOf, Condition, FactTest, NotOf, answer_tests
 from proofing.errors import ProofingError
 from proofing.knowledge import KnowledgeBase
@@ -185,7 +186,7 @@ class _Flattener:
         self.plan = [
             (
                 question.id,
-                question.type,
+                answer_type(question.type),
                 f"a__{question.id}",
                 _value(question.id),
                 [
@@ -200,21 +201,15 @@ class _Flattener:
     @property
     def size(self) -> int:
         """How many properties the flat fact has, with the session id and the type."""
-        keys = sum(1 + (len(options) if kind == "many_of" else 1) for _q, kind, _a, _v, options in self.plan)
+        keys = sum(1 + kind.engine_keys(len(options)) for _q, kind, _a, _v, options in self.plan)
         return 2 + len(self.groups) + keys
 
     def flatten(self, answers: Answers) -> dict[str, Any]:
         fact: dict[str, Any] = {"t": "answers", **self.groups}
-        empty = {"yes_no": False, "number": 0}
         for question_id, kind, answered_key, value_key, options in self.plan:
             answer = answers.get(question_id)
             fact[answered_key] = answer is not None
-            if kind == "many_of":
-                chosen = answer if isinstance(answer, list) else ()
-                for option_id, key in options:
-                    fact[key] = option_id in chosen
-            else:
-                fact[value_key] = empty.get(kind, "") if answer is None else answer
+            kind.encode(fact, answer, value_key, options)  # each answer type holds its answer its own way
         return fact
 
 

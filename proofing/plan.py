@@ -16,23 +16,23 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, model_validator
 
+from proofing.answer_types import MAX_NUMBER as MAX_NUMBER  # where callers have read it
+from proofing.answer_types import MAX_TEXT_ANSWER, answer_type, parse_answer
+from proofing.answer_types import shown as _shown
 from proofing.conditions import AnswerValue, holds
 from proofing.errors import ProofingError
 from proofing.questionnaire import Question, Questionnaire
 from proofing.yamlsource import YamlLimitError, YamlLimits, YamlTextError, load_plain
 
 MAX_PLAN_BYTES = 2_000_000
-MAX_TEXT_ANSWER = 100_000
 # A plan nests four deep (plan, answers, a list, an option); it holds a few hundred values.
 PLAN_YAML_LIMITS = YamlLimits(max_depth=10, max_values=10_000)
 MAX_ANSWER_DEPTH = 8  # below `answers`, for plans that do not come from a file (the app, a record)
-MAX_NUMBER = 10**12  # a count or a measure larger than a million million is a typing slip
 MAX_PROBLEMS_SHOWN = 20
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -193,7 +193,7 @@ def check_answers(questionnaire: Questionnaire, answers: dict[str, Any], *, comp
     for question, conditions in questionnaire.shown_conditions():
         visible = all(holds(condition, checked.answers) for condition in conditions)
         answer = answers.get(question.id)
-        if answer is None or (question.required and question.type == "many_of" and answer == []):
+        if answer_type(question.type).is_missing(question, answer):
             if visible and question.required and complete:
                 needed = ": choose at least one of its options" if answer == [] else ""
                 checked.problems.append(_about(question, f" needs an answer{needed}"))
@@ -288,126 +288,8 @@ def _named(question: Question) -> str:
 
 
 def _typed(question: Question, value: Any) -> tuple[AnswerValue | None, str | None]:
-    """The answer in its canonical form, or what is wrong with it (in words, never an exception)."""
-    options = [option.id for option in question.options]
-    match question.type:
-        case "yes_no":
-            if isinstance(value, bool):
-                return value, None
-            return None, f"answer yes or no (true or false), not {_shown(value)}"
-        case "one_of":
-            if isinstance(value, str) and value in options:
-                return value, None
-            replacing = [o.id for o in question.options if any(_same(value, old) for old in o.replaces)]
-            if replacing:
-                return replacing[0], None
-            return None, f"{_shown(value)} is not one of its options ({', '.join(options)})"
-        case "many_of":
-            chosen = value if isinstance(value, list) else [value]
-            wrong = [item for item in chosen if not isinstance(item, str) or item not in options]
-            if wrong:
-                listed = ", ".join(_shown(item) for item in wrong[:5]) + (
-                    f" and {len(wrong) - 5:,} more" if len(wrong) > 5 else ""
-                )
-                return None, f"{listed} not among its options ({', '.join(options)})"
-            included = {extra for option in question.options if option.id in chosen for extra in option.includes}
-            return [option for option in options if option in chosen or option in included], None
-        case "number":
-            if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
-                return None, f"answer with a number, not {_shown(value)}"
-            if abs(value) > MAX_NUMBER:
-                return None, f"{_shown(value)} is too large to be right (at most {MAX_NUMBER:,})"
-            if question.min is not None and value < question.min:
-                return None, f"{_number(value)} is below the smallest allowed, {_number(question.min)}"
-            if question.max is not None and value > question.max:
-                return None, f"{_number(value)} is above the largest allowed, {_number(question.max)}"
-            return value, None
-        case "text":
-            if not isinstance(value, str | int | float) or isinstance(value, bool) or not _finite(value):
-                return None, f"answer with text, not {_shown(value)}"
-            text = str(value).strip()
-            if len(text) > MAX_TEXT_ANSWER:
-                return None, f"the answer is {len(text):,} characters; at most {MAX_TEXT_ANSWER:,} are kept"
-            return (text or None), None
-        case "date":
-            return _date_answer(value)
-    return None, f"unknown answer type {question.type}"
-
-
-def _same(value: Any, earlier: bool | str) -> bool:
-    """Whether an answer is the earlier questionnaire's answer (true is not 1: a yes/no answer is a bool)."""
-    return type(value) is type(earlier) and value == earlier
-
-
-def _date_answer(value: Any) -> tuple[str | None, str | None]:
-    """A date answer as ISO text (YYYY-MM-DD), from a date or its text; a date between 2000 and 2100.
-
-    Examples:
-        >>> _date_answer("2027-06-30"), _date_answer("end of next term")[0]
-        (('2027-06-30', None), None)
-    """
-    if isinstance(value, date) and not isinstance(value, datetime):
-        day = value
-    elif isinstance(value, str):
-        try:
-            day = date.fromisoformat(value.strip())
-        except ValueError:
-            return None, f"answer with a date written YYYY-MM-DD (for example 2027-06-30), not {_shown(value)}"
-    else:
-        return None, f"answer with a date written YYYY-MM-DD, not {_shown(value)}"
-    if not 2000 <= day.year <= 2100:
-        return None, f"{day.isoformat()} is not a date a plan would be reviewed on"
-    return day.isoformat(), None
-
-
-def _finite(value: Any) -> bool:
-    """False for infinity and not-a-number (floats only: an int is always finite, and math.isfinite overflows)."""
-    return not isinstance(value, float) or math.isfinite(value)
-
-
-def _number(value: float) -> str:
-    """A number as a reader writes it: 4200, 2.5, never 4.2e+03 (called only on numbers within MAX_NUMBER)."""
-    if isinstance(value, int) or value.is_integer():
-        return f"{int(value)}"
-    return f"{value:g}"
-
-
-def _shown(value: Any, depth: int = 0) -> str:
-    """A value as a plan file writes it, in at most 40 characters, built without ever building it whole.
-
-    An alias bomb's list of lists, or a number of thousands of digits, is shown by its start or its size.
-
-    Examples:
-        >>> _shown("lots"), _shown(True), _shown(float("inf")), _shown(10**5000)
-        ("'lots'", 'true', '.inf', 'a number of about 5,001 digits')
-        >>> _shown([["a"] * 9] * 9)
-        "[['a', 'a', 'a', ...], ['a', 'a', 'a'..."
-    """
-    if isinstance(value, bool):
-        shown = "true" if value else "false"
-    elif isinstance(value, int):
-        bits = abs(value).bit_length()
-        shown = f"a number of about {int(bits * math.log10(2)) + 1:,} digits" if bits > 128 else str(value)
-    elif isinstance(value, float):
-        shown = {math.inf: ".inf", -math.inf: "-.inf"}.get(value, ".nan" if value != value else repr(value))
-    elif isinstance(value, str):
-        shown = repr(value[:41])
-    elif isinstance(value, list):
-        if depth >= 2:
-            shown = "[...]" if value else "[]"
-        else:
-            items = [_shown(item, depth + 1) for item in value[:3]]
-            shown = "[" + ", ".join(items) + (", ...]" if len(value) > 3 else "]")
-    elif isinstance(value, dict):
-        shown = "a mapping"
-    elif value is None:
-        shown = "nothing"
-    else:
-        shown = _KINDS.get(type(value).__name__, f"a value of type {type(value).__name__}")
-    return shown if len(shown) <= 40 else shown[:37] + "..."
-
-
-_KINDS = {"bytes": "binary data", "set": "a set", "date": "a date", "datetime": "a date and time", "tuple": "a pair"}
+    """The answer in its canonical form, or what is wrong with it (in words, never an exception): its type's."""
+    return parse_answer(question, value)
 
 
 def _clipped(text: str) -> str:

@@ -10,11 +10,11 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from proofing.answer_types import AnswerType, answer_type
 from proofing.base import ItemId, Slug, Strict, Text
 from proofing.conditions import Condition
 from proofing.proportion import ProportionRules
 
-AnswerType = Literal["yes_no", "one_of", "many_of", "number", "text", "date"]
 Level = Literal["screened_out", "mitigate", "full_assessment"]
 LEVELS: tuple[Level, ...] = ("screened_out", "mitigate", "full_assessment")  # in order of seriousness
 
@@ -93,17 +93,18 @@ class Question(Strict):
     @model_validator(mode="after")
     def _options_fit_the_type(self) -> Question:
         has_options = bool(self.options) or self.options_from is not None
-        if self.type in ("one_of", "many_of") and not has_options:
+        kind = answer_type(self.type)
+        if kind.has_options and not has_options:
             raise ValueError(f"question {self.id} is {self.type} but has no options (or options_from)")
-        if self.type not in ("one_of", "many_of") and has_options:
+        if not kind.has_options and has_options:
             raise ValueError(f"question {self.id} is {self.type} and cannot have options")
         if self.options and self.options_from:
             raise ValueError(f"question {self.id} has both options and options_from; give one")
         if self.options_source is not None and self.options_from is not None:
             raise ValueError(f"question {self.id}: options_source is set by the loader; write options_from")
-        if (self.min is not None or self.max is not None) and self.type != "number":
+        if (self.min is not None or self.max is not None) and not kind.has_range:
             raise ValueError(f"question {self.id} is {self.type}; only number questions take min and max")
-        if self.implies is not None and self.type != "yes_no":
+        if self.implies is not None and not kind.implies_itself:
             raise ValueError(f"question {self.id} is {self.type}; only a yes/no question implies groups itself")
         if self.unanswered == "gap" and self.required:
             raise ValueError(f"question {self.id} is required, so it cannot also be reported as unanswered")

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from proofing.answer_types import NONE_OF_THESE, answer_type, implied_groups
 from proofing.assessment import (
     Assessment,
     answer_words,
@@ -43,12 +44,6 @@ from proofing.plan import Plan, check_answers, usable_answers, visible_questions
 from proofing.questionnaire import LEVELS, ImpactRule, Level, Question
 from proofing.screening import level_of_negatives
 
-# Options that state a fact about the service rather than a choice the plan makes ("Not needed: the service is
-# itself delivered in people's own languages", "Not applicable: no building is used"), or that the manager does not
-# know ("Not known: the papers do not say"), which is never an improvement: never suggested.
-NOT_A_CHOICE = frozenset({"not_needed", "not_applicable", "not_relevant", "not_known"})
-# The option of a many-of question that means "none of the others" (it is never ticked beside another).
-NONE_OF_THESE = "none"
 # How many of the changes that are not enough on their own are paired with each other (at most n(n-1)/2 pairs).
 MAX_PAIR_CANDIDATES = 18
 DEFAULT_LIMIT = 10
@@ -284,31 +279,12 @@ def _groups(kb: KnowledgeBase, rule: ImpactRule, answers: dict[str, AnswerValue]
 
 
 def _implied(kb: KnowledgeBase, condition: Condition, question_id: str, answer: AnswerValue) -> list[str]:
-    """The groups an answer implies, as far as the condition's own tests on that question look at it (as
-    ``assessment._implied``: of a many-of answer, only the options the condition tests)."""
+    """The groups an answer implies, as far as the condition's own tests on that question look at it (its type's
+    ``implied``: of a many-of answer, only the options the condition tests)."""
     question = kb.questionnaire.question(question_id)
     if question is None:
         return []
-    if question.type == "yes_no":
-        return (
-            question.implies.characteristics + question.implies.communities
-            if answer is True and question.implies
-            else []
-        )
-    if question.type not in ("one_of", "many_of"):
-        return []
-    chosen = answer if isinstance(answer, list) else [answer]
-    if question.type == "many_of":
-        tested: set[str] = set()
-        for test in answer_tests(condition):
-            if test.question == question_id and test.test != "answered":
-                tested.update(test.operand if isinstance(test.operand, list) else [test.operand])
-        chosen = [option for option in chosen if option in tested]
-    found: list[str] = []
-    for option in question.options:
-        if option.id in chosen and option.implies:
-            found += option.implies.characteristics + option.implies.communities
-    return found
+    return implied_groups(question, condition, answer)
 
 
 def _level_questions(kb: KnowledgeBase) -> set[str]:
@@ -348,27 +324,12 @@ def _visible(kb: KnowledgeBase, counted: dict[str, AnswerValue]) -> set[str]:
 
 
 def _alternatives(question: Question, current: AnswerValue | None) -> list[_Change]:
-    """The other answers the plan could give this question: a yes/no flipped, another option of a one-of, one
-    option of a many-of taken out or put in. Free text, numbers and dates have no obvious alternatives."""
-    values: list[AnswerValue] = []
-    options = [option.id for option in question.options]
-    if question.type == "yes_no":
-        values = [True, False] if current is None else [not current]
-    elif question.type == "one_of":
-        values = [option for option in options if option != current and option not in NOT_A_CHOICE]
-    elif question.type == "many_of":
-        chosen = list(current) if isinstance(current, list) else []
-        real = [option for option in chosen if option != NONE_OF_THESE]
-        for option in real:
-            left = [other for other in chosen if other != option]
-            if not left and NONE_OF_THESE in options:
-                left = [NONE_OF_THESE]
-            if left or not question.required:
-                values.append(left)
-        for option in options:
-            if option not in chosen and option != NONE_OF_THESE and option not in NOT_A_CHOICE:
-                values.append([other for other in options if other in real or other == option])
-    return [_Change(question, current, value, 0) for value in values]
+    """The other answers the plan could give this question, as its answer type offers them: a yes/no flipped,
+    another option of a one-of, one option of a many-of taken out or put in. Free text, numbers and dates have
+    no obvious alternatives."""
+    return [
+        _Change(question, current, value, 0) for value in answer_type(question.type).alternatives(question, current)
+    ]
 
 
 def _combinable(first: _Change, second: _Change) -> bool:
@@ -376,7 +337,7 @@ def _combinable(first: _Change, second: _Change) -> bool:
     many-of question may be taken out or put in together)."""
     if first.question.id != second.question.id:
         return True
-    return first.question.type == "many_of" and _merged(first, second) is not None
+    return answer_type(first.question.type).combinable and _merged(first, second) is not None
 
 
 def _merged(first: _Change, second: _Change) -> list[str] | None:
@@ -513,13 +474,11 @@ def _clause(question: Question, before: AnswerValue | None, after: AnswerValue, 
         'the answer to "Which routes?" also included "Face to face"'
     """
     asked = f'the answer to "{question.text}"'
-    if question.type == "many_of" and isinstance(before, list) and isinstance(after, list):
-        added = [option for option in after if option not in before]
-        removed = [option for option in before if option not in after]
-        if len(added) == 1 and not removed and before:
-            return f'{asked} also included "{question.label_of(added[0])}"'
-        if len(removed) == 1 and not added and after:
-            return f'{asked} no longer included "{question.label_of(removed[0])}"'
+    one = answer_type(question.type).option_change(before, after)
+    if one is not None:
+        how, option = one
+        verb = "also included" if how == "added" else "no longer included"
+        return f'{asked} {verb} "{question.label_of(option)}"'
     if before is None:
         return f'{asked} were "{now}" (it is not answered now)'
     return f'{asked} were "{now}" rather than "{was}"'

@@ -17,7 +17,7 @@ from proofing.questionnaire import Question
 from proofing.steps import neighbours, section_complete, shown_sections, step_progress
 from proofing.store import Draft, FinalAssessmentError, StaleVersionError, StoreError, conflict_words, merge
 from proofing.verify import answer_changes
-from views import draft
+from views import draft, widgets
 from views.common import _, audit_rows, day, fell_back, guarded, knowledge, link, marked, marked_text, n_, plain, store
 
 kb = knowledge()
@@ -126,35 +126,10 @@ def restore(version: int) -> None:
 
 
 def ask(question: Question, disabled: bool) -> None:
-    """Draw one question as its type asks: every change saves."""
-    key = f"q_{question.id}"
+    """Draw one question as its type asks (the one widget table, views/widgets.py): every change saves."""
     label = marked(question.text) + (" " + _("(required)") if question.required else "")
-    labels = {option.id: marked(option.label) for option in question.options}
     help_text = marked(question.help) if question.help else None
-    # When to choose each option: under each radio button, or listed in a multi-select's help (its options are plain)
-    captions = [marked(option.help) if option.help else "" for option in question.options]
-    notes = [f"- {marked(option.label)}: {marked(option.help)}" for option in question.options if option.help]
-    if question.type == "many_of" and notes:
-        help_text = "\n\n".join([*([help_text] if help_text else []), "\n".join(notes)])
-    common = {"key": key, "help": help_text, "on_change": draft.save, "disabled": disabled}
-    match question.type:
-        case "yes_no":  # the answer is kept as "Yes" or "No" (views/draft.py); only its words are translated
-            yes_no = {"Yes": _("Yes"), "No": _("No")}
-            st.radio(label, list(yes_no), format_func=yes_no.get, index=None, horizontal=True, **common)
-        case "one_of":
-            shown = captions if any(captions) else None
-            st.radio(label, list(labels), format_func=labels.get, index=None, captions=shown, **common)
-        case "many_of":
-            words = {option.id: marked_text(option.label) for option in question.options}  # options are plain text
-            st.multiselect(label, list(words), format_func=words.get, placeholder=_("Choose all that apply"), **common)
-        case "number":
-            st.number_input(
-                label, step=1.0, format="%g", min_value=question.min, max_value=question.max, value=None, **common
-            )
-        case "date":
-            st.date_input(label, value=None, format="DD/MM/YYYY", **common)
-        case _:
-            st.text_area(label, max_chars=100_000, height=100, **common)
+    widgets.draw(question, label, key=f"q_{question.id}", help=help_text, on_change=draft.save, disabled=disabled)
 
 
 # --- which assessment ----------------------------------------------------------------------------

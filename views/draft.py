@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import date
 from typing import Any
 
 import streamlit as st
@@ -23,9 +22,9 @@ from proofing.access import PermissionDenied
 from proofing.assessment import Assessment, assess_agreed
 from proofing.decisions import MitigationDecision
 from proofing.plan import AnswerProblem, Plan
-from proofing.questionnaire import Question
 from proofing.store import FinalAssessmentError, SavedVersion, StaleVersionError, screening_level
 from views.common import LOG, N_, _, guarded, knowledge, store
+from views.widgets import from_widget, to_widget
 
 DETAILS = ("title", "service", "owner", "description")
 NEEDED = {"title": N_("a title"), "service": N_("a service"), "owner": N_("an owner")}
@@ -133,33 +132,6 @@ def select_assessment() -> str | None:
         restore_widgets()
         return str(state.assessment_id)
     return None
-
-
-def to_widget(question: Question, answer: Any) -> Any:
-    """A saved answer as its widget holds it."""
-    if question.type == "yes_no":
-        return "Yes" if answer else "No"
-    if question.type == "number":
-        return float(answer)
-    if question.type == "date":
-        try:
-            return date.fromisoformat(str(answer))
-        except ValueError:
-            return None
-    return answer
-
-
-def from_widget(question: Question, given: Any) -> Any:
-    """A widget's value as a saved answer (None: not answered)."""
-    if given is None or given == [] or given == "":
-        return None
-    if question.type == "yes_no":
-        return given == "Yes"
-    if question.type == "number" and float(given).is_integer():
-        return int(given)
-    if isinstance(given, date):
-        return given.isoformat()
-    return given
 
 
 def base() -> SavedVersion:
