@@ -56,6 +56,7 @@ class Kind:
     implies_itself: ClassVar[bool] = False  # the question itself (not its options) may imply groups
     engine_empty: ClassVar[Any] = ""  # the engine's value for an unanswered question
     combinable: ClassVar[bool] = False  # two what-if changes to one answer can be made together
+    free_text: ClassVar[bool] = False  # worded by the person (two people never word a thing alike)
 
     def parse(self, question: Question, value: Any) -> Parsed:
         """The answer in its canonical form, or what is wrong with it (in words, never an exception)."""
@@ -274,6 +275,7 @@ class Text(Kind):
 
     name = "text"
     operators = frozenset({"equals", "answered"})
+    free_text = True
 
     def parse(self, question: Question, value: Any) -> Parsed:
         if not isinstance(value, str | int | float) or isinstance(value, bool) or not finite(value):

@@ -24,6 +24,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from proofing.answer_types import answer_type
 from proofing.assessment import Assessment, Level, assess
 from proofing.duties import asked_answers, for_nation
 from proofing.errors import ProofingError
@@ -344,7 +345,7 @@ def answerer_agreement(
     shared = sorted(set(first) & set(second))
     rows = []
     for question in questionnaire.questions:
-        if question.type == "text":
+        if answer_type(question.type).free_text:
             continue
         answered = disagreed = 0
         for case in shared:

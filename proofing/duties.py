@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
+from proofing.answer_types import answer_type
 from proofing.base import Slug, Strict, Text
 from proofing.conditions import AllOf, AnswerTest, AnyOf, Condition, FactTest, NotOf
 from proofing.errors import Problem
@@ -401,7 +402,7 @@ def _narrow_questionnaire(
             ]
             dropped = {o.id for o in question.options} - {o.id for o in options}
             removed.options.update((question.id, option) for option in dropped)
-            if question.type in ("one_of", "many_of") and not options:  # nothing left to choose: not asked
+            if answer_type(question.type).has_options and not options:  # nothing left to choose: not asked
                 removed.questions.add(question.id)
                 continue
             questions.append(

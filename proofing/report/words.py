@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from proofing.answer_types import answer_type
 from proofing.assessment import Assessment, Finding, answer_words, group_reason_words, level_label
 from proofing.knowledge import KnowledgeBase
 from proofing.language import Translator, translator  # noqa: F401 (the doctests use translator)
@@ -212,19 +213,15 @@ def change_words(kb: KnowledgeBase, change: AnswerChange, t: Translator) -> str:
     text = question.text if question is not None else change.question_text
     now = answer_words(kb, change.question, change.after)
     before, after = change.before, change.after
-    if question is not None and question.type == "many_of" and isinstance(before, list) and isinstance(after, list):
-        added = [option for option in after if option not in before]
-        removed = [option for option in before if option not in after]
-        if len(added) == 1 and not removed and before:
-            return t._(
-                'the answer to "{question}" also included "{option}"', question=text, option=question.label_of(added[0])
-            )
-        if len(removed) == 1 and not added and after:
-            return t._(
-                'the answer to "{question}" no longer included "{option}"',
-                question=text,
-                option=question.label_of(removed[0]),
-            )
+    one = answer_type(question.type).option_change(before, after) if question is not None else None
+    if question is not None and one is not None:
+        kind, option = one
+        message = (
+            'the answer to "{question}" also included "{option}"'
+            if kind == "added"
+            else 'the answer to "{question}" no longer included "{option}"'
+        )
+        return t._(message, question=text, option=question.label_of(option))
     if before is None:
         return t._('the answer to "{question}" were "{now}" (it is not answered now)', question=text, now=now)
     was = answer_words(kb, change.question, before)
