@@ -21,12 +21,14 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 
 # The tests need a PostgreSQL server and Chromium; the project's own scripts install and start them.
+# They run on every core (pytest-xdist): the browser tests together on one worker, every other test wherever a
+# worker is free (tests/conftest.py groups them).
 test: lint
 	$(BIN)/proofing rules check
 	bash tools/chromium.sh
 	bash tools/libreoffice.sh
 	bash tools/axe.sh
-	export "$$(bash tools/postgres.sh)" && $(BIN)/pytest
+	export "$$(bash tools/postgres.sh)" && $(BIN)/pytest -n auto --dist loadgroup
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/run.py

@@ -1,4 +1,6 @@
-"""Shared fixtures: the project's own rule base, loaded once, and the seed text it was taken from."""
+"""Shared fixtures: the project's own rule base, loaded once, and the seed text it was taken from; PostgreSQL
+schemas; and the one Chromium that the browser tests of a process (an xdist worker) share.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import streamlit as st
+from playwright.sync_api import Browser, Playwright, sync_playwright
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
@@ -72,6 +76,27 @@ def libreoffice_convert(source: Path, folder: Path, to: str) -> Path:
     return folder / f"{source.stem}.{to.split(':')[0]}"
 
 
+_READ_ONCE: dict[Path, KnowledgeBase] = {}
+
+
+def _read_once(rules_dir: Path) -> KnowledgeBase:
+    """load_knowledge, once per folder in this process: what a server's st.cache_resource keeps for its lifetime."""
+    if rules_dir not in _READ_ONCE:
+        _READ_ONCE[rules_dir] = load_knowledge(rules_dir)
+    return _READ_ONCE[rules_dir]
+
+
+def fresh_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before an AppTest: forget every resource the app caches per server process (st.cache_resource: its store,
+    on the previous test's database), as a newly started server would, except that the rule base of each folder is
+    read once per process (each xdist worker) rather than once per test. Reading it again took seconds of every
+    AppTest; no test changes a rule base folder in place (one that breaks a rule base breaks its own copy)."""
+    import views.common
+
+    st.cache_resource.clear()
+    monkeypatch.setattr(views.common, "load_knowledge", _read_once)
+
+
 @contextmanager
 def postgres_schema(prefix: str = "test") -> Iterator[str]:
     """A URL of a new, empty schema on the PostgreSQL server tools/postgres.sh started, dropped afterwards.
@@ -110,3 +135,77 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     with postgres_schema() as postgresql:
         yield postgresql
+
+
+# --- one Chromium per worker -----------------------------------------------------------------------------------
+# `make test` runs the suite on every core with pytest-xdist (`-n auto --dist loadgroup`). Each worker is a process
+# of its own: its own temporary folders, environment and process-wide state; the tests that drive a browser are
+# grouped onto one worker (below), where they run one after another and share one Chromium.
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class _Chromium:
+    """Debian's Chromium driven by Playwright, launched when a browser test first needs it and closed as soon as
+    the next test needs none: Playwright's synchronous API keeps an asyncio loop marked as running while it is
+    started, which would break any later test that runs a loop of its own."""
+
+    def __init__(self) -> None:
+        self._started: Playwright | None = None
+        self._browser: Browser | None = None
+
+    def browser(self) -> Browser:
+        """The running browser, launched first if there is none."""
+        if self._browser is None:
+            assert Path(CHROMIUM).exists(), "Chromium is missing: run tools/chromium.sh (make test does this)"
+            self._started = sync_playwright().start()
+            self._browser = self._started.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        return self._browser
+
+    def close(self) -> None:
+        """Close the browser and stop Playwright, if they run."""
+        if self._browser is not None:
+            self._browser.close()
+            self._browser = None
+        if self._started is not None:
+            self._started.stop()
+            self._started = None
+
+
+_CHROMIUM = _Chromium()
+
+
+@pytest.fixture()
+def browser() -> Browser:
+    """The worker's Chromium: each test opens its own contexts (own cookies, own Streamlit session) in it."""
+    return _CHROMIUM.browser()
+
+
+def _drives_a_browser(item: pytest.Item) -> bool:
+    return "browser" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that drives the browser goes to one xdist worker (`--dist loadgroup`): those of a module share
+    its app server and database, one Chromium serves them all, and two of them never race each other for the
+    machine's cores with their servers and browsers; every other test goes wherever a worker is free."""
+    for item in items:
+        if _drives_a_browser(item) and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """After the last of a run of browser tests (its module's fixtures already torn down), close the browser."""
+    if _drives_a_browser(item) and (nextitem is None or not _drives_a_browser(nextitem)):
+        _CHROMIUM.close()
