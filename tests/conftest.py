@@ -17,6 +17,7 @@ import streamlit as st
 from playwright.sync_api import Browser, Playwright, sync_playwright
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
+from xdist.scheduler import LoadFileScheduling
 
 from proofing.knowledge import DEFAULT_RULES_DIR, KnowledgeBase, load_knowledge
 from proofing.store import _dispose_engine
@@ -137,10 +138,27 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield postgresql
 
 
-# --- one Chromium per worker -----------------------------------------------------------------------------------
-# `make test` runs the suite on every core with pytest-xdist (`-n auto --dist loadgroup`). Each worker is a process
-# of its own: its own temporary folders, environment and process-wide state; the tests that drive a browser are
-# grouped onto one worker (below), where they run one after another and share one Chromium.
+# --- the suite on every core -----------------------------------------------------------------------------------
+# `make test` runs pytest-xdist (`-n auto --dist loadfile`). Each worker is a process of its own (its own temporary
+# folders, environment and process-wide state) and runs whole test files, so a module's fixtures are made once.
+# The browser tests (tests/test_e2e_*.py) go to one worker together: those of a module share its app server and
+# database, one Chromium serves them all, and two of them never race each other for the cores with their servers.
+
+
+class BrowserTestsTogether(LoadFileScheduling):
+    """`--dist loadfile`, with every tests/test_e2e_*.py file one unit of work (xdist's `loadgroup` and its
+    xdist_group mark would say the same, but pytest 9.2 no longer lets xdist regroup tests that way)."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        path = nodeid.split("::", 1)[0]
+        return "the browser tests" if Path(path).name.startswith("test_e2e_") else path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> LoadFileScheduling | None:
+    """The scheduler for `--dist loadfile` (make test's); any other --dist keeps xdist's own."""
+    return BrowserTestsTogether(config, log) if config.getvalue("dist") == "loadfile" else None
+
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -155,9 +173,9 @@ CHROMIUM_FLAGS = [
 
 
 class _Chromium:
-    """Debian's Chromium driven by Playwright, launched when a browser test first needs it and closed as soon as
-    the next test needs none: Playwright's synchronous API keeps an asyncio loop marked as running while it is
-    started, which would break any later test that runs a loop of its own."""
+    """Debian's Chromium driven by Playwright, one per process (xdist worker), launched when a browser test first
+    needs it and closed as soon as the next test needs none: Playwright's synchronous API keeps an asyncio loop
+    marked as running while it is started, which would break any later test that runs a loop of its own."""
 
     def __init__(self) -> None:
         self._started: Playwright | None = None
@@ -190,22 +208,12 @@ def browser() -> Browser:
     return _CHROMIUM.browser()
 
 
-def _drives_a_browser(item: pytest.Item) -> bool:
-    return "browser" in getattr(item, "fixturenames", ())
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test that drives the browser goes to one xdist worker (`--dist loadgroup`): those of a module share
-    its app server and database, one Chromium serves them all, and two of them never race each other for the
-    machine's cores with their servers and browsers; every other test goes wherever a worker is free."""
-    for item in items:
-        if _drives_a_browser(item) and item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group("browser"))
+def _drives_a_browser(item: pytest.Item | None) -> bool:
+    return item is not None and "browser" in getattr(item, "fixturenames", ())
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
     """After the last of a run of browser tests (its module's fixtures already torn down), close the browser."""
-    if _drives_a_browser(item) and (nextitem is None or not _drives_a_browser(nextitem)):
+    if _drives_a_browser(item) and not _drives_a_browser(nextitem):
         _CHROMIUM.close()
