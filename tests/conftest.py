@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 from xdist.scheduler import LoadFileScheduling
@@ -202,9 +202,15 @@ class _Chromium:
 _CHROMIUM = _Chromium()
 
 
+# How long an expect() waits for the page to show something (Playwright's default is 5 s): a run of the app on a
+# 2-core machine with every core busy (the suite's other worker, other work) can take longer than that to draw.
+EXPECT_TIMEOUT_MS = 20_000
+
+
 @pytest.fixture()
 def browser() -> Browser:
     """The worker's Chromium: each test opens its own contexts (own cookies, own Streamlit session) in it."""
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     return _CHROMIUM.browser()
 
 
