@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 from xdist.scheduler import LoadFileScheduling
+from xdist.workermanage import WorkerController
 
 from proofing.knowledge import DEFAULT_RULES_DIR, KnowledgeBase, load_knowledge
 from proofing.store import _dispose_engine
@@ -149,9 +150,17 @@ class BrowserTestsTogether(LoadFileScheduling):
     """`--dist loadfile`, with every tests/test_e2e_*.py file one unit of work (xdist's `loadgroup` and its
     xdist_group mark would say the same, but pytest 9.2 no longer lets xdist regroup tests that way)."""
 
+    UNIT = "the browser tests"
+
     def _split_scope(self, nodeid: str) -> str:
         path = nodeid.split("::", 1)[0]
-        return "the browser tests" if Path(path).name.startswith("test_e2e_") else path
+        return self.UNIT if Path(path).name.startswith("test_e2e_") else path
+
+    def _assign_work_unit(self, node: WorkerController) -> None:
+        """The browser tests first: the longest unit by far, so the other worker takes every other file meanwhile."""
+        if self.UNIT in self.workqueue:
+            self.workqueue.move_to_end(self.UNIT, last=False)
+        super()._assign_work_unit(node)
 
 
 @pytest.hookimpl(optionalhook=True)
