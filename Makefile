@@ -23,12 +23,14 @@ lint: $(INSTALLED)
 	$(BIN)/mypy
 
 # The tests need a PostgreSQL server and Chromium; the project's own scripts install and start them.
+# They run on every core (pytest-xdist), a test file at a time, the browser tests together on one worker
+# (tests/conftest.py).
 test: lint
 	$(BIN)/proofing rules check
 	bash tools/chromium.sh
 	bash tools/libreoffice.sh
 	bash tools/axe.sh
-	export "$$(bash tools/postgres.sh)" && $(BIN)/pytest
+	export "$$(bash tools/postgres.sh)" && $(BIN)/pytest -n auto --dist loadfile
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/run.py

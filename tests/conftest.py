@@ -1,4 +1,6 @@
-"""Shared fixtures: the project's own rule base, loaded once, and the seed text it was taken from."""
+"""Shared fixtures: the project's own rule base, loaded once, and the seed text it was taken from; PostgreSQL
+schemas; and the one Chromium that the browser tests of a process (an xdist worker) share.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +13,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import streamlit as st
+from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
+from xdist.scheduler import LoadFileScheduling
+from xdist.workermanage import WorkerController
 
 from proofing.audit_chain import app_role_grants
 from proofing.knowledge import DEFAULT_RULES_DIR, KnowledgeBase, load_knowledge
@@ -72,6 +78,27 @@ def libreoffice_convert(source: Path, folder: Path, to: str) -> Path:
         check=True,
     )
     return folder / f"{source.stem}.{to.split(':')[0]}"
+
+
+_READ_ONCE: dict[Path, KnowledgeBase] = {}
+
+
+def _read_once(rules_dir: Path) -> KnowledgeBase:
+    """load_knowledge, once per folder in this process: what a server's st.cache_resource keeps for its lifetime."""
+    if rules_dir not in _READ_ONCE:
+        _READ_ONCE[rules_dir] = load_knowledge(rules_dir)
+    return _READ_ONCE[rules_dir]
+
+
+def fresh_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before an AppTest: forget every resource the app caches per server process (st.cache_resource: its store,
+    on the previous test's database), as a newly started server would, except that the rule base of each folder is
+    read once per process (each xdist worker) rather than once per test. Reading it again took seconds of every
+    AppTest; no test changes a rule base folder in place (one that breaks a rule base breaks its own copy)."""
+    import views.common
+
+    st.cache_resource.clear()
+    monkeypatch.setattr(views.common, "load_knowledge", _read_once)
 
 
 @contextmanager
@@ -137,3 +164,98 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     with postgres_schema() as postgresql:
         yield postgresql
+
+
+# --- the suite on every core -----------------------------------------------------------------------------------
+# `make test` runs pytest-xdist (`-n auto --dist loadfile`). Each worker is a process of its own (its own temporary
+# folders, environment and process-wide state) and runs whole test files, so a module's fixtures are made once.
+# The browser tests (tests/test_e2e_*.py) go to one worker together: those of a module share its app server and
+# database, one Chromium serves them all, and two of them never race each other for the cores with their servers.
+
+
+class BrowserTestsTogether(LoadFileScheduling):
+    """`--dist loadfile`, with every tests/test_e2e_*.py file one unit of work (xdist's `loadgroup` and its
+    xdist_group mark would say the same, but pytest 9.2 no longer lets xdist regroup tests that way)."""
+
+    UNIT = "the browser tests"
+
+    def _split_scope(self, nodeid: str) -> str:
+        path = nodeid.split("::", 1)[0]
+        return self.UNIT if Path(path).name.startswith("test_e2e_") else path
+
+    def _assign_work_unit(self, node: WorkerController) -> None:
+        """The browser tests first: the longest unit by far, so the other worker takes every other file meanwhile."""
+        if self.UNIT in self.workqueue:
+            self.workqueue.move_to_end(self.UNIT, last=False)
+        super()._assign_work_unit(node)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> LoadFileScheduling | None:
+    """The scheduler for `--dist loadfile` (make test's); any other --dist keeps xdist's own."""
+    return BrowserTestsTogether(config, log) if config.getvalue("dist") == "loadfile" else None
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class _Chromium:
+    """Debian's Chromium driven by Playwright, one per process (xdist worker), launched when a browser test first
+    needs it and closed as soon as the next test needs none: Playwright's synchronous API keeps an asyncio loop
+    marked as running while it is started, which would break any later test that runs a loop of its own."""
+
+    def __init__(self) -> None:
+        self._started: Playwright | None = None
+        self._browser: Browser | None = None
+
+    def browser(self) -> Browser:
+        """The running browser, launched first if there is none."""
+        if self._browser is None:
+            assert Path(CHROMIUM).exists(), "Chromium is missing: run tools/chromium.sh (make test does this)"
+            self._started = sync_playwright().start()
+            self._browser = self._started.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        return self._browser
+
+    def close(self) -> None:
+        """Close the browser and stop Playwright, if they run."""
+        if self._browser is not None:
+            self._browser.close()
+            self._browser = None
+        if self._started is not None:
+            self._started.stop()
+            self._started = None
+
+
+_CHROMIUM = _Chromium()
+
+
+# How long an expect() waits for the page to show something (Playwright's default is 5 s): a run of the app on a
+# 2-core machine with every core busy (the suite's other worker, other work) can take longer than that to draw.
+EXPECT_TIMEOUT_MS = 20_000
+
+
+@pytest.fixture()
+def browser() -> Browser:
+    """The worker's Chromium: each test opens its own contexts (own cookies, own Streamlit session) in it."""
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+    return _CHROMIUM.browser()
+
+
+def _drives_a_browser(item: pytest.Item | None) -> bool:
+    return item is not None and "browser" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """After the last of a run of browser tests (its module's fixtures already torn down), close the browser."""
+    if _drives_a_browser(item) and not _drives_a_browser(nextitem):
+        _CHROMIUM.close()

@@ -23,6 +23,7 @@ from proofing.access import User
 from proofing.knowledge import DEFAULT_RULES_DIR, load_knowledge
 from proofing.plan import Plan, read_plan
 from proofing.store import Store, _engine_for
+from tests.conftest import fresh_app
 from views.common import plain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +34,7 @@ EXAMPLES = ROOT / "examples"
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("PROOFING_DB_URL", url)
-    st.cache_resource.clear()
+    fresh_app(monkeypatch)
     yield url
     st.cache_resource.clear()
 

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from proofing.language import translator
 from proofing.plan import Plan
 from proofing.store import Store
+from tests.conftest import fresh_app
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -22,7 +23,7 @@ EXAMPLES = ROOT / "examples"
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("PROOFING_DB_URL", url)
-    st.cache_resource.clear()
+    fresh_app(monkeypatch)
     yield url
     st.cache_resource.clear()
 

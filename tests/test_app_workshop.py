@@ -20,6 +20,7 @@ from proofing.plan import read_plan
 from proofing.store import Store
 from proofing.workshop import Consensus, MissedImpact, ParticipantScore, Workshop
 from proofing.workshop_store import Workshops
+from tests.conftest import fresh_app
 from views.common import plain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +34,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("PROOFING_DB_URL", url)
     monkeypatch.delenv("PROOFING_PUBLIC_URL", raising=False)
-    st.cache_resource.clear()
+    fresh_app(monkeypatch)
     yield url
     st.cache_resource.clear()
 

@@ -24,6 +24,7 @@ from proofing.report import ReportDetails, save_report
 from proofing.store import Store
 from proofing.verify import verify_record
 from proofing.whatif import what_would_lower
+from tests.conftest import fresh_app
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -112,7 +113,7 @@ def test_the_record_has_the_sections_and_verifies(
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("PROOFING_DB_URL", url)
-    st.cache_resource.clear()
+    fresh_app(monkeypatch)
     yield url
     st.cache_resource.clear()
 

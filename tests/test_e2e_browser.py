@@ -18,24 +18,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from proofing.cli import main as proofing_main
 from proofing.plan import Plan, read_plan
 from proofing.store import Store
+from tests.conftest import CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+BUSY = "[data-testid='stApp']:not([data-test-script-state='notRunning'])"  # running, or not yet run once
 
 
 def free_port() -> int:
@@ -93,15 +86,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
         yield url, database
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def browser_page(browser: Browser) -> Iterator[Page]:
     page = browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
     yield page
@@ -109,7 +94,16 @@ def browser_page(browser: Browser) -> Iterator[Page]:
 
 
 def settle(page: Page) -> None:
-    page.wait_for_timeout(300)
+    """Wait until the run of the app that the last action started has finished.
+
+    The run begins only when the server answers, which on a busy machine (the suite runs on every core) can be
+    long after the action: a fixed pause let the next action interrupt a run that had not begun, losing what it
+    would have saved. So wait for the app to be busy (up to two seconds: an action that starts no run costs that
+    much), then for it to be idle."""
+    try:
+        page.wait_for_selector(BUSY, timeout=2_000)
+    except PlaywrightTimeoutError:
+        pass  # no run began: nothing to wait for
     page.wait_for_selector(IDLE, timeout=30_000)
 
 

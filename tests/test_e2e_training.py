@@ -17,7 +17,7 @@ import docx
 from playwright.sync_api import Browser, Page, expect
 
 from proofing.store import Store
-from tests.test_e2e_browser import AXE, browser, go, server, settle  # noqa: F401  (fixtures, used by name)
+from tests.test_e2e_browser import AXE, go, server, settle  # noqa: F401  (server: a fixture, used by name)
 
 CAIA = "Moving the migrant workers' advice drop-in out of Caia Park"
 ESOL = "Halving the community ESOL classes after a cut in funding"
@@ -67,7 +67,7 @@ def predict(page: Page, organisation: str, level: str, impacts: list[str]) -> No
 
 def test_a_trainee_completes_two_cases_and_the_trainer_downloads_the_certificate(
     server: tuple[str, str],  # noqa: F811
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     tmp_path: Path,
 ) -> None:
     url, database = server

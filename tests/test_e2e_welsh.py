@@ -20,7 +20,7 @@ from proofing.cli import main as proofing_main
 from proofing.knowledge import load_knowledge
 from proofing.language import LANGUAGE_NAMES, catalogue, localised, rule_texts, translator
 from proofing.plan import read_plan
-from tests.test_e2e_browser import ROOT, browser, server, settle  # noqa: F401  (fixtures, used by name)
+from tests.test_e2e_browser import IDLE, ROOT, server, settle  # noqa: F401  (server: a fixture, used by name)
 
 CY = translator("cy")
 _ = CY._
@@ -48,7 +48,11 @@ ENGLISH = english_of_ours()
 
 
 def english_left(page: Page) -> list[str]:
-    """The texts on the page (each element's own text, trimmed) that are English of ours with a Welsh form."""
+    """The texts on the page (each element's own text, trimmed) that are English of ours with a Welsh form.
+
+    Read once the app is idle: the caller may have seen the first words of a run (a heading) that is still
+    drawing, and a page half redrawn still shows the last run's elements."""
+    page.wait_for_selector(IDLE, timeout=30_000)
     shown = page.evaluate(
         """() => {
             const seen = new Set();
@@ -68,7 +72,7 @@ def english_left(page: Page) -> list[str]:
 
 def test_the_app_in_welsh_from_the_switch_to_a_welsh_record(
     server: tuple[str, str],  # noqa: F811
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     tmp_path: Path,
 ) -> None:
     url, _database = server

@@ -27,7 +27,7 @@ from proofing.cli import main as proofing_main
 from proofing.plan import read_plan
 from proofing.store import Store
 from tests.conftest import postgres_schema
-from tests.test_e2e_browser import ROOT, browser, settle, start_app  # noqa: F401  (fixtures, used by name)
+from tests.test_e2e_browser import ROOT, settle, start_app
 
 EXAMPLE = ROOT / "examples" / "day-centre-closure.yaml"
 PROJECTOR = {"width": 1280, "height": 720}
@@ -40,7 +40,7 @@ def shots(tmp_path: Path) -> Path:
     return folder
 
 
-def person(browser: Browser, address: str, viewport: dict[str, int] | None = None) -> Page:  # noqa: F811
+def person(browser: Browser, address: str, viewport: dict[str, int] | None = None) -> Page:
     """A person of their own: a separate browser context (own cookies, own Streamlit session) on `address`."""
     page = browser.new_context(viewport=viewport or {"width": 1280, "height": 1000}, accept_downloads=True).new_page()
     page.goto(address)
@@ -112,7 +112,7 @@ def reveal(page: Page) -> None:
     expect(page.get_by_role("heading", name="The room's scores, most disagreement first")).to_be_visible()
 
 
-def test_a_whole_workshop_in_three_browsers(browser: Browser, tmp_path: Path) -> None:  # noqa: F811
+def test_a_whole_workshop_in_three_browsers(browser: Browser, tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'workshop.db'}"
     store = Store(database)
     assessment_id = store.create(read_plan(EXAMPLE))
@@ -218,7 +218,7 @@ def postgres_database() -> Iterator[str]:
 
 
 def test_two_app_processes_on_one_postgresql_serve_one_workshop(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     postgres_database: str,
 ) -> None:
     store = Store(postgres_database)

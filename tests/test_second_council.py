@@ -23,6 +23,7 @@ from proofing.knowledge import KnowledgeBase, load_knowledge
 from proofing.plan import read_plan
 from proofing.report import write_report
 from proofing.store import Store
+from tests.conftest import fresh_app
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "tests" / "fixtures" / "second_council"
@@ -67,7 +68,7 @@ def app_on_second_council(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("PROOFING_DB_URL", url)
     monkeypatch.setenv("PROOFING_RULES_DIR", str(RULES))
-    st.cache_resource.clear()
+    fresh_app(monkeypatch)
     yield Store(url)
     st.cache_resource.clear()
 
