@@ -24,7 +24,8 @@ from proofing.assessment import Assessment, assess_agreed
 from proofing.decisions import MitigationDecision
 from proofing.plan import AnswerProblem, Plan
 from proofing.questionnaire import Question
-from proofing.store import FinalAssessmentError, SavedVersion, StaleVersionError, screening_level
+from proofing.service import save_draft, screening_level
+from proofing.store import FinalAssessmentError, SavedVersion, StaleVersionError
 from views.common import LOG, N_, _, guarded, knowledge, store
 
 DETAILS = ("title", "service", "owner", "description")
@@ -253,15 +254,17 @@ def save() -> None:
         return
     assessment, problems = assessed(plan)
     try:
-        number = store().save(
+        number = save_draft(  # the page's assessment of this plan, reused: one evaluation per save
+            store(),
+            knowledge(),
             state.assessment_id,
             plan,
             decisions(),
-            None if problems else assessment.level,
+            notes(),
             expected_version=base().version,
             expected_revision=base().revision,
-            notes=notes(),
             editing=state.editing,
+            assessed=(assessment, problems),
         )
     except StaleVersionError as refused:
         state.conflict = refused.current  # shown at the top of the page: reload, or keep both

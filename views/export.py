@@ -18,11 +18,12 @@ from typing import Any
 
 import streamlit as st
 
-from proofing.assessment import assess_agreed, assessment_as_json
+from proofing.assessment import assessment_as_json
 from proofing.cumulative import overlaps_for
 from proofing.decisions import DecisionNotes
 from proofing.language import RECORD_LANGUAGES, RecordLanguage
 from proofing.report import ReportDetails, write_report
+from proofing.service import record_assessment
 from proofing.signing import PRIVATE_KEY_ENV, Signer, SigningError, configured_signer
 from proofing.steps import file_stem
 from proofing.verify import plan_as_yaml
@@ -132,7 +133,8 @@ else:
         ),
     )
     # The record embeds the assessment made with the English rule base: verify is the same in every language.
-    english, _problems = assess_agreed(base_knowledge(), plan, draft.notes())
+    # Written from the STORED version the audit trail names (the page saves every change before it gets here).
+    english, _problems = record_assessment(base_knowledge(), draft.base())
     fingerprint = (
         chosen,
         english.model_dump_json(),
