@@ -1,29 +1,30 @@
-"""The use cases both faces call: save a draft, the assessment a record is written from, a version's level.
+"""The use cases both faces call: start and save a draft, the record of a stored version, a workshop.
 
 The pages (views/) and the command line call these instead of reaching the engine and the store themselves, so a
 use case is done one way whichever face asks. A save assesses the plan ONCE (or reuses the assessment the page
 already made of exactly that plan) and hands the store what to keep: the level and the version's rows of the
 cumulative index. The store itself never assesses, never words and never loads rules (proofing.store).
 
-Dates and wards are read through the question roles rules/questionnaire.yaml declares (``plan_date``, ``wards``;
-checked by ``proofing rules check``), never through question ids written here.
+The index rows come from proofing.indexing, which reads dates and wards through the question roles rules/ declares.
+Workshops are opened, scored and finalised through ``workshops_for`` (proofing.workshop_store).
 """
 
 from __future__ import annotations
 
 import functools
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from proofing.access import User
 from proofing.assessment import AnswerProblem, Assessment, assess_agreed
+from proofing.indexing import index_rows
 from proofing.knowledge import KnowledgeBase, configured_rules_dir, load_knowledge
 from proofing.models import IndexRow, SavedVersion
 from proofing.plan import Plan
 from proofing.store import Store, UserStore
+from proofing.workshop_store import Workshops
 
-WARD_GEOGRAPHIES = ("named_wards", "rural_areas")  # the geography options under which the wards answer counts
 Assessed = tuple[Assessment, list[AnswerProblem]]
 
 
@@ -50,57 +51,6 @@ def level_of(assessed: Assessed) -> str | None:
 def screening_level(kb: KnowledgeBase, plan: Plan, notes: dict[str, Any] | None = None) -> str | None:
     """The level to keep with a version of `plan` (as any EIA workshop in `notes` agreed it); see level_of."""
     return level_of(assess_agreed(kb, plan, notes))
-
-
-def plan_wards(kb: KnowledgeBase, plan: Plan) -> list[str]:
-    """The wards a plan names: its answer to the ``wards`` role's question, as a list of place ids, or (older plans)
-    its text split on commas; only when the plan applies in named wards or rural areas (elsewhere it is not asked).
-
-    Each ward is kept as written with its spaces tidied, once, in the order given.
-    """
-    role = kb.questionnaire.roles.wards
-    if role is None:
-        return []
-    answers = plan.answers
-    question = kb.questionnaire.question(role)
-    shown_if = question.show_if if question is not None else None
-    geography = getattr(shown_if, "question", None)
-    if geography is not None and answers.get(geography) not in WARD_GEOGRAPHIES:
-        return []
-    given = answers.get(role)
-    parts = given.split(",") if isinstance(given, str) else given if isinstance(given, list) else []
-    wards: list[str] = []
-    for part in parts:
-        ward = " ".join(str(part).split())[:200]
-        if ward and ward not in wards:
-            wards.append(ward)
-    return wards
-
-
-def plan_dated(kb: KnowledgeBase, plan: Plan) -> datetime | None:
-    """When a plan happens for the cumulative view: its answer to the ``plan_date`` role's question when the rule
-    base declares one and it is answered with a date, else None (the store then dates it by when it was saved)."""
-    role = kb.questionnaire.roles.plan_date
-    given = plan.answers.get(role) if role is not None else None
-    if isinstance(given, str):
-        try:
-            return datetime.combine(date.fromisoformat(given.strip()[:10]), time.min, tzinfo=UTC)
-        except ValueError:
-            return None
-    return None
-
-
-def index_rows(kb: KnowledgeBase, plan: Plan, assessment: Assessment) -> list[IndexRow]:
-    """The cumulative index rows of one version, from its assessment (as any workshop agreed it): each group with a
-    negative finding, once per ward the plan names (or once with ward '' when it names none). Pure."""
-    dated = plan_dated(kb, plan)
-    wards = plan_wards(kb, plan) or [""]
-    return [
-        IndexRow(group_id=profile.id, ward=ward, highest_score=profile.highest_negative_score, dated=dated)
-        for profile in assessment.profile
-        if profile.negative
-        for ward in wards
-    ]
 
 
 def cumulative_entries(
@@ -184,3 +134,15 @@ def start_assessment(store: Store | UserStore, kb: KnowledgeBase, plan: Plan) ->
     """Start an assessment of `plan` (version 1): assessed once, the store handed its level and index rows."""
     assessed = assess_agreed(kb, plan, None)
     return store.create(plan, level_of(assessed), index=index_rows(kb, plan, assessed[0]))
+
+
+def assessed_version(kb: KnowledgeBase, saved: SavedVersion) -> Assessed:
+    """A stored version assessed as any workshop in its notes agreed it: what a workshop participant's page shows
+    of the plan the room scores (the version the workshop was opened on)."""
+    return assess_agreed(kb, saved.plan, saved.notes)
+
+
+def workshops_for(store: UserStore) -> Workshops:
+    """The EIA workshops as the person acting on `store` may run or join them: open, score, reveal, agree and
+    finalise (proofing.workshop_store; finalising assesses the agreed draft once and hands the store its index)."""
+    return Workshops(store.store, store.user)

@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session
 from proofing.access import User, require
 from proofing.assessment import assess_draft, with_agreement
 from proofing.decisions import DecisionNotes
+from proofing.indexing import index_rows
 from proofing.knowledge import KnowledgeBase
-from proofing.service import index_rows
 from proofing.store import (
     LOCAL_SUBJECT,
     AssessmentRow,

@@ -135,8 +135,8 @@ __all__ = [
 _MOVED = {
     "screening_level": "proofing.service",
     "cumulative_entries": "proofing.service",
-    "plan_wards": "proofing.service",
-    "plan_dated": "proofing.service",
+    "plan_wards": "proofing.indexing",
+    "plan_dated": "proofing.indexing",
     "default_rule_base": "proofing.service",
     "conflict_words": "proofing.version_words",
     "version_changes": "proofing.version_words",
