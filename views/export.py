@@ -23,11 +23,11 @@ from proofing.cumulative import overlaps_for
 from proofing.decisions import DecisionNotes
 from proofing.language import RECORD_LANGUAGES, RecordLanguage
 from proofing.report import ReportDetails, write_report
-from proofing.service import record_assessment
+from proofing.service import record_assessment, workshops_for
 from proofing.signing import PRIVATE_KEY_ENV, Signer, SigningError, configured_signer
 from proofing.steps import file_stem
 from proofing.verify import plan_as_yaml
-from proofing.workshop_store import Workshops, records_for
+from proofing.workshop_store import records_for
 from views import draft
 from views.common import _, base_knowledge, guarded, knowledge, language, link, plain, store
 
@@ -84,7 +84,7 @@ meta = ReportDetails(
     notes=DecisionNotes.model_validate(draft.notes()),
     approval=store().approval(st.session_state.assessment_id),
     audit=store().audit(st.session_state.assessment_id),
-    workshops=records_for(base_knowledge(), Workshops(store().store, store().user), draft.notes()),
+    workshops=records_for(base_knowledge(), workshops_for(store()), draft.notes()),
     also_affected=overlaps_for(store(), base_knowledge(), st.session_state.assessment_id),
 )
 if missing := draft.missing_details():
