@@ -111,6 +111,8 @@ ROLE_TYPES = {
     "monitoring_by_group": "yes_no",
     "review_months": "number",
     "review_date": "date",
+    "wards": "many_of",  # optional roles: checked when the rule base declares them
+    "plan_date": "date",
 }
 
 
@@ -121,6 +123,8 @@ def _role_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> list[P
     where = kb.root / "questionnaire.yaml"
     for role, kind in ROLE_TYPES.items():
         question_id = getattr(questionnaire.roles, role)
+        if question_id is None:
+            continue  # an optional role the rule base does not declare
         question = questionnaire.question(question_id)
         line = _line_of_key(where, role)
         if question is None:

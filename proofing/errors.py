@@ -5,7 +5,8 @@ traceback: the command line prints it and exits 1 (2 for a ``CommandError`` or a
 the pages show it in words. The rule base's own errors live here (``RuleBaseError``, one ``Problem`` per
 fault with the file and line a policy officer should open); each other module defines its subclass beside
 the code that raises it (``PlanError`` in proofing.plan, ``EngineError`` in proofing.engine, and so on), so
-the family is read from the code, never from a list here that would go stale.
+the family is read from the code, never from a list here that would go stale. The store's errors (``StoreError``,
+``StaleVersionError``, ``FinalAssessmentError``) live here, so the faces catch them without importing the database.
 """
 
 from __future__ import annotations
@@ -53,3 +54,32 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError, RuntimeError):  # outside the working directory, or a symlink loop
         return str(path)
+
+
+class StoreError(ProofingError):
+    """The assessment store cannot do what was asked: a bad URL, an unreachable database, an unknown assessment."""
+
+
+class StaleVersionError(StoreError):
+    """A save based on a version that is no longer the latest: someone else saved in between.
+
+    Nothing was written. ``expected`` is the version the refused save was based on, ``current`` the latest.
+    """
+
+    def __init__(self, assessment_id: str, title: str, expected: int, current: int) -> None:
+        self.assessment_id, self.title, self.expected, self.current = assessment_id, title, expected, current
+        super().__init__(
+            f"{title!r} was changed by someone else since you opened it (you opened version {expected}; it is now "
+            f"at version {current}), so your change was not saved. Reload it to see their changes, or keep both."
+        )
+
+
+class FinalAssessmentError(StoreError):
+    """A change to a final assessment: it is read-only. Nothing was written."""
+
+    def __init__(self, assessment_id: str, title: str) -> None:
+        self.assessment_id, self.title = assessment_id, title
+        super().__init__(
+            f"assessment {title!r} is final and cannot be changed; reopen it as a new draft to revise it, "
+            "or set it back to draft"
+        )

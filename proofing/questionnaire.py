@@ -164,6 +164,10 @@ class QuestionRoles(Strict):
     monitoring_by_group: Slug = Field(description="yes/no: whether the monitoring is broken down by group")
     review_months: Slug = Field(description="number: in how many months the plan will be reviewed")
     review_date: Slug = Field(description="date: the date the plan will be reviewed")
+    wards: Slug | None = Field(default=None, description="places: the wards the plan applies in (cumulative view)")
+    plan_date: Slug | None = Field(
+        default=None, description="date: when the plan happens (cumulative view); none: dated by when it was saved"
+    )
 
 
 class QuestionnaireFile(Strict):

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from proofing.access import User, require
 from proofing.assessment import assess_draft, with_agreement
 from proofing.decisions import DecisionNotes
+from proofing.indexing import index_rows
 from proofing.knowledge import KnowledgeBase
 from proofing.store import (
     LOCAL_SUBJECT,
@@ -45,8 +46,8 @@ from proofing.store import (
     WorkshopParticipantRow,
     WorkshopRow,
     WorkshopScoreRow,
-    _now,
 )
+from proofing.store.values import utc_now as _now
 from proofing.workshop import (
     MISSED_PREFIX,
     Consensus,
@@ -197,7 +198,7 @@ class Workshops:
 
     @contextmanager
     def _session(self, *, write: bool = False) -> Iterator[Session]:
-        with self.store._session(write=write) as session:  # the store's own transactions
+        with self.store.transaction(write=write) as session:  # the store's own transactions
             yield session
 
     # --- the facilitator ---------------------------------------------------------------------------------------
@@ -222,7 +223,7 @@ class Workshops:
             workshop_id = uuid.uuid4().hex
             try:
                 with self._session(write=True) as session:
-                    self.store._locked(session, assessment_id)
+                    self.store.lock(session, assessment_id)
                     session.add(
                         WorkshopRow(
                             id=workshop_id,
@@ -239,7 +240,7 @@ class Workshops:
                         )
                     )
                     session.flush()
-                    self.store._audit(
+                    self.store.audit_in(
                         session, self.user, "opened a workshop", assessment_id, latest.version, latest.plan.title
                     )
             except StoreError as error:
@@ -268,7 +269,7 @@ class Workshops:
             if row.revision != expected_revision:
                 raise WorkshopError("the workshop changed since you looked at it; look again, then reveal")
             row.stage, row.revealed_at, row.revision = "revealed", _now(), row.revision + 1
-            self.store._audit(session, self.user, "revealed workshop scores", row.assessment_id, row.version)
+            self.store.audit_in(session, self.user, "revealed workshop scores", row.assessment_id, row.version)
             return _workshop(row)
 
     def facilitator_view(self, kb: KnowledgeBase, workshop_id: str) -> FacilitatorView:
@@ -327,7 +328,7 @@ class Workshops:
             current.likelihood, current.severity = agreement.likelihood, agreement.severity
             current.keep, current.note = agreement.keep, agreement.note
             current.revision, current.by, current.at = at + 1, self.user.described()[:500], _now()
-            self.store._audit(
+            self.store.audit_in(
                 session,
                 self.user,
                 "agreed a workshop view",
@@ -359,8 +360,8 @@ class Workshops:
             if missing:
                 titles = "; ".join(f"'{finding.title}'" for finding in missing)
                 raise WorkshopError(f"agree a view on every finding before finalising: still to agree {titles}")
-            self.store._locked(session, row.assessment_id)
-            latest = self.store._latest_row(session, row.assessment_id)
+            self.store.lock(session, row.assessment_id)
+            latest = self.store.latest_row(session, row.assessment_id)
             scored = session.scalars(
                 select(VersionRow).where(
                     VersionRow.assessment_id == row.assessment_id, VersionRow.version == row.version
@@ -376,10 +377,10 @@ class Workshops:
             people = self._people(session, workshop_id)
             missed = self._missed_impacts(session, workshop_id, people)
             notes = agreement_notes(workshop_id, consensus, missed, latest.notes or {})
-            plan = Store._saved(latest, "draft").plan
+            plan = Store.saved_of(latest, "draft").plan
             assessment, problems = assess_draft(kb, plan)
             agreed = with_agreement(kb, assessment, DecisionNotes.model_validate(notes))
-            number = self.store._save_in(
+            number = self.store.save_in(
                 session,
                 row.assessment_id,
                 plan,
@@ -391,10 +392,11 @@ class Workshops:
                 expected_revision=None,
                 label=f"Agreed at the EIA workshop of {opened_on(row.opened_at)}",
                 by=self.user,
+                index=index_rows(kb, plan, agreed),  # assessed once, here: the store keeps what it is handed
             )
             row.stage, row.finalised_at, row.finalised_version = "finalised", _now(), number
             row.revision += 1
-            self.store._audit(
+            self.store.audit_in(
                 session,
                 self.user,
                 "finalised a workshop",
@@ -470,7 +472,7 @@ class Workshops:
                         workshop_id=workshop_id, participant=key, name=name, organisation=organisation, joined_at=_now()
                     )
                 )
-                self.store._audit(
+                self.store.audit_in(
                     session, self.user, "joined a workshop", row.assessment_id, row.version, f"{name} ({organisation})"
                 )
             else:

@@ -17,7 +17,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 
-import proofing.store as store_module
+import proofing.store.versions as versions_module
 from proofing.access import User
 from proofing.assessment import assess_agreed
 from proofing.cumulative import HIDDEN_TITLE, cell, heat_map, hidden_words, overlaps_for
@@ -51,7 +51,7 @@ def example(name: str, *, wards: list[str] | None = None, title: str | None = No
 
 def at(monkeypatch: pytest.MonkeyPatch, when: datetime) -> None:
     """Make the store's clock say `when` (the save time dates a plan with no date of its own)."""
-    monkeypatch.setattr(store_module, "_now", lambda: when)
+    monkeypatch.setattr(versions_module, "_now", lambda: when)  # where a version's save time is stamped
 
 
 def generate(store: Store, monkeypatch: pytest.MonkeyPatch, count: int = 36) -> list[str]:

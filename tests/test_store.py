@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, inspect, make_url, text, update
 from sqlalchemy.pool import NullPool
 
 import proofing.store as store_module
+from proofing.language import translator
 from proofing.plan import Plan, read_plan
 from proofing.store import (
     AssessmentRow,
@@ -39,6 +40,7 @@ from proofing.store import (
     merge,
     screening_level,
 )
+from proofing.version_words import history_words
 
 PG_ENV = "PROOFING_TEST_PG_URL"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -601,9 +603,13 @@ def test_restore_makes_an_earlier_version_the_latest_as_a_new_one(store: Store, 
     assert len(store.versions(assessment_id)) == 4  # nothing in between is lost
     with pytest.raises(StaleVersionError):
         store.restore(kb, assessment_id, 1, expected_version=3)
-    history = store.history(kb, assessment_id)
+    history = store.history(assessment_id)  # as data; the faces word it
     assert [entry.version for entry in history] == [4, 3, 2, 1]
-    assert "Title changed." in history[0].changes and "1 mitigation decision changed." in history[0].changes
+    versions = {saved.version: saved for saved in store.versions(assessment_id)}
+    words = history_words(kb, history[0], versions)
+    assert "Title changed." in words and "1 mitigation decision changed." in words
+    assert {change.kind for change in history[0].changes} == {"detail", "decisions"}
+    assert history_words(kb, history[0], versions, translator("cy")) != words  # worded in the page's language
 
 
 NOTES = {

@@ -14,11 +14,27 @@ import streamlit as st
 
 from proofing.plan import Plan, visible_questions
 from proofing.questionnaire import Question
+from proofing.service import start_assessment
 from proofing.steps import neighbours, section_complete, shown_sections, step_progress
-from proofing.store import Draft, FinalAssessmentError, StaleVersionError, StoreError, conflict_words, merge
+from proofing.store import Draft, FinalAssessmentError, StaleVersionError, StoreError, merge
 from proofing.verify import answer_changes
+from proofing.version_words import conflict_words, history_words
 from views import draft, widgets
-from views.common import _, audit_rows, day, fell_back, guarded, knowledge, link, marked, marked_text, n_, plain, store
+from views.common import (
+    _,
+    audit_rows,
+    day,
+    fell_back,
+    guarded,
+    knowledge,
+    link,
+    marked,
+    marked_text,
+    n_,
+    plain,
+    store,
+    translation,
+)
 
 kb = knowledge()
 saved = store()
@@ -152,7 +168,7 @@ if draft.select_assessment() is None:
             st.error(_("Give the plan a title, a service and an owner to start."))
         else:
             plan = Plan(title=title, service=service, owner=owner, description=description)
-            new_id = saved.create(plan, draft.level_of(plan))
+            new_id = start_assessment(saved, knowledge(), plan)
             st.query_params["assessment"] = new_id
             draft.load(new_id)
             st.rerun()
@@ -384,8 +400,10 @@ if not final:
         st.text_input(_("Name for this version"), key="checkpoint_name", max_chars=200)
         st.form_submit_button(_("Name this version"), on_click=checkpoint)
 with st.expander(_("History: every version and what changed")):
-    history = saved.history(kb, st.session_state.assessment_id)
+    history = saved.history(st.session_state.assessment_id)
+    by_number = {kept.version: kept for kept in saved.versions(st.session_state.assessment_id)}
     for entry in history:
+        changes = history_words(kb, entry, by_number, translation())
         latest = entry.version == history[0].version
         saved_on = {"day": day(entry.saved_at), "time": f"{entry.saved_at:%H:%M}"}
         version = "**" + _("Version {version}", version=entry.version) + "**"
@@ -396,10 +414,8 @@ with st.expander(_("History: every version and what changed")):
         else:
             line = _("{version}, saved {day} at {time} UTC", version=version, **saved_on)
         st.markdown(line + (" " + _("(the latest)") if latest else ""))
-        more = len(entry.changes) - 8
-        st.text(
-            "\n".join(entry.changes[:8]) + ("\n" + n_("… and {n} more", "… and {n} more", more) if more > 0 else "")
-        )
+        more = len(changes) - 8
+        st.text("\n".join(changes[:8]) + ("\n" + n_("… and {n} more", "… and {n} more", more) if more > 0 else ""))
         if not latest and not final:
             st.button(
                 _("Restore version {version}", version=entry.version),

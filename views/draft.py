@@ -22,7 +22,8 @@ from proofing.access import PermissionDenied
 from proofing.assessment import Assessment, assess_agreed
 from proofing.decisions import MitigationDecision
 from proofing.plan import AnswerProblem, Plan
-from proofing.store import FinalAssessmentError, SavedVersion, StaleVersionError, screening_level
+from proofing.service import save_draft, screening_level
+from proofing.store import FinalAssessmentError, SavedVersion, StaleVersionError
 from views.common import LOG, N_, _, guarded, knowledge, store
 from views.widgets import from_widget, to_widget
 
@@ -225,15 +226,17 @@ def save() -> None:
         return
     assessment, problems = assessed(plan)
     try:
-        number = store().save(
+        number = save_draft(  # the page's assessment of this plan, reused: one evaluation per save
+            store(),
+            knowledge(),
             state.assessment_id,
             plan,
             decisions(),
-            None if problems else assessment.level,
+            notes(),
             expected_version=base().version,
             expected_revision=base().revision,
-            notes=notes(),
             editing=state.editing,
+            assessed=(assessment, problems),
         )
     except StaleVersionError as refused:
         state.conflict = refused.current  # shown at the top of the page: reload, or keep both

@@ -18,15 +18,16 @@ from typing import Any
 
 import streamlit as st
 
-from proofing.assessment import assess_agreed, assessment_as_json
+from proofing.assessment import assessment_as_json
 from proofing.cumulative import overlaps_for
 from proofing.decisions import DecisionNotes
 from proofing.language import RECORD_LANGUAGES, RecordLanguage
 from proofing.report import ReportDetails, write_report
+from proofing.service import record_assessment, workshops_for
 from proofing.signing import PRIVATE_KEY_ENV, Signer, SigningError, configured_signer
 from proofing.steps import file_stem
 from proofing.verify import plan_as_yaml
-from proofing.workshop_store import Workshops, records_for
+from proofing.workshop_store import records_for
 from views import draft
 from views.common import _, base_knowledge, guarded, knowledge, language, link, plain, store
 
@@ -83,7 +84,7 @@ meta = ReportDetails(
     notes=DecisionNotes.model_validate(draft.notes()),
     approval=store().approval(st.session_state.assessment_id),
     audit=store().audit(st.session_state.assessment_id),
-    workshops=records_for(base_knowledge(), Workshops(store().store, store().user), draft.notes()),
+    workshops=records_for(base_knowledge(), workshops_for(store()), draft.notes()),
     also_affected=overlaps_for(store(), base_knowledge(), st.session_state.assessment_id),
 )
 if missing := draft.missing_details():
@@ -132,7 +133,8 @@ else:
         ),
     )
     # The record embeds the assessment made with the English rule base: verify is the same in every language.
-    english, _problems = assess_agreed(base_knowledge(), plan, draft.notes())
+    # Written from the STORED version the audit trail names (the page saves every change before it gets here).
+    english, _problems = record_assessment(base_knowledge(), draft.base())
     fingerprint = (
         chosen,
         english.model_dump_json(),

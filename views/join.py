@@ -14,11 +14,12 @@ import secrets
 import streamlit as st
 
 from proofing.access import PermissionDenied
-from proofing.assessment import Finding, assess_agreed
+from proofing.assessment import Finding
 from proofing.join_guard import JoinGuard, TooManyTries
+from proofing.service import assessed_version, workshops_for
 from proofing.store import LOCAL_SUBJECT
 from proofing.workshop import VERDICTS, MissedImpact, ParticipantScore, Workshop, WorkshopFinding, code_lifetime
-from proofing.workshop_store import LOCAL_PARTICIPANT, ParticipantView, WorkshopError, Workshops, shown
+from proofing.workshop_store import LOCAL_PARTICIPANT, ParticipantView, WorkshopError, shown
 from views.common import (
     _,
     base_knowledge,
@@ -57,7 +58,7 @@ try:
 except PermissionDenied as refused:
     st.error(plain(sentence(str(refused))))
     st.stop()
-workshops = Workshops(acting.store, acting.user)
+workshops = workshops_for(acting)
 local = acting.user.subject == LOCAL_SUBJECT
 group_names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
 english = base_knowledge()
@@ -380,7 +381,7 @@ def plan_and_findings(workshop: Workshop) -> dict[str, Finding]:
     st.markdown(plain(_("Service: {service}", service=plan.service)))
     if plan.description:
         st.markdown(plain(plan.description))
-    assessment, _problems = assess_agreed(kb, plan, saved.notes)
+    assessment, _problems = assessed_version(kb, saved)
     return {finding.rule: finding for finding in [*assessment.findings, *assessment.dropped]}
 
 

@@ -19,8 +19,10 @@ from proofing.approvals import ApprovalRefused, OwnSubmissionError, short_digest
 from proofing.assessment import level_label
 from proofing.questionnaire import LEVELS
 from proofing.register import UploadError, plan_from_upload, register_rows, rows_as_csv, rows_as_xlsx
-from proofing.store import STATUS_WORDS, STATUSES, SignOff, StaleVersionError, agreement_changes
+from proofing.service import start_assessment
+from proofing.store import STATUS_WORDS, STATUSES, SignOff, StaleVersionError
 from proofing.verify import answer_changes, compare
+from proofing.version_words import agreement_changes
 from views import draft
 from views.common import _, guarded, knowledge, link, n_, plain, store, translation, visible
 
@@ -53,7 +55,7 @@ def upload() -> None:
     except UploadError as refused:
         state.upload_problem = str(refused)
         return
-    new_id = saved.create(plan, draft.level_of(plan))
+    new_id = start_assessment(saved, knowledge(), plan)
     state.opened = new_id
 
 

@@ -21,13 +21,13 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from proofing.access import PermissionDenied
+from proofing.service import workshops_for
 from proofing.workshop import MISSED_PREFIX, Consensus, StoredConsensus, StoredMissed, Workshop
 from proofing.workshop_store import (
     FacilitatorView,
     FindingSpread,
     StaleAgreementError,
     WorkshopError,
-    Workshops,
     join_link,
     shown,
 )
@@ -186,7 +186,7 @@ if not acting.may("run_workshop"):
         )
     )
     st.stop()
-workshops = Workshops(acting.store, acting.user)
+workshops = workshops_for(acting)
 state = st.session_state
 
 

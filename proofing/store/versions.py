@@ -1,0 +1,597 @@
+"""Versions: start, save (or amend), restore, name, merge and keep both, duplicate, finalise, and read them back."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+from sqlalchemy import (
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from proofing import approvals
+from proofing.access import User
+from proofing.errors import FinalAssessmentError, StaleVersionError, StoreError
+from proofing.models import (
+    LOCAL_SUBJECT,
+    STATUS_WORDS,
+    STATUSES,
+    AssessmentSummary,
+    Draft,
+    HistoryEntry,
+    IndexRow,
+    KeptBoth,
+    SavedVersion,
+    VersionChange,
+)
+from proofing.plan import Plan
+from proofing.store.base import StoreBase
+from proofing.store.merge import _draft_of, changes_between, merge
+from proofing.store.schema import (
+    ApprovalRow,
+    AssessmentRow,
+    ShareRow,
+    VersionRow,
+)
+from proofing.store.values import (
+    COPY_PREFIX,
+    DETAILS,
+    KEEP_BOTH_ATTEMPTS,
+    MAX_TITLE,
+    _decisions_data,
+    _escape_like,
+    _is_id,
+    _notes_data,
+    _now,
+    _plan_data,
+)
+
+if TYPE_CHECKING:  # the store never loads rules; a caller names the rule base it works a level out with
+    from proofing.knowledge import KnowledgeBase
+
+
+class Versions(StoreBase):
+    """The store's versions of assessments (a part of Store)."""
+
+    def create(
+        self,
+        plan: Plan,
+        level: str | None = None,
+        *,
+        owner_subject: str | None = None,
+        by: User | None = None,
+        index: list[IndexRow] | None = None,
+    ) -> str:
+        """Start a new assessment of `plan`: version 1, a draft with no decisions. Returns its id.
+
+        `level` is None (not screened yet) unless the plan can already be screened (proofing.service.level_of).
+        The owner is `owner_subject`, else the acting user `by`, else the local user. `index`: the version's
+        cumulative index rows, as the service layer worked them out with `level` (None: the assessor's).
+        """
+        return self._start(plan, decisions={}, level=level, owner_subject=owner_subject, by=by, index=index)
+
+    def _start(
+        self,
+        plan: Plan,
+        decisions: dict[str, dict[str, str]],
+        level: str | None,
+        notes: dict[str, dict[str, dict[str, str]]] | None = None,
+        *,
+        owner_subject: str | None = None,
+        by: User | None = None,
+        detail: str = "",
+        source: tuple[str, str, int, str] | None = None,
+        index: list[IndexRow] | None = None,
+    ) -> str:
+        """Insert a new draft assessment and its version 1; the one way an assessment comes to exist.
+
+        `source` (action, assessment id, version, words) is the entry on the assessment it was copied from, kept
+        in the same transaction: "reopened" or "duplicated", naming the copy.
+        """
+        assessment_id = uuid.uuid4().hex
+        now = _now()
+        owner = owner_subject or (by.subject if by is not None else LOCAL_SUBJECT)
+        with self._session(write=True) as session:
+            session.add(
+                AssessmentRow(
+                    id=assessment_id,
+                    title=plan.title,
+                    service=plan.service,
+                    owner=plan.owner,
+                    status="draft",
+                    level=level,
+                    created_at=now,
+                    updated_at=now,
+                    owner_subject=owner,
+                )
+            )
+            session.flush()  # the assessment row before the version that refers to it
+            session.add(
+                VersionRow(
+                    assessment_id=assessment_id,
+                    version=1,
+                    plan=_plan_data(plan),
+                    decisions=decisions,
+                    notes=notes or {},
+                    level=level,
+                    saved_at=now,
+                )
+            )
+            self._index(session, assessment_id, index)
+            self._audit(session, by, "created", assessment_id, 1, detail or plan.title)
+            if source is not None:
+                action, source_id, source_version, words = source
+                self._audit(session, by, action, source_id, source_version, f"{words}: {assessment_id}")
+        return assessment_id
+
+    def save(
+        self,
+        assessment_id: str,
+        plan: Plan,
+        decisions: dict[str, dict[str, str]] | None = None,
+        level: str | None = None,
+        *,
+        expected_version: int,
+        notes: dict[str, Any] | None = None,
+        editing: str | None = None,
+        expected_revision: int | None = None,
+        label: str | None = None,
+        by: User | None = None,
+        index: list[IndexRow] | None = None,
+    ) -> int:
+        """Keep `plan`, `decisions` (None: none), `notes` and `level` as the assessment's next version; its number.
+
+        `expected_version` is the version the change was based on (the one the person opened or last saved). If
+        anyone saved since, the change is refused with StaleVersionError, so one person never silently replaces
+        another's work; reload, or use keep_both. Content identical to the latest version adds no version and
+        returns the latest number (nothing would be lost). A final assessment refuses changed content
+        (FinalAssessmentError). `level` must be None until the plan can be screened (proofing.service.level_of).
+
+        Autosave without a version per click: with `editing` (a token for one person's editing session) and
+        `expected_revision` (the revision of the version they are based on), a save amends the latest version in
+        place when that same session made it and it is not a named checkpoint, raising its revision; a save based
+        on an older revision is refused as stale like one based on an older version. `label` names the version
+        made (a checkpoint, or "Restored from version 2"); a named version is never amended.
+
+        `index` is the version's cumulative index rows as the service layer worked them out with `level` (see
+        proofing.service.save_draft); None asks the store's assessor (a raw save).
+        """
+        with self._session(write=True) as session:
+            return self.save_in(
+                session,
+                assessment_id,
+                plan,
+                decisions,
+                level,
+                expected_version=expected_version,
+                notes=notes,
+                editing=editing,
+                expected_revision=expected_revision,
+                label=label,
+                by=by,
+                index=index,
+            )
+
+    def save_in(
+        self,
+        session: Session,
+        assessment_id: str,
+        plan: Plan,
+        decisions: dict[str, dict[str, str]] | None,
+        level: str | None,
+        *,
+        expected_version: int,
+        notes: dict[str, Any] | None,
+        editing: str | None,
+        expected_revision: int | None,
+        label: str | None,
+        by: User | None,
+        index: list[IndexRow] | None = None,
+    ) -> int:
+        """`save` inside the caller's write transaction, so another change (a workshop finalised) can share it."""
+        plan_data, decided, noted = _plan_data(plan), _decisions_data(decisions), _notes_data(notes)
+        row = self._locked(session, assessment_id)
+        latest = self._latest_row(session, assessment_id)
+        current = latest.version if latest is not None else 0
+        if (
+            latest is not None
+            and label is None
+            and (latest.plan, latest.decisions, latest.notes or {}, latest.level) == (plan_data, decided, noted, level)
+        ):
+            return current
+        if row.status == "final":
+            raise FinalAssessmentError(assessment_id, row.title)
+        if expected_version != current or (
+            expected_revision is not None and latest is not None and expected_revision != latest.revision
+        ):
+            raise StaleVersionError(assessment_id, row.title, expected_version, current)
+        now = _now()
+        before = (dict(latest.plan), dict(latest.decisions)) if latest is not None else ({}, {})
+        if (
+            latest is not None
+            and editing is not None
+            and expected_revision is not None
+            and latest.editing == editing
+            and latest.label is None
+            and label is None
+            and session.scalar(
+                select(ApprovalRow.id)
+                .where(ApprovalRow.assessment_id == assessment_id)
+                .where(ApprovalRow.version == current)
+            )
+            is None  # a version submitted for approval is frozen
+        ):
+            latest.plan, latest.decisions, latest.notes, latest.level = plan_data, decided, noted, level
+            latest.saved_at, latest.revision = now, latest.revision + 1
+            number = current
+        else:
+            number = current + 1
+            session.add(
+                VersionRow(
+                    assessment_id=assessment_id,
+                    version=number,
+                    plan=plan_data,
+                    decisions=decided,
+                    notes=noted,
+                    level=level,
+                    saved_at=now,
+                    label=label,
+                    editing=editing,
+                    revision=0,
+                )
+            )
+        row.title, row.service, row.owner = plan.title, plan.service, plan.owner
+        row.level, row.updated_at = level, now
+        self._index(session, assessment_id, index)
+        for action, detail in _save_entries(before[0], before[1], plan_data, decided, label):
+            self._audit(session, by, action, assessment_id, number, detail)
+        return number
+
+    def restore(
+        self,
+        kb: KnowledgeBase,
+        assessment_id: str,
+        version: int,
+        *,
+        expected_version: int,
+        expected_revision: int | None = None,
+        by: User | None = None,
+    ) -> int:
+        """Make an earlier version the latest again, as a new version named "Restored from version N".
+
+        Nothing is lost: every version in between stays in the history. Refused like save when someone saved since
+        the person looked (StaleVersionError) or the assessment is final. Returns the new version's number.
+        """
+        earlier = self.version(assessment_id, version)
+        if earlier is None:
+            raise StoreError(f"there is no version {version} of assessment {assessment_id!r} to restore")
+        level, rows = self.assessor_for(kb).keep(earlier.plan, earlier.notes)
+        return self.save(
+            assessment_id,
+            earlier.plan,
+            earlier.decisions,
+            level,
+            index=rows,
+            expected_version=expected_version,
+            expected_revision=expected_revision,
+            notes=earlier.notes,
+            label=f"Restored from version {version}",
+            by=by,
+        )
+
+    def checkpoint(self, assessment_id: str, name: str, *, expected_version: int, by: User | None = None) -> None:
+        """Name the latest version ("sent to workshop", "after consultation"); the next change starts a new one.
+
+        Refused with StaleVersionError when someone saved since the person looked, so the name goes on the version
+        they saw. A name is one line of at most 200 characters.
+        """
+        words = " ".join(name.split())
+        if not words:
+            raise StoreError("a named version needs a name, such as 'sent to workshop'")
+        if len(words) > 200:
+            raise StoreError("a version's name can be at most 200 characters")
+        with self._session(write=True) as session:
+            row = self._locked(session, assessment_id)
+            latest = self._latest_row(session, assessment_id)
+            current = latest.version if latest is not None else 0
+            if latest is None or current != expected_version:
+                raise StaleVersionError(assessment_id, row.title, expected_version, current)
+            latest.label = words
+            self._audit(session, by, "named a version", assessment_id, current, words)
+
+    def history(self, assessment_id: str) -> list[HistoryEntry]:
+        """Every version, newest first, each with what changed from the one before it, as data (ids and values:
+        the faces word it through their translator, proofing.version_words.history_words)."""
+        found = self.versions(assessment_id)
+        entries = []
+        for number, saved in enumerate(found):
+            changes = changes_between(found[number - 1], saved) if number else [VersionChange(kind="started")]
+            entries.append(HistoryEntry(saved.version, saved.label, saved.saved_at, changes))
+        return entries[::-1]
+
+    def keep_both(
+        self,
+        kb: KnowledgeBase,
+        assessment_id: str,
+        base_version: int,
+        plan: Plan,
+        decisions: dict[str, dict[str, str]] | None = None,
+        *,
+        notes: dict[str, Any] | None = None,
+        base: Draft | None = None,
+        by: User | None = None,
+    ) -> KeptBoth:
+        """Save this person's changes since `base_version` together with everyone else's since then.
+
+        What a person does when their save was refused as stale and they choose to keep both: their draft and
+        the latest version are merged against the version they opened (see merge), the merged plan's level is
+        worked out again (the assessor's level), and the merge is saved on the latest version. If someone saves in
+        between, the merge is done again on the newer latest, so the result never drops anyone's change.
+
+        `base` is the content the person's page was based on, when they have it: a version an editing session
+        amended since no longer holds what they saw. The merge is saved as a version of its own, never amended.
+        """
+        if base is None:
+            opened = self.version(assessment_id, base_version)
+            if opened is None:
+                raise StoreError(f"there is no version {base_version} of assessment {assessment_id!r} to merge from")
+            base = _draft_of(opened)
+        mine = Draft(plan=plan, decisions=_decisions_data(decisions), notes=_notes_data(notes))
+        for _attempt in range(KEEP_BOTH_ATTEMPTS):
+            theirs = self.latest(assessment_id)
+            if theirs is None:
+                raise StoreError(f"there is no assessment {assessment_id!r}")
+            merged = merge(base, mine, _draft_of(theirs))
+            level, rows = self.assessor_for(kb).keep(merged.draft.plan, merged.draft.notes)
+            try:
+                number = self.save(
+                    assessment_id,
+                    merged.draft.plan,
+                    merged.draft.decisions,
+                    level,
+                    expected_version=theirs.version,
+                    expected_revision=theirs.revision,
+                    notes=merged.draft.notes,
+                    label="Both people's changes kept",
+                    by=by,
+                    index=rows,
+                )
+            except StaleVersionError:
+                continue
+            return KeptBoth(version=number, merge=merged)
+        raise StoreError(
+            f"assessment {assessment_id!r} kept changing while both sets of changes were being saved; try again"
+        )
+
+    def duplicate(self, assessment_id: str, *, by: User | None = None) -> str:
+        """A new draft (version 1) with the latest plan, decisions and level, its title prefixed "Copy of ".
+
+        The copy belongs to the acting user `by` (else the local user). Duplicating a final assessment is how it
+        is reopened: the audit trail says "reopened" then, on the copy, naming the final one.
+        """
+        source = self.latest(assessment_id)
+        if source is None:
+            raise StoreError(f"there is no assessment {assessment_id!r} to duplicate")
+        title = (COPY_PREFIX + source.plan.title)[:MAX_TITLE]
+        plan = Plan.model_validate({**_plan_data(source.plan), "title": title})
+        how = "Reopened as a new draft" if source.status == "final" else "Duplicated"
+        copy = self._start(
+            plan,
+            decisions=source.decisions,
+            level=source.level,
+            notes=source.notes,
+            by=by,
+            detail=f"{how} from version {source.version} of {assessment_id}",
+            source=("reopened" if source.status == "final" else "duplicated", assessment_id, source.version, how),
+        )
+        return copy
+
+    def set_status(
+        self, assessment_id: str, status: str, *, expected_version: int | None = None, by: User | None = None
+    ) -> None:
+        """Mark the assessment "draft" or "final" (a final one takes no new versions).
+
+        With `expected_version` (the version the person looked at), marking is refused with StaleVersionError if
+        anyone saved since, so nobody signs off a version they have not seen.
+        """
+        if status not in STATUSES:
+            raise StoreError(f"{status!r} is not a status; an assessment is one of: {', '.join(STATUSES)}")
+        with self._session(write=True) as session:
+            row = self._locked(session, assessment_id)
+            if expected_version is not None:
+                current = session.scalar(
+                    select(func.max(VersionRow.version)).where(VersionRow.assessment_id == assessment_id)
+                )
+                if current != expected_version:
+                    raise StaleVersionError(assessment_id, row.title, expected_version, current or 0)
+            approved = session.scalar(
+                select(ApprovalRow.id)
+                .where(ApprovalRow.assessment_id == assessment_id)
+                .where(ApprovalRow.outcome == "approved")
+            )
+            approvals.never_back_to_draft(status, row.status == "final" and approved is not None, row.title)
+            if row.status != status:
+                row.status, row.updated_at = status, _now()
+                self._restatus(session, assessment_id, status)
+                current = session.scalar(
+                    select(func.max(VersionRow.version)).where(VersionRow.assessment_id == assessment_id)
+                )
+                action = "finalised" if status == "final" else "set back to draft"
+                self._audit(session, by, action, assessment_id, current, STATUS_WORDS[status])
+
+    # who may see what, roles and the audit trail
+
+    # reading
+
+    def latest(self, assessment_id: str) -> SavedVersion | None:
+        """The newest version of the assessment, or None when there is no such assessment."""
+        found = self._versions(assessment_id, newest_only=True)
+        return found[0] if found else None
+
+    def version(self, assessment_id: str, version: int) -> SavedVersion | None:
+        """Version number `version` of the assessment, or None when it does not exist."""
+        if not _is_id(assessment_id):
+            return None
+        with self._session() as session:
+            row = session.get(AssessmentRow, assessment_id)
+            if row is None:
+                return None
+            saved = session.scalars(
+                select(VersionRow).where(VersionRow.assessment_id == assessment_id, VersionRow.version == version)
+            ).first()
+            if saved is None:
+                return None
+            newest = session.scalar(
+                select(func.max(VersionRow.version)).where(VersionRow.assessment_id == assessment_id)
+            )
+            return self.saved_of(saved, row.status if saved.version == newest else "draft")
+
+    def versions(self, assessment_id: str) -> list[SavedVersion]:
+        """Every version of the assessment, oldest first (empty for an unknown assessment)."""
+        return self._versions(assessment_id, newest_only=False)
+
+    def _versions(self, assessment_id: str, *, newest_only: bool) -> list[SavedVersion]:
+        if not _is_id(assessment_id):
+            return []
+        with self._session() as session:
+            row = session.get(AssessmentRow, assessment_id)
+            if row is None:
+                return []
+            query = select(VersionRow).where(VersionRow.assessment_id == assessment_id)
+            if newest_only:
+                query = query.order_by(VersionRow.version.desc()).limit(1)
+            else:
+                query = query.order_by(VersionRow.version)
+            saved = list(session.scalars(query))
+            newest = max((item.version for item in saved), default=0)
+            return [self.saved_of(item, row.status if item.version == newest else "draft") for item in saved]
+
+    @staticmethod
+    def saved_of(row: VersionRow, status: str) -> SavedVersion:
+        """A version row as the plain SavedVersion it reads as (`status`: the status that version has)."""
+        try:
+            plan = Plan.model_validate(row.plan)
+        except ValidationError as error:
+            raise StoreError(
+                f"version {row.version} of assessment {row.assessment_id} no longer reads as a plan: "
+                f"{error.errors()[0]['msg']}"
+            ) from None
+        return SavedVersion(
+            assessment_id=row.assessment_id,
+            version=row.version,
+            plan=plan,
+            decisions={key: dict(fields) for key, fields in row.decisions.items()},
+            level=row.level,
+            status=status,
+            saved_at=row.saved_at,
+            notes={
+                kind: {key: dict(fields) for key, fields in entries.items()}
+                for kind, entries in (row.notes or {}).items()
+            },
+            label=row.label,
+            revision=row.revision or 0,
+        )
+
+    def list(
+        self,
+        search: str = "",
+        service: str | None = None,
+        level: str | None = None,
+        status: str | None = None,
+        since: date | None = None,
+    ) -> list[AssessmentSummary]:
+        """The assessments, newest updated first, filtered.
+
+        `search` matches title, service or owner, case-insensitively, anywhere in them; `service`, `level` and
+        `status` must match exactly; `since` keeps those updated on or after that day (UTC).
+        """
+        counted = (
+            select(func.count(VersionRow.id))
+            .where(VersionRow.assessment_id == AssessmentRow.id)
+            .correlate(AssessmentRow)
+            .scalar_subquery()
+        )
+        newest = (
+            select(func.max(VersionRow.version))
+            .where(VersionRow.assessment_id == AssessmentRow.id)
+            .correlate(AssessmentRow)
+            .scalar_subquery()
+        )
+        query = select(AssessmentRow, counted, newest)
+        words = search.strip()
+        if words:
+            pattern = f"%{_escape_like(words)}%"
+            query = query.where(
+                or_(
+                    AssessmentRow.title.ilike(pattern, escape="\\"),
+                    AssessmentRow.service.ilike(pattern, escape="\\"),
+                    AssessmentRow.owner.ilike(pattern, escape="\\"),
+                )
+            )
+        if service is not None:
+            query = query.where(AssessmentRow.service == service)
+        if level is not None:
+            query = query.where(AssessmentRow.level == level)
+        if status is not None:
+            query = query.where(AssessmentRow.status == status)
+        if since is not None:
+            query = query.where(AssessmentRow.updated_at >= datetime.combine(since, time.min, tzinfo=UTC))
+        query = query.order_by(AssessmentRow.updated_at.desc(), AssessmentRow.created_at.desc())
+        with self._session() as session:
+            shared: dict[str, set[str]] = {}
+            for share in session.scalars(select(ShareRow)):
+                shared.setdefault(share.assessment_id, set()).add(share.subject)
+            return [
+                AssessmentSummary(
+                    assessment_id=row.id,
+                    title=row.title,
+                    service=row.service,
+                    owner=row.owner,
+                    level=row.level,
+                    status=row.status,
+                    versions=count,
+                    latest_version=latest or 0,
+                    created_at=row.created_at,
+                    updated_at=row.updated_at,
+                    owner_subject=row.owner_subject,
+                    shared_with=frozenset(shared.get(row.id, ())),
+                )
+                for row, count, latest in session.execute(query)
+            ]
+
+    def services(self) -> list[str]:
+        """The distinct services of all assessments, sorted: the choices of a filter."""
+        with self._session() as session:
+            return sorted(session.scalars(select(AssessmentRow.service).distinct()))
+
+
+def _save_entries(
+    before_plan: dict[str, Any],
+    before_decisions: dict[str, dict[str, str]],
+    plan: dict[str, Any],
+    decisions: dict[str, dict[str, str]],
+    label: str | None,
+) -> list[tuple[str, str]]:
+    """What a save did, as audit entries (action, detail): answers given, mitigations accepted or decided."""
+    if label is not None:
+        return [("restored" if label.startswith("Restored") else "answered", label)]
+    entries: list[tuple[str, str]] = []
+    old_answers, new_answers = before_plan.get("answers") or {}, plan.get("answers") or {}
+    changed = sorted(key for key in set(old_answers) | set(new_answers) if old_answers.get(key) != new_answers.get(key))
+    changed += [name for name in DETAILS if before_plan.get(name) != plan.get(name)]
+    if changed:
+        entries.append(("answered", "Changed: " + ", ".join(changed)))
+    for key in sorted(set(before_decisions) | set(decisions)):
+        old, new = before_decisions.get(key, {}), decisions.get(key, {})
+        if old == new:
+            continue
+        if new.get("status") == "accepted" and old.get("status") != "accepted":
+            entries.append(("accepted a mitigation", key))
+        else:
+            entries.append(("decided on a mitigation", f"{key}: {new.get('status', 'removed')}"))
+    return entries or [("answered", "Reasons, notes or the level changed")]

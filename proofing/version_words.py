@@ -1,0 +1,141 @@
+"""A version history and a merge's conflicts in words, for the pages (the store returns them as data).
+
+Kept out of the store, which never words: these read the questionnaire and the rule base (answer words, finding
+titles) to say what changed from one version to the next and where two people's changes conflict.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from proofing.assessment import answer_words, assess_agreed
+from proofing.knowledge import KnowledgeBase
+from proofing.language import Translator, translator
+from proofing.models import Conflict, HistoryEntry, SavedVersion, VersionChange
+from proofing.plan import Plan
+from proofing.store.merge import changes_between
+
+_DETAIL_WORDS = {"title": "Title", "service": "Service", "owner": "Owner", "description": "What the plan does"}
+_DECISION_WORDS = {"status": "decision", "owner": "owner", "due": "due date"}
+
+
+def conflict_words(kb: KnowledgeBase, conflict: Conflict) -> tuple[str, str, str]:
+    """A conflict as a reader sees it: (what, yours, theirs), with the question's words, never its id."""
+
+    def shown(value: Any) -> str:
+        if value is None or value == "":
+            return "(not answered)" if conflict.kind == "answer" else "(empty)"
+        return answer_words(kb, conflict.key, value) if conflict.kind == "answer" else str(value)
+
+    if conflict.kind == "detail":
+        what = _DETAIL_WORDS.get(conflict.key, conflict.key)
+    elif conflict.kind == "answer":
+        question = kb.questionnaire.question(conflict.key)
+        what = question.text if question is not None else conflict.key
+    elif conflict.kind == "note":
+        kind, name = conflict.key.split("/", 1)[0], conflict.key.rsplit("/", 1)[-1]
+        what = {"own": "Your own mitigation", "set_aside": "Finding set aside"}.get(kind, "Mitigation") + f" ({name})"
+    else:
+        name = conflict.key.rsplit("/", 1)[-1]
+        what = f"Mitigation {_DECISION_WORDS.get(name, name)}"
+    return what, shown(conflict.mine), shown(conflict.theirs)
+
+
+_DETAIL_CHANGED = {
+    "title": "Title changed.",
+    "service": "Service changed.",
+    "owner": "Owner changed.",
+    "description": "What the plan does changed.",
+}
+_AGREEMENT_KINDS = ("agreed", "dropped", "added", "agreements_removed")
+
+
+def change_words(kb: KnowledgeBase, change: VersionChange, plan: Plan, words: Translator | None = None) -> str | None:
+    """One change from a version to the next in words, in the language of `words` (None: English), with the
+    question's and the finding's words from `kb` (the rule base in that language), never an id.
+
+    `plan` is the later version's plan (a workshop's change names the rules' own scores, which it assesses).
+    None for an answer to a question the questionnaire no longer asks.
+    """
+    say = words or translator("en")
+    if change.kind == "started":
+        return say._("Started.")
+    if change.kind == "nothing":
+        return say._("Nothing changed.")
+    if change.kind == "detail":
+        return say._(_DETAIL_CHANGED[change.key])
+    if change.kind == "answer":
+        question = kb.questionnaire.question(change.key)
+        if question is None:
+            return None
+        unanswered = say._("(not answered)")
+        earlier = answer_words(kb, change.key, change.before) if change.before is not None else unanswered
+        later = answer_words(kb, change.key, change.after) if change.after is not None else unanswered
+        return f"{question.text}: {earlier} → {later}"
+    if change.kind == "decisions":
+        return say.n_("{n} mitigation decision changed.", "{n} mitigation decisions changed.", change.count)
+    if change.kind == "notes":
+        return say._("Reasons, own mitigations or findings set aside changed.")
+    if change.kind == "agreements_removed":
+        return say.n_("{n} workshop agreement no longer kept.", "{n} workshop agreements no longer kept.", change.count)
+    return _agreement_words(kb, change, plan, say)
+
+
+def _agreement_words(kb: KnowledgeBase, change: VersionChange, plan: Plan, say: Translator) -> str:
+    after: dict[str, Any] = change.after or {}
+    if change.kind == "added":
+        return say._(
+            "The workshop added an impact the rules missed: '{title}' (likelihood {likelihood} × severity {severity}).",
+            title=after.get("title", ""),
+            likelihood=after.get("likelihood", ""),
+            severity=after.get("severity", ""),
+        )
+    rules_view, _problems = assess_agreed(kb, plan, None)
+    finding = next((found for found in rules_view.findings if found.rule == change.key), None)
+    title = finding.title if finding is not None else change.key
+    if change.kind == "dropped":
+        if change.note:
+            return say._("The workshop dropped '{title}': {note}", title=title, note=change.note)
+        return say._("The workshop dropped '{title}'.", title=title)
+    rules = f"{finding.likelihood} × {finding.severity}" if finding else say._("the rules' scores")
+    return say._(
+        "The workshop agreed '{title}' at likelihood {likelihood} × severity {severity} (the rules: {rules}).",
+        title=title,
+        likelihood=after.get("likelihood", ""),
+        severity=after.get("severity", ""),
+        rules=rules,
+    )
+
+
+def _worded(kb: KnowledgeBase, changes: list[VersionChange], plan: Plan, words: Translator | None = None) -> list[str]:
+    return [text for change in changes if (text := change_words(kb, change, plan, words)) is not None]
+
+
+def _ordered(kb: KnowledgeBase, changes: list[VersionChange]) -> list[VersionChange]:
+    """Details first, then answers in the questionnaire's order, then the rest as they came."""
+    order = {question.id: number for number, question in enumerate(kb.questionnaire.questions)}
+    rank = {"detail": 0, "answer": 1}
+    return sorted(
+        changes, key=lambda change: (rank.get(change.kind, 2), order.get(change.key, 0) * (change.kind == "answer"))
+    )
+
+
+def version_changes(kb: KnowledgeBase, before: SavedVersion, after: SavedVersion) -> list[str]:
+    """What changed from one version to the next, in English words: details, answers (question by question in the
+    questionnaire's order), decisions, a workshop's agreement, the other notes."""
+    return _worded(kb, _ordered(kb, changes_between(before, after)), after.plan) or ["Nothing changed."]
+
+
+def agreement_changes(kb: KnowledgeBase, before: SavedVersion, after: SavedVersion) -> list[str]:
+    """What an EIA workshop changed from one version to the next, finding by finding, in English words."""
+    changes = [change for change in changes_between(before, after) if change.kind in _AGREEMENT_KINDS]
+    return _worded(kb, changes, after.plan)
+
+
+def history_words(
+    kb: KnowledgeBase, entry: HistoryEntry, versions: dict[int, SavedVersion], words: Translator | None = None
+) -> list[str]:
+    """One entry of a version history (Store.history, data) in words, in the language of `words`; `versions` are
+    the assessment's versions by number (Store.versions), for the plan a workshop's change is read against."""
+    worded = _worded(kb, _ordered(kb, list(entry.changes)), versions[entry.version].plan, words)
+    return worded or [(words or translator("en"))._("Nothing changed.")]
