@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate_assessments import generate  # noqa: E402
 
+import proofing.service  # noqa: E402, F401  (wires the store: raw saves are assessed by the service layer)
 from proofing.cumulative import cell, default_period, heat_map  # noqa: E402
 from proofing.knowledge import load_knowledge  # noqa: E402
 from proofing.store import Store, _dispose_engine  # noqa: E402

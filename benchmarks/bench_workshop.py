@@ -46,6 +46,7 @@ from sqlalchemy.pool import NullPool
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import proofing.service  # noqa: E402, F401  (wires the store: raw saves are assessed by the service layer)
 from proofing.access import User  # noqa: E402
 from proofing.assessment import assess_draft  # noqa: E402
 from proofing.knowledge import KnowledgeBase, load_knowledge  # noqa: E402

@@ -22,6 +22,7 @@ from sqlalchemy import insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's proofing
 
+import proofing.service  # noqa: F401  (wires the store: raw saves are assessed by the service layer)
 from proofing.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
 from proofing.plan import Plan  # noqa: E402
 from proofing.store import (  # noqa: E402

@@ -204,7 +204,7 @@ def check_answers(questionnaire: Questionnaire, answers: dict[str, Any], *, comp
             )
             continue
         if _is_old_place_text(question, answer):
-            answer, warning = places_in_words(question, answer)
+            answer, warning = places_in_words(question, str(answer))  # _is_old_place_text: it is text
             checked.warnings.append(warning)
             if not answer:
                 continue

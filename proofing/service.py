@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from proofing.access import User
-from proofing.assessment import AnswerProblem, Assessment, assess_agreed
+from proofing.assessment import Assessment, assess_agreed
 from proofing.indexing import index_rows
 from proofing.knowledge import KnowledgeBase, configured_rules_dir, load_knowledge
 from proofing.models import IndexRow, SavedVersion
-from proofing.plan import Plan
+from proofing.plan import AnswerProblem, Plan
 from proofing.store import Store, UserStore
+from proofing.store.base import use_assessor
 from proofing.workshop_store import Workshops
 
 Assessed = tuple[Assessment, list[AnswerProblem]]
@@ -91,6 +92,9 @@ class Assessor:
         return level_of(assessed), index_rows(self.kb, plan, assessed[0])
 
 
+use_assessor(Assessor)  # the store's raw saves are assessed by the service layer, never by the store itself
+
+
 def save_draft(
     store: Store | UserStore,
     kb: KnowledgeBase,
@@ -112,16 +116,31 @@ def save_draft(
     FinalAssessmentError, PermissionDenied). Returns the version's number.
     """
     assessment, problems = assessed if assessed is not None else assess_agreed(kb, plan, notes)
-    keep = {
-        "expected_version": expected_version,
-        "expected_revision": expected_revision,
-        "notes": notes,
-        "editing": editing,
-        "index": index_rows(kb, plan, assessment),
-    }
+    level, index = level_of((assessment, problems)), index_rows(kb, plan, assessment)
     if isinstance(store, Store):
-        keep["by"] = by
-    return store.save(assessment_id, plan, decisions, level_of((assessment, problems)), **keep)
+        return store.save(
+            assessment_id,
+            plan,
+            decisions,
+            level,
+            expected_version=expected_version,
+            expected_revision=expected_revision,
+            notes=notes,
+            editing=editing,
+            index=index,
+            by=by,
+        )
+    return store.save(
+        assessment_id,
+        plan,
+        decisions,
+        level,
+        expected_version=expected_version,
+        expected_revision=expected_revision,
+        notes=notes,
+        editing=editing,
+        index=index,
+    )
 
 
 def record_assessment(kb: KnowledgeBase, saved: SavedVersion) -> Assessed:

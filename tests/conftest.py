@@ -20,6 +20,7 @@ from sqlalchemy.pool import NullPool
 from xdist.scheduler import LoadFileScheduling
 from xdist.workermanage import WorkerController
 
+import proofing.service  # noqa: F401  (wires the store: raw saves in tests are assessed by the service layer)
 from proofing.audit_chain import app_role_grants
 from proofing.knowledge import DEFAULT_RULES_DIR, KnowledgeBase, load_knowledge
 from proofing.store import Store, _dispose_engine

@@ -4,7 +4,7 @@ in the caller's transaction. The parts of Store (versions, people, approving) bu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -87,18 +87,14 @@ class StoreBase:
     def assessor(self) -> Assessor:
         """What works out a raw save's level and index rows when the caller hands none (see __init__)."""
         if self._assessor is None:
-            from proofing.service import Assessor as Default  # the service layer's; only a raw save gets here
-
-            self._assessor = Default(self._rules)
+            self._assessor = _default_assessor()(self._rules)
         return self._assessor
 
     def assessor_for(self, kb: Any) -> Assessor:
         """The assessor for rule base `kb` (restore and keep_both name the rule base they work a level out with)."""
         if kb is None or kb is self._rules:
             return self.assessor
-        from proofing.service import Assessor as Default
-
-        return Default(kb)
+        return _default_assessor()(kb)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -200,3 +196,22 @@ class StoreBase:
         return row
 
     _locked = lock
+
+
+# The store never reaches up to the service layer: the service hands it the assessor it uses for a raw save (a save
+# that brings no level or index rows of its own: a script, a duplicate, a restore), when proofing.service is imported.
+_ASSESSOR_FACTORY: Callable[[Any], Assessor] | None = None
+
+
+def use_assessor(factory: Callable[[Any], Assessor]) -> None:
+    """Name what works out a raw save's level and index rows for a rule base (the service layer calls this)."""
+    global _ASSESSOR_FACTORY
+    _ASSESSOR_FACTORY = factory
+
+
+def _default_assessor() -> Callable[[Any], Assessor]:
+    if _ASSESSOR_FACTORY is None:
+        raise StoreError(
+            "a save that brings no screening level needs the service layer (import proofing.service) to work it out"
+        )
+    return _ASSESSOR_FACTORY
