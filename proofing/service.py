@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -117,20 +118,8 @@ def save_draft(
     """
     assessment, problems = assessed if assessed is not None else assess_agreed(kb, plan, notes)
     level, index = level_of((assessment, problems)), index_rows(kb, plan, assessment)
-    if isinstance(store, Store):
-        return store.save(
-            assessment_id,
-            plan,
-            decisions,
-            level,
-            expected_version=expected_version,
-            expected_revision=expected_revision,
-            notes=notes,
-            editing=editing,
-            index=index,
-            by=by,
-        )
-    return store.save(
+    save = partial(
+        store.save,
         assessment_id,
         plan,
         decisions,
@@ -141,6 +130,7 @@ def save_draft(
         editing=editing,
         index=index,
     )
+    return save(by=by) if isinstance(store, Store) else save()  # the acting store saves as its own user
 
 
 def record_assessment(kb: KnowledgeBase, saved: SavedVersion) -> Assessed:
