@@ -13,7 +13,7 @@ This module imports nothing of the domain, so any layer may use it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from proofing.language import Translator
 
@@ -90,7 +90,7 @@ LANGUAGE_WORDS: dict[str, str] = {
 }
 """The languages a record is written in, named in a sentence (not the language switch, which names each in itself)."""
 
-LISTS: dict[str, Mapping[object, str]] = {
+LISTS: dict[str, Mapping[Any, str]] = {
     "roles": ROLE_WORDS,
     "statuses": STATUS_WORDS,
     "decisions": DECISION_WORDS,
