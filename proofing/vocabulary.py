@@ -48,6 +48,9 @@ DECISION_WORDS: dict[str, str] = {
 }
 """What the service decides about a mitigation (proofing.decisions's statuses, and adapting one)."""
 
+SIGN_OFF_WORDS: dict[str, str] = {"approved": _("Approve"), "sent_back": _("Send back with comments")}
+"""What an approver may do with a submitted assessment (proofing.approvals's outcomes)."""
+
 STAGE_WORDS: dict[str, str] = {
     "scoring": _("Scoring on their own: nobody sees anyone else's scores yet"),
     "revealed": _("Scores revealed: agreeing a view"),
@@ -94,6 +97,7 @@ LISTS: dict[str, Mapping[Any, str]] = {
     "roles": ROLE_WORDS,
     "statuses": STATUS_WORDS,
     "decisions": DECISION_WORDS,
+    "sign_offs": SIGN_OFF_WORDS,
     "stages": STAGE_WORDS,
     "verdicts": VERDICT_WORDS,
     "verdicts_short": VERDICT_SHORT_WORDS,

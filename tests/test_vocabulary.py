@@ -11,6 +11,7 @@ import pytest
 
 from proofing import vocabulary
 from proofing.access import ROLES, Role
+from proofing.approvals import SignOff
 from proofing.assessment import Gap
 from proofing.decisions import DECISION_STATUSES
 from proofing.language import RECORD_LANGUAGES, catalogue, translator
@@ -28,6 +29,7 @@ LIBRARY_IDS: dict[str, set[object]] = {
     "roles": set(ROLES) | set(get_args(Role)),
     "statuses": set(STATUSES) | set(STORE_STATUS_WORDS),
     "decisions": set(DECISION_STATUSES),
+    "sign_offs": set(get_args(SignOff.model_fields["outcome"].annotation)),
     "stages": set(get_args(Stage)),
     "verdicts": set(VERDICTS),
     "verdicts_short": set(VERDICTS),

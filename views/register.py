@@ -30,7 +30,7 @@ from views.common import _, guarded, knowledge, link, n_, plain, store, translat
 
 kb = knowledge()
 saved = store()
-SIGN_OFF_WORDS = {"approved": _("Approve"), "sent_back": _("Send back with comments")}
+SIGN_OFF_WORDS = worded(vocabulary.SIGN_OFF_WORDS, translation())
 STATUS_NAMES = worded(vocabulary.STATUS_WORDS, translation())  # in the session's language
 ALL = _("All")
 
