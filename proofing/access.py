@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from proofing import vocabulary
 from proofing.base import Strict
 from proofing.errors import ProofingError
 
@@ -29,15 +30,7 @@ ROLES: tuple[Role, ...] = (
     "auditor",
     "administrator",
 )
-ROLE_WORDS: dict[Role, str] = {
-    "service_manager": "Service manager",
-    "approver": "Approver (head of service)",
-    "facilitator": "Workshop facilitator",
-    "trainer": "Trainer",
-    "trainee": "Trainee",
-    "auditor": "Auditor",
-    "administrator": "Administrator",
-}
+ROLE_WORDS: dict[str, str] = vocabulary.ROLE_WORDS  # their one home, worded by each face through a translator
 
 Action = Literal[
     "create",

@@ -27,6 +27,7 @@ from proofing.questionnaire import Effect, ImpactRule, Level, Mitigation
 from proofing.screening import Basis, Rag, Screening, level_reason, rag_of, screen, words_of
 from proofing.screening import level_label as level_label  # where the pages and the register have read it
 from proofing.strategy import Action, MigrantWorkerTask
+from proofing.vocabulary import LIKELIHOOD_WORDS
 
 
 class Because(Strict):
@@ -306,7 +307,7 @@ def likelihood_severity_matrix(assessment: Assessment) -> list[dict[str, int | s
         >>> likelihood_severity_matrix(Assessment.model_construct(findings=[]))[0]["Likelihood"]
         '5 (almost certain)'
     """
-    words = {5: "almost certain", 4: "likely", 3: "possible", 2: "unlikely", 1: "rare"}
+    words = LIKELIHOOD_WORDS
     rows: list[dict[str, int | str]] = []
     for likelihood in range(5, 0, -1):
         row: dict[str, int | str] = {"Likelihood": f"{likelihood} ({words[likelihood]})"}

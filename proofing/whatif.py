@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from proofing.answer_types import NONE_OF_THESE, answer_type, implied_groups
 from proofing.assessment import (
@@ -39,10 +39,12 @@ from proofing.base import Strict
 from proofing.conditions import AnswerValue, Condition, answer_tests, facts_read, holds, questions_behind
 from proofing.engine import evaluate
 from proofing.knowledge import KnowledgeBase
+from proofing.language import translator
 from proofing.oracle import Firing
 from proofing.plan import Plan, check_answers, usable_answers, visible_questions
 from proofing.questionnaire import LEVELS, ImpactRule, Level, Question
 from proofing.screening import level_of_negatives
+from proofing.vocabulary import change_clause, level_fall_sentence
 
 # How many of the changes that are not enough on their own are paired with each other (at most n(n-1)/2 pairs).
 MAX_PAIR_CANDIDATES = 18
@@ -420,7 +422,7 @@ def _suggestion(kb: KnowledgeBase, plan: Plan, before: Assessment, tried: _Tried
         if (r not in was and f.title not in folded) or (r in was and f.score > was[r].score)
     ]
     level_before, level_after = level_label(kb, before.level), level_label(kb, after.level)
-    clauses = " and ".join(change.words for change in changes)
+    sentence = level_fall_sentence(translator("en"), [change.words for change in changes], level_before, level_after)
     return Suggestion(
         changes=changes,
         level_before=before.level,
@@ -433,7 +435,7 @@ def _suggestion(kb: KnowledgeBase, plan: Plan, before: Assessment, tried: _Tried
         findings_added=added,
         no_longer_asked=tried.hidden,
         answers=tried.answers,
-        sentence=f"If {clauses}, the level would fall from {level_before} to {level_after}.",
+        sentence=sentence,
     )
 
 
@@ -473,12 +475,15 @@ def _clause(question: Question, before: AnswerValue | None, after: AnswerValue, 
         >>> _clause(q, ["a"], ["a", "b"], "Online", "Online; Face to face")
         'the answer to "Which routes?" also included "Face to face"'
     """
-    asked = f'the answer to "{question.text}"'
+    option = _option(question, before, after)
+    return change_clause(translator("en"), question.text, now, None if before is None else was, option)
+
+
+def _option(
+    question: Question, before: AnswerValue | None, after: AnswerValue
+) -> tuple[Literal["added", "removed"], str] | None:
+    """The one option a many-of change adds or takes away, by its label (None for any other change)."""
     one = answer_type(question.type).option_change(before, after)
-    if one is not None:
-        how, option = one
-        verb = "also included" if how == "added" else "no longer included"
-        return f'{asked} {verb} "{question.label_of(option)}"'
-    if before is None:
-        return f'{asked} were "{now}" (it is not answered now)'
-    return f'{asked} were "{now}" rather than "{was}"'
+    if one is None:
+        return None
+    return one[0], question.label_of(one[1])

@@ -25,24 +25,17 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from proofing import vocabulary
 from proofing.assessment import Assessment
 from proofing.base import Strict
 from proofing.decisions import AddedImpact, AgreedFinding, DecisionNotes
 from proofing.knowledge import KnowledgeBase
 
 Stage = Literal["scoring", "revealed", "finalised"]
-STAGE_WORDS: dict[Stage, str] = {
-    "scoring": "Scoring on their own: nobody sees anyone else's scores yet",
-    "revealed": "Scores revealed: agreeing a view",
-    "finalised": "Finalised: the agreed view is a new version of the assessment",
-}
+STAGE_WORDS: dict[str, str] = vocabulary.STAGE_WORDS  # their one home; the faces word them
 Verdict = Literal["agree", "disagree", "unsure"]
 VERDICTS: tuple[Verdict, ...] = ("agree", "disagree", "unsure")
-VERDICT_WORDS: dict[Verdict, str] = {
-    "agree": "Agree it is a likely impact",
-    "disagree": "Disagree",
-    "unsure": "Unsure",
-}
+VERDICT_WORDS: dict[str, str] = vocabulary.VERDICT_WORDS
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: a code read off a projector is typed right
 CODE_LENGTH = 8  # 32 symbols: 5 bits each, 40 bits in all (a trillion codes; guessing is rate-limited too)
 CODE_HOURS_DEFAULT = 24.0  # a join code answers for this long after the workshop opens (PROOFING_JOIN_CODE_HOURS)

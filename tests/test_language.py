@@ -281,6 +281,7 @@ UI_FILES = [
     PROJECT / "proofing" / "assessment.py",
     PROJECT / "proofing" / "screening.py",
     PROJECT / "proofing" / "cli.py",
+    PROJECT / "proofing" / "vocabulary.py",
 ]
 
 

@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from proofing import vocabulary
 from proofing.access import ROLE_WORDS, ROLES
-from views.common import _, guarded, plain, store
+from proofing.vocabulary import worded
+from views.common import _, guarded, plain, store, translation
 
 saved = store()
-# proofing.access.ROLE_WORDS, in the session's language (a msgid must be a literal for babel to find it).
-ROLE_NAMES = {
-    "service_manager": _("Service manager"),
-    "approver": _("Approver (head of service)"),
-    "facilitator": _("Workshop facilitator"),
-    "trainer": _("Trainer"),
-    "trainee": _("Trainee"),
-    "auditor": _("Auditor"),
-    "administrator": _("Administrator"),
-}
+# proofing.vocabulary's role names, in the session's language.
+ROLE_NAMES = worded(vocabulary.ROLE_WORDS, translation())
 
 
 def role_name(role: str) -> str:

@@ -21,14 +21,16 @@ import altair as alt
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from proofing import vocabulary
 from proofing.assessment import level_label
 from proofing.cumulative import HeatMap, cell, default_period, heat_map
 from proofing.store import STATUS_WORDS
-from views.common import _, day, knowledge, n_, plain, store
+from proofing.vocabulary import worded
+from views.common import _, day, knowledge, n_, plain, store, translation
 
 kb = knowledge()
 saved = store()
-STATUS_NAMES = {"draft": _("Draft"), "final": _("Final")}
+STATUS_NAMES = worded(vocabulary.STATUS_WORDS, translation())
 DARKEST = "#08306b"  # the darkest blue: white text on it, dark text on the light cells
 TEXT_DARK = "#1a1a1a"
 ASSESS_PAGE = "views/assess.py"

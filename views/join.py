@@ -13,11 +13,13 @@ import secrets
 
 import streamlit as st
 
+from proofing import vocabulary
 from proofing.access import PermissionDenied
 from proofing.assessment import Finding
 from proofing.join_guard import JoinGuard, TooManyTries
 from proofing.service import assessed_version, workshops_for
 from proofing.store import LOCAL_SUBJECT
+from proofing.vocabulary import worded
 from proofing.workshop import VERDICTS, MissedImpact, ParticipantScore, Workshop, WorkshopFinding, code_lifetime
 from proofing.workshop_store import LOCAL_PARTICIPANT, ParticipantView, WorkshopError, shown
 from views.common import (
@@ -33,6 +35,7 @@ from views.common import (
     sentence,
     shared_store,
     store,
+    translation,
     visible,
 )
 
@@ -44,13 +47,9 @@ kb = knowledge()
 state = st.session_state
 LIKELIHOOD_HELP = _("1: very unlikely, 5: almost certain")
 SEVERITY_HELP = _("1: slight, 5: very serious")
-# proofing.workshop.VERDICT_WORDS and STAGE_WORDS in the session's language (msgids babel can find).
-VERDICT_NAMES = {"agree": _("Agree it is a likely impact"), "disagree": _("Disagree"), "unsure": _("Unsure")}
-STAGE_NAMES = {
-    "scoring": _("Scoring on their own: nobody sees anyone else's scores yet"),
-    "revealed": _("Scores revealed: agreeing a view"),
-    "finalised": _("Finalised: the agreed view is a new version of the assessment"),
-}
+# proofing.vocabulary's verdicts and stages in the session's language.
+VERDICT_NAMES = worded(vocabulary.VERDICT_WORDS, translation())
+STAGE_NAMES = worded(vocabulary.STAGE_WORDS, translation())
 RULE_TITLES = {rule.id: rule.title for rule in kb.rules}  # a workshop keeps the English; the page shows its own
 st.title(_("Join a workshop"))
 try:

@@ -15,6 +15,7 @@ from datetime import date, datetime
 import streamlit as st
 from pydantic import ValidationError
 
+from proofing import vocabulary
 from proofing.approvals import ApprovalRefused, OwnSubmissionError, short_digest
 from proofing.assessment import level_label
 from proofing.questionnaire import LEVELS
@@ -23,13 +24,14 @@ from proofing.service import start_assessment
 from proofing.store import STATUS_WORDS, STATUSES, SignOff, StaleVersionError
 from proofing.verify import answer_changes, compare
 from proofing.version_words import agreement_changes
+from proofing.vocabulary import worded
 from views import draft
 from views.common import _, guarded, knowledge, link, n_, plain, store, translation, visible
 
 kb = knowledge()
 saved = store()
-SIGN_OFF_WORDS = {"approved": _("Approve"), "sent_back": _("Send back with comments")}
-STATUS_NAMES = {"draft": _("Draft"), "final": _("Final")}  # proofing.store.STATUS_WORDS in the session's language
+SIGN_OFF_WORDS = worded(vocabulary.SIGN_OFF_WORDS, translation())
+STATUS_NAMES = worded(vocabulary.STATUS_WORDS, translation())  # in the session's language
 ALL = _("All")
 
 

@@ -15,26 +15,22 @@ from typing import Any
 import altair as alt
 import streamlit as st
 
+from proofing import vocabulary
 from proofing.assessment import Finding, level_label, likelihood_severity_matrix, rag_of
 from proofing.cumulative import Overlap, overlaps_for
 from proofing.decisions import DecisionNotes, mitigation_key
 from proofing.impact import residual
 from proofing.plan import Plan
 from proofing.report import suggestion_sentence
+from proofing.vocabulary import worded
 from proofing.whatif import Suggestion, what_would_lower
 from views import draft
 from views.common import _, base_knowledge, guarded, knowledge, link, marked, n_, plain, store, translation
 
 kb = knowledge()
-CHOICES = {
-    "proposed": _("Not decided"),
-    "accepted": _("Accept"),
-    "adapted": _("Adapt"),
-    "rejected": _("Reject"),
-    "done": _("Done"),
-}
-RAG = {"red": _("RED"), "amber": _("AMBER"), "green": _("GREEN")}
-LIKELIHOOD = {5: _("almost certain"), 4: _("likely"), 3: _("possible"), 2: _("unlikely"), 1: _("rare")}
+CHOICES = worded(vocabulary.DECISION_WORDS, translation())
+RAG = worded(vocabulary.RAG_TAGS, translation())
+LIKELIHOOD = worded(vocabulary.LIKELIHOOD_WORDS, translation())
 
 
 def tag(finding: Finding) -> str:

@@ -20,8 +20,10 @@ import segno
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from proofing import vocabulary
 from proofing.access import PermissionDenied
 from proofing.service import workshops_for
+from proofing.vocabulary import worded
 from proofing.workshop import MISSED_PREFIX, Consensus, StoredConsensus, StoredMissed, Workshop
 from proofing.workshop_store import (
     FacilitatorView,
@@ -150,23 +152,11 @@ english = base_knowledge()  # what the workshop keeps and the record embeds: the
 acting = store()
 KEEP_WORDS = {True: _("Keep it as a finding"), False: _("Drop it: the room agrees it is not a likely impact")}
 ACCEPT_WORDS = {True: _("Accept it as a finding"), False: _("Do not add it")}
-VERDICT_SHORT = {"agree": _("Agree"), "disagree": _("Disagree"), "unsure": _("Unsure")}
-# proofing.workshop.VERDICT_WORDS and STAGE_WORDS in the session's language (msgids babel can find).
-VERDICT_NAMES = {"agree": _("Agree it is a likely impact"), "disagree": _("Disagree"), "unsure": _("Unsure")}
-STAGE_NAMES = {
-    "scoring": _("Scoring on their own: nobody sees anyone else's scores yet"),
-    "revealed": _("Scores revealed: agreeing a view"),
-    "finalised": _("Finalised: the agreed view is a new version of the assessment"),
-}
-ROLE_NAMES = {
-    "service_manager": _("Service manager"),
-    "approver": _("Approver (head of service)"),
-    "facilitator": _("Workshop facilitator"),
-    "trainer": _("Trainer"),
-    "trainee": _("Trainee"),
-    "auditor": _("Auditor"),
-    "administrator": _("Administrator"),
-}
+VERDICT_SHORT = worded(vocabulary.VERDICT_SHORT_WORDS, translation())
+# proofing.vocabulary's verdicts and stages in the session's language.
+VERDICT_NAMES = worded(vocabulary.VERDICT_WORDS, translation())
+STAGE_NAMES = worded(vocabulary.STAGE_WORDS, translation())
+ROLE_NAMES = worded(vocabulary.ROLE_WORDS, translation())
 RULES_ROW = _("The rules")
 SCORE_TITLE = _("Score (likelihood × severity)")
 RULE_TITLES = {rule.id: rule.title for rule in kb.rules}

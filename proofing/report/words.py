@@ -12,8 +12,11 @@ from proofing.assessment import Assessment, Finding, answer_words, group_reason_
 from proofing.knowledge import KnowledgeBase
 from proofing.language import Translator, translator  # noqa: F401 (the doctests use translator)
 from proofing.plan import PlanError
+from proofing.vocabulary import GAP_SEVERITY_WORDS, LANGUAGE_WORDS, RAG_WORDS, change_clause, level_fall_sentence
 from proofing.whatif import AnswerChange, Suggestion, what_would_lower
 from proofing.workshop import AddedOutcome, FindingOutcome, WorkshopRecord
+
+__all__ = ["GAP_SEVERITY_WORDS", "LANGUAGE_WORDS", "RAG_WORDS"]  # kept here too: their home is proofing.vocabulary
 
 RAG_FILL = {"red": "F4B6B6", "amber": "FFE0A3", "green": "C8E6C9"}
 AUDIT_ROWS_SHOWN = 15  # the appendix lists the most recent entries; the app shows the whole trail
@@ -27,9 +30,6 @@ def N_(text: str) -> str:
     return text
 
 
-RAG_WORDS = {"red": N_("Red"), "amber": N_("Amber"), "green": N_("Green")}
-GAP_SEVERITY_WORDS = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
-LANGUAGE_WORDS = {"cy": N_("Welsh"), "en": N_("English"), "bilingual": N_("Welsh and English (Welsh first)")}
 GAP_SEVERITY_FILL = {"high": RAG_FILL["red"], "medium": RAG_FILL["amber"]}
 TEMPLATE_WORDS = (N_("Equality Impact Assessment"), N_("Rule base"), N_("Page"))
 """The words the template's header and footer write around their placeholders, which a Welsh record translates."""
@@ -195,15 +195,8 @@ def suggestion_sentence(kb: KnowledgeBase, suggestion: Suggestion, t: Translator
     if t.language == "en":
         return suggestion.sentence
     clauses = [change_words(kb, change, t) for change in suggestion.changes]
-    joined = (
-        clauses[0] if len(clauses) == 1 else t._("{items} and {last}", items=", ".join(clauses[:-1]), last=clauses[-1])
-    )
-    return t._(
-        "If {changes}, the level would fall from {before} to {after}.",
-        changes=joined,
-        before=level_label(kb, suggestion.level_before),
-        after=level_label(kb, suggestion.level_after),
-    )
+    before, after = level_label(kb, suggestion.level_before), level_label(kb, suggestion.level_after)
+    return level_fall_sentence(t, clauses, before, after)
 
 
 def change_words(kb: KnowledgeBase, change: AnswerChange, t: Translator) -> str:
@@ -212,17 +205,7 @@ def change_words(kb: KnowledgeBase, change: AnswerChange, t: Translator) -> str:
     question = kb.questionnaire.question(change.question)
     text = question.text if question is not None else change.question_text
     now = answer_words(kb, change.question, change.after)
-    before, after = change.before, change.after
-    one = answer_type(question.type).option_change(before, after) if question is not None else None
-    if question is not None and one is not None:
-        kind, option = one
-        message = (
-            'the answer to "{question}" also included "{option}"'
-            if kind == "added"
-            else 'the answer to "{question}" no longer included "{option}"'
-        )
-        return t._(message, question=text, option=question.label_of(option))
-    if before is None:
-        return t._('the answer to "{question}" were "{now}" (it is not answered now)', question=text, now=now)
-    was = answer_words(kb, change.question, before)
-    return t._('the answer to "{question}" were "{now}" rather than "{was}"', question=text, now=now, was=was)
+    one = answer_type(question.type).option_change(change.before, change.after) if question is not None else None
+    option = (one[0], question.label_of(one[1])) if question is not None and one is not None else None
+    was = None if change.before is None else answer_words(kb, change.question, change.before)
+    return change_clause(t, text, now, was, option)
