@@ -10,7 +10,7 @@ from datetime import datetime
 from proofing.answer_types import answer_type
 from proofing.assessment import Assessment, Finding, answer_words, group_reason_words, level_label
 from proofing.knowledge import KnowledgeBase
-from proofing.language import Translator, translator  # noqa: F401 (the doctests use translator)
+from proofing.language import Translator, language_facts, translator  # noqa: F401 (the doctests use translator)
 from proofing.plan import PlanError
 from proofing.whatif import AnswerChange, Suggestion, what_would_lower
 from proofing.workshop import AddedOutcome, FindingOutcome, WorkshopRecord
@@ -30,6 +30,16 @@ def N_(text: str) -> str:
 RAG_WORDS = {"red": N_("Red"), "amber": N_("Amber"), "green": N_("Green")}
 GAP_SEVERITY_WORDS = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
 LANGUAGE_WORDS = {"cy": N_("Welsh"), "en": N_("English"), "bilingual": N_("Welsh and English (Welsh first)")}
+"""The English words for the record's language that the catalogues translate; any other language is named by its
+``language.yaml`` (``language_words``)."""
+
+
+def language_words(language: str) -> str:
+    """The English words for a record's language (translated where shown): "Welsh", "Welsh and English (Welsh
+    first)", or, for a language added with its catalogues, its English name from its ``language.yaml``."""
+    return LANGUAGE_WORDS.get(language) or language_facts(language).english
+
+
 GAP_SEVERITY_FILL = {"high": RAG_FILL["red"], "medium": RAG_FILL["amber"]}
 TEMPLATE_WORDS = (N_("Equality Impact Assessment"), N_("Rule base"), N_("Page"))
 """The words the template's header and footer write around their placeholders, which a Welsh record translates."""
