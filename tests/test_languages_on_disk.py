@@ -136,3 +136,15 @@ def test_the_app_switch_offers_it(locale_with_irish: Path, tmp_path: Path) -> No
     options, chosen = done.stdout.strip().splitlines()[-2:]
     assert options == "['Cymraeg', 'English', 'Gaeilge']"
     assert chosen == "ga"  # chosen, and remembered in the store without a complaint
+
+
+def test_an_html_record_in_it(locale_with_irish: Path, tmp_path: Path) -> None:
+    target = tmp_path / "record.html"
+    done = proofing(
+        "assess", str(LIBRARY), "--lang", "ga", "--html", str(target), folder=locale_with_irish, cwd=tmp_path
+    )
+    assert done.returncode in (0, 3), done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    page = target.read_text(encoding="utf-8")
+    assert 'lang="ga-IE"' in page and "Teanga an taifid seo" in page
+    assert 'lang="en-GB"' in page  # the texts its catalogue leaves out stay English, and say so
