@@ -41,11 +41,8 @@ from proofing.errors import CommandError, Problem, ProofingError, RuleBaseError,
 from proofing.impact import Residual, all_in_place, residual
 from proofing.knowledge import DEFAULT_RULES_DIR, KnowledgeBase, load_knowledge
 from proofing.language import (
-    LANGUAGE_NAMES,
-    LANGUAGES,
     LOCALE_DIR,
     PROJECT_DIR,
-    RECORD_LANGUAGES,
     SOURCE,
     CatalogueError,
     Language,
@@ -55,7 +52,10 @@ from proofing.language import (
     export_rules,
     import_rules,
     is_language,
+    language_name,
+    languages,
     localised,
+    record_languages,
     rules_coverage,
     translator,
     ui_coverage,
@@ -91,7 +91,7 @@ LEVELS = ("screened_out", "mitigate", "full_assessment")
 FAIL_ON_LEVELS = LEVELS[1:]
 EXIT_AT_LEVEL = 4
 # The languages a translation unit translates into (English is the source).
-TARGETS = tuple(language for language in LANGUAGES if language != SOURCE)
+TARGETS = tuple(language for language in languages() if language != SOURCE)  # every language with catalogues
 # Where the command line looks for the words it must translate: the app, its pages, the library.
 UI_SOURCES = (PROJECT_DIR / "app.py", PROJECT_DIR / "views", PROJECT_DIR / "proofing")
 
@@ -183,7 +183,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     assess_command.add_argument(
         "--lang",
-        choices=RECORD_LANGUAGES,
+        choices=record_languages(),
         help="the language of the text and the Word record: cy, en or bilingual (default: PROOFING_LANGUAGE, or en)",
     )
     verify = with_rules_option(commands.add_parser("verify", help="check an exported record (Word or HTML)"))
@@ -521,7 +521,7 @@ def _assess(arguments: argparse.Namespace) -> int:
 
 def _level_words(kb: KnowledgeBase, assessment: Assessment, language: str) -> str:
     """The screening level in the rule base's words, in the language of this run."""
-    if language in LANGUAGES and language != SOURCE:
+    if is_language(language) and language != SOURCE:
         return localised(kb, language).kb.scoring.level_words[assessment.level]  # type: ignore[arg-type]
     return assessment.level_words
 
@@ -801,7 +801,7 @@ def _check_translation(kb: KnowledgeBase, language: Language, folder: Path) -> i
         _say(
             _(
                 "The rule base in {language}: {coverage}.",
-                language=LANGUAGE_NAMES[language],
+                language=language_name(language),
                 coverage=coverage.words(_translation),
             )
         )
@@ -820,7 +820,7 @@ def _check_translation(kb: KnowledgeBase, language: Language, folder: Path) -> i
                 "The {language} catalogues have {n} fault.",
                 "The {language} catalogues have {n} faults.",
                 len(faults),
-                language=LANGUAGE_NAMES[language],
+                language=language_name(language),
             ),
             sys.stderr,
         )

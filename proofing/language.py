@@ -28,18 +28,22 @@ from __future__ import annotations
 import functools
 import gettext
 import io
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+import yaml
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import PoFileError, read_po, write_po
 from babel.numbers import format_decimal
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from proofing.errors import CommandError
 
@@ -47,15 +51,96 @@ if TYPE_CHECKING:
     from proofing.knowledge import KnowledgeBase
     from proofing.strategy import Characteristic, Community
 
-Language = Literal["cy", "en"]
-LANGUAGES: tuple[Language, ...] = ("cy", "en")  # Welsh first, as the Welsh Language Standards ask
-LANGUAGE_NAMES: dict[Language, str] = {"cy": "Cymraeg", "en": "English"}
-TAGS: dict[Language, str] = {"cy": "cy-GB", "en": "en-GB"}  # how Word and screen readers know a run's language
-BABEL_LOCALES: dict[Language, str] = {"cy": "cy", "en": "en_GB"}  # dates and numbers as Wales writes them
-RecordLanguage = Literal["cy", "en", "bilingual"]
-RECORD_LANGUAGES: tuple[RecordLanguage, ...] = ("cy", "en", "bilingual")
+Language = str  # a language code with a folder of catalogues under the locale folder ("cy"), or the source "en"
+RecordLanguage = str  # a Language, or "bilingual" (Welsh, then English) when Welsh is one
 SOURCE: Language = "en"
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+BILINGUAL: RecordLanguage = "bilingual"
+LOCALE_DIR = Path(os.environ.get("PROOFING_LOCALE_DIR") or Path(__file__).resolve().parent / "locale")
+LANGUAGE_FILE = "language.yaml"  # beside a language's LC_MESSAGES: its own name, its English name, its tags
+
+
+class LanguageFacts(BaseModel):
+    """What a language's ``language.yaml`` says of it (every field may be left out: babel's data fills it in)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str
+    name: str  # the language's own name, as its speakers write it ("Cymraeg")
+    english: str  # its name in English ("Welsh"), the words a record uses for it
+    tag: str  # the BCP 47 tag Word and screen readers read ("cy-GB")
+    babel: str  # the babel locale that writes its dates and numbers ("cy")
+
+
+def _babel_knows(code: str) -> Locale | None:
+    """The babel locale `code` names, or None when babel does not know it."""
+    try:
+        return Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+@functools.cache
+def language_facts(code: str, folder: Path = LOCALE_DIR) -> LanguageFacts:
+    """What is known of language `code`: its ``language.yaml`` beside its catalogues, else babel's data, else the
+    code itself (so a language added with nothing but a ``.po`` file still has a name to show)."""
+    path = next(
+        (each / code / LANGUAGE_FILE for each in (folder, LOCALE_DIR) if (each / code / LANGUAGE_FILE).is_file()),
+        folder / code / LANGUAGE_FILE,
+    )
+    given: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            raise CatalogueError(f"{path} cannot be read as YAML ({error})") from None
+        if not isinstance(loaded, dict):
+            raise CatalogueError(f"{path} should map name, english, tag and babel to text")
+        given = {str(key): str(value) for key, value in loaded.items()}
+        unknown = sorted(set(given) - {"name", "english", "tag", "babel"})
+        if unknown:
+            raise CatalogueError(f"{path} names what a language file does not hold: {', '.join(unknown)}")
+    known = _babel_knows(given.get("babel", code))
+    try:
+        return LanguageFacts(
+            code=code,
+            name=given.get("name") or (known.get_display_name(known) if known else None) or code,
+            english=given.get("english") or (known.get_display_name("en") if known else None) or code,
+            tag=given.get("tag") or code,
+            babel=given.get("babel") or (str(known) if known else "en_GB"),
+        )
+    except ValidationError as error:
+        raise CatalogueError(f"{path} does not describe a language ({error.error_count()} faults)") from None
+
+
+@functools.cache
+def languages(folder: Path = LOCALE_DIR) -> tuple[Language, ...]:
+    """Every language the app speaks: English (the source) and each folder under `folder` that holds a catalogue
+    (``<code>/LC_MESSAGES/*.po``), in the order of their codes, so Welsh comes before English as the Welsh Language
+    Standards ask. This is the one list: a new language is a folder of catalogues, with no change to the code."""
+    found = {SOURCE}
+    if folder.is_dir():
+        found |= {each.name for each in folder.iterdir() if any((each / "LC_MESSAGES").glob("*.po"))}
+    return tuple(sorted(found))
+
+
+def record_languages(folder: Path = LOCALE_DIR) -> tuple[RecordLanguage, ...]:
+    """The languages a record can be written in: each language, and a bilingual record (Welsh, then English) when
+    the app speaks Welsh."""
+    spoken = languages(folder)
+    return (*spoken, BILINGUAL) if "cy" in spoken else spoken
+
+
+def language_name(code: str, folder: Path = LOCALE_DIR) -> str:
+    """A language's own name ("Cymraeg", "English"), the words a language switch shows for it."""
+    return language_facts(code, folder).name
+
+
+# The lists as they stand on disk when the process starts, for code that reads them as constants.
+LANGUAGES: tuple[Language, ...] = languages()
+LANGUAGE_NAMES: dict[Language, str] = {code: language_name(code) for code in LANGUAGES}
+TAGS: dict[Language, str] = {code: language_facts(code).tag for code in LANGUAGES}
+BABEL_LOCALES: dict[Language, str] = {code: language_facts(code).babel for code in LANGUAGES}
+RECORD_LANGUAGES: tuple[RecordLanguage, ...] = record_languages()
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 COUNT = "{n}"  # the count of a plural text: a Welsh form may leave it out ("Un canfyddiad", "Dim canfyddiadau")
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -67,9 +152,9 @@ class CatalogueError(CommandError):
     """A file given as a translation catalogue that is not a readable ``.po`` file (the command line exits 2)."""
 
 
-def is_language(value: object) -> bool:
-    """Whether `value` names a language the app speaks ("cy" or "en")."""
-    return value in LANGUAGES
+def is_language(value: object, folder: Path = LOCALE_DIR) -> bool:
+    """Whether `value` names a language the app speaks (English, or one with catalogues on disk)."""
+    return value in languages(folder)
 
 
 # --- catalogues ------------------------------------------------------------------------------------------------
@@ -237,7 +322,7 @@ class Translator:
     @property
     def tag(self) -> str:
         """The BCP 47 tag of the language (cy-GB, en-GB)."""
-        return TAGS[self.language]
+        return language_facts(self.language, self.folder).tag
 
     def _(self, text: str, /, **values: Any) -> str:
         """`text` in this language (English when it has no translation yet), its ``{placeholders}`` filled."""
@@ -268,15 +353,15 @@ class Translator:
                 return str(day)
         if isinstance(day, datetime):
             day = day.date()
-        return format_date(day, format="long", locale=BABEL_LOCALES[self.language])
+        return format_date(day, format="long", locale=language_facts(self.language, self.folder).babel)
 
     def moment(self, when: datetime) -> str:
         """A date and time, as this language writes them."""
-        return format_datetime(when, format="medium", locale=BABEL_LOCALES[self.language])
+        return format_datetime(when, format="medium", locale=language_facts(self.language, self.folder).babel)
 
     def number(self, value: float) -> str:
         """A number as this language writes it."""
-        return format_decimal(value, locale=BABEL_LOCALES[self.language])
+        return format_decimal(value, locale=language_facts(self.language, self.folder).babel)
 
 
 def translator(language: Language, folder: Path = LOCALE_DIR) -> Translator:

@@ -23,7 +23,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from proofing.language import Translator, translator
+from proofing.language import SOURCE, Translator, is_language, translator
 from proofing.questionnaire import Level
 
 if TYPE_CHECKING:
@@ -232,7 +232,7 @@ def level_label(kb: KnowledgeBase, level: str | None) -> str:
 
 def words_of(kb: KnowledgeBase) -> Translator:
     """A translator into the language the rule base speaks, for the words the assessment writes itself."""
-    return translator(kb.language if kb.language in ("cy", "en") else "en")  # type: ignore[arg-type]
+    return translator(kb.language if is_language(kb.language) else SOURCE)
 
 
 def _characteristics(kb: KnowledgeBase) -> set[str]:

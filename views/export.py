@@ -21,7 +21,7 @@ import streamlit as st
 from proofing.assessment import assessment_as_json
 from proofing.cumulative import overlaps_for
 from proofing.decisions import DecisionNotes
-from proofing.language import RECORD_LANGUAGES, RecordLanguage
+from proofing.language import BILINGUAL, RecordLanguage, language_name, record_languages
 from proofing.report import ReportDetails, write_report
 from proofing.service import record_assessment, workshops_for
 from proofing.signing import PRIVATE_KEY_ENV, Signer, SigningError, configured_signer
@@ -32,11 +32,13 @@ from views import draft
 from views.common import _, base_knowledge, guarded, knowledge, language, link, plain, store
 
 kb = knowledge()
-RECORD_LANGUAGE_WORDS: dict[RecordLanguage, str] = {
-    "cy": "Cymraeg",
-    "en": "English",
-    "bilingual": "Dwyieithog / Bilingual (Welsh and English together)",
-}  # each language named in itself, as the language switch does: the same words on every page
+BILINGUAL_WORDS = "Dwyieithog / Bilingual (Welsh and English together)"
+
+
+def record_language_words(chosen: RecordLanguage) -> str:
+    """Each language named in itself, as the language switch does (the same words on every page)."""
+    return BILINGUAL_WORDS if chosen == BILINGUAL else language_name(chosen)
+
 
 st.title(_("Export"))
 if draft.select_assessment() is None:
@@ -120,12 +122,12 @@ else:
                 who=plain(signer.identity),
             )
         )
-    if st.session_state.get("record_language") not in RECORD_LANGUAGES:
+    if st.session_state.get("record_language") not in record_languages():
         st.session_state.record_language = language()
     chosen: RecordLanguage = st.radio(
         _("Language of the record"),
-        RECORD_LANGUAGES,
-        format_func=RECORD_LANGUAGE_WORDS.__getitem__,
+        record_languages(),
+        format_func=record_language_words,
         key="record_language",
         help=_(
             "The record is written in the language chosen; a bilingual record gives the Welsh and the English "

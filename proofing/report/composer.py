@@ -36,11 +36,11 @@ from proofing.report.words import (
     GAP_SEVERITY_FILL,
     GAP_SEVERITY_WORDS,
     HEADER_FILL,
-    LANGUAGE_WORDS,
     N_,
     RAG_FILL,
     TEMPLATE_WORDS,
     default_review,
+    language_words,
     number_of,
     plan_suggestions,
     short,
@@ -649,7 +649,7 @@ class Composer(FindingSections):
                 (self._("Produced by"), self.meta.produced_by),
                 (self._("Embedded record sha256"), record_sha),
                 *(
-                    [(self._("Language of this record"), self._(LANGUAGE_WORDS[self.meta.language]))]
+                    [(self._("Language of this record"), self._(language_words(self.meta.language)))]
                     if self.meta.language != "en"
                     else []
                 ),

@@ -32,7 +32,7 @@ from lxml import etree
 from proofing.assessment import Assessment
 from proofing.errors import ProofingError
 from proofing.knowledge import KnowledgeBase
-from proofing.language import TAGS, RecordLanguage
+from proofing.language import BILINGUAL, RecordLanguage, language_facts
 from proofing.record import clean_text, embed_record
 from proofing.report.blocks import (
     BulletList,
@@ -333,7 +333,7 @@ def _finish(document: Document, renderers: list[WordRenderer], language: RecordL
     else:  # the placeholder's paragraph also ends a section of the template: keep it, without the text
         for run in first.anchor.findall(_R):
             first.anchor.remove(run)
-    tag = TAGS["cy" if language == "bilingual" else language]
+    tag = language_facts("cy" if language == BILINGUAL else language).tag
     properties = document.core_properties
     properties.title = short(" / ".join(renderer.record.document_title for renderer in renderers))
     properties.subject = record.subject

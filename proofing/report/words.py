@@ -10,13 +10,13 @@ from datetime import datetime
 from proofing.answer_types import answer_type
 from proofing.assessment import Assessment, Finding, answer_words, group_reason_words, level_label
 from proofing.knowledge import KnowledgeBase
-from proofing.language import Translator, translator  # noqa: F401 (the doctests use translator)
+from proofing.language import Translator, language_facts, translator  # noqa: F401 (the doctests use translator)
 from proofing.plan import PlanError
 from proofing.vocabulary import GAP_SEVERITY_WORDS, LANGUAGE_WORDS, RAG_WORDS, change_clause, level_fall_sentence
 from proofing.whatif import AnswerChange, Suggestion, what_would_lower
 from proofing.workshop import AddedOutcome, FindingOutcome, WorkshopRecord
 
-__all__ = ["GAP_SEVERITY_WORDS", "LANGUAGE_WORDS", "RAG_WORDS"]  # kept here too: their home is proofing.vocabulary
+__all__ = ["GAP_SEVERITY_WORDS", "LANGUAGE_WORDS", "RAG_WORDS", "language_words"]  # kept here too: their home is proofing.vocabulary
 
 RAG_FILL = {"red": "F4B6B6", "amber": "FFE0A3", "green": "C8E6C9"}
 AUDIT_ROWS_SHOWN = 15  # the appendix lists the most recent entries; the app shows the whole trail
@@ -28,6 +28,12 @@ def N_(text: str) -> str:
     """Mark an English text for the catalogue where it is defined (babel extracts it); it is translated where it
     is shown."""
     return text
+
+
+def language_words(language: str) -> str:
+    """The English words for a record's language (translated where shown): "Welsh", "Welsh and English (Welsh
+    first)", or, for a language added with its catalogues, its English name from its ``language.yaml``."""
+    return LANGUAGE_WORDS.get(language) or language_facts(language).english
 
 
 GAP_SEVERITY_FILL = {"high": RAG_FILL["red"], "medium": RAG_FILL["amber"]}

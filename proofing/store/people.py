@@ -10,6 +10,7 @@ from sqlalchemy import (
 
 from proofing.access import ROLES, Role, User
 from proofing.errors import StoreError
+from proofing.language import is_language, language_name, languages
 from proofing.models import (
     TrainingRound,
 )
@@ -68,15 +69,16 @@ class People(StoreBase):
             return frozenset(role for role in found if role in ROLES)  # type: ignore[misc]
 
     def language_of(self, subject: str) -> str | None:
-        """The language a person chose for the app ("cy" or "en"), or None when they have not chosen."""
+        """The language a person chose for the app (a code ``languages()`` lists), or None when they have not chosen."""
         with self._session() as session:
             row = session.get(UserSettingRow, subject)
             return row.language if row is not None else None
 
     def set_language(self, subject: str, language: str) -> None:
         """Remember the language a person chose, for every page and every later visit."""
-        if language not in ("cy", "en"):
-            raise StoreError(f"the app speaks Welsh (cy) and English (en), not {language!r}")
+        if not is_language(language):
+            spoken = ", ".join(f"{language_name(code)} ({code})" for code in languages())
+            raise StoreError(f"the app speaks {spoken}, not {language!r}")
         with self._session(write=True) as session:
             row = session.get(UserSettingRow, subject)
             if row is None:
