@@ -16,7 +16,7 @@ from proofing.vocabulary import GAP_SEVERITY_WORDS, LANGUAGE_WORDS, RAG_WORDS, c
 from proofing.whatif import AnswerChange, Suggestion, what_would_lower
 from proofing.workshop import AddedOutcome, FindingOutcome, WorkshopRecord
 
-__all__ = ["GAP_SEVERITY_WORDS", "LANGUAGE_WORDS", "RAG_WORDS", "language_words"]  # kept here too: their home is proofing.vocabulary
+__all__ = ["GAP_SEVERITY_WORDS", "LANGUAGE_WORDS", "RAG_WORDS"]  # kept here too: their home is proofing.vocabulary
 
 RAG_FILL = {"red": "F4B6B6", "amber": "FFE0A3", "green": "C8E6C9"}
 AUDIT_ROWS_SHOWN = 15  # the appendix lists the most recent entries; the app shows the whole trail
