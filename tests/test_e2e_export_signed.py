@@ -18,7 +18,7 @@ from proofing.cli import main as proofing_main
 from proofing.plan import read_plan
 from proofing.signing import PRIVATE_KEY_ENV, generate_keys
 from proofing.store import Store
-from tests.test_e2e_browser import ROOT, browser, settle, start_app  # noqa: F401  (browser is a fixture)
+from tests.test_e2e_browser import ROOT, settle, start_app
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -202,7 +203,10 @@ def test_two_people_sign_in_see_what_their_role_allows_and_sign_out(
         expect(approver.get_by_text("Name: Head of Libraries")).to_be_visible()
         expect(main(approver).get_by_text("Roles: Approver (head of service)")).to_be_visible()
         expect(
-            sidebar(approver).get_by_text("Signed in as Head of Libraries <head.libraries@example.org>")
+            # an address is drawn with an invisible word joiner after the @, so Markdown never makes it a link
+            sidebar(approver).get_by_text(
+                re.compile("Signed in as Head of Libraries <head\\.libraries@\u2060?example\\.org>")
+            )
         ).to_be_visible()
         expect(approver.get_by_role("button", name="Approve")).to_be_visible()
         expect(approver.get_by_role("button", name="Start an assessment")).to_have_count(0)

@@ -278,7 +278,12 @@ def _check(code: int, out: str, err: str, options: list[str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def scratch(tmp_path_factory: pytest.TempPathFactory, kb: KnowledgeBase) -> Path:
+    """A folder for the generated plans, after one unbounded run of each example: the bound is on what one plan
+    costs, not on the first run's one-time work (imports done on first use, the engine's rulesets compiled)."""
+    with mock.patch("proofing.cli.load_knowledge", return_value=kb):
+        for example in sorted((PROJECT / "examples").glob("*.yaml")):
+            _run_in_process(["assess", str(example)])
     return tmp_path_factory.mktemp("fuzz")
 
 

@@ -152,7 +152,8 @@ def test_a_browser_fetches_nothing_from_outside_for_a_hostile_plan(tmp_path: Pat
 
     from playwright.sync_api import Request, Route, sync_playwright
 
-    from tests.test_e2e_browser import CHROMIUM, CHROMIUM_FLAGS, settle, start_app
+    from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
+    from tests.test_e2e_browser import settle, start_app
 
     database = f"sqlite:///{tmp_path / 'browser.db'}"
     store = Store(database)

@@ -125,8 +125,8 @@ BREAKAGES = [
     Breakage(
         "rule reads an unknown question",
         "impacts/derived.yaml",
-        "    when: {question: engagement_done, equals: none}",
-        "    when: {question: engagment_done, equals: none}",
+        "    when: {question: engagement_done, in: [none, not_known]}",
+        "    when: {question: engagment_done, in: [none, not_known]}",
         "when: {question: engagment_done",
         1,
         "rule derive_not_engaged reads unknown question engagment_done",
@@ -164,6 +164,7 @@ BREAKAGES = [
         "impacts/derived.yaml",
         "    derives: not_engaged\n    cases:\n"
         "      - {name: no engagement, answers: {engagement_done: none}, fires: true}\n"
+        "      - {name: the plan does not say, answers: {engagement_done: not_known}, fires: true}\n"
         "      - {name: consulted, answers: {engagement_done: done}, fires: false}\n",
         "    derives: not_engaged\n",
         "  - id: derive_not_engaged",
