@@ -281,6 +281,10 @@ UI_FILES = [
     PROJECT / "proofing" / "assessment.py",
     PROJECT / "proofing" / "screening.py",
     PROJECT / "proofing" / "cli.py",
+    PROJECT / "proofing" / "cli_assess.py",
+    PROJECT / "proofing" / "cli_rules.py",
+    PROJECT / "proofing" / "cli_text.py",
+    PROJECT / "proofing" / "cli_translate.py",
     PROJECT / "proofing" / "vocabulary.py",
 ]
 
