@@ -20,7 +20,7 @@ import streamlit as st
 
 from proofing.assessment import assessment_as_json
 from proofing.cumulative import overlaps_for
-from proofing.decisions import DecisionNotes
+from proofing.decisions import DecisionNotes, MitigationDecision
 from proofing.language import BILINGUAL, RecordLanguage, language_name, record_languages
 from proofing.report import ReportDetails, write_report
 from proofing.service import record_assessment, workshops_for
@@ -80,13 +80,16 @@ st.markdown(_("**Plan:** {title}", title=plain(plan.title)))
 link("views/assess.py", _("← Back to the questionnaire"))
 
 st.header(_("The Word record"))
+# Everything the record says comes from the STORED version the audit trail names, not from the page's widgets
+# (the page saves every change before it gets here, so the two agree; the record must not depend on it).
+stored = draft.base()
 meta = ReportDetails(
-    assessors=[plan.owner],
-    decisions=draft.record_decisions(),
-    notes=DecisionNotes.model_validate(draft.notes()),
+    assessors=[stored.plan.owner],
+    decisions={key: MitigationDecision(**fields) for key, fields in stored.decisions.items()},
+    notes=DecisionNotes.model_validate(stored.notes),
     approval=store().approval(st.session_state.assessment_id),
     audit=store().audit(st.session_state.assessment_id),
-    workshops=records_for(base_knowledge(), workshops_for(store()), draft.notes()),
+    workshops=records_for(base_knowledge(), workshops_for(store()), stored.notes),
     also_affected=overlaps_for(store(), base_knowledge(), st.session_state.assessment_id),
 )
 if missing := draft.missing_details():
