@@ -20,7 +20,6 @@ import streamlit as st
 
 from proofing.access import PermissionDenied
 from proofing.assessment import Assessment, assess_agreed
-from proofing.decisions import MitigationDecision
 from proofing.plan import AnswerProblem, Plan
 from proofing.service import save_draft, screening_level
 from proofing.store import FinalAssessmentError, SavedVersion, StaleVersionError
@@ -177,11 +176,6 @@ def decisions() -> dict[str, dict[str, str]]:
 def notes() -> dict[str, dict[str, dict[str, str]]]:
     """Reasons, adapted wording, own mitigations and findings set aside, as given in this session."""
     return {kind: dict(entries) for kind, entries in st.session_state.get("notes", {}).items()}
-
-
-def record_decisions() -> dict[str, MitigationDecision]:
-    """The decisions as the Word record takes them."""
-    return {key: MitigationDecision(**fields) for key, fields in decisions().items()}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
