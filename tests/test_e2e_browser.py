@@ -78,7 +78,11 @@ def start_app(database: str) -> Iterator[str]:
         yield url
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a server slow to stop on a loaded machine is stopped outright
+            process.kill()
+            process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
