@@ -19,6 +19,11 @@ class CardExpectation(Strict):
     level: Level
     impacts: list[Slug] = Field(min_length=1, description="the rule ids of the main impacts the card teaches")
     groups: list[Slug] = Field(default=[], description="the groups those impacts name, as the card teaches them")
+    also: list[Slug] = Field(
+        default=[],
+        description="other impacts the rules find that the learning points name: a trainee who names one has found "
+        "it (never over-called), one who leaves it out has not missed it; the score counts the main impacts only",
+    )
 
 
 class TrainingCase(Strict):

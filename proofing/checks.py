@@ -169,7 +169,7 @@ def _training_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> li
         if checked.problems:
             continue
         fired = set(reference_evaluate(kb.rules, checked.answers).findings)
-        for rule in case.expect.impacts:
+        for rule in [*case.expect.impacts, *case.expect.also]:  # main, and the others its points name
             if rule not in findings:
                 report(case.id, "expect", f"training case {case.id} teaches {rule}, which is not a finding rule")
             elif rule not in fired:

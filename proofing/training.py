@@ -16,27 +16,59 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-import docx
-from docx.shared import Pt
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from proofing import safe_text
-from proofing.assessment import Assessment, Finding, assess
+from proofing.access import LOCAL_USER
+from proofing.assessment import Assessment, Finding, assess, build_assessment, fold_order
 from proofing.base import Strict
 from proofing.cards import TrainingCase
+from proofing.engine import evaluate
 from proofing.knowledge import KnowledgeBase
+from proofing.language import Translator, translator
+from proofing.oracle import Firing
+from proofing.plan import usable_answers
 from proofing.questionnaire import Level
 from proofing.store import TrainingRound
 
 
+class ScoringRule(Strict):
+    """How a round is scored, stated once: the points the screening level, the main impacts and the groups carry
+    (out of 100) and the pass mark. The page and the certificate say it in words (``scoring_words``).
+
+    The parts are checked so the rule means what it says: getting the level and every main impact right is a pass
+    whatever the groups; the level with the groups, or the impacts with the groups, is not; nor is any part alone.
+    """
+
+    pass_mark: int = Field(default=75, ge=1, le=100)
+    level: int = Field(default=30, ge=0, description="the screening level right")
+    impacts: int = Field(default=50, ge=0, description="the card's main impacts, shared equally among them")
+    groups: int = Field(default=20, ge=0, description="the groups right, out of all named or expected")
+
+    @model_validator(mode="after")
+    def _means_what_it_says(self) -> ScoringRule:
+        if self.level + self.impacts + self.groups != 100:
+            raise ValueError("the level, impacts and groups must add up to 100")
+        if self.level + self.impacts < self.pass_mark:
+            raise ValueError("the level and the main impacts right must reach the pass mark")
+        if max(self.level + self.groups, self.impacts + self.groups) >= self.pass_mark:
+            raise ValueError("the level or the impacts wrong must fall short of the pass mark")
+        return self
+
+
+SCORING = ScoringRule()
+"""The one scoring rule every round is scored by."""
+
+
 class Prediction(Strict):
     """A trainee's prediction for a card: the level, the groups affected and the main impacts (rule ids chosen
-    from the list offered), and their own words."""
+    from the list offered), their own words, and the name their certificate shows (when the sign-in gives none)."""
 
     level: Level | None = None
     groups: list[str] = []
     impacts: list[str] = []
     words: str = ""
+    name: str = Field(default="", description="the trainee's name as they gave it, when the sign-in gives none")
 
 
 class Reveal(Strict):
@@ -45,6 +77,8 @@ class Reveal(Strict):
     rule: str
     title: str
     outcome: str = Field(description="found, missed or over-called")
+    main: bool = Field(default=True, description="one of the card's main impacts (the score counts only these)")
+    part_of: str = Field(default="", description="the finding the rules fold it into, when they do")
     rationale: str
     because: list[str]
     actions: list[str] = Field(description="the strategy actions its mitigations draw on, with their words")
@@ -52,7 +86,7 @@ class Reveal(Strict):
 
 class RoundResult(Strict):
     """A trainee's round: each impact found, missed or over-called, whether the level and groups were right, and a
-    score out of 100."""
+    score out of 100 by the scoring rule (``SCORING``), with whether it passes."""
 
     case: str
     level_right: bool
@@ -62,59 +96,162 @@ class RoundResult(Strict):
     groups_over_called: list[str]
     reveals: list[Reveal]
     score: int
-    impact_points: int = Field(default=0, description="of 60: main impacts found, less those over-called")
-    group_points: int = Field(default=0, description="of 25: the groups right, out of all named or expected")
-    level_points: int = Field(default=0, description="of 15: the screening level right")
+    passed: bool = False
+    pass_mark: int = SCORING.pass_mark
+    impact_points: int = Field(default=0, description="main impacts found, less those over-called")
+    group_points: int = Field(default=0, description="the groups right, out of all named or expected")
+    level_points: int = Field(default=0, description="the screening level right")
 
 
 def impacts_offered(kb: KnowledgeBase, case: TrainingCase) -> list[tuple[str, str]]:
-    """The impacts a trainee chooses from for a card: the card's own among others of the same kind, by title.
-
-    Every negative or positive finding rule is offered, so the list gives nothing away.
-    """
+    """The impacts a trainee chooses from for a card, by title: every negative or positive finding rule, so the
+    list gives nothing away (``impact_themes`` groups them for the page)."""
     return [(rule.id, rule.title) for rule in kb.rules if rule.finding]
 
 
-def score_round(kb: KnowledgeBase, case: TrainingCase, prediction: Prediction) -> RoundResult:
-    """Score a trainee's prediction against what the rule base finds for the card's plan.
+class ImpactTheme(Strict):
+    """One theme of the impact picker: its name in words, and its impacts as (rule id, title), in rule-base order."""
 
-    The score weighs the impacts most (60), then the groups (25) and the level (15); an impact over-called costs
-    as much as one missed, so guessing everything scores no better than guessing nothing.
+    key: str
+    name: str
+    impacts: list[tuple[str, str]]
+
+
+THEME_OF_PREFIX = {
+    "access": "access",
+    "facilities": "access",
+    "cohesion": "cohesion",
+    "tension": "tension",
+    "enforcement": "tension",
+    "language": "language",
+    "learning": "language",
+    "community": "communities",
+    "provision": "communities",
+    "eligibility": "qualifying",
+    "requirement": "qualifying",
+    "practice": "staff",
+    "employment": "staff",
+    "positive": "positive",
+}
+"""The theme of a finding rule, by the first word of its id (as the rule files name them: access_, cohesion_, ...).
+A rule of another prefix (a council's own) goes under "Other impacts"."""
+
+
+def theme_names(say: Translator | None = None) -> dict[str, str]:
+    """Each theme of the impact picker in words, in the order the picker shows them."""
+    say = say or translator("en")
+    return {
+        "access": say._("Getting to and using services"),
+        "cohesion": say._("Bringing people together, or keeping them apart"),
+        "tension": say._("Tension, myths, hate crime and enforcement"),
+        "language": say._("Welsh, English and community languages"),
+        "communities": say._("Particular communities, and provision made for them"),
+        "qualifying": say._("Who qualifies, and what people must have or meet"),
+        "staff": say._("Staff and jobs"),
+        "positive": say._("Good measures the strategy asks for"),
+        "other": say._("Other impacts"),
+    }
+
+
+def impact_themes(kb: KnowledgeBase, case: TrainingCase, say: Translator | None = None) -> list[ImpactTheme]:
+    """The impacts offered for a card (``impacts_offered``), grouped by theme for a shorter picker: a few groups,
+    each named in words, in the order ``theme_names`` gives; a theme with no impact is left out. Every impact is in
+    exactly one theme."""
+    names = theme_names(say)
+    grouped: dict[str, list[tuple[str, str]]] = {key: [] for key in names}
+    for rule_id, title in impacts_offered(kb, case):
+        grouped[THEME_OF_PREFIX.get(rule_id.split("_", 1)[0], "other")].append((rule_id, title))
+    return [ImpactTheme(key=key, name=names[key], impacts=members) for key, members in grouped.items() if members]
+
+
+def passes(score: int, rule: ScoringRule = SCORING) -> bool:
+    """Whether a round's score reaches the pass mark."""
+    return score >= rule.pass_mark
+
+
+def scoring_words(case: TrainingCase, say: Translator | None = None, rule: ScoringRule = SCORING) -> str:
+    """The scoring rule in words, for this card (how much each of its main impacts counts), in `say`'s language.
+
+    Examples:
+        >>> from proofing.knowledge import load_knowledge
+        >>> card = next(c for c in load_knowledge().training if len(c.expect.impacts) == 2)
+        >>> scoring_words(card).split(". ")[0]
+        'The pass mark is 75 of 100'
     """
-    assessment = assess(kb, case.plan, case.id)
+    say = say or translator("en")
+    count = len(case.expect.impacts)
+    each = rule.impacts / count
+    return say._(
+        "The pass mark is {pass_mark} of 100. The screening level counts {level}; the main impacts count "
+        "{impacts} between them, {each} for each of this case's {count}; the groups affected count {groups}, "
+        "by how many you name right out of all you name or should have named. Each impact you name that the rules "
+        "do not find for this plan cancels one main impact found. So the level and the main impacts right is a "
+        "pass, whatever the groups.",
+        pass_mark=rule.pass_mark,
+        level=rule.level,
+        impacts=rule.impacts,
+        each=say.number(round(each, 1)),
+        count=say.number(count),
+        groups=rule.groups,
+    )
+
+
+def score_round(
+    kb: KnowledgeBase, case: TrainingCase, prediction: Prediction, rule: ScoringRule = SCORING
+) -> RoundResult:
+    """Score a trainee's prediction against what the rule base finds for the card's plan, by the scoring rule.
+
+    An impact the rules find for the plan is never over-called: one of the card's main impacts counts as found,
+    and any other (one its learning points name, or one the rules fold into a wider finding) is found too, though
+    only the main impacts add to the score. Over-called means the rules do not find it at all; each one cancels a
+    main impact found, so guessing everything scores no better than guessing nothing.
+    """
+    checked = usable_answers(kb.questionnaire, case.plan, case.id)
+    firing = evaluate(kb, checked.answers)
+    assessment = build_assessment(kb, case.plan, checked.answers, firing, checked.warnings)
     by_rule = {finding.rule: finding for finding in assessment.findings}
-    taught = [rule for rule in case.expect.impacts if rule in by_rule]
-    titles = {rule.id: rule.title for rule in kb.rules}
+    folded = _folded_into(kb, firing)
+    taught = [rule_id for rule_id in case.expect.impacts if rule_id in by_rule]
+    rules = {known.id: known for known in kb.rules}
     reveals: list[Reveal] = []
-    for rule in taught:
-        outcome = "found" if rule in prediction.impacts else "missed"
-        reveals.append(_reveal(kb, by_rule[rule], outcome))
-    for rule in prediction.impacts:
-        if rule not in taught:
-            finding = by_rule.get(rule)
-            if finding is not None:  # found by the rules, but not one of the card's main impacts
-                reveals.append(_reveal(kb, finding, "over-called"))
-            else:
-                reveals.append(
-                    Reveal(
-                        rule=rule,
-                        title=titles.get(rule, rule),
-                        outcome="over-called",
-                        rationale="The rules do not find this impact for this plan.",
-                        because=[],
-                        actions=[],
-                    )
+    for rule_id in taught:
+        outcome = "found" if rule_id in prediction.impacts else "missed"
+        reveals.append(_reveal(kb, by_rule[rule_id], outcome))
+    for rule_id in dict.fromkeys(prediction.impacts):
+        if rule_id in taught:
+            continue
+        if rule_id in by_rule:  # found by the rules, though not one of the card's main impacts
+            reveals.append(_reveal(kb, by_rule[rule_id], "found", main=False))
+        elif rule_id in folded and (known := rules.get(rule_id)) is not None and known.finding is not None:
+            host = by_rule[folded[rule_id]]  # found, and read as part of a wider finding
+            reveals.append(
+                _reveal(kb, host, "found", main=False).model_copy(
+                    update={"rule": rule_id, "title": known.title, "part_of": host.title}
                 )
-    found = sum(1 for reveal in reveals if reveal.outcome == "found")
+            )
+        else:
+            known = rules.get(rule_id)
+            reveals.append(
+                Reveal(
+                    rule=rule_id,
+                    title=known.title if known is not None else rule_id,
+                    outcome="over-called",
+                    main=False,
+                    rationale="The rules do not find this impact for this plan.",
+                    because=[],
+                    actions=[],
+                )
+            )
+    found = sum(1 for reveal in reveals if reveal.outcome == "found" and reveal.main)
     over_called = sum(1 for reveal in reveals if reveal.outcome == "over-called")
-    impact_score = max(0.0, (found - over_called) / len(taught)) if taught else 0.0
+    impact_share = max(0.0, (found - over_called) / len(taught)) if taught else 0.0
     expected_groups = set(case.expect.groups) or _groups(assessment, taught)
     predicted_groups = set(prediction.groups)
     group_hits = expected_groups & predicted_groups
-    group_score = len(group_hits) / len(expected_groups | predicted_groups) if expected_groups else 1.0
+    group_share = len(group_hits) / len(expected_groups | predicted_groups) if expected_groups else 1.0
     level_right = prediction.level == case.expect.level
-    parts = (round(60 * impact_score), round(25 * group_score), 15 if level_right else 0)
-    score = sum(parts)  # the parts the page shows add up to the score
+    parts = (round(rule.impacts * impact_share), round(rule.groups * group_share), rule.level if level_right else 0)
+    score = min(100, max(0, sum(parts)))  # the parts the page shows add up to the score
     return RoundResult(
         case=case.id,
         level_right=level_right,
@@ -123,11 +260,28 @@ def score_round(kb: KnowledgeBase, case: TrainingCase, prediction: Prediction) -
         groups_missed=sorted(expected_groups - predicted_groups),
         groups_over_called=sorted(predicted_groups - expected_groups),
         reveals=reveals,
-        score=min(100, max(0, score)),
+        score=score,
+        passed=passes(score, rule),
+        pass_mark=rule.pass_mark,
         impact_points=parts[0],
         group_points=parts[1],
         level_points=parts[2],
     )
+
+
+def _folded_into(kb: KnowledgeBase, firing: Firing) -> dict[str, str]:
+    """Each finding rule that fires for a plan but is folded into another (``covers``), with the finding it
+    ends up in: a chain (a into b into c) ends at c, the finding the plan's assessment shows."""
+    rules = {rule.id: rule for rule in kb.rules}
+    fired = [rule_id for rule_id in firing.findings if rules[rule_id].finding]
+    into = {covered: host for host, covered in fold_order(kb, fired)}
+    ends: dict[str, str] = {}
+    for covered in into:
+        host = into[covered]
+        while host in into:
+            host = into[host]
+        ends[covered] = host
+    return ends
 
 
 def outcomes(result: RoundResult) -> dict[str, list[str]]:
@@ -220,6 +374,43 @@ def delivered(rounds: Iterable[TrainingRound]) -> list[Delivered]:
     ]
 
 
+PLACEHOLDER_NAMES = frozenset({LOCAL_USER.name.casefold(), ""})
+"""Names a sign-in gives that are no one's: local mode's one user, or none at all."""
+
+
+def needs_name(name: str | None) -> bool:
+    """Whether a name cannot go on a certificate as it is: missing, blank, or local mode's "Local user".
+
+    Examples:
+        >>> needs_name("Local user"), needs_name("  "), needs_name("A trainee")
+        (True, True, False)
+    """
+    return (name or "").strip().casefold() in PLACEHOLDER_NAMES
+
+
+def trainee_name(rounds: Iterable[TrainingRound]) -> str:
+    """The name a trainee's certificate shows: the latest they gave on the Training page, else their sign-in name;
+    empty when neither names anyone (the page then asks)."""
+    kept = list(rounds)
+    for round_ in reversed(kept):
+        given = str(round_.prediction.get("name", "") or "").strip()
+        if not needs_name(given):
+            return given
+    return next((round_.who.strip() for round_ in reversed(kept) if not needs_name(round_.who)), "")
+
+
+def trainees(rounds: Iterable[TrainingRound]) -> dict[str, str]:
+    """Each trainee (by sign-in subject, in the order first seen) with the name to show: the name they gave, else
+    their sign-in name as the round keeps it."""
+    kept = list(rounds)
+    subjects = dict.fromkeys(round_.subject for round_ in kept)
+    shown: dict[str, str] = {}
+    for subject in subjects:
+        theirs = [round_ for round_ in kept if round_.subject == subject]
+        shown[subject] = trainee_name(theirs) or theirs[-1].who
+    return shown
+
+
 def rounds_csv(kb: KnowledgeBase, rounds: Iterable[TrainingRound]) -> str:
     """Every round as CSV, one row each, impacts by title: for a trainer's own analysis or the strategy's returns.
 
@@ -227,6 +418,8 @@ def rounds_csv(kb: KnowledgeBase, rounds: Iterable[TrainingRound]) -> str:
     """
     titles = {rule.id: rule.title for rule in kb.rules}
     cases = {case.id: case.title for case in kb.training}
+    rounds = list(rounds)
+    shown = trainees(rounds)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -249,7 +442,7 @@ def rounds_csv(kb: KnowledgeBase, rounds: Iterable[TrainingRound]) -> str:
                 for value in (
                     f"{kept.at:%Y-%m-%d %H:%M}",
                     quarter(kept.at),
-                    kept.who,
+                    shown[kept.subject],
                     kept.organisation,
                     cases.get(kept.case, kept.case),
                     str(kept.score),
@@ -262,58 +455,16 @@ def rounds_csv(kb: KnowledgeBase, rounds: Iterable[TrainingRound]) -> str:
     return out.getvalue()
 
 
-def certificate(kb: KnowledgeBase, rounds: list[TrainingRound]) -> bytes:
-    """A plain, printable Word certificate of completion for one trainee: their name and organisation, each case
-    completed with the date and score (their best round of it), and the date of the latest.
-
-    `rounds` are that one trainee's rounds; a certificate needs at least one.
-    """
-    if not rounds:
-        raise ValueError("a certificate needs at least one completed case")
-    cases = {case.id: case.title for case in kb.training}
-    best: dict[str, TrainingRound] = {}
-    for kept in rounds:
-        if kept.case not in best or kept.score > best[kept.case].score:
-            best[kept.case] = kept
-    latest = max(kept.at for kept in rounds)
-    document = docx.Document()
-    document.core_properties.title = "Certificate of completion: cohesion proofing training"
-    document.add_heading("Certificate of completion", level=0)
-    intro = document.add_paragraph("This certifies that ")
-    intro.add_run(rounds[-1].who).bold = True
-    intro.add_run(f", of {rounds[-1].organisation}, completed cohesion proofing training: ")
-    intro.add_run("worked cases that teach what cohesion and equality impacts look like.")
-    table = document.add_table(rows=1, cols=3)
-    table.style = "Table Grid"
-    for cell, words in zip(table.rows[0].cells, ("Case completed", "Date", "Score"), strict=True):
-        cell.text = words
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for case_id, kept in best.items():
-        row = table.add_row().cells
-        row[0].text = cases.get(case_id, case_id)
-        row[1].text = f"{kept.at:%d %B %Y}"
-        row[2].text = f"{kept.score} of 100"
-    closing = document.add_paragraph(f"Date: {latest:%d %B %Y}")
-    closing.runs[0].font.size = Pt(12)
-    document.add_paragraph(
-        "Each case is scored against what the rule base finds for its plan: impacts found, missed and over-called, "
-        "the groups affected and the screening level."
-    )
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
 def _groups(assessment: Assessment, rules: list[str]) -> set[str]:
     return {g for f in assessment.findings if f.rule in rules for g in f.characteristics + f.communities}
 
 
-def _reveal(kb: KnowledgeBase, finding: Finding, outcome: str) -> Reveal:
+def _reveal(kb: KnowledgeBase, finding: Finding, outcome: str, *, main: bool = True) -> Reveal:
     return Reveal(
         rule=finding.rule,
         title=finding.title,
         outcome=outcome,
+        main=main,
         rationale=finding.rationale,
         because=[f"{because.question_text} {because.answer_text}" for because in finding.because],
         actions=[f"{action.id}: {action.text}" for m in finding.mitigations for action in m.linked],

@@ -4,7 +4,8 @@ A course here is the set of worked cases the trainer chooses (every case, unless
 the rounds trainees submitted on the Training page, read through the acting store, which lets only a trainer see
 everyone's. What the page shows is proofing.training's: the impacts most often missed per case and per service or
 organisation, training delivered (rounds completed, people trained) by organisation per quarter, the rounds as CSV,
-and a Word certificate of completion per trainee.
+and an A4 Word certificate of completion per trainee who passed a case (proofing.certificate), in the council's
+record template, naming them as they gave their name on the Training page.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 import streamlit as st
 
 from proofing.access import PermissionDenied
-from proofing.training import certificate, delivered, most_missed, rounds_csv
+from proofing.certificate import cases_passed, certificate
+from proofing.training import SCORING, delivered, most_missed, needs_name, rounds_csv, trainee_name, trainees
 from views.common import _, knowledge, n_, plain, store, translation
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -46,7 +48,7 @@ if not rounds:
     st.info(_("No trainee has completed a case of this course yet. Rounds appear here once submitted on Training."))
     st.stop()
 
-people = {kept.subject: kept.who for kept in rounds}
+people = trainees(rounds)
 st.markdown(
     plain(n_("{n} round completed", "{n} rounds completed", len(rounds)))
     + " "
@@ -60,7 +62,7 @@ st.dataframe(
     [
         {
             _("When (UTC)"): f"{translation().date(kept.at)} {kept.at:%H:%M}",
-            _("Trainee"): kept.who,
+            _("Trainee"): people[kept.subject],
             _("Service or organisation"): kept.organisation,
             _("Case"): cases.get(kept.case, kept.case),
             _("Score"): kept.score,
@@ -116,11 +118,31 @@ st.dataframe(
 )
 
 st.subheader(_("Certificates of completion"))
-chosen = st.selectbox(_("Trainee"), list(people), format_func=people.__getitem__)
-theirs = [kept for kept in rounds if kept.subject == chosen]
-st.download_button(
-    plain(_("Download the certificate for {name} (Word)", name=people[chosen])),
-    certificate(kb, theirs),
-    file_name="certificate-of-completion.docx",
-    mime=DOCX,
+st.caption(
+    _(
+        "A certificate lists the cases a trainee passed (the pass mark is {pass_mark} of 100), with their best score.",
+        pass_mark=SCORING.pass_mark,
+    )
 )
+passed = [subject for subject in people if cases_passed(kept for kept in rounds if kept.subject == subject)]
+if not passed:
+    st.info(_("No trainee has passed a case of this course yet."))
+    st.stop()
+chosen = st.selectbox(_("Trainee"), passed, format_func=people.__getitem__)
+theirs = [kept for kept in rounds if kept.subject == chosen]
+known = trainee_name(theirs)
+name = st.text_input(
+    _("Name on the certificate"),
+    value=known,
+    key=f"certificate_name_{chosen}",
+    help=_("As the trainee gave it on the Training page, or their sign-in name; change it if it is not right."),
+)
+if needs_name(name):
+    st.info(_("Give the trainee's name, as the certificate should show it."))
+else:
+    st.download_button(
+        plain(_("Download the certificate for {name} (Word)", name=name.strip())),
+        certificate(kb, theirs, name=name, say=translation()),
+        file_name="certificate-of-completion.docx",
+        mime=DOCX,
+    )

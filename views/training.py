@@ -12,9 +12,19 @@ import streamlit as st
 
 from proofing.access import PermissionDenied
 from proofing.assessment import level_label
+from proofing.certificate import cases_passed, certificate
 from proofing.questionnaire import LEVELS
 from proofing.store import StoreError
-from proofing.training import Prediction, certificate, impacts_offered, outcomes, score_round
+from proofing.training import (
+    SCORING,
+    Prediction,
+    impact_themes,
+    needs_name,
+    outcomes,
+    score_round,
+    scoring_words,
+    trainee_name,
+)
 from views.common import _, knowledge, marked, plain, store, translation
 
 kb = knowledge()
@@ -34,10 +44,21 @@ st.markdown(plain(case.scenario))
 st.subheader(_("The local picture"))
 st.markdown(plain(case.context))
 
+acting = store()
+mine = acting.training_rounds()
+ask_name = needs_name(acting.user.name)
 names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
-offered = dict(impacts_offered(kb, case))
+themes = impact_themes(kb, case, translation())
 with st.form(f"predict_{case.id}"):
     st.subheader(_("Your prediction"))
+    st.caption(plain(scoring_words(case, translation())))
+    given_name = ""
+    if ask_name:
+        given_name = st.text_input(
+            _("Your name, as your certificate should show it"),
+            value=st.session_state.get("training_name", trainee_name(mine)),
+            help=_("Your sign-in does not give your name, so it is asked here; it is kept with your results."),
+        )
     organisation = st.text_input(
         _("Your service or partner organisation"),
         value=st.session_state.get("training_organisation", ""),
@@ -45,33 +66,50 @@ with st.form(f"predict_{case.id}"):
     )
     level = st.radio(_("What screening level would you give it?"), LEVELS, format_func=lambda v: level_label(kb, v))
     groups = st.multiselect(_("Which groups will it affect?"), list(names), format_func=names.__getitem__)
-    impacts = st.multiselect(_("What are its main impacts?"), list(offered), format_func=offered.__getitem__)
+    st.markdown("**" + _("What are its main impacts?") + "**")
+    st.caption(_("The impacts are grouped by theme: open a theme and tick each impact you expect."))
+    ticked: list[str] = []
+    for theme in themes:
+        with st.expander(plain(f"{theme.name} ({len(theme.impacts)})")):
+            for rule_id, title in theme.impacts:
+                if st.checkbox(marked(title), key=f"impact_{case.id}_{rule_id}"):
+                    ticked.append(rule_id)
     words = st.text_area(_("In your own words, what would you tell the manager?"))
     submitted = st.form_submit_button(_("Submit and see the answer"))
 
 if submitted:
-    prediction = Prediction(level=level, groups=groups, impacts=impacts, words=words)
+    prediction = Prediction(level=level, groups=groups, impacts=ticked, words=words, name=given_name.strip())
     scored = score_round(kb, case, prediction)
     try:
-        store().record_round(case.id, organisation, prediction.model_dump(), scored.score, outcomes(scored))
+        acting.record_round(case.id, organisation, prediction.model_dump(), scored.score, outcomes(scored))
     except (StoreError, PermissionDenied) as refused:
         words = str(refused).rstrip(".")
         st.error(plain(words[:1].upper() + words[1:] + "."))
     else:
         st.session_state["training_organisation"] = organisation.strip()
+        if given_name.strip():
+            st.session_state["training_name"] = given_name.strip()
         st.session_state[f"round_{case.id}"] = scored
+        mine = acting.training_rounds()
 
 result = st.session_state.get(f"round_{case.id}")
 if result is not None:
     st.header(_("What an officer would have seen"))
     st.metric(_("Your score"), _("{score} of 100", score=result.score))
+    if result.passed:
+        st.success(_("A pass: the pass mark is {pass_mark} of 100.", pass_mark=result.pass_mark))
+    else:
+        st.warning(_("Not yet a pass: the pass mark is {pass_mark} of 100.", pass_mark=result.pass_mark))
     st.markdown(
         _(
-            "**How it is made up:** impacts {impacts} of 60 (each impact over-called cancels one found), "
-            "groups {groups} of 25, screening level {level} of 15.",
+            "**How it is made up:** the main impacts {impacts} of {impacts_of} (each impact over-called cancels one "
+            "found), the groups {groups} of {groups_of}, the screening level {level} of {level_of}.",
             impacts=result.impact_points,
+            impacts_of=SCORING.impacts,
             groups=result.group_points,
+            groups_of=SCORING.groups,
             level=result.level_points,
+            level_of=SCORING.level,
         )
     )
     verdict = (
@@ -87,26 +125,39 @@ if result is not None:
     ):
         if members:
             st.markdown(f"**{label}:** " + plain(", ".join(names.get(g, g) for g in members)))
-    for heading, outcome, meaning in (
-        (_("Found"), "found", _("Main impacts of this case that you named.")),
+    for heading, outcome, main, meaning in (
+        (_("Found"), "found", True, _("Main impacts of this case that you named.")),
         (
             _("Missed"),
             "missed",
+            True,
             _("Main impacts of this case that you did not name: each is open, with why it arises."),
+        ),
+        (
+            _("Also found"),
+            "found",
+            False,
+            _(
+                "Impacts you named that the rules find for this plan, besides its main ones: right, though only the "
+                "main impacts count towards the score."
+            ),
         ),
         (
             _("Over-called"),
             "over-called",
-            _("Impacts you named that are not among this case's main impacts: open one to see what the rules say."),
+            True,
+            _("Impacts you named that the rules do not find for this plan: each cancels one main impact found."),
         ),
     ):
-        shown = [reveal for reveal in result.reveals if reveal.outcome == outcome]
+        shown = [r for r in result.reveals if r.outcome == outcome and (outcome != "found" or r.main == main)]
         if not shown:
             continue
         st.subheader(f"{heading} ({len(shown)})")
         st.caption(meaning)
         for reveal in shown:
             with st.expander(marked(reveal.title), expanded=outcome == "missed"):
+                if reveal.part_of:
+                    st.markdown(_("The rules find it as part of: {finding}", finding=marked(reveal.part_of)))
                 st.markdown(marked(reveal.rationale))
                 if reveal.because:
                     st.markdown(
@@ -132,7 +183,6 @@ if result is not None:
         )
     )
 
-mine = store().training_rounds()
 if mine:
     st.header(_("Your training so far"))
     st.dataframe(
@@ -141,14 +191,26 @@ if mine:
                 _("When (UTC)"): f"{translation().date(kept.at)} {kept.at:%H:%M}",
                 _("Case"): cases[kept.case].title if kept.case in cases else kept.case,
                 _("Score"): _("{score} of 100", score=kept.score),
+                _("Result"): _("passed") if kept.score >= SCORING.pass_mark else _("not yet passed"),
             }
             for kept in reversed(mine)
         ],
         hide_index=True,
     )
-    st.download_button(
-        _("Download your certificate of completion (Word)"),
-        certificate(kb, mine),
-        file_name="certificate-of-completion.docx",
-        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
+    certified = trainee_name(mine) if ask_name else acting.user.name
+    if not cases_passed(mine):
+        st.info(
+            _(
+                "Your certificate of completion is ready once you pass a case: the pass mark is {pass_mark} of 100.",
+                pass_mark=SCORING.pass_mark,
+            )
+        )
+    elif needs_name(certified):
+        st.info(_("Give your name in the prediction form and submit a round, and your certificate is ready here."))
+    else:
+        st.download_button(
+            _("Download your certificate of completion (Word)"),
+            certificate(kb, mine, name=certified, say=translation()),
+            file_name="certificate-of-completion.docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
