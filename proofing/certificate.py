@@ -168,9 +168,16 @@ class _Writer:
         for row in rows:
             for cell, words in zip(table.add_row().cells, row, strict=True):
                 cell.text = words
-        if self.cell_style is not None:
-            for row_ in table.rows:
-                for cell in row_.cells:
+        section = self.document.sections[-1]
+        width = (section.page_width or A4[0]) - (section.left_margin or 0) - (section.right_margin or 0)
+        shares = [0.6, 0.25, 0.15] if len(header) == 3 else [1 / len(header)] * len(header)
+        table.autofit = False
+        for column, share in zip(table.columns, shares, strict=True):
+            column.width = int(width * share)  # the grid, which LibreOffice reads
+        for row_ in table.rows:
+            for cell, share in zip(row_.cells, shares, strict=True):
+                cell.width = int(width * share)
+                if self.cell_style is not None:
                     cell.paragraphs[0].style = self.cell_style
         self.at._p.addprevious(table._tbl)
         self.at.insert_paragraph_before("")  # a little space after the table
