@@ -52,6 +52,11 @@ themes = impact_themes(kb, case, translation())
 with st.form(f"predict_{case.id}"):
     st.subheader(_("Your prediction"))
     st.caption(plain(scoring_words(case, translation())))
+    organisation = st.text_input(
+        _("Your service or partner organisation"),
+        value=st.session_state.get("training_organisation", ""),
+        help=_("Kept with your result, so training delivered can be counted by service and organisation."),
+    )
     given_name = ""
     if ask_name:
         given_name = st.text_input(
@@ -59,11 +64,6 @@ with st.form(f"predict_{case.id}"):
             value=st.session_state.get("training_name", trainee_name(mine)),
             help=_("Your sign-in does not give your name, so it is asked here; it is kept with your results."),
         )
-    organisation = st.text_input(
-        _("Your service or partner organisation"),
-        value=st.session_state.get("training_organisation", ""),
-        help=_("Kept with your result, so training delivered can be counted by service and organisation."),
-    )
     level = st.radio(_("What screening level would you give it?"), LEVELS, format_func=lambda v: level_label(kb, v))
     groups = st.multiselect(_("Which groups will it affect?"), list(names), format_func=names.__getitem__)
     st.markdown("**" + _("What are its main impacts?") + "**")
