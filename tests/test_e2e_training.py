@@ -177,6 +177,8 @@ def test_a_trainee_completes_cases_passes_one_and_both_download_the_certificate(
     expect(page.get_by_role("heading", name="The impacts most often missed")).to_be_visible()
     page.screenshot(path=str(folder / "trainer.png"), full_page=True)
     assert serious_violations(page) == []
+    page.get_by_role("heading", name="Certificates of completion").scroll_into_view_if_needed()
+    page.screenshot(path=str(folder / "trainer-certificates.png"))
     with page.expect_download() as download:
         page.get_by_role("button", name=f"Download the certificate for {TRAINEE} (Word)").click()
     assert download.value.suggested_filename == "certificate-of-completion.docx"

@@ -66,6 +66,7 @@ st.dataframe(
             _("Service or organisation"): kept.organisation,
             _("Case"): cases.get(kept.case, kept.case),
             _("Score"): kept.score,
+            _("Result"): _("passed") if kept.score >= SCORING.pass_mark else _("not yet passed"),
             _("Found"): len(kept.found),
             _("Missed"): len(kept.missed),
             _("Over-called"): len(kept.over_called),

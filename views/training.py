@@ -158,7 +158,10 @@ if result is not None:
             with st.expander(marked(reveal.title), expanded=outcome == "missed"):
                 if reveal.part_of:
                     st.markdown(_("The rules find it as part of: {finding}", finding=marked(reveal.part_of)))
-                st.markdown(marked(reveal.rationale))
+                if reveal.outcome == "over-called":
+                    st.markdown(_("The rules do not find this impact for this plan."))
+                else:
+                    st.markdown(marked(reveal.rationale))
                 if reveal.because:
                     st.markdown(
                         "**"
