@@ -196,7 +196,7 @@ def test_a_room_joins_scores_on_its_own_and_sees_the_spread_only_after_the_revea
     assert not [b for b in again.button if b.label == "Save my score"]
     # ... beside the rules' scores, now shown, each finding under its number from opening.
     own = again.table[0].value
-    assert list(own["Finding"]) == [f"{n}. {f.title}" for n, f in enumerate(workshop.findings, start=1)]
+    assert list(own["Finding"]) == [plain(f"{n}. {f.title}") for n, f in enumerate(workshop.findings, start=1)]
     assert list(own["The rules' score"]) == [
         f"{f.score} (likelihood {f.likelihood}, severity {f.severity})" for f in workshop.findings
     ]
@@ -325,3 +325,34 @@ def test_the_facilitator_page_speaks_welsh_when_the_session_does(
     labels = [button.label for button in at.button]
     assert "Datgelu'r sgoriau" in labels and "Yn ôl i'r rhestr o weithdai" in labels
     assert "Open a workshop" not in labels and "Reveal the scores" not in labels
+
+
+def test_signed_in_the_join_link_and_qr_code_use_the_configured_public_address(
+    database: str, monkeypatch: pytest.MonkeyPatch, kb: KnowledgeBase
+) -> None:
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLE))
+    facilitator = User(subject="subject-of-a-facilitator", name="Facilitator", roles=frozenset({"facilitator"}))
+    workshop = Workshops(store, facilitator).open(kb, assessment_id)
+    monkeypatch.setattr("views.signin.require_user", lambda assigned=None: facilitator)
+    monkeypatch.setenv("PROOFING_PUBLIC_URL", "https://proofing.example.gov.uk/")
+    at = page("workshop.py", workshop=workshop.id)
+    assert not at.exception
+    link = f"https://proofing.example.gov.uk/join?code={workshop.code}"
+    assert link in " ".join(str(element.proto.body) for element in at.get("html"))
+    (qr,) = at.get("image")
+    assert qr.captions == [f"QR code of the join link, {link}: scan it with a phone camera to join"]
+    assert not any("cannot join" in warning.value or "cannot follow" in warning.value for warning in at.warning)
+
+    # No setting and no public address from sign-in: the browser's address names this computer, so the page says
+    # that phones cannot follow the link, and draws no QR code.
+    monkeypatch.delenv("PROOFING_PUBLIC_URL")
+    at = page("workshop.py", workshop=workshop.id)
+    assert not at.exception
+    assert not at.get("image")
+    assert any("phones and other computers cannot follow it" in warning.value for warning in at.warning)
+
+    # A setting that is not an address is not used, and the page says so.
+    monkeypatch.setenv("PROOFING_PUBLIC_URL", "proofing.example.gov.uk")
+    at = page("workshop.py", workshop=workshop.id)
+    assert any("which is not a web address" in warning.value for warning in at.warning)

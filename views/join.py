@@ -36,7 +36,6 @@ from views.common import (
     shared_store,
     store,
     translation,
-    visible,
 )
 
 WATCH_SECONDS = 3  # how often the page looks whether the facilitator has revealed the scores
@@ -360,7 +359,7 @@ def read_only(view: ParticipantView) -> None:
         mine = view.scores.get(finding.rule)
         rows.append(
             {
-                _("Finding"): f"{numbers[finding.rule]}. {visible(title_of(finding))}",
+                _("Finding"): plain(f"{numbers[finding.rule]}. {title_of(finding)}"),
                 _("The rules' score"): _(
                     "{score} (likelihood {likelihood}, severity {severity})",
                     score=finding.score,
@@ -376,10 +375,10 @@ def read_only(view: ParticipantView) -> None:
                 )
                 if mine
                 else "",
-                _("Your comment"): visible(mine.comment) if mine else "",
+                _("Your comment"): plain(mine.comment) if mine else "",
             }
         )
-    st.table(rows)
+    st.table(rows)  # st.table renders Markdown: every cell of user or rule-base text is made inert (plain)
 
 
 def plan_and_findings(workshop: Workshop) -> dict[str, Finding]:

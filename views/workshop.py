@@ -214,11 +214,12 @@ def participants_table(view: FacilitatorView) -> None:
     )
     if view.participants:
         # A plain table, not a data grid: its text grows with the page's projector type and a screen reader reads it.
+        # st.table renders Markdown, so user text goes in made inert for Markdown (plain), as everywhere else.
         st.table(
             [
                 {
-                    _("Name"): visible(person.name),
-                    _("Service or organisation"): visible(person.organisation),
+                    _("Name"): plain(person.name),
+                    _("Service or organisation"): plain(person.organisation),
                     _("Findings scored"): _("{scored} of {total}", scored=person.scored, total=total),
                     _("Finished"): _("Finished") if person.finished_at else _("Not yet"),
                 }
@@ -408,13 +409,13 @@ def table(spread: FindingSpread) -> None:
     ]
     rows += [
         {
-            _("Who"): score.name,
-            _("Service or organisation"): visible(score.organisation),
+            _("Who"): plain(score.name),
+            _("Service or organisation"): plain(score.organisation),
             _("View"): VERDICT_NAMES[score.verdict],
             _("Likelihood"): str(score.likelihood),
             _("Severity"): str(score.severity),
             _("Score"): str(score.score),
-            _("Comment"): visible(score.comment),
+            _("Comment"): plain(score.comment),
         }
         for score in spread.scores
     ]
