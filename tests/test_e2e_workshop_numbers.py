@@ -23,11 +23,24 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from proofing.cli import main as proofing_main
 from proofing.plan import read_plan
 from proofing.store import Store
-from tests.test_e2e_browser import settle, start_app
+from tests.test_e2e_browser import AXE, settle, start_app
 from tests.test_e2e_workshop import EXAMPLE, LIVE, PROJECTOR, join, person, radio, reveal, shots
 
 RULES_SCORE = re.compile(r"likelihood \d, severity \d")  # how a finding's scores are worded on a page
 NUMBERED = re.compile(r"^(\d+)\. (.+)$")
+
+
+def axe_clean(page: Page) -> None:
+    """axe-core finds no serious or critical violation on the page as it stands."""
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
+    page.wait_for_timeout(300)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.help + ' ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"
+    )
+    assert violations == [], violations
 
 
 def form_of(page: Page, number: int) -> Locator:
@@ -133,6 +146,7 @@ def test_the_room_stays_in_step_from_opening_to_record(browser: Browser, tmp_pat
         assert len(projected) >= 3 and sorted(projected) == list(range(1, len(projected) + 1))
         assert not RULES_SCORE.search(facilitator.inner_text("[data-testid='stMain']"))  # the room's projector
         facilitator.screenshot(path=str(folder / "numbers-1-facilitator-scoring.png"), full_page=True)
+        axe_clean(facilitator)
 
         housing, libraries = person(browser, link), person(browser, link)
         join(housing, "Participant from Housing", "Housing Services")
@@ -141,6 +155,7 @@ def test_the_room_stays_in_step_from_opening_to_record(browser: Browser, tmp_pat
             assert not RULES_SCORE.search(page.inner_text("[data-testid='stMain']"))
             assert headings(page) == projected
         housing.screenshot(path=str(folder / "numbers-2-participant-scoring.png"), full_page=True)
+        axe_clean(housing)
 
         # Comments on the same finding (2) and on different ones (1, 3); scores close to each other on 2, so that
         # neither is far from the middle nor a minority (one agrees, one disagrees): the comments that went missing.
@@ -160,6 +175,8 @@ def test_the_room_stays_in_step_from_opening_to_record(browser: Browser, tmp_pat
         facilitator.wait_for_timeout(500)
         facilitator.screenshot(path=str(folder / "numbers-3-facilitator-revealed.png"), full_page=True)
         housing.screenshot(path=str(folder / "numbers-4-participant-revealed.png"), full_page=True)
+        axe_clean(facilitator)
+        axe_clean(housing)
 
         # The same number for the same finding, on every screen: the facilitator's (in order of disagreement) ...
         revealed = headings(facilitator)
