@@ -195,6 +195,9 @@ def test_the_room_stays_in_step_from_opening_to_record(browser: Browser, tmp_pat
         assert "scored 15 (likelihood 3, severity 5)" in said[2]  # the score sent with the comment
         assert "Libraries on three" in said[3]
         assert "first words" not in " ".join(said.values())
+        facilitator.get_by_text(re.compile(r"^Views to hear")).nth(1).scroll_into_view_if_needed()
+        facilitator.wait_for_timeout(300)
+        facilitator.screenshot(path=str(folder / "numbers-5-views-to-hear.png"))
 
         forms = facilitator.get_by_test_id("stForm")
         for index in range(forms.count()):
