@@ -8,7 +8,12 @@ impacts name the same groups (``missed_groups``), what the room then agreed (``C
 version keeps (``agreement_notes``), and the workshop's part of the Word record (``WorkshopRecord``).
 
 Independent estimates come first, as in planning poker: nobody sees another's scores until the facilitator
-reveals them, so the first loud voice does not anchor the room (``proofing.workshop_store`` enforces it).
+reveals them, so the first loud voice does not anchor the room (``proofing.workshop_store`` enforces it); nor the
+rules' own score, which the pages show only after the reveal.
+
+A finding keeps one number from opening to record (``Workshop.numbers``: its place in the snapshot), whatever
+order a page shows it in, so "number 2" is one finding on every screen and in the record. Every comment a
+participant writes is a view to hear (``FindingSpread.to_hear``), not only those of the people who stand apart.
 
 Scores are the rules' own scale: likelihood and severity from 1 to 5, a finding's score their product (1-25).
 """
@@ -102,6 +107,22 @@ class WorkshopFinding(Strict):
         return self.likelihood * self.severity
 
 
+def numbered(findings: Sequence[WorkshopFinding]) -> dict[str, int]:
+    """The findings' numbers by rule id: their order in the workshop's snapshot, from 1 (the first of a rule that
+    appears twice keeps its number).
+
+    Examples:
+        >>> f = [WorkshopFinding(rule=r, title=r, direction="negative", likelihood=1, severity=1, groups=[])
+        ...      for r in ("b", "a")]
+        >>> numbered(f)
+        {'b': 1, 'a': 2}
+    """
+    numbers: dict[str, int] = {}
+    for number, finding in enumerate(findings, start=1):
+        numbers.setdefault(finding.rule, number)
+    return numbers
+
+
 def snapshot(kb: KnowledgeBase, assessment: Assessment) -> list[WorkshopFinding]:
     """The findings a workshop on `assessment` scores, with the groups each names in words."""
     names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
@@ -153,6 +174,15 @@ class Workshop(BaseModel):
     def stage_words(self) -> str:
         """Where the workshop is, in a sentence."""
         return STAGE_WORDS[self.stage]
+
+    @property
+    def numbers(self) -> dict[str, int]:
+        """Each finding's number, by its rule id: its place in the snapshot taken at opening, from 1.
+
+        The number is the finding's name in the room from opening to record: the participants' pages, the
+        facilitator's (whatever order it shows them in) and the record's workshop section all say "2" for the same
+        finding."""
+        return numbered(self.findings)
 
 
 class Participant(BaseModel):
@@ -271,11 +301,28 @@ class StoredConsensus(BaseModel):
     at: datetime
 
 
+class HeardView(BaseModel):
+    """One participant's view of a finding the facilitator should hear: why it is one to hear (far from the room's
+    middle, a minority verdict, or simply a comment they wrote), with their score and comment."""
+
+    model_config = ConfigDict(frozen=True)
+
+    score: StoredScore
+    apart: bool = Field(description="at least OUTLIER_DISTANCE from the room's middle score")
+    minority: bool = Field(description="a verdict fewer than half the room gave")
+
+    @property
+    def outlier(self) -> bool:
+        """Whether the view stands apart from the room (far from its middle, or a minority verdict)."""
+        return self.apart or self.minority
+
+
 class FindingSpread(BaseModel):
     """How the room scored one finding against the rules: everyone's scores, their range and who stands apart."""
 
     model_config = ConfigDict(frozen=True)
 
+    number: int = Field(description="the finding's number in the workshop, from opening (Workshop.numbers)")
     finding: WorkshopFinding
     scores: list[StoredScore]
     low: int | None
@@ -284,6 +331,11 @@ class FindingSpread(BaseModel):
     verdicts: dict[Verdict, int]
     disagreement: float = Field(description="the room's range plus how far its middle is from the rules' score")
     outliers: list[StoredScore] = Field(description="scores far from the room's middle, or a minority verdict")
+    to_hear: list[HeardView] = Field(
+        default=[],
+        description="every view with a comment, and every outlier: the outliers first (farthest from the middle "
+        "first), then the other comments in the order of the scores",
+    )
 
 
 def spreads(findings: Sequence[WorkshopFinding], scores: Iterable[StoredScore]) -> list[FindingSpread]:
@@ -291,7 +343,9 @@ def spreads(findings: Sequence[WorkshopFinding], scores: Iterable[StoredScore]) 
 
     Disagreement is the room's range (highest score minus lowest) plus how far the room's middle score is from
     the rules' score; a finding nobody scored comes last. An outlier is a score at least OUTLIER_DISTANCE points
-    from the room's middle, or a verdict fewer than half the room gave: their comments are the ones to hear.
+    from the room's middle, or a verdict fewer than half the room gave. The views to hear are the outliers and
+    every other view with a comment: a comment reaches the facilitator however close its score is to the room's.
+    Each spread keeps the finding's number from opening (its place in `findings`), whatever order they come in.
 
     Examples:
         >>> from datetime import UTC
@@ -307,13 +361,15 @@ def spreads(findings: Sequence[WorkshopFinding], scores: Iterable[StoredScore]) 
     by_finding: dict[str, list[StoredScore]] = {}
     for score in scores:
         by_finding.setdefault(score.finding, []).append(score)
+    numbers = numbered(findings)
     result = []
     for finding in findings:
-        room = sorted(by_finding.get(finding.rule, []), key=lambda s: (s.score, s.name))
+        room = sorted(by_finding.get(finding.rule, []), key=lambda s: (s.score, s.name, s.participant))
         verdicts: dict[Verdict, int] = {verdict: sum(s.verdict == verdict for s in room) for verdict in VERDICTS}
         if not room:
             result.append(
                 FindingSpread(
+                    number=numbers[finding.rule],
                     finding=finding,
                     scores=[],
                     low=None,
@@ -328,9 +384,20 @@ def spreads(findings: Sequence[WorkshopFinding], scores: Iterable[StoredScore]) 
         values = [s.score for s in room]
         middle = float(statistics.median(values))
         low, high = min(values), max(values)
-        outliers = [s for s in room if abs(s.score - middle) >= OUTLIER_DISTANCE or verdicts[s.verdict] * 2 < len(room)]
+        heard = [
+            HeardView(
+                score=s, apart=abs(s.score - middle) >= OUTLIER_DISTANCE, minority=verdicts[s.verdict] * 2 < len(room)
+            )
+            for s in room
+        ]
+        outliers = [view.score for view in heard if view.outlier]
+        to_hear = sorted(
+            (view for view in heard if view.outlier or view.score.comment.strip()),
+            key=lambda view: (not view.outlier, -abs(view.score.score - middle) if view.outlier else 0),
+        )
         result.append(
             FindingSpread(
+                number=numbers[finding.rule],
                 finding=finding,
                 scores=room,
                 low=low,
@@ -339,9 +406,10 @@ def spreads(findings: Sequence[WorkshopFinding], scores: Iterable[StoredScore]) 
                 verdicts=verdicts,
                 disagreement=float(high - low) + abs(middle - finding.score),
                 outliers=outliers,
+                to_hear=to_hear,
             )
         )
-    result.sort(key=lambda spread: (-spread.disagreement, spread.finding.rule))
+    result.sort(key=lambda spread: (-spread.disagreement, spread.number))
     return result
 
 
@@ -417,6 +485,7 @@ def agreement_notes(
 class FindingOutcome(Strict):
     """One finding in the workshop's record: the rules' scores, the room's spread, what was agreed, and dissent."""
 
+    number: int = Field(default=0, description="its number at the workshop (0: a record written before numbers)")
     rule: str
     title: str
     rules_likelihood: int
@@ -490,7 +559,7 @@ def workshop_record(
     names = {c.id: c.name for c in kb.characteristics} | {c.id: c.name for c in kb.communities}
     room = list(scores)
     findings = []
-    for spread in sorted(spreads(workshop.findings, room), key=lambda s: workshop.findings.index(s.finding)):
+    for spread in sorted(spreads(workshop.findings, room), key=lambda s: s.number):
         agreed = consensus.get(spread.finding.rule)
         dissent = []
         if agreed is not None:
@@ -508,6 +577,7 @@ def workshop_record(
                     )
         findings.append(
             FindingOutcome(
+                number=spread.number,
                 rule=spread.finding.rule,
                 title=spread.finding.title,
                 rules_likelihood=spread.finding.likelihood,

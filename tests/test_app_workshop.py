@@ -127,9 +127,15 @@ def test_a_room_joins_scores_on_its_own_and_sees_the_spread_only_after_the_revea
     shown_code = f"{workshop.code[:4]}-{workshop.code[4:]}"  # eight characters (40 bits), in two halves
     projected = " ".join(str(element.proto.body) for element in facilitator.get("html"))
     join_link = f"http://localhost:8501/join?code={workshop.code}"
-    assert shown_code in projected and join_link in projected
-    (qr,) = facilitator.get("image")
-    assert qr.captions == [f"QR code of the join link, {join_link}: scan it with a phone camera to join"]
+    assert shown_code in projected and join_link in projected  # for other browser windows of this computer
+    # Local mode serves this computer only: no QR code a phone could not follow, and the page says so plainly.
+    assert not facilitator.get("image")
+    assert any("phones and other computers cannot join" in warning.value for warning in facilitator.warning)
+    assert "On this computer only:" in words
+    # The room sees the numbered findings while it scores, never the rules' scores.
+    for number, finding in enumerate(workshop.findings, start=1):
+        assert f"{number}. {finding.title}" in words
+    assert "The rules scored it" not in words and "likelihood" not in words
 
     first = workshop.findings[0]
     libraries = join(workshop, "Participant from Libraries", "Libraries")
@@ -137,6 +143,10 @@ def test_a_room_joins_scores_on_its_own_and_sees_the_spread_only_after_the_revea
     libraries_key, charity_key = param(libraries, "as"), param(charity, "as")
     assert libraries_key != charity_key and libraries_key.startswith("local:")
     assert f"0 of {len(workshop.findings)} scored." in texts(libraries)
+    # Before the reveal a participant sees each finding under its number, never the rules' score (anchoring).
+    before = texts(libraries)
+    assert f"1. {first.title}" in before and "The rules:" not in before and "of 25" not in before
+    assert "The rules' own scores are shown after the reveal" in " ".join(c.value for c in libraries.caption)
     score(libraries, first.rule, "agree", 5, 5, COMMENT)
     score(charity, first.rule, "disagree", 1, 1, "The phone line covers renewals")
     assert f"1 of {len(workshop.findings)} scored." in texts(libraries)
@@ -184,7 +194,14 @@ def test_a_room_joins_scores_on_its_own_and_sees_the_spread_only_after_the_revea
     again.run()
     assert "The facilitator has revealed the scores; scoring is closed." in texts(again)
     assert not [b for b in again.button if b.label == "Save my score"]
-    assert list(again.table[0].value["Score"]) == ["25"]
+    # ... beside the rules' scores, now shown, each finding under its number from opening.
+    own = again.table[0].value
+    assert list(own["Finding"]) == [plain(f"{n}. {f.title}") for n, f in enumerate(workshop.findings, start=1)]
+    assert list(own["The rules' score"]) == [
+        f"{f.score} (likelihood {f.likelihood}, severity {f.severity})" for f in workshop.findings
+    ]
+    assert list(own["Your score"])[0] == "25 (likelihood 5, severity 5)"
+    assert list(own["Your comment"])[0] == COMMENT
 
 
 def test_a_stale_agreement_is_refused_in_words_and_finalising_makes_version_2(database: str, kb: KnowledgeBase) -> None:
@@ -308,3 +325,34 @@ def test_the_facilitator_page_speaks_welsh_when_the_session_does(
     labels = [button.label for button in at.button]
     assert "Datgelu'r sgoriau" in labels and "Yn ôl i'r rhestr o weithdai" in labels
     assert "Open a workshop" not in labels and "Reveal the scores" not in labels
+
+
+def test_signed_in_the_join_link_and_qr_code_use_the_configured_public_address(
+    database: str, monkeypatch: pytest.MonkeyPatch, kb: KnowledgeBase
+) -> None:
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLE))
+    facilitator = User(subject="subject-of-a-facilitator", name="Facilitator", roles=frozenset({"facilitator"}))
+    workshop = Workshops(store, facilitator).open(kb, assessment_id)
+    monkeypatch.setattr("views.signin.require_user", lambda assigned=None: facilitator)
+    monkeypatch.setenv("PROOFING_PUBLIC_URL", "https://proofing.example.gov.uk/")
+    at = page("workshop.py", workshop=workshop.id)
+    assert not at.exception
+    link = f"https://proofing.example.gov.uk/join?code={workshop.code}"
+    assert link in " ".join(str(element.proto.body) for element in at.get("html"))
+    (qr,) = at.get("image")
+    assert qr.captions == [f"QR code of the join link, {link}: scan it with a phone camera to join"]
+    assert not any("cannot join" in warning.value or "cannot follow" in warning.value for warning in at.warning)
+
+    # No setting and no public address from sign-in: the browser's address names this computer, so the page says
+    # that phones cannot follow the link, and draws no QR code.
+    monkeypatch.delenv("PROOFING_PUBLIC_URL")
+    at = page("workshop.py", workshop=workshop.id)
+    assert not at.exception
+    assert not at.get("image")
+    assert any("phones and other computers cannot follow it" in warning.value for warning in at.warning)
+
+    # A setting that is not an address is not used, and the page says so.
+    monkeypatch.setenv("PROOFING_PUBLIC_URL", "proofing.example.gov.uk")
+    at = page("workshop.py", workshop=workshop.id)
+    assert any("which is not a web address" in warning.value for warning in at.warning)

@@ -230,3 +230,28 @@ def test_a_changed_agreement_in_the_record_is_detected_even_with_its_hash_recomp
     out = tmp_path / "tampered.docx"
     out.write_bytes(tampered)
     assert main(["verify", str(out)]) == 4
+
+
+def test_the_workshop_section_numbers_each_finding_as_the_room_did(store: Store, run: Run) -> None:
+    """The workshop table and the dissent noted name each finding by the number it had at the workshop (its place
+    when the workshop opened), which the facilitator's and participants' screens showed; a kept finding also gives
+    its number in the findings in full when that differs."""
+    workshop: WorkshopRecord = run.details.workshops[0]
+    opened = Workshops(store, FACILITATOR).workshop(workshop.id)
+    numbers = {finding.rule: number for number, finding in enumerate(opened.findings, start=1)}
+    assert {outcome.rule: outcome.number for outcome in workshop.findings} == numbers
+    in_full = {finding.rule: number for number, finding in enumerate(run.assessment.findings, start=1)}
+    document = docx.Document(io.BytesIO(run.record))
+    [table] = [t for t in document.tables if [c.text for c in t.rows[0].cells][:2] == ["Finding", "The rules' score"]]
+    cells = [row.cells[0].text for row in table.rows[1:]]
+    expected = []
+    for outcome in workshop.findings:
+        label = f"{numbers[outcome.rule]}. {outcome.title}"
+        kept_elsewhere = outcome.kept and in_full.get(outcome.rule) not in (None, numbers[outcome.rule])
+        expected.append(
+            f"{label} (finding {in_full[outcome.rule]} in the findings in full)" if kept_elsewhere else label
+        )
+    assert cells == expected
+    assert any("in the findings in full" in cell for cell in cells)  # the two numberings differ somewhere here
+    dropped = next(outcome for outcome in workshop.findings if outcome.rule == DROPPED)
+    assert f"{numbers[DROPPED]}. {dropped.title}" in run.text.splitlines()  # its dissent noted, under its number

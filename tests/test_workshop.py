@@ -311,3 +311,110 @@ def test_workshop_record_notes_dissent_in_sentences(kb: KnowledgeBase, day_centr
     assert accepted.accepted and (accepted.agreed_likelihood, accepted.agreed_severity) == (4, 3)
     assert accepted.groups == ["Age"] and accepted.raised_by == "Participant from Housing (Housing)"
     assert not refused.accepted and refused.agreed_likelihood is None
+
+
+# --- numbers from opening to record ------------------------------------------------------------------------------
+
+
+def test_a_finding_keeps_its_number_whatever_order_the_spread_shows() -> None:
+    calm, split, unscored = finding("calm"), finding("split"), finding("unscored")
+    room = [
+        score("Housing", "calm", "agree", 4, 4),
+        score("Housing", "split", "agree", 5, 5),
+        score("Libraries", "split", "disagree", 1, 1),
+    ]
+    result = spreads([calm, split, unscored], room)
+    assert [s.finding.rule for s in result] == ["split", "calm", "unscored"]  # most disagreement first ...
+    assert [s.number for s in result] == [2, 1, 3]  # ... each under the number it had at opening
+    workshop = Workshop(
+        id=WORKSHOP_ID,
+        code="K7P3QX9A",
+        assessment_id="a",
+        version=1,
+        title="Day centre",
+        facilitator="Facilitator",
+        facilitator_subject="f",
+        stage="revealed",
+        opened_at=AT,
+        findings=[calm, split, unscored],
+    )
+    assert workshop.numbers == {"calm": 1, "split": 2, "unscored": 3}
+    assert {s.finding.rule: s.number for s in result} == workshop.numbers
+
+
+def test_findings_equally_disagreed_about_come_in_the_order_of_their_numbers() -> None:
+    findings = [finding("z"), finding("a"), finding("m")]
+    result = spreads(findings, [])  # nobody scored: every one equally (not) disagreed about
+    assert [(s.number, s.finding.rule) for s in result] == [(1, "z"), (2, "a"), (3, "m")]
+
+
+def test_the_record_numbers_each_finding_as_the_room_did(kb: KnowledgeBase, day_centre: Assessment) -> None:
+    findings = snapshot(kb, day_centre)[:3]
+    workshop = Workshop(
+        id=WORKSHOP_ID,
+        code="K7P3QX9A",
+        assessment_id="a",
+        version=1,
+        title="Day centre",
+        facilitator="Facilitator",
+        facilitator_subject="f",
+        stage="finalised",
+        opened_at=AT,
+        finalised_version=2,
+        findings=findings,
+    )
+    last = findings[-1]
+    room = [score("Housing", last.rule, "agree", 5, 5), score("Police", last.rule, "disagree", 1, 1)]
+    record = workshop_record(kb, workshop, [], room, [], {})
+    # The last finding is the most disagreed about (first on the facilitator's screen) but stays number 3.
+    assert spreads(findings, room)[0].finding.rule == last.rule
+    assert [(outcome.number, outcome.rule) for outcome in record.findings] == [
+        (number, item.rule) for number, item in enumerate(findings, start=1)
+    ]
+
+
+# --- every comment reaches the facilitator --------------------------------------------------------------------
+
+
+def test_every_comment_is_a_view_to_hear_not_only_those_who_stand_apart() -> None:
+    rule = "r"
+    room = [
+        score("Housing", rule, "agree", 4, 4, "We see it at the counter"),  # the middle, the majority, a comment
+        score("Libraries", rule, "agree", 4, 4),  # the middle, no comment: nothing to hear
+        score("Police", rule, "agree", 2, 4, "Mostly covered"),  # far from the middle
+        score("Health", rule, "agree", 4, 3, "   "),  # blank: no comment
+        score("Schools", rule, "disagree", 4, 4),  # a minority verdict, no comment: still one to hear
+    ]
+    spread = spreads([finding(rule)], room)[0]
+    heard = [(view.score.organisation, view.apart, view.minority) for view in spread.to_hear]
+    assert heard == [("Police", True, False), ("Schools", False, True), ("Housing", False, False)]
+    assert sorted(o.organisation for o in spread.outliers) == ["Police", "Schools"]  # dissent stays as it was
+
+
+def test_a_split_room_of_two_hears_both_comments() -> None:
+    """The comment that went missing: two people, one agrees and one disagrees, with close scores. Neither is a
+    minority (one of two is not fewer than half) nor far from the middle, so neither was an outlier, and "views to
+    hear" showed neither comment."""
+    rule = "r"
+    room = [
+        score("Housing", rule, "agree", 4, 4, "Older people use it daily"),
+        score("Libraries", rule, "disagree", 3, 4, "The mobile library covers it"),
+    ]
+    spread = spreads([finding(rule)], room)[0]
+    assert spread.outliers == []
+    assert [view.score.comment for view in spread.to_hear] == [
+        "The mobile library covers it",
+        "Older people use it daily",
+    ]
+
+
+def test_comments_stay_with_their_own_finding() -> None:
+    first, second = finding("first"), finding("second")
+    room = [
+        score("Housing", "first", "agree", 4, 4, "On the first"),
+        score("Housing", "second", "agree", 4, 4, "On the second"),
+        score("Libraries", "second", "agree", 4, 4, "Also on the second"),
+    ]
+    by_rule = {spread.finding.rule: spread for spread in spreads([first, second], room)}
+    assert [view.score.comment for view in by_rule["first"].to_hear] == ["On the first"]
+    assert sorted(view.score.comment for view in by_rule["second"].to_hear) == ["Also on the second", "On the second"]

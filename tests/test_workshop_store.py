@@ -465,3 +465,64 @@ def test_fifty_participants_scoring_at_once_lose_nothing_and_the_spread_is_right
             for number, scores in sent.items()
             for each in [scores[findings.index(spread.finding.rule)]]
         }
+
+
+# --- numbers and comments, from the participants' pages to the facilitator's -------------------------------------
+
+
+def test_every_comment_reaches_the_facilitators_views_to_hear(
+    store: Store, kb: KnowledgeBase, opened: Workshop
+) -> None:
+    """Several participants comment on the same finding and on different ones: one sends a comment with a change of
+    score, one edits a comment, one scores close to the room without a word. After the reveal every comment is a
+    view to hear, in its latest words, under the finding it was written on, and each finding keeps its number."""
+    first, second = opened.findings[0], opened.findings[1]
+    one, two, three = (joined(store, opened, number) for number in (1, 2, 3))
+
+    def mine(finding: str, verdict: str, likelihood: int, severity: int, comment: str = "") -> ParticipantScore:
+        return ParticipantScore(
+            finding=finding, verdict=verdict, likelihood=likelihood, severity=severity, comment=comment
+        )
+
+    one.submit(opened.id, mine(first.rule, "agree", 4, 4))
+    one.submit(opened.id, mine(first.rule, "agree", 3, 4, "Sent with a change of score"))  # score and comment at once
+    two.submit(opened.id, mine(first.rule, "agree", 4, 4, "A first thought"))
+    two.submit(opened.id, mine(first.rule, "agree", 4, 4, "An edited comment"))  # the same score, the words edited
+    three.submit(opened.id, mine(first.rule, "agree", 4, 4))  # close to the room, no comment
+    two.submit(opened.id, mine(second.rule, "disagree", 2, 2, "On the second finding"))
+    three.submit(opened.id, mine(second.rule, "agree", 2, 3, "Also on the second finding"))
+
+    facilitator = Workshops(store, FACILITATOR)
+    assert facilitator.facilitator_view(kb, opened.id).spreads == []  # nothing to hear before the reveal
+    facilitator.reveal(opened.id, expected_revision=0)
+    view = facilitator.facilitator_view(kb, opened.id)
+    by_rule = {spread.finding.rule: spread for spread in view.spreads}
+    heard = {rule: {(h.score.name, h.score.comment) for h in spread.to_hear} for rule, spread in by_rule.items()}
+    assert heard[first.rule] == {
+        ("Participant 1", "Sent with a change of score"),
+        ("Participant 2", "An edited comment"),
+    }
+    assert heard[second.rule] == {
+        ("Participant 2", "On the second finding"),
+        ("Participant 3", "Also on the second finding"),
+    }
+    assert all(not spread.to_hear for spread in view.spreads if spread.finding.rule not in (first.rule, second.rule))
+    [sent] = [s for s in by_rule[first.rule].scores if s.name == "Participant 1"]
+    assert (sent.likelihood, sent.severity) == (3, 4)  # the change of score came with the comment
+    # The facilitator's numbers are the participants' (the order of the workshop's findings, from 1).
+    participant_numbers = {finding.rule: n for n, finding in enumerate(one.workshop(opened.id).findings, start=1)}
+    assert {spread.finding.rule: spread.number for spread in view.spreads} == participant_numbers
+
+
+def test_the_record_numbers_the_findings_as_the_room_did(store: Store, kb: KnowledgeBase, opened: Workshop) -> None:
+    participant_one = joined(store, opened, 1)
+    last = opened.findings[-1]
+    participant_one.submit(opened.id, ParticipantScore(finding=last.rule, verdict="disagree", likelihood=1, severity=1))
+    facilitator = Workshops(store, FACILITATOR)
+    facilitator.reveal(opened.id, expected_revision=0)
+    view = facilitator.facilitator_view(kb, opened.id)
+    assert view.spreads[0].finding.rule == last.rule and view.spreads[0].number == len(opened.findings)
+    record = Workshops(store, MANAGER).record(kb, opened.id)  # the owner may export it
+    assert [(outcome.number, outcome.rule) for outcome in record.findings] == [
+        (number, finding.rule) for number, finding in enumerate(opened.findings, start=1)
+    ]

@@ -36,7 +36,6 @@ from views.common import (
     shared_store,
     store,
     translation,
-    visible,
 )
 
 WATCH_SECONDS = 3  # how often the page looks whether the facilitator has revealed the scores
@@ -350,24 +349,36 @@ def own_missed(view: ParticipantView, scoring: bool) -> None:
 
 
 def read_only(view: ParticipantView) -> None:
-    """This participant's own scores, as they left them."""
-    findings = {finding.rule: finding for finding in view.workshop.findings}
+    """This participant's own scores, as they left them, beside the rules' (now revealed), each finding under the
+    number it had while the room scored."""
     if not view.scores:
         st.markdown(_("You did not score any finding."))
-        return
-    st.table(
-        [
+    numbers = view.workshop.numbers
+    rows = []
+    for finding in view.workshop.findings:
+        mine = view.scores.get(finding.rule)
+        rows.append(
             {
-                _("Finding"): title_of(findings[rule]) if rule in findings else RULE_TITLES.get(rule, rule),
-                _("Your view"): VERDICT_NAMES[score.verdict],
-                _("Likelihood"): str(score.likelihood),
-                _("Severity"): str(score.severity),
-                _("Score"): str(score.score),
-                _("Comment"): visible(score.comment),
+                _("Finding"): plain(f"{numbers[finding.rule]}. {title_of(finding)}"),
+                _("The rules' score"): _(
+                    "{score} (likelihood {likelihood}, severity {severity})",
+                    score=finding.score,
+                    likelihood=finding.likelihood,
+                    severity=finding.severity,
+                ),
+                _("Your view"): VERDICT_NAMES[mine.verdict] if mine else _("Not scored"),
+                _("Your score"): _(
+                    "{score} (likelihood {likelihood}, severity {severity})",
+                    score=mine.score,
+                    likelihood=mine.likelihood,
+                    severity=mine.severity,
+                )
+                if mine
+                else "",
+                _("Your comment"): plain(mine.comment) if mine else "",
             }
-            for rule, score in view.scores.items()
-        ]
-    )
+        )
+    st.table(rows)  # st.table renders Markdown: every cell of user or rule-base text is made inert (plain)
 
 
 def plan_and_findings(workshop: Workshop) -> dict[str, Finding]:
@@ -416,7 +427,7 @@ if not scoring:
         if workshop.stage == "revealed"
         else _("This workshop is finalised: the room's agreed view is a new version of the assessment.")
     )
-    st.subheader(_("Your scores"))
+    st.subheader(_("Your scores beside the rules'"))
     read_only(view)
     if view.missed:
         st.subheader(_("The impacts you added"))
@@ -426,21 +437,17 @@ if not scoring:
 total = len(workshop.findings)
 st.markdown(plain(_("{scored} of {total} scored.", scored=len(view.scores), total=total)))
 st.caption(_("Score each finding on your own: nobody sees anyone's scores until the facilitator reveals them."))
-for number, finding in enumerate(workshop.findings, start=1):
-    st.subheader(f"{number}. {marked(title_of(finding))}")
-    groups = ", ".join(group_name(group) for group in finding.groups) or _("no group named")
-    st.markdown(
-        plain(
-            _(
-                "Groups it names: {groups}. The rules: likelihood {likelihood}, severity {severity} "
-                "(score {score} of 25).",
-                groups=groups,
-                likelihood=finding.likelihood,
-                severity=finding.severity,
-                score=finding.score,
-            )
-        )
+st.caption(
+    _(
+        "The rules' own scores are shown after the reveal, beside yours, so that your score is your own and not "
+        "anchored on theirs."
     )
+)
+numbers = workshop.numbers
+for finding in workshop.findings:
+    st.subheader(f"{numbers[finding.rule]}. {marked(title_of(finding))}")
+    groups = ", ".join(group_name(group) for group in finding.groups) or _("no group named")
+    st.markdown(plain(_("Groups it names: {groups}.", groups=groups)))
     reasons(explained.get(finding.rule))
     score_form(workshop, finding, view.scores.get(finding.rule))
 

@@ -10,19 +10,16 @@ address (``?workshop=``). Until the reveal the page shows who has joined and how
 from __future__ import annotations
 
 import html
-import io
-import os
 from collections.abc import Callable
-from urllib.parse import urlsplit, urlunsplit
 
 import altair as alt
-import segno
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from proofing import vocabulary
 from proofing.access import PermissionDenied
 from proofing.service import workshops_for
+from proofing.store import LOCAL_SUBJECT
 from proofing.vocabulary import worded
 from proofing.workshop import MISSED_PREFIX, Consensus, StoredConsensus, StoredMissed, Workshop
 from proofing.workshop_store import (
@@ -30,8 +27,6 @@ from proofing.workshop_store import (
     FindingSpread,
     StaleAgreementError,
     WorkshopError,
-    join_link,
-    shown,
 )
 from views.common import (
     _,
@@ -48,9 +43,9 @@ from views.common import (
     translation,
     visible,
 )
+from views.workshop_panels import findings_list, join_panel, views_to_hear
 
 REFRESH_SECONDS = 2.5  # how often the live panel re-reads the room from the store
-DEFAULT_URL = "http://localhost:8501"
 SCORES = [1, 2, 3, 4, 5]
 
 # Our own stylesheet, never user text: this page only (it is drawn only while this page runs), for a projector.
@@ -71,32 +66,6 @@ PROJECTOR = """<style>
 .ws-link { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 1.8rem; color: #000000;
   word-break: break-all; }
 </style>"""
-
-
-def base_url() -> str:
-    """The app's address as participants reach it: PROOFING_PUBLIC_URL, else this browser's, else localhost."""
-    configured = os.environ.get("PROOFING_PUBLIC_URL", "").strip()
-    if configured:
-        return configured.rstrip("/")
-    url = st.context.url
-    if url:
-        parts = urlsplit(url)
-        path = parts.path.rstrip("/")
-        if path.endswith("/workshop") or path == "workshop":
-            path = path[: -len("workshop")].rstrip("/")
-        return urlunsplit((parts.scheme, parts.netloc, path, "", "")).rstrip("/")
-    host = st.context.headers.get("Host")
-    if host:
-        scheme = st.context.headers.get("X-Forwarded-Proto", "http")
-        return f"{scheme}://{host}"
-    return DEFAULT_URL
-
-
-def qr_png(link: str) -> bytes:
-    """A QR code of `link` as a PNG, big enough to scan from the back of a room."""
-    buffer = io.BytesIO()
-    segno.make(link).save(buffer, kind="png", scale=10, border=4)
-    return buffer.getvalue()
 
 
 def page_link(page: str, label: str, query: dict[str, str]) -> None:
@@ -233,23 +202,6 @@ def choose() -> None:
         st.button(_("Pick up this workshop"), on_click=pick_up)
 
 
-def join_panel(workshop: Workshop) -> None:
-    """The join code, link and QR code, large enough to read and scan from the back of the room."""
-    link = join_link(base_url(), workshop)
-    left, right = st.columns([3, 2])
-    with left:
-        st.markdown("**" + _("Join at the link, or on the Join a workshop page with the code:") + "**")
-        label = html.escape(_("Join code"), quote=True)
-        st.html(f'<div class="ws-code" aria-label="{label}">{html.escape(shown(workshop))}</div>')
-        st.html(f'<p class="ws-link">{html.escape(link)}</p>')
-    with right:
-        st.image(
-            qr_png(link),
-            caption=_("QR code of the join link, {link}: scan it with a phone camera to join", link=link),
-            width=360,
-        )
-
-
 def participants_table(view: FacilitatorView) -> None:
     """Who is in and how far each is: never a score."""
     total = len(view.workshop.findings)
@@ -262,11 +214,12 @@ def participants_table(view: FacilitatorView) -> None:
     )
     if view.participants:
         # A plain table, not a data grid: its text grows with the page's projector type and a screen reader reads it.
+        # st.table renders Markdown, so user text goes in made inert for Markdown (plain), as everywhere else.
         st.table(
             [
                 {
-                    _("Name"): visible(person.name),
-                    _("Service or organisation"): visible(person.organisation),
+                    _("Name"): plain(person.name),
+                    _("Service or organisation"): plain(person.organisation),
                     _("Findings scored"): _("{scored} of {total}", scored=person.scored, total=total),
                     _("Finished"): _("Finished") if person.finished_at else _("Not yet"),
                 }
@@ -360,7 +313,7 @@ def chart(spread: FindingSpread) -> alt.LayerChart:
         .mark_point(shape="diamond", size=900, filled=True, color="#000000")
         .encode(x=x, y=y, tooltip=tips("Score"))
     )
-    title = _("Scores of: {title}", title=title_of(spread.finding.rule, spread.finding.title))
+    title = _("Scores of: {title}", title=f"{spread.number}. {title_of(spread.finding.rule, spread.finding.title)}")
     return (
         alt.layer(dots, counts, rules)
         .properties(height=320, title=alt.TitleParams(title, fontSize=26))
@@ -376,10 +329,7 @@ def short(title: str, limit: int = 40) -> str:
 def overview(spreads: list[FindingSpread]) -> alt.LayerChart:
     """Every finding in one chart, most disagreement first: a row each, everyone's score as a dot (coloured by
     their view), the rules' score as a black diamond; what a room reads from the back before the detail."""
-    labels = [
-        f"{number}. {short(title_of(spread.finding.rule, spread.finding.title))}"
-        for number, spread in enumerate(spreads, start=1)
-    ]
+    labels = [f"{spread.number}. {short(title_of(spread.finding.rule, spread.finding.title))}" for spread in spreads]
     counted: dict[tuple[str, int, str], int] = {}
     for label, spread in zip(labels, spreads, strict=True):
         for score in spread.scores:
@@ -459,13 +409,13 @@ def table(spread: FindingSpread) -> None:
     ]
     rows += [
         {
-            _("Who"): score.name,
-            _("Service or organisation"): visible(score.organisation),
+            _("Who"): plain(score.name),
+            _("Service or organisation"): plain(score.organisation),
             _("View"): VERDICT_NAMES[score.verdict],
             _("Likelihood"): str(score.likelihood),
             _("Severity"): str(score.severity),
             _("Score"): str(score.score),
-            _("Comment"): visible(score.comment),
+            _("Comment"): plain(score.comment),
         }
         for score in spread.scores
     ]
@@ -544,7 +494,8 @@ def agreement_form(
 
 
 def findings_section(view: FacilitatorView) -> None:
-    """Each finding, most disagreement first: the chart, its table, the counts, the outliers, the agreement."""
+    """Each finding, most disagreement first but under its number from opening: the chart, its table, the counts,
+    the views to hear (every comment, the outliers first), the agreement."""
     workshop = view.workshop
     agreed = sum(finding.rule in view.consensus for finding in workshop.findings)
     st.header(_("The room's scores, most disagreement first"))
@@ -558,12 +509,13 @@ def findings_section(view: FacilitatorView) -> None:
             )
         )
     )
+    st.caption(_("Each finding keeps the number it had while the room scored, on every screen and in the record."))
     if any(spread.scores for spread in view.spreads):
         st.markdown(_("Each dot is someone's score, coloured by their view; the black diamond is the rules' score."))
         st.altair_chart(overview(view.spreads), use_container_width=True)
-    for number, spread in enumerate(view.spreads, start=1):
+    for spread in view.spreads:
         finding = spread.finding
-        st.subheader(f"{number}. {marked(title_of(finding.rule, finding.title))}")
+        st.subheader(f"{spread.number}. {marked(title_of(finding.rule, finding.title))}")
         if finding.groups:
             st.markdown(plain(_("Groups it names: {groups}.", groups=groups_of(finding.groups))))
         st.markdown(plain(spread_words(spread)))
@@ -571,25 +523,7 @@ def findings_section(view: FacilitatorView) -> None:
             st.altair_chart(chart(spread), use_container_width=True)
             with st.expander(_("The scores as a table")):
                 table(spread)
-        if spread.outliers:
-            st.markdown("**" + _("Views to hear: those far from the room's middle, or in a minority") + "**")
-            for score in spread.outliers:
-                comment = score.comment or _("no comment")
-                st.markdown(
-                    plain(
-                        _(
-                            "{who} ({organisation}) scored {score} (likelihood {likelihood}, severity {severity}), "
-                            "{view}: {comment}",
-                            who=score.name,
-                            organisation=score.organisation,
-                            score=score.score,
-                            likelihood=score.likelihood,
-                            severity=score.severity,
-                            view=VERDICT_NAMES[score.verdict].lower(),
-                            comment=comment,
-                        )
-                    )
-                )
+        views_to_hear(spread, VERDICT_NAMES)
         agreement_form(
             workshop.id,
             finding.rule,
@@ -671,8 +605,9 @@ except WorkshopError:
 
 # On a projector the room needs the code first: the plan's title in one line, then the code, link and QR code.
 st.html(f'<p class="ws-title">{html.escape(workshop.title)}</p>')
+local_mode = acting.user.subject == LOCAL_SUBJECT
 if workshop.stage == "scoring":
-    join_panel(workshop)
+    join_panel(workshop, local_mode)
 st.markdown(plain(opened_words(workshop) + "."))
 
 if workshop.stage == "finalised":
@@ -682,7 +617,7 @@ if workshop.stage == "finalised":
 
 if workshop.stage != "scoring":
     with st.expander(_("How to join")):
-        join_panel(workshop)
+        join_panel(workshop, local_mode)
 st.header(_("Who is in"))
 if not workshops.votes_independent:
     st.warning(
@@ -695,6 +630,7 @@ if not workshops.votes_independent:
 live(workshop.id, workshop.stage)
 
 if workshop.stage == "scoring":
+    findings_list(workshop, title_of)
     st.markdown(_("Scores stay hidden from everyone, you too, until you reveal them."))
     reveal_button(workshop)
     st.button(_("Back to the list of workshops"), on_click=leave)

@@ -19,7 +19,7 @@ from proofing.report.words import (
     room_words,
     scores,
 )
-from proofing.workshop import WorkshopRecord
+from proofing.workshop import FindingOutcome, WorkshopRecord
 
 
 class FindingSections(ComposerBase):
@@ -482,8 +482,13 @@ class FindingSections(ComposerBase):
             ),
             keep_next=True,
         )
-        # A kept finding is named as the findings in full number it.
-        numbered = {finding.rule: self.finding_label(finding) for finding in self.a.findings}
+        self.para(
+            self._(
+                "Each finding has the number it had at the workshop, on the facilitator's and every participant's "
+                "screen; a finding kept also gives its number in the findings in full."
+            ),
+            keep_next=True,
+        )
         rows: list[list[str | Cell]] = []
         for outcome in workshop.findings:
             kept = (
@@ -491,7 +496,7 @@ class FindingSections(ComposerBase):
             )
             rows.append(
                 [
-                    numbered.get(outcome.rule, outcome.title) if outcome.kept else outcome.title,
+                    self.workshop_finding(outcome),
                     scores(self.t, outcome.rules_likelihood, outcome.rules_severity),
                     room_words(self.t, outcome),
                     f"{outcome.agree} / {outcome.disagree} / {outcome.unsure}",
@@ -523,7 +528,7 @@ class FindingSections(ComposerBase):
                 )
             )
         for outcome in dissenting:
-            self.para(outcome.title, bold=True, keep_next=True)
+            self.para(self.workshop_label(outcome), bold=True, keep_next=True)
             for sentence in outcome.dissent:
                 self.bullet(sentence if sentence.endswith((".", "!", "?")) else f"{sentence}.")
         if dissenting and len(dissenting) < len(workshop.findings):
@@ -552,6 +557,23 @@ class FindingSections(ComposerBase):
             ],
             [3.4, 2.6, 2.8, 4.6, 3.6],
         )
+
+    def workshop_label(self, outcome: FindingOutcome) -> str:
+        """A finding as the workshop named it: its number there and its title (in the record's words where the
+        assessment still holds it), "2. Older people ..."; a record written before workshops kept their numbers
+        has none."""
+        titles = {finding.rule: finding.title for finding in [*self.a.findings, *self.a.dropped]}
+        title = titles.get(outcome.rule, outcome.title)
+        return f"{outcome.number}. {title}" if outcome.number else title
+
+    def workshop_finding(self, outcome: FindingOutcome) -> str:
+        """The workshop table's finding: its workshop number and title, and for a kept finding its number in the
+        findings in full when the two differ."""
+        label = self.workshop_label(outcome)
+        in_full = self.number.get(outcome.rule) if outcome.kept else None
+        if in_full is None or in_full == outcome.number:
+            return label
+        return self._("{finding} (finding {number} in the findings in full)", finding=label, number=in_full)
 
     def said_in_affects(self, finding: Finding, because: Because) -> bool:
         """Whether an answer a finding rests on is the plan's own list of groups affected, which the finding's
