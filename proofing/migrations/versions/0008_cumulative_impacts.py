@@ -60,7 +60,8 @@ def _backfill() -> None:
     from pydantic import ValidationError
 
     from proofing.plan import Plan
-    from proofing.store import CumulativeRow, UTCDateTime, cumulative_entries, default_rule_base
+    from proofing.service import cumulative_entries, default_rule_base
+    from proofing.store import CumulativeRow, UTCDateTime
 
     connection = op.get_bind()
     latest = sa.text(
