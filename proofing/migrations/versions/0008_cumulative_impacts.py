@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import cast
 
 import sqlalchemy as sa
 from alembic import op
@@ -92,7 +93,7 @@ def _backfill() -> None:
                 }
             )
     if rows:
-        connection.execute(sa.insert(CumulativeRow.__table__), rows)
+        connection.execute(sa.insert(cast(sa.Table, CumulativeRow.__table__)), rows)
 
 
 def downgrade() -> None:
