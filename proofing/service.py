@@ -1,9 +1,12 @@
-"""The use cases both faces call: start and save a draft, the record of a stored version, a workshop.
+"""The use cases both faces call: start and save a draft, restore a version, keep both people's changes, the record
+of a stored version, a workshop.
 
 The pages (views/) and the command line call these instead of reaching the engine and the store themselves, so a
 use case is done one way whichever face asks. A save assesses the plan ONCE (or reuses the assessment the page
 already made of exactly that plan) and hands the store what to keep: the level and the version's rows of the
-cumulative index. The store itself never assesses, never words and never loads rules (proofing.store).
+cumulative index. The store itself never assesses, never words and never loads rules (proofing.store): a restore
+and a merge of two people's changes are assessed here too (restore_version, keep_both), and version notes are
+handed to it typed (DecisionNotes), a page's plain mapping typed on the way.
 
 The index rows come from proofing.indexing, which reads dates and wards through the question roles rules/ declares.
 Workshops are opened, scored and finalised through ``workshops_for`` (proofing.workshop_store).
