@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from proofing.approvals import Approval as Approval  # one of the plain models the store returns
 from proofing.decisions import DecisionNotes as DecisionNotes  # version notes, typed: what SavedVersion.notes holds
 from proofing.decisions import MitigationNote
+from proofing.errors import StoreError
 from proofing.plan import Plan
 
 STATUSES = ("draft", "final")
@@ -183,8 +184,12 @@ class Draft(BaseModel):
     @field_validator("notes", mode="before")
     @classmethod
     def _typed(cls, value: object) -> object:
-        """A page's plain notes are typed here (what it cleared left out), as the store types them."""
+        """A page's plain notes are typed here (what it cleared left out), as the store types them; notes that
+        cannot be kept are a StoreError in words, as the store's own refusal is."""
         if value is None or isinstance(value, Mapping):
+            problem = notes_problem(value)
+            if problem:
+                raise StoreError(f"the notes cannot be kept: {problem}")
             return typed_notes(value)
         return value
 

@@ -178,10 +178,7 @@ def keep_both(
         if opened is None:
             raise StoreError(f"there is no version {base_version} of assessment {assessment_id!r} to merge from")
         base = draft_of(opened)
-    try:
-        mine = Draft(plan=plan, decisions=_decisions_data(decisions), notes=typed_notes(notes))
-    except ValueError as error:
-        raise StoreError(f"the notes cannot be kept: {error}") from None
+    mine = Draft(plan=plan, decisions=_decisions_data(decisions), notes=notes)  # notes typed, or refused in words
     for _attempt in range(KEEP_BOTH_ATTEMPTS):
         theirs = store.latest(assessment_id)
         if theirs is None:
