@@ -42,7 +42,7 @@ def run(url: str, count: int, repeats: int) -> dict[str, object]:
     start = time.perf_counter()
     generate(url, count, kb=kb)
     generated_s = time.perf_counter() - start
-    store = Store(url, kb=kb)
+    store = Store(url)
     since, until = default_period()
     heat_samples, cell_samples = [], []
     for _ in range(repeats):

@@ -51,7 +51,8 @@ from proofing.access import User  # noqa: E402
 from proofing.assessment import assess_draft  # noqa: E402
 from proofing.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
 from proofing.plan import Plan, read_plan  # noqa: E402
-from proofing.store import Store, _dispose_engine, screening_level  # noqa: E402
+from proofing.service import screening_level  # noqa: E402
+from proofing.store import Store, _dispose_engine  # noqa: E402
 from proofing.workshop import VERDICTS, ParticipantScore  # noqa: E402
 from proofing.workshop_store import Workshops  # noqa: E402
 

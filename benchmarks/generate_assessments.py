@@ -22,17 +22,15 @@ from sqlalchemy import insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's proofing
 
-import proofing.service  # noqa: F401  (wires the store: raw saves are assessed by the service layer)
 from proofing.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
 from proofing.plan import Plan  # noqa: E402
+from proofing.service import cumulative_entries, screening_level  # noqa: E402
 from proofing.store import (  # noqa: E402
     LOCAL_SUBJECT,
     AssessmentRow,
     CumulativeRow,
     Store,
     VersionRow,
-    cumulative_entries,
-    screening_level,
 )
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -74,7 +72,7 @@ def templates(kb: KnowledgeBase, rng: random.Random) -> list[tuple[Plan, list[di
 def generate(url: str, count: int, *, seed: int = 15, kb: KnowledgeBase | None = None) -> list[str]:
     """Write `count` assessments into the store at `url` in bulk; their ids."""
     rules = kb or load_knowledge()
-    store = Store(url, kb=rules)
+    store = Store(url)
     rng = random.Random(seed)
     shapes = templates(rules, rng)
     now = datetime.now(UTC)

@@ -85,8 +85,8 @@ def seal(session: Session, entry: Entry) -> None:
     session.flush()  # the transaction's own changes first (their row locks before the chain's lock), and its entries
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
-    table = type(entry)
-    latest = session.scalars(select(table.hash).order_by(table.id.desc()).limit(1)).first()  # type: ignore[attr-defined]
+    table: Any = type(entry)  # the entry's ORM class (proofing.store.AuditRow): its attributes are columns
+    latest = session.scalars(select(table.hash).order_by(table.id.desc()).limit(1)).first()
     entry.prev_hash = latest or GENESIS
     entry.hash = entry_hash(entry.prev_hash, entry)
 

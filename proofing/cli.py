@@ -28,7 +28,7 @@ from __future__ import annotations
 import argparse
 import sys
 import types
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from proofing import audit_cli, cli_assess, cli_rules, cli_text, cli_translate
@@ -220,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # catalogue worked on, and speak the run's own language (PROOFING_LANGUAGE, else English).
     chosen = (arguments.lang if arguments.command == "assess" else None) or _default_language()
     cli_text.use(translator("cy" if chosen == "bilingual" else chosen))  # Welsh first, as the Standards ask
-    commands = {
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
         # load_knowledge is looked up here at each run, so a caller that replaces proofing.cli.load_knowledge
         # (a test loading the rule base once) replaces it for every command.
         "assess": lambda arguments: cli_assess.assess_command(arguments, load_knowledge),

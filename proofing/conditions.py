@@ -103,7 +103,8 @@ def _kind(value: Any) -> str | None:
             if key in value:
                 return key
         return None
-    return {AllOf: "all", AnyOf: "any", NotOf: "not", FactTest: "fact", AnswerTest: "question"}.get(type(value))
+    kinds: dict[type, str] = {AllOf: "all", AnyOf: "any", NotOf: "not", FactTest: "fact", AnswerTest: "question"}
+    return kinds.get(type(value))
 
 
 Condition = Annotated[
@@ -184,7 +185,8 @@ def _same(answer: Any, value: Any) -> bool:
     """Equality that never confuses yes/no with 1/0."""
     if isinstance(answer, bool) or isinstance(value, bool):
         return isinstance(answer, bool) and isinstance(value, bool) and answer == value
-    return answer == value
+    same: bool = answer == value
+    return same
 
 
 def answer_tests(condition: Condition) -> Iterator[AnswerTest]:

@@ -25,12 +25,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from proofing.answer_types import answer_type
-from proofing.assessment import Assessment, Level, assess
+from proofing.assessment import Assessment, assess
 from proofing.duties import asked_answers, for_nation
 from proofing.errors import ProofingError
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan, PlanError
-from proofing.questionnaire import Questionnaire
+from proofing.questionnaire import Level, Questionnaire
 
 DEFAULT_CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "corpus" / "cases"
 LEVELS: tuple[Level, ...] = ("screened_out", "mitigate", "full_assessment")
@@ -302,8 +302,8 @@ def corpus_report_as_text(report: CorpusReport, words: Callable[[str], str] = la
     seen = sum(outcome.sound and outcome.groups_seen for outcome in report.outcomes)
     lines += ["", f"negatives named, per characteristic ({seen} sound cases whose judgement per group was seen):"]
     lines.append(f"  {'':28} {'body':>4} {'rules':>5} {'both':>4}")
-    for row in report.per_characteristic:
-        lines.append(f"  {row.characteristic:28} {row.body:>4} {row.tool:>5} {row.both:>4}")
+    for agreement in report.per_characteristic:
+        lines.append(f"  {agreement.characteristic:28} {agreement.body:>4} {agreement.tool:>5} {agreement.both:>4}")
     lines.append(f"characteristics named as negative: precision {report.precision:.2f}, recall {report.recall:.2f}")
     if report.unreasoned:
         lines.append(f"disagreements with no reason in the file: {', '.join(report.unreasoned)}")
@@ -331,7 +331,8 @@ def _same_answer(first: Any, second: Any) -> bool:
     if isinstance(first, numbers) and isinstance(second, numbers) and not isinstance(first, bool):
         low, high = sorted((abs(first), abs(second)))
         return high <= low * (1 + NUMBER_TOLERANCE) if low else high == 0
-    return first == second
+    same: bool = first == second
+    return same
 
 
 def answerer_agreement(

@@ -100,7 +100,7 @@ class AgreedFinding(Strict):
 class AddedImpact(Strict):
     """An impact the rules missed that an EIA workshop accepted: a finding of its own, marked as the workshop's.
 
-    ``groups`` are characteristic and community ids, comma-separated in the stored notes (notes are plain text).
+    ``groups`` are characteristic and community ids (a comma-separated text is read as the list).
     """
 
     title: str = Field(min_length=1, max_length=500)
@@ -126,7 +126,7 @@ class DecisionNotes(Strict):
 
     ``mitigations``: mitigation key -> MitigationNote; ``own``: own mitigation id -> OwnMitigation;
     ``set_aside``: finding rule id -> SetAside; ``agreed``: finding rule id -> AgreedFinding; ``added``: added
-    impact id -> AddedImpact. Kept as plain JSON (three levels of text) in ``versions.notes``.
+    impact id -> AddedImpact. Kept as typed JSON (proofing.models.notes_json) in ``versions.notes``.
     """
 
     mitigations: dict[str, MitigationNote] = {}

@@ -261,16 +261,16 @@ class _Removed:
                     return condition  # nothing removed: the condition as written
                 if False in parts:
                     return False
-                kept = [part for part in parts if part is not True]
-                return True if not kept else kept[0] if len(kept) == 1 else AllOf(all=kept)  # type: ignore[list-item]
+                kept = [part for part in parts if not isinstance(part, bool)]  # no False is left: only True goes
+                return True if not kept else kept[0] if len(kept) == 1 else AllOf(all=kept)
             case AnyOf():
                 parts = [self.fold(part, positive) for part in condition.any]
                 if all(new is old for new, old in zip(parts, condition.any, strict=True)):
                     return condition
                 if True in parts:
                     return True
-                kept = [part for part in parts if part is not False]
-                return False if not kept else kept[0] if len(kept) == 1 else AnyOf(any=kept)  # type: ignore[list-item]
+                kept = [part for part in parts if not isinstance(part, bool)]  # no True is left: only False goes
+                return False if not kept else kept[0] if len(kept) == 1 else AnyOf(any=kept)
             case NotOf():
                 inner = self.fold(condition.not_, not positive)
                 if inner is condition.not_:

@@ -6,14 +6,17 @@ pages can read what the store returns without importing the store or SQLAlchemy 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from proofing.approvals import Approval as Approval  # one of the plain models the store returns
-from proofing.decisions import DecisionNotes
+from proofing.decisions import DecisionNotes as DecisionNotes  # version notes, typed: what SavedVersion.notes holds
+from proofing.decisions import MitigationNote
+from proofing.errors import StoreError
 from proofing.plan import Plan
 
 STATUSES = ("draft", "final")
@@ -36,7 +39,7 @@ class SavedVersion:
     level: str | None
     status: str
     saved_at: datetime
-    notes: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    notes: DecisionNotes = field(default_factory=DecisionNotes)  # typed: a workshop's scores are ints, never text
     label: str | None = None  # a named checkpoint, or what made this version ("Restored from version 2")
     revision: int = 0  # how many times an editing session amended this version; every save names it
 
@@ -103,15 +106,67 @@ class TrainingRound(BaseModel):
     over_called: list[str]
 
 
-def notes_problem(notes: dict[str, Any]) -> str | None:
+NotesGiven = DecisionNotes | Mapping[str, Any] | None  # what a caller may hand: typed, or a page's plain mapping
+
+
+def notes_problem(notes: NotesGiven) -> str | None:
     """What is wrong with decision notes, in words, or None when they can be kept."""
     try:
-        DecisionNotes.model_validate(notes)
+        typed_notes(notes)
     except ValidationError as error:
         detail = error.errors()[0]
         where = " / ".join(str(part) for part in detail["loc"])
         return f"{where}: {detail['msg']}"
+    except ValueError as error:
+        return str(error)
     return None
+
+
+def _cleared(notes: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """A page's plain notes with what it cleared left out: None read as empty, entries and kinds with nothing in
+    them dropped (a page clears a reason by emptying its fields)."""
+    kept: dict[str, dict[str, Any]] = {}
+    for kind, entries in notes.items():
+        if not isinstance(entries, Mapping):
+            raise ValueError(f"the notes {kind!r} must be a mapping, not {entries!r}")
+        rows: dict[str, Any] = {}
+        for key, fields in entries.items():
+            if not isinstance(fields, Mapping):
+                raise ValueError(f"the note {kind}/{key} must be a mapping, not {fields!r}")
+            row = {str(name): "" if value is None else value for name, value in fields.items()}
+            if any(value not in ("", [], {}) for value in row.values()):
+                rows[str(key)] = row
+        if rows:
+            kept[str(kind)] = rows
+    return kept
+
+
+def typed_notes(notes: NotesGiven) -> DecisionNotes:
+    """Version notes as the typed model: DecisionNotes as given, or a page's plain mapping validated (what it
+    cleared left out); either way without a mitigation note that says nothing. Raises pydantic's ValidationError
+    (or ValueError for a shape that is no mapping) when they cannot be kept."""
+    if notes is None:
+        return DecisionNotes()
+    typed = notes if isinstance(notes, DecisionNotes) else DecisionNotes.model_validate(_cleared(notes))
+    empty = MitigationNote()
+    if any(note == empty for note in typed.mitigations.values()):
+        kept = {key: note for key, note in typed.mitigations.items() if note != empty}
+        typed = typed.model_copy(update={"mitigations": kept})
+    return typed
+
+
+def notes_json(notes: DecisionNotes) -> dict[str, dict[str, dict[str, Any]]]:
+    """Typed version notes as the JSON the store keeps in ``versions.notes`` (and digests): each kind that holds
+    anything, each entry with all its fields, scores as numbers and flags as true/false (migration 0010 turned the
+    older text into this). One content always gives the same JSON, so an unchanged save adds no version.
+
+    Examples:
+        >>> from proofing.decisions import AgreedFinding
+        >>> notes_json(DecisionNotes(agreed={"r": AgreedFinding(likelihood=3, severity=4, workshop="w")}))
+        {'agreed': {'r': {'likelihood': 3, 'severity': 4, 'keep': True, 'note': '', 'workshop': 'w'}}}
+    """
+    data = typed_notes(notes).model_dump(mode="json")
+    return {kind: entries for kind, entries in data.items() if entries}
 
 
 class Draft(BaseModel):
@@ -124,7 +179,19 @@ class Draft(BaseModel):
 
     plan: Plan
     decisions: dict[str, dict[str, str]] = {}
-    notes: dict[str, dict[str, dict[str, str]]] = {}
+    notes: DecisionNotes = DecisionNotes()
+
+    @field_validator("notes", mode="before")
+    @classmethod
+    def _typed(cls, value: object) -> object:
+        """A page's plain notes are typed here (what it cleared left out), as the store types them; notes that
+        cannot be kept are a StoreError in words, as the store's own refusal is."""
+        if value is None or isinstance(value, Mapping):
+            problem = notes_problem(value)
+            if problem:
+                raise StoreError(f"the notes cannot be kept: {problem}")
+            return typed_notes(value)
+        return value
 
 
 class Conflict(BaseModel):
@@ -159,7 +226,7 @@ class Merge(BaseModel):
 
 
 class KeptBoth(BaseModel):
-    """What Store.keep_both saved: the new version's number and the merge it holds."""
+    """What proofing.service.keep_both saved: the new version's number and the merge it holds."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -211,13 +278,3 @@ class VersionChange(BaseModel):
     after: Any = None
     count: int = 0
     note: str = ""
-
-
-class Assessor(Protocol):
-    """What works out, for a plan as saved, the level to keep and its cumulative index rows (the service layer's
-    job; the store asks one only for a raw save that hands it none)."""
-
-    def keep(self, plan: Plan, notes: dict[str, Any] | None) -> tuple[str | None, list[IndexRow]]:
-        """The screening level to keep with a version of `plan` (None until it can be screened) and its cumulative
-        index rows, as any workshop in `notes` agreed it: both from one assessment."""
-        ...

@@ -1,9 +1,12 @@
-"""The use cases both faces call: start and save a draft, the record of a stored version, a workshop.
+"""The use cases both faces call: start and save a draft, restore a version, keep both people's changes, the record
+of a stored version, a workshop.
 
 The pages (views/) and the command line call these instead of reaching the engine and the store themselves, so a
 use case is done one way whichever face asks. A save assesses the plan ONCE (or reuses the assessment the page
 already made of exactly that plan) and hands the store what to keep: the level and the version's rows of the
-cumulative index. The store itself never assesses, never words and never loads rules (proofing.store).
+cumulative index. The store itself never assesses, never words and never loads rules (proofing.store): a restore
+and a merge of two people's changes are assessed here too (restore_version, keep_both), and version notes are
+handed to it typed (DecisionNotes), a page's plain mapping typed on the way.
 
 The index rows come from proofing.indexing, which reads dates and wards through the question roles rules/ declares.
 Workshops are opened, scored and finalised through ``workshops_for`` (proofing.workshop_store).
@@ -19,12 +22,14 @@ from typing import Any
 
 from proofing.access import User
 from proofing.assessment import Assessment, assess_agreed
+from proofing.errors import StaleVersionError, StoreError
 from proofing.indexing import index_rows
 from proofing.knowledge import KnowledgeBase, configured_rules_dir, load_knowledge
-from proofing.models import IndexRow, SavedVersion
+from proofing.models import Draft, IndexRow, KeptBoth, NotesGiven, SavedVersion, typed_notes
 from proofing.plan import AnswerProblem, Plan
-from proofing.store import Store, UserStore
-from proofing.store.base import use_assessor
+from proofing.store import KEEP_BOTH_ATTEMPTS, Store, UserStore
+from proofing.store.merge import draft_of, merge
+from proofing.store.values import _decisions_data
 from proofing.workshop_store import Workshops
 
 Assessed = tuple[Assessment, list[AnswerProblem]]
@@ -50,19 +55,17 @@ def level_of(assessed: Assessed) -> str | None:
     return None if problems else assessment.level
 
 
-def screening_level(kb: KnowledgeBase, plan: Plan, notes: dict[str, Any] | None = None) -> str | None:
+def screening_level(kb: KnowledgeBase, plan: Plan, notes: NotesGiven = None) -> str | None:
     """The level to keep with a version of `plan` (as any EIA workshop in `notes` agreed it); see level_of."""
-    return level_of(assess_agreed(kb, plan, notes))
+    return level_of(assess_agreed(kb, plan, typed_notes(notes)))
 
 
-def cumulative_entries(
-    kb: KnowledgeBase, plan: Plan, notes: dict[str, Any] | None, saved_at: datetime
-) -> list[dict[str, Any]]:
+def cumulative_entries(kb: KnowledgeBase, plan: Plan, notes: NotesGiven, saved_at: datetime) -> list[dict[str, Any]]:
     """The rows of the cumulative index for one version as plain mappings, dated (`saved_at` when the plan gives
     no date); what migration 0008 fills the index with."""
     from proofing.store import quarter_of
 
-    rows = index_rows(kb, plan, assess_agreed(kb, plan, notes)[0])
+    rows = index_rows(kb, plan, assess_agreed(kb, plan, typed_notes(notes))[0])
     return [
         {
             **row.model_dump(exclude={"dated"}),
@@ -73,27 +76,11 @@ def cumulative_entries(
     ]
 
 
-class Assessor:
-    """The store's Assessor (proofing.models) for one rule base: a raw save's level and index rows."""
-
-    def __init__(self, kb: KnowledgeBase | None = None) -> None:
-        """With rule base `kb` (None: the one the app serves, loaded when first needed)."""
-        self._kb = kb
-
-    @property
-    def kb(self) -> KnowledgeBase:
-        """The rule base it assesses with."""
-        if self._kb is None:
-            self._kb = default_rule_base()
-        return self._kb
-
-    def keep(self, plan: Plan, notes: dict[str, Any] | None) -> tuple[str | None, list[IndexRow]]:
-        """The level and the cumulative index rows to keep with a version of `plan`, from one assessment."""
-        assessed = assess_agreed(self.kb, plan, notes)
-        return level_of(assessed), index_rows(self.kb, plan, assessed[0])
-
-
-use_assessor(Assessor)  # the store's raw saves are assessed by the service layer, never by the store itself
+def kept(kb: KnowledgeBase, plan: Plan, notes: NotesGiven) -> tuple[str | None, list[IndexRow]]:
+    """The level and the cumulative index rows to keep with a version of `plan` (as any workshop in `notes` agreed
+    it), both from ONE assessment: what every save hands the store, which never assesses."""
+    assessed = assess_agreed(kb, plan, typed_notes(notes))
+    return level_of(assessed), index_rows(kb, plan, assessed[0])
 
 
 def save_draft(
@@ -102,7 +89,7 @@ def save_draft(
     assessment_id: str,
     plan: Plan,
     decisions: dict[str, dict[str, str]] | None,
-    notes: dict[str, Any] | None,
+    notes: NotesGiven,
     *,
     expected_version: int,
     expected_revision: int | None = None,
@@ -114,9 +101,11 @@ def save_draft(
 
     `assessed` is the assessment the page already made of exactly this plan and notes (assess_agreed), reused so
     the save evaluates nothing more; None assesses here, once. Refusals are the store's (StaleVersionError,
-    FinalAssessmentError, PermissionDenied). Returns the version's number.
+    FinalAssessmentError, PermissionDenied). `notes` are typed (DecisionNotes) or a page's plain mapping, typed
+    here: the store is handed DecisionNotes. Returns the version's number.
     """
-    assessment, problems = assessed if assessed is not None else assess_agreed(kb, plan, notes)
+    typed = typed_notes(notes)
+    assessment, problems = assessed if assessed is not None else assess_agreed(kb, plan, typed)
     level, index = level_of((assessment, problems)), index_rows(kb, plan, assessment)
     save = partial(
         store.save,
@@ -126,11 +115,96 @@ def save_draft(
         level,
         expected_version=expected_version,
         expected_revision=expected_revision,
-        notes=notes,
+        notes=typed,
         editing=editing,
         index=index,
     )
     return save(by=by) if isinstance(store, Store) else save()  # the acting store saves as its own user
+
+
+def restore_version(
+    store: Store | UserStore,
+    kb: KnowledgeBase,
+    assessment_id: str,
+    version: int,
+    *,
+    expected_version: int,
+    expected_revision: int | None = None,
+    by: User | None = None,
+) -> int:
+    """Make version `version` the latest again (a new version; nothing in between is lost): that version's plan
+    assessed once here, the store handed its level and index rows. Refused as the store refuses a save (stale,
+    final, not permitted); a StoreError when there is no such version. Returns the new version's number."""
+    earlier = store.version(assessment_id, version)
+    if earlier is None:
+        raise StoreError(f"there is no version {version} of assessment {assessment_id!r} to restore")
+    level, index = kept(kb, earlier.plan, earlier.notes)
+    restore = partial(
+        store.restore,
+        assessment_id,
+        version,
+        level=level,
+        index=index,
+        expected_version=expected_version,
+        expected_revision=expected_revision,
+    )
+    return restore(by=by) if isinstance(store, Store) else restore()
+
+
+def keep_both(
+    store: Store | UserStore,
+    kb: KnowledgeBase,
+    assessment_id: str,
+    base_version: int,
+    plan: Plan,
+    decisions: dict[str, dict[str, str]] | None = None,
+    *,
+    notes: NotesGiven = None,
+    base: Draft | None = None,
+    by: User | None = None,
+) -> KeptBoth:
+    """Save this person's changes since `base_version` together with everyone else's since then.
+
+    What a person does when their save was refused as stale and they choose to keep both: their draft and the
+    latest version are merged against the version they opened (proofing.store.merge), the merge is assessed once
+    and saved on the latest version with its level and index rows. If someone saves in between, the merge is done
+    again on the newer latest, so the result never drops anyone's change.
+
+    `base` is the content the person's page was based on, when they have it: a version an editing session amended
+    since no longer holds what they saw. The merge is saved as a version of its own, never amended.
+    """
+    if base is None:
+        opened = store.version(assessment_id, base_version)
+        if opened is None:
+            raise StoreError(f"there is no version {base_version} of assessment {assessment_id!r} to merge from")
+        base = draft_of(opened)
+    mine = Draft(plan=plan, decisions=_decisions_data(decisions), notes=notes)  # notes typed, or refused in words
+    for _attempt in range(KEEP_BOTH_ATTEMPTS):
+        theirs = store.latest(assessment_id)
+        if theirs is None:
+            raise StoreError(f"there is no assessment {assessment_id!r}")
+        merged = merge(base, mine, draft_of(theirs))
+        level, index = kept(kb, merged.draft.plan, merged.draft.notes)
+        save = partial(
+            store.save,
+            assessment_id,
+            merged.draft.plan,
+            merged.draft.decisions,
+            level,
+            expected_version=theirs.version,
+            expected_revision=theirs.revision,
+            notes=merged.draft.notes,
+            label="Both people's changes kept",
+            index=index,
+        )
+        try:
+            number = save(by=by) if isinstance(store, Store) else save()
+        except StaleVersionError:
+            continue
+        return KeptBoth(version=number, merge=merged)
+    raise StoreError(
+        f"assessment {assessment_id!r} kept changing while both sets of changes were being saved; try again"
+    )
 
 
 def record_assessment(kb: KnowledgeBase, saved: SavedVersion) -> Assessed:
@@ -141,8 +215,8 @@ def record_assessment(kb: KnowledgeBase, saved: SavedVersion) -> Assessed:
 
 def start_assessment(store: Store | UserStore, kb: KnowledgeBase, plan: Plan) -> str:
     """Start an assessment of `plan` (version 1): assessed once, the store handed its level and index rows."""
-    assessed = assess_agreed(kb, plan, None)
-    return store.create(plan, level_of(assessed), index=index_rows(kb, plan, assessed[0]))
+    level, index = kept(kb, plan, None)
+    return store.create(plan, level, index=index)
 
 
 def assessed_version(kb: KnowledgeBase, saved: SavedVersion) -> Assessed:

@@ -106,7 +106,8 @@ def verify_record(kb: KnowledgeBase, source: Path | bytes, key: Ed25519PublicKey
         if member.lower() not in package.related(package.main, _CUSTOM_XML):
             raise RecordError(f"{label}: its record part is not the one the document names (a record put beside it?)")
     then, meta = _assessment_in(record)
-    signer = record.payload.get("signer") if isinstance(record.payload.get("signer"), dict) else {}
+    named = record.payload.get("signer")
+    signer: dict[str, Any] = named if isinstance(named, dict) else {}
     if (record.signature is None) != (not signer):
         raise RecordError(
             f"{label}: the record's signature was removed: it names a signer but carries no signature, or the reverse"
@@ -122,8 +123,9 @@ def verify_record(kb: KnowledgeBase, source: Path | bytes, key: Ed25519PublicKey
     visible_changes = page_changes if package is None else _visible_changes(record, package, label)
     now_ref = RuleBaseRef(name=kb.name, version=kb.version, sha256=kb.sha256)
     try:
-        now: Assessment | None = with_agreement(kb, assess(kb, then.plan, "the recorded plan"), _agreement(meta))
-        differences = compare(then, now)
+        agreed = with_agreement(kb, assess(kb, then.plan, "the recorded plan"), _agreement(meta))
+        now: Assessment | None = agreed
+        differences = compare(then, agreed)
     except PlanError as error:
         now = None
         differences = [f"The recorded answers no longer fit the questionnaire: {'; '.join(error.problems)}"]

@@ -446,16 +446,15 @@ def agreement_notes(
     workshop_id: str,
     consensus: dict[str, StoredConsensus],
     missed: Iterable[StoredMissed],
-    earlier: dict[str, dict[str, dict[str, str]]] | None = None,
-) -> dict[str, dict[str, dict[str, str]]]:
+    earlier: DecisionNotes | None = None,
+) -> DecisionNotes:
     """The decision notes of the version a finalised workshop makes: the notes it was based on (`earlier`), with
     the room's agreement about each finding and each missed impact it accepted in place of any earlier workshop's.
 
-    Notes are plain text (the store keeps three levels of it), so scores and flags are kept as words of digits.
+    Typed throughout: the agreed scores stay numbers and the flags booleans on their way to the stored version.
     """
-    notes = {kind: {key: dict(fields) for key, fields in entries.items()} for kind, entries in (earlier or {}).items()}
-    agreed: dict[str, dict[str, str]] = {}
-    added: dict[str, dict[str, str]] = {}
+    agreed: dict[str, AgreedFinding] = {}
+    added: dict[str, AddedImpact] = {}
     impacts = {impact.id: impact for impact in missed}
     for key, entry in sorted(consensus.items()):
         if key.startswith(MISSED_PREFIX):
@@ -471,15 +470,12 @@ def agreement_notes(
                 severity=entry.severity,
                 direction=impact.direction,
                 workshop=workshop_id,
-            ).model_dump(mode="json") | {"groups": ",".join(impact.groups)}
+            )
             continue
         agreed[key] = AgreedFinding(
             likelihood=entry.likelihood, severity=entry.severity, keep=entry.keep, note=entry.note, workshop=workshop_id
-        ).model_dump(mode="json")
-    notes["agreed"] = {key: {name: str(value) for name, value in fields.items()} for key, fields in agreed.items()}
-    notes["added"] = {key: {name: str(value) for name, value in fields.items()} for key, fields in added.items()}
-    DecisionNotes.model_validate({kind: entries for kind, entries in notes.items()})
-    return {kind: entries for kind, entries in notes.items() if entries}
+        )
+    return (earlier or DecisionNotes()).model_copy(update={"agreed": agreed, "added": added})
 
 
 class FindingOutcome(Strict):

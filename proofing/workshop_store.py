@@ -376,15 +376,16 @@ class Workshops:
                 )
             people = self._people(session, workshop_id)
             missed = self._missed_impacts(session, workshop_id, people)
-            notes = agreement_notes(workshop_id, consensus, missed, latest.notes or {})
-            plan = Store.saved_of(latest, "draft").plan
+            saved = Store.saved_of(latest, "draft")
+            notes = agreement_notes(workshop_id, consensus, missed, saved.notes)  # typed: scores stay numbers
+            plan = saved.plan
             assessment, problems = assess_draft(kb, plan)
-            agreed = with_agreement(kb, assessment, DecisionNotes.model_validate(notes))
+            agreed = with_agreement(kb, assessment, notes)
             number = self.store.save_in(
                 session,
                 row.assessment_id,
                 plan,
-                {key: dict(fields) for key, fields in latest.decisions.items()},
+                saved.decisions,
                 None if problems else agreed.level,
                 expected_version=latest.version,
                 notes=notes,
@@ -709,16 +710,12 @@ class Workshops:
         raise WorkshopError(f"this workshop does not score the finding {key!r}")
 
 
-def records_for(
-    kb: KnowledgeBase, workshops: Workshops, notes: dict[str, dict[str, dict[str, str]]]
-) -> list[WorkshopRecord]:
+def records_for(kb: KnowledgeBase, workshops: Workshops, notes: DecisionNotes) -> list[WorkshopRecord]:
     """The records of the workshops whose agreement a version's `notes` hold, oldest first: for its Word record."""
     ids: list[str] = []
-    for kind in ("agreed", "added"):
-        for fields in notes.get(kind, {}).values():
-            workshop_id = fields.get("workshop", "")
-            if workshop_id and workshop_id not in ids:
-                ids.append(workshop_id)
+    for entry in [*notes.agreed.values(), *notes.added.values()]:
+        if entry.workshop not in ids:
+            ids.append(entry.workshop)
     found = []
     for workshop_id in ids:
         try:

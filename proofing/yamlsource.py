@@ -15,16 +15,16 @@ Anything refused says on which line, in words.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.error import Mark, MarkedYAMLError
-from yaml.events import AliasEvent
+from yaml.events import AliasEvent, Event
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
@@ -98,41 +98,41 @@ class _BoundedComposer(Composer):
     _values: int
     _sizes: dict[str, int]
     _open: set[str]
+    peek_event: Callable[[], Event]  # the parser's, which every loader built on this composer has
 
     def get_single_node(self) -> Node | None:
         self._depth, self._values, self._sizes, self._open = 0, 0, {}, set()
         return super().get_single_node()
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         event = self.peek_event()
+        mark = cast("Mark | None", event.start_mark)  # libyaml's Mark carries the same line and column
         if isinstance(event, AliasEvent):
             if event.anchor in self._open:
                 raise _Refused(
                     None,
                     None,
                     f"the alias *{event.anchor} repeats the list or mapping it is inside, which never ends",
-                    event.start_mark,
+                    mark,
                 )
-            self._count(self._sizes.get(event.anchor, 0), event.start_mark)  # an unknown one is refused below
+            self._count(self._sizes.get(event.anchor or "", 0), mark)  # an unknown one is refused below
             return super().compose_node(parent, index)
         self._depth += 1
         if self._depth > self.limits.max_depth:
-            raise _Refused(
-                None, None, f"lists and mappings are nested more than {self.limits.max_depth} deep", event.start_mark
-            )
+            raise _Refused(None, None, f"lists and mappings are nested more than {self.limits.max_depth} deep", mark)
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             self._open.add(anchor)
         before = self._values
         node = super().compose_node(parent, index)
-        self._count(1, event.start_mark)
+        self._count(1, mark)
         if anchor is not None:
             self._open.discard(anchor)
             self._sizes[anchor] = self._values - before
         self._depth -= 1
         return node
 
-    def _count(self, values: int, mark: Mark) -> None:
+    def _count(self, values: int, mark: Mark | None) -> None:
         self._values += values
         if self._values > self.limits.max_values:
             raise _Refused(
@@ -216,15 +216,20 @@ _MAP, _SEQ, _INT = (
 )
 
 
+def _add(loader: type[Any], tag: str, constructor: Callable[[Any, Any], Any]) -> None:
+    """Register a constructor on one of the loaders below (PyYAML's stubs know only its own loader classes)."""
+    loader.add_constructor(tag, constructor)
+
+
 class _LocatingLoader(_BoundedComposer, yaml.SafeLoader, _StrictConstructor):
     """Rule files: the pure-Python reader (its messages are the ones rule writers see), keeping lines."""
 
     yaml_implicit_resolvers = _IMPLICIT_RESOLVERS
 
 
-_LocatingLoader.add_constructor(_MAP, _construct_located_mapping)
-_LocatingLoader.add_constructor(_SEQ, _construct_located_sequence)
-_LocatingLoader.add_constructor(_INT, _StrictConstructor.construct_bounded_int)
+_add(_LocatingLoader, _MAP, _construct_located_mapping)
+_add(_LocatingLoader, _SEQ, _construct_located_sequence)
+_add(_LocatingLoader, _INT, _StrictConstructor.construct_bounded_int)
 
 
 class _PlainLoader(_BoundedComposer, yaml.SafeLoader, _StrictConstructor):
@@ -233,27 +238,28 @@ class _PlainLoader(_BoundedComposer, yaml.SafeLoader, _StrictConstructor):
     yaml_implicit_resolvers = _IMPLICIT_RESOLVERS
 
 
-_PlainLoader.add_constructor(_MAP, _construct_plain_mapping)
-_PlainLoader.add_constructor(_SEQ, _construct_plain_sequence)
-_PlainLoader.add_constructor(_INT, _StrictConstructor.construct_bounded_int)
+_add(_PlainLoader, _MAP, _construct_plain_mapping)
+_add(_PlainLoader, _SEQ, _construct_plain_sequence)
+_add(_PlainLoader, _INT, _StrictConstructor.construct_bounded_int)
 
 PLAIN_LOADERS: list[type[Any]] = [_PlainLoader]
 if yaml.__with_libyaml__:  # pragma: no branch - the wheels ship it
+    from yaml._yaml import CParser
 
-    class _FastPlainLoader(_BoundedComposer, yaml.cyaml.CParser, _StrictConstructor, Resolver):
+    class _FastPlainLoader(_BoundedComposer, CParser, _StrictConstructor, Resolver):
         """Plans: libyaml's parser (a 2 MB plan parses in a fifth of a second, not four) under our composer."""
 
         yaml_implicit_resolvers = _IMPLICIT_RESOLVERS
 
         def __init__(self, stream: str) -> None:
-            yaml.cyaml.CParser.__init__(self, stream)
+            CParser.__init__(self, stream)
             Composer.__init__(self)
             SafeConstructor.__init__(self)
             Resolver.__init__(self)
 
-    _FastPlainLoader.add_constructor(_MAP, _construct_plain_mapping)
-    _FastPlainLoader.add_constructor(_SEQ, _construct_plain_sequence)
-    _FastPlainLoader.add_constructor(_INT, _StrictConstructor.construct_bounded_int)
+    _add(_FastPlainLoader, _MAP, _construct_plain_mapping)
+    _add(_FastPlainLoader, _SEQ, _construct_plain_sequence)
+    _add(_FastPlainLoader, _INT, _StrictConstructor.construct_bounded_int)
     PLAIN_LOADERS.insert(0, _FastPlainLoader)
 
 

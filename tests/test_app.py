@@ -213,10 +213,10 @@ def test_a_rejected_mitigation_keeps_its_reason_and_a_finding_can_be_set_aside(d
     assert not at.exception
     latest = store.latest(assessment_id)
     assert latest.decisions[key]["status"] == "rejected"
-    assert latest.notes["mitigations"][key]["reason"] == "The branch already runs this service."
-    assert latest.notes["set_aside"][other.key.removeprefix("aside_")] == {
-        "reason": "Covered by the corporate contact centre review."
-    }
+    assert latest.notes.mitigations[key].reason == "The branch already runs this service."
+    assert latest.notes.set_aside[other.key.removeprefix("aside_")].reason == (
+        "Covered by the corporate contact centre review."
+    )
     again = page("results.py", assessment=assessment_id)  # a reload brings the reasons back
     assert widget(again, f"m_{key}_reason").value == "The branch already runs this service."
 
@@ -501,13 +501,13 @@ def test_a_mitigation_adapted_and_one_of_the_managers_own_are_kept(database: str
     assert not at.exception
     latest = store.latest(assessment_id)
     assert latest.decisions[key]["status"] == "accepted"
-    assert latest.notes["mitigations"][key] == {
+    assert latest.notes.mitigations[key].model_dump() == {
         "choice": "adapted",
         "adapted": "Ask the mobile library's users, not only branch users.",
         "reason": "",
     }
-    [own] = latest.notes["own"].values()
-    assert (own["finding"], own["text"], own["owner"], own["status"]) == (
+    [own] = latest.notes.own.values()
+    assert (own.finding, own.text, own.owner, own.status) == (
         rule,
         "Run a digital drop-in at each branch on Saturdays.",
         "Digital Inclusion Officer",

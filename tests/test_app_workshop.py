@@ -261,8 +261,8 @@ def test_a_stale_agreement_is_refused_in_words_and_finalising_makes_version_2(da
     assert f"Finalised: the agreed view is version 2 of {TITLE}." in texts(facilitator)
     latest = store.latest(workshop.assessment_id)
     assert latest is not None and latest.version == 2
-    assert set(latest.notes["agreed"]) == {finding.rule for finding in workshop.findings}
-    assert [entry["title"] for entry in latest.notes["added"].values()] == ["Fewer warm spaces in winter"]
+    assert set(latest.notes.agreed) == {finding.rule for finding in workshop.findings}
+    assert [entry.title for entry in latest.notes.added.values()] == ["Fewer warm spaces in winter"]
 
 
 def test_only_a_facilitator_runs_a_workshop_and_a_signed_in_participant_joins_by_name(

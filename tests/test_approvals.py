@@ -23,6 +23,7 @@ from proofing.approvals import (
     SignOff,
     content_digest,
 )
+from proofing.models import notes_json
 from proofing.plan import Plan, read_plan
 from proofing.store import StaleVersionError, Store, StoreError
 from tests.test_app import choose_row, database, page, signed_in, widget  # noqa: F401
@@ -94,7 +95,8 @@ def test_a_sign_off_names_the_content_digest_and_is_refused_when_the_content_cha
     submitted = store.approval(assessment_id)
     saved = store.latest(assessment_id)
     assert submitted is not None and saved is not None
-    assert submitted.digest == content_digest(saved.plan.model_dump(mode="json"), saved.decisions, saved.notes)
+    content = (saved.plan.model_dump(mode="json"), saved.decisions, notes_json(saved.notes))
+    assert submitted.digest == content_digest(*content)
     signed = approval_of(store, assessment_id)
     with pytest.raises(ContentChangedError, match="not what was submitted"):  # a digest the approver never read
         approver.sign_off(assessment_id, signed.model_copy(update={"digest": "1" * 64}))

@@ -29,7 +29,8 @@ from proofing.approvals import SignOff
 from proofing.audit_chain import GENESIS, app_role_grants, entry_hash, verify_store
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan, read_plan
-from proofing.store import MIGRATIONS, AuditRow, Store, _dispose_engine, screening_level
+from proofing.service import screening_level
+from proofing.store import MIGRATIONS, AuditRow, Store, _dispose_engine
 from proofing.workshop_store import Workshops
 from tests.conftest import postgres_app_schema
 from tests.test_workshop_store import EXAMPLES, FACILITATOR, agree_all, joined, score

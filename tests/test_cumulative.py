@@ -23,6 +23,7 @@ from proofing.assessment import assess_agreed
 from proofing.cumulative import HIDDEN_TITLE, cell, heat_map, hidden_words, overlaps_for
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan
+from proofing.service import keep_both, restore_version, save_draft, start_assessment
 from proofing.store import MIGRATIONS, SavedVersion, Store, _engine_for
 
 PG_ENV = "PROOFING_TEST_PG_URL"
@@ -34,7 +35,7 @@ SINCE, UNTIL = date(2025, 1, 1), date(2026, 12, 31)
 
 @pytest.fixture()
 def store(url: str, kb: KnowledgeBase) -> Store:
-    return Store(url, kb=kb)
+    return Store(url)
 
 
 def example(name: str, *, wards: list[str] | None = None, title: str | None = None) -> Plan:
@@ -54,18 +55,18 @@ def at(monkeypatch: pytest.MonkeyPatch, when: datetime) -> None:
     monkeypatch.setattr(versions_module, "_now", lambda: when)  # where a version's save time is stamped
 
 
-def generate(store: Store, monkeypatch: pytest.MonkeyPatch, count: int = 36) -> list[str]:
+def generate(store: Store, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, count: int = 36) -> list[str]:
     """`count` assessments over two years: four kinds of plan, some in named wards, a few final, a few unaffected."""
     made = []
     for number in range(count):
         at(monkeypatch, datetime(2025 + number % 2, 1 + number % 12, 1 + number % 27, 12, tzinfo=UTC))
         name = AFFECTING[number % len(AFFECTING)] if number % 9 != 8 else "payroll-software"
         wards = [WARDS[number % 5], WARDS[(number * 3) % 5]] if number % 3 else None
-        made.append(store.create(example(name, wards=wards, title=f"Plan {number}")))
+        made.append(start_assessment(store, kb, example(name, wards=wards, title=f"Plan {number}")))
         if number % 7 == 0:
             store.set_status(made[-1], "final")
     at(monkeypatch, datetime(2027, 6, 1, tzinfo=UTC))  # outside the period: must not count
-    made.append(store.create(example("library-opening-hours", title="Later plan")))
+    made.append(start_assessment(store, kb, example("library-opening-hours", title="Later plan")))
     return made
 
 
@@ -116,7 +117,7 @@ def expected_counts(store: Store, kb: KnowledgeBase, by: str) -> dict[tuple[str,
 def test_heat_map_counts_match_an_independent_count(
     store: Store, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, by: str
 ) -> None:
-    generate(store, monkeypatch)
+    generate(store, kb, monkeypatch)
     found = heat_map(store, kb, by=by, since=SINCE, until=UNTIL, ids=True)  # type: ignore[arg-type]
     expected = expected_counts(store, kb, by)
     assert {(c.group, c.column): c.count for c in found.cells} == {key: len(ids) for key, ids in expected.items()}
@@ -147,27 +148,29 @@ def test_the_index_follows_saves_duplicates_restores_and_keep_both(
     store: Store, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = example("library-opening-hours", wards=["Caia Park"])
-    assessment_id = store.create(first)
+    assessment_id = start_assessment(store, kb, first)
     assert indexed(store, assessment_id) == oracle(kb, store.latest(assessment_id)) != set()  # type: ignore[arg-type]
 
     quiet = example("payroll-software")
-    store.save(assessment_id, quiet, expected_version=1)
+    save_draft(store, kb, assessment_id, quiet, None, None, expected_version=1)
     assert indexed(store, assessment_id) == set()
 
     other = example("traveller-site-extension", wards=["Hightown", "Rhos"])
-    store.save(assessment_id, other, expected_version=2)
+    save_draft(store, kb, assessment_id, other, None, None, expected_version=2)
     assert indexed(store, assessment_id) == oracle(kb, store.latest(assessment_id))  # type: ignore[arg-type]
     assert {ward for _group, ward in indexed(store, assessment_id)} == {"Hightown", "Rhos"}
 
-    store.restore(kb, assessment_id, 1, expected_version=3)
+    restore_version(store, kb, assessment_id, 1, expected_version=3)
     assert indexed(store, assessment_id) == oracle(kb, store.version(assessment_id, 1))  # type: ignore[arg-type]
 
     copy = store.duplicate(assessment_id)
     assert indexed(store, copy) == indexed(store, assessment_id)
 
     # two people change the same version: keep both, and the index is the merged version's
-    store.save(assessment_id, example("library-opening-hours", wards=["Gwersyllt"]), expected_version=4)
-    merged = store.keep_both(kb, assessment_id, 4, example("day-centre-closure", wards=["Caia Park"]))
+    save_draft(
+        store, kb, assessment_id, example("library-opening-hours", wards=["Gwersyllt"]), None, None, expected_version=4
+    )
+    merged = keep_both(store, kb, assessment_id, 4, example("day-centre-closure", wards=["Caia Park"]))
     assert indexed(store, assessment_id) == oracle(kb, store.latest(assessment_id))  # type: ignore[arg-type]
     assert merged.version == 6
 
@@ -184,14 +187,16 @@ def test_overlaps_find_the_same_ward_and_the_same_period_and_not_an_unrelated_on
     store: Store, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at(monkeypatch, datetime(2026, 2, 10, tzinfo=UTC))
-    mine = store.create(example("library-opening-hours", wards=["caia_park"], title="Library hours"))
+    mine = start_assessment(store, kb, example("library-opening-hours", wards=["caia_park"], title="Library hours"))
     at(monkeypatch, datetime(2023, 5, 1, tzinfo=UTC))  # long ago, but in the same ward
-    same_ward = store.create(example("school-eal-support", wards=["caia_park", "queensway"], title="EAL support"))
+    same_ward = start_assessment(
+        store, kb, example("school-eal-support", wards=["caia_park", "queensway"], title="EAL support")
+    )
     at(monkeypatch, datetime(2026, 3, 1, tzinfo=UTC))  # county-wide, in the same period
-    same_period = store.create(example("housing-allocations-policy", title="Housing allocations"))
-    unrelated_groups = store.create(example("staff-relocation-package", title="Staff relocation"))
+    same_period = start_assessment(store, kb, example("housing-allocations-policy", title="Housing allocations"))
+    unrelated_groups = start_assessment(store, kb, example("staff-relocation-package", title="Staff relocation"))
     at(monkeypatch, datetime(2022, 1, 1, tzinfo=UTC))  # same groups, another ward, long ago
-    far = store.create(example("day-centre-closure", wards=["gwersyllt"], title="Day centre"))
+    far = start_assessment(store, kb, example("day-centre-closure", wards=["gwersyllt"], title="Day centre"))
 
     found = overlaps_for(store, kb, mine)
     assert {item.assessment_id for item in found} == {same_ward, same_period}
@@ -219,9 +224,9 @@ def test_a_free_text_ward_is_never_a_column_nor_a_match(
     store: Store, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at(monkeypatch, datetime(2026, 2, 10, tzinfo=UTC))
-    mine = store.create(example("library-opening-hours", wards=["Secret Street", "caia_park"]))
+    mine = start_assessment(store, kb, example("library-opening-hours", wards=["Secret Street", "caia_park"]))
     at(monkeypatch, datetime(2022, 2, 10, tzinfo=UTC))  # long ago: only a ward could match it
-    other = store.create(example("school-eal-support", wards=["Secret Street"]))
+    other = start_assessment(store, kb, example("school-eal-support", wards=["Secret Street"]))
     seen = heat_map(store, kb, by="ward", since=date(2020, 1, 1), until=date(2026, 12, 31))
     assert set(seen.columns) == {"caia_park"} and seen.column_names == {"caia_park": "Caia Park"}
     assert cell(store, kb, "age", "Secret Street", by="ward", since=date(2020, 1, 1), until=date(2026, 12, 31)) == []
@@ -234,8 +239,8 @@ def test_a_manager_counts_everything_but_opens_only_their_own(
     at(monkeypatch, datetime(2026, 2, 10, tzinfo=UTC))
     manager = User(subject="manager-1", name="A service manager", roles=frozenset({"service_manager"}))
     auditor = User(subject="auditor-1", name="An auditor", roles=frozenset({"auditor"}))
-    own = store.acting(manager).create(example("library-opening-hours", wards=["caia_park"]))
-    theirs = store.create(example("school-eal-support", wards=["caia_park"]))
+    own = start_assessment(store.acting(manager), kb, example("library-opening-hours", wards=["caia_park"]))
+    theirs = start_assessment(store, kb, example("school-eal-support", wards=["caia_park"]))
     period = (date(2026, 1, 1), date(2026, 12, 31))
     seen = heat_map(store.acting(manager), kb, by="ward", since=period[0], until=period[1])
     assert seen.count("age", "caia_park") == 2
@@ -247,8 +252,8 @@ def test_a_manager_counts_everything_but_opens_only_their_own(
 
 
 def test_the_migration_back_fills_the_index(url: str, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
-    store = Store(url, kb=kb)
-    made = generate(store, monkeypatch, count=12)
+    store = Store(url)
+    made = generate(store, kb, monkeypatch, count=12)
     before = {assessment_id: indexed(store, assessment_id) for assessment_id in made}
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

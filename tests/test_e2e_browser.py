@@ -380,7 +380,7 @@ def test_mitigation_cards_and_register_fit_the_screen(
     latest = store.latest(assessment_id)
     [(key, decision)] = latest.decisions.items()
     assert (decision["status"], decision["owner"], decision["due"]) == ("rejected", "Head of Libraries", "2026-12-31")
-    assert latest.notes["mitigations"][key]["reason"] == "Already provided by the mobile library."
+    assert latest.notes.mitigations[key].reason == "Already provided by the mobile library."
 
     page.goto(f"{url}/register")
     settle(page)

@@ -178,7 +178,7 @@ def test_a_whole_workshop_in_three_browsers(browser: Browser, tmp_path: Path) ->
 
         latest = store.latest(assessment_id)
         assert latest is not None and latest.version == 2 and latest.label.startswith("Agreed at the EIA workshop")
-        assert len(latest.notes["agreed"]) == findings and len(latest.notes["added"]) == 1
+        assert len(latest.notes.agreed) == findings and len(latest.notes.added) == 1
 
         facilitator.goto(f"{url}/export?assessment={assessment_id}")
         settle(facilitator)

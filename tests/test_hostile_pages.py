@@ -21,9 +21,10 @@ import streamlit as st
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from proofing.knowledge import DEFAULT_RULES_DIR, load_knowledge
+from proofing.knowledge import DEFAULT_RULES_DIR, KnowledgeBase, load_knowledge
 from proofing.plan import read_plan
 from proofing.register import register_rows, rows_as_csv, rows_as_xlsx
+from proofing.service import start_assessment
 from proofing.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +60,7 @@ def active_markup(markdown: str) -> list[str]:
 
 
 @pytest.fixture()
-def hostile_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
+def hostile_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kb: KnowledgeBase) -> Iterator[tuple[Store, str]]:
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("PROOFING_DB_URL", url)
     st.cache_resource.clear()
@@ -75,8 +76,10 @@ def hostile_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[t
             | {"wards": [HOSTILE, "dyffryn_ceiriog"], "evidence_gaps": HOSTILE, "engagement_results": HOSTILE},
         }
     )
-    assessment_id = store.create(hostile)
-    store.create(plan)  # a second plan on the same people: "also affected by", and the cumulative map's cells
+    assessment_id = start_assessment(store, kb, hostile)  # through the service, as a page starts one: it is indexed
+    start_assessment(
+        store, kb, plan
+    )  # a second plan on the same people: "also affected by", and the cumulative map's cells
     yield store, assessment_id
     st.cache_resource.clear()
 
@@ -147,7 +150,7 @@ def test_the_register_exports_a_hostile_plan(hostile_store: tuple[Store, str]) -
 # --- in a real browser: nothing is fetched from anywhere but the app --------------------------------------------
 
 
-def test_a_browser_fetches_nothing_from_outside_for_a_hostile_plan(tmp_path: Path) -> None:
+def test_a_browser_fetches_nothing_from_outside_for_a_hostile_plan(tmp_path: Path, kb: KnowledgeBase) -> None:
     from urllib.parse import urlsplit
 
     from playwright.sync_api import Request, Route, sync_playwright
@@ -166,8 +169,8 @@ def test_a_browser_fetches_nothing_from_outside_for_a_hostile_plan(tmp_path: Pat
             "answers": plan.answers | {"wards": [HOSTILE, "dyffryn_ceiriog"], "evidence_gaps": HOSTILE},
         }
     )
-    assessment_id = store.create(hostile)
-    store.create(plan)
+    assessment_id = start_assessment(store, kb, hostile)  # indexed, so the cumulative page shows it too
+    start_assessment(store, kb, plan)
     outside: list[str] = []
 
     def watch(request: Request) -> None:

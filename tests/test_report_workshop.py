@@ -24,7 +24,8 @@ from proofing.knowledge import KnowledgeBase
 from proofing.plan import read_plan
 from proofing.record import RECORD_PARTNAME, canonical_json, read_record
 from proofing.report import ReportDetails, write_report
-from proofing.store import Store, screening_level
+from proofing.service import screening_level
+from proofing.store import Store
 from proofing.verify import verify_record
 from proofing.workshop import MISSED_PREFIX, Consensus, MissedImpact, ParticipantScore, WorkshopRecord
 from proofing.workshop_store import Workshops, records_for

@@ -17,14 +17,12 @@ import proofing.engine
 from proofing.errors import RuleBaseError
 from proofing.indexing import plan_dated, plan_wards
 from proofing.knowledge import KnowledgeBase, load_knowledge
-from proofing.models import IndexRow
 from proofing.plan import Plan
 from proofing.report import ReportDetails, write_report
 from proofing.service import (
     index_rows,
     record_assessment,
     save_draft,
-    screening_level,
     start_assessment,
 )
 from proofing.store import CumulativeRow, Store
@@ -53,13 +51,6 @@ class Counted:
             monkeypatch.setattr(module, "evaluate", counting)
 
 
-class Refusing:
-    """An assessor that fails the test if the store ever asks it: a save through the service hands the rows."""
-
-    def keep(self, plan: Plan, notes: dict[str, Any] | None) -> tuple[str | None, list[IndexRow]]:
-        raise AssertionError("the store assessed a plan it was handed the level and rows of")
-
-
 def kept_rows(store: Store, assessment_id: str) -> list[tuple[str, str, int]]:
     with store.reading() as session:
         rows = session.scalars(select(CumulativeRow).where(CumulativeRow.assessment_id == assessment_id))
@@ -69,7 +60,7 @@ def kept_rows(store: Store, assessment_id: str) -> list[tuple[str, str, int]]:
 def test_a_save_assesses_once_and_the_store_keeps_what_it_is_handed(
     url: str, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store(url, kb=kb, assessor=Refusing())
+    store = Store(url)
     counted = Counted(monkeypatch)
     first = Plan(title="Library hours", service="Libraries", owner="Head of Libraries")
     assessment_id = start_assessment(store, kb, first)
@@ -96,7 +87,7 @@ def test_a_save_assesses_once_and_the_store_keeps_what_it_is_handed(
 def test_a_page_that_assessed_already_saves_with_no_evaluation_more(
     url: str, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store(url, kb=kb, assessor=Refusing())
+    store = Store(url)
     assessment_id = start_assessment(store, kb, Plan(title="Day centre", service="Adult care", owner="Manager"))
     plan = example()
     assessed = proofing.assessment.assess_agreed(kb, plan, {})
@@ -105,20 +96,27 @@ def test_a_page_that_assessed_already_saves_with_no_evaluation_more(
     assert counted.calls == 0
 
 
-def test_a_raw_save_still_keeps_the_index_through_the_assessor(url: str, kb: KnowledgeBase) -> None:
-    store = Store(url, kb=kb)
+def test_a_raw_save_keeps_only_what_it_is_handed(url: str, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store is a sink: a raw save that hands no index rows keeps none, and assesses nothing to find them."""
+    store = Store(url)
     plan = example()
-    assessment_id = store.create(plan, screening_level(kb, plan))
+    counted = Counted(monkeypatch)
+    assessment_id = store.create(plan, "full_eia")
+    store.save(assessment_id, plan, {"r:0": {"status": "accepted"}}, "full_eia", expected_version=1)
+    assert counted.calls == 0
+    assert kept_rows(store, assessment_id) == []
+    through_service = start_assessment(store, kb, plan)
     assessment = proofing.assessment.assess_agreed(kb, plan, None)[0]
-    assert kept_rows(store, assessment_id) == sorted(
+    assert kept_rows(store, through_service) == sorted(
         (row.group_id, row.ward, row.highest_score) for row in index_rows(kb, plan, assessment)
     )
+    assert kept_rows(store, through_service)  # the example affects people: the service handed rows
 
 
 def test_the_record_is_written_from_the_stored_version(
     url: str, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store(url, kb=kb)
+    store = Store(url)
     stored = example()
     assessment_id = start_assessment(store, kb, stored)
     saved = store.latest(assessment_id)

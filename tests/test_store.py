@@ -22,8 +22,10 @@ from sqlalchemy import create_engine, inspect, make_url, text, update
 from sqlalchemy.pool import NullPool
 
 import proofing.store as store_module
+from proofing.decisions import DecisionNotes, SetAside
 from proofing.language import translator
 from proofing.plan import Plan, read_plan
+from proofing.service import keep_both, restore_version, screening_level
 from proofing.store import (
     AssessmentRow,
     Base,
@@ -35,12 +37,10 @@ from proofing.store import (
     StoreError,
     _dispose_engine,
     _engine_for,
-    conflict_words,
     default_db_url,
     merge,
-    screening_level,
 )
-from proofing.version_words import history_words
+from proofing.version_words import conflict_words, history_words
 
 PG_ENV = "PROOFING_TEST_PG_URL"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -225,7 +225,7 @@ def test_migrations_create_the_schema_and_a_second_store_opens_it(url: str) -> N
         tables = set(inspect(engine).get_table_names())
         assert {"assessments", "versions", "alembic_version"} <= tables
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0009"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0010"
             # the migrations make exactly what the ORM models describe
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         assert Store(url).latest(assessment_id).plan == plan()  # same process: the engine is shared
@@ -449,7 +449,7 @@ def test_keep_both_saves_a_merge_on_the_latest(store: Store, kb) -> None:
     mine = start.model_copy(update={"description": "Mine", "answers": start.answers | {"media_interest": "high"}})
     with pytest.raises(StaleVersionError):
         store.save(assessment_id, mine, expected_version=1)
-    kept = store.keep_both(kb, assessment_id, 1, mine, {"r:0": {"status": "accepted"}})
+    kept = keep_both(store, kb, assessment_id, 1, mine, {"r:0": {"status": "accepted"}})
     assert kept.version == 3 and kept.merge.conflicts == []
     latest = store.latest(assessment_id)
     assert latest.plan.description == "Mine"
@@ -457,7 +457,7 @@ def test_keep_both_saves_a_merge_on_the_latest(store: Store, kb) -> None:
     assert latest.decisions == {"r:0": {"status": "accepted"}}
     assert latest.level is None  # an incomplete plan keeps no level, merged or not
     with pytest.raises(StoreError, match="no version 9"):
-        store.keep_both(kb, assessment_id, 9, mine)
+        keep_both(store, kb, assessment_id, 9, mine)
 
 
 def test_an_incomplete_plan_has_no_level_and_a_complete_one_has_its_own(kb) -> None:
@@ -597,12 +597,12 @@ def test_restore_makes_an_earlier_version_the_latest_as_a_new_one(store: Store, 
     assessment_id = store.create(plan())
     store.save(assessment_id, plan(title="Second"), DECISIONS, expected_version=1)
     store.save(assessment_id, plan(title="Third"), expected_version=2)
-    assert store.restore(kb, assessment_id, 2, expected_version=3) == 4
+    assert restore_version(store, kb, assessment_id, 2, expected_version=3) == 4
     latest = store.latest(assessment_id)
     assert (latest.plan.title, latest.decisions, latest.label) == ("Second", DECISIONS, "Restored from version 2")
     assert len(store.versions(assessment_id)) == 4  # nothing in between is lost
     with pytest.raises(StaleVersionError):
-        store.restore(kb, assessment_id, 1, expected_version=3)
+        restore_version(store, kb, assessment_id, 1, expected_version=3)
     history = store.history(assessment_id)  # as data; the faces word it
     assert [entry.version for entry in history] == [4, 3, 2, 1]
     versions = {saved.version: saved for saved in store.versions(assessment_id)}
@@ -623,8 +623,9 @@ def test_decision_notes_are_kept_merged_and_checked(store: Store, kb) -> None:
     assessment_id = store.create(plan())
     store.save(assessment_id, plan(), notes=NOTES, expected_version=1)
     latest = store.latest(assessment_id)
-    assert latest.notes["set_aside"] == NOTES["set_aside"]
-    assert latest.notes["own"]["a1"]["text"] == "Ask the libraries' volunteers"
+    assert isinstance(latest.notes, DecisionNotes)  # read back typed
+    assert latest.notes.set_aside == {"media": SetAside(reason="No press interest in a branch library's hours.")}
+    assert latest.notes.own["a1"].text == "Ask the libraries' volunteers"
     with pytest.raises(StoreError, match="reason"):
         store.save(assessment_id, plan(), notes={"set_aside": {"x": {"why": "no"}}}, expected_version=2)
     with pytest.raises(StoreError, match="due"):
@@ -638,7 +639,7 @@ def test_decision_notes_are_kept_merged_and_checked(store: Store, kb) -> None:
     mine = Draft(plan=plan(), notes=NOTES | {"set_aside": {}})
     theirs = Draft(plan=plan(), notes=NOTES | {"own": {**NOTES["own"], "b2": {"finding": "f", "text": "Theirs"}}})
     merged = merge(base, mine, theirs).draft.notes
-    assert "media" not in merged.get("set_aside", {}) and set(merged["own"]) == {"a1", "b2"}
+    assert "media" not in merged.set_aside and set(merged.own) == {"a1", "b2"}
 
 
 def test_training_rounds_are_kept_audited_and_seen_by_whom_they_should_be(store: Store) -> None:

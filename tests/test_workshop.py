@@ -143,10 +143,11 @@ def test_agreement_notes_round_trip_through_decision_notes() -> None:
         f"{MISSED_PREFIX}7": agreed(f"{MISSED_PREFIX}7", 4, 3, note="Carers"),
         f"{MISSED_PREFIX}8": agreed(f"{MISSED_PREFIX}8", 2, 2, keep=False),
     }
-    earlier = {"set_aside": {"x": {"reason": "Out of scope"}}, "agreed": {"old": {"likelihood": "1"}}}
-    notes = agreement_notes(WORKSHOP_ID, consensus, [missed(7, ["age", "sex"]), missed(8, ["race"])], earlier)
-    assert all(isinstance(value, str) for entries in notes.values() for f in entries.values() for value in f.values())
-    parsed = DecisionNotes.model_validate(notes)
+    old = AgreedFinding(likelihood=1, severity=1, workshop="an-earlier-workshop")
+    earlier = DecisionNotes.model_validate({"set_aside": {"x": {"reason": "Out of scope"}}, "agreed": {"old": old}})
+    parsed = agreement_notes(WORKSHOP_ID, consensus, [missed(7, ["age", "sex"]), missed(8, ["race"])], earlier)
+    assert isinstance(parsed, DecisionNotes)  # typed: the room's scores are never turned into text
+    assert all(type(entry.likelihood) is int for entry in [*parsed.agreed.values(), *parsed.added.values()])
     assert parsed.set_aside["x"].reason == "Out of scope"  # earlier notes are kept ...
     assert set(parsed.agreed) == {"kept", "dropped"}  # ... but an earlier workshop's agreement is replaced
     assert parsed.agreed["kept"] == AgreedFinding(
@@ -157,7 +158,7 @@ def test_agreement_notes_round_trip_through_decision_notes() -> None:
     added = parsed.added[f"{WORKSHOP_ID[:8]}-7"]
     assert added.groups == ["age", "sex"] and (added.likelihood, added.severity) == (4, 3)
     assert added.reason == "The rules do not ask about it (the workshop: Carers)"
-    assert earlier["agreed"] == {"old": {"likelihood": "1"}}  # not changed in place
+    assert earlier.agreed == {"old": old}  # not changed in place
 
 
 def test_unagreed_names_the_findings_still_to_agree() -> None:

@@ -18,7 +18,8 @@ from proofing.access import LOCAL_USER, User
 from proofing.join_guard import LIMIT, JoinGuard, TooManyTries
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import read_plan
-from proofing.store import Store, screening_level
+from proofing.service import screening_level
+from proofing.store import Store
 from proofing.workshop import CODE_ALPHABET, Consensus, Workshop, code_lifetime, new_code, shown_code
 from proofing.workshop_store import WorkshopError, Workshops
 

@@ -22,7 +22,8 @@ from proofing.assessment import assess_draft, with_agreement
 from proofing.decisions import DecisionNotes
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan, read_plan
-from proofing.store import Store, WorkshopRow, WorkshopScoreRow, _dispose_engine, screening_level
+from proofing.service import screening_level
+from proofing.store import Store, VersionRow, WorkshopRow, WorkshopScoreRow, _dispose_engine
 from proofing.workshop import VERDICTS, Consensus, MissedImpact, ParticipantScore, Workshop
 from proofing.workshop_store import StaleAgreementError, WorkshopError, Workshops
 
@@ -358,6 +359,47 @@ def test_finalise_is_refused_when_the_draft_changed_after_the_workshop_opened(
     assert facilitator.workshop(opened.id).stage == "revealed"
 
 
+def test_a_workshop_score_reaches_the_agreed_version_typed(
+    store: Store, kb: KnowledgeBase, opened: Workshop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From the room's agreement to the stored version and back, a score is a number and a flag a boolean: the
+    store is handed typed notes (checked at its boundary), keeps them as typed JSON, and reads them back typed."""
+    person = joined(store, opened, 1)
+    missed_id = person.add_missed(
+        opened.id, MissedImpact(title="Bus route", groups=["age", "sex"], reason="no bus", likelihood=4, severity=2)
+    )
+    facilitator = Workshops(store, FACILITATOR)
+    facilitator.reveal(opened.id, expected_revision=0)
+    agree_all(facilitator, opened, keep=False)
+    facilitator.agree(opened.id, f"missed:{missed_id}", Consensus(likelihood=4, severity=5), expected_revision=0)
+    handed: list[object] = []
+    real = store.save_in
+
+    def boundary(*args: object, **kwargs: object) -> int:
+        handed.append(kwargs["notes"])
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "save_in", boundary)
+    number = facilitator.finalise(kb, opened.id)
+    [notes] = handed
+    assert isinstance(notes, DecisionNotes)  # at the store's boundary: the model, not text
+    [added] = notes.added.values()
+    assert (type(added.likelihood), type(added.severity), added.groups) == (int, int, ["age", "sex"])
+    assert (added.likelihood, added.severity) == (4, 5)
+    assert all(type(agreed.likelihood) is int and agreed.keep is False for agreed in notes.agreed.values())
+    with store.reading() as session:
+        kept = session.scalars(
+            select(VersionRow.notes).where(
+                VersionRow.assessment_id == opened.assessment_id, VersionRow.version == number
+            )
+        ).one()
+    [stored] = kept["added"].values()
+    assert (stored["likelihood"], stored["severity"], stored["groups"]) == (4, 5, ["age", "sex"])  # JSON numbers
+    assert all(entry["keep"] is False for entry in kept["agreed"].values())  # JSON false, not "False"
+    latest = store.version(opened.assessment_id, number)
+    assert latest is not None and latest.notes == notes  # read back as the model it was handed
+
+
 def test_finalise_makes_one_agreed_version_and_closes_the_workshop(
     store: Store, kb: KnowledgeBase, largest: Plan, opened: Workshop
 ) -> None:
@@ -377,12 +419,11 @@ def test_finalise_makes_one_agreed_version_and_closes_the_workshop(
     latest = store.latest(opened.assessment_id)
     assert latest is not None and latest.version == 2
     assert latest.label == f"Agreed at the EIA workshop of {opened.opened_at.day} {opened.opened_at:%B %Y}"
-    assert set(latest.notes) >= {"agreed", "added"}
-    assert set(latest.notes["agreed"]) == {finding.rule for finding in opened.findings}
-    assert all(fields["keep"] == "False" for fields in latest.notes["agreed"].values())
-    assert [fields["title"] for fields in latest.notes["added"].values()] == ["Bus route"]
+    assert set(latest.notes.agreed) == {finding.rule for finding in opened.findings}
+    assert all(agreed.keep is False for agreed in latest.notes.agreed.values())
+    assert [added.title for added in latest.notes.added.values()] == ["Bus route"]
     rules_level = assess_draft(kb, largest)[0].level
-    agreed_level = with_agreement(kb, assess_draft(kb, largest)[0], DecisionNotes.model_validate(latest.notes)).level
+    agreed_level = with_agreement(kb, assess_draft(kb, largest)[0], latest.notes).level
     assert latest.level == agreed_level and agreed_level != rules_level
     assert latest.plan == largest  # the answers are the ones the room scored
     actions = [entry.action for entry in store.audit(opened.assessment_id)]

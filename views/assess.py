@@ -14,7 +14,8 @@ import streamlit as st
 
 from proofing.plan import Plan, visible_questions
 from proofing.questionnaire import Question
-from proofing.service import start_assessment
+from proofing.service import keep_both as keep_both_saved
+from proofing.service import restore_version, start_assessment
 from proofing.steps import neighbours, section_complete, shown_sections, step_progress
 from proofing.store import Draft, FinalAssessmentError, StaleVersionError, StoreError, merge
 from proofing.verify import answer_changes
@@ -46,7 +47,8 @@ def keep_both() -> None:
     state = st.session_state
     opened = draft.base()
     try:
-        kept = saved.keep_both(
+        kept = keep_both_saved(
+            saved,
             kb,
             state.assessment_id,
             opened.version,
@@ -125,7 +127,8 @@ def restore(version: int) -> None:
     """Make an earlier version the latest again (a new version; nothing in between is lost)."""
     state = st.session_state
     try:
-        number = saved.restore(
+        number = restore_version(
+            saved,
             kb,
             state.assessment_id,
             version,

@@ -20,6 +20,7 @@ import streamlit as st
 
 from proofing.access import PermissionDenied
 from proofing.assessment import Assessment, assess_agreed
+from proofing.models import DecisionNotes, notes_json
 from proofing.plan import AnswerProblem, Plan
 from proofing.service import save_draft, screening_level
 from proofing.store import FinalAssessmentError, SavedVersion, StaleVersionError
@@ -96,7 +97,7 @@ def load(assessment_id: str, notice: str | None = None) -> bool:
     state.kept = widgets
     state.update(widgets)
     state.decisions = dict(version.decisions)
-    state.notes = {kind: dict(entries) for kind, entries in version.notes.items()}
+    state.notes = notes_json(version.notes)  # the page edits plain values; a save types them again
     if notice:
         state.notice = notice
     return True
@@ -183,12 +184,10 @@ def _assessed(plan_json: str, notes_json: str, language: str) -> tuple[Assessmen
     return assess_agreed(knowledge(), Plan.model_validate_json(plan_json), json.loads(notes_json))
 
 
-def assessed(
-    plan: Plan, notes_of: dict[str, dict[str, dict[str, str]]] | None = None
-) -> tuple[Assessment, list[AnswerProblem]]:
+def assessed(plan: Plan, notes_of: DecisionNotes | None = None) -> tuple[Assessment, list[AnswerProblem]]:
     """The plan assessed (findings so far and what is still needed), as any EIA workshop in its notes agreed it
     (`notes_of`: a version's notes; None: this session's), cached: a rerun that changed no answer is free."""
-    kept = notes() if notes_of is None else notes_of
+    kept = notes() if notes_of is None else notes_json(notes_of)
     agreement = {kind: kept[kind] for kind in ("agreed", "added") if kind in kept}
     return _assessed(plan.model_dump_json(), json.dumps(agreement, sort_keys=True), knowledge().language)
 

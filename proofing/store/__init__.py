@@ -10,7 +10,7 @@ Nothing is lost between two people editing one assessment: every save names the 
 (``expected_version``), and a save based on anything but the latest version is refused with a
 ``StaleVersionError`` instead of quietly replacing the other person's work. The person refused can reload, or
 keep both: ``merge`` joins two sets of changes to a common version answer by answer (and decision by decision),
-and ``Store.keep_both`` saves that merge. Reading never writes.
+and ``proofing.service.keep_both`` saves that merge. Reading never writes.
 
 The store only stores and reads. It does not assess: the level kept with a version and the version's rows of the
 cumulative index are worked out once by the service layer (``proofing.service.save_draft``) and handed in. The
@@ -131,18 +131,6 @@ __all__ = [
     "quarter_of",
 ]
 
-# Names that moved above the store (they assess or word): still importable from here, read when first used.
-_MOVED = {
-    "screening_level": "proofing.service",
-    "cumulative_entries": "proofing.service",
-    "plan_wards": "proofing.indexing",
-    "plan_dated": "proofing.indexing",
-    "default_rule_base": "proofing.service",
-    "conflict_words": "proofing.version_words",
-    "version_changes": "proofing.version_words",
-    "agreement_changes": "proofing.version_words",
-}
-
 
 class Store(Versions, People, Approving):
     """The assessments in one database. Cheap to make and safe to share between threads."""
@@ -153,12 +141,9 @@ class Store(Versions, People, Approving):
 
 
 def __getattr__(name: str) -> Any:
-    """``DEFAULT_DB_URL`` is computed when it is read (see default_db_url), not frozen at import; a name that moved
-    to the service layer or the words (``_MOVED``) is read from there."""
+    """``DEFAULT_DB_URL`` is computed when it is read (see default_db_url), not frozen at import. The names that
+    assess or word (screening_level, cumulative_entries, conflict_words ...) live above the store, in
+    proofing.service, proofing.indexing and proofing.version_words: the store never reaches up for them."""
     if name == "DEFAULT_DB_URL":
         return default_db_url()
-    if name in _MOVED:
-        import importlib
-
-        return getattr(importlib.import_module(_MOVED[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,14 +12,12 @@ from proofing.models import (
     AuditEntry,
     HistoryEntry,
     IndexRow,
-    KeptBoth,
     SavedVersion,
     TrainingRound,
 )
 from proofing.plan import Plan
 
-if TYPE_CHECKING:  # the store never loads rules; a caller names the rule base it works a level out with
-    from proofing.knowledge import KnowledgeBase
+if TYPE_CHECKING:
     from proofing.store import Store
 
 
@@ -63,20 +61,16 @@ class UserStore:
         self._check("edit", assessment_id)
         return self.store.save(assessment_id, plan, *args, by=self.user, **kwargs)
 
-    def restore(self, kb: KnowledgeBase, assessment_id: str, version: int, **kwargs: Any) -> int:
-        """Store.restore, for a person who may edit the assessment."""
+    def restore(self, assessment_id: str, version: int, **kwargs: Any) -> int:
+        """Store.restore (with the level and index rows proofing.service.restore_version hands it), for a person
+        who may edit the assessment."""
         self._check("edit", assessment_id)
-        return self.store.restore(kb, assessment_id, version, by=self.user, **kwargs)
+        return self.store.restore(assessment_id, version, by=self.user, **kwargs)
 
     def checkpoint(self, assessment_id: str, name: str, *, expected_version: int) -> None:
         """Store.checkpoint, for a person who may edit the assessment."""
         self._check("edit", assessment_id)
         self.store.checkpoint(assessment_id, name, expected_version=expected_version, by=self.user)
-
-    def keep_both(self, kb: KnowledgeBase, assessment_id: str, *args: Any, **kwargs: Any) -> KeptBoth:
-        """Store.keep_both, for a person who may edit the assessment."""
-        self._check("edit", assessment_id)
-        return self.store.keep_both(kb, assessment_id, *args, by=self.user, **kwargs)
 
     def duplicate(self, assessment_id: str) -> str:
         """A copy as a new draft owned by this person: "duplicate" of a draft, "reopen" of a final one."""

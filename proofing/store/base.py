@@ -4,11 +4,9 @@ in the caller's transaction. The parts of Store (versions, people, approving) bu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import (
     delete,
     select,
@@ -20,11 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from proofing import audit_chain
 from proofing.access import User
 from proofing.errors import StoreError
-from proofing.models import (
-    Assessor,
-    IndexRow,
-)
-from proofing.plan import Plan
+from proofing.models import IndexRow
 from proofing.store.database import (
     _WRITE,
     _engine_for,
@@ -48,17 +42,14 @@ from proofing.store.values import (
 class StoreBase:
     """The assessments in one database: sessions, locks, audit entries and the cumulative index (Store's core)."""
 
-    def __init__(self, url: str | None = None, *, kb: Any = None, assessor: Assessor | None = None) -> None:
+    def __init__(self, url: str | None = None) -> None:
         """Open the database at `url` (default: default_db_url()), upgrading its schema to head on first use.
 
-        The store never assesses: a save through the service layer (proofing.service.save_draft) hands it the
-        level and the cumulative index rows to keep. A raw save (a script, a test's set-up) that hands it no rows
-        asks `assessor` for them (default: ``proofing.service.Assessor(kb)``, made at the first such save, with the
-        rule base `kb` or, None, the one the app serves).
+        The store never assesses and holds no rule base: a save through the service layer (proofing.service) hands
+        it the level and the cumulative index rows to keep, and it keeps what it is handed (a raw save that hands
+        no rows keeps none).
         """
         self.url = url if url is not None else default_db_url()
-        self._rules = kb
-        self._assessor = assessor
         engine = _engine_for(self.url)
         self._shown = _shown(engine.url)
         self._read = sessionmaker(bind=engine, expire_on_commit=False)
@@ -83,19 +74,6 @@ class StoreBase:
 
     _session = transaction  # the name the store's own methods (and older scripts) use
 
-    @property
-    def assessor(self) -> Assessor:
-        """What works out a raw save's level and index rows when the caller hands none (see __init__)."""
-        if self._assessor is None:
-            self._assessor = _default_assessor()(self._rules)
-        return self._assessor
-
-    def assessor_for(self, kb: Any) -> Assessor:
-        """The assessor for rule base `kb` (restore and keep_both name the rule base they work a level out with)."""
-        if kb is None or kb is self._rules:
-            return self.assessor
-        return _default_assessor()(kb)
-
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only transaction, for a module querying the store's tables (proofing.cumulative)."""
@@ -109,7 +87,7 @@ class StoreBase:
 
         Delete and insert: the rows say which groups (and wards) the latest version finds negatively affected, with
         its level, status, service and title, so the cumulative view never reads a stale count. `rows` are the ones
-        the service layer worked out for that version; None asks the assessor.
+        the service layer worked out for that version; None keeps none (the store never assesses).
         """
         session.flush()
         session.execute(delete(CumulativeRow).where(CumulativeRow.assessment_id == assessment_id))
@@ -117,13 +95,7 @@ class StoreBase:
         latest = self._latest_row(session, assessment_id)
         if row is None or latest is None:
             return
-        if rows is None:
-            try:
-                plan = Plan.model_validate(latest.plan)
-            except ValidationError:
-                return  # a version that no longer reads as a plan has no findings to count
-            rows = self.assessor.keep(plan, latest.notes)[1]
-        for entry in rows:
+        for entry in rows or []:
             dated = entry.dated or latest.saved_at
             session.add(
                 CumulativeRow(
@@ -140,6 +112,23 @@ class StoreBase:
                     quarter=quarter_of(dated),
                 )
             )
+
+    def index_of(self, assessment_id: str) -> list[IndexRow]:
+        """The assessment's rows of the cumulative index as kept (its latest version's), to hand on unchanged: a
+        duplicate finds what its source found. A row dated by its save (the plan gives no date) comes back undated,
+        so its copy is dated by its own save."""
+        with self._session() as session:
+            latest = self._latest_row(session, assessment_id)
+            query = select(CumulativeRow).where(CumulativeRow.assessment_id == assessment_id)
+            return [
+                IndexRow(
+                    group_id=row.group_id,
+                    ward=row.ward,
+                    highest_score=row.highest_score,
+                    dated=None if latest is not None and row.dated == latest.saved_at else row.dated,
+                )
+                for row in session.scalars(query.order_by(CumulativeRow.id))
+            ]
 
     @staticmethod
     def audit_in(
@@ -196,22 +185,3 @@ class StoreBase:
         return row
 
     _locked = lock
-
-
-# The store never reaches up to the service layer: the service hands it the assessor it uses for a raw save (a save
-# that brings no level or index rows of its own: a script, a duplicate, a restore), when proofing.service is imported.
-_ASSESSOR_FACTORY: Callable[[Any], Assessor] | None = None
-
-
-def use_assessor(factory: Callable[[Any], Assessor]) -> None:
-    """Name what works out a raw save's level and index rows for a rule base (the service layer calls this)."""
-    global _ASSESSOR_FACTORY
-    _ASSESSOR_FACTORY = factory
-
-
-def _default_assessor() -> Callable[[Any], Assessor]:
-    if _ASSESSOR_FACTORY is None:
-        raise StoreError(
-            "a save that brings no screening level needs the service layer (import proofing.service) to work it out"
-        )
-    return _ASSESSOR_FACTORY

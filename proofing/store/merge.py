@@ -11,6 +11,7 @@ from proofing.models import (
     Merge,
     SavedVersion,
     VersionChange,
+    notes_json,
 )
 from proofing.plan import Plan
 from proofing.store.values import (
@@ -27,7 +28,7 @@ def _flat(draft: Draft) -> dict[tuple[str, ...], Any]:
     flat |= {("answer", question): answer for question, answer in draft.plan.answers.items()}
     for key, fields in draft.decisions.items():
         flat |= {("decision", key, name): value for name, value in fields.items()}
-    for kind, entries in draft.notes.items():
+    for kind, entries in notes_json(draft.notes).items():  # each typed field of each note, as its JSON value
         for key, fields in entries.items():
             flat |= {("note", kind, key, name): value for name, value in fields.items()}
     return flat
@@ -68,7 +69,7 @@ def merge(base: Draft, mine: Draft, theirs: Draft) -> Merge:
     details = {place[1]: value for place, value in merged.items() if place[0] == "detail"}
     answers = {place[1]: value for place, value in merged.items() if place[0] == "answer"}
     decisions: dict[str, dict[str, str]] = {}
-    notes: dict[str, dict[str, dict[str, str]]] = {}
+    notes: dict[str, dict[str, dict[str, Any]]] = {}
     for place, value in merged.items():
         if place[0] == "decision":
             decisions.setdefault(place[1], {})[place[2]] = value
@@ -83,7 +84,8 @@ def merge(base: Draft, mine: Draft, theirs: Draft) -> Merge:
     )
 
 
-def _draft_of(saved: SavedVersion) -> Draft:
+def draft_of(saved: SavedVersion) -> Draft:
+    """A stored version as one side of a merge: its plan, decisions and typed notes."""
     return Draft(plan=saved.plan, decisions=saved.decisions, notes=saved.notes)
 
 
@@ -112,17 +114,14 @@ def changes_between(before: SavedVersion, after: SavedVersion) -> list[VersionCh
     return changes or [VersionChange(kind="nothing")]
 
 
-def _without_agreement(notes: dict[str, dict[str, dict[str, str]]]) -> dict[str, dict[str, dict[str, str]]]:
-    return {kind: entries for kind, entries in notes.items() if kind not in ("agreed", "added")}
+def _without_agreement(notes: DecisionNotes) -> DecisionNotes:
+    return notes.model_copy(update={"agreed": {}, "added": {}})
 
 
-def _agreement_changes(
-    before: dict[str, dict[str, dict[str, str]]], after: dict[str, dict[str, dict[str, str]]]
-) -> list[VersionChange]:
+def _agreement_changes(earlier: DecisionNotes, later: DecisionNotes) -> list[VersionChange]:
     """What an EIA workshop changed from one version's notes to the next's, finding by finding, as data."""
-    if (before.get("agreed"), before.get("added")) == (after.get("agreed"), after.get("added")):
+    if (earlier.agreed, earlier.added) == (later.agreed, later.added):
         return []
-    earlier, later = DecisionNotes.model_validate(before), DecisionNotes.model_validate(after)
     changes = []
     for rule, agreed in later.agreed.items():
         if earlier.agreed.get(rule) == agreed:

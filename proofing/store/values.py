@@ -8,9 +8,7 @@ from typing import Any
 
 from proofing.decisions import decision_problem
 from proofing.errors import StoreError
-from proofing.models import (
-    notes_problem,
-)
+from proofing.models import DecisionNotes, NotesGiven, notes_problem, typed_notes
 from proofing.plan import Plan
 
 MAX_TITLE = 500  # as Plan.title allows
@@ -56,25 +54,13 @@ def _decisions_data(decisions: dict[str, dict[str, Any]] | None) -> dict[str, di
     return checked
 
 
-def _notes_data(notes: dict[str, Any] | None) -> dict[str, dict[str, dict[str, str]]]:
-    """Decision notes as plain JSON text, validated (DecisionNotes); empty kinds and entries are dropped."""
-    kept: dict[str, dict[str, dict[str, str]]] = {}
-    for kind, entries in (notes or {}).items():
-        if not isinstance(entries, dict):
-            raise StoreError(f"the notes {kind!r} must be a mapping, not {entries!r}")
-        rows = {}
-        for key, fields in entries.items():
-            if not isinstance(fields, dict):
-                raise StoreError(f"the note {kind}/{key} must be a mapping, not {fields!r}")
-            row = {str(name): "" if value is None else str(value) for name, value in fields.items()}
-            if any(row.values()):
-                rows[str(key)] = row
-        if rows:
-            kept[str(kind)] = rows
-    problem = notes_problem(kept)
+def _notes_data(notes: NotesGiven) -> DecisionNotes:
+    """Decision notes checked and typed (DecisionNotes; a page's plain mapping validated, what it cleared left out);
+    a StoreError in words when they cannot be kept. The store keeps them as models.notes_json gives them."""
+    problem = notes_problem(notes)
     if problem:
         raise StoreError(f"the notes cannot be kept: {problem}")
-    return kept
+    return typed_notes(notes)
 
 
 def _is_id(text: object) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import (
@@ -22,16 +22,17 @@ from proofing.models import (
     STATUS_WORDS,
     STATUSES,
     AssessmentSummary,
-    Draft,
+    DecisionNotes,
     HistoryEntry,
     IndexRow,
-    KeptBoth,
+    NotesGiven,
     SavedVersion,
     VersionChange,
+    notes_json,
 )
 from proofing.plan import Plan
 from proofing.store.base import StoreBase
-from proofing.store.merge import _draft_of, changes_between, merge
+from proofing.store.merge import changes_between
 from proofing.store.schema import (
     ApprovalRow,
     AssessmentRow,
@@ -41,7 +42,6 @@ from proofing.store.schema import (
 from proofing.store.values import (
     COPY_PREFIX,
     DETAILS,
-    KEEP_BOTH_ATTEMPTS,
     MAX_TITLE,
     _decisions_data,
     _escape_like,
@@ -50,9 +50,6 @@ from proofing.store.values import (
     _now,
     _plan_data,
 )
-
-if TYPE_CHECKING:  # the store never loads rules; a caller names the rule base it works a level out with
-    from proofing.knowledge import KnowledgeBase
 
 
 class Versions(StoreBase):
@@ -71,7 +68,8 @@ class Versions(StoreBase):
 
         `level` is None (not screened yet) unless the plan can already be screened (proofing.service.level_of).
         The owner is `owner_subject`, else the acting user `by`, else the local user. `index`: the version's
-        cumulative index rows, as the service layer worked them out with `level` (None: the assessor's).
+        cumulative index rows, as the service layer worked them out with `level` (None: none; the store keeps what
+        it is handed and never assesses: proofing.service.start_assessment hands both).
         """
         return self._start(plan, decisions={}, level=level, owner_subject=owner_subject, by=by, index=index)
 
@@ -80,7 +78,7 @@ class Versions(StoreBase):
         plan: Plan,
         decisions: dict[str, dict[str, str]],
         level: str | None,
-        notes: dict[str, dict[str, dict[str, str]]] | None = None,
+        notes: DecisionNotes | None = None,
         *,
         owner_subject: str | None = None,
         by: User | None = None,
@@ -117,7 +115,7 @@ class Versions(StoreBase):
                     version=1,
                     plan=_plan_data(plan),
                     decisions=decisions,
-                    notes=notes or {},
+                    notes=notes_json(notes or DecisionNotes()),
                     level=level,
                     saved_at=now,
                 )
@@ -137,7 +135,7 @@ class Versions(StoreBase):
         level: str | None = None,
         *,
         expected_version: int,
-        notes: dict[str, Any] | None = None,
+        notes: NotesGiven = None,
         editing: str | None = None,
         expected_revision: int | None = None,
         label: str | None = None,
@@ -158,8 +156,10 @@ class Versions(StoreBase):
         on an older revision is refused as stale like one based on an older version. `label` names the version
         made (a checkpoint, or "Restored from version 2"); a named version is never amended.
 
-        `index` is the version's cumulative index rows as the service layer worked them out with `level` (see
-        proofing.service.save_draft); None asks the store's assessor (a raw save).
+        `notes` are typed (DecisionNotes) or a page's plain mapping, typed here; they are kept as typed JSON. `index`
+        is the version's cumulative index rows as the service layer worked them out with `level` (see
+        proofing.service.save_draft). The store never assesses: None keeps no rows for the version, so a save whose
+        level and rows are not known yet goes through proofing.service.save_draft.
         """
         with self._session(write=True) as session:
             return self.save_in(
@@ -186,7 +186,7 @@ class Versions(StoreBase):
         level: str | None,
         *,
         expected_version: int,
-        notes: dict[str, Any] | None,
+        notes: NotesGiven,
         editing: str | None,
         expected_revision: int | None,
         label: str | None,
@@ -194,7 +194,7 @@ class Versions(StoreBase):
         index: list[IndexRow] | None = None,
     ) -> int:
         """`save` inside the caller's write transaction, so another change (a workshop finalised) can share it."""
-        plan_data, decided, noted = _plan_data(plan), _decisions_data(decisions), _notes_data(notes)
+        plan_data, decided, noted = _plan_data(plan), _decisions_data(decisions), notes_json(_notes_data(notes))
         row = self._locked(session, assessment_id)
         latest = self._latest_row(session, assessment_id)
         current = latest.version if latest is not None else 0
@@ -254,10 +254,11 @@ class Versions(StoreBase):
 
     def restore(
         self,
-        kb: KnowledgeBase,
         assessment_id: str,
         version: int,
         *,
+        level: str | None,
+        index: list[IndexRow] | None,
         expected_version: int,
         expected_revision: int | None = None,
         by: User | None = None,
@@ -265,18 +266,18 @@ class Versions(StoreBase):
         """Make an earlier version the latest again, as a new version named "Restored from version N".
 
         Nothing is lost: every version in between stays in the history. Refused like save when someone saved since
-        the person looked (StaleVersionError) or the assessment is final. Returns the new version's number.
+        the person looked (StaleVersionError) or the assessment is final. `level` and `index` are what the service
+        layer worked out for that version's plan (proofing.service.restore_version). Returns the new version's number.
         """
         earlier = self.version(assessment_id, version)
         if earlier is None:
             raise StoreError(f"there is no version {version} of assessment {assessment_id!r} to restore")
-        level, rows = self.assessor_for(kb).keep(earlier.plan, earlier.notes)
         return self.save(
             assessment_id,
             earlier.plan,
             earlier.decisions,
             level,
-            index=rows,
+            index=index,
             expected_version=expected_version,
             expected_revision=expected_revision,
             notes=earlier.notes,
@@ -314,60 +315,6 @@ class Versions(StoreBase):
             entries.append(HistoryEntry(saved.version, saved.label, saved.saved_at, changes))
         return entries[::-1]
 
-    def keep_both(
-        self,
-        kb: KnowledgeBase,
-        assessment_id: str,
-        base_version: int,
-        plan: Plan,
-        decisions: dict[str, dict[str, str]] | None = None,
-        *,
-        notes: dict[str, Any] | None = None,
-        base: Draft | None = None,
-        by: User | None = None,
-    ) -> KeptBoth:
-        """Save this person's changes since `base_version` together with everyone else's since then.
-
-        What a person does when their save was refused as stale and they choose to keep both: their draft and
-        the latest version are merged against the version they opened (see merge), the merged plan's level is
-        worked out again (the assessor's level), and the merge is saved on the latest version. If someone saves in
-        between, the merge is done again on the newer latest, so the result never drops anyone's change.
-
-        `base` is the content the person's page was based on, when they have it: a version an editing session
-        amended since no longer holds what they saw. The merge is saved as a version of its own, never amended.
-        """
-        if base is None:
-            opened = self.version(assessment_id, base_version)
-            if opened is None:
-                raise StoreError(f"there is no version {base_version} of assessment {assessment_id!r} to merge from")
-            base = _draft_of(opened)
-        mine = Draft(plan=plan, decisions=_decisions_data(decisions), notes=_notes_data(notes))
-        for _attempt in range(KEEP_BOTH_ATTEMPTS):
-            theirs = self.latest(assessment_id)
-            if theirs is None:
-                raise StoreError(f"there is no assessment {assessment_id!r}")
-            merged = merge(base, mine, _draft_of(theirs))
-            level, rows = self.assessor_for(kb).keep(merged.draft.plan, merged.draft.notes)
-            try:
-                number = self.save(
-                    assessment_id,
-                    merged.draft.plan,
-                    merged.draft.decisions,
-                    level,
-                    expected_version=theirs.version,
-                    expected_revision=theirs.revision,
-                    notes=merged.draft.notes,
-                    label="Both people's changes kept",
-                    by=by,
-                    index=rows,
-                )
-            except StaleVersionError:
-                continue
-            return KeptBoth(version=number, merge=merged)
-        raise StoreError(
-            f"assessment {assessment_id!r} kept changing while both sets of changes were being saved; try again"
-        )
-
     def duplicate(self, assessment_id: str, *, by: User | None = None) -> str:
         """A new draft (version 1) with the latest plan, decisions and level, its title prefixed "Copy of ".
 
@@ -386,6 +333,7 @@ class Versions(StoreBase):
             level=source.level,
             notes=source.notes,
             by=by,
+            index=self.index_of(assessment_id),  # the copy finds what its source found: the same rows
             detail=f"{how} from version {source.version} of {assessment_id}",
             source=("reopened" if source.status == "final" else "duplicated", assessment_id, source.version, how),
         )
@@ -481,6 +429,13 @@ class Versions(StoreBase):
                 f"version {row.version} of assessment {row.assessment_id} no longer reads as a plan: "
                 f"{error.errors()[0]['msg']}"
             ) from None
+        try:
+            notes = DecisionNotes.model_validate(row.notes or {})
+        except ValidationError as error:
+            raise StoreError(
+                f"the notes of version {row.version} of assessment {row.assessment_id} no longer read: "
+                f"{error.errors()[0]['msg']}"
+            ) from None
         return SavedVersion(
             assessment_id=row.assessment_id,
             version=row.version,
@@ -489,10 +444,7 @@ class Versions(StoreBase):
             level=row.level,
             status=status,
             saved_at=row.saved_at,
-            notes={
-                kind: {key: dict(fields) for key, fields in entries.items()}
-                for kind, entries in (row.notes or {}).items()
-            },
+            notes=notes,
             label=row.label,
             revision=row.revision or 0,
         )

@@ -23,7 +23,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _workshop_id(table: str) -> sa.Column:
+def _workshop_id(table: str) -> sa.Column[str]:
     return sa.Column(
         "workshop_id",
         sa.String(32),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import cast
 
 import sqlalchemy as sa
 from alembic import op
@@ -60,7 +61,8 @@ def _backfill() -> None:
     from pydantic import ValidationError
 
     from proofing.plan import Plan
-    from proofing.store import CumulativeRow, UTCDateTime, cumulative_entries, default_rule_base
+    from proofing.service import cumulative_entries, default_rule_base
+    from proofing.store import CumulativeRow, UTCDateTime
 
     connection = op.get_bind()
     latest = sa.text(
@@ -91,7 +93,7 @@ def _backfill() -> None:
                 }
             )
     if rows:
-        connection.execute(sa.insert(CumulativeRow.__table__), rows)
+        connection.execute(sa.insert(cast(sa.Table, CumulativeRow.__table__)), rows)
 
 
 def downgrade() -> None:

@@ -17,6 +17,7 @@ Create Date: 2026-12-05
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import sqlalchemy as sa
 from alembic import op
@@ -76,9 +77,9 @@ def _chain() -> None:
     else:
         op.execute("DROP TRIGGER audit_entries_no_update")
     prev = GENESIS
-    table = AuditRow.__table__
+    table = cast(sa.Table, AuditRow.__table__)
     for row in rows:
-        own = entry_hash(prev, row)  # type: ignore[arg-type]
+        own = entry_hash(prev, row)
         connection.execute(sa.update(table).where(table.c.id == row.id).values(prev_hash=prev, hash=own))
         prev = own
     if postgresql:
