@@ -151,7 +151,7 @@ class Composer(FindingSections):
         record.author = short(clean_text(self.meta.produced_by))
         record.keywords = short(self._("EIA; cohesion proofing; {level}", level=self.a.level))
         record.frame_words = {words: self._(words) for words in TEMPLATE_WORDS}
-        record.status, record.status_mark = self.status, self.status_mark()
+        record.status, record.status_mark = self.record_state, self.status_mark()
         return record
 
     def write(self) -> None:

@@ -116,7 +116,7 @@ class StatusSections(ComposerBase):
     lines, the mark on every page, and what the approver acknowledged."""
 
     @property
-    def status(self) -> RecordStatus:
+    def record_state(self) -> RecordStatus:
         """This record's status (record_status)."""
         return record_status(self.meta.approval, self.meta.version)
 
@@ -138,13 +138,13 @@ class StatusSections(ComposerBase):
     def status_words(self) -> str:
         """The cover's status: draft, submitted on a day, or approved by someone on a day."""
         approval = self.own_approval
-        if self.status == "approved" and approval is not None:
+        if self.record_state == "approved" and approval is not None:
             return self._(
                 "Approved by {who} on {day}: the decision is taken and this record is final",
                 who=approval.decided_by or self._("an approver"),
                 day=self.day(f"{approval.decided_at:%Y-%m-%d}") if approval.decided_at else "",
             )
-        if self.status == "submitted" and approval is not None:
+        if self.record_state == "submitted" and approval is not None:
             return self._(
                 "Submitted for approval on {day}: no decision yet, so not approved",
                 day=self.day(f"{approval.submitted_at:%Y-%m-%d}"),
@@ -154,9 +154,9 @@ class StatusSections(ComposerBase):
     def status_mark(self) -> str:
         """What every page says of the record's status (the Word header, the HTML banner)."""
         version = self._("version {version}", version=self.meta.version) if self.meta.version else ""
-        if self.status == "approved":
+        if self.record_state == "approved":
             text = self._("Approved")
-        elif self.status == "submitted":
+        elif self.record_state == "submitted":
             text = self._("Submitted for approval: not approved")
         else:
             text = self._("DRAFT: not approved")
@@ -165,7 +165,7 @@ class StatusSections(ComposerBase):
     def review_words(self) -> str:
         """The review date: the approver's, else the plan's (or within the months it gives, or still to be set)."""
         approval = self.own_approval
-        if self.status == "approved" and approval is not None and approval.review_date is not None:
+        if self.record_state == "approved" and approval is not None and approval.review_date is not None:
             return self.day(approval.review_date.isoformat())
         given = self.meta.review_date or default_review(self.t, self.kb, self.a)
         return self.day(given) if len(given) == 10 and given[4] == "-" else given
@@ -180,16 +180,16 @@ class StatusSections(ComposerBase):
 
     def status_notice(self) -> None:
         """Under the title: a draft or a submitted record says, in bold, that it is not approved."""
-        if self.status != "approved":
+        if self.record_state != "approved":
             self.para(self.status_mark(), bold=True)
 
     def decision_lines(self) -> None:
         """The end of the board's summary: the decision actually taken, by whom and when, its conditions and the
         review date, and what the approver acknowledged; or, before approval, the decision asked for."""
         approval = self.own_approval
-        if self.status != "approved" or approval is None:
+        if self.record_state != "approved" or approval is None:
             self.runs([(self._("Decision asked for: "), True), (self.a.decision, False)])
-            if self.status == "submitted" and approval is not None:
+            if self.record_state == "submitted" and approval is not None:
                 self.labelled(
                     self._("Status"),
                     self._(
@@ -206,7 +206,7 @@ class StatusSections(ComposerBase):
                 "{who} on {day} (the tool advised: {advice})",
                 who=approval.decided_by or self._("an approver"),
                 day=self.day(f"{approval.decided_at:%Y-%m-%d}") if approval.decided_at else "",
-                advice=self.a.decision,
+                advice=self.a.decision.rstrip("."),
             ),
         )
         self.labelled(self._("Conditions"), approval.conditions or self._("None"))
