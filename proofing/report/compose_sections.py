@@ -158,16 +158,7 @@ class FindingSections(StatusSections):
             self.para(self._("No impact on any group was found."))
         self.heading(self._("The decisions taken"), 2)
         accepted = [d for d in self.meta.decisions.values() if d.status in ("accepted", "done")]
-        self.para(
-            self._(
-                "Decision asked for: {decision} {accepted}; the mitigation action plan lists each with its owner, "
-                "due date and status.",
-                decision=self.a.decision,
-                accepted=self.n_(
-                    "{n} mitigation(s) accepted so far", "{n} mitigation(s) accepted so far", len(accepted)
-                ),
-            )
-        )
+        self.para(self.decisions_taken(len(accepted)))
         if self.meta.workshops:
             self.para(f"{self.workshop_changes()}.")
 

@@ -217,11 +217,37 @@ class StatusSections(ComposerBase):
                 self._("{items}, each listed under Sign-off.", items=open_items_words(approval.acknowledged, self.t)),
             )
 
+    def decisions_taken(self, accepted: int) -> str:
+        """The Welsh duties' "decisions taken": the decision actually taken once approved, else the one asked for;
+        and how many mitigations are accepted."""
+        approval = self.own_approval
+        mitigations = self.n_("{n} mitigation(s) accepted so far", "{n} mitigation(s) accepted so far", accepted)
+        if self.record_state == "approved" and approval is not None:
+            return self._(
+                "Decision taken: {decision} (approved by {who}; the tool advised: {advice}). {accepted}; the "
+                "mitigation action plan lists each with its owner, due date and status.",
+                decision=approval.decision_taken.rstrip("."),
+                who=approval.decided_by or self._("an approver"),
+                advice=self.a.decision.rstrip("."),
+                accepted=mitigations[:1].upper() + mitigations[1:],
+            )
+        return self._(
+            "Decision asked for: {decision} {accepted}; the mitigation action plan lists each with its owner, "
+            "due date and status.",
+            decision=self.a.decision,
+            accepted=mitigations,
+        )
+
     def acknowledged(self, approval: Approval) -> None:
         """Under Sign-off: each open item the approver acknowledged when approving, in the record's words."""
         if not approval.acknowledged:
             if approval.outcome == "approved" and approval.also_affected is not None:
-                self.para(self._("Nothing was open when it was approved: every mitigation was decided."))
+                self.para(
+                    self._(
+                        "Nothing was open when it was approved: every mitigation was decided and no high-severity "
+                        "gap was open."
+                    )
+                )
             return
         self.para(
             self._(
