@@ -322,7 +322,10 @@ def test_a_folder_of_plans_gives_one_record_each(tmp_path: Path, capsys: pytest.
         shutil.copy(EXAMPLES / name, folder / name)
     out = tmp_path / "records"
     assert main(["assess", str(folder), "--docx", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["one-wrexham-festival.docx", "street-lighting-led.docx"]
+    assert sorted(p.name for p in out.iterdir()) == [  # each named by its title and status (issue 22)
+        "one-wrexham-community-festival-in-the-town-centre-draft.docx",
+        "replace-street-lights-with-led-lanterns-on-the-same-columns-draft.docx",
+    ]
     assert "2/2" in capsys.readouterr().err
 
 
