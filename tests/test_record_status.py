@@ -141,11 +141,11 @@ def test_a_welsh_approved_record_says_so_in_welsh(kb: KnowledgeBase, centre: Ass
 
 def test_the_html_record_carries_its_status_in_a_banner(kb: KnowledgeBase, centre: Assessment) -> None:
     draft = etree.fromstring(write_html_record(kb, centre, ReportDetails(version=3, **FIXED)), etree.HTMLParser())
-    [banner] = draft.xpath("//header/p[contains(@class, 'status')]")
+    [banner] = draft.xpath("//body/p[contains(@class, 'status')]")
     assert banner.get("class") == "status status-draft" and banner.text == "DRAFT: not approved · version 3"
     final = write_html_record(kb, centre, ReportDetails(version=3, approval=approval(), **FIXED))
     page = etree.fromstring(final, etree.HTMLParser())
-    [banner] = page.xpath("//header/p[contains(@class, 'status')]")
+    [banner] = page.xpath("//body/p[contains(@class, 'status')]")
     assert banner.get("class") == "status status-approved" and banner.text == "Approved · version 3"
     text = " ".join("".join(page.itertext()).split())
     assert "Decision taken: Close the centre in April" in text and "Decision asked for" not in text

@@ -69,8 +69,6 @@ article + article { border-top: 4px solid #1f3864; margin-top: 3rem; }
 @media print { h2 { break-after: avoid; } tr { break-inside: avoid; } }
 .status { font-weight: bold; padding: 0.4rem 0.75rem; border: 2px solid #1f3864; background: #e7ecf3; }
 .status-draft, .status-submitted { background: #fff4ce; border-color: #7a5a00; position: sticky; top: 0; }
-@media print { .status-draft, .status-submitted { position: fixed; top: 0; left: 0; right: 0; }
-  body { padding-top: 3rem; } }
 """
 """The page's style sheet: plain, readable, with every colour well above the contrast WCAG asks for."""
 
@@ -165,8 +163,8 @@ class HtmlRenderer:
         council.set("class", "council")
         council.text = first.council
         mark = " / ".join(dict.fromkeys(record.status_mark for record in self.records if record.status_mark))
-        if mark:  # the record's status, kept in view as the page scrolls and on every printed page
-            banner = etree.SubElement(header, "p")
+        if mark:  # the record's status, kept in view as the page scrolls (a sticky banner)
+            banner = etree.SubElement(body, "p")
             banner.set("class", f"status status-{first.status}")
             banner.text = mark
         main = etree.SubElement(body, "main")

@@ -179,8 +179,9 @@ class StatusSections(ComposerBase):
         ]
 
     def status_notice(self) -> None:
-        """Under the title: a draft or a submitted record says, in bold, that it is not approved."""
-        if self.record_state != "approved":
+        """Under the title: a draft or a submitted Word record says, in bold, that it is not approved (the HTML page
+        has its banner just above the title)."""
+        if self.record_state != "approved" and self.format == "docx":
             self.para(self.status_mark(), bold=True)
 
     def decision_lines(self) -> None:
