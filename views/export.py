@@ -3,9 +3,9 @@
 Files are named from the plan's title, the version and its status (proofing.report.status), and the page says which
 version and status it is exporting; when a later draft of an approved assessment is open, it offers the approved
 version too, whose record is exported as it stood at approval (proofing.record_details). The record is written only
-on request (it takes most of a second), in the
-language chosen here: Cymraeg, English, or both together. Whatever its language, the record embeds the assessment
-made with the English rule base (the canonical record), so ``proofing verify`` checks every one alike.
+on request (it takes most of a second), in the language chosen here: Cymraeg, English, or both together. Whatever
+its language, the record embeds the assessment made with the English rule base (the canonical record), so
+``proofing verify`` checks every one alike.
 
 When the council's signing key is configured (``PROOFING_SIGNING_KEY``, as for the command line) the record is
 signed with it, in the name of the person signed in, and ``proofing verify --key`` shows it came from the council;

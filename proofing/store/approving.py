@@ -139,7 +139,6 @@ class Approving(StoreBase):
             if decision.outcome == "approved":
                 pending.acknowledged = [item.model_dump(mode="json") for item in acknowledged or []]
                 pending.also_affected = also_affected
-            if decision.outcome == "approved":
                 row.status, row.updated_at = "final", now
                 self._restatus(session, assessment_id, "final")
                 self._audit(session, by, "finalised", assessment_id, current, f"Approved: {decision.decision_taken}")
