@@ -68,6 +68,9 @@ class SignOff(BaseModel):
     conditions: str = Field("", max_length=20_000)
     review_date: date | None = None
     comments: str = Field("", max_length=20_000)
+    acknowledged: list[str] = Field(
+        default=[], max_length=500, description="the keys of the open items the approver acknowledged (signoff)"
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> SignOff:
@@ -88,6 +91,21 @@ class SignOff(BaseModel):
         return self
 
 
+class Acknowledgement(BaseModel):
+    """One open item an approver acknowledged when approving: an undecided mitigation or an open high-severity gap.
+
+    ``key`` names it whatever the language (a mitigation's key, "gap:" and the gap's kind and question); ``text``
+    says it in words (English), as the sign-off form listed it, so the record can show it even if the rule base
+    changes later.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["mitigation", "gap"]
+    key: str = Field(min_length=1, max_length=500)
+    text: str = Field(max_length=20_000)
+
+
 class Approval(BaseModel):
     """One submission for approval and its outcome, with the assessment's id, version and status (for the record).
 
@@ -95,6 +113,8 @@ class Approval(BaseModel):
     ``advice`` is the tool's screening level of that version, beside the decision the approver actually took.
     ``digest`` is the content digest of the version when it was submitted (None for a submission made before
     digests were kept); ``submitted_subject`` who submitted it (their sign-in identity), when known.
+    ``acknowledged`` and ``also_affected`` are kept with an approval, so the record of the approved version says
+    what the approver acknowledged and the cumulative impact as it stood then, however the register changes later.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -115,6 +135,14 @@ class Approval(BaseModel):
     comments: str = ""
     digest: str | None = None
     submitted_subject: str | None = None
+    acknowledged: list[Acknowledgement] = Field(
+        default=[], description="the open items the approver acknowledged when approving (0011)"
+    )
+    also_affected: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="the cumulative impact as it stood at approval (proofing.cumulative.Overlap as JSON); None when "
+        "it was not kept (an approval made before 0011)",
+    )
 
 
 class ApprovalRefused(ProofingError):

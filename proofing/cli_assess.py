@@ -35,6 +35,7 @@ from proofing.report import (
     save_html_record,
     save_report,
 )
+from proofing.report.status import record_file_name
 from proofing.signing import (
     Signer,
     configured_public_key,
@@ -64,6 +65,7 @@ def _assess_folder(arguments: argparse.Namespace, load: Loader) -> int:
     check_template()
     failed = 0
     at_level = []
+    named: set[str] = set()
     for number, path in enumerate(plans, start=1):
         _progress(number, len(plans), path.name)
         try:
@@ -72,7 +74,14 @@ def _assess_folder(arguments: argparse.Namespace, load: Loader) -> int:
             def write(out: Path, a: Assessment = assessment) -> None:
                 _save_report(kb, a, out, _signer(arguments), arguments.lang)
 
-            _write_file(arguments.docx / f"{path.stem}.docx", write)
+            # Named by the plan's title and its status, as the app names records (a plan file has no version);
+            # two plans of one title are told apart by their files' names.
+            name = record_file_name(assessment.plan.title, None, "draft", arguments.lang or SOURCE, ".docx")
+            if name in named:
+                title = f"{assessment.plan.title} {path.stem}"
+                name = record_file_name(title, None, "draft", arguments.lang or SOURCE, ".docx")
+            named.add(name)
+            _write_file(arguments.docx / name, write)
         except (PlanError, CommandError) as error:
             failed += 1
             _say(f"\nproofing: {error}", sys.stderr)

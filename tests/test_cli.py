@@ -159,8 +159,8 @@ def test_fail_on_over_a_folder_counts_every_plan(tmp_path: Path, capsys: pytest.
     code, _out, err = exits(["assess", str(plans), "--docx", str(tmp_path / "out"), "--fail-on", "mitigate"], capsys)
     assert code == 4 and "1 plan(s) screened at 'mitigate' or above: staff-relocation-package.yaml" in err
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [
-        "staff-relocation-package.docx",
-        "street-lighting-led.docx",
+        "relocation-support-for-staff-moving-to-the-new-depot-draft.docx",  # the title and status (issue 22)
+        "replace-street-lights-with-led-lanterns-on-the-same-columns-draft.docx",
     ]
 
 

@@ -174,7 +174,7 @@ def test_fill_see_reload_download_verify(server: tuple[str, str], browser_page: 
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the Word record (.docx)").click()
     assert download.value.suggested_filename == (
-        "commission-a-single-telephone-and-written-translation-and.docx"  # named from the plan's title
+        "commission-a-single-telephone-and-written-translation-and-v1-draft.docx"  # its title, version and status
     )
     target = tmp_path / "record.docx"
     download.value.save_as(target)

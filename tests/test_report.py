@@ -322,7 +322,10 @@ def test_a_folder_of_plans_gives_one_record_each(tmp_path: Path, capsys: pytest.
         shutil.copy(EXAMPLES / name, folder / name)
     out = tmp_path / "records"
     assert main(["assess", str(folder), "--docx", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["one-wrexham-festival.docx", "street-lighting-led.docx"]
+    assert sorted(p.name for p in out.iterdir()) == [  # each named by its title and status (issue 22)
+        "one-wrexham-community-festival-in-the-town-centre-draft.docx",
+        "replace-street-lights-with-led-lanterns-on-the-same-columns-draft.docx",
+    ]
     assert "2/2" in capsys.readouterr().err
 
 
@@ -363,7 +366,7 @@ def test_user_text_is_never_expanded_as_a_placeholder(kb: KnowledgeBase, library
     texts = header_footer_texts(data)
     headers = [text for name, text in texts.items() if "header" in name]
     footers = [text for name, text in texts.items() if "footer" in name]
-    assert headers == ["{{plan_title}} Council · Equality Impact Assessment"]
+    assert headers == ["{{plan_title}} Council · Equality Impact AssessmentDRAFT: not approved"]  # and its status
     assert footers == [f"{typed} · Rule base {library.rule_base.version} · Page 1"]
 
 
@@ -681,7 +684,9 @@ def test_the_record_shows_who_approved_it_and_the_audit_trail(kb: KnowledgeBase)
     cells = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Approved: the assessment is final." in text
-    assert "a1b2c3, version 4, final" in cells and "Head of Service, 2026-12-01 10:30 UTC" in cells
+    # the version approved by the plan's title, never the assessment's id (issue 22: ids where a sentence belongs)
+    assert f"{library.plan.title}, version 4" in cells and "Head of Service, 2026-12-01 10:30 UTC" in cells
+    assert "a1b2c3" not in cells
     assert "Proceed with two of the three libraries" in cells and "2027-06-30" in cells
     assert "The tool's advice" in cells and "Full assessment needed" in cells
     assert "2 entries from 2026-12-01 to 2026-12-01: created 1; approved 1" in text

@@ -1,8 +1,11 @@
 """Export the assessment open in this session: the Word record, the plan file and the assessment as JSON.
 
-Files are named from the plan's title. The record is written only on request (it takes most of a second), in the
-language chosen here: Cymraeg, English, or both together. Whatever its language, the record embeds the assessment
-made with the English rule base (the canonical record), so ``proofing verify`` checks every one alike.
+Files are named from the plan's title, the version and its status (proofing.report.status), and the page says which
+version and status it is exporting; when a later draft of an approved assessment is open, it offers the approved
+version too, whose record is exported as it stood at approval (proofing.record_details). The record is written only
+on request (it takes most of a second), in the language chosen here: Cymraeg, English, or both together. Whatever
+its language, the record embeds the assessment made with the English rule base (the canonical record), so
+``proofing verify`` checks every one alike.
 
 When the council's signing key is configured (``PROOFING_SIGNING_KEY``, as for the command line) the record is
 signed with it, in the name of the person signed in, and ``proofing verify --key`` shows it came from the council;
@@ -19,17 +22,15 @@ from typing import Any
 import streamlit as st
 
 from proofing.assessment import assessment_as_json
-from proofing.cumulative import overlaps_for
-from proofing.decisions import DecisionNotes, MitigationDecision
 from proofing.language import BILINGUAL, RecordLanguage, language_name, record_languages
+from proofing.record_details import approved_version, export_details, status_of
 from proofing.report import ReportDetails, write_report
-from proofing.service import record_assessment, workshops_for
+from proofing.report.status import STATUS_WORDS, exporting_words, record_file_name
+from proofing.service import record_assessment
 from proofing.signing import PRIVATE_KEY_ENV, Signer, SigningError, configured_signer
-from proofing.steps import file_stem
 from proofing.verify import plan_as_yaml
-from proofing.workshop_store import records_for
 from views import draft
-from views.common import _, base_knowledge, guarded, knowledge, language, link, plain, store
+from views.common import _, base_knowledge, guarded, knowledge, language, link, plain, store, translation
 
 kb = knowledge()
 BILINGUAL_WORDS = "Dwyieithog / Bilingual (Welsh and English together)"
@@ -54,7 +55,7 @@ if not store().may("export", st.session_state.assessment_id):
 @guarded
 def exported(what: str) -> None:
     """Note the download in the assessment's audit trail (the store refuses one the person may not make)."""
-    store().record_export(st.session_state.assessment_id, draft.base().version, what)
+    store().record_export(st.session_state.assessment_id, st.session_state.get("export_version", 1), what)
 
 
 def record(assessment: Any, meta: ReportDetails, chosen: RecordLanguage, signer: Signer | None) -> bytes:
@@ -75,23 +76,40 @@ def signer_here() -> tuple[Signer | None, str | None]:
 
 plan = draft.current_plan()
 assessment, problems = draft.assessed(plan)
-stem = file_stem(plan.title)
-st.markdown(_("**Plan:** {title}", title=plain(plan.title)))
-link("views/assess.py", _("← Back to the questionnaire"))
-
-st.header(_("The Word record"))
 # Everything the record says comes from the STORED version the audit trail names, not from the page's widgets
 # (the page saves every change before it gets here, so the two agree; the record must not depend on it).
 stored = draft.base()
-meta = ReportDetails(
-    assessors=[stored.plan.owner],
-    decisions={key: MitigationDecision(**fields) for key, fields in stored.decisions.items()},
-    notes=DecisionNotes.model_validate(stored.notes),
-    approval=store().approval(st.session_state.assessment_id),
-    audit=store().audit(st.session_state.assessment_id),
-    workshops=records_for(base_knowledge(), workshops_for(store()), stored.notes),
-    also_affected=overlaps_for(store(), base_knowledge(), st.session_state.assessment_id),
-)
+final = approved_version(store(), st.session_state.assessment_id)
+if final is not None and final != stored.version:  # a later draft is open: its record, or the final one
+    statuses = {stored.version: status_of(store(), st.session_state.assessment_id, stored.version)[0]}
+    statuses[final] = "approved"
+    picked = st.radio(
+        _("Which version to export"),
+        [stored.version, final],
+        format_func=lambda number: _(
+            "Version {version}: {status}", version=number, status=_(STATUS_WORDS[statuses[number]])
+        ),
+        key="export_pick",
+    )
+    if picked == final and (approved := store().version(st.session_state.assessment_id, final)) is not None:
+        stored = approved
+        plan = stored.plan
+        assessment, problems = record_assessment(base_knowledge(), stored)
+status, approval = status_of(store(), st.session_state.assessment_id, stored.version)
+st.session_state.export_version = stored.version
+
+
+def file_name(suffix: str, chosen: str = "en") -> str:
+    """A file's name: the plan's title, the version and its status (and the record's language)."""
+    return record_file_name(plan.title, stored.version, status, chosen, suffix)
+
+
+st.markdown(_("**Plan:** {title}", title=plain(plan.title)))
+st.info(exporting_words(translation(), stored.version, status, approval))
+link("views/assess.py", _("← Back to the questionnaire"))
+
+st.header(_("The Word record"))
+meta = export_details(base_knowledge(), store(), st.session_state.assessment_id, stored)
 if missing := draft.missing_details():
     st.warning(_("The Word record can be prepared once the plan has {details}.", details=draft.needed(missing)))
 elif problems:
@@ -139,7 +157,7 @@ else:
     )
     # The record embeds the assessment made with the English rule base: verify is the same in every language.
     # Written from the STORED version the audit trail names (the page saves every change before it gets here).
-    english, _problems = record_assessment(base_knowledge(), draft.base())
+    english, _problems = record_assessment(base_knowledge(), stored)
     fingerprint = (
         chosen,
         english.model_dump_json(),
@@ -156,7 +174,7 @@ else:
         st.download_button(
             _("Download the Word record (.docx)"),
             data=st.session_state.record,
-            file_name=f"{stem}.docx" if chosen == "en" else f"{stem}-{chosen}.docx",
+            file_name=file_name(".docx", chosen),
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             type="primary",
             on_click=exported,
@@ -167,14 +185,14 @@ st.header(_("Other files"))
 st.download_button(
     _("Download the plan file (.yaml)"),
     data=plan_as_yaml(plan),
-    file_name=f"{stem}.yaml",
+    file_name=file_name(".yaml"),
     on_click=exported,
     args=("the plan file",),
 )
 st.download_button(
     _("Download the assessment (.json)"),
     data=json.dumps(assessment_as_json(assessment), indent=2, ensure_ascii=False).encode("utf-8"),
-    file_name=f"{stem}.json",
+    file_name=file_name(".json"),
     on_click=exported,
     args=("the assessment as JSON",),
 )

@@ -21,12 +21,13 @@ from proofing.assessment import level_label
 from proofing.questionnaire import LEVELS
 from proofing.register import UploadError, plan_from_upload, register_rows, rows_as_csv, rows_as_xlsx
 from proofing.service import start_assessment
+from proofing.signoff import UnacknowledgedError, items_of_version, sign_off
 from proofing.store import STATUS_WORDS, STATUSES, SignOff, StaleVersionError
 from proofing.verify import answer_changes, compare
 from proofing.version_words import agreement_changes
 from proofing.vocabulary import worded
 from views import draft
-from views.common import _, guarded, knowledge, link, n_, plain, store, translation, visible
+from views.common import _, base_knowledge, guarded, knowledge, link, n_, plain, store, translation, visible
 
 kb = knowledge()
 saved = store()
@@ -259,6 +260,12 @@ elif awaiting and approval is not None and saved.may("approve", chosen.assessmen
         conditions = st.text_area(_("Conditions (if any)"), max_chars=20_000)
         review = st.date_input(_("Review date"), value=None, format="DD/MM/YYYY")
         comments = st.text_area(_("Comments for the manager (when sending it back)"), max_chars=20_000)
+        # The open items an approval must acknowledge, one by one (proofing.signoff); the record lists them.
+        items = items_of_version(kb, saved, chosen.assessment_id, approval.version, translation())
+        if items:
+            st.markdown("**" + _("To approve, acknowledge each open item") + "**")
+            st.caption(_("Approving with these still open is your decision; the record lists each one you tick."))
+        ticks = [st.checkbox(plain(item.text), key=f"acknowledge-{item.key}") for item in items]
         decided = st.form_submit_button(_("Record the sign-off"), type="primary")
     if decided:
         try:
@@ -271,15 +278,20 @@ elif awaiting and approval is not None and saved.may("approve", chosen.assessmen
                 conditions=conditions,
                 review_date=review if isinstance(review, date) else None,
                 comments=comments,
+                acknowledged=[item.key for item, ticked in zip(items, ticks, strict=True) if ticked],
             )
         except ValidationError as error:
             reason = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
             st.error(_("Not recorded: {reason}.", reason=reason))
         else:
             try:
-                saved.sign_off(chosen.assessment_id, decision)
+                sign_off(base_knowledge(), saved, chosen.assessment_id, decision)
             except StaleVersionError:
                 st.warning(_("This assessment changed after it was submitted, so it cannot be signed off as it is."))
+            except UnacknowledgedError:
+                st.warning(
+                    _("Not recorded: tick each open item listed above to acknowledge it, or send the assessment back.")
+                )
             except OwnSubmissionError:
                 st.warning(
                     _("You submitted this version, so another approver must sign it off: nobody approves their own.")

@@ -122,3 +122,5 @@ class ComposedRecord:
     author: str = ""
     keywords: str = ""
     frame_words: dict[str, str] = field(default_factory=dict)
+    status: str = "draft"  # the record's status: draft, submitted or approved (proofing.report.status)
+    status_mark: str = ""  # the words every page carries about its status ("Draft: not approved ...")

@@ -7,7 +7,7 @@ from proofing.assessment import Because, Finding, answer_words
 from proofing.duties import aims_heading, groups_heading, record_heading
 from proofing.report.blocks import Cell
 from proofing.report.chart import impact_chart
-from proofing.report.compose_base import ComposerBase
+from proofing.report.status import StatusSections
 from proofing.report.words import (
     HEADER_FILL,
     RAG_FILL,
@@ -22,7 +22,7 @@ from proofing.report.words import (
 from proofing.workshop import FindingOutcome, WorkshopRecord
 
 
-class FindingSections(ComposerBase):
+class FindingSections(StatusSections):
     """The sections from the title page to the EIA workshops."""
 
     def title_page(self) -> None:
@@ -30,6 +30,7 @@ class FindingSections(ComposerBase):
         plan = self.a.plan
         self.para(self._("Equality Impact Assessment"), style="Title")
         self.para(plan.title, style="Subtitle")
+        self.status_notice()
         produced = self.meta.produced_at[:10]
         self.key_values(
             [
@@ -42,6 +43,7 @@ class FindingSections(ComposerBase):
                     self._("{name}, version {version}", name=self.a.rule_base.name, version=self.a.rule_base.version),
                 ),
                 (self._("Screening level"), self.a.level_words),
+                *self.status_rows(),
             ]
         )
         self.summary()
@@ -99,7 +101,7 @@ class FindingSections(ComposerBase):
                     high=high,
                 ),
             )
-        self.runs([(self._("Decision asked for: "), True), (self.a.decision, False)])
+        self.decision_lines()
 
     def welsh_duties(self) -> None:
         answers = self.a.answers
@@ -156,16 +158,7 @@ class FindingSections(ComposerBase):
             self.para(self._("No impact on any group was found."))
         self.heading(self._("The decisions taken"), 2)
         accepted = [d for d in self.meta.decisions.values() if d.status in ("accepted", "done")]
-        self.para(
-            self._(
-                "Decision asked for: {decision} {accepted}; the mitigation action plan lists each with its owner, "
-                "due date and status.",
-                decision=self.a.decision,
-                accepted=self.n_(
-                    "{n} mitigation(s) accepted so far", "{n} mitigation(s) accepted so far", len(accepted)
-                ),
-            )
-        )
+        self.para(self.decisions_taken(len(accepted)))
         if self.meta.workshops:
             self.para(f"{self.workshop_changes()}.")
 

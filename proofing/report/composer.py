@@ -151,6 +151,7 @@ class Composer(FindingSections):
         record.author = short(clean_text(self.meta.produced_by))
         record.keywords = short(self._("EIA; cohesion proofing; {level}", level=self.a.level))
         record.frame_words = {words: self._(words) for words in TEMPLATE_WORDS}
+        record.status, record.status_mark = self.record_state, self.status_mark()
         return record
 
     def write(self) -> None:
@@ -561,7 +562,7 @@ class Composer(FindingSections):
     def signoff(self) -> None:
         """The sign-off: who approved the decision, or a table to sign."""
         self.heading(self._("Sign-off"), 1)
-        approval = self.meta.approval
+        approval = self.own_approval  # an earlier version's approval is not this draft's (proofing.report.status)
         if approval is not None:
             self.approval(approval)
             return
@@ -585,12 +586,7 @@ class Composer(FindingSections):
         rows = [
             (
                 self._("Assessment"),
-                self._(
-                    "{id}, version {version}, {status}",
-                    id=approval.assessment_id,
-                    version=approval.version,
-                    status=approval.status,
-                ),
+                self._("{title}, version {version}", title=self.a.plan.title, version=approval.version),
             ),
             (self._("Submitted by"), f"{approval.submitted_by}, {approval.submitted_at:%Y-%m-%d %H:%M} UTC"),
             (self._("The tool's advice"), level_label(self.kb, approval.advice)),
@@ -614,6 +610,7 @@ class Composer(FindingSections):
         review = approval.review_date.isoformat() if approval.review_date else default_review(self.t, self.kb, self.a)
         rows.append((self._("Review date"), review))
         self.key_values(rows)
+        self.acknowledged(approval)
 
     def plan_as_described(self) -> None:
         """The manager's answers, question by question in words: one table, a shaded row for each section."""

@@ -53,6 +53,9 @@ class ReportDetails(BaseModel):
     language: RecordLanguage = Field(
         default="en", description="the language of the visible text: cy, en or bilingual (Welsh first, then English)"
     )
+    version: int | None = Field(
+        default=None, ge=1, description="the version of the assessment this record is of (None: from a plan file)"
+    )
 
 
 def _user() -> str:

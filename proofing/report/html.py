@@ -67,6 +67,8 @@ nav ul { list-style: none; padding-left: 1.25rem; }
 nav > ul { padding-left: 0; }
 article + article { border-top: 4px solid #1f3864; margin-top: 3rem; }
 @media print { h2 { break-after: avoid; } tr { break-inside: avoid; } }
+.status { font-weight: bold; padding: 0.4rem 0.75rem; border: 2px solid #1f3864; background: #e7ecf3; }
+.status-draft, .status-submitted { background: #fff4ce; border-color: #7a5a00; position: sticky; top: 0; }
 """
 """The page's style sheet: plain, readable, with every colour well above the contrast WCAG asks for."""
 
@@ -160,6 +162,11 @@ class HtmlRenderer:
         council = etree.SubElement(header, "p")
         council.set("class", "council")
         council.text = first.council
+        mark = " / ".join(dict.fromkeys(record.status_mark for record in self.records if record.status_mark))
+        if mark:  # the record's status, kept in view as the page scrolls (a sticky banner)
+            banner = etree.SubElement(body, "p")
+            banner.set("class", f"status status-{first.status}")
+            banner.text = mark
         main = etree.SubElement(body, "main")
         for record in self.records:
             article = etree.SubElement(main, "article", lang=html_lang(record.tag), id=f"record-{record.language}")

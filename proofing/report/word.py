@@ -328,6 +328,7 @@ def _finish(document: Document, renderers: list[WordRenderer], language: RecordL
         if language != "en":
             _translate_fixed_words(root, [renderer.record for renderer in renderers])
         _fill_placeholders(root, values)
+    _mark_status(document, [renderer.record for renderer in renderers])
     if first.anchor.find(f"{_PPR}/{_SECTPR}") is None:
         first.anchor.getparent().remove(first.anchor)
     else:  # the placeholder's paragraph also ends a section of the template: keep it, without the text
@@ -341,6 +342,23 @@ def _finish(document: Document, renderers: list[WordRenderer], language: RecordL
     properties.keywords = record.keywords
     properties.language = tag
     _set_default_language(document, tag)
+
+
+def _mark_status(document: Document, records: list[ComposedRecord]) -> None:
+    """Every page header ends with a line saying the record's status ("DRAFT: not approved · version 3"; both
+    languages of a bilingual record, Welsh first), in bold, so that no page of a draft passes for a final one."""
+    mark = " / ".join(dict.fromkeys(record.status_mark for record in records if record.status_mark))
+    if not mark:
+        return
+    for rel in document.part.rels.values():
+        if rel.reltype != RT.HEADER or rel.is_external:
+            continue
+        root = rel.target_part.element
+        paragraph = etree.SubElement(root, _P)
+        style_id = {style.name: style.style_id for style in document.styles}.get("Header")
+        if style_id is not None:
+            etree.SubElement(etree.SubElement(paragraph, _PPR), _PSTYLE).set(_VAL, style_id)
+        _add_run(paragraph, mark, bold=True)
 
 
 def _translate_fixed_words(root: etree._Element, records: list[ComposedRecord]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from proofing.access import PERMISSIONS, Action, PermissionDenied, Role, User, may, require
-from proofing.approvals import Approval, SignOff
+from proofing.approvals import Acknowledgement, Approval, SignOff
 from proofing.errors import StoreError
 from proofing.models import (
     AssessmentSummary,
@@ -95,15 +95,26 @@ class UserStore:
         self._check("submit", assessment_id)
         self.store.submit(assessment_id, expected_version=expected_version, by=self.user)
 
-    def sign_off(self, assessment_id: str, decision: SignOff) -> None:
-        """Approve, or send back, the submitted version: an approver only."""
+    def sign_off(
+        self,
+        assessment_id: str,
+        decision: SignOff,
+        *,
+        acknowledged: list[Acknowledgement] | None = None,
+        also_affected: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Approve, or send back, the submitted version: an approver only (what it keeps: Store.sign_off)."""
         self._check("approve", assessment_id)
-        self.store.sign_off(assessment_id, decision, by=self.user)
+        self.store.sign_off(
+            assessment_id, decision, by=self.user, acknowledged=acknowledged, also_affected=also_affected
+        )
 
-    def approval(self, assessment_id: str) -> Approval | None:
-        """The latest submission and its outcome, for a person who may open the assessment."""
+    def approval(
+        self, assessment_id: str, *, approved_only: bool = False, version: int | None = None
+    ) -> Approval | None:
+        """The latest submission and its outcome (Store.approval), for a person who may open the assessment."""
         self._check("read", assessment_id)
-        return self.store.approval(assessment_id)
+        return self.store.approval(assessment_id, approved_only=approved_only, version=version)
 
     def share(self, assessment_id: str, subject: str) -> None:
         """Share the assessment with a colleague, for a person who may share it."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     func,
     select,
@@ -10,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from proofing import approvals
 from proofing.access import User
-from proofing.approvals import Approval, SignOff
+from proofing.approvals import Acknowledgement, Approval, SignOff
 from proofing.errors import FinalAssessmentError, StaleVersionError, StoreError
 from proofing.models import (
     AuditEntry,
@@ -95,13 +97,23 @@ class Approving(StoreBase):
             .limit(1)
         ).first()
 
-    def sign_off(self, assessment_id: str, decision: SignOff, *, by: User | None = None) -> None:
+    def sign_off(
+        self,
+        assessment_id: str,
+        decision: SignOff,
+        *,
+        by: User | None = None,
+        acknowledged: list[Acknowledgement] | None = None,
+        also_affected: list[dict[str, Any]] | None = None,
+    ) -> None:
         """Record the approver's decision on the submitted version: approved (then final) or sent back.
 
         Refused when nothing is awaiting approval, or when the version decided on is not the one submitted and
         still the latest (someone saved since it was submitted: StaleVersionError), or its content is not what was
         submitted and what the approver names (ContentChangedError), or the approver submitted it themself
         (OwnSubmissionError): nobody approves a version they have not seen, or their own (proofing.approvals).
+        An approval keeps the open items the approver `acknowledged` and the cumulative impact as it stood then
+        (`also_affected`), both worked out above the store (proofing.signoff).
         """
         with self._session(write=True) as session:
             row = self._locked(session, assessment_id)
@@ -121,26 +133,33 @@ class Approving(StoreBase):
             now = _now()
             pending.outcome, pending.decided_at = decision.outcome, now
             pending.decided_by = by.described() if by is not None else "local"
-            pending.decision = decision.model_dump(mode="json", exclude={"outcome", "version", "digest"})
+            pending.decision = decision.model_dump(
+                mode="json", exclude={"outcome", "version", "digest", "acknowledged"}
+            )
             if decision.outcome == "approved":
+                pending.acknowledged = [item.model_dump(mode="json") for item in acknowledged or []]
+                pending.also_affected = also_affected
                 row.status, row.updated_at = "final", now
                 self._restatus(session, assessment_id, "final")
                 self._audit(session, by, "finalised", assessment_id, current, f"Approved: {decision.decision_taken}")
             else:
                 self._audit(session, by, "sent back", assessment_id, current, decision.comments)
 
-    def approval(self, assessment_id: str) -> Approval | None:
-        """The latest submission for approval and its outcome, or None when it was never submitted."""
+    def approval(
+        self, assessment_id: str, *, approved_only: bool = False, version: int | None = None
+    ) -> Approval | None:
+        """The latest submission for approval and its outcome, or None when it was never submitted; `approved_only`,
+        the latest approval (of `version`, when given), or None when there is none."""
         if not _is_id(assessment_id):
             return None
         with self._session() as session:
             row = session.get(AssessmentRow, assessment_id)
-            found = session.scalars(
-                select(ApprovalRow)
-                .where(ApprovalRow.assessment_id == assessment_id)
-                .order_by(ApprovalRow.id.desc())
-                .limit(1)
-            ).first()
+            query = select(ApprovalRow).where(ApprovalRow.assessment_id == assessment_id)
+            if approved_only:
+                query = query.where(ApprovalRow.outcome == "approved")
+            if version is not None:
+                query = query.where(ApprovalRow.version == version)
+            found = session.scalars(query.order_by(ApprovalRow.id.desc()).limit(1)).first()
             if row is None or found is None:
                 return None
             advice = session.scalar(
@@ -160,5 +179,7 @@ class Approving(StoreBase):
                 decided_at=found.decided_at,
                 digest=found.digest,
                 submitted_subject=found.submitted_subject,
+                acknowledged=found.acknowledged or [],
+                also_affected=found.also_affected,
                 **(found.decision or {}),
             )

@@ -153,6 +153,8 @@ class ApprovalRow(Base):
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     digest: Mapped[str | None] = mapped_column(String(64))  # the content submitted (proofing.approvals; 0009)
     submitted_subject: Mapped[str | None] = mapped_column(String(200))
+    acknowledged: Mapped[list[Any] | None] = mapped_column(JSON)  # the open items acknowledged (0011)
+    also_affected: Mapped[list[Any] | None] = mapped_column(JSON)  # the cumulative impact at approval (0011)
 
 
 class TrainingRoundRow(Base):
