@@ -25,7 +25,7 @@ from proofing.plan import Plan, read_plan
 from proofing.record_details import approved_version, export_details, status_of
 from proofing.report import write_report
 from proofing.report.status import open_items_words
-from proofing.service import record_assessment
+from proofing.service import record_assessment, save_draft, start_assessment
 from proofing.signoff import UnacknowledgedError, items_of_version, open_items, sign_off
 from proofing.store import Store
 
@@ -43,14 +43,17 @@ def submitted(store: Store, kb: KnowledgeBase) -> tuple[str, SignOff]:
     """A manager's day-centre plan with one mitigation accepted, submitted; the approver's sign-off of it, without
     any acknowledgement yet."""
     manager = store.acting(MANAGER)
-    assessment_id = manager.create(day_centre())
+    assessment_id = start_assessment(manager, kb, day_centre())  # through the service, as the app saves
     saved = store.latest(assessment_id)
     assert saved is not None
     first = open_items(record_assessment(kb, saved)[0], {}, DecisionNotes())[0]
-    manager.save(
+    save_draft(
+        manager,
+        kb,
         assessment_id,
         saved.plan,
         {first.key: {"status": "accepted", "owner": "Day services manager", "due": "2027-03-31"}},
+        None,
         expected_version=1,
     )
     manager.submit(assessment_id, expected_version=2)
@@ -142,7 +145,9 @@ def test_the_final_record_is_the_record_at_approval_whatever_happens_after(url: 
 
     first = export()
     approver.record_export(assessment_id, 2, "the Word record")  # the trail grows after approval
-    other = store.acting(MANAGER).create(day_centre().model_copy(update={"title": "Another day centre closes"}))
+    other = start_assessment(  # through the service, as the app saves, so it counts in the cumulative view
+        store.acting(MANAGER), kb, day_centre().model_copy(update={"title": "Another day centre closes"})
+    )
     reopened = approver.duplicate(assessment_id)  # reopened: today a copy, that hits the same groups
     again = export()
     assert text_of(again) == text_of(first)

@@ -3,12 +3,13 @@ PostgreSQL: every test runs on both; PostgreSQL from PROOFING_TEST_PG_URL, which
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from proofing.approvals import content_digest
 from proofing.decisions import AddedImpact, AgreedFinding, DecisionNotes, MitigationNote
@@ -97,14 +98,19 @@ def test_migration_0010_types_the_text_older_versions_kept(url: str) -> None:
     with store.transaction(write=True) as session:
         for legacy in (assessment_id, tampered):
             session.execute(update(VersionRow).where(VersionRow.assessment_id == legacy).values(notes=LEGACY))
-    for submitted_id in (assessment_id, tampered):  # each digest of the text content, as 0009's code made it
-        manager.submit(submitted_id, expected_version=1)
+    legacy_digest = content_digest(plan.model_dump(mode="json"), {}, LEGACY)  # as 0009's code made it
     with store.transaction(write=True) as session:
-        submitted = session.scalars(select(ApprovalRow).where(ApprovalRow.assessment_id == assessment_id)).one()
-        assert submitted.digest == content_digest(plan.model_dump(mode="json"), {}, LEGACY)
-        session.execute(  # a submission whose digest no longer matches its content: it must stay refused
-            update(ApprovalRow).where(ApprovalRow.assessment_id == tampered).values(digest="1" * 64)
-        )
+        for submitted_id, digest in ((assessment_id, legacy_digest), (tampered, "1" * 64)):
+            session.execute(  # only 0009's columns: today's ORM row names columns later migrations add
+                insert(ApprovalRow.__table__).values(
+                    assessment_id=submitted_id,
+                    version=1,
+                    outcome="submitted",
+                    submitted_by="local",
+                    submitted_at=datetime.now(UTC),
+                    digest=digest,  # the tampered one no longer matches its content: it must stay refused
+                )
+            )
 
     migrate(url, "head")
     kept = raw_notes(store, assessment_id, 1)

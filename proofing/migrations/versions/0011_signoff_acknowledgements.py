@@ -9,7 +9,7 @@
 Approvals made before this migration keep neither (NULL): their records work them out as before.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-05
 """
 
