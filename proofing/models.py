@@ -49,6 +49,7 @@ class HistoryEntry:
     label: str | None
     saved_at: datetime
     changes: list[VersionChange]  # as data: the faces word them (proofing.version_words.history_words)
+    events: tuple[tuple[str, str], ...] = ()  # (action, who) of the audit trail's entries on this version, in order
 
 
 @dataclass(frozen=True)

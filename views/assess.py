@@ -18,7 +18,7 @@ from proofing.service import start_assessment
 from proofing.steps import neighbours, section_complete, shown_sections, step_progress
 from proofing.store import Draft, FinalAssessmentError, StaleVersionError, StoreError, merge
 from proofing.verify import answer_changes
-from proofing.version_words import conflict_words, history_words
+from proofing.version_words import conflict_words, history_words, reopened_words
 from views import draft, widgets
 from views.common import (
     _,
@@ -74,10 +74,10 @@ def reload() -> None:
 
 @guarded
 def reopen() -> None:
-    """A new draft made from this final assessment, which stays as it was signed off."""
-    copy = saved.duplicate(st.session_state.assessment_id)
-    st.query_params["assessment"] = copy
-    draft.load(copy, _("This is a new draft made from the final assessment, which is kept as it was signed off."))
+    """A new draft version of this final assessment; the approved version stays as it was signed off."""
+    approved = draft.base().version
+    number = saved.reopen(st.session_state.assessment_id)
+    draft.load(st.session_state.assessment_id, reopened_words(approved, number, translation()))
 
 
 def go_to(section_id: str) -> None:

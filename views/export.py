@@ -85,6 +85,7 @@ st.header(_("The Word record"))
 stored = draft.base()
 meta = ReportDetails(
     assessors=[stored.plan.owner],
+    produced_by=store().user.described(),  # the person signed in (local mode: their name); never the command line's
     decisions={key: MitigationDecision(**fields) for key, fields in stored.decisions.items()},
     notes=DecisionNotes.model_validate(stored.notes),
     approval=store().approval(st.session_state.assessment_id),
