@@ -75,9 +75,10 @@ def reload() -> None:
 @guarded
 def reopen() -> None:
     """A new draft version of this final assessment; the approved version stays as it was signed off."""
-    approved = draft.base().version
-    number = saved.reopen(st.session_state.assessment_id)
+    approved, editing = draft.base().version, st.session_state.editing
+    number = saved.reopen(st.session_state.assessment_id, editing=editing)  # this page goes on in the new draft
     draft.load(st.session_state.assessment_id, reopened_words(approved, number, translation()))
+    st.session_state.editing = editing
 
 
 def go_to(section_id: str) -> None:

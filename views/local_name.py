@@ -12,21 +12,8 @@ import streamlit as st
 
 from proofing.access import User
 from proofing.errors import ProofingError
-from proofing.identity import MAX_NAME, is_local, named_local_user
-from views.common import _, guarded, reported, shared_store
-
-
-@guarded
-def keep_name() -> None:
-    """Keep the name typed (the store refuses one that will not do, and the sidebar says why)."""
-    state = st.session_state
-    user = state.get("user")
-    if not isinstance(user, User):
-        return
-    try:
-        shared_store().acting(user).set_own_name(state.get("local_name") or "")
-    except ProofingError as refused:
-        state.local_name_problem = str(refused)
+from proofing.identity import MAX_NAME, clean_name, is_local, named_local_user
+from views.common import _, reported, shared_store
 
 
 def named(user: User) -> User:
@@ -36,16 +23,21 @@ def named(user: User) -> User:
     given: str | None = None
     with reported():
         given = shared_store().name_of(user.subject)
-    st.sidebar.text_input(
+    # No key: a page that opens another assessment clears the session's keys (views/draft.py), and this field is
+    # drawn before the page; its value is compared with the name kept instead.
+    typed = st.sidebar.text_input(
         _("Your name"),
         value=given or "",
-        key="local_name",
         max_chars=MAX_NAME,
-        on_change=keep_name,
         help=_("The audit trail, the versions and the records name whoever acts here by this name."),
     )
-    if problem := st.session_state.pop("local_name_problem", None):
-        st.sidebar.error(_("Your name was not kept: {problem}", problem=problem))
+    if typed.strip() and clean_name(typed) != (given or ""):
+        try:
+            shared_store().acting(named_local_user(given)).set_own_name(typed)
+        except ProofingError as refused:
+            st.sidebar.error(_("Your name was not kept: {problem}", problem=str(refused)))
+        else:
+            given = clean_name(typed)
     elif given is None:
         st.sidebar.caption(_("Give your name once: the audit trail and the records then name you, not “Local user”."))
     return named_local_user(given)

@@ -10,6 +10,7 @@ a new draft, never changed.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 import streamlit as st
@@ -168,8 +169,10 @@ if chosen.status == "draft":
         copy = saved.duplicate(chosen.assessment_id)
         st.switch_page("views/assess.py", query_params={"assessment": copy})
 elif saved.may("reopen", chosen.assessment_id) and buttons[1].button(_("Reopen as a new draft")):
-    number = saved.reopen(chosen.assessment_id)  # a new draft version of the same assessment; the approved one stays
+    editing = secrets.token_hex(8)  # the editing session that goes on in the new draft (views/draft.py)
+    number = saved.reopen(chosen.assessment_id, editing=editing)  # a new draft version; the approved one stays
     draft.load(chosen.assessment_id, reopened_words(chosen.latest_version, number, translation()))
+    st.session_state.editing = editing
     st.switch_page("views/assess.py", query_params={"assessment": chosen.assessment_id})
 approval = saved.approval(chosen.assessment_id)
 awaiting = approval is not None and approval.outcome == "submitted"

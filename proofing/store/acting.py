@@ -84,11 +84,11 @@ class UserStore:
         self._check("duplicate", assessment_id)
         return self.store.duplicate(assessment_id, by=self.user)
 
-    def reopen(self, assessment_id: str) -> int:
+    def reopen(self, assessment_id: str, *, editing: str | None = None) -> int:
         """Reopen a final assessment as a new draft version of itself (Store.reopen), for a person who may reopen
         it; the approved version stays approved. Returns the new draft's version number."""
         self._check("reopen", assessment_id)
-        return self.store.reopen(assessment_id, by=self.user)
+        return self.store.reopen(assessment_id, by=self.user, editing=editing)
 
     def set_status(self, assessment_id: str, status: str, *, expected_version: int | None = None) -> None:
         """Refused: only an approval makes an assessment final (submit, sign_off), and a final one is never set back

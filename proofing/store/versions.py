@@ -402,14 +402,15 @@ class Versions(StoreBase):
             source=("duplicated", assessment_id, source.version, f"Duplicated as '{title}'"),
         )
 
-    def reopen(self, assessment_id: str, *, by: User | None = None) -> int:
+    def reopen(self, assessment_id: str, *, by: User | None = None, editing: str | None = None) -> int:
         """Reopen a final assessment as a new draft version of itself (N+1, the approved version's content), and
         return its number. The same assessment: never a copy that would count as another plan.
 
         The approved version stays as it was signed off (it still reads as final, and its approval stands); the
         assessment is a draft again, at version N+1, whose changes are submitted and approved like any draft's.
         The cumulative index moves to version N+1 (the same groups: one plan, counted once). Refused (StoreError)
-        for an assessment that is not final.
+        for an assessment that is not final. `editing`: the editing session (see save) whose saves amend the new
+        draft, so the page that reopened it goes on in version N+1 rather than starting N+2.
         """
         with self._session(write=True) as session:
             row = self._locked(session, assessment_id)
@@ -426,6 +427,7 @@ class Versions(StoreBase):
                     notes=dict(latest.notes or {}),
                     level=latest.level,
                     saved_at=now,
+                    editing=editing,
                     revision=0,
                 )
             )
