@@ -123,7 +123,7 @@ def _detail(
 ) -> str:
     detail = entry.detail.strip()
     if entry.action == "answered" and detail.startswith("Changed: "):
-        return "; ".join(_changed(kb, name.strip(), say) for name in detail.removeprefix("Changed: ").split(","))
+        return _answers_changed(kb, [name.strip() for name in detail.removeprefix("Changed: ").split(",")], say)
     if entry.action == "answered" and detail == "Reasons, notes or the level changed":
         return say._("reasons, notes or the level changed")
     if entry.action in ("accepted a mitigation", "adapted a mitigation"):
@@ -146,7 +146,22 @@ def _detail(
         return f"“{title}”: {score}" if score else f"“{title}”"
     if entry.action == "exported":
         return say._(detail) if detail else ""
+    if entry.action in ("reopened", "duplicated"):  # older entries repeat the action before the copy's id
+        detail = detail.removeprefix("Reopened as a new draft: ").removeprefix("Duplicated: ")
     return HEX_ID.sub(lambda found: f"“{_title(found.group(0), titles, say)}”", detail)
+
+
+SHOWN_CHANGES = 8
+"""The most changed answers an entry names one by one; the rest are counted."""
+
+
+def _answers_changed(kb: KnowledgeBase, names: list[str], say: Translator) -> str:
+    """The answers (and details) one save changed, in the questionnaire's order, the first few by their questions."""
+    order = {question.id: number for number, question in enumerate(kb.questionnaire.questions)}
+    names = sorted(names, key=lambda name: (name in _DETAIL_NAMES, order.get(name, len(order))))
+    shown = "; ".join(_changed(kb, name, say) for name in names[:SHOWN_CHANGES])
+    more = len(names) - SHOWN_CHANGES
+    return shown + (" " + say.n_("and {n} more", "and {n} more", more) if more > 0 else "")
 
 
 def _changed(kb: KnowledgeBase, name: str, say: Translator) -> str:

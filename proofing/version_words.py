@@ -147,6 +147,8 @@ def history_words(
     nothing = say._("Nothing changed.")
     if any(action == "reopened" for action, _who in entry.events):  # the reopening says what this version is
         worded = [line for line in worded if line != nothing]
+    if any(action == "created" for action, _who in entry.events):  # "Started by ..." says it
+        worded = [line for line in worded if line != say._("Started.")]
     elif not worded:
         worded = [nothing]
     return [*made, *worded, *done]

@@ -104,14 +104,17 @@ class People(StoreBase):
         given = clean_name(name)
         with self._session(write=True) as session:
             row = session.get(UserNameRow, subject)
-            before = row.name if row is not None else (by.name if by is not None else "")
+            before = row.name if row is not None else ""
             if row is None:
                 session.add(UserNameRow(subject=subject, name=given, updated_at=_now()))
             elif row.name == given:
                 return
             else:
                 row.name, row.updated_at = given, _now()
-            self._audit(session, by, "gave their name", None, None, f"{before} → {given}" if before else given)
+            named = by.model_copy(update={"name": given}) if by is not None else None  # the entry names them so
+            self._audit(
+                session, named, "gave their name", None, None, f"{given} (until now {before})" if before else given
+            )
 
     def role_assignments(self) -> dict[str, frozenset[Role]]:
         """Every subject with roles assigned in the app, and those roles."""

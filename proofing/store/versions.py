@@ -399,7 +399,7 @@ class Versions(StoreBase):
             notes=source.notes,
             by=by,
             detail=f"Duplicated from version {source.version} of '{source.plan.title}'",
-            source=("duplicated", assessment_id, source.version, f"Duplicated as '{title}'"),
+            source=("duplicated", assessment_id, source.version, f"'{title}'"),
         )
 
     def reopen(self, assessment_id: str, *, by: User | None = None, editing: str | None = None) -> int:
