@@ -24,36 +24,47 @@ from proofing.language import Translator, translator
 from proofing.models import AuditEntry
 from proofing.vocabulary import ROLE_WORDS, word
 
+
+def _(text: str, /) -> str:
+    """Mark an English text for the catalogue (babel extracts ``_("...")``); it is translated where it is worded."""
+    return text
+
+
 HEX_ID = re.compile(r"\b[0-9a-f]{32}\b")
 """An assessment's id (uuid4 hex), as older entries' details name a copy."""
 
-_DETAIL_NAMES = {"title": "Title", "service": "Service", "owner": "Owner", "description": "What the plan does"}
-_ACTIONS = {
-    "created": "Started the assessment",
-    "answered": "Changed the answers",
-    "accepted a mitigation": "Accepted a mitigation",
-    "adapted a mitigation": "Adapted a mitigation",
-    "decided on a mitigation": "Decided on a mitigation",
-    "named a version": "Named the version",
-    "restored": "Restored an earlier version",
-    "submitted for approval": "Submitted for approval",
-    "finalised": "Approved",
-    "set back to draft": "Set back to draft",
-    "sent back": "Sent back",
-    "reopened": "Reopened as a new draft",
-    "duplicated": "Duplicated as a new assessment",
-    "exported": "Exported",
-    "shared": "Sharing changed",
-    "role changed": "Roles changed",
-    "completed a training case": "Completed a training case",
-    "opened a workshop": "Opened an EIA workshop",
-    "joined a workshop": "Joined an EIA workshop",
-    "revealed workshop scores": "Revealed the workshop's scores",
-    "agreed a workshop view": "Agreed the workshop's view",
-    "finalised a workshop": "Finalised the EIA workshop",
-    "gave their name": "Gave their name",
+_DETAIL_NAMES = {
+    "title": _("Title"),
+    "service": _("Service"),
+    "owner": _("Owner"),
+    "description": _("What the plan does"),
 }
-_STATUS_DONE = {"proposed": "not decided", "accepted": "accepted", "rejected": "rejected", "done": "done"}
+_ACTIONS = {
+    "created": _("Started the assessment"),
+    "answered": _("Changed the answers"),
+    "accepted a mitigation": _("Accepted a mitigation"),
+    "adapted a mitigation": _("Adapted a mitigation"),
+    "decided on a mitigation": _("Decided on a mitigation"),
+    "named a version": _("Named the version"),
+    "restored": _("Restored an earlier version"),
+    "submitted for approval": _("Submitted for approval"),
+    "finalised": _("Approved"),
+    "set back to draft": _("Set back to draft"),
+    "sent back": _("Sent back"),
+    "reopened": _("Reopened as a new draft"),
+    "duplicated": _("Duplicated as a new assessment"),
+    "exported": _("Exported"),
+    "shared": _("Sharing changed"),
+    "role changed": _("Roles changed"),
+    "completed a training case": _("Completed a training case"),
+    "opened a workshop": _("Opened an EIA workshop"),
+    "joined a workshop": _("Joined an EIA workshop"),
+    "revealed workshop scores": _("Revealed the workshop's scores"),
+    "agreed a workshop view": _("Agreed the workshop's view"),
+    "finalised a workshop": _("Finalised the EIA workshop"),
+    "gave their name": _("Gave their name"),
+}
+_STATUS_DONE = {"proposed": _("not decided"), "accepted": _("accepted"), "rejected": _("rejected"), "done": _("done")}
 
 
 class AuditLine(BaseModel):

@@ -16,6 +16,12 @@ from proofing.plan import Plan
 from proofing.screening import level_label
 from proofing.store.merge import changes_between
 
+
+def _(text: str, /) -> str:
+    """Mark an English text for the catalogue (babel extracts ``_("...")``); it is translated where it is worded."""
+    return text
+
+
 _DETAIL_WORDS = {"title": "Title", "service": "Service", "owner": "Owner", "description": "What the plan does"}
 _DECISION_WORDS = {"status": "decision", "owner": "owner", "due": "due date"}
 
@@ -232,7 +238,7 @@ def comparison_words(
         old, new = then[rule], now[rule]
         changed = [
             f"{say._(name)} {getattr(old, field)} → {getattr(new, field)}"
-            for field, name in (("likelihood", "likelihood"), ("severity", "severity"), ("score", "score"))
+            for field, name in (("likelihood", _("likelihood")), ("severity", _("severity")), ("score", _("score")))
             if getattr(old, field) != getattr(new, field)
         ]
         if changed:
