@@ -225,7 +225,7 @@ def test_local_mode_names_its_user_once_and_every_actor_line_says_it(
 ) -> None:
     at = page("assess.py")
     [name_field] = at.sidebar.text_input
-    assert name_field.label == "Your name, for the audit trail and the records"
+    assert name_field.label == "Name for the audit trail and the records"
     name_field.input("The service manager").run()
     assert not at.exception
     assert Store(database).name_of(LOCAL_USER.subject) == "The service manager"

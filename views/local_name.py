@@ -26,7 +26,7 @@ def named(user: User) -> User:
     # No key: a page that opens another assessment clears the session's keys (views/draft.py), and this field is
     # drawn before the page; its value is compared with the name kept instead.
     typed = st.sidebar.text_input(
-        _("Your name, for the audit trail and the records"),
+        _("Name for the audit trail and the records"),
         value=given or "",
         max_chars=MAX_NAME,
         help=_("The audit trail, the versions and the records name whoever acts here by this name."),
