@@ -124,6 +124,8 @@ def what_happened(
     """
     say = words or translator("en")
     named = titles or {}
+    if entry.action == "answered" and entry.detail == "Reasons, notes or the level changed":  # no answer changed
+        return say._("Changed the reasons, the adapted wording, other notes or the screening level.")
     action = action_words(entry.action, say)
     detail = _detail(kb, entry, named, assessment, say)
     return f"{action}: {detail}" if detail else f"{action}."
@@ -135,8 +137,6 @@ def _detail(
     detail = entry.detail.strip()
     if entry.action == "answered" and detail.startswith("Changed: "):
         return _answers_changed(kb, [name.strip() for name in detail.removeprefix("Changed: ").split(",")], say)
-    if entry.action == "answered" and detail == "Reasons, notes or the level changed":
-        return say._("reasons, notes or the level changed")
     if entry.action in ("accepted a mitigation", "adapted a mitigation"):
         return _mitigation(kb, detail, assessment, say)
     if entry.action == "decided on a mitigation":
