@@ -18,7 +18,7 @@ from streamlit.navigation.page import StreamlitPage
 from proofing.identity import signin_config
 from proofing.language import LANGUAGE_NAMES, LANGUAGES, is_language
 from proofing.local_host import foreign_request
-from views import signin
+from views import local_name, signin
 from views.common import LOG, _, language, plain, reported, shared_store
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -114,8 +114,9 @@ st.set_page_config(page_title=_("{page} · Cohesion proofing", page=navigation.t
 st.html(FOCUS)
 refuse_a_foreign_host()
 # Who is using the app: signed in through the council's identity provider, or the one local user (with a
-# banner) in local mode; local mode is refused on any address but loopback. See views/signin.py.
-st.session_state.user = signin.require_user(assigned=shared_store().assigned_roles)
+# banner) in local mode, named as they named themselves (views/local_name.py); local mode is refused on any address
+# but loopback. See views/signin.py.
+st.session_state.user = local_name.named(signin.require_user(assigned=shared_store().assigned_roles))
 language_switch(st.session_state.user.subject)
 with reported():
     navigation.run()

@@ -247,3 +247,49 @@ def check_bind_address(address: str | None, signin_configured: bool) -> None:
         "app acts as one user with every role, so it serves this machine only. Serve it on 127.0.0.1 (make run "
         f'does), or configure sign-in in {SECRETS_FILE} (see the README, "Sign-in").'
     )
+
+
+MAX_NAME = 100
+"""The longest name local mode's user may give (it heads audit entries, histories and records)."""
+
+
+def name_problem(name: str) -> str | None:
+    """What is wrong with a name a person gives for themselves, in words, or None when it will do.
+
+    Examples:
+        >>> name_problem("The service manager"), name_problem("  "), name_problem("a\\tb") is None
+        (None, 'Give your name: it is left empty.', True)
+    """
+    cleaned = clean_name(name)
+    if not cleaned:
+        return "Give your name: it is left empty."
+    if len(cleaned) > MAX_NAME:
+        return f"A name can be at most {MAX_NAME} characters."
+    if any(not character.isprintable() for character in cleaned):
+        return "A name cannot hold control characters."
+    return None
+
+
+def clean_name(name: str) -> str:
+    """A name as kept: one line, its spaces and tabs run together, none at either end."""
+    return " ".join(name.split())
+
+
+def is_local(user: User) -> bool:
+    """Whether `user` is local mode's one user (no identity provider names them)."""
+    return user.subject == LOCAL_USER.subject and user.roles == LOCAL_USER.roles and not user.email
+
+
+def named_local_user(name: str | None) -> User:
+    """Local mode's one user, named as they named themselves (`name`: kept in the store), else "Local user".
+
+    Every actor line reads the user's name: the audit trail, the version history, a record's "Produced by" and the
+    signature on it, a training certificate. So once the person gives their name, each of them names the person.
+
+    Examples:
+        >>> named_local_user("The service manager").name, named_local_user(None).name
+        ('The service manager', 'Local user')
+    """
+    if name is None or name_problem(name) is not None:
+        return LOCAL_USER
+    return LOCAL_USER.model_copy(update={"name": clean_name(name)})

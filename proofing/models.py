@@ -28,8 +28,9 @@ LOCAL_SUBJECT = "local"  # the owner of assessments made before sign-in (local m
 class SavedVersion:
     """One saved version of an assessment, as it was saved.
 
-    ``status`` is the status this version has: the latest version of a final assessment is ``final``; every
-    other version is a ``draft`` (a final assessment takes no new versions, so its latest is what was signed off).
+    ``status`` is the status this version has: an approved version, and the latest version of a final assessment,
+    is ``final`` (an approved version stays final after the assessment is reopened as a new draft version); every
+    other version is a ``draft``.
     """
 
     assessment_id: str
@@ -52,6 +53,7 @@ class HistoryEntry:
     label: str | None
     saved_at: datetime
     changes: list[VersionChange]  # as data: the faces word them (proofing.version_words.history_words)
+    events: tuple[tuple[str, str], ...] = ()  # (action, who) of the audit trail's entries on this version, in order
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from proofing.assessment import answer_words, assess_agreed
+from proofing.assessment import Assessment, answer_words, assess_agreed
 from proofing.knowledge import KnowledgeBase
 from proofing.language import Translator, translator
 from proofing.models import Conflict, HistoryEntry, SavedVersion, VersionChange
 from proofing.plan import Plan
+from proofing.screening import level_label
 from proofing.store.merge import changes_between
+
+
+def _(text: str, /) -> str:
+    """Mark an English text for the catalogue (babel extracts ``_("...")``); it is translated where it is worded."""
+    return text
+
 
 _DETAIL_WORDS = {"title": "Title", "service": "Service", "owner": "Owner", "description": "What the plan does"}
 _DECISION_WORDS = {"status": "decision", "owner": "owner", "due": "due date"}
@@ -136,6 +143,104 @@ def history_words(
     kb: KnowledgeBase, entry: HistoryEntry, versions: dict[int, SavedVersion], words: Translator | None = None
 ) -> list[str]:
     """One entry of a version history (Store.history, data) in words, in the language of `words`; `versions` are
-    the assessment's versions by number (Store.versions), for the plan a workshop's change is read against."""
+    the assessment's versions by number (Store.versions), for the plan a workshop's change is read against.
+
+    Who made the version comes first (from the audit trail's entries on it: the person signed in, or local mode's
+    named user), then what changed, then what was done with it (submitted, approved, sent back, by whom)."""
+    say = words or translator("en")
+    made, done = _events_words(entry, say)
     worded = _worded(kb, _ordered(kb, list(entry.changes)), versions[entry.version].plan, words)
-    return worded or [(words or translator("en"))._("Nothing changed.")]
+    nothing = say._("Nothing changed.")
+    if any(action == "reopened" for action, _who in entry.events):  # the reopening says what this version is
+        worded = [line for line in worded if line != nothing]
+    if any(action == "created" for action, _who in entry.events):  # "Started by ..." says it
+        worded = [line for line in worded if line != say._("Started.")]
+    elif not worded:
+        worded = [nothing]
+    return [*made, *worded, *done]
+
+
+_SAVES = ("answered", "accepted a mitigation", "adapted a mitigation", "decided on a mitigation", "restored")
+
+
+def _events_words(entry: HistoryEntry, say: Translator) -> tuple[list[str], list[str]]:
+    """Who made a version (first) and what was then done with it (last), from the audit trail's entries on it."""
+    made: list[str] = []
+    done: list[str] = []
+    savers = list(dict.fromkeys(who for action, who in entry.events if action in _SAVES))
+    for action, who in entry.events:
+        if action == "created":
+            made.append(say._("Started by {who}.", who=who))
+        elif action == "reopened":
+            made.append(
+                say._(
+                    "Reopened by {who} as a new draft of version {version}, which stays as it was approved.",
+                    who=who,
+                    version=entry.version - 1,
+                )
+            )
+        elif action == "finalised a workshop":
+            made.append(say._("Made from the EIA workshop {who} finalised.", who=who))
+        elif action == "named a version":
+            done.append(say._("Named by {who}.", who=who))
+        elif action == "submitted for approval":
+            done.append(say._("Submitted for approval by {who}.", who=who))
+        elif action == "finalised":
+            done.append(say._("Approved by {who}.", who=who))
+        elif action == "sent back":
+            done.append(say._("Sent back by {who}.", who=who))
+    if savers:
+        made.append(say._("Changed by {who}.", who=", ".join(savers)))
+    return made, done
+
+
+def reopened_words(approved: int, number: int, words: Translator | None = None) -> str:
+    """What a page says once a final assessment is reopened: the new draft's number and the approved one kept."""
+    return (words or translator("en"))._(
+        "Reopened: version {number} is a new draft of this assessment. Version {approved}, as it was approved, is "
+        "kept and stays approved.",
+        number=number,
+        approved=approved,
+    )
+
+
+def comparison_words(
+    kb: KnowledgeBase,
+    earlier: SavedVersion,
+    later: SavedVersion,
+    before: Assessment,
+    after: Assessment,
+    words: Translator | None = None,
+) -> list[str]:
+    """How the findings and the screening level differ from one version to another, in words, never an id.
+
+    A version kept without a level (one that could not be screened yet: no answers, or required ones missing)
+    reads as not screened, never as the level an empty plan would score (`before` and `after` are the two
+    versions assessed as they stand; `earlier` and `later` the versions, for the level kept with each).
+    """
+    say = words or translator("en")
+    differences: list[str] = []
+    if earlier.level != later.level:
+        differences.append(
+            say._(
+                "Screening level: {earlier} → {later}",
+                earlier=level_label(kb, earlier.level),
+                later=level_label(kb, later.level),
+            )
+        )
+    then = {finding.rule: finding for finding in before.findings}
+    now = {finding.rule: finding for finding in after.findings}
+    for rule in [rule for rule in then if rule not in now]:
+        differences.append(say._("No longer found: {title}", title=then[rule].title))
+    for rule in [rule for rule in now if rule not in then]:
+        differences.append(say._("Now also found: {title}", title=now[rule].title))
+    for rule in [rule for rule in now if rule in then]:
+        old, new = then[rule], now[rule]
+        changed = [
+            f"{say._(name)} {getattr(old, field)} → {getattr(new, field)}"
+            for field, name in (("likelihood", _("likelihood")), ("severity", _("severity")), ("score", _("score")))
+            if getattr(old, field) != getattr(new, field)
+        ]
+        if changed:
+            differences.append(say._("Changed: {title}: {changes}", title=new.title, changes="; ".join(changed)))
+    return differences

@@ -75,7 +75,7 @@ def attempt(store: Store, acting: UserStore, action: Action, owner: str) -> Call
         "share": lambda: acting.share(assessment_id, "subject-of-a-colleague"),
         "submit": lambda: acting.submit(assessment_id, expected_version=1),
         "approve": lambda: acting.sign_off(assessment_id, naming(store, assessment_id)),
-        "reopen": lambda: acting.duplicate(assessment_id),
+        "reopen": lambda: acting.reopen(assessment_id),
         "duplicate": lambda: acting.duplicate(assessment_id),
         "export": lambda: acting.record_export(assessment_id, 1, "the Word record"),
         "view_audit": lambda: acting.audit(assessment_id),
@@ -217,6 +217,7 @@ def test_every_write_is_audited_with_who_what_and_the_version(url: str) -> None:
     manager.submit(assessment_id, expected_version=2)
     store.acting(person("approver")).sign_off(assessment_id, naming(store, assessment_id))
     manager.record_export(assessment_id, 2, "the Word record")
+    assert manager.reopen(assessment_id) == 3  # a new draft version of the same assessment
     copy = manager.duplicate(assessment_id)
     trail = manager.audit(assessment_id)
     assert [(entry.action, entry.version) for entry in trail] == [
@@ -227,7 +228,8 @@ def test_every_write_is_audited_with_who_what_and_the_version(url: str) -> None:
         ("submitted for approval", 2),
         ("finalised", 2),
         ("exported", 2),
-        ("reopened", 2),
+        ("reopened", 3),
+        ("duplicated", 3),
     ]
     assert trail[0].subject == manager_user.subject and trail[0].who == manager_user.name
     assert trail[5].subject == "subject-approver"

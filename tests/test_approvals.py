@@ -157,8 +157,12 @@ def test_an_approved_assessment_is_never_set_back_to_draft_in_place(url: str) ->
     assert final is not None and (final.version, final.status) == (1, "final")
     approval = store.approval(assessment_id)
     assert approval is not None and (approval.outcome, approval.status, approval.version) == ("approved", "final", 1)
-    copy = manager.duplicate(assessment_id)  # the one way to revise it: a new draft
-    assert store.latest(copy).status == "draft" and store.latest(assessment_id).status == "final"  # type: ignore[union-attr]
+    assert manager.reopen(assessment_id) == 2  # the one way to revise it: a new draft version of the same assessment
+    assert store.latest(assessment_id).status == "draft"  # type: ignore[union-attr]
+    assert store.version(assessment_id, 1).status == "final"  # type: ignore[union-attr]  # still as approved
+    approval = store.approval(assessment_id)
+    assert approval is not None and (approval.outcome, approval.version) == ("approved", 1)
+    assert len(store.list()) == 1  # no copy: one assessment
 
 
 def test_the_approver_never_signs_off_what_the_still_open_page_changed(

@@ -689,4 +689,4 @@ def test_the_record_shows_who_approved_it_and_the_audit_trail(kb: KnowledgeBase)
     assert "a1b2c3" not in cells
     assert "Proceed with two of the three libraries" in cells and "2027-06-30" in cells
     assert "The tool's advice" in cells and "Full assessment needed" in cells
-    assert "2 entries from 2026-12-01 to 2026-12-01: created 1; approved 1" in text
+    assert "2 entries from 2026-12-01 to 2026-12-01: Started the assessment 1; approved 1" in text  # in words

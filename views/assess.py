@@ -19,7 +19,7 @@ from proofing.service import restore_version, start_assessment
 from proofing.steps import neighbours, section_complete, shown_sections, step_progress
 from proofing.store import Draft, FinalAssessmentError, StaleVersionError, StoreError, merge
 from proofing.verify import answer_changes
-from proofing.version_words import conflict_words, history_words
+from proofing.version_words import conflict_words, history_words, reopened_words
 from views import draft, widgets
 from views.common import (
     _,
@@ -76,10 +76,11 @@ def reload() -> None:
 
 @guarded
 def reopen() -> None:
-    """A new draft made from this final assessment, which stays as it was signed off."""
-    copy = saved.duplicate(st.session_state.assessment_id)
-    st.query_params["assessment"] = copy
-    draft.load(copy, _("This is a new draft made from the final assessment, which is kept as it was signed off."))
+    """A new draft version of this final assessment; the approved version stays as it was signed off."""
+    approved, editing = draft.base().version, st.session_state.editing
+    number = saved.reopen(st.session_state.assessment_id, editing=editing)  # this page goes on in the new draft
+    draft.load(st.session_state.assessment_id, reopened_words(approved, number, translation()))
+    st.session_state.editing = editing
 
 
 def go_to(section_id: str) -> None:

@@ -1,7 +1,8 @@
 """The whole audit trail, for those whose role lets them see every assessment's (approver, auditor, administrator).
 
 Append-only: the database itself refuses to change or remove an entry. Each assessment's own trail is also on
-its page.
+its page. Each entry reads in words (proofing.audit_words): assessments by their titles, questions by their own
+text, mitigations by their findings' titles; this page only draws them.
 """
 
 from __future__ import annotations
@@ -9,25 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from proofing.access import PermissionDenied
-from proofing.store import AuditEntry
-from views.common import _, store, translation
-
-
-def rows(entries: list[AuditEntry]) -> list[dict[str, str]]:
-    """Audit entries as table rows, the columns named in the session's language (what was done stays as recorded)."""
-    words = translation()
-    return [
-        {
-            _("When (UTC)"): f"{words.date(entry.at)} {entry.at:%H:%M:%S}",
-            _("Who"): entry.who,
-            _("What"): entry.action,
-            _("Assessment"): entry.assessment_id or "",
-            _("Version"): "" if entry.version is None else str(entry.version),
-            _("Detail"): entry.detail,
-        }
-        for entry in entries
-    ]
-
+from views.common import _, audit_rows, store
 
 st.title(_("Audit trail"))
 try:
@@ -39,6 +22,6 @@ st.write(
     _("Who did what, and when: created, answered, accepted a mitigation, finalised, reopened, exported, shared, roles.")
 )
 if entries:
-    st.dataframe(rows(entries[::-1]), hide_index=True)
+    st.dataframe(audit_rows(entries[::-1]), hide_index=True)
 else:
     st.write(_("Nothing has been recorded yet."))

@@ -24,6 +24,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from proofing import KnowledgeBase, load_knowledge, safe_text
 from proofing.access import PermissionDenied, User
+from proofing.audit_words import audit_lines
 from proofing.knowledge import configured_rules_dir
 from proofing.language import Language, Localised, Translator, is_language, localised, translator
 from proofing.store import AuditEntry, Store, UserStore
@@ -189,17 +190,18 @@ def link(page: str, label: str) -> None:
 
 
 def audit_rows(entries: list[AuditEntry]) -> list[dict[str, str]]:
-    """Audit entries as table rows, in words (a table shows text as text: nothing in them becomes Markdown)."""
+    """Audit entries as table rows, in words: what happened with titles and questions, never ids
+    (proofing.audit_words); a table shows text as text, so nothing in them becomes Markdown."""
+    titles = {found.assessment_id: found.title for found in store().list()}
     return [
         {
-            _("When (UTC)"): f"{day(entry.at)} {entry.at:%H:%M:%S}",
-            _("Who"): visible(entry.who),
-            _("What"): visible(entry.action),
-            _("Assessment"): visible(entry.assessment_id or ""),
-            _("Version"): "" if entry.version is None else str(entry.version),
-            _("Detail"): visible(entry.detail),
+            _("When (UTC)"): f"{day(line.at)} {line.at:%H:%M:%S}",
+            _("Who"): visible(line.who),
+            _("What"): visible(line.what),
+            _("Assessment"): visible(line.assessment),
+            _("Version"): "" if line.version is None else str(line.version),
         }
-        for entry in entries
+        for line in audit_lines(knowledge(), entries, titles, words=translation())
     ]
 
 

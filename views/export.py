@@ -109,7 +109,9 @@ st.info(exporting_words(translation(), stored.version, status, approval))
 link("views/assess.py", _("← Back to the questionnaire"))
 
 st.header(_("The Word record"))
-meta = export_details(base_knowledge(), store(), st.session_state.assessment_id, stored)
+meta = export_details(  # produced by the person signed in (local mode: their name); never "command line"
+    base_knowledge(), store(), st.session_state.assessment_id, stored, produced_by=store().user.described()
+)
 if missing := draft.missing_details():
     st.warning(_("The Word record can be prepared once the plan has {details}.", details=draft.needed(missing)))
 elif problems:

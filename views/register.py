@@ -10,6 +10,7 @@ a new draft, never changed.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 import streamlit as st
@@ -23,8 +24,8 @@ from proofing.register import UploadError, plan_from_upload, register_rows, rows
 from proofing.service import start_assessment
 from proofing.signoff import UnacknowledgedError, items_of_version, sign_off
 from proofing.store import STATUS_WORDS, STATUSES, SignOff, StaleVersionError
-from proofing.verify import answer_changes, compare
-from proofing.version_words import agreement_changes
+from proofing.verify import answer_changes
+from proofing.version_words import agreement_changes, comparison_words, reopened_words
 from proofing.vocabulary import worded
 from views import draft
 from views.common import _, base_knowledge, guarded, knowledge, link, n_, plain, store, translation, visible
@@ -164,12 +165,16 @@ buttons = st.columns(3)
 editable = chosen.status == "draft" and saved.may("edit", chosen.assessment_id)
 if buttons[0].button(_("Open") if editable else _("Open (read-only)"), type="primary"):
     st.switch_page("views/assess.py", query_params={"assessment": chosen.assessment_id})
-copying = "duplicate" if chosen.status == "draft" else "reopen"
-if saved.may(copying, chosen.assessment_id) and buttons[1].button(
-    _("Duplicate as a new draft") if chosen.status == "draft" else _("Reopen as a new draft")
-):
-    copy = saved.duplicate(chosen.assessment_id)
-    st.switch_page("views/assess.py", query_params={"assessment": copy})
+if chosen.status == "draft":
+    if saved.may("duplicate", chosen.assessment_id) and buttons[1].button(_("Duplicate as a new draft")):
+        copy = saved.duplicate(chosen.assessment_id)
+        st.switch_page("views/assess.py", query_params={"assessment": copy})
+elif saved.may("reopen", chosen.assessment_id) and buttons[1].button(_("Reopen as a new draft")):
+    editing = secrets.token_hex(8)  # the editing session that goes on in the new draft (views/draft.py)
+    number = saved.reopen(chosen.assessment_id, editing=editing)  # a new draft version; the approved one stays
+    draft.load(chosen.assessment_id, reopened_words(chosen.latest_version, number, translation()))
+    st.session_state.editing = editing
+    st.switch_page("views/assess.py", query_params={"assessment": chosen.assessment_id})
 approval = saved.approval(chosen.assessment_id)
 awaiting = approval is not None and approval.outcome == "submitted"
 if (
@@ -341,7 +346,7 @@ if len(versions) > 1:
     else:
         st.write(_("None."))
     st.markdown("**" + _("Findings that changed") + "**")
-    for difference in compare(before, after) or [_("None.")]:
+    for difference in comparison_words(kb, old, new, before, after, translation()) or [_("None.")]:
         st.write(plain(difference))
     if workshop_changes := agreement_changes(kb, old, new):
         st.markdown("**" + _("What the EIA workshop agreed") + "**")

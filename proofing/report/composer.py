@@ -20,6 +20,7 @@ from proofing.assessment import (
     level_label,
     with_agreement,
 )
+from proofing.audit_words import action_words, audit_lines
 from proofing.decisions import MitigationDecision, mitigation_key
 from proofing.errors import ProofingError
 from proofing.impact import residual
@@ -676,7 +677,8 @@ class Composer(FindingSections):
             entries = self.meta.audit
             counts: dict[str, int] = {}
             for entry in entries:
-                counts[entry.action] = counts.get(entry.action, 0) + 1
+                named = action_words(entry.action, self.t)
+                counts[named] = counts.get(named, 0) + 1
             self.para(
                 self.n_(
                     "{n} entry from {first} to {last}: {counts}. The most recent:",
@@ -689,13 +691,9 @@ class Composer(FindingSections):
             )
             self.table(
                 [self._("When (UTC)"), self._("Who"), self._("What")],
-                [
-                    [
-                        f"{entry.at:%Y-%m-%d %H:%M}",
-                        entry.who,
-                        entry.action + (f": {entry.detail}" if entry.detail else ""),
-                    ]
-                    for entry in entries[-AUDIT_ROWS_SHOWN:]
+                [  # in words: titles, questions and mitigations, never ids (proofing.audit_words)
+                    [f"{line.at:%Y-%m-%d %H:%M}", line.who, line.what]
+                    for line in audit_lines(self.kb, entries[-AUDIT_ROWS_SHOWN:], assessment=self.a, words=self.t)
                 ],
                 [3.2, 5.0, 8.8],
             )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from proofing.access import PERMISSIONS, Action, PermissionDenied, Role, User, may, require
 from proofing.approvals import Acknowledgement, Approval, SignOff
 from proofing.errors import StoreError
+from proofing.identity import is_local
 from proofing.models import (
     AssessmentSummary,
     AuditEntry,
@@ -73,17 +74,19 @@ class UserStore:
         self.store.checkpoint(assessment_id, name, expected_version=expected_version, by=self.user)
 
     def duplicate(self, assessment_id: str) -> str:
-        """A copy as a new draft owned by this person: "duplicate" of a draft, "reopen" of a final one."""
-        source = self.store.access(assessment_id)
-        if source is not None:
-            latest = self.store.latest(assessment_id)
-            action: Action = "reopen" if latest is not None and latest.status == "final" else "duplicate"
-            require(self.user, action, owner=source[0], shared_with=source[1])
+        """A copy as a new assessment, a draft owned by this person (another plan: revising is ``reopen``)."""
+        self._check("duplicate", assessment_id)
         return self.store.duplicate(assessment_id, by=self.user)
+
+    def reopen(self, assessment_id: str, *, editing: str | None = None) -> int:
+        """Reopen a final assessment as a new draft version of itself (Store.reopen), for a person who may reopen
+        it; the approved version stays approved. Returns the new draft's version number."""
+        self._check("reopen", assessment_id)
+        return self.store.reopen(assessment_id, by=self.user, editing=editing)
 
     def set_status(self, assessment_id: str, status: str, *, expected_version: int | None = None) -> None:
         """Refused: only an approval makes an assessment final (submit, sign_off), and a final one is never set back
-        to draft in place: it is reopened as a new draft (duplicate), leaving it as it was signed off."""
+        to draft in place: it is reopened as a new draft version (reopen), leaving the approved one as signed off."""
         if status == "final":
             raise StoreError("an assessment becomes final only when an approver approves it; submit it for approval")
         self._check("reopen", assessment_id)
@@ -130,6 +133,13 @@ class UserStore:
         """Audit an export, for a person who may export the assessment (refused: they may not have the file)."""
         self._check("export", assessment_id)
         self.store.record_export(assessment_id, version, what, by=self.user)
+
+    def set_own_name(self, name: str) -> None:
+        """Keep the name local mode's user gives for themselves (proofing.identity.named_local_user); a signed-in
+        person's name comes from their sign-in, so theirs is refused (PermissionDenied)."""
+        if not is_local(self.user):
+            raise PermissionDenied(f"{self.user.name}'s name comes from their sign-in, not from proofing.")
+        self.store.set_name(self.user.subject, name, by=self.user)
 
     def set_roles(self, subject: str, roles: frozenset[Role] | set[Role]) -> None:
         """Assign `subject` these roles in the app: an administrator only."""

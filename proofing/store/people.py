@@ -10,6 +10,7 @@ from sqlalchemy import (
 
 from proofing.access import ROLES, Role, User
 from proofing.errors import StoreError
+from proofing.identity import clean_name, name_problem
 from proofing.language import is_language, language_name, languages
 from proofing.models import (
     TrainingRound,
@@ -20,6 +21,7 @@ from proofing.store.schema import (
     RoleAssignmentRow,
     ShareRow,
     TrainingRoundRow,
+    UserNameRow,
     UserSettingRow,
 )
 from proofing.store.values import (
@@ -85,6 +87,34 @@ class People(StoreBase):
                 session.add(UserSettingRow(subject=subject, language=language, updated_at=_now()))
             elif row.language != language:
                 row.language, row.updated_at = language, _now()
+
+    def name_of(self, subject: str) -> str | None:
+        """The name a person gave for themselves (local mode's user: see proofing.identity), or None."""
+        with self._session() as session:
+            row = session.get(UserNameRow, subject)
+            return row.name if row is not None else None
+
+    def set_name(self, subject: str, name: str, *, by: User | None = None) -> None:
+        """Keep the name a person gives for themselves; audited, so the trail says when its actor lines changed.
+
+        Refused in words (StoreError) for an empty, over-long or control-character name (identity.name_problem).
+        """
+        if (problem := name_problem(name)) is not None:
+            raise StoreError(problem)
+        given = clean_name(name)
+        with self._session(write=True) as session:
+            row = session.get(UserNameRow, subject)
+            before = row.name if row is not None else ""
+            if row is None:
+                session.add(UserNameRow(subject=subject, name=given, updated_at=_now()))
+            elif row.name == given:
+                return
+            else:
+                row.name, row.updated_at = given, _now()
+            named = by.model_copy(update={"name": given}) if by is not None else None  # the entry names them so
+            self._audit(
+                session, named, "gave their name", None, None, f"{given} (until now {before})" if before else given
+            )
 
     def role_assignments(self) -> dict[str, frozenset[Role]]:
         """Every subject with roles assigned in the app, and those roles."""

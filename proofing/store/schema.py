@@ -296,6 +296,16 @@ class UserSettingRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class UserNameRow(Base):
+    """The name a person gave for themselves where no sign-in names them (local mode's one user), by subject."""
+
+    __tablename__ = "user_names"
+
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class CumulativeRow(Base):
     """Derived: one negatively affected group (and ward, or '' for none) of an assessment's latest version.
 

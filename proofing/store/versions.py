@@ -11,6 +11,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    update,
 )
 from sqlalchemy.orm import Session
 
@@ -36,6 +37,8 @@ from proofing.store.merge import changes_between
 from proofing.store.schema import (
     ApprovalRow,
     AssessmentRow,
+    AuditRow,
+    CumulativeRow,
     ShareRow,
     VersionRow,
 )
@@ -89,7 +92,7 @@ class Versions(StoreBase):
         """Insert a new draft assessment and its version 1; the one way an assessment comes to exist.
 
         `source` (action, assessment id, version, words) is the entry on the assessment it was copied from, kept
-        in the same transaction: "reopened" or "duplicated", naming the copy.
+        in the same transaction: "duplicated", naming the copy by its title.
         """
         assessment_id = uuid.uuid4().hex
         now = _now()
@@ -124,7 +127,7 @@ class Versions(StoreBase):
             self._audit(session, by, "created", assessment_id, 1, detail or plan.title)
             if source is not None:
                 action, source_id, source_version, words = source
-                self._audit(session, by, action, source_id, source_version, f"{words}: {assessment_id}")
+                self._audit(session, by, action, source_id, source_version, words)
         return assessment_id
 
     def save(
@@ -211,7 +214,7 @@ class Versions(StoreBase):
         ):
             raise StaleVersionError(assessment_id, row.title, expected_version, current)
         now = _now()
-        before = (dict(latest.plan), dict(latest.decisions)) if latest is not None else ({}, {})
+        before = (dict(latest.plan), dict(latest.decisions), dict(latest.notes or {})) if latest else ({}, {}, {})
         if (
             latest is not None
             and editing is not None
@@ -248,7 +251,7 @@ class Versions(StoreBase):
         row.title, row.service, row.owner = plan.title, plan.service, plan.owner
         row.level, row.updated_at = level, now
         self._index(session, assessment_id, index)
-        for action, detail in _save_entries(before[0], before[1], plan_data, decided, label):
+        for action, detail in _save_entries(*before, plan_data, decided, noted, label):
             self._audit(session, by, action, assessment_id, number, detail)
         return number
 
@@ -309,35 +312,89 @@ class Versions(StoreBase):
         """Every version, newest first, each with what changed from the one before it, as data (ids and values:
         the faces word it through their translator, proofing.version_words.history_words)."""
         found = self.versions(assessment_id)
+        events: dict[int, list[tuple[str, str]]] = {}
+        with self._session() as session:  # who did what to each version: the audit trail's entries on it
+            for version, action, who in session.execute(
+                select(AuditRow.version, AuditRow.action, AuditRow.who)
+                .where(AuditRow.assessment_id == assessment_id, AuditRow.version.is_not(None))
+                .order_by(AuditRow.id)
+            ):
+                events.setdefault(version, []).append((action, who))
         entries = []
         for number, saved in enumerate(found):
             changes = changes_between(found[number - 1], saved) if number else [VersionChange(kind="started")]
-            entries.append(HistoryEntry(saved.version, saved.label, saved.saved_at, changes))
+            done = tuple(events.get(saved.version, ()))
+            entries.append(HistoryEntry(saved.version, saved.label, saved.saved_at, changes, done))
         return entries[::-1]
 
     def duplicate(self, assessment_id: str, *, by: User | None = None) -> str:
-        """A new draft (version 1) with the latest plan, decisions and level, its title prefixed "Copy of ".
+        """A new assessment, a draft (version 1) with the latest plan, decisions and level, its title prefixed
+        "Copy of ": another plan, counted as one wherever plans are counted. Revising a final assessment is not
+        this: it is ``reopen``, a new draft version of the same assessment.
 
-        The copy belongs to the acting user `by` (else the local user). Duplicating a final assessment is how it
-        is reopened: the audit trail says "reopened" then, on the copy, naming the final one.
+        The copy belongs to the acting user `by` (else the local user). Both trails name the other by its title.
         """
         source = self.latest(assessment_id)
         if source is None:
             raise StoreError(f"there is no assessment {assessment_id!r} to duplicate")
         title = (COPY_PREFIX + source.plan.title)[:MAX_TITLE]
         plan = Plan.model_validate({**_plan_data(source.plan), "title": title})
-        how = "Reopened as a new draft" if source.status == "final" else "Duplicated"
-        copy = self._start(
+        return self._start(
             plan,
             decisions=source.decisions,
             level=source.level,
             notes=source.notes,
             by=by,
             index=self.index_of(assessment_id),  # the copy finds what its source found: the same rows
-            detail=f"{how} from version {source.version} of {assessment_id}",
-            source=("reopened" if source.status == "final" else "duplicated", assessment_id, source.version, how),
+            detail=f"Duplicated from version {source.version} of '{source.plan.title}'",
+            source=("duplicated", assessment_id, source.version, f"'{title}'"),
         )
-        return copy
+
+    def reopen(self, assessment_id: str, *, by: User | None = None, editing: str | None = None) -> int:
+        """Reopen a final assessment as a new draft version of itself (N+1, the approved version's content), and
+        return its number. The same assessment: never a copy that would count as another plan.
+
+        The approved version stays as it was signed off (it still reads as final, and its approval stands); the
+        assessment is a draft again, at version N+1, whose changes are submitted and approved like any draft's.
+        The cumulative index moves to version N+1 (the same groups: one plan, counted once). Refused (StoreError)
+        for an assessment that is not final. `editing`: the editing session (see save) whose saves amend the new
+        draft, so the page that reopened it goes on in version N+1 rather than starting N+2.
+        """
+        with self._session(write=True) as session:
+            row = self._locked(session, assessment_id)
+            latest = self._latest_row(session, assessment_id)
+            if row.status != "final" or latest is None:
+                raise StoreError(f"{row.title!r} is not final, so there is nothing to reopen: open it to change it")
+            now, number = _now(), latest.version + 1
+            session.add(
+                VersionRow(
+                    assessment_id=assessment_id,
+                    version=number,
+                    plan=dict(latest.plan),
+                    decisions=dict(latest.decisions),
+                    notes=dict(latest.notes or {}),
+                    level=latest.level,
+                    saved_at=now,
+                    editing=editing,
+                    revision=0,
+                )
+            )
+            row.status, row.updated_at = "draft", now
+            session.flush()
+            session.execute(
+                update(CumulativeRow)
+                .where(CumulativeRow.assessment_id == assessment_id)
+                .values(version=number, status="draft")
+            )
+            self._audit(
+                session,
+                by,
+                "reopened",
+                assessment_id,
+                number,
+                f"Version {number} is a new draft of version {latest.version}, which stays as it was approved",
+            )
+        return number
 
     def set_status(
         self, assessment_id: str, status: str, *, expected_version: int | None = None, by: User | None = None
@@ -397,7 +454,7 @@ class Versions(StoreBase):
             newest = session.scalar(
                 select(func.max(VersionRow.version)).where(VersionRow.assessment_id == assessment_id)
             )
-            return self.saved_of(saved, row.status if saved.version == newest else "draft")
+            return self.saved_of(saved, _status_of(saved.version, newest, row.status, _approved(session, row.id)))
 
     def versions(self, assessment_id: str) -> list[SavedVersion]:
         """Every version of the assessment, oldest first (empty for an unknown assessment)."""
@@ -417,7 +474,8 @@ class Versions(StoreBase):
                 query = query.order_by(VersionRow.version)
             saved = list(session.scalars(query))
             newest = max((item.version for item in saved), default=0)
-            return [self.saved_of(item, row.status if item.version == newest else "draft") for item in saved]
+            approved = _approved(session, row.id)
+            return [self.saved_of(item, _status_of(item.version, newest, row.status, approved)) for item in saved]
 
     @staticmethod
     def saved_of(row: VersionRow, status: str) -> SavedVersion:
@@ -522,14 +580,36 @@ class Versions(StoreBase):
             return sorted(session.scalars(select(AssessmentRow.service).distinct()))
 
 
+def _approved(session: Session, assessment_id: str) -> set[int]:
+    """The versions of the assessment an approver approved (each stays final after the assessment is reopened)."""
+    return set(
+        session.scalars(
+            select(ApprovalRow.version).where(
+                ApprovalRow.assessment_id == assessment_id, ApprovalRow.outcome == "approved"
+            )
+        )
+    )
+
+
+def _status_of(version: int, newest: int | None, status: str, approved: set[int]) -> str:
+    """A version's status: "final" when it was approved or is the latest of a final assessment, else "draft"."""
+    return "final" if version in approved or (version == newest and status == "final") else "draft"
+
+
 def _save_entries(
     before_plan: dict[str, Any],
     before_decisions: dict[str, dict[str, str]],
+    before_notes: dict[str, Any],
     plan: dict[str, Any],
     decisions: dict[str, dict[str, str]],
+    notes: dict[str, Any],
     label: str | None,
 ) -> list[tuple[str, str]]:
-    """What a save did, as audit entries (action, detail): answers given, mitigations accepted or decided."""
+    """What a save did, as audit entries (action, detail): answers given, mitigations accepted, adapted or decided.
+
+    The details name what changed by its key (question ids, mitigation keys): data, worded for a reader with the
+    rule base by proofing.audit_words. A mitigation adapted is logged as adapted, never as accepted.
+    """
     if label is not None:
         return [("restored" if label.startswith("Restored") else "answered", label)]
     entries: list[tuple[str, str]] = []
@@ -538,11 +618,19 @@ def _save_entries(
     changed += [name for name in DETAILS if before_plan.get(name) != plan.get(name)]
     if changed:
         entries.append(("answered", "Changed: " + ", ".join(changed)))
-    for key in sorted(set(before_decisions) | set(decisions)):
+    old_notes, new_notes = before_notes.get("mitigations") or {}, notes.get("mitigations") or {}
+
+    def adapted(kept: dict[str, Any], key: str) -> bool:
+        return (kept.get(key) or {}).get("choice") == "adapted"
+
+    for key in sorted(set(before_decisions) | set(decisions) | set(old_notes) | set(new_notes)):
         old, new = before_decisions.get(key, {}), decisions.get(key, {})
-        if old == new:
+        now_adapted = adapted(new_notes, key) and new.get("status") == "accepted"
+        if now_adapted and (not adapted(old_notes, key) or old.get("status") != "accepted"):
+            entries.append(("adapted a mitigation", key))
+        elif old == new:
             continue
-        if new.get("status") == "accepted" and old.get("status") != "accepted":
+        elif new.get("status") == "accepted" and old.get("status") != "accepted":
             entries.append(("accepted a mitigation", key))
         else:
             entries.append(("decided on a mitigation", f"{key}: {new.get('status', 'removed')}"))
