@@ -159,7 +159,7 @@ def test_a_round_of_work_in_the_app_reads_true_in_history_comparison_audit_trail
     assert not at.exception
     submitted = store.latest(assessment_id)
     assert submitted is not None and submitted.version == 3
-    assert submitted.notes["mitigations"][key]["choice"] == "adapted"
+    assert submitted.notes.mitigations[key].choice == "adapted"
     # Submitted by the manager, approved by an approver, in the Register.
     register = page("register.py")
     choose_row(register)
@@ -170,6 +170,8 @@ def test_a_round_of_work_in_the_app_reads_true_in_history_comparison_audit_trail
     register.text_area[0].input("Go ahead, with the mobile library's users asked first")
     register.text_area[1].input("The mitigations answer the risks found")
     register.date_input[-1].set_value(date(2027, 6, 1))
+    for box in register.main.checkbox:  # each open item acknowledged at sign-off (issue 22)
+        box.check()
     register.button[-1].click().run()
     assert not register.exception
     approval = store.approval(assessment_id)
