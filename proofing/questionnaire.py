@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from proofing.answer_types import AnswerType, answer_type
+from proofing.answer_types import NONE_OF_THESE, NOT_A_CHOICE, AnswerType, answer_type
 from proofing.base import ItemId, Slug, Strict, Text
 from proofing.conditions import Condition
 from proofing.proportion import ProportionRules
@@ -115,6 +115,16 @@ class Question(Strict):
     def label_of(self, option_id: str) -> str:
         """The words shown for an option id."""
         return next((option.label for option in self.options if option.id == option_id), option_id)
+
+    def excludes_others(self) -> bool:
+        """Whether one of its options stands alone ("None of these", "Not known"), so choosing all is never right.
+
+        Examples:
+            >>> Question(id="q", text="Q?", type="many_of", options=[Option(id="a", label="A"),
+            ...     Option(id="none", label="None of these")]).excludes_others()
+            True
+        """
+        return any(option.id == NONE_OF_THESE or option.id in NOT_A_CHOICE for option in self.options)
 
     def options_without_help(self) -> list[str]:
         """The ids of the options written in the questionnaire that do not say when to choose them.

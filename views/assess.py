@@ -143,7 +143,7 @@ def restore(version: int) -> None:
 
 def ask(question: Question, disabled: bool) -> None:
     """Draw one question as its type asks (the one widget table, views/widgets.py): every change saves."""
-    label = marked(question.text) + (" " + _("(required)") if question.required else "")
+    label = widgets.label(question.text) + (" " + _("(required)") if question.required else "")
     help_text = marked(question.help) if question.help else None
     widgets.draw(question, label, key=f"q_{question.id}", help=help_text, on_change=draft.save, disabled=disabled)
 
