@@ -89,6 +89,12 @@ class Question(Strict):
         description="an answer the plan itself decides (what it keeps, offers or does), which 'what would change "
         "the level' may suggest changing; facts about the people or place affected are never changeable",
     )
+    replaces: list[Slug] = Field(
+        default=[],
+        description="questions an earlier questionnaire asked that this one now asks instead (the review date once "
+        "asked as months and as a date): a plan that answered one still loads, its answer read as this question's "
+        "when it fits, else set aside with a warning saying what to answer",
+    )
 
     @model_validator(mode="after")
     def _options_fit_the_type(self) -> Question:
@@ -173,7 +179,11 @@ class QuestionRoles(Strict):
     monitoring: Slug = Field(description="yes/no: whether the effect will be monitored")
     monitoring_by_group: Slug = Field(description="yes/no: whether the monitoring is broken down by group")
     review_months: Slug = Field(description="number: in how many months the plan will be reviewed")
-    review_date: Slug = Field(description="date: the date the plan will be reviewed")
+    review_date: Slug | None = Field(
+        default=None,
+        description="date: the date the plan will be reviewed, for a questionnaire that asks a date instead of "
+        "review_months (ask one of the two: the approver's sign-off starts from it)",
+    )
     wards: Slug | None = Field(default=None, description="places: the wards the plan applies in (cumulative view)")
     plan_date: Slug | None = Field(
         default=None, description="date: when the plan happens (cumulative view); none: dated by when it was saved"
@@ -184,6 +194,18 @@ class QuestionnaireFile(Strict):
     questionnaire: QuestionnaireInfo
     roles: QuestionRoles
     sections: list[Section] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _replaced_questions_are_gone(self) -> QuestionnaireFile:
+        questions = [question for section in self.sections for question in section.questions]
+        ids = {question.id for question in questions}
+        for question in questions:
+            for old in question.replaces:
+                if old in ids:
+                    raise ValueError(f"question {question.id} replaces {old}, which the questionnaire still asks")
+                if sum(old in other.replaces for other in questions) > 1:
+                    raise ValueError(f"{old} is replaced by more than one question; name one")
+        return self
 
 
 class Questionnaire(Strict):
@@ -202,6 +224,10 @@ class Questionnaire(Strict):
     def question(self, question_id: str) -> Question | None:
         """The question with this id, or None."""
         return next((q for q in self.questions if q.id == question_id), None)
+
+    def replaced(self) -> dict[str, Question]:
+        """The ids of questions an earlier questionnaire asked, each with the question that asks it now."""
+        return {old: question for question in self.questions for old in question.replaces}
 
     def shown_conditions(self) -> list[tuple[Question, list[Condition]]]:
         """Each question with the conditions (its section's, then its own) that must hold for it to be asked."""

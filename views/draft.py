@@ -32,7 +32,7 @@ MARKED_FINAL = N_(
     "Someone marked this assessment final while you were working on it, so your last change was not saved. It is "
     "shown as it was signed off; reopen it as a new draft to revise it."
 )
-KEPT_PREFIXES = ("plan_", "q_")
+KEPT_PREFIXES = ("plan_", "q_", "na_")  # na_: a follow-up marked not applicable
 
 
 def needed(fields: list[str]) -> str:
@@ -91,8 +91,10 @@ def load(assessment_id: str, notice: str | None = None) -> bool:
     state.editing = secrets.token_hex(8)  # this editing session: its autosaves amend one version
     widgets: dict[str, Any] = {f"plan_{field}": getattr(version.plan, field) for field in DETAILS}
     for question in kb.questionnaire.questions:
-        if question.id in version.plan.answers:
+        if version.plan.answers.get(question.id) is not None:
             widgets[f"q_{question.id}"] = to_widget(question, version.plan.answers[question.id])
+        elif question.id in version.plan.answers:  # None: marked not applicable
+            widgets[f"na_{question.id}"] = True
     state.kept = widgets
     state.update(widgets)
     state.decisions = dict(version.decisions)
@@ -162,6 +164,8 @@ def current_plan() -> Plan:
         answer = from_widget(question, value(f"q_{question.id}"))
         if answer is not None:
             answers[question.id] = answer
+        elif value(f"na_{question.id}"):
+            answers[question.id] = None  # marked not applicable
     typed = details()
     for field in missing_details():
         typed[field] = getattr(base().plan, field)
