@@ -5,6 +5,7 @@ read as written; no "Select all" beside "None of these".
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from proofing.knowledge import KnowledgeBase
 from proofing.label_text import label
 from proofing.language import localised
 from proofing.plan import Plan, check_answers, read_plan
+from proofing.questionnaire import Question, Questionnaire, Section
+from proofing.review import add_months, review_default
 from proofing.steps import (
     completed_sections,
     follow_ups,
@@ -25,7 +28,7 @@ from proofing.steps import (
     still_needed,
 )
 from proofing.store import Store
-from tests.test_app import database, page, widget  # noqa: F401  (database: a fixture, used by name)
+from tests.test_app import choose_row, database, page, signed_in, widget  # noqa: F401  (database: a fixture)
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
 
@@ -181,3 +184,41 @@ def test_the_page_marks_a_follow_up_and_keeps_not_applicable(database: str) -> N
     again = page("assess.py", assessment=assessment_id, step="monitoring")  # a new session brings it back
     assert widget(again, "na_review_months").value is True
     assert widget(again, "q_review_months").disabled
+
+
+def test_the_review_is_asked_once_and_the_sign_off_starts_from_it(kb: KnowledgeBase) -> None:
+    answers = {key: value for key, value in largest_example().answers.items() if key != "review_months"}
+    decided = date(2026, 12, 5)
+    with_months = answers | {"monitoring_plan": True, "review_months": 6}
+    assert review_default(kb.questionnaire, with_months, decided) == date(2027, 6, 5)
+    assert review_default(kb.questionnaire, answers | {"monitoring_plan": True}, decided) is None
+    # Months given while the monitoring question hides them (no monitoring plan) are not a review the plan sets.
+    assert review_default(kb.questionnaire, with_months | {"monitoring_plan": False}, decided) is None
+    # A council whose questionnaire asks a date instead gives that date.
+    dated = Question(id="review_on", text="On what date will the plan be reviewed?", type="date")
+    roles = kb.questionnaire.roles.model_copy(update={"review_date": "review_on"})
+    council = Questionnaire(title="T", intro="I", roles=roles, sections=[Section(id="s", title="S", questions=[dated])])
+    assert review_default(council, {"review_on": "2027-03-31"}, decided) == date(2027, 3, 31)
+
+
+def test_the_approver_s_form_starts_from_the_plan_s_review(
+    database: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = Store(database)
+    manager = signed_in(monkeypatch, "service_manager", subject="subject-of-a-manager")
+    plan = read_plan(EXAMPLES[0].parent / "translation-contract.yaml")
+    answers = plan.answers | {"monitoring_plan": True, "review_months": 9}
+    assessment_id = store.acting(manager).create(Plan(**plan.model_dump() | {"answers": answers}))
+    store.acting(manager).submit(assessment_id, expected_version=1)
+    signed_in(monkeypatch, "approver")
+    at = page("register.py")
+    choose_row(at, 0)
+    assert not at.exception
+    assert at.date_input[-1].value == add_months(date.today(), 9)
+    at.text_area[0].input("Go ahead")
+    at.text_area[1].input("The mitigations answer the risks found")
+    at.button[-1].click().run()
+    assert not at.exception
+    approval = store.approval(assessment_id)
+    assert approval is not None and approval.review_date == add_months(date.today(), 9)
