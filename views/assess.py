@@ -172,9 +172,9 @@ def ask(question: Question, disabled: bool, follows: list[str]) -> None:
             on_change=draft.save,
             disabled=disabled or ruled_out,
         )
-        if may_be_not_applicable(question):
-            answered = widgets.from_widget(question, st.session_state.get(f"q_{question.id}")) is not None
-            st.checkbox(_("Not applicable"), key=not_applicable, on_change=draft.save, disabled=disabled or answered)
+        answered = widgets.from_widget(question, st.session_state.get(f"q_{question.id}")) is not None
+        if may_be_not_applicable(question) and not answered:  # once answered, the answer settles it
+            st.checkbox(_("Not applicable"), key=not_applicable, on_change=draft.save, disabled=disabled)
 
 
 # --- which assessment ----------------------------------------------------------------------------
