@@ -5,6 +5,7 @@ read as written; no "Select all" beside "None of these".
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from proofing.assessment import assess
-from proofing.knowledge import KnowledgeBase
+from proofing.knowledge import KnowledgeBase, load_knowledge
 from proofing.label_text import label
 from proofing.language import localised
 from proofing.plan import Plan, check_answers, read_plan
@@ -222,3 +223,40 @@ def test_the_approver_s_form_starts_from_the_plan_s_review(
     assert not at.exception
     approval = store.approval(assessment_id)
     assert approval is not None and approval.review_date == add_months(date.today(), 9)
+
+
+def test_the_page_s_count_falls_as_a_channel_shift_reveals_its_questions(database: str) -> None:  # noqa: F811
+    store = Store(database)
+    assessment_id = store.create(Plan(title="Move the cash office online", service="Revenues", owner="Revenues lead"))
+    at = page("assess.py", assessment=assessment_id, step="plan")
+
+    def still_needed_on_the_page() -> int:
+        shown = " ".join(block.value for block in at.markdown if "answers still needed" in block.value)
+        found = re.search(r"(\d+) answers still needed", shown)
+        assert found, shown
+        return int(found.group(1))
+
+    counts = [still_needed_on_the_page()]
+    widget(at, "q_change_type").set_value(["channel_shift"]).run()
+    counts.append(still_needed_on_the_page())
+    widget(at, "q_reach").set_value("public").run()
+    counts.append(still_needed_on_the_page())
+    assert not at.exception
+    assert counts[0] >= counts[1] >= counts[2] and counts[0] > counts[2], counts
+    assert counts[-1] == len(
+        still_needed(load_knowledge().questionnaire, {"change_type": ["channel_shift"], "reach": "public"})
+    )
+
+
+def test_an_assessment_saved_with_the_old_review_date_opens_and_saves(database: str) -> None:  # noqa: F811
+    store = Store(database)
+    plan = largest_example()
+    old = plan.model_copy(update={"answers": plan.answers | {"review_date": "2027-06-30"}})
+    assessment_id = store.create(old)
+    at = page("assess.py", assessment=assessment_id, step="monitoring")
+    assert not at.exception
+    widget(at, "q_tension_reporting").set_value(None).run()  # a first change that clears an answer
+    assert not at.exception and not [e.value for e in at.error]
+    latest = store.latest(assessment_id)
+    assert latest is not None and latest.version == 2
+    assert "tension_reporting" not in latest.plan.answers and "review_date" not in latest.plan.answers

@@ -200,7 +200,8 @@ def assessed(
 def lost_answers(saved_plan: Plan, plan: Plan) -> bool:
     """Whether `plan` drops more than one saved answer at once: one change clears at most one answer, so this is
     a form that lost its values (the bug that saved an empty form over the work), never a person's change."""
-    return len(set(saved_plan.answers) - set(plan.answers)) > 1
+    asked = {question.id for question in knowledge().questionnaire.questions}  # not an answer it no longer asks
+    return len((set(saved_plan.answers) - set(plan.answers)) & asked) > 1
 
 
 @guarded
