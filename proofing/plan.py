@@ -179,6 +179,8 @@ def check_answers(questionnaire: Questionnaire, answers: dict[str, Any], *, comp
     A required many-of answered with no options (``[]``) is not an answer: it needs one, as when missing.
     """
     checked = CheckedAnswers()
+    answers, moved = current_answers(questionnaire, answers)
+    checked.warnings.extend(moved)
     known = {question.id for question in questionnaire.questions}
     unknown = [question_id for question_id in answers if question_id not in known]
     for question_id in unknown[:MAX_PROBLEMS_SHOWN]:
@@ -214,6 +216,44 @@ def check_answers(questionnaire: Questionnaire, answers: dict[str, Any], *, comp
         elif value is not None:
             checked.answers[question.id] = value
     return checked
+
+
+def current_answers(questionnaire: Questionnaire, answers: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The answers with any given to a question an earlier questionnaire asked (a question's ``replaces``) read as
+    the answer to the question that asks it now, when it fits that question and the plan does not answer it already;
+    a warning in words for each, saying what became of it. So a plan written before still loads.
+
+    Examples:
+        >>> from proofing.knowledge import load_knowledge
+        >>> questionnaire = load_knowledge().questionnaire
+        >>> answers, (warning,) = current_answers(questionnaire, {"monitoring_plan": True, "review_date": "2027-06-30"})
+        >>> answers
+        {'monitoring_plan': True}
+        >>> print(warning)  # doctest: +NORMALIZE_WHITESPACE
+        The answer to review_date ('2027-06-30'), a question the questionnaire no longer asks, was not used: "In how
+        many months will the plan be reviewed?" (review_months) asks it now; answer that instead.
+    """
+    replaced = questionnaire.replaced()
+    if not any(key in replaced for key in answers):
+        return answers, []
+    current = {key: value for key, value in answers.items() if key not in replaced}
+    warnings = []
+    for old, value in answers.items():
+        question = replaced.get(old)
+        if question is None or value is None:
+            continue
+        earlier = f"The answer to {_clipped(old)} ({_clipped(_shown(value))}), a question the questionnaire no longer"
+        earlier += " asks,"
+        if current.get(question.id) is not None:
+            warnings.append(f"{earlier} was not used: the plan answers {_named(question)}, which asks it now.")
+            continue
+        _value, problem = _typed(question, value)
+        if problem is None:
+            current[question.id] = value
+            warnings.append(f"{earlier} is read as the answer to {_named(question)}, which asks it now.")
+        else:
+            warnings.append(f"{earlier} was not used: {_named(question)} asks it now; answer that instead.")
+    return current, warnings
 
 
 def usable_answers(questionnaire: Questionnaire, plan: Plan, source: str = "the plan") -> CheckedAnswers:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from proofing.answer_types import AnswerType, answer_type
+from proofing.answer_types import NONE_OF_THESE, NOT_A_CHOICE, AnswerType, answer_type
 from proofing.base import ItemId, Slug, Strict, Text
 from proofing.conditions import Condition
 from proofing.proportion import ProportionRules
@@ -89,6 +89,12 @@ class Question(Strict):
         description="an answer the plan itself decides (what it keeps, offers or does), which 'what would change "
         "the level' may suggest changing; facts about the people or place affected are never changeable",
     )
+    replaces: list[Slug] = Field(
+        default=[],
+        description="questions an earlier questionnaire asked that this one now asks instead (the review date once "
+        "asked as months and as a date): a plan that answered one still loads, its answer read as this question's "
+        "when it fits, else set aside with a warning saying what to answer",
+    )
 
     @model_validator(mode="after")
     def _options_fit_the_type(self) -> Question:
@@ -115,6 +121,16 @@ class Question(Strict):
     def label_of(self, option_id: str) -> str:
         """The words shown for an option id."""
         return next((option.label for option in self.options if option.id == option_id), option_id)
+
+    def excludes_others(self) -> bool:
+        """Whether one of its options stands alone ("None of these", "Not known"), so choosing all is never right.
+
+        Examples:
+            >>> Question(id="q", text="Q?", type="many_of", options=[Option(id="a", label="A"),
+            ...     Option(id="none", label="None of these")]).excludes_others()
+            True
+        """
+        return any(option.id == NONE_OF_THESE or option.id in NOT_A_CHOICE for option in self.options)
 
     def options_without_help(self) -> list[str]:
         """The ids of the options written in the questionnaire that do not say when to choose them.
@@ -163,7 +179,11 @@ class QuestionRoles(Strict):
     monitoring: Slug = Field(description="yes/no: whether the effect will be monitored")
     monitoring_by_group: Slug = Field(description="yes/no: whether the monitoring is broken down by group")
     review_months: Slug = Field(description="number: in how many months the plan will be reviewed")
-    review_date: Slug = Field(description="date: the date the plan will be reviewed")
+    review_date: Slug | None = Field(
+        default=None,
+        description="date: the date the plan will be reviewed, for a questionnaire that asks a date instead of "
+        "review_months (ask one of the two: the approver's sign-off starts from it)",
+    )
     wards: Slug | None = Field(default=None, description="places: the wards the plan applies in (cumulative view)")
     plan_date: Slug | None = Field(
         default=None, description="date: when the plan happens (cumulative view); none: dated by when it was saved"
@@ -174,6 +194,18 @@ class QuestionnaireFile(Strict):
     questionnaire: QuestionnaireInfo
     roles: QuestionRoles
     sections: list[Section] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _replaced_questions_are_gone(self) -> QuestionnaireFile:
+        questions = [question for section in self.sections for question in section.questions]
+        ids = {question.id for question in questions}
+        for question in questions:
+            for old in question.replaces:
+                if old in ids:
+                    raise ValueError(f"question {question.id} replaces {old}, which the questionnaire still asks")
+                if sum(old in other.replaces for other in questions) > 1:
+                    raise ValueError(f"{old} is replaced by more than one question; name one")
+        return self
 
 
 class Questionnaire(Strict):
@@ -192,6 +224,10 @@ class Questionnaire(Strict):
     def question(self, question_id: str) -> Question | None:
         """The question with this id, or None."""
         return next((q for q in self.questions if q.id == question_id), None)
+
+    def replaced(self) -> dict[str, Question]:
+        """The ids of questions an earlier questionnaire asked, each with the question that asks it now."""
+        return {old: question for question in self.questions for old in question.replaces}
 
     def shown_conditions(self) -> list[tuple[Question, list[Condition]]]:
         """Each question with the conditions (its section's, then its own) that must hold for it to be asked."""

@@ -15,8 +15,10 @@ from pydantic import ValidationError
 
 from proofing import yamlsource
 from proofing.cli import main
-from proofing.knowledge import KnowledgeBase
+from proofing.errors import RuleBaseError
+from proofing.knowledge import KnowledgeBase, load_knowledge
 from proofing.plan import CheckedAnswers, Plan, PlanError, check_answers, parse_plan, read_plan, usable_answers
+from proofing.questionnaire import Question, Questionnaire, Section
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 GOOD = (EXAMPLES / "library-opening-hours.yaml").read_text(encoding="utf-8")
@@ -320,13 +322,66 @@ def test_a_problem_reads_as_words_on_a_page_and_names_the_id_for_a_plan_file(kb:
     assert str(problem) == '"Who does the plan reach?" (reach) needs an answer'
 
 
+def dated(kb: KnowledgeBase) -> Questionnaire:
+    """A questionnaire of one date question (the project's asks none since the review date is asked once, as months)."""
+    question = Question(id="review_on", text="On what date will the plan be reviewed?", type="date")
+    section = Section(id="review", title="Review", questions=[question])
+    return Questionnaire(title="Dated", intro="A date.", roles=kb.questionnaire.roles, sections=[section])
+
+
 def test_a_date_answer_is_a_real_date_kept_as_iso_text(kb: KnowledgeBase) -> None:
-    answers = {"monitoring_plan": True, "review_date": "2027-06-30"}
-    assert check_answers(kb.questionnaire, answers, complete=False).answers["review_date"] == "2027-06-30"
-    (problem,) = check_answers(kb.questionnaire, answers | {"review_date": "end of next term"}, complete=False).problems
-    assert problem.question == "review_date" and "a date written YYYY-MM-DD" in problem.sentence
-    plan = parse_plan("title: T\nservice: S\nowner: O\nanswers:\n  monitoring_plan: true\n  review_date: 2027-06-30\n")
-    assert check_answers(kb.questionnaire, plan.answers, complete=False).answers["review_date"] == "2027-06-30"
+    questionnaire = dated(kb)
+    answers = {"review_on": "2027-06-30"}
+    assert check_answers(questionnaire, answers, complete=False).answers["review_on"] == "2027-06-30"
+    (problem,) = check_answers(questionnaire, {"review_on": "end of next term"}, complete=False).problems
+    assert problem.question == "review_on" and "a date written YYYY-MM-DD" in problem.sentence
+    plan = parse_plan("title: T\nservice: S\nowner: O\nanswers:\n  review_on: 2027-06-30\n")
+    assert check_answers(questionnaire, plan.answers, complete=False).answers["review_on"] == "2027-06-30"
+
+
+def test_the_review_date_is_asked_once_and_a_plan_that_answered_the_old_date_still_loads(kb: KnowledgeBase) -> None:
+    """Issue 22: the review was asked as months and as a date; months stays, and the date's answers still load."""
+    reviews = [q.id for q in kb.questionnaire.questions if "review" in q.id]
+    assert reviews == ["review_months"] and kb.questionnaire.roles.review_date is None
+    old = read_plan(EXAMPLES / "school-eal-support.yaml")
+    answers = {key: value for key, value in old.answers.items() if key != "review_months"}
+    checked = usable_answers(
+        kb.questionnaire, Plan(**old.model_dump() | {"answers": answers | {"review_date": "2027-06-30"}})
+    )
+    assert "review_date" not in checked.answers
+    assert any(
+        "review_date ('2027-06-30'), a question the questionnaire no longer asks, was not used" in w
+        and '"In how many months will the plan be reviewed?" (review_months) asks it now' in w
+        for w in checked.warnings
+    )
+    both = usable_answers(
+        kb.questionnaire, Plan(**old.model_dump() | {"answers": old.answers | {"review_date": "2027-06-30"}})
+    )
+    assert both.answers["review_months"] == old.answers["review_months"]
+    assert any("was not used: the plan answers" in warning for warning in both.warnings)
+
+
+def test_an_answer_to_a_replaced_question_that_fits_is_read_as_the_new_ones(kb: KnowledgeBase) -> None:
+    questionnaire = dated(kb)
+    renamed = questionnaire.sections[0].questions[0].model_copy(update={"replaces": ["review_date"]})
+    questionnaire = questionnaire.model_copy(
+        update={"sections": [questionnaire.sections[0].model_copy(update={"questions": [renamed]})]}
+    )
+    checked = check_answers(questionnaire, {"review_date": "2027-06-30"}, complete=False)
+    assert checked.answers == {"review_on": "2027-06-30"} and not checked.problems
+    assert checked.warnings == [
+        "The answer to review_date ('2027-06-30'), a question the questionnaire no longer asks, is read as the "
+        'answer to "On what date will the plan be reviewed?" (review_on), which asks it now.'
+    ]
+
+
+def test_a_question_cannot_replace_one_the_questionnaire_still_asks(rules_copy: Path) -> None:
+    questionnaire = rules_copy / "questionnaire.yaml"
+    text = questionnaire.read_text(encoding="utf-8")
+    questionnaire.write_text(text.replace("replaces: [review_date]", "replaces: [monitoring_plan]"), "utf-8")
+    with pytest.raises(RuleBaseError) as refused:
+        load_knowledge(rules_copy)
+    assert "question review_months replaces monitoring_plan, which the questionnaire still asks" in str(refused.value)
 
 
 def test_an_answer_of_an_earlier_questionnaire_reads_as_the_option_that_replaced_it(kb: KnowledgeBase) -> None:

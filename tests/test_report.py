@@ -647,11 +647,14 @@ def test_the_services_own_words_are_in_the_record(kb: KnowledgeBase) -> None:
     assert "The site stays open on the same bus route" in text  # and under the finding in full
 
 
-def test_the_review_date_given_is_the_records_review_date(kb: KnowledgeBase) -> None:
+def test_the_review_the_plan_gives_is_the_records_one_review_date(kb: KnowledgeBase) -> None:
+    """Issue 22: the review is asked once, as months; a date answered before then is not a second review date."""
     plan = read_plan(EXAMPLES / "street-lighting-led.yaml")
     dated = plan.model_copy(update={"answers": plan.answers | {"review_date": "2027-06-30"}})
     text = "\n".join(p.text for p in opened(write_report(kb, assess(kb, dated))).paragraphs)
-    assert "Review date: 2027-06-30" in text
+    assert f"Review date: within {plan.answers['review_months']:g} months of the decision" in text
+    assert "Review date: 2027-06-30" not in text
+    assert "The answer to review_date ('2027-06-30'), a question the questionnaire no longer asks, was not used" in text
 
 
 def test_the_record_shows_who_approved_it_and_the_audit_trail(kb: KnowledgeBase) -> None:

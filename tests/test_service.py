@@ -136,7 +136,7 @@ def test_wards_and_dates_are_read_through_roles(kb: KnowledgeBase, rules_copy: P
                 **example().answers,
                 "geography": "named_wards",
                 "wards": ["caia_park", "queensway"],
-                "review_date": "2027-03-01",
+                "starts_on": "2027-03-01",
             }
         }
     )
@@ -145,7 +145,11 @@ def test_wards_and_dates_are_read_through_roles(kb: KnowledgeBase, rules_copy: P
     assert plan_dated(kb, plan) is None  # the project's rule base declares no plan_date: dated by the save
     questionnaire = rules_copy / "questionnaire.yaml"
     text = questionnaire.read_text(encoding="utf-8")
-    questionnaire.write_text(text.replace("  wards: wards\n", "  wards: wards\n  plan_date: review_date\n"), "utf-8")
+    text = text.replace("  wards: wards\n", "  wards: wards\n  plan_date: starts_on\n")  # a date question of its own
+    dated_question = "      - id: starts_on\n        text: When does the plan start?\n        type: date\n"
+    questionnaire.write_text(
+        text.replace("      - id: tension_reporting\n", dated_question + "      - id: tension_reporting\n"), "utf-8"
+    )
     dated = load_knowledge(rules_copy)
     assert plan_dated(dated, plan) == datetime(2027, 3, 1, tzinfo=UTC)
     rows = index_rows(dated, plan, proofing.assessment.assess_agreed(dated, plan, None)[0])

@@ -16,7 +16,15 @@ from proofing.plan import Plan, visible_questions
 from proofing.questionnaire import Question
 from proofing.service import keep_both as keep_both_saved
 from proofing.service import restore_version, start_assessment
-from proofing.steps import neighbours, section_complete, shown_sections, step_progress
+from proofing.steps import (
+    completed_sections,
+    follow_ups,
+    may_be_not_applicable,
+    needed_count,
+    neighbours,
+    shown_sections,
+    step_progress,
+)
 from proofing.store import Draft, FinalAssessmentError, StaleVersionError, StoreError, merge
 from proofing.verify import answer_changes
 from proofing.version_words import conflict_words, history_words, reopened_words
@@ -145,11 +153,32 @@ def restore(version: int) -> None:
     )
 
 
-def ask(question: Question, disabled: bool) -> None:
-    """Draw one question as its type asks (the one widget table, views/widgets.py): every change saves."""
-    label = marked(question.text) + (" " + _("(required)") if question.required else "")
+def ask(question: Question, disabled: bool, follows: list[str]) -> None:
+    """Draw one question as its type asks (the one widget table, views/widgets.py): every change saves.
+
+    A follow-up (shown because of the answers to `follows`) is drawn in a box that says which question it follows,
+    with "Not applicable" when no rule needs it answered: ticked, the plan keeps it as not applicable."""
+    label = widgets.label(question.text) + (" " + _("(required)") if question.required else "")
     help_text = marked(question.help) if question.help else None
-    widgets.draw(question, label, key=f"q_{question.id}", help=help_text, on_change=draft.save, disabled=disabled)
+    if not follows:
+        widgets.draw(question, label, key=f"q_{question.id}", help=help_text, on_change=draft.save, disabled=disabled)
+        return
+    asked = [kb.questionnaire.question(other) for other in follows]
+    with st.container(border=True, key=f"follow_up_{question.id}"):
+        st.caption(_("Follow-up to: {question}", question="; ".join(marked(q.text) for q in asked if q is not None)))
+        not_applicable = f"na_{question.id}"
+        ruled_out = may_be_not_applicable(question) and bool(st.session_state.get(not_applicable))
+        widgets.draw(
+            question,
+            label,
+            key=f"q_{question.id}",
+            help=help_text,
+            on_change=draft.save,
+            disabled=disabled or ruled_out,
+        )
+        answered = widgets.from_widget(question, st.session_state.get(f"q_{question.id}")) is not None
+        if may_be_not_applicable(question) and not answered:  # once answered, the answer settles it
+            st.checkbox(_("Not applicable"), key=not_applicable, on_change=draft.save, disabled=disabled)
 
 
 # --- which assessment ----------------------------------------------------------------------------
@@ -254,14 +283,6 @@ with st.expander(_("Plan details"), expanded=bool(missing)):
     )
 
 
-def complete_sections(plan: Plan) -> tuple[list[str], set[str]]:
-    """The ids of the sections asked of this plan, and of those complete."""
-    answers = plan.answers
-    visible = visible_questions(kb.questionnaire, answers)
-    sections = shown_sections(kb.questionnaire, answers)
-    return [s.id for s in sections], {s.id for s in sections if section_complete(s, answers, visible)}
-
-
 def current_step(ids: list[str]) -> str:
     """The step in the address, else the one last shown in this session (put back in the address), else the first."""
     wanted = st.query_params.get("step") or st.session_state.get("last_step")
@@ -273,7 +294,7 @@ def current_step(ids: list[str]) -> str:
 
 
 # The list of steps, in the sidebar under the pages, so the questions keep the page's full width at any size.
-shown_ids, complete_ids = complete_sections(draft.current_plan())
+shown_ids, complete_ids = completed_sections(kb.questionnaire, draft.current_plan().answers)
 titles = {section.id: marked(section.title) for section in kb.questionnaire.sections}
 st.session_state.step_list = current_step(shown_ids)
 st.sidebar.radio(
@@ -327,12 +348,13 @@ def questionnaire() -> None:
     st.progress(done / total if total else 0.0, text=_("{done} of {total} sections complete", done=done, total=total))
     negative = sum(f.direction == "negative" for f in assessment.findings)
     positive = sum(f.direction == "positive" for f in assessment.findings)
-    if problems:
+    if problems:  # counting what may yet be asked, so that answering never makes it rise
+        needed = needed_count(kb.questionnaire, answers, problems)
         level = plain(
             n_(
                 "Not screened yet: {n} answer still needed.",
                 "Not screened yet: {n} answers still needed.",
-                len(problems),
+                needed,
             )
         )
     else:  # the level's first sentence, marked when the level's words are still English
@@ -361,9 +383,10 @@ def questionnaire() -> None:
     )
     if section.intro:
         st.write(marked(section.intro))
+    following = follow_ups(kb.questionnaire, answers)
     for question in section.questions:
         if question.id in visible:
-            ask(question, final)
+            ask(question, final, following.get(question.id, []))
     before, after = neighbours(sections, current)
     moves = st.columns(2)
     if before is not None and moves[0].button(
@@ -384,7 +407,7 @@ def questionnaire() -> None:
         st.rerun(scope="app")  # the choice (keep both, reload) is drawn at the top of the page
     if not state.get("conflict"):
         state.conflict_shown = False
-    if state.get("notice") or complete_sections(plan) != (shown_ids, complete_ids):
+    if state.get("notice") or completed_sections(kb.questionnaire, answers) != (shown_ids, complete_ids):
         st.rerun(scope="app")  # a notice for the top of the page, or the list of steps changed its ticks
 
 

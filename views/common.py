@@ -176,14 +176,14 @@ def guarded(callback: Callable[P, None]) -> Callable[P, None]:
     return run
 
 
-def link(page: str, label: str) -> None:
-    """A link to another page of the app (``views/NAME.py``), as st.page_link draws it.
+def link(page: str, label: str, query: dict[str, str] | None = None) -> None:
+    """A link to another page of the app (``views/NAME.py``), as st.page_link draws it, with `query` in its address.
 
     A page script run on its own (a test or a benchmark running one view without app.py's navigation) has no
     pages to link to; there the link is a plain address to the same page, so the view still runs.
     """
     try:
-        st.page_link(page, label=label)
+        st.page_link(page, label=label, query_params=query)
     except StreamlitPageNotFoundError:
         name = page.removeprefix("views/").removesuffix(".py")
         st.markdown(f"[{plain(label)}](/{'' if name == 'assess' else name})")

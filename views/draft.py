@@ -33,7 +33,7 @@ MARKED_FINAL = N_(
     "Someone marked this assessment final while you were working on it, so your last change was not saved. It is "
     "shown as it was signed off; reopen it as a new draft to revise it."
 )
-KEPT_PREFIXES = ("plan_", "q_")
+KEPT_PREFIXES = ("plan_", "q_", "na_")  # na_: a follow-up marked not applicable
 
 
 def needed(fields: list[str]) -> str:
@@ -92,8 +92,10 @@ def load(assessment_id: str, notice: str | None = None) -> bool:
     state.editing = secrets.token_hex(8)  # this editing session: its autosaves amend one version
     widgets: dict[str, Any] = {f"plan_{field}": getattr(version.plan, field) for field in DETAILS}
     for question in kb.questionnaire.questions:
-        if question.id in version.plan.answers:
+        if version.plan.answers.get(question.id) is not None:
             widgets[f"q_{question.id}"] = to_widget(question, version.plan.answers[question.id])
+        elif question.id in version.plan.answers:  # None: marked not applicable
+            widgets[f"na_{question.id}"] = True
     state.kept = widgets
     state.update(widgets)
     state.decisions = dict(version.decisions)
@@ -163,6 +165,8 @@ def current_plan() -> Plan:
         answer = from_widget(question, value(f"q_{question.id}"))
         if answer is not None:
             answers[question.id] = answer
+        elif value(f"na_{question.id}"):
+            answers[question.id] = None  # marked not applicable
     typed = details()
     for field in missing_details():
         typed[field] = getattr(base().plan, field)
@@ -195,7 +199,8 @@ def assessed(plan: Plan, notes_of: DecisionNotes | None = None) -> tuple[Assessm
 def lost_answers(saved_plan: Plan, plan: Plan) -> bool:
     """Whether `plan` drops more than one saved answer at once: one change clears at most one answer, so this is
     a form that lost its values (the bug that saved an empty form over the work), never a person's change."""
-    return len(set(saved_plan.answers) - set(plan.answers)) > 1
+    asked = {question.id for question in knowledge().questionnaire.questions}  # not an answer it no longer asks
+    return len((set(saved_plan.answers) - set(plan.answers)) & asked) > 1
 
 
 @guarded

@@ -21,6 +21,7 @@ from proofing.approvals import ApprovalRefused, OwnSubmissionError, short_digest
 from proofing.assessment import level_label
 from proofing.questionnaire import LEVELS
 from proofing.register import UploadError, plan_from_upload, register_rows, rows_as_csv, rows_as_xlsx
+from proofing.review_date import review_default
 from proofing.service import start_assessment
 from proofing.signoff import UnacknowledgedError, items_of_version, sign_off
 from proofing.store import STATUS_WORDS, STATUSES, SignOff, StaleVersionError
@@ -263,7 +264,13 @@ elif awaiting and approval is not None and saved.may("approve", chosen.assessmen
         taken = st.text_area(_("The decision taken (may differ from the tool's advice)"), max_chars=5000)
         reasons = st.text_area(_("Reasons"), max_chars=20_000)
         conditions = st.text_area(_("Conditions (if any)"), max_chars=20_000)
-        review = st.date_input(_("Review date"), value=None, format="DD/MM/YYYY")
+        submitted = saved.version(chosen.assessment_id, approval.version)  # the review the plan set: the default
+        review = st.date_input(
+            _("Review date"),
+            value=review_default(kb.questionnaire, submitted.plan.answers, date.today()) if submitted else None,
+            format="DD/MM/YYYY",
+            help=_("It starts from the review the plan sets; change it if the decision sets another."),
+        )
         comments = st.text_area(_("Comments for the manager (when sending it back)"), max_chars=20_000)
         # The open items an approval must acknowledge, one by one (proofing.signoff); the record lists them.
         items = items_of_version(kb, saved, chosen.assessment_id, approval.version, translation())

@@ -22,9 +22,10 @@ from proofing.decisions import DecisionNotes, mitigation_key
 from proofing.impact import residual
 from proofing.plan import Plan
 from proofing.report import suggestion_sentence
+from proofing.steps import step_of
 from proofing.vocabulary import worded
 from proofing.whatif import Suggestion, what_would_lower
-from views import draft
+from views import draft, widgets
 from views.common import _, base_knowledge, guarded, knowledge, link, marked, n_, plain, store, translation
 
 kb = knowledge()
@@ -606,5 +607,11 @@ if assessment.gaps:
     st.header(_("Gaps in this assessment"))
     for gap in assessment.gaps:
         st.write(f"- {marked(gap.message)}")
+        question = kb.questionnaire.question(gap.question) if gap.question else None  # an unanswered question
+        asked = step_of(kb.questionnaire, question.id) if question else None
+        if question is not None and asked is not None:  # a link back to it
+            words = {"question": widgets.label(question.text), "step": widgets.label(asked.title)}
+            where = {"assessment": st.session_state.assessment_id, "step": asked.id}
+            link("views/assess.py", _("Answer “{question}” (step: {step})", **words), where)
 
 link("views/export.py", _("Next: export the record →"))

@@ -16,6 +16,7 @@ from typing import Any
 
 import streamlit as st
 
+from proofing import label_text
 from proofing.questionnaire import Question
 from views.common import _, marked, marked_text
 
@@ -53,7 +54,14 @@ def _many_of(question: Question, label: str, **common: Any) -> None:
     if notes:
         common["help"] = "\n\n".join([*([common["help"]] if common.get("help") else []), "\n".join(notes)])
     words = {option.id: marked_text(option.label) for option in question.options}
-    st.multiselect(label, list(words), format_func=words.get, placeholder=_("Choose all that apply"), **common)
+    st.multiselect(
+        label,
+        list(words),
+        format_func=words.get,
+        placeholder=_("Choose all that apply"),
+        select_all=not question.excludes_others(),  # never "Select all" beside "None of these"
+        **common,
+    )
 
 
 def _number(question: Question, label: str, **common: Any) -> None:
@@ -106,6 +114,12 @@ WIDGETS: dict[str, Widget] = {
     "text": Widget(_text),
     "date": Widget(_date, _date_held, _date_given),
 }
+
+
+def label(text: str) -> str:
+    """A rule-base text as a widget's label, read by a screen reader as written (no backslash before its question
+    mark: ``proofing.label_text``), with "(in English)" in plain words after a text that has no Welsh form yet."""
+    return label_text.label(marked_text(text))
 
 
 def widget(question: Question) -> Widget:

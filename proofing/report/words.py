@@ -176,7 +176,7 @@ def short(text: str) -> str:
 def default_review(t: Translator, kb: KnowledgeBase, assessment: Assessment) -> str:
     """The review date the plan gives (a date), else within the months it gives, else still to be set."""
     roles = kb.questionnaire.roles
-    day = assessment.answers.get(roles.review_date)
+    day = assessment.answers.get(roles.review_date) if roles.review_date else None
     if isinstance(day, str) and day:
         return day
     months = assessment.answers.get(roles.review_months)
