@@ -424,10 +424,24 @@ def _lacking_words(t: Translator, missing: list[Missing]) -> str:
 
 def counting_words(result: Residual, t: Translator, short: int | None = None) -> list[str]:
     """Which mitigations the residual counted and why the others were not, as sentences in `t`'s language: the rule
-    (done, or accepted with an owner and a due date), how many were counted, each accepted one still waiting and
-    what it lacks, and how many are undecided or rejected. The page and the record say the same.
+    (done, or accepted with an owner and a due date) once any mitigation is taken up, how many were counted, each
+    accepted one still waiting and what it lacks, and how many are undecided or rejected. The page and the record
+    say the same.
 
     `short` cuts each waiting mitigation's text to that many characters (the record's tables are narrow)."""
+    waiting = [w for f in result.findings for w in f.waiting]
+    counted = result.counted
+    rejected = sum(len(f.rejected) for f in result.findings)
+    suggested_waiting = sum(1 for w in waiting if not w.own)
+    undecided = sum(len(f.open) for f in result.findings) - rejected - suggested_waiting
+    if not (counted or waiting or rejected):  # nothing taken up yet: one sentence says so
+        return [
+            t.n_(
+                "No mitigation counted yet ({n} not decided): the residual scores are the scores as assessed.",
+                "No mitigation counted yet ({n} not decided): the residual scores are the scores as assessed.",
+                undecided,
+            )
+        ]
     lines = [
         t._(
             "The residual counts a mitigation only when it is done, or accepted (or adapted) with an owner and a due "
@@ -435,12 +449,10 @@ def counting_words(result: Residual, t: Translator, short: int | None = None) ->
             "move no score."
         )
     ]
-    counted = result.counted
     if counted:
         lines.append(t.n_("{n} mitigation counted.", "{n} mitigations counted.", counted))
     else:
         lines.append(t._("No mitigation counted yet: the residual scores are the scores as assessed."))
-    waiting = [w for f in result.findings for w in f.waiting]
     if waiting:
 
         def cut(text: str) -> str:
@@ -458,12 +470,6 @@ def counting_words(result: Residual, t: Translator, short: int | None = None) ->
                 listed=listed,
             )
         )
-    rejected = sum(len(f.rejected) for f in result.findings)
-    undecided = (
-        sum(len(f.open) for f in result.findings)
-        - rejected
-        - sum(1 for f in result.findings for w in f.waiting if not w.own)
-    )
     if undecided:
         lines.append(t.n_("Not counted: {n} not decided yet.", "Not counted: {n} not decided yet.", undecided))
     if rejected:

@@ -100,8 +100,9 @@ def group_counts_words(rows: list[GroupCounts], t: Translator) -> str:
         ]
         parts.append(t._("{group}: {counts}", group=row.name, counts=", ".join(bands)))
     return t._(
-        "The number of findings that touch each group, by colour (red, amber and green negative findings, and "
-        "positive ones), most red first; the scale counts findings, from 0 to {top}. {groups}.",
+        "The number of findings for each of {count} groups affected, by colour (red, amber and green negative "
+        "findings, and positive ones), most red first, on a scale of 0 to {top} findings: {groups}.",
+        count=len(rows),
         top=max(row.total for row in rows),
         groups="; ".join(parts),
     )

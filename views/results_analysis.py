@@ -113,9 +113,7 @@ def before_and_after(kb: KnowledgeBase, result: Residual) -> None:
     left, right = st.columns(2)
     left.metric(_("Screening level (before mitigation)"), level_label(kb, result.level))
     right.metric(_("Residual level (after the mitigations in place)"), level_label(kb, result.residual_level))
-    rule, *counted = counting_words(result, translation())
-    st.caption(plain(rule))
-    for line in counted:
+    for line in counting_words(result, translation()):  # which were counted, and why others were not
         st.markdown("- " + plain(line))
     table = []
     for number, finding in enumerate(result.findings, start=1):

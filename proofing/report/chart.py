@@ -60,10 +60,7 @@ def _fitted(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, width
 
 def chart_caption(t: Translator) -> str:
     """The caption under the chart of groups in the record, naming what it counts and on what scale."""
-    return t._(
-        "Figure: the number of findings that touch each group, by colour: red, amber and green negative findings, "
-        "and positive ones."
-    )
+    return t._("Figure: the number of findings touching each group, by colour (red, amber, green, and positive).")
 
 
 def _ticks(top: int) -> list[int]:
@@ -144,5 +141,5 @@ def impact_chart(assessment: Assessment, t: Translator | None = None) -> tuple[b
     palette = image.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     palette.save(buffer, format="PNG", dpi=(72 * CHART_SCALE, 72 * CHART_SCALE))
-    alt = t._("Bar chart: {words}", words=group_counts_words(rows, t))
+    alt = t._("Bar chart. {words}", words=group_counts_words(rows, t))
     return buffer.getvalue(), alt

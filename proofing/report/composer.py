@@ -347,8 +347,8 @@ class Composer(FindingSections):
             return
         self.labelled(self._("Screening level (before mitigation)"), result.level_words)
         self.labelled(self._("Residual level (after the mitigations in place)"), result.residual_level_words)
-        for line in counting_words(result, self.t, short=80):  # which were counted, and why others were not
-            self.para(line, keep_next=bool(result.counted))
+        # which mitigations were counted, and why others were not: one paragraph
+        self.para(" ".join(counting_words(result, self.t, short=80)), keep_next=bool(result.counted))
         if not result.counted:  # nothing moved: a table repeating every score as assessed would only lengthen it
             return
         rows: list[list[str | Cell]] = []
