@@ -422,13 +422,14 @@ def _lacking_words(t: Translator, missing: list[Missing]) -> str:
     return t._("no owner and no due date")
 
 
-def counting_words(result: Residual, t: Translator, short: int | None = None) -> list[str]:
+def counting_words(result: Residual, t: Translator, short: int | None = None, most: int | None = None) -> list[str]:
     """Which mitigations the residual counted and why the others were not, as sentences in `t`'s language: the rule
     (done, or accepted with an owner and a due date) once any mitigation is taken up, how many were counted, each
     accepted one still waiting and what it lacks, and how many are undecided or rejected. The page and the record
     say the same.
 
-    `short` cuts each waiting mitigation's text to that many characters (the record's tables are narrow)."""
+    `short` cuts each waiting mitigation's text to that many characters (the record's tables are narrow); `most`
+    names at most that many waiting mitigations and counts the rest (the page, whose cards say it on each)."""
     waiting = [w for f in result.findings for w in f.waiting]
     counted = result.counted
     rejected = sum(len(f.rejected) for f in result.findings)
@@ -456,12 +457,15 @@ def counting_words(result: Residual, t: Translator, short: int | None = None) ->
     if waiting:
 
         def cut(text: str) -> str:
-            text = " ".join(text.split())
+            text = " ".join(text.split()).rstrip(".")
             return text if short is None or len(text) <= short else text[: short - 1].rstrip() + "…"
 
+        named = waiting if most is None else waiting[:most]
         listed = "; ".join(
-            t._("{text} ({lacking})", text=cut(w.text), lacking=_lacking_words(t, w.missing)) for w in waiting
+            t._("{text} ({lacking})", text=cut(w.text), lacking=_lacking_words(t, w.missing)) for w in named
         )
+        if len(waiting) > len(named):
+            listed += "; " + t.n_("and {n} more", "and {n} more", len(waiting) - len(named))
         lines.append(
             t.n_(
                 "Not counted until it has an owner and a due date, {n} accepted mitigation: {listed}.",

@@ -18,7 +18,7 @@ from proofing.knowledge import KnowledgeBase
 from proofing.language import translator
 from proofing.plan import read_plan
 from proofing.report import ReportDetails, save_report
-from proofing.residual import Residual, counted_status, counting_words, residual
+from proofing.residual import Residual, all_in_place, counted_status, counting_words, residual
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 RULE = "access_travel_no_public_transport"  # 4 x 4 = 16, red, in the library example; two mitigations
@@ -121,6 +121,10 @@ def test_the_words_say_which_were_counted_and_why_others_were_not(kb: KnowledgeB
     assert lines[4] == "Not counted: 1 rejected."
     short = counting_words(residual(kb, library, decisions), t, short=30)[2]
     assert "…" in short and len(short) < len(lines[2])
+    everything = {key: {"status": "accepted"} for key in all_in_place(library)}
+    named = counting_words(residual(kb, library, everything), t, most=2)[2]
+    assert named.startswith(f"Not counted until they have an owner and a due date, {total} accepted mitigations: ")
+    assert named.endswith(f"; and {total - 2} more.") and named.count("(no owner and no due date)") == 2
 
 
 def test_the_record_says_what_it_counted(kb: KnowledgeBase, library: Assessment, tmp_path: Path) -> None:

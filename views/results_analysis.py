@@ -100,7 +100,12 @@ def move_chart(kb: KnowledgeBase, marks: list[MatrixMark]) -> alt.LayerChart:
         .mark_text(fontSize=15, fontWeight="bold", color="white")
         .encode(x=alt.X("to_x:Q", scale=span), y=alt.Y("to_y:Q", scale=span), text="number:N")
     )
-    return (bands + lines + start + start_numbers + end + numbers).properties(height=520)
+    layers = (
+        [bands, lines, start, start_numbers, end, numbers]
+        if any(mark.moved for mark in marks)
+        else [bands, end, numbers]
+    )
+    return alt.layer(*layers).properties(height=520)  # an empty layer would be an unlabelled image to a screen reader
 
 
 def before_and_after(kb: KnowledgeBase, result: Residual) -> None:
@@ -113,7 +118,7 @@ def before_and_after(kb: KnowledgeBase, result: Residual) -> None:
     left, right = st.columns(2)
     left.metric(_("Screening level (before mitigation)"), level_label(kb, result.level))
     right.metric(_("Residual level (after the mitigations in place)"), level_label(kb, result.residual_level))
-    for line in counting_words(result, translation()):  # which were counted, and why others were not
+    for line in counting_words(result, translation(), short=90, most=5):  # what was counted, and why others not
         st.markdown("- " + plain(line))
     table = []
     for number, finding in enumerate(result.findings, start=1):
