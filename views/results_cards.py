@@ -293,7 +293,7 @@ def progress_words(progress: FindingProgress) -> str:
     elif progress.decided < progress.total:
         said = _("Mitigations: {decided} of {total} decided", decided=progress.decided, total=progress.total)
     else:
-        said = n_("Mitigations: the {n} decided", "Mitigations: all {n} decided", progress.total)
+        said = n_("Mitigations: {n} decided", "Mitigations: all {n} decided", progress.total)
     if progress.counted:
         said += "; " + n_("{n} counted in the residual", "{n} counted in the residual", progress.counted)
     if progress.waiting:
