@@ -232,13 +232,18 @@ def group_chart(assessment: Assessment) -> None:
         alt.Chart(alt.Data(values=values))
         .mark_bar(stroke="white", strokeWidth=1)
         .encode(
-            y=alt.Y("group:N", sort=[row.name for row in rows], title=None, axis=alt.Axis(labelLimit=220)),
+            y=alt.Y(
+                "group:N",
+                sort=[row.name for row in rows],
+                title=None,
+                axis=alt.Axis(labelLimit=260, labelFontSize=14, labelOverlap=False),
+            ),
             x=alt.X(
                 "count:Q",
                 stack="zero",
                 title=_("Number of findings"),
                 scale=alt.Scale(domain=[0, top]),
-                axis=alt.Axis(values=list(range(top + 1)), format="d"),
+                axis=alt.Axis(values=list(range(top + 1)), format="d", labelFontSize=13, titleFontSize=14),
             ),
             color=alt.Color(
                 "band:N",
@@ -249,7 +254,7 @@ def group_chart(assessment: Assessment) -> None:
             order=alt.Order("order:Q"),
             tooltip=["group:N", "band:N", "count:Q"],
         )
-        .properties(height=28 * len(rows) + 20)
+        .properties(height=alt.Step(30))  # a row per group, every name written
     )
     st.altair_chart(chart, width="stretch")
     st.caption(_("Chart in words: {words}", words=plain(group_counts_words(rows, translation()))))
