@@ -139,7 +139,7 @@ def test_the_results_page_shows_before_and_after_and_a_what_if_sentence(database
     at.switch_page("views/results.py")
     at.run()
     assert not at.exception
-    assert "Before and after" in [h.value for h in at.header]
+    assert "Before and after" in [h.value for h in at.subheader]  # under the page's "Analysis"
     table = next(frame for frame in at.table if "Before" in frame.value.columns)
     assert {"Finding", "Before", "After"} <= set(table.value.columns)
     markdown = " ".join(m.value for m in at.markdown).replace("\\", "")

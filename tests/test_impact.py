@@ -32,8 +32,11 @@ def with_effects(assessment: Assessment, rule: str, effects: list[Effect | None]
     return assessment.model_copy(update={"findings": findings}), changed
 
 
+OWNED = {"owner": "the service manager", "due": "2027-03-31"}  # an accepted mitigation counts only with both
+
+
 def accept(finding: Finding, *indexes: int, status: str = "accepted") -> dict[str, MitigationDecision]:
-    return {mitigation_key(finding, i): MitigationDecision(status=status) for i in indexes}  # type: ignore[arg-type]
+    return {mitigation_key(finding, i): MitigationDecision(status=status, **OWNED) for i in indexes}  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +112,7 @@ def test_done_and_adapted_count_as_in_place_and_plain_dicts_are_read(kb: Knowled
     finding = next(f for f in library.findings if f.rule == RULE)
     first, second = mitigation_key(finding, 0), mitigation_key(finding, 1)
     notes = DecisionNotes(mitigations={second: MitigationNote(choice="adapted", adapted="Home visits weekly.")})
-    result = residual(kb, library, {first: {"status": "done"}, second: {"status": "proposed"}}, notes)
+    result = residual(kb, library, {first: {"status": "done"}, second: {"status": "proposed", **OWNED}}, notes)
     moved = next(f for f in result.findings if f.rule == RULE)
     assert [(a.key, a.status) for a in moved.applied] == [(first, "done"), (second, "adapted")]
     assert (moved.residual_likelihood, moved.residual_severity) == (1, 4)  # 4 - 1 (site choice) - 2 (home visits)
@@ -118,7 +121,7 @@ def test_done_and_adapted_count_as_in_place_and_plain_dicts_are_read(kb: Knowled
 
 
 def test_an_own_mitigation_is_shown_but_moves_nothing(kb: KnowledgeBase, library: Assessment) -> None:
-    own = OwnMitigation(finding=RULE, text="A community minibus on opening days.", status="accepted")
+    own = OwnMitigation(finding=RULE, text="A community minibus on opening days.", status="accepted", **OWNED)
     moved = next(f for f in residual(kb, library, {}, DecisionNotes(own={"bus": own})).findings if f.rule == RULE)
     assert [(u.key, u.own) for u in moved.unscored] == [("own:bus", True)]
     assert moved.residual_score == moved.score
@@ -156,7 +159,7 @@ def test_a_plan_whose_mitigations_in_place_only_watch_stays_where_it_was(kb: Kno
     remains still needs a full assessment."""
     site = example(kb, "traveller-site-extension")
     softening = {
-        mitigation_key(f, i): MitigationDecision(status="accepted")
+        mitigation_key(f, i): MitigationDecision(status="accepted", **OWNED)
         for f in site.findings
         if f.direction == "negative"
         for i, m in enumerate(f.mitigations)

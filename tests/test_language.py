@@ -286,6 +286,8 @@ UI_FILES = [
     PROJECT / "proofing" / "cli_text.py",
     PROJECT / "proofing" / "cli_translate.py",
     PROJECT / "proofing" / "vocabulary.py",
+    PROJECT / "proofing" / "residual.py",
+    PROJECT / "proofing" / "results.py",
 ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from proofing.assessment import Because, Finding, answer_words
 from proofing.duties import aims_heading, groups_heading, record_heading
 from proofing.report.blocks import Cell
-from proofing.report.chart import impact_chart
+from proofing.report.chart import chart_caption, impact_chart
 from proofing.report.status import StatusSections
 from proofing.report.words import (
     HEADER_FILL,
@@ -625,5 +625,5 @@ class FindingSections(StatusSections):
             16.0,
             alt_text,
             self._("Impact by group"),
-            self._("Figure: the highest negative (red) and positive (green) score for each group, out of 25."),
+            chart_caption(self.t),
         )

@@ -23,7 +23,7 @@ from proofing.assessment import (
 from proofing.audit_words import action_words, audit_lines
 from proofing.decisions import MitigationDecision, mitigation_key
 from proofing.errors import ProofingError
-from proofing.impact import residual
+from proofing.impact import counting_words, residual
 from proofing.knowledge import KnowledgeBase
 from proofing.language import Language, RecordLanguage, localised, translator
 from proofing.plan import PlanError
@@ -347,20 +347,12 @@ class Composer(FindingSections):
         if not result.findings:
             self.para(self._("No negative impact was found, so there is nothing to mitigate."))
             return
-        in_place = any(f.applied or f.unscored for f in result.findings)
         self.labelled(self._("Screening level (before mitigation)"), result.level_words)
         self.labelled(self._("Residual level (after the mitigations in place)"), result.residual_level_words)
-        if not in_place:  # nothing moved: a table repeating every score as assessed would only lengthen the record
-            self.para(self._("No mitigation accepted yet: the residual scores are the scores as assessed."))
+        # which mitigations were counted, and why others were not: one paragraph
+        self.para(" ".join(counting_words(result, self.t, short=80)), keep_next=bool(result.counted))
+        if not result.counted:  # nothing moved: a table repeating every score as assessed would only lengthen it
             return
-        else:
-            self.para(
-                self._(
-                    "The residual score counts only the mitigations accepted, adapted or done, each by the effect "
-                    "the rule base declares for it. The service's own mitigations are shown but move no score."
-                ),
-                keep_next=True,
-            )
         rows: list[list[str | Cell]] = []
         for finding in result.findings:
             moved_by = [
