@@ -12,14 +12,13 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from proofing.access import LOCAL_USER, PERMISSIONS, ROLES, Action, PermissionDenied, Role, User
-from proofing.store import MIGRATIONS, SignOff, StaleVersionError, Store, StoreError, UserStore
+from proofing.store import SignOff, StaleVersionError, Store, StoreError, UserStore
+from tests.at_migration import database_at
 from tests.test_store import plan  # the url fixture (both databases) comes from tests/conftest.py
 
 OTHER = "subject-of-another-manager"
@@ -170,23 +169,14 @@ def test_a_manager_lists_and_opens_only_their_own_and_shared_assessments(url: st
 
 def test_assessments_made_before_owners_were_kept_belong_to_the_local_user(url: str) -> None:  # noqa: F811
     """A database at migration 0002 (before owners) with an assessment in it, upgraded by opening a Store."""
-    engine = create_engine(url, poolclass=NullPool)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "0002")
-            connection.execute(
-                text(
-                    "INSERT INTO assessments (id, title, service, owner, status, level, created_at, updated_at) "
-                    "VALUES (:id, 'Old plan', 'Libraries', 'Head of Libraries', 'draft', NULL, :now, :now)"
-                ),
-                {"id": "a" * 32, "now": "2026-01-01 00:00:00"},
-            )
-    finally:
-        engine.dispose()
+    with database_at(url, "0002") as connection:
+        connection.execute(
+            text(
+                "INSERT INTO assessments (id, title, service, owner, status, level, created_at, updated_at) "
+                "VALUES (:id, 'Old plan', 'Libraries', 'Head of Libraries', 'draft', NULL, :now, :now)"
+            ),
+            {"id": "a" * 32, "now": "2026-01-01 00:00:00"},
+        )
     store = Store(url)
     assert store.access("a" * 32) == ("local", frozenset())
     assert [found.title for found in store.acting(LOCAL_USER).list()] == ["Old plan"]

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 import yaml
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
 
 import proofing.store.versions as versions_module
@@ -23,7 +22,8 @@ from proofing.assessment import assess_agreed
 from proofing.cumulative import HIDDEN_TITLE, cell, heat_map, hidden_words, overlaps_for
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan
-from proofing.store import MIGRATIONS, SavedVersion, Store, _engine_for
+from proofing.store import SavedVersion, Store, _engine_for
+from proofing.store.database import migration_config
 
 PG_ENV = "PROOFING_TEST_PG_URL"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -250,9 +250,7 @@ def test_the_migration_back_fills_the_index(url: str, kb: KnowledgeBase, monkeyp
     store = Store(url, kb=kb)
     made = generate(store, monkeypatch, count=12)
     before = {assessment_id: indexed(store, assessment_id) for assessment_id in made}
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config = migration_config(url)
     with _engine_for(url).begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0007")
