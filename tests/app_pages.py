@@ -40,3 +40,13 @@ def page_text(at: AppTest) -> str:
     walk(at.main)
     walk(at.sidebar)
     return "\n".join(found)
+
+
+def page(name: str, **query: str) -> AppTest:
+    """The app (app.py, with its navigation) run on one page, `views/<name>`, as a person opening that page's
+    address with `query` in it."""
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(f"views/{name}")
+    return at.run()
