@@ -312,14 +312,14 @@ def orphan_part(data: bytes, context: dict[str, Any]) -> bytes:
     return add_part(data, "word/notes.xml", b"<notes>" + FORGED.encode() + b"</notes>", "application/xml")
 
 
-def ole_object(data: bytes, context: dict[str, Any]) -> bytes:
-    return add_part(
-        data,
-        "word/embeddings/oleObject1.bin",
-        b"\0" * 64,
-        "application/vnd.openxmlformats-officedocument.oleObject",
-        kind=RT + "oleObject",
-    )
+def blank_part(name: str, content_type: str, kind: str, source: str = BODY) -> Forgery:
+    """A new part of 64 zero bytes (an embedded object, a font) named by `source` as a relationship of `kind`."""
+    return lambda data, _context: add_part(data, name, b"\0" * 64, content_type, source=source, kind=RT + kind)
+
+
+ole_object = blank_part(
+    "word/embeddings/oleObject1.bin", "application/vnd.openxmlformats-officedocument.oleObject", "oleObject"
+)
 
 
 def alt_chunk(data: bytes, context: dict[str, Any]) -> bytes:
@@ -372,15 +372,12 @@ def linked_picture(data: bytes, context: dict[str, Any]) -> bytes:
     return relate(data, BODY, RT + "image", "https://example.org/forged.png", "rIdL", external=True)
 
 
-def embedded_font(data: bytes, context: dict[str, Any]) -> bytes:
-    return add_part(
-        data,
-        "word/fonts/font1.odttf",
-        b"\0" * 64,
-        "application/vnd.openxmlformats-officedocument.obfuscatedFont",
-        source="word/fontTable.xml",
-        kind=RT + "font",
-    )
+embedded_font = blank_part(
+    "word/fonts/font1.odttf",
+    "application/vnd.openxmlformats-officedocument.obfuscatedFont",
+    "font",
+    source="word/fontTable.xml",
+)
 
 
 def forged_header(data: bytes, **relation: str) -> bytes:
