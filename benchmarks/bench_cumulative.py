@@ -17,11 +17,9 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's proofing, also when the interpreter is another checkout's venv
@@ -33,6 +31,7 @@ import proofing.service  # noqa: E402, F401  (wires the store: raw saves are ass
 from proofing.cumulative import cell, default_period, heat_map  # noqa: E402
 from proofing.knowledge import load_knowledge  # noqa: E402
 from proofing.store import Store, _dispose_engine  # noqa: E402
+from tests.pg_schema import scratch_schema  # noqa: E402
 
 TARGET_MS = 1000
 
@@ -80,18 +79,8 @@ def main() -> None:
         base = os.environ.get("PROOFING_TEST_PG_URL", "").strip()
         if not base:
             sys.exit('PROOFING_TEST_PG_URL is not set: export "$(bash tools/postgres.sh)" first')
-        schema = f"bench_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(base, poolclass=NullPool)
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
-        try:
+        with scratch_schema(base, "bench") as url:
             report = run(url, options.count, options.repeats)
-        finally:
-            _dispose_engine(url)
-            with admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
     else:
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite:///{Path(folder) / 'bench.db'}"

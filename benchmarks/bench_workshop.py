@@ -34,14 +34,12 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -55,6 +53,7 @@ from proofing.service import screening_level  # noqa: E402
 from proofing.store import Store, _dispose_engine  # noqa: E402
 from proofing.workshop import VERDICTS, ParticipantScore  # noqa: E402
 from proofing.workshop_store import Workshops  # noqa: E402
+from tests.pg_schema import scratch_schema  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 PG_ENV = "PROOFING_TEST_PG_URL"
@@ -89,18 +88,8 @@ def database(url: str | None) -> Iterator[str]:
         yield url
         _dispose_engine(url)
         return
-    schema = f"bench_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(url, poolclass=NullPool)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
-    try:
+    with scratch_schema(url, "bench") as scoped:
         yield scoped
-    finally:
-        _dispose_engine(scoped)
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def score(rule: str, number: int, index: int) -> ParticipantScore:

@@ -25,89 +25,65 @@ def _(text: str, /) -> str:
     return text
 
 
-ROLE_WORDS: dict[str, str] = {
-    "service_manager": _("Service manager"),
-    "approver": _("Approver (head of service)"),
-    "facilitator": _("Workshop facilitator"),
-    "trainer": _("Trainer"),
-    "trainee": _("Trainee"),
-    "auditor": _("Auditor"),
-    "administrator": _("Administrator"),
+LISTS: dict[str, dict[Any, str]] = {
+    # proofing.access's roles.
+    "roles": {
+        "service_manager": _("Service manager"),
+        "approver": _("Approver (head of service)"),
+        "facilitator": _("Workshop facilitator"),
+        "trainer": _("Trainer"),
+        "trainee": _("Trainee"),
+        "auditor": _("Auditor"),
+        "administrator": _("Administrator"),
+    },
+    # An assessment's statuses (proofing.store's STATUSES).
+    "statuses": {"draft": _("Draft"), "final": _("Final")},
+    # What the service decides about a mitigation (proofing.decisions's statuses, and adapting one).
+    "decisions": {
+        "proposed": _("Not decided"),
+        "accepted": _("Accept"),
+        "adapted": _("Adapt"),
+        "rejected": _("Reject"),
+        "done": _("Done"),
+    },
+    # What an approver may do with a submitted assessment (proofing.approvals's outcomes).
+    "sign_offs": {"approved": _("Approve"), "sent_back": _("Send back with comments")},
+    # A workshop's stages (proofing.workshop's Stage).
+    "stages": {
+        "scoring": _("Scoring on their own: nobody sees anyone else's scores yet"),
+        "revealed": _("Scores revealed: agreeing a view"),
+        "finalised": _("Finalised: the agreed view is a new version of the assessment"),
+    },
+    # A workshop participant's verdicts on a finding, in full (proofing.workshop's VERDICTS) ...
+    "verdicts": {"agree": _("Agree it is a likely impact"), "disagree": _("Disagree"), "unsure": _("Unsure")},
+    # ... and short, where a table has room for one word.
+    "verdicts_short": {"agree": _("Agree"), "disagree": _("Disagree"), "unsure": _("Unsure")},
+    # A finding's band (rules/scoring.yaml's rag bands), as a sentence says it ...
+    "rag": {"red": _("Red"), "amber": _("Amber"), "green": _("Green")},
+    # ... and as a tag beside a finding (capitals, as a RAG label is printed).
+    "rag_tags": {"red": _("RED"), "amber": _("AMBER"), "green": _("GREEN")},
+    # rules/scoring.yaml's likelihood scale, 5 down to 1.
+    "likelihoods": {5: _("almost certain"), 4: _("likely"), 3: _("possible"), 2: _("unlikely"), 1: _("rare")},
+    # How serious a gap in the evidence is.
+    "gap_severities": {"high": _("High"), "medium": _("Medium"), "low": _("Low")},
+    # The languages a record is written in, named in a sentence (not the language switch, which names each in itself).
+    "record_languages": {"cy": _("Welsh"), "en": _("English"), "bilingual": _("Welsh and English (Welsh first)")},
 }
-"""proofing.access's roles."""
+"""Every word list once, by name: ids to the English msgids (a test checks each covers the library's ids)."""
 
-STATUS_WORDS: dict[str, str] = {"draft": _("Draft"), "final": _("Final")}
-"""An assessment's statuses (proofing.store's STATUSES)."""
-
-DECISION_WORDS: dict[str, str] = {
-    "proposed": _("Not decided"),
-    "accepted": _("Accept"),
-    "adapted": _("Adapt"),
-    "rejected": _("Reject"),
-    "done": _("Done"),
-}
-"""What the service decides about a mitigation (proofing.decisions's statuses, and adapting one)."""
-
-SIGN_OFF_WORDS: dict[str, str] = {"approved": _("Approve"), "sent_back": _("Send back with comments")}
-"""What an approver may do with a submitted assessment (proofing.approvals's outcomes)."""
-
-STAGE_WORDS: dict[str, str] = {
-    "scoring": _("Scoring on their own: nobody sees anyone else's scores yet"),
-    "revealed": _("Scores revealed: agreeing a view"),
-    "finalised": _("Finalised: the agreed view is a new version of the assessment"),
-}
-"""A workshop's stages (proofing.workshop's Stage)."""
-
-VERDICT_WORDS: dict[str, str] = {
-    "agree": _("Agree it is a likely impact"),
-    "disagree": _("Disagree"),
-    "unsure": _("Unsure"),
-}
-"""A workshop participant's verdicts on a finding, in full (proofing.workshop's VERDICTS)."""
-
-VERDICT_SHORT_WORDS: dict[str, str] = {"agree": _("Agree"), "disagree": _("Disagree"), "unsure": _("Unsure")}
-"""The same verdicts, short, where a table has room for one word."""
-
-RAG_WORDS: dict[str, str] = {"red": _("Red"), "amber": _("Amber"), "green": _("Green")}
-"""A finding's band (rules/scoring.yaml's rag bands), as a sentence says it."""
-
-RAG_TAGS: dict[str, str] = {"red": _("RED"), "amber": _("AMBER"), "green": _("GREEN")}
-"""The same bands as a tag beside a finding (capitals, as a RAG label is printed)."""
-
-LIKELIHOOD_WORDS: dict[int, str] = {
-    5: _("almost certain"),
-    4: _("likely"),
-    3: _("possible"),
-    2: _("unlikely"),
-    1: _("rare"),
-}
-"""rules/scoring.yaml's likelihood scale, 5 down to 1."""
-
-GAP_SEVERITY_WORDS: dict[str, str] = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
-"""How serious a gap in the evidence is."""
-
-LANGUAGE_WORDS: dict[str, str] = {
-    "cy": _("Welsh"),
-    "en": _("English"),
-    "bilingual": _("Welsh and English (Welsh first)"),
-}
-"""The languages a record is written in, named in a sentence (not the language switch, which names each in itself)."""
-
-LISTS: dict[str, Mapping[Any, str]] = {
-    "roles": ROLE_WORDS,
-    "statuses": STATUS_WORDS,
-    "decisions": DECISION_WORDS,
-    "sign_offs": SIGN_OFF_WORDS,
-    "stages": STAGE_WORDS,
-    "verdicts": VERDICT_WORDS,
-    "verdicts_short": VERDICT_SHORT_WORDS,
-    "rag": RAG_WORDS,
-    "rag_tags": RAG_TAGS,
-    "likelihoods": LIKELIHOOD_WORDS,
-    "gap_severities": GAP_SEVERITY_WORDS,
-    "record_languages": LANGUAGE_WORDS,
-}
-"""Every list by name, for a test that checks each covers the library's ids."""
+# Each list by its own name, for the modules that word one of them (the same dict, not a copy).
+ROLE_WORDS: dict[str, str] = LISTS["roles"]
+STATUS_WORDS: dict[str, str] = LISTS["statuses"]
+DECISION_WORDS: dict[str, str] = LISTS["decisions"]
+SIGN_OFF_WORDS: dict[str, str] = LISTS["sign_offs"]
+STAGE_WORDS: dict[str, str] = LISTS["stages"]
+VERDICT_WORDS: dict[str, str] = LISTS["verdicts"]
+VERDICT_SHORT_WORDS: dict[str, str] = LISTS["verdicts_short"]
+RAG_WORDS: dict[str, str] = LISTS["rag"]
+RAG_TAGS: dict[str, str] = LISTS["rag_tags"]
+LIKELIHOOD_WORDS: dict[int, str] = LISTS["likelihoods"]
+GAP_SEVERITY_WORDS: dict[str, str] = LISTS["gap_severities"]
+LANGUAGE_WORDS: dict[str, str] = LISTS["record_languages"]
 
 
 def worded(words: Mapping[K, str], t: Translator) -> dict[K, str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +23,7 @@ import proofing.service  # noqa: F401  (wires the store: raw saves in tests are 
 from proofing.audit_chain import app_role_grants
 from proofing.knowledge import DEFAULT_RULES_DIR, KnowledgeBase, load_knowledge
 from proofing.store import Store, _dispose_engine
+from tests.pg_schema import scratch_schema
 
 PG_ENV = "PROOFING_TEST_PG_URL"
 APP_ROLE = "proofing_app"  # the app's role on PostgreSQL: owns nothing (tools/postgres.sh makes it)
@@ -116,18 +116,8 @@ def postgres_schema(prefix: str = "test") -> Iterator[str]:
             f'and export the line it prints, e.g. export "$(tools/postgres.sh)"',
             pytrace=False,
         )
-    schema = f"{prefix}_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base, poolclass=NullPool)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
-    try:
+    with scratch_schema(base, prefix) as url:
         yield url
-    finally:
-        _dispose_engine(url)
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @contextmanager

@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+import pytest
 from lxml import etree
 
+from proofing.cli import main
 from proofing.record import canonical_json
-from proofing.signing import Signer, load_private_key
+from proofing.signing import Signer, generate_keys, load_private_key
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -38,6 +40,28 @@ FORGED = "Screened out: no further assessment needed. Approved by the chief exec
 
 def w(tag: str) -> str:
     return f"{{{W}}}{tag}"
+
+
+# --- keys, and the check a forgery must not pass -------------------------------------------------------------
+
+
+def make_keys(folder: Path) -> dict[str, Path]:
+    """Two key pairs in `folder`: the council's and another install's, by name (and `<name>_public`)."""
+    made: dict[str, Path] = {}
+    for name in ("council", "other"):
+        generate_keys(folder / f"{name}.pem", folder / f"{name}.pub.pem")
+        made[name], made[f"{name}_public"] = folder / f"{name}.pem", folder / f"{name}.pub.pem"
+    return made
+
+
+def verify(path: Path, data: bytes, key: Path | None, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """`proofing verify` on `data` written to `path` (with `--key` when one is given): its exit code and all it
+    printed, never a traceback."""
+    path.write_bytes(data)
+    code = main(["verify", str(path), *(["--key", str(key)] if key else [])])
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.out + printed.err
+    return code, printed.out + printed.err
 
 
 # --- zip and package helpers ---------------------------------------------------------------------------------
@@ -57,6 +81,11 @@ def build(entries: list[tuple[str, bytes]]) -> bytes:
             for name, blob in entries:
                 target.writestr(name, blob)
     return out.getvalue()
+
+
+def part_of(data: bytes, name: str) -> bytes:
+    """One member's bytes."""
+    return dict(members(data))[name]
 
 
 def edit(data: bytes, name: str, change: Callable[[bytes], bytes]) -> bytes:
@@ -114,6 +143,15 @@ def relate(data: bytes, source: str, kind: str, target: str, rid: str, external:
     return edit_xml(data, rels, add)
 
 
+def child(parent: etree._Element, tag: str) -> etree._Element:
+    """`parent`'s `tag` element (w:rPr, w:pPr, w:trPr, w:tcPr), made first among its children when it has none."""
+    found = parent.find(w(tag))
+    if found is None:
+        found = etree.Element(w(tag))
+        parent.insert(0, found)
+    return found
+
+
 def level_paragraph(root: etree._Element) -> etree._Element:
     for paragraph in root.iter(w("p")):
         if "".join(paragraph.itertext()).startswith(LEVEL_WORDS):
@@ -130,10 +168,7 @@ def run(text: str, properties: str = "") -> etree._Element:
 def set_run_property(root: etree._Element, properties: str, only: etree._Element | None = None) -> None:
     """Give every run (of `only`, or of the whole part) these run properties."""
     for each in (only if only is not None else root).iter(w("r")):
-        rpr = each.find(w("rPr"))
-        if rpr is None:
-            rpr = etree.Element(w("rPr"))
-            each.insert(0, rpr)
+        rpr = child(each, "rPr")
         for element in etree.fromstring(f'<w:rPr xmlns:w="{W}">{properties}</w:rPr>'):
             old = rpr.find(element.tag)
             if old is not None:
@@ -141,13 +176,14 @@ def set_run_property(root: etree._Element, properties: str, only: etree._Element
             rpr.append(element)
 
 
-def hide_level_and_show(properties: str, shown: etree._Element | None = None) -> Callable[[etree._Element], None]:
-    """Hide the level paragraph's real runs with `properties`, and show the forged words instead."""
+def hide_level_and_show(properties: str, *shown: etree._Element) -> Callable[[etree._Element], None]:
+    """Hide the level paragraph's real runs with `properties`, and show the forged words instead (in `shown`, added
+    after them; a plain run when none is given)."""
 
     def change(root: etree._Element) -> None:
         paragraph = level_paragraph(root)
         set_run_property(root, properties, only=paragraph)
-        paragraph.append(copy.deepcopy(shown) if shown is not None else run(FORGED))
+        paragraph.extend(copy.deepcopy(each) for each in shown or (run(FORGED),))
 
     return change
 
@@ -236,16 +272,31 @@ def digests_of_a_forged_header(payload: dict[str, Any]) -> None:
 Forgery = Callable[[bytes, dict[str, Any]], bytes]
 
 
+def in_record(change: Callable[[bytes], bytes]) -> Forgery:
+    """A forgery of the record part alone (`change` takes and returns its bytes), the rest of the package as it was."""
+    return lambda data, _context: edit(data, RECORD, change)
+
+
+def main_part_declared(attribute: str, value: str) -> Callable[[etree._Element], None]:
+    """A change to [Content_Types].xml: the main part's override given this `attribute` (PartName, ContentType)."""
+
+    def declare(types: etree._Element) -> None:
+        for override in types:
+            if override.get("PartName") == "/word/document.xml":
+                override.set(attribute, value)
+
+    return declare
+
+
 def new_main_part(data: bytes, context: dict[str, Any]) -> bytes:
     """(a) A new main part named by _rels/.rels; the original word/document.xml left behind as an orphan."""
-    found = dict(members(data))
-    root = etree.fromstring(found[BODY])
+    root = etree.fromstring(part_of(data, BODY))
     paragraph = level_paragraph(root)
     for t in paragraph.iter(w("t")):
         t.text = ""
     next(paragraph.iter(w("t"))).text = FORGED
     forged = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    entries = [*members(data), ("word/main.xml", forged), ("word/_rels/main.xml.rels", found[rels_of(BODY)])]
+    entries = [*members(data), ("word/main.xml", forged), ("word/_rels/main.xml.rels", part_of(data, rels_of(BODY)))]
     data = build(entries)
 
     def retarget(rels: etree._Element) -> None:
@@ -253,11 +304,7 @@ def new_main_part(data: bytes, context: dict[str, Any]) -> bytes:
             if rel.get("Type") == RT + "officeDocument":
                 rel.set("Target", "word/main.xml")
 
-    def declare(types: etree._Element) -> None:
-        for override in types:
-            if override.get("PartName") == "/word/document.xml":
-                override.set("PartName", "/word/main.xml")
-
+    declare = main_part_declared("PartName", "/word/main.xml")
     return edit_xml(edit_xml(data, "_rels/.rels", retarget), "[Content_Types].xml", declare)
 
 
@@ -265,14 +312,14 @@ def orphan_part(data: bytes, context: dict[str, Any]) -> bytes:
     return add_part(data, "word/notes.xml", b"<notes>" + FORGED.encode() + b"</notes>", "application/xml")
 
 
-def ole_object(data: bytes, context: dict[str, Any]) -> bytes:
-    return add_part(
-        data,
-        "word/embeddings/oleObject1.bin",
-        b"\0" * 64,
-        "application/vnd.openxmlformats-officedocument.oleObject",
-        kind=RT + "oleObject",
-    )
+def blank_part(name: str, content_type: str, kind: str, source: str = BODY) -> Forgery:
+    """A new part of 64 zero bytes (an embedded object, a font) named by `source` as a relationship of `kind`."""
+    return lambda data, _context: add_part(data, name, b"\0" * 64, content_type, source=source, kind=RT + kind)
+
+
+ole_object = blank_part(
+    "word/embeddings/oleObject1.bin", "application/vnd.openxmlformats-officedocument.oleObject", "oleObject"
+)
 
 
 def alt_chunk(data: bytes, context: dict[str, Any]) -> bytes:
@@ -287,22 +334,18 @@ def alt_chunk(data: bytes, context: dict[str, Any]) -> bytes:
 
 
 def macro_main_type(data: bytes, context: dict[str, Any]) -> bytes:
-    def declare(types: etree._Element) -> None:
-        for override in types:
-            if override.get("PartName") == "/word/document.xml":
-                override.set("ContentType", "application/vnd.ms-word.document.macroEnabled.main+xml")
-
+    declare = main_part_declared("ContentType", "application/vnd.ms-word.document.macroEnabled.main+xml")
     return edit_xml(data, "[Content_Types].xml", declare)
 
 
-def duplicate_member(data: bytes, context: dict[str, Any]) -> bytes:
-    forged = edit_xml(data, BODY, hide_level_and_show("<w:vanish/>"))
-    return build([*members(data), (BODY, dict(members(forged))[BODY])])
+def main_part_again(name: str) -> Forgery:
+    """The zip with a forged main part added again as member `name`, after the original."""
 
+    def forge(data: bytes, context: dict[str, Any]) -> bytes:
+        forged = part_of(edit_xml(data, BODY, hide_level_and_show("<w:vanish/>")), BODY)
+        return build([*members(data), (name, forged)])
 
-def case_variant_member(data: bytes, context: dict[str, Any]) -> bytes:
-    forged = dict(members(edit_xml(data, BODY, hide_level_and_show("<w:vanish/>"))))[BODY]
-    return build([*members(data), ("word/Document.xml", forged)])
+    return forge
 
 
 def appended_zip(data: bytes, context: dict[str, Any]) -> bytes:
@@ -329,21 +372,23 @@ def linked_picture(data: bytes, context: dict[str, Any]) -> bytes:
     return relate(data, BODY, RT + "image", "https://example.org/forged.png", "rIdL", external=True)
 
 
-def embedded_font(data: bytes, context: dict[str, Any]) -> bytes:
-    return add_part(
-        data,
-        "word/fonts/font1.odttf",
-        b"\0" * 64,
-        "application/vnd.openxmlformats-officedocument.obfuscatedFont",
-        source="word/fontTable.xml",
-        kind=RT + "font",
-    )
+embedded_font = blank_part(
+    "word/fonts/font1.odttf",
+    "application/vnd.openxmlformats-officedocument.obfuscatedFont",
+    "font",
+    source="word/fontTable.xml",
+)
+
+
+def forged_header(data: bytes, **relation: str) -> bytes:
+    """The record with word/header9.xml, a copy of the header reading the forged words (related as `relation` says:
+    add_part's `kind` and `rid`)."""
+    forged = part_of(data, "word/header1.xml").replace(b"Equality Impact Assessment", FORGED.encode())
+    return add_part(data, "word/header9.xml", forged, WML + "header+xml", **relation)
 
 
 def header_retargeted(data: bytes, context: dict[str, Any]) -> bytes:
-    found = dict(members(data))
-    forged = found["word/header1.xml"].replace(b"Equality Impact Assessment", FORGED.encode())
-    data = add_part(data, "word/header9.xml", forged, WML + "header+xml")
+    data = forged_header(data)
 
     def retarget(rels: etree._Element) -> None:
         for rel in rels:
@@ -365,13 +410,12 @@ def record_beside(data: bytes, context: dict[str, Any]) -> bytes:
 
 
 def second_record(data: bytes, context: dict[str, Any]) -> bytes:
-    other = dict(members(context["other"]))[RECORD]
+    other = part_of(context["other"], RECORD)
     return add_part(data, "customXml/item9.xml", other, "application/xml", kind=RT + "customXml", rid="rIdRec2")
 
 
 def swapped_record(data: bytes, context: dict[str, Any]) -> bytes:
-    other = dict(members(context["other"]))[RECORD]
-    return edit(data, RECORD, lambda _part: other)
+    return edit(data, RECORD, lambda _part: part_of(context["other"], RECORD))
 
 
 def core_title(data: bytes, context: dict[str, Any]) -> bytes:
@@ -430,9 +474,7 @@ def footer_edited(data: bytes, context: dict[str, Any]) -> bytes:
 
 
 def first_page_header(data: bytes, context: dict[str, Any]) -> bytes:
-    found = dict(members(data))
-    forged = found["word/header1.xml"].replace(b"Equality Impact Assessment", FORGED.encode())
-    data = add_part(data, "word/header9.xml", forged, WML + "header+xml", kind=RT + "header", rid="rIdH9")
+    data = forged_header(data, kind=RT + "header", rid="rIdH9")
 
     def reference(root: etree._Element) -> None:
         section = root.find(f"{w('body')}/{w('sectPr')}")
@@ -445,30 +487,32 @@ def first_page_header(data: bytes, context: dict[str, Any]) -> bytes:
     return edit_xml(data, BODY, reference)
 
 
-def footnote_added(data: bytes, context: dict[str, Any]) -> bytes:
-    notes = (
-        f'<w:footnotes xmlns:w="{W}"><w:footnote w:id="1"><w:p><w:r><w:t>{FORGED}</w:t></w:r></w:p></w:footnote>'
-        "</w:footnotes>"
-    ).encode()
-    data = add_part(data, "word/footnotes.xml", notes, WML + "footnotes+xml", kind=RT + "footnotes", rid="rIdFn")
+def note_on_the_level(kind: str, note: str, rid: str, reference: str) -> Forgery:
+    """A new word/`kind`.xml part (footnotes, comments) whose one note, `note`, reads the forged words, and a run on
+    the level paragraph holding `reference`, which points at it."""
 
-    def reference(root: etree._Element) -> None:
-        level_paragraph(root).append(etree.fromstring(f'<w:r xmlns:w="{W}"><w:footnoteReference w:id="1"/></w:r>'))
+    def forge(data: bytes, context: dict[str, Any]) -> bytes:
+        part = f'<w:{kind} xmlns:w="{W}">{note}</w:{kind}>'.encode()
+        data = add_part(data, f"word/{kind}.xml", part, WML + f"{kind}+xml", kind=RT + kind, rid=rid)
 
-    return edit_xml(data, BODY, reference)
+        def refer(root: etree._Element) -> None:
+            level_paragraph(root).append(etree.fromstring(f'<w:r xmlns:w="{W}">{reference}</w:r>'))
+
+        return edit_xml(data, BODY, refer)
+
+    return forge
 
 
-def comment_added(data: bytes, context: dict[str, Any]) -> bytes:
-    comments = (
-        f'<w:comments xmlns:w="{W}"><w:comment w:id="0" w:author="Chief Executive"><w:p><w:r><w:t>{FORGED}</w:t>'
-        "</w:r></w:p></w:comment></w:comments>"
-    ).encode()
-    data = add_part(data, "word/comments.xml", comments, WML + "comments+xml", kind=RT + "comments", rid="rIdCm")
-
-    def reference(root: etree._Element) -> None:
-        level_paragraph(root).append(etree.fromstring(f'<w:r xmlns:w="{W}"><w:commentReference w:id="0"/></w:r>'))
-
-    return edit_xml(data, BODY, reference)
+NOTE_TEXT = f"<w:p><w:r><w:t>{FORGED}</w:t></w:r></w:p>"
+footnote_added = note_on_the_level(
+    "footnotes", f'<w:footnote w:id="1">{NOTE_TEXT}</w:footnote>', "rIdFn", '<w:footnoteReference w:id="1"/>'
+)
+comment_added = note_on_the_level(
+    "comments",
+    f'<w:comment w:id="0" w:author="Chief Executive">{NOTE_TEXT}</w:comment>',
+    "rIdCm",
+    '<w:commentReference w:id="0"/>',
+)
 
 
 def body_text_edited(data: bytes, context: dict[str, Any]) -> bytes:
@@ -477,26 +521,13 @@ def body_text_edited(data: bytes, context: dict[str, Any]) -> bytes:
 
 def level_field(instruction: str) -> Forgery:
     """A field whose result is the forged words added to the level paragraph, the real runs hidden."""
-
-    def forge(data: bytes, context: dict[str, Any]) -> bytes:
-        def change(root: etree._Element) -> None:
-            paragraph = level_paragraph(root)
-            set_run_property(root, "<w:vanish/>", only=paragraph)
-            paragraph.extend(field(instruction, FORGED))
-
-        return edit_xml(data, BODY, change)
-
-    return forge
+    return lambda data, _context: edit_xml(data, BODY, hide_level_and_show("<w:vanish/>", *field(instruction, FORGED)))
 
 
 def level_simple_field(data: bytes, context: dict[str, Any]) -> bytes:
-    def change(root: etree._Element) -> None:
-        paragraph = level_paragraph(root)
-        set_run_property(root, "<w:vanish/>", only=paragraph)
-        simple = etree.SubElement(paragraph, w("fldSimple"), {w("instr"): "PAGE"})
-        simple.append(run(FORGED))
-
-    return edit_xml(data, BODY, change)
+    simple = etree.Element(w("fldSimple"), {w("instr"): "PAGE"})
+    simple.append(run(FORGED))
+    return edit_xml(data, BODY, hide_level_and_show("<w:vanish/>", simple))
 
 
 def level_in_field_code(data: bytes, context: dict[str, Any]) -> bytes:
@@ -539,24 +570,17 @@ def every_run_white_1pt(data: bytes, context: dict[str, Any]) -> bytes:
 
 
 def shaded_like_the_text(data: bytes, context: dict[str, Any]) -> bytes:
-    def change(root: etree._Element) -> None:
-        paragraph = level_paragraph(root)
-        set_run_property(
-            root, '<w:color w:val="1F1F1F"/><w:shd w:val="clear" w:color="auto" w:fill="202020"/>', only=paragraph
-        )
-        paragraph.append(run(FORGED, '<w:color w:val="000000"/><w:shd w:val="clear" w:color="auto" w:fill="FFFFFF"/>'))
-
-    return edit_xml(data, BODY, change)
+    shown = run(FORGED, '<w:color w:val="000000"/><w:shd w:val="clear" w:color="auto" w:fill="FFFFFF"/>')
+    hidden = '<w:color w:val="1F1F1F"/><w:shd w:val="clear" w:color="auto" w:fill="202020"/>'
+    return edit_xml(data, BODY, hide_level_and_show(hidden, shown))
 
 
 def paragraph_shaded_black(data: bytes, context: dict[str, Any]) -> bytes:
     def change(root: etree._Element) -> None:
         paragraph = level_paragraph(root)
-        ppr = paragraph.find(w("pPr"))
-        if ppr is None:
-            ppr = etree.Element(w("pPr"))
-            paragraph.insert(0, ppr)
-        ppr.append(etree.fromstring(f'<w:shd xmlns:w="{W}" w:val="clear" w:color="auto" w:fill="000000"/>'))
+        child(paragraph, "pPr").append(
+            etree.fromstring(f'<w:shd xmlns:w="{W}" w:val="clear" w:color="auto" w:fill="000000"/>')
+        )
         set_run_property(root, '<w:color w:val="000000"/>', only=paragraph)
 
     return edit_xml(data, BODY, change)
@@ -677,11 +701,7 @@ def numbering_words(data: bytes, context: dict[str, Any]) -> bytes:
 
 def exact_row_height(data: bytes, context: dict[str, Any]) -> bytes:
     def change(root: etree._Element) -> None:
-        row = next(root.iter(w("tr")))
-        properties = row.find(w("trPr"))
-        if properties is None:
-            properties = etree.Element(w("trPr"))
-            row.insert(0, properties)
+        properties = child(next(root.iter(w("tr"))), "trPr")
         for old in properties.findall(w("trHeight")):
             properties.remove(old)
         properties.append(etree.fromstring(f'<w:trHeight xmlns:w="{W}" w:val="1" w:hRule="exact"/>'))
@@ -692,11 +712,7 @@ def exact_row_height(data: bytes, context: dict[str, Any]) -> bytes:
 def exact_line_height(data: bytes, context: dict[str, Any]) -> bytes:
     def change(root: etree._Element) -> None:
         paragraph = level_paragraph(root)
-        ppr = paragraph.find(w("pPr"))
-        if ppr is None:
-            ppr = etree.Element(w("pPr"))
-            paragraph.insert(0, ppr)
-        ppr.append(etree.fromstring(f'<w:spacing xmlns:w="{W}" w:line="1" w:lineRule="exact"/>'))
+        child(paragraph, "pPr").append(etree.fromstring(f'<w:spacing xmlns:w="{W}" w:line="1" w:lineRule="exact"/>'))
         paragraph.addnext(etree.fromstring(f'<w:p xmlns:w="{W}"><w:r><w:t>{FORGED}</w:t></w:r></w:p>'))
 
     return edit_xml(data, BODY, change)
@@ -704,12 +720,7 @@ def exact_line_height(data: bytes, context: dict[str, Any]) -> bytes:
 
 def vertical_merge(data: bytes, context: dict[str, Any]) -> bytes:
     def change(root: etree._Element) -> None:
-        cell = list(root.iter(w("tc")))[3]
-        properties = cell.find(w("tcPr"))
-        if properties is None:
-            properties = etree.Element(w("tcPr"))
-            cell.insert(0, properties)
-        properties.append(etree.Element(w("vMerge")))
+        child(list(root.iter(w("tc")))[3], "tcPr").append(etree.Element(w("vMerge")))
 
     return edit_xml(data, BODY, change)
 
@@ -720,8 +731,8 @@ FORGERIES: dict[str, Forgery] = {
     "an embedded object named by the main part": ole_object,
     "an alt chunk with the forged words": alt_chunk,
     "the main part declared macro-enabled": macro_main_type,
-    "zip: the main part twice under one name": duplicate_member,
-    "zip: the main part again in another case": case_variant_member,
+    "zip: the main part twice under one name": main_part_again(BODY),
+    "zip: the main part again in another case": main_part_again("word/Document.xml"),
     "zip: a forged package appended": appended_zip,
     "zip: bytes before the first member": prepended_bytes,
     "zip: a local name that is not the directory's": local_name_differs,
@@ -781,16 +792,8 @@ FORGERIES: dict[str, Forgery] = {
     "a table row of exact height 1": exact_row_height,
     "the level on a line of exact height 1": exact_line_height,
     "a merged cell": vertical_merge,
-    "the record's level edited, its hash recomputed": lambda data, _context: edit(
-        data, RECORD, rewritten(level_screened_out)
-    ),
-    "the visible-text digests removed, the hash recomputed": lambda data, _context: edit(
-        data, RECORD, rewritten(without_digests)
-    ),
-    "the digests' format removed, the hash recomputed": lambda data, _context: edit(
-        data, RECORD, rewritten(without_digest_format)
-    ),
-    "the record's JSON re-formatted": lambda data, _context: edit(
-        data, RECORD, lambda part: part.replace(b'":', b'": ', 1)
-    ),
+    "the record's level edited, its hash recomputed": in_record(rewritten(level_screened_out)),
+    "the visible-text digests removed, the hash recomputed": in_record(rewritten(without_digests)),
+    "the digests' format removed, the hash recomputed": in_record(rewritten(without_digest_format)),
+    "the record's JSON re-formatted": in_record(lambda part: part.replace(b'":', b'": ', 1)),
 }

@@ -15,7 +15,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
@@ -23,7 +22,7 @@ from proofing.access import User
 from proofing.knowledge import DEFAULT_RULES_DIR, load_knowledge
 from proofing.plan import Plan, read_plan
 from proofing.store import Store, _engine_for
-from tests.conftest import fresh_app
+from tests.app_pages import app_database, page
 from views.common import plain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,20 +31,7 @@ EXAMPLES = ROOT / "examples"
 
 @pytest.fixture()
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("PROOFING_DB_URL", url)
-    fresh_app(monkeypatch)
-    yield url
-    st.cache_resource.clear()
-
-
-def page(name: str, **query: str) -> AppTest:
-    """The app (app.py, with its navigation) on one page, as a person opening that page's address."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(f"views/{name}")
-    return at.run()
+    yield from app_database(tmp_path, monkeypatch)
 
 
 def test_the_app_starts_on_the_assessment_page(database: str) -> None:

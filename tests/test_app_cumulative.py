@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 import yaml
 from streamlit.testing.v1 import AppTest
 
@@ -15,7 +14,7 @@ from proofing.language import translator
 from proofing.plan import Plan
 from proofing.service import start_assessment
 from proofing.store import Store
-from tests.conftest import fresh_app
+from tests.app_pages import app_database
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -23,11 +22,7 @@ EXAMPLES = ROOT / "examples"
 
 @pytest.fixture()
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("PROOFING_DB_URL", url)
-    fresh_app(monkeypatch)
-    yield url
-    st.cache_resource.clear()
+    yield from app_database(tmp_path, monkeypatch)
 
 
 def example(name: str, wards: str) -> Plan:

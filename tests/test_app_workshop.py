@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from proofing.access import LOCAL_USER, User
@@ -20,7 +19,7 @@ from proofing.plan import read_plan
 from proofing.store import Store
 from proofing.workshop import Consensus, MissedImpact, ParticipantScore, Workshop
 from proofing.workshop_store import Workshops
-from tests.conftest import fresh_app
+from tests.app_pages import app_database, page
 from views.common import plain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,21 +30,8 @@ COMMENT = "Carers who work days cannot reach the branch in the evening"
 
 @pytest.fixture()
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("PROOFING_DB_URL", url)
     monkeypatch.delenv("PROOFING_PUBLIC_URL", raising=False)
-    fresh_app(monkeypatch)
-    yield url
-    st.cache_resource.clear()
-
-
-def page(name: str, **query: str) -> AppTest:
-    """The app (app.py, with its navigation) on one page, as a browser opening that page's address."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(f"views/{name}")
-    return at.run()
+    yield from app_database(tmp_path, monkeypatch)
 
 
 def param(at: AppTest, name: str) -> str:

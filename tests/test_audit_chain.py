@@ -17,8 +17,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -30,8 +28,9 @@ from proofing.audit_chain import GENESIS, app_role_grants, entry_hash, verify_st
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan, read_plan
 from proofing.service import screening_level
-from proofing.store import MIGRATIONS, AuditRow, Store, _dispose_engine
+from proofing.store import AuditRow, Store, _dispose_engine
 from proofing.workshop_store import Workshops
+from tests.at_migration import database_at
 from tests.conftest import postgres_app_schema
 from tests.test_workshop_store import EXAMPLES, FACILITATOR, agree_all, joined, score
 
@@ -238,45 +237,36 @@ def test_appends_from_many_threads_make_one_chain(url: str) -> None:
 
 def test_the_migration_chains_the_entries_kept_before_it(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     """A database at 0008 with audit entries and a submission awaiting approval, upgraded by opening a Store."""
-    engine = create_engine(url, poolclass=NullPool)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "0008")
+    with database_at(url, "0008") as connection:
+        connection.execute(
+            text(
+                "INSERT INTO assessments (id, title, service, owner, status, level, created_at, updated_at, "
+                "owner_subject) VALUES (:id, 'Old plan', 'Libraries', 'Head', 'draft', NULL, :at, :at, 'local')"
+            ),
+            {"id": "a" * 32, "at": "2026-01-01 00:00:00"},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO versions (assessment_id, version, plan, decisions, saved_at, revision) "
+                "VALUES (:id, 1, :plan, '{}', :at, 0)"
+            ),
+            {"id": "a" * 32, "plan": plan().model_dump_json(), "at": "2026-01-01 00:00:00"},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO approvals (assessment_id, version, outcome, submitted_by, submitted_at) "
+                "VALUES (:id, 1, 'submitted', 'A manager', :at)"
+            ),
+            {"id": "a" * 32, "at": "2026-01-01 00:00:00"},
+        )
+        for minute, action in enumerate(["created", "submitted for approval"]):
             connection.execute(
                 text(
-                    "INSERT INTO assessments (id, title, service, owner, status, level, created_at, updated_at, "
-                    "owner_subject) VALUES (:id, 'Old plan', 'Libraries', 'Head', 'draft', NULL, :at, :at, 'local')"
+                    "INSERT INTO audit_entries (at, subject, who, action, assessment_id, version, detail) "
+                    "VALUES (:at, 'local', 'Local user', :action, :id, 1, '')"
                 ),
-                {"id": "a" * 32, "at": "2026-01-01 00:00:00"},
+                {"at": f"2026-01-01 00:0{minute}:00.123456", "action": action, "id": "a" * 32},
             )
-            connection.execute(
-                text(
-                    "INSERT INTO versions (assessment_id, version, plan, decisions, saved_at, revision) "
-                    "VALUES (:id, 1, :plan, '{}', :at, 0)"
-                ),
-                {"id": "a" * 32, "plan": plan().model_dump_json(), "at": "2026-01-01 00:00:00"},
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO approvals (assessment_id, version, outcome, submitted_by, submitted_at) "
-                    "VALUES (:id, 1, 'submitted', 'A manager', :at)"
-                ),
-                {"id": "a" * 32, "at": "2026-01-01 00:00:00"},
-            )
-            for minute, action in enumerate(["created", "submitted for approval"]):
-                connection.execute(
-                    text(
-                        "INSERT INTO audit_entries (at, subject, who, action, assessment_id, version, detail) "
-                        "VALUES (:at, 'local', 'Local user', :action, :id, 1, '')"
-                    ),
-                    {"at": f"2026-01-01 00:0{minute}:00.123456", "action": action, "id": "a" * 32},
-                )
-    finally:
-        engine.dispose()
     store = Store(url)
     report = verify_store(url)
     assert (report.intact, report.entries) == (True, 2), report.problem

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import docx
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from proofing import cli
@@ -24,7 +23,8 @@ from proofing.report import ReportDetails, save_report
 from proofing.store import Store
 from proofing.verify import verify_record
 from proofing.whatif import what_would_lower
-from tests.conftest import fresh_app
+from tests.app_pages import app_database
+from tests.test_whatif import NARROWER, SETTLED
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -111,28 +111,14 @@ def test_the_record_has_the_sections_and_verifies(
 
 @pytest.fixture()
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("PROOFING_DB_URL", url)
-    fresh_app(monkeypatch)
-    yield url
-    st.cache_resource.clear()
+    yield from app_database(tmp_path, monkeypatch)
 
 
 def test_the_results_page_shows_before_and_after_and_a_what_if_sentence(database: str) -> None:
     """The library plan narrowed to older and disabled users who are being consulted (as in test_whatif's headline
     case: the whole library plan is too broad for one change to lower it), its other high findings settled."""
     plan = read_plan(EXAMPLES / "library-opening-hours.yaml")
-    settled = {"interpreting": "free", "welsh_provision": "full_bilingual", "public_transport": True}
-    narrower = {
-        "affected_characteristics": ["age", "disability"],
-        "affected_communities": ["older_people"],
-        "limited_english_users": False,
-        "welsh_opportunities": "same",
-        "engagement_done": "planned",
-        "engaged_communities": ["older_people"],
-        "consultation_languages": "english_welsh",
-    }
-    plan = plan.model_copy(update={"answers": {**plan.answers, **settled, **narrower}})
+    plan = plan.model_copy(update={"answers": {**plan.answers, **SETTLED, **NARROWER}})
     assessment_id = Store(database).create(plan)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.query_params["assessment"] = assessment_id

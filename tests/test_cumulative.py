@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 import yaml
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
 
 import proofing.store.versions as versions_module
@@ -24,7 +23,8 @@ from proofing.cumulative import HIDDEN_TITLE, cell, heat_map, hidden_words, over
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan
 from proofing.service import keep_both, restore_version, save_draft, start_assessment
-from proofing.store import MIGRATIONS, SavedVersion, Store, _engine_for
+from proofing.store import SavedVersion, Store, _engine_for
+from proofing.store.database import migration_config
 
 PG_ENV = "PROOFING_TEST_PG_URL"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -255,9 +255,7 @@ def test_the_migration_back_fills_the_index(url: str, kb: KnowledgeBase, monkeyp
     store = Store(url)
     made = generate(store, kb, monkeypatch, count=12)
     before = {assessment_id: indexed(store, assessment_id) for assessment_id in made}
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config = migration_config(url)
     with _engine_for(url).begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0007")

@@ -56,6 +56,18 @@ def open_export(page: Page, url: str, database: str) -> None:
     settle(page)
 
 
+def download_the_word_record(page: Page, tmp_path: Path) -> Path:
+    """On the Export page: prepare the Word record and download it into `tmp_path`; the page closed, its path."""
+    page.get_by_role("button", name="Prepare the Word record").click()
+    settle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the Word record (.docx)").click()
+    target = tmp_path / "record.docx"
+    download.value.save_as(target)
+    page.close()
+    return target
+
+
 def test_a_record_exported_with_the_key_configured_verifies_with_the_key(
     signing_server: tuple[str, str],
     browser: Browser,  # noqa: F811
@@ -67,13 +79,7 @@ def test_a_record_exported_with_the_key_configured_verifies_with_the_key(
     page = browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
     open_export(page, url, database)
     expect(page.get_by_text("The record is signed with the council's key")).to_be_visible()
-    page.get_by_role("button", name="Prepare the Word record").click()
-    settle(page)
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Download the Word record (.docx)").click()
-    target = tmp_path / "record.docx"
-    download.value.save_as(target)
-    page.close()
+    target = download_the_word_record(page, tmp_path)
     capsys.readouterr()
     assert proofing_main(["verify", str(target), "--key", str(keys["public"])]) == 0
     out = capsys.readouterr().out
@@ -91,11 +97,5 @@ def test_without_a_key_the_export_page_says_records_are_unsigned(
     page = browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
     open_export(page, url, database)
     expect(page.get_by_text("Records are not signed: no signing key is configured")).to_be_visible()
-    page.get_by_role("button", name="Prepare the Word record").click()
-    settle(page)
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Download the Word record (.docx)").click()
-    target = tmp_path / "record.docx"
-    download.value.save_as(target)
-    page.close()
+    target = download_the_word_record(page, tmp_path)
     assert proofing_main(["verify", str(target)]) == 0

@@ -20,23 +20,23 @@ from typing import Any
 import pytest
 
 from proofing.assessment import assess
-from proofing.cli import main
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import read_plan
 from proofing.report import ReportDetails, write_report
-from proofing.signing import Signer, generate_keys, load_private_key
+from proofing.signing import Signer, load_private_key
 from proofing.verify import plan_from_record
 from tests.forgeries import (
     EXAMPLES,
     FORGERIES,
-    RECORD,
     Forgery,
     digests_of_a_forged_header,
-    edit,
     header_edited,
+    in_record,
     level_screened_out,
+    make_keys,
     nothing,
     rewritten,
+    verify,
     without_digests,
     without_signer,
 )
@@ -45,28 +45,21 @@ from tests.forgeries import (
 
 
 SIGNATURE_FORGERIES: dict[str, Callable[[dict[str, Any]], Forgery]] = {
-    "the level edited and re-signed with another install's key": lambda k: _record(
+    "the level edited and re-signed with another install's key": lambda k: in_record(
         rewritten(level_screened_out, k["other"])
     ),
-    "re-signed with another key, unchanged": lambda k: _record(rewritten(nothing, k["other"])),
-    "the signature removed": lambda k: _record(rewritten(nothing, keep_signature=False)),
-    "the signature and the signer removed, hash recomputed": lambda k: _record(
+    "re-signed with another key, unchanged": lambda k: in_record(rewritten(nothing, k["other"])),
+    "the signature removed": lambda k: in_record(rewritten(nothing, keep_signature=False)),
+    "the signature and the signer removed, hash recomputed": lambda k: in_record(
         rewritten(without_signer, keep_signature=False)
     ),
-    "the visible-text digests removed and re-signed with another key": lambda k: _record(
+    "the visible-text digests removed and re-signed with another key": lambda k: in_record(
         rewritten(without_digests, k["other"])
     ),
     "the header's digest replaced by the forged header's": lambda k: _both(
-        _record(rewritten(digests_of_a_forged_header)), header_edited
+        in_record(rewritten(digests_of_a_forged_header)), header_edited
     ),
 }
-
-
-def _record(change: Callable[[bytes], bytes]) -> Forgery:
-    def forge(data: bytes, context: dict[str, Any]) -> bytes:
-        return edit(data, RECORD, change)
-
-    return forge
 
 
 def _both(first: Forgery, second: Forgery) -> Forgery:
@@ -81,12 +74,7 @@ def rule_base_loaded_once(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) ->
 
 @pytest.fixture(scope="module")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("keys")
-    made: dict[str, Path] = {}
-    for name in ("council", "other"):
-        generate_keys(folder / f"{name}.pem", folder / f"{name}.pub.pem")
-        made[name], made[f"{name}_public"] = folder / f"{name}.pem", folder / f"{name}.pub.pem"
-    return made
+    return make_keys(tmp_path_factory.mktemp("keys"))
 
 
 def written(kb: KnowledgeBase, example: str, key: Path | None, language: str = "en") -> bytes:
@@ -104,14 +92,6 @@ def records(kb: KnowledgeBase, keys: dict[str, Path]) -> dict[str, bytes]:
         "other": written(kb, "one-wrexham-festival.yaml", keys["council"]),
         "other_unsigned": written(kb, "one-wrexham-festival.yaml", None),
     }
-
-
-def verify(path: Path, data: bytes, key: Path | None, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    path.write_bytes(data)
-    code = main(["verify", str(path), *(["--key", str(key)] if key else [])])
-    printed = capsys.readouterr()
-    assert "Traceback" not in printed.out + printed.err
-    return code, printed.out + printed.err
 
 
 def outcomes(

@@ -184,7 +184,9 @@ def test_every_mitigation_of_a_negative_finding_declares_an_effect(kb: Knowledge
             assert all(m.effect is None for m in rule.finding.mitigations), rule.id
 
 
-def test_a_rule_base_with_one_effect_removed_names_the_rule(rules_copy: Path) -> None:
+def remove_an_effect(rules_copy: Path) -> Path:
+    """Take the effect off one mitigation (rule access_travel_no_public_transport's second) in a copy of the rule
+    base; the file changed is returned."""
     access = rules_copy / "impacts" / "access.yaml"
     text = access.read_text(encoding="utf-8")
     block = (
@@ -193,6 +195,11 @@ def test_a_rule_base_with_one_effect_removed_names_the_rule(rules_copy: Path) ->
     )
     assert text.count(block) == 1
     access.write_text(text.replace(block, ""), encoding="utf-8")
+    return access
+
+
+def test_a_rule_base_with_one_effect_removed_names_the_rule(rules_copy: Path) -> None:
+    remove_an_effect(rules_copy)
     problems = effect_problems(load_knowledge(rules_copy))
     assert len(problems) == 1
     assert "access_travel_no_public_transport" in problems[0] and "mitigation 2" in problems[0]

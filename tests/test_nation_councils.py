@@ -25,6 +25,7 @@ from proofing.cli import main
 from proofing.knowledge import load_knowledge
 from proofing.plan import PlanError, read_plan
 from proofing.store import Store
+from tests.app_pages import app_database, page_text
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -143,26 +144,8 @@ def test_the_same_plan_in_wales_asks_the_welsh_questions(tmp_path: Path) -> None
 
 @pytest.fixture()
 def app_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, Path]]:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("PROOFING_DB_URL", url)
-    yield Store(url), tmp_path
-    st.cache_resource.clear()
-
-
-def page_text(at: AppTest) -> str:
-    """Everything the page shows: the text of every element, with widget labels and options, from its protobuf."""
-    found: list[str] = []
-
-    def walk(node: object) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            found.append(str(proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at.main)
-    walk(at.sidebar)
-    return "\n".join(found)
+    for url in app_database(tmp_path, monkeypatch):
+        yield Store(url), tmp_path
 
 
 APP_LANGUAGES = [

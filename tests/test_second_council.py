@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from proofing.access import LOCAL_USER
@@ -23,7 +22,7 @@ from proofing.knowledge import KnowledgeBase, load_knowledge
 from proofing.plan import read_plan
 from proofing.report import write_report
 from proofing.store import Store
-from tests.conftest import fresh_app
+from tests.app_pages import app_database, page_text
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "tests" / "fixtures" / "second_council"
@@ -65,28 +64,8 @@ def test_the_word_record_says_nothing_of_the_first_council(second: KnowledgeBase
 
 @pytest.fixture()
 def app_on_second_council(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("PROOFING_DB_URL", url)
-    monkeypatch.setenv("PROOFING_RULES_DIR", str(RULES))
-    fresh_app(monkeypatch)
-    yield Store(url)
-    st.cache_resource.clear()
-
-
-def page_text(at: AppTest) -> str:
-    """Everything the page shows: the text of every element, with widget labels and options, from its protobuf."""
-    found: list[str] = []
-
-    def walk(node: object) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            found.append(str(proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at.main)
-    walk(at.sidebar)
-    return "\n".join(found)
+    for url in app_database(tmp_path, monkeypatch, rules=RULES):
+        yield Store(url)
 
 
 @pytest.mark.parametrize("name", ["assess.py", "register.py", "rule_base.py"])

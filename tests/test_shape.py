@@ -18,6 +18,7 @@ import pytest
 
 from proofing.checks import effect_faults
 from proofing.knowledge import load_knowledge
+from tests.test_impact import remove_an_effect
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
@@ -94,14 +95,7 @@ def _line_of(path: Path, words: str) -> int:
 def test_an_effect_fault_names_its_mitigations_line_without_reading_the_rules_again(
     rules_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    access = rules_copy / "impacts" / "access.yaml"
-    text = access.read_text(encoding="utf-8")
-    block = (
-        "          effect:\n            lowers: likelihood\n            by: 2\n"
-        "            reason: people who cannot make the journey are served where they are\n"
-    )
-    assert text.count(block) == 1
-    access.write_text(text.replace(block, ""), encoding="utf-8")
+    access = remove_an_effect(rules_copy)
     kb = load_knowledge(rules_copy)
 
     def refused(*_args: object, **_kwargs: object) -> str:

@@ -12,24 +12,18 @@ campaign is tests/test_forgery.py.
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
-import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import pytest
 
 from proofing.access import LOCAL_USER
 from proofing.assessment import assess
-from proofing.cli import main
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import read_plan
-from proofing.record import canonical_json
 from proofing.report import ReportDetails, Signatory, write_report
 from proofing.signing import (
     PRIVATE_KEY_ENV,
@@ -46,25 +40,24 @@ from proofing.verify import verify_record
 from tests.forgeries import (
     FORGED,
     FORGERIES,
+    RECORD,
+    edit,
     edit_xml,
     level_paragraph,
+    make_keys,
+    part_of,
     rewritten,
     set_run_property,
     without_digests,
 )
+from tests.forgeries import verify as verify_file
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 @pytest.fixture(scope="module")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("keys")
-    made = {}
-    for name in ("council", "other"):
-        generate_keys(folder / f"{name}.pem", folder / f"{name}.pub.pem")
-        made[name] = folder / f"{name}.pem"
-        made[f"{name}_public"] = folder / f"{name}.pub.pem"
-    return made
+    return make_keys(tmp_path_factory.mktemp("keys"))
 
 
 def record_of(kb: KnowledgeBase, example: str, key: Path | None, **meta: object) -> bytes:
@@ -73,41 +66,8 @@ def record_of(kb: KnowledgeBase, example: str, key: Path | None, **meta: object)
     return write_report(kb, assessment, ReportDetails(assessors=["Head of Libraries"], **meta), signer=signer)
 
 
-def with_part(data: bytes, name: str, change: Callable[[bytes], bytes]) -> bytes:
-    """The same .docx with one member's bytes changed."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info)
-            target.writestr(info.filename, change(content) if info.filename == name else content)
-    return out.getvalue()
-
-
 def verify(tmp_path: Path, data: bytes, key: Path | None, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    path = tmp_path / "record.docx"
-    path.write_bytes(data)
-    code = main(["verify", str(path), *(["--key", str(key)] if key else [])])
-    printed = capsys.readouterr()
-    assert "Traceback" not in printed.out + printed.err
-    return code, printed.out + printed.err
-
-
-def resigned_without_the_key(part: bytes, edit: Callable[[dict[str, Any]], None]) -> bytes:
-    """A forger's record: the JSON edited, its sha256 recomputed, the old signature kept (no key to make one)."""
-    text = part.decode("ascii")
-    body = re.search(r">(\{.*\})</record>", text, re.S)
-    assert body is not None
-    payload = json.loads(
-        body.group(1).replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    )
-    edit(payload)
-    canonical = canonical_json(payload)
-    text = re.sub(r'sha256="[0-9a-f]+"', f'sha256="{hashlib.sha256(canonical).hexdigest()}"', text)
-    return (text[: body.start(1)] + escape(canonical.decode("ascii")) + text[body.end(1) :]).encode("ascii")
-
-
-RECORD = "customXml/proofingRecord.xml"
+    return verify_file(tmp_path / "record.docx", data, key, capsys)
 
 
 def test_an_untouched_signed_record_exits_0(
@@ -137,7 +97,7 @@ def test_a_forged_record_exits_1(
 ) -> None:
     signed_off = [Signatory(name="Head of Service", role="Approver", date="2026-12-01")]
     data = record_of(kb, "library-opening-hours.yaml", keys["council"], signoff=signed_off)
-    forged = with_part(data, RECORD, lambda part: resigned_without_the_key(part, forge))
+    forged = edit(data, RECORD, rewritten(forge))  # the hash recomputed, the old signature kept (no key to make one)
     code, out = verify(tmp_path, forged, keys["council_public"], capsys)
     assert code == 1 and "signature is not the council's" in out
 
@@ -162,7 +122,7 @@ def test_a_record_part_swapped_in_from_another_file_exits_1(
 ) -> None:
     library = record_of(kb, "library-opening-hours.yaml", keys["council"])
     festival = record_of(kb, "one-wrexham-festival.yaml", keys["council"])
-    swapped = with_part(library, RECORD, lambda _part: zipfile.ZipFile(io.BytesIO(festival)).read(RECORD))
+    swapped = edit(library, RECORD, lambda _part: part_of(festival, RECORD))
     code, out = verify(tmp_path, swapped, keys["council_public"], capsys)
     assert code == 1 and "does not belong to this document" in out
 
@@ -173,7 +133,7 @@ def test_red_changed_to_green_in_the_visible_text_exits_4_naming_the_section(
     data = record_of(kb, "library-opening-hours.yaml", keys["council"])
     body = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
     assert body.count(b"(Red, score") >= 1
-    edited = with_part(data, "word/document.xml", lambda xml: xml.replace(b"(Red, score", b"(Green, score", 1))
+    edited = edit(data, "word/document.xml", lambda xml: xml.replace(b"(Red, score", b"(Green, score", 1))
     code, out = verify(tmp_path, edited, keys["council_public"], capsys)
     assert code == 4 and "visible text was edited" in out
     section = out.split("edited after it was written, in: ")[1].splitlines()[0]
@@ -267,10 +227,10 @@ def test_without_a_key_a_record_re_signed_with_another_key_is_not_intact(
 def test_without_a_key_a_record_whose_digests_were_removed_is_not_intact(
     kb: KnowledgeBase, signed: bytes, keys: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out = verify(tmp_path, with_part(signed, RECORD, rewritten(without_digests, keys["other"])), None, capsys)
+    code, out = verify(tmp_path, edit(signed, RECORD, rewritten(without_digests, keys["other"])), None, capsys)
     assert code == 1, out
     unsigned = record_of(kb, "library-opening-hours.yaml", None)
-    code, out = verify(tmp_path, with_part(unsigned, RECORD, rewritten(without_digests)), None, capsys)
+    code, out = verify(tmp_path, edit(unsigned, RECORD, rewritten(without_digests)), None, capsys)
     assert code == 1 and "no digests of everything its document shows" in out, out
 
 

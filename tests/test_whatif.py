@@ -104,6 +104,20 @@ def test_some_plan_has_a_single_change_and_its_sentence_reads_in_words(kb: Knowl
             assert change.question not in sentence or change.question in change.question_text.lower(), sentence
 
 
+# The headline case (and test_before_after's page): the library plan's other high findings settled ...
+SETTLED = {"interpreting": "free", "welsh_provision": "full_bilingual", "public_transport": True}
+# ... and its users narrowed to older and disabled people who are being consulted.
+NARROWER = {
+    "affected_characteristics": ["age", "disability"],
+    "affected_communities": ["older_people"],
+    "limited_english_users": False,
+    "welsh_opportunities": "same",
+    "engagement_done": "planned",
+    "engaged_communities": ["older_people"],
+    "consultation_languages": "english_welsh",
+}
+
+
 def test_the_headline_case_help_kept_for_people_who_cannot_go_online(kb: KnowledgeBase) -> None:
     """The library plan with its other high findings settled, its users older and disabled people who are being
     consulted: keeping help for people who cannot go online is then enough on its own.
@@ -111,19 +125,9 @@ def test_the_headline_case_help_kept_for_people_who_cannot_go_online(kb: Knowled
     The library plan as it stands is broad (amber impacts on five characteristics, nobody engaged): keeping the
     help removes its one high finding, but breadth keeps it at a full assessment (``proportion`` in scoring.yaml)."""
     plan = read_plan(HERE.parent / "examples" / "library-opening-hours.yaml")
-    settled = {"interpreting": "free", "welsh_provision": "full_bilingual", "public_transport": True}
-    broad = plan.model_copy(update={"answers": {**plan.answers, **settled, "assisted_digital": True}})
+    broad = plan.model_copy(update={"answers": {**plan.answers, **SETTLED, "assisted_digital": True}})
     assert (assess(kb, broad).level, assess(kb, broad).level_basis) == ("full_assessment", "breadth")
-    narrower = {
-        "affected_characteristics": ["age", "disability"],
-        "affected_communities": ["older_people"],
-        "limited_english_users": False,
-        "welsh_opportunities": "same",
-        "engagement_done": "planned",
-        "engaged_communities": ["older_people"],
-        "consultation_languages": "english_welsh",
-    }
-    plan = plan.model_copy(update={"answers": {**plan.answers, **settled, **narrower}})
+    plan = plan.model_copy(update={"answers": {**plan.answers, **SETTLED, **NARROWER}})
     assert assess(kb, plan).level == "full_assessment"
     suggestions = what_would_lower(kb, plan)
     single = [s for s in suggestions if [c.question for c in s.changes] == ["assisted_digital"]]

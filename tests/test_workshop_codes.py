@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from proofing.access import LOCAL_USER, User
 from proofing.join_guard import LIMIT, JoinGuard, TooManyTries
@@ -22,6 +20,7 @@ from proofing.service import screening_level
 from proofing.store import Store
 from proofing.workshop import CODE_ALPHABET, Consensus, Workshop, code_lifetime, new_code, shown_code
 from proofing.workshop_store import WorkshopError, Workshops
+from tests.app_pages import app_database, page
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "library-opening-hours.yaml"
@@ -136,20 +135,8 @@ def test_five_wrong_codes_a_minute_then_a_wait_per_session_and_per_address(store
 
 @pytest.fixture()
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("PROOFING_DB_URL", url)
     monkeypatch.delenv("PROOFING_PUBLIC_URL", raising=False)
-    st.cache_resource.clear()
-    yield url
-    st.cache_resource.clear()
-
-
-def page(name: str, **query: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(f"views/{name}")
-    return at.run()
+    yield from app_database(tmp_path, monkeypatch)
 
 
 def test_the_join_page_says_to_wait_after_five_wrong_codes(database: str) -> None:

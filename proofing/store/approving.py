@@ -41,18 +41,7 @@ class Approving(StoreBase):
                 return []
             query = query.where(AuditRow.assessment_id == assessment_id)
         with self._session() as session:
-            return [
-                AuditEntry(
-                    at=row.at,
-                    subject=row.subject,
-                    who=row.who,
-                    action=row.action,
-                    assessment_id=row.assessment_id,
-                    version=row.version,
-                    detail=row.detail,
-                )
-                for row in session.scalars(query)
-            ]
+            return [AuditEntry.model_validate(row, from_attributes=True) for row in session.scalars(query)]
 
     def submit(self, assessment_id: str, *, expected_version: int, by: User | None = None) -> None:
         """Submit the latest version of a draft for approval (refused if anyone saved since the person looked).

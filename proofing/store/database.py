@@ -141,11 +141,18 @@ def _tune_sqlite(engine: Engine, *, wal: bool) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
-def _migrate(engine: Engine, url: str) -> None:
-    """Upgrade the database to the newest migration, on the engine's own connection, in one transaction."""
+def migration_config(url: str) -> Config:
+    """Alembic's configuration for the store's migrations on the database at `url` (the one the store upgrades with;
+    a test that needs an older schema uses it too)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))  # ConfigParser reads % as interpolation
+    return config
+
+
+def _migrate(engine: Engine, url: str) -> None:
+    """Upgrade the database to the newest migration, on the engine's own connection, in one transaction."""
+    config = migration_config(url)
     try:
         with engine.execution_options(**{_WRITE: True}).begin() as connection:
             config.attributes["connection"] = connection

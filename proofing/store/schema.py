@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     JSON,
@@ -17,7 +17,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from proofing.models import (
@@ -49,6 +49,23 @@ class Base(DeclarativeBase):
     """The store's tables; Alembic compares its migrations against this metadata."""
 
 
+def _serial() -> MappedColumn[int]:
+    """A table's own row number: an integer primary key the database counts up."""
+    return mapped_column(Integer, primary_key=True, autoincrement=True)
+
+
+def _belongs_to(
+    parent: Literal["assessment", "workshop"], table: str, *, primary_key: bool = False
+) -> MappedColumn[str]:
+    """The column `<parent>_id` of a row that belongs to an assessment or a workshop: deleted with it (ON DELETE
+    CASCADE), its foreign key named ``fk_<table>_<parent>_id`` as the migrations name it."""
+    return mapped_column(
+        String(32),
+        ForeignKey(f"{parent}s.id", ondelete="CASCADE", name=f"fk_{table}_{parent}_id"),
+        primary_key=primary_key,
+    )
+
+
 class AssessmentRow(Base):
     """One assessment: the fields lists and filters need, copied from its latest version."""
 
@@ -76,10 +93,8 @@ class VersionRow(Base):
     __tablename__ = "versions"
     __table_args__ = (UniqueConstraint("assessment_id", "version", name="uq_versions_assessment_id_version"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    assessment_id: Mapped[str] = mapped_column(
-        String(32), ForeignKey("assessments.id", ondelete="CASCADE", name="fk_versions_assessment_id")
-    )
+    id: Mapped[int] = _serial()
+    assessment_id: Mapped[str] = _belongs_to("assessment", __tablename__)
     version: Mapped[int] = mapped_column(Integer)
     plan: Mapped[dict[str, Any]] = mapped_column(JSON)
     decisions: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON)
@@ -96,9 +111,7 @@ class ShareRow(Base):
 
     __tablename__ = "shares"
 
-    assessment_id: Mapped[str] = mapped_column(
-        String(32), ForeignKey("assessments.id", ondelete="CASCADE", name="fk_shares_assessment_id"), primary_key=True
-    )
+    assessment_id: Mapped[str] = _belongs_to("assessment", __tablename__, primary_key=True)
     subject: Mapped[str] = mapped_column(String(200), primary_key=True)
     shared_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -119,7 +132,7 @@ class AuditRow(Base):
     __tablename__ = "audit_entries"
     __table_args__ = (Index("ix_audit_entries_assessment_id", "assessment_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[int] = _serial()
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     subject: Mapped[str] = mapped_column(String(200))
     who: Mapped[str] = mapped_column(String(500))
@@ -140,10 +153,8 @@ class ApprovalRow(Base):
         Index("ix_approvals_assessment_id", "assessment_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    assessment_id: Mapped[str] = mapped_column(
-        String(32), ForeignKey("assessments.id", ondelete="CASCADE", name="fk_approvals_assessment_id")
-    )
+    id: Mapped[int] = _serial()
+    assessment_id: Mapped[str] = _belongs_to("assessment", __tablename__)
     version: Mapped[int] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(16))
     submitted_by: Mapped[str] = mapped_column(String(500))
@@ -164,7 +175,7 @@ class TrainingRoundRow(Base):
     __tablename__ = "training_rounds"
     __table_args__ = (Index("ix_training_rounds_subject", "subject"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[int] = _serial()
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     subject: Mapped[str] = mapped_column(String(200))
     who: Mapped[str] = mapped_column(String(500))
@@ -189,9 +200,7 @@ class WorkshopRow(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     code: Mapped[str] = mapped_column(String(16))
-    assessment_id: Mapped[str] = mapped_column(
-        String(32), ForeignKey("assessments.id", ondelete="CASCADE", name="fk_workshops_assessment_id")
-    )
+    assessment_id: Mapped[str] = _belongs_to("assessment", __tablename__)
     version: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(500))
     facilitator: Mapped[str] = mapped_column(String(500))
@@ -210,11 +219,7 @@ class WorkshopParticipantRow(Base):
 
     __tablename__ = "workshop_participants"
 
-    workshop_id: Mapped[str] = mapped_column(
-        String(32),
-        ForeignKey("workshops.id", ondelete="CASCADE", name="fk_workshop_participants_workshop_id"),
-        primary_key=True,
-    )
+    workshop_id: Mapped[str] = _belongs_to("workshop", __tablename__, primary_key=True)
     participant: Mapped[str] = mapped_column(String(200), primary_key=True)
     name: Mapped[str] = mapped_column(String(500))
     organisation: Mapped[str] = mapped_column(String(200))
@@ -231,11 +236,7 @@ class WorkshopScoreRow(Base):
         CheckConstraint("likelihood BETWEEN 1 AND 5 AND severity BETWEEN 1 AND 5", name="ck_workshop_scores_range"),
     )
 
-    workshop_id: Mapped[str] = mapped_column(
-        String(32),
-        ForeignKey("workshops.id", ondelete="CASCADE", name="fk_workshop_scores_workshop_id"),
-        primary_key=True,
-    )
+    workshop_id: Mapped[str] = _belongs_to("workshop", __tablename__, primary_key=True)
     participant: Mapped[str] = mapped_column(String(200), primary_key=True)
     finding: Mapped[str] = mapped_column(String(200), primary_key=True)
     verdict: Mapped[str] = mapped_column(String(16))
@@ -251,10 +252,8 @@ class WorkshopMissedRow(Base):
     __tablename__ = "workshop_missed"
     __table_args__ = (Index("ix_workshop_missed_workshop_id", "workshop_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    workshop_id: Mapped[str] = mapped_column(
-        String(32), ForeignKey("workshops.id", ondelete="CASCADE", name="fk_workshop_missed_workshop_id")
-    )
+    id: Mapped[int] = _serial()
+    workshop_id: Mapped[str] = _belongs_to("workshop", __tablename__)
     participant: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(500))
     groups: Mapped[list[str]] = mapped_column(JSON)
@@ -270,11 +269,7 @@ class WorkshopConsensusRow(Base):
 
     __tablename__ = "workshop_consensus"
 
-    workshop_id: Mapped[str] = mapped_column(
-        String(32),
-        ForeignKey("workshops.id", ondelete="CASCADE", name="fk_workshop_consensus_workshop_id"),
-        primary_key=True,
-    )
+    workshop_id: Mapped[str] = _belongs_to("workshop", __tablename__, primary_key=True)
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     likelihood: Mapped[int] = mapped_column(Integer)
     severity: Mapped[int] = mapped_column(Integer)
@@ -322,10 +317,8 @@ class CumulativeRow(Base):
         Index("ix_cumulative_impacts_group_ward", "group_id", "ward"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    assessment_id: Mapped[str] = mapped_column(
-        String(32), ForeignKey("assessments.id", ondelete="CASCADE", name="fk_cumulative_impacts_assessment_id")
-    )
+    id: Mapped[int] = _serial()
+    assessment_id: Mapped[str] = _belongs_to("assessment", __tablename__)
     version: Mapped[int] = mapped_column(Integer)
     group_id: Mapped[str] = mapped_column(String(200))
     ward: Mapped[str] = mapped_column(String(200))
