@@ -23,8 +23,10 @@ from proofing.indexing import index_rows
 from proofing.knowledge import KnowledgeBase, configured_rules_dir, load_knowledge
 from proofing.models import IndexRow, SavedVersion
 from proofing.plan import AnswerProblem, Plan
+from proofing.review import open_follow_up
 from proofing.store import Store, UserStore
 from proofing.store.base import use_assessor
+from proofing.store.followup import Approved, use_followup
 from proofing.workshop_store import Workshops
 
 Assessed = tuple[Assessment, list[AnswerProblem]]
@@ -94,6 +96,15 @@ class Assessor:
 
 
 use_assessor(Assessor)  # the store's raw saves are assessed by the service layer, never by the store itself
+
+
+def _follow_up(approval: Approved) -> None:
+    """On an approval (in its transaction): open its actions and review with the store's rule base (issue 23)."""
+    assessor = approval.store.assessor
+    open_follow_up(assessor.kb if isinstance(assessor, Assessor) else default_rule_base(), approval)
+
+
+use_followup(_follow_up)  # an approval's follow-up is worked out here, above the store (proofing.review)
 
 
 def save_draft(
