@@ -44,8 +44,16 @@ from proofing.decisions import DecisionNotes, MitigationDecision, mitigation_key
 
 
 def _(text: str, /) -> str:
-    """Mark an English text for the catalogue; a face words it through the one translator."""
+    """Mark an English text for the catalogue; a face words it through the one translator (a refusal below is one
+    of these texts, which a page translates with ``problem``)."""
     return text
+
+
+def problem(error: ValueError) -> str:
+    """The English text of a refused ActionUpdate or ReviewRecord (a msgid), without pydantic's prefix."""
+    errors = getattr(error, "errors", None)
+    message = str(errors()[0]["msg"]) if callable(errors) else str(error)
+    return message.removeprefix("Value error, ")
 
 
 ActionStatus = Literal["not_started", "under_way", "done", "dropped"]
@@ -132,9 +140,9 @@ class ActionUpdate(Strict):
     @model_validator(mode="after")
     def _complete(self) -> ActionUpdate:
         if self.status == "done" and (not self.evidence.strip() or self.done_on is None):
-            raise ValueError("a done action needs what was done (the evidence) and the date it was done")
+            raise ValueError(_("A done action needs what was done (the evidence) and the date it was done."))
         if self.status == "dropped" and not self.reason.strip():
-            raise ValueError("a dropped action needs the reason it was dropped")
+            raise ValueError(_("A dropped action needs the reason it was dropped."))
         return self
 
 
@@ -316,9 +324,9 @@ class ReviewRecord(Strict):
     @model_validator(mode="after")
     def _complete(self) -> ReviewRecord:
         if not self.monitoring.strip() and not any(text.strip() for text in self.by_group.values()):
-            raise ValueError("a review records what monitoring showed")
+            raise ValueError(_("A review records what monitoring showed."))
         if self.outcome == "confirmed" and self.next_review is None:
-            raise ValueError("a confirmed plan needs the date of its next review")
+            raise ValueError(_("A confirmed plan needs the date of its next review."))
         return self
 
 
