@@ -33,11 +33,11 @@ def rows(actions: list[FollowUpAction], on: date) -> list[dict[str, str]]:
     """Actions as table rows in words (text shown as text, never Markdown)."""
     return [
         {
-            _("Plan"): visible(action.title),
+            _("Due"): due_words(action, on),
+            _("Status"): _(ACTION_STATUS_WORDS[action.status]),
             _("Action"): visible(action.text),
             _("Owner"): visible(action.owner),
-            _("Status"): _(ACTION_STATUS_WORDS[action.status]),
-            _("Due"): due_words(action, on),
+            _("Plan"): visible(action.title),
         }
         for action in actions
     ]
@@ -47,15 +47,15 @@ st.title(_("My actions"))
 user = store().user
 follow_up = FollowUp(shared_store())
 on = today()
-everyone = sees_everyone(user) and st.toggle(_("Everyone's actions"), key="actions_everyone")
-found = follow_up.actions(owner_subject=None if everyone else user.subject, open_only=True, by=user)
-overdue = [action for action in found if action.overdue(on)]
 st.write(
     _(
         "The mitigations approved plans committed to, still to do. An action is overdue once its due date passes; "
         "record what was done, with the evidence and the date, or why it was dropped."
     )
 )
+everyone = sees_everyone(user) and st.toggle(_("Everyone's actions"), key="actions_everyone")
+found = follow_up.actions(owner_subject=None if everyone else user.subject, open_only=True, by=user)
+overdue = [action for action in found if action.overdue(on)]
 if st.session_state.pop("actions_saved", False):
     st.success(_("Progress saved."))
 if not found:

@@ -25,14 +25,14 @@ def rows(reviews: list[ReviewDue], on: date) -> list[dict[str, str]]:
     """Reviews as table rows in words (text shown as text, never Markdown)."""
     return [
         {
-            _("Plan"): visible(review.title),
-            _("Service"): visible(review.service),
-            _("Version approved"): str(review.version),
             _("Review date"): _("{date} (overdue)", date=day(review.review_date))
             if review.overdue(on)
             else day(review.review_date),
+            _("Plan"): visible(review.title),
             _("Owner"): visible(review.owner),
             _("Approved by"): visible(review.approver),
+            _("Version approved"): str(review.version),
+            _("Service"): visible(review.service),
         }
         for review in reviews
     ]
