@@ -14,13 +14,13 @@ from sqlalchemy.pool import NullPool
 
 from proofing import cli
 from proofing.access import PermissionDenied, User
-from proofing.actions import ActionUpdate, ReviewRecord
+from proofing.actions import ActionUpdate, Commitment, ReviewRecord
 from proofing.approvals import SignOff
 from proofing.knowledge import load_knowledge
 from proofing.plan import Plan, read_plan
 from proofing.review import changes_since_approval, hold_review, monitoring_groups, review_context
 from proofing.store import Store, StoreError
-from proofing.store.followup import FollowUp, today
+from proofing.store.followup import Approved, FollowUp, today
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 MANAGER = User(subject="subject-of-a-manager", name="A manager", roles=frozenset({"service_manager"}))
@@ -285,3 +285,37 @@ def test_the_command_line_lists_due_and_overdue_actions_and_reviews(
     assert "No " in capsys.readouterr().out
     assert cli.main(["reviews", "--due"]) == 0
     assert "three branch libraries" in capsys.readouterr().out
+
+
+def test_a_later_approval_keeps_progress_moves_dates_and_drops_what_it_no_longer_commits(url: str) -> None:
+    store = Store(url)
+    decisions = {
+        "language_no_interpreting:0": {"status": "accepted", "due": "2027-02-01"},
+        "access_online_only_digital_exclusion:0": {"status": "accepted", "due": "2027-03-01"},
+    }
+    assessment_id = approved_plan(store, decisions)
+    follow_up = FollowUp(store)
+    keys = {a.key: a for a in follow_up.actions(assessment_id=assessment_id)}
+    follow_up.update(keys["language_no_interpreting:0"].id, ActionUpdate(status="under_way"), by=MANAGER)
+    later = [
+        Commitment(
+            key="language_no_interpreting:0",
+            finding_rule="r",
+            finding_title="t",
+            text="Interpreting",
+            due=date(2027, 5, 1),
+        ),
+        Commitment(key="new:0", finding_rule="r", finding_title="t", text="Something new"),
+    ]
+    with store.transaction(write=True) as session:
+        row = store.lock(session, assessment_id)
+        approval = Approved(session, row, 7, {}, sign_off(store, assessment_id, date(2028, 1, 1)), APPROVER, store)
+        FollowUp.open_in(approval, later, review_date=date(2028, 1, 1), level=None, rule_base="r", findings=[])
+    keys = {a.key: a for a in follow_up.actions(assessment_id=assessment_id)}
+    kept = keys["language_no_interpreting:0"]
+    assert (kept.status, kept.due, kept.version, kept.text) == ("under_way", date(2027, 5, 1), 7, "Interpreting")
+    gone = keys["access_online_only_digital_exclusion:0"]
+    assert gone.status == "dropped" and gone.reason == "Not in the plan as approved at version 7"
+    assert keys["new:0"].status == "not_started"
+    [review] = follow_up.reviews(assessment_id=assessment_id)
+    assert (review.version, review.review_date, review.approver_subject) == (7, date(2028, 1, 1), APPROVER.subject)

@@ -194,8 +194,9 @@ class FollowUp:
         findings: Iterable[FindingBrief],
     ) -> None:
         """Open the follow-up of an approved version in the approval's transaction: an action per commitment
-        (one already kept for that mitigation stays as it stands, moved to this version), the actions no longer
-        committed dropped with the reason, and the assessment's one review set to this version and date."""
+        (one already kept for that mitigation keeps its progress, moved to this version with the due date it now
+        gives, if any), the actions no longer committed dropped with the reason, and the assessment's one review
+        set to this version and date."""
         session, row, now = approval.session, approval.assessment, _now()
         by = approval.by.described()[:500] if approval.by is not None else "local"
         kept = {
@@ -207,6 +208,7 @@ class FollowUp:
             existing = kept.get(commitment.key)
             if existing is not None:
                 existing.version, existing.text, existing.updated_at = approval.version, commitment.text, now
+                existing.due = commitment.due or existing.due  # the approved date, when the version gives one
                 if existing.status == "dropped":
                     existing.status, existing.reason = "not_started", ""
                 existing.revision += 1
