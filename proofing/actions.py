@@ -17,10 +17,10 @@ Where they live (migration 0014, ``proofing.store.followup``):
 What other modules may use (``proofing.store.followup.FollowUp(store)``, every method taking ``by`` = the person
 asking, None for a script or a scheduled job that sees everything):
 
-* ``FollowUp.actions(due_within=DAYS | overdue=True | owner_subject=S | assessment_id=A, today=D)``: open actions
-  due within DAYS of D (overdue ones included), overdue ones, one person's, one plan's, each a ``FollowUpAction``
-  with the plan's title and service, the owner (``owner``, ``owner_subject``) and the approver who approved it
-  (``approver``: "Name <email>", ``approver_subject``);
+* ``FollowUp.actions(due_within=DAYS | overdue=True | owner_subject=S | assessment_id=A, on=DAY)``: open actions
+  due within DAYS of DAY (default today, UTC; overdue ones included), overdue ones, one person's, one plan's, each
+  a ``FollowUpAction`` with the plan's title and service, the owner (``owner``, ``owner_subject``) and the approver
+  who approved it (``approver``: "Name <email>", ``approver_subject``); ``FollowUpAction.overdue(day)``;
 * ``FollowUp.update(action_id, ActionUpdate, by=)``: record progress (``check_update`` decides who may);
 * ``FollowUp.reviews(...)`` and ``FollowUp.record_review(...)``: proofing.review.
 
