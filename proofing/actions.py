@@ -247,6 +247,34 @@ def commitments(
     return found
 
 
+def decisions_after(actions: list[FollowUpAction]) -> dict[str, MitigationDecision]:
+    """The mitigation decisions an approved plan's actions stand for now, per mitigation key, for the residual
+    impact after approval: a done action is "done", an open one "accepted" (with its owner and due date, so the
+    residual rule counts it only when firmly dated), a dropped one "rejected". Own mitigations (``own:`` keys) are
+    left out: they are kept in the notes, not the decisions.
+
+    Examples:
+        >>> from datetime import UTC, datetime
+        >>> base = dict(assessment_id="a", title="t", service="s", version=2, finding_rule="r", finding_title="f",
+        ...             text="x", adapted=False, strategy_actions=[], outcomes=[], owner="o", owner_subject="o",
+        ...             updated_at=datetime(2027, 1, 1, tzinfo=UTC))
+        >>> done = FollowUpAction(id=1, key="r:0", due=None, status="done", **base)
+        >>> late = FollowUpAction(id=2, key="r:1", due=date(2027, 2, 1), status="under_way", **base)
+        >>> {key: (d.status, d.due) for key, d in decisions_after([done, late]).items()}
+        {'r:0': ('done', ''), 'r:1': ('accepted', '2027-02-01')}
+    """
+    status = {"done": "done", "dropped": "rejected", "not_started": "accepted", "under_way": "accepted"}
+    return {
+        action.key: MitigationDecision(
+            status=status[action.status],
+            owner=action.owner,
+            due=action.due.isoformat() if action.due is not None and action.open else "",
+        )
+        for action in actions
+        if not action.key.startswith("own:")
+    }
+
+
 # The reviews' plain models (proofing.review uses them; kept here so the store returns them without importing it).
 
 ReviewState = Literal["open", "revising", "closed"]
