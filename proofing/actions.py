@@ -23,6 +23,7 @@ asking, None for a script or a scheduled job that sees everything):
   who approved it (``approver``: "Name <email>", ``approver_subject``); ``FollowUpAction.overdue(day)``;
 * ``FollowUp.update(action_id, ActionUpdate, by=)``: record progress (``check_update`` decides who may);
 * ``FollowUp.reviews(...)`` and ``FollowUp.record_review(...)``: proofing.review.
+* here: ``decisions_after(actions)``: the decisions the actions stand for now, for the residual after approval.
 
 Who may: the action's owner updates their own; approvers and administrators update every action; auditors (and
 every role that reads every assessment) read every action and change none; a manager reads the actions of the
