@@ -27,7 +27,9 @@ from proofing.indexing import index_rows
 from proofing.knowledge import KnowledgeBase, configured_rules_dir, load_knowledge
 from proofing.models import Draft, IndexRow, KeptBoth, NotesGiven, SavedVersion, typed_notes
 from proofing.plan import AnswerProblem, Plan
+from proofing.review import open_follow_up
 from proofing.store import KEEP_BOTH_ATTEMPTS, Store, UserStore
+from proofing.store.followup import Approved, use_followup
 from proofing.store.merge import draft_of, merge
 from proofing.store.values import _decisions_data
 from proofing.workshop_store import Workshops
@@ -81,6 +83,14 @@ def kept(kb: KnowledgeBase, plan: Plan, notes: NotesGiven) -> tuple[str | None, 
     it), both from ONE assessment: what every save hands the store, which never assesses."""
     assessed = assess_agreed(kb, plan, typed_notes(notes))
     return level_of(assessed), index_rows(kb, plan, assessed[0])
+
+
+def _follow_up(approval: Approved) -> None:
+    """On an approval (in its transaction): open its actions and review with the store's rule base (issue 23)."""
+    open_follow_up(default_rule_base(), approval)
+
+
+use_followup(_follow_up)  # an approval's follow-up is worked out here, above the store (proofing.review)
 
 
 def save_draft(

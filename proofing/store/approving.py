@@ -18,6 +18,7 @@ from proofing.models import (
     AuditEntry,
 )
 from proofing.store.base import StoreBase
+from proofing.store.followup import Approved, approved
 from proofing.store.schema import (
     ApprovalRow,
     AssessmentRow,
@@ -131,6 +132,7 @@ class Approving(StoreBase):
                 row.status, row.updated_at = "final", now
                 self._restatus(session, assessment_id, "final")
                 self._audit(session, by, "finalised", assessment_id, current, f"Approved: {decision.decision_taken}")
+                approved(Approved(session, row, current, content, decision, by, self))  # its actions and review
             else:
                 self._audit(session, by, "sent back", assessment_id, current, decision.comments)
 
