@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from proofing import cli
+from proofing import cli, service
 from proofing.access import PermissionDenied, User
 from proofing.actions import ActionUpdate, Commitment, ReviewRecord
 from proofing.approvals import SignOff
@@ -93,10 +93,11 @@ def approved_plan(store: Store, decisions: dict[str, dict[str, str]], notes: dic
 
 
 def test_a_plan_from_approval_through_its_actions_and_a_review_to_a_revised_version_approved(
-    url: str, rules_copy: Path
+    url: str, rules_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kb_then = load_knowledge(rules_copy)
-    store = Store(url, kb=kb_then)
+    monkeypatch.setattr(service, "default_rule_base", lambda: kb_then)  # the rule base the app serves, at approval
+    store = Store(url)
     overdue_on = (today() - timedelta(days=3)).isoformat()
     decisions = {
         "language_no_interpreting:0": {"status": "accepted", "owner": "The library manager", "due": overdue_on},
@@ -163,7 +164,8 @@ def test_a_plan_from_approval_through_its_actions_and_a_review_to_a_revised_vers
     assert follow_up.held(assessment_id)[0].record.outcome == "revised"
 
     # The revised version goes through sign-off; its approval sets the next review and keeps the actions.
-    store_now = Store(url, kb=kb_now)
+    monkeypatch.setattr(service, "default_rule_base", lambda: kb_now)  # the app now serves the changed rule base
+    store_now = Store(url)
     revised_id = held.revised_assessment
     manager = store_now.acting(MANAGER)
     draft = store_now.latest(revised_id)
