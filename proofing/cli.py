@@ -31,7 +31,7 @@ import types
 from collections.abc import Sequence
 from pathlib import Path
 
-from proofing import audit_cli, cli_assess, cli_rules, cli_text, cli_translate
+from proofing import audit_cli, cli_assess, cli_remind, cli_rules, cli_text, cli_translate
 from proofing.calibration import DEFAULT_CASES_DIR
 from proofing.cli_assess import EXIT_AT_LEVEL, FAIL_ON_LEVELS, LEVELS
 from proofing.cli_text import (
@@ -210,6 +210,7 @@ def _parser() -> argparse.ArgumentParser:
     recover.add_argument("record", type=Path, metavar="FILE.docx")
     recover.add_argument("--out", type=Path, required=True, metavar="PLAN.yaml", help="where to write the plan")
     audit_cli.add_parser(commands)
+    cli_remind.add_parser(commands)  # remind (issue 23)
     return parser
 
 
@@ -231,6 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "keys": cli_translate.keys_command,
         "translate": lambda arguments: cli_translate.translate_command(arguments, load_knowledge),
         "audit": lambda arguments: audit_cli.run(arguments, _, n_, _say),
+        "remind": cli_remind.remind_command,
     }
     try:
         return commands[arguments.command](arguments)

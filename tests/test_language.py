@@ -286,6 +286,8 @@ UI_FILES = [
     PROJECT / "proofing" / "cli_text.py",
     PROJECT / "proofing" / "cli_translate.py",
     PROJECT / "proofing" / "vocabulary.py",
+    PROJECT / "proofing" / "reminders.py",  # the reminder mail (issue 23)
+    PROJECT / "proofing" / "cli_remind.py",
 ]
 
 

@@ -58,6 +58,7 @@ from proofing.store.approving import Approving
 from proofing.store.database import MIGRATIONS, PROJECT_ROOT, _dispose_engine, _engine_for, default_db_url
 from proofing.store.merge import merge
 from proofing.store.people import People
+from proofing.store.reminding import Reminding
 from proofing.store.schema import (
     ApprovalRow,
     AssessmentRow,
@@ -105,6 +106,7 @@ __all__ = [
     "IndexRow",
     "KeptBoth",
     "Merge",
+    "Reminding",
     "RoleAssignmentRow",
     "SavedVersion",
     "ShareRow",
