@@ -130,7 +130,6 @@ def message(item: DueItem, recipient: Recipient, base_url: str) -> EmailMessage:
     mail = EmailMessage()
     mail["To"] = formataddr((recipient.name, recipient.email))
     mail["Subject"] = words._(_SUBJECTS[(item.kind, item.stage)], date=day, title=title)
-    mail["Content-Language"] = words.tag
     lines = [
         words._("Dear {name},", name=recipient.name),
         "",
@@ -148,6 +147,7 @@ def message(item: DueItem, recipient: Recipient, base_url: str) -> EmailMessage:
         ),
     ]
     mail.set_content("\n".join(lines) + "\n")
+    mail["Content-Language"] = words.tag  # after set_content, which sets the Content-* headers afresh
     return mail
 
 

@@ -111,9 +111,11 @@ class Reminding:
             inserter = postgresql.insert if dialect == "postgresql" else sqlite.insert
             statement = inserter(ReminderSentRow).values(**values)
             inserted = session.execute(
-                statement.on_conflict_do_nothing(index_elements=["kind", "item_id", "stage", "recipient"])
-            )
-            if inserted.rowcount == 1:  # type: ignore[attr-defined]
+                statement.on_conflict_do_nothing(index_elements=["kind", "item_id", "stage", "recipient"]).returning(
+                    ReminderSentRow.id
+                )
+            ).first()
+            if inserted is not None:  # this process's row: nobody had claimed it
                 return True
             taken = session.execute(
                 update(ReminderSentRow)
