@@ -136,7 +136,7 @@ def items_from(store: Store, follow_up: FollowUpLike, on: date) -> tuple[list[Du
                     what=action.text,
                     due=due,
                     recipients=recipients,
-                    path=f"/?assessment={action.assessment_id}",
+                    path="/actions",  # My actions: where progress is recorded
                 )
             )
     for review in reviews:
@@ -150,7 +150,7 @@ def items_from(store: Store, follow_up: FollowUpLike, on: date) -> tuple[list[Du
                     title=review.title,
                     due=review.review_date,
                     recipients=recipients,
-                    path=f"/?assessment={review.assessment_id}",
+                    path="/reviews",  # where the review is held
                 )
             )
     return items, people.missing
