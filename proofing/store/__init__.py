@@ -23,6 +23,7 @@ parts, by concern:
 * ``versions`` and ``merge``: saving, amending, restoring, merging, duplicating, finalising, reading back;
 * ``people``: sharing, roles, languages, training rounds; ``approving``: approvals and the audit trail;
 * ``acting``: ``UserStore``, the store as one signed-in person may use it.
+* ``reminding``: which reminders were sent (claimed before sending, so none goes twice), people's e-mail addresses.
 
 The plain models it returns live in ``proofing.models`` and its errors in ``proofing.errors``, so a reader of
 them never imports the database. The database is ``PROOFING_DB_URL`` when set, else a SQLite file
