@@ -18,6 +18,7 @@ from streamlit.navigation.page import StreamlitPage
 from proofing.identity import signin_config
 from proofing.language import LANGUAGE_NAMES, LANGUAGES, is_language
 from proofing.local_host import foreign_request
+from proofing.store import Reminding
 from views import local_name, signin
 from views.common import LOG, _, language, plain, reported, shared_store
 
@@ -119,6 +120,10 @@ refuse_a_foreign_host()
 # banner) in local mode, named as they named themselves (views/local_name.py); local mode is refused on any address
 # but loopback. See views/signin.py.
 st.session_state.user = local_name.named(signin.require_user(assigned=shared_store().assigned_roles))
+signed_in = st.session_state.user
+if st.session_state.get("contact_kept") != signed_in.subject:  # reminders go to the address signed in with (issue 23)
+    Reminding(shared_store()).remember_contact(signed_in.subject, signed_in.name, signed_in.email)
+    st.session_state.contact_kept = signed_in.subject
 language_switch(st.session_state.user.subject)
 with reported():
     navigation.run()

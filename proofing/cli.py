@@ -31,7 +31,7 @@ import types
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from proofing import audit_cli, cli_assess, cli_followup, cli_rules, cli_text, cli_translate
+from proofing import audit_cli, cli_assess, cli_followup, cli_remind, cli_rules, cli_text, cli_translate
 from proofing.calibration import DEFAULT_CASES_DIR
 from proofing.cli_assess import EXIT_AT_LEVEL, FAIL_ON_LEVELS, LEVELS
 from proofing.cli_text import (
@@ -211,6 +211,7 @@ def _parser() -> argparse.ArgumentParser:
     recover.add_argument("--out", type=Path, required=True, metavar="PLAN.yaml", help="where to write the plan")
     audit_cli.add_parser(commands)
     cli_followup.add_parsers(commands)  # actions, reviews (issue 23)
+    cli_remind.add_parser(commands)  # remind (issue 23)
     return parser
 
 
@@ -234,6 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "audit": lambda arguments: audit_cli.run(arguments, _, n_, _say),
         "actions": cli_followup.actions_command,
         "reviews": cli_followup.reviews_command,
+        "remind": cli_remind.remind_command,
     }
     try:
         return commands[arguments.command](arguments)

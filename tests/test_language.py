@@ -288,6 +288,8 @@ UI_FILES = [
     PROJECT / "proofing" / "vocabulary.py",
     PROJECT / "proofing" / "residual.py",
     PROJECT / "proofing" / "results.py",
+    PROJECT / "proofing" / "reminders.py",  # the reminder mail (issue 23)
+    PROJECT / "proofing" / "cli_remind.py",
 ]
 
 

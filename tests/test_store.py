@@ -225,7 +225,7 @@ def test_migrations_create_the_schema_and_a_second_store_opens_it(url: str) -> N
         tables = set(inspect(engine).get_table_names())
         assert {"assessments", "versions", "alembic_version"} <= tables
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0014"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0015"
             # the migrations make exactly what the ORM models describe
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         assert Store(url).latest(assessment_id).plan == plan()  # same process: the engine is shared

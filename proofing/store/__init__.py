@@ -23,6 +23,7 @@ parts, by concern:
 * ``versions`` and ``merge``: saving, amending, restoring, merging, duplicating, finalising, reading back;
 * ``people``: sharing, roles, languages, training rounds; ``approving``: approvals and the audit trail;
 * ``acting``: ``UserStore``, the store as one signed-in person may use it.
+* ``reminding``: which reminders were sent (claimed before sending, so none goes twice), people's e-mail addresses.
 
 The plain models it returns live in ``proofing.models`` and its errors in ``proofing.errors``, so a reader of
 them never imports the database. The database is ``PROOFING_DB_URL`` when set, else a SQLite file
@@ -58,6 +59,7 @@ from proofing.store.approving import Approving
 from proofing.store.database import MIGRATIONS, PROJECT_ROOT, _dispose_engine, _engine_for, default_db_url
 from proofing.store.merge import merge
 from proofing.store.people import People
+from proofing.store.reminding import Reminding
 from proofing.store.schema import (
     ApprovalRow,
     AssessmentRow,
@@ -105,6 +107,7 @@ __all__ = [
     "IndexRow",
     "KeptBoth",
     "Merge",
+    "Reminding",
     "RoleAssignmentRow",
     "SavedVersion",
     "ShareRow",
