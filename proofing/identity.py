@@ -206,7 +206,7 @@ def user_from_claims(claims: Mapping[str, Any], config: SigninConfig, assigned_r
         return value.strip() if isinstance(value, str) else ""
 
     name = text("name") or text("preferred_username") or text("email") or subject
-    assigned = {cast(Role, role) for role in assigned_roles if role in ROLES}
+    assigned = {role for role in assigned_roles if role in ROLES}
     return User(subject=subject, name=name, email=text("email"), roles=roles_from_claims(claims, config) | assigned)
 
 

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from proofing.access import User, require
 from proofing.assessment import assess_draft, with_agreement
-from proofing.decisions import DecisionNotes
+from proofing.decisions import AddedImpact, AgreedFinding, DecisionNotes
 from proofing.indexing import index_rows
 from proofing.knowledge import KnowledgeBase
 from proofing.store import (
@@ -132,7 +132,7 @@ def _workshop(row: WorkshopRow) -> Workshop:
         title=row.title,
         facilitator=row.facilitator,
         facilitator_subject=row.facilitator_subject,
-        stage=row.stage,  # type: ignore[arg-type]
+        stage=row.stage,
         opened_at=row.opened_at,
         revealed_at=row.revealed_at,
         finalised_at=row.finalised_at,
@@ -154,7 +154,7 @@ def _missed(row: WorkshopMissedRow, people: dict[str, WorkshopParticipantRow]) -
         reason=row.reason,
         likelihood=row.likelihood,
         severity=row.severity,
-        direction=row.direction,  # type: ignore[arg-type]
+        direction=row.direction,
         added_at=row.added_at,
     )
 
@@ -508,7 +508,7 @@ class Workshops:
                 scores={
                     item.finding: ParticipantScore(
                         finding=item.finding,
-                        verdict=item.verdict,  # type: ignore[arg-type]
+                        verdict=item.verdict,
                         likelihood=item.likelihood,
                         severity=item.severity,
                         comment=item.comment,
@@ -687,7 +687,7 @@ class Workshops:
                     name=person.name if person else item.participant,
                     organisation=person.organisation if person else "",
                     finding=item.finding,
-                    verdict=item.verdict,  # type: ignore[arg-type]
+                    verdict=item.verdict,
                     likelihood=item.likelihood,
                     severity=item.severity,
                     comment=item.comment,
@@ -713,7 +713,8 @@ class Workshops:
 def records_for(kb: KnowledgeBase, workshops: Workshops, notes: DecisionNotes) -> list[WorkshopRecord]:
     """The records of the workshops whose agreement a version's `notes` hold, oldest first: for its Word record."""
     ids: list[str] = []
-    for entry in [*notes.agreed.values(), *notes.added.values()]:
+    agreements: list[AgreedFinding | AddedImpact] = [*notes.agreed.values(), *notes.added.values()]
+    for entry in agreements:
         if entry.workshop not in ids:
             ids.append(entry.workshop)
     found = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import TYPE_CHECKING, Any
 
 from proofing.access import PERMISSIONS, Action, PermissionDenied, Role, User, may, require
@@ -197,11 +198,11 @@ class UserStore:
             if may(self.user, "read", owner=found.owner_subject, shared_with=found.shared_with)
         ]
 
-    def services(self) -> list[str]:
+    def services(self) -> builtins.list[str]:  # builtins: the method list above shadows the type in the class
         """The distinct services of the assessments this person may open."""
         return sorted({found.service for found in self.list()})
 
-    def audit(self, assessment_id: str | None = None) -> list[AuditEntry]:
+    def audit(self, assessment_id: str | None = None) -> builtins.list[AuditEntry]:
         """The audit trail of one assessment (for a person who may see it), or all of it (administrator, auditor)."""
         if assessment_id is None:
             if not any(PERMISSIONS[role].get("view_audit") == "all" for role in self.user.roles):

@@ -162,7 +162,7 @@ class Approving(StoreBase):
                 assessment_id=assessment_id,
                 version=found.version,
                 status=row.status,
-                outcome=found.outcome,  # type: ignore[arg-type]
+                outcome=found.outcome,
                 advice=advice,
                 submitted_by=found.submitted_by,
                 submitted_at=found.submitted_at,

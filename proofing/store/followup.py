@@ -479,7 +479,7 @@ class FollowUp:
             owner=row.owner,
             owner_subject=row.owner_subject,
             due=row.due,
-            status=row.status,  # type: ignore[arg-type]
+            status=row.status,
             evidence=row.evidence,
             done_on=row.done_on,
             reason=row.reason,
@@ -500,7 +500,7 @@ class FollowUp:
             owner_subject=plan.owner_subject,
             version=row.version,
             review_date=row.review_date,
-            state=row.state,  # type: ignore[arg-type]
+            state=row.state,
             approved_at=row.approved_at,
             approver=row.approver,
             approver_subject=row.approver_subject,

@@ -56,7 +56,7 @@ def merge(base: Draft, mine: Draft, theirs: Draft) -> Merge:
             chosen = ours
             conflicts.append(
                 Conflict(
-                    kind=place[0],  # type: ignore[arg-type]
+                    kind=place[0],
                     key="/".join(place[1:]),
                     **{
                         name: None if value is _ABSENT else value

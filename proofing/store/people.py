@@ -68,7 +68,7 @@ class People(StoreBase):
         """The roles an administrator assigned `subject` in the app (for views.signin.require_user(assigned=...))."""
         with self._session() as session:
             found = session.scalars(select(RoleAssignmentRow.role).where(RoleAssignmentRow.subject == subject))
-            return frozenset(role for role in found if role in ROLES)  # type: ignore[misc]
+            return frozenset(role for role in found if role in ROLES)
 
     def language_of(self, subject: str) -> str | None:
         """The language a person chose for the app (a code ``languages()`` lists), or None when they have not chosen."""
@@ -122,7 +122,7 @@ class People(StoreBase):
             kept: dict[str, set[Role]] = {}
             for row in session.scalars(select(RoleAssignmentRow).order_by(RoleAssignmentRow.subject)):
                 if row.role in ROLES:
-                    kept.setdefault(row.subject, set()).add(row.role)  # type: ignore[arg-type]
+                    kept.setdefault(row.subject, set()).add(row.role)
             return {subject: frozenset(roles) for subject, roles in kept.items()}
 
     def set_roles(self, subject: str, roles: frozenset[Role] | set[Role], *, by: User | None = None) -> None:

@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Integer, String, UniqueConstraint, and_, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
+from proofing.errors import StoreError
 from proofing.store.schema import Base, UTCDateTime
 from proofing.store.values import _now
 
@@ -133,7 +135,9 @@ class Reminding:
                     attempts=ReminderSentRow.attempts + 1,
                 )
             )
-            return taken.rowcount == 1  # type: ignore[attr-defined]
+            if not isinstance(taken, CursorResult):  # Session.execute is typed Result; an UPDATE gives a CursorResult
+                raise StoreError("the database did not say whether this reminder was claimed")
+            return taken.rowcount == 1
 
     def sent(self, key: ReminderKey) -> None:
         """Mark this process's claim sent: the relay took the message; no process sends it again."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -319,6 +320,8 @@ class Versions(StoreBase):
                 .where(AuditRow.assessment_id == assessment_id, AuditRow.version.is_not(None))
                 .order_by(AuditRow.id)
             ):
+                if version is None:  # the query keeps only entries on a version
+                    raise StoreError(f"the audit trail of assessment {assessment_id} gave an entry on no version")
                 events.setdefault(version, []).append((action, who))
         entries = []
         for number, saved in enumerate(found):
@@ -574,7 +577,7 @@ class Versions(StoreBase):
                 for row, count, latest in session.execute(query)
             ]
 
-    def services(self) -> list[str]:
+    def services(self) -> builtins.list[str]:  # builtins: the method list above shadows the type in the class
         """The distinct services of all assessments, sorted: the choices of a filter."""
         with self._session() as session:
             return sorted(session.scalars(select(AssessmentRow.service).distinct()))
