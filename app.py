@@ -18,7 +18,7 @@ from streamlit.navigation.page import StreamlitPage
 from proofing.identity import signin_config
 from proofing.language import LANGUAGE_NAMES, LANGUAGES, is_language
 from proofing.local_host import foreign_request
-from views import signin
+from views import draft, signin, typed_text
 from views.common import LOG, _, language, plain, reported, shared_store
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -117,5 +117,8 @@ refuse_a_foreign_host()
 # banner) in local mode; local mode is refused on any address but loopback. See views/signin.py.
 st.session_state.user = signin.require_user(assigned=shared_store().assigned_roles)
 language_switch(st.session_state.user.subject)
-with reported():
-    navigation.run()
+try:
+    with reported():
+        navigation.run()
+finally:  # after the page, on every page however it ended: text typed is kept as it is typed (views/typed_text.py)
+    typed_text.keeper(draft.saved_texts, draft.refresh)
