@@ -21,7 +21,7 @@ from proofing.assessment import level_label
 from proofing.questionnaire import LEVELS
 from proofing.register import UploadError, plan_from_upload, register_rows, rows_as_csv, rows_as_xlsx
 from proofing.service import start_assessment
-from proofing.store import STATUS_WORDS, STATUSES, SignOff, StaleVersionError
+from proofing.store import STATUS_WORDS, STATUSES, AssessmentSummary, SignOff, StaleVersionError
 from proofing.verify import answer_changes, compare
 from proofing.version_words import agreement_changes
 from proofing.vocabulary import worded
@@ -38,6 +38,15 @@ ALL = _("All")
 def status_name(status: str) -> str:
     """A status in the session's language (the library's word for one this page does not know)."""
     return STATUS_NAMES.get(status) or STATUS_WORDS.get(status, status)
+
+
+def status_shown(summary: AssessmentSummary) -> str:
+    """A status as the person needs it: a draft whose latest version awaits approval says so, not "Draft"."""
+    if summary.status == "draft":
+        pending = saved.approval(summary.assessment_id)
+        if pending is not None and pending.outcome == "submitted" and pending.version == summary.latest_version:
+            return _("Submitted for approval")
+    return status_name(summary.status)
 
 
 def moment(when: datetime) -> str:
@@ -108,7 +117,7 @@ table = st.dataframe(
         {
             "Title": visible(row["Title"]),
             "Level": row["Level"],
-            "Status": status_name(summary.status),
+            "Status": status_shown(summary),
             "Updated": translation().date(summary.updated_at),
         }
         for row, summary in zip(rows, found, strict=True)
@@ -120,9 +129,9 @@ table = st.dataframe(
     key="register_table",
     column_config={
         # Widths that fit beside the sidebar at 800 pixels; service, owner and versions are under the chosen row.
-        "Title": st.column_config.TextColumn(_("Title"), width=170),
+        "Title": st.column_config.TextColumn(_("Title"), width=150),
         "Level": st.column_config.TextColumn(_("Level"), width=120),
-        "Status": st.column_config.TextColumn(_("Status"), width=50),
+        "Status": st.column_config.TextColumn(_("Status"), width=70),
         "Updated": st.column_config.TextColumn(_("Updated"), width=90),
     },
 )
@@ -148,7 +157,7 @@ st.write(
             service=chosen.service,
             owner=chosen.owner,
             level=level_label(kb, chosen.level),
-            status=status_name(chosen.status),
+            status=status_shown(chosen),
         )
         + " "
         + n_(
