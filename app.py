@@ -121,4 +121,4 @@ try:
     with reported():
         navigation.run()
 finally:  # after the page, on every page however it ended: text typed is kept as it is typed (views/typed_text.py)
-    typed_text.keeper(draft.saved_texts, draft.refresh)
+    typed_text.keeper(draft.saved_texts, draft.refresh, draft.base_tag)

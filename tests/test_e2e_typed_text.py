@@ -19,6 +19,7 @@ from proofing.store import Store
 from tests.test_e2e_browser import ROOT, go, person, settle, start_app
 
 EVIDENCE = "Describe the evidence in detail"
+HELD = "proofing-typed-text"  # where the browser keeps typed text until the server has it (views/typed_text.py)
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +69,7 @@ def test_text_typed_then_a_page_in_the_sidebar(server: tuple[str, str], browser:
     go(page, "Assess a plan")
     expect(evidence(page)).to_have_value(text)
     assert_saved(store, assessment_id, text)
+    page.wait_for_function(f"() => localStorage.getItem({HELD!r}) === '{{}}'")  # saved: no copy left in the browser
     page.context.close()
 
 
@@ -109,6 +111,29 @@ def test_text_typed_then_another_tab(server: tuple[str, str], browser: Browser) 
     settle(other)
     expect(evidence(other)).to_have_value(text)
     assert_saved(store, assessment_id, text)
+    page.context.close()
+
+
+def test_text_kept_in_the_browser_never_overwrites_a_newer_save(server: tuple[str, str], browser: Browser) -> None:
+    url, database = server
+    page, store, assessment_id = opened(browser, url, database)
+    theirs = store.latest(assessment_id)
+    assert theirs is not None
+    answers = theirs.plan.answers | {"evidence_detail": "Their evidence, saved in another browser"}
+    store.save(assessment_id, theirs.plan.model_copy(update={"answers": answers}), expected_version=1)
+    mine = "Typed here on version 1, then the tab was closed before the server had it"
+    held = {"scope": assessment_id, "name": "q_evidence_detail", "text": mine, "digest": "0", "base": "1.0"}
+    page.evaluate(  # as the keeper left it: typed on version 1, not yet confirmed by the server
+        f"held => localStorage.setItem({HELD!r}, JSON.stringify({{[held.scope + '|' + held.name]: "
+        "{...held, at: Date.now()}}))",
+        held,
+    )
+    page.reload()
+    settle(page)
+    expect(page.get_by_text("Text typed in this browser was not saved")).to_contain_text(mine)
+    expect(evidence(page)).to_have_value("Their evidence, saved in another browser")
+    latest = store.latest(assessment_id)
+    assert latest is not None and latest.plan.answers["evidence_detail"] == "Their evidence, saved in another browser"
     page.context.close()
 
 

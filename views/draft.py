@@ -286,3 +286,12 @@ def refresh() -> bool:
     if unsaved or latest is None or (latest.version, latest.revision) == (opened.version, opened.revision):
         return False
     return load(state.assessment_id)
+
+
+def base_tag() -> str:
+    """The saved version this page is based on, as "version.revision" ("" with no assessment open): what text kept in
+    the browser was typed on (views/typed_text.py)."""
+    state = st.session_state
+    if "assessment_id" not in state or "base" not in state:
+        return ""
+    return f"{base().version}.{base().revision}"

@@ -7,16 +7,20 @@ never commit at all.
 
 So every text field a page draws through ``text_area`` or ``text_input`` here is also watched in the browser by one
 small keeper (a Streamlit component with no build step, mounted by app.py on every page, so it outlives a page
-change). The keeper sends what was typed after a pause in typing (``PAUSE_MS``), and at once when the person starts
-to leave: a press on anything else (a page in the sidebar, a link, a button), browser back or forward, the tab being
-hidden, a reload or close. On the server the text is kept for the session (``typed``: what the page reads before the
-widget's own, stale value) and handed to the field's own on-change, which for the questionnaire saves the draft to
-the store like any answer: audited, and refused if someone else saved since (the store's concurrency checks), so it
-never silently overwrites newer work. A reload and a new tab read the store, so they find it.
+change). The keeper sends what was typed after a pause in typing (``PAUSE_MS``); a click on a link to another page
+(the sidebar, a page link) waits until the server has it; after browser back or forward it is sent from the page then
+shown; and it is sent at once when the tab is hidden, reloaded or closed. (A press on anything else on the page makes
+Streamlit commit the field itself, as before.) On the server the text is kept for the session (``typed``: what the
+page reads before the widget's own, stale value) and handed to the field's own on-change, which for the questionnaire
+saves the draft to the store like any answer: audited, and refused if someone else saved since (the store's
+concurrency checks), so it never silently overwrites newer work. A reload and a new tab read the store, so they find
+it; a tab with nothing unsaved takes a save made in another tab of the same browser.
 
 The keeper also keeps each batch in the browser's local storage until the server has it (the page then says so in
 ``data.saved``), so text typed in the instant before a reload or before another tab opens is sent again by whichever
-page of the app opens next in that browser; nothing is left there once it is saved.
+page of the app opens next in that browser, and only onto the saved version it was typed on: if the assessment was
+saved again meanwhile, the page says the text was not saved and shows it. Nothing is left there once it is saved or
+sent again.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+
+from views.common import _, plain
 
 PAUSE_MS = 300  # a pause in typing this long sends what was typed (Streamlit's own `live` text input waits 250 ms)
 KEEPER = "typed_text_keeper"  # the keeper's fragment
@@ -41,6 +47,7 @@ export default function (component) {
   keeper.send = component.setTriggerValue;
   keeper.pause = component.data.pause;
   keeper.scope = component.data.scope || "";
+  keeper.base = component.data.base || "";  // the saved version this page is based on, kept with each copy
   keeper.seen = Math.max(keeper.seen, component.data.seen || 0);
   keeper.data = component.data;
   const STORE = "proofing-typed-text";
@@ -70,10 +77,12 @@ export default function (component) {
       const found = box ? Array.from(box.classList).find((c) => c.startsWith("st-key-")) : null;
       return found ? found.slice(7) : null;
     };
-    keeper.post = (texts, again, refresh) => {
+    keeper.post = (texts, again, refresh, bases) => {
       keeper.sent += 1;
-      Object.assign(keeper.unseen, texts);
-      keeper.send("typed", { scope: keeper.scope, texts: texts, again: again, refresh: refresh, seq: keeper.sent });
+      if (!again) Object.assign(keeper.unseen, texts);
+      keeper.send("typed", {
+        scope: keeper.scope, texts: texts, again: again, refresh: refresh, bases: bases || {}, seq: keeper.sent,
+      });
     };
     keeper.flush = () => {
       clearTimeout(keeper.timer);
@@ -105,6 +114,7 @@ export default function (component) {
       const all = held();
       all[keeper.scope + "|" + name] = {
         scope: keeper.scope, name: name, text: field.value, at: Date.now(), digest: fnv(field.value),
+        base: keeper.base,
       };
       hold(all);
       clearTimeout(keeper.timer);
@@ -152,13 +162,18 @@ export default function (component) {
   if (keeper.resent !== keeper.scope && keeper.scope) {
     keeper.resent = keeper.scope;
     const again = {};
+    const bases = {};
     const fields = component.data.fields || [];
-    for (const entry of Object.values(held())) {
+    const all = held();
+    for (const [id, entry] of Object.entries(all)) {
       if (entry.scope === keeper.scope && fields.includes(entry.name) && !(entry.name in keeper.pending)) {
         again[entry.name] = entry.text;
+        bases[entry.name] = entry.base || "";
+        delete all[id];  // sent once: saved now, or said to be refused (the server says which)
       }
     }
-    setTimeout(() => keeper.post(again, true, true), 0);  // and take a save made meanwhile by another tab
+    hold(all);
+    setTimeout(() => keeper.post(again, true, true, bases), 0);  // and take a save made meanwhile by another tab
   }
 }
 """
@@ -256,7 +271,7 @@ def scope() -> str:
     return str(st.session_state.get("assessment_id") or "")
 
 
-def _arrived(refresh: Callable[[], bool]) -> None:
+def _arrived(refresh: Callable[[], bool], base: Callable[[], str]) -> None:
     """A batch of typed text from the keeper: keep it, then run each changed field's own on-change once; a batch
     that asks it `refresh`es the page from the store (another tab saved: see the module's docstring)."""
     batch = (st.session_state.get(KEEPER_STATE) or {}).get("typed")
@@ -268,7 +283,9 @@ def _arrived(refresh: Callable[[], bool]) -> None:
         st.rerun(scope=KEEPER)  # typed on another assessment's page: nothing of this one's to keep
     fields = _fields()
     again = batch.get("again") is True
-    handlers: dict[int, Field] = {}
+    bases = batch.get("bases") if isinstance(batch.get("bases"), dict) else {}
+    handlers: dict[tuple[int, str], Field] = {}
+    refused: list[str] = []
     for name, text in batch["texts"].items():
         field = fields.get(name)
         if field is None or not isinstance(text, str):
@@ -277,17 +294,27 @@ def _arrived(refresh: Callable[[], bool]) -> None:
             text = text[: field.max_chars]
         if value(field.key) == text:
             continue
+        if again and bases.get(name) != base():
+            refused.append(text)  # saved since by someone else: never written over silently
+            continue
         if again:  # typed on a page that has closed: this page shows it, so it becomes the widget's value
+            typed().pop(field.key, None)
             st.session_state[field.key] = text
         else:  # typed on this page: the browser has it, and setting the widget would overwrite what comes next
             typed()[field.key] = text
         if field.on_change is not None:
-            handlers.setdefault(id(field.on_change) ^ hash(field.args), field)
+            handlers.setdefault((id(field.on_change), repr(field.args)), field)
     for field in handlers.values():
         if field.on_change is not None:
             field.on_change(*field.args)
-    if again and handlers:
-        st.rerun(scope="app")  # draw the page again with the text that came back
+    if refused:
+        st.session_state.notice = _(
+            "Text typed in this browser was not saved, because the assessment was saved again before the text "
+            "reached it. If it is still wanted, type it again: {text}",
+            text=" / ".join(f"“{plain(text)}”" for text in refused),
+        )
+    if again and (handlers or refused):
+        st.rerun(scope="app")  # draw the page again with the text that came back, or what was refused
     if batch.get("refresh") is True and not handlers and refresh():
         st.rerun(scope="app")  # another tab of this browser saved since this page opened: show its save
     st.rerun(scope=KEEPER)  # only the keeper, which tells the browser the batch arrived (the page is not redrawn)
@@ -299,9 +326,11 @@ def saved_digests(saved: dict[str, str]) -> dict[str, str]:
 
 
 @st.fragment(key=KEEPER)
-def keeper(saved: Callable[[], dict[str, str]], refresh: Callable[[], bool]) -> None:
-    """Mount the keeper (app.py, on every page); `saved` gives the texts the server has kept, by widget key, and
-    `refresh` brings in a newer save made elsewhere when nothing here is unsaved (True when it did).
+def keeper(saved: Callable[[], dict[str, str]], refresh: Callable[[], bool], base: Callable[[], str]) -> None:
+    """Mount the keeper (app.py, on every page); `saved` gives the texts the server has kept, by widget key,
+    `refresh` brings in a newer save made elsewhere when nothing here is unsaved (True when it did), and `base`
+    names the saved version the page is based on ("" for none): text kept in the browser from a page on another
+    base is never written over the newer save.
 
     A fragment, so a batch of typing reruns only this, never the page being typed on.
     """
@@ -310,10 +339,11 @@ def keeper(saved: Callable[[], dict[str, str]], refresh: Callable[[], bool]) -> 
         data={
             "pause": PAUSE_MS,
             "scope": scope(),
+            "base": base(),
             "saved": saved_digests(saved()),
             "fields": sorted(_fields()),
             "seen": st.session_state.get("typed_seen", 0),
         },
-        on_typed_change=lambda: _arrived(refresh),
+        on_typed_change=lambda: _arrived(refresh, base),
         height=0,
     )
