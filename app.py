@@ -29,6 +29,8 @@ FOCUS = """<style>
 textarea:focus-visible, [role="radio"]:focus-visible, [role="combobox"]:focus-visible {
   outline: 3px solid #1d4ed8 !important; outline-offset: 2px !important; box-shadow: 0 0 0 5px #ffffff !important;
 }
+/* The keeper of typed text draws nothing (views/typed_text.py). */
+.st-key-typed_text_slot { display: none !important; }
 /* Captions and hints dark enough to read (WCAG AA contrast on white). */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, [data-testid="stWidgetLabel"] small {
   color: #4a4f5a !important; opacity: 1 !important;
@@ -117,8 +119,13 @@ refuse_a_foreign_host()
 # banner) in local mode; local mode is refused on any address but loopback. See views/signin.py.
 st.session_state.user = signin.require_user(assigned=shared_store().assigned_roles)
 language_switch(st.session_state.user.subject)
+# The keeper of typed text (views/typed_text.py) is mounted after the page, which names the assessment and its text
+# fields, however the page ended; into a place made before the page, at the same position on every page, so that
+# the keeper's own reruns never address an element of a page that has since been left.
+keeper_slot = st.container(key="typed_text_slot")
 try:
     with reported():
         navigation.run()
-finally:  # after the page, on every page however it ended: text typed is kept as it is typed (views/typed_text.py)
-    typed_text.keeper(draft.saved_texts, draft.refresh, draft.base_tag)
+finally:
+    with keeper_slot:
+        typed_text.keeper(draft.saved_texts, draft.refresh, draft.base_tag)

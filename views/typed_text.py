@@ -126,7 +126,7 @@ export default function (component) {
       if (keeper.releasing) return;
       const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
       if (!link || link.origin !== window.location.origin || link.target === "_blank") return;
-      if (Object.keys(keeper.pending).length === 0 && keeper.sent <= keeper.seen) return;
+      if (Object.keys(keeper.pending).length === 0 && Object.keys(keeper.unseen).length === 0) return;
       event.preventDefault();
       event.stopImmediatePropagation();
       keeper.held = link;
@@ -152,7 +152,7 @@ export default function (component) {
     document.addEventListener("visibilitychange", () => { if (document.hidden) leaving(); });
   }
   if (keeper.seen >= keeper.sent) keeper.unseen = {};
-  if (keeper.held && keeper.seen >= keeper.sent) setTimeout(keeper.release, 0);
+  if (keeper.held && Object.keys(keeper.unseen).length === 0) setTimeout(keeper.release, 0);
   if (keeper.changed) {  // the page changed under a batch on its way: send it (again) from the page now shown
     keeper.changed = false;
     Object.assign(keeper.pending, keeper.unseen, keeper.pending);
