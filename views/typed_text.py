@@ -43,12 +43,14 @@ KEEPER_STATE = "typed_text_keeper_state"  # its component's state (the batch tha
 _JS = r"""
 export default function (component) {
   const keeper = window.__proofingTypedText ||
-    (window.__proofingTypedText = { pending: {}, unseen: {}, timer: null, sent: 0, seen: 0, held: null });
+    (window.__proofingTypedText = { pending: {}, unseen: {}, timer: null, sent: 0, seen: 0, held: null,
+      page: Math.random().toString(36).slice(2), tries: {} });
   keeper.send = component.setTriggerValue;
   keeper.pause = component.data.pause;
   keeper.scope = component.data.scope || "";
   keeper.base = component.data.base || "";  // the saved version this page is based on, kept with each copy
-  keeper.seen = Math.max(keeper.seen, component.data.seen || 0);
+  const answered = component.data.seen || {};  // the last batch the server answered, of which page load
+  if (answered.page === keeper.page) keeper.seen = Math.max(keeper.seen, answered.seq || 0);
   keeper.data = component.data;
   const STORE = "proofing-typed-text";
   const fnv = (text) => {  // FNV-1a, 32 bits, over UTF-16 code units: the server's digest() of the same text
@@ -77,20 +79,38 @@ export default function (component) {
       const found = box ? Array.from(box.classList).find((c) => c.startsWith("st-key-")) : null;
       return found ? found.slice(7) : null;
     };
-    keeper.post = (texts, again, refresh, bases) => {
-      keeper.sent += 1;
-      if (!again) Object.assign(keeper.unseen, texts);
-      keeper.send("typed", {
-        scope: keeper.scope, texts: texts, again: again, refresh: refresh, bases: bases || {}, seq: keeper.sent,
+    // A batch goes when the app is not running a script: one sent mid-run can be overtaken by that run's end.
+    const whenIdle = (send) => {
+      const app = document.querySelector("[data-testid='stApp']");
+      if (!app || app.getAttribute("data-test-script-state") === "notRunning") { send(); return; }
+      const watch = new MutationObserver(() => {
+        if (app.getAttribute("data-test-script-state") === "notRunning") { watch.disconnect(); send(); }
       });
+      watch.observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
+      setTimeout(() => { watch.disconnect(); send(); }, 10000);  // never later than this
     };
-    keeper.flush = () => {
+    keeper.post = (texts, again, refresh, bases, now) => {
+      keeper.sent += 1;
+      const seq = keeper.sent;
+      if (!again) Object.assign(keeper.unseen, texts);
+      let gone = false;
+      const go = () => {
+        if (gone) return;
+        gone = true;
+        keeper.send("typed", {
+          scope: keeper.scope, texts: texts, again: again, refresh: refresh, bases: bases || {}, seq: seq,
+          page: keeper.page,  // this page load: no two batches are ever alike (nor taken for one another)
+        });
+      };
+      if (now) go(); else whenIdle(go);  // leaving the page altogether: now or never
+    };
+    keeper.flush = (now) => {
       clearTimeout(keeper.timer);
       keeper.timer = null;
       const batch = keeper.pending;
       if (Object.keys(batch).length === 0) return;
       keeper.pending = {};
-      keeper.post(batch, false);
+      keeper.post(batch, false, false, {}, now === true);
     };
     keeper.release = () => {  // the server has the text: go where the person was going
       const link = keeper.held;
@@ -146,7 +166,18 @@ export default function (component) {
       const after = new Set(mine(event.newValue));
       if (mine(event.oldValue).some((name) => !after.has(name))) keeper.post({}, false, true);
     });
-    const leaving = () => keeper.flush();
+    // Text typed before this keeper was running (the page had just been drawn) is caught up now: a field whose
+    // text is not what the server has.
+    const fields = component.data.fields || [];
+    for (const field of document.querySelectorAll("textarea, input[type='text']")) {
+      const name = nameOf(field);
+      if (!name || !fields.includes(name) || field.closest("[data-testid='stForm']")) continue;
+      const known = saved[name];
+      if (known === undefined ? field.value !== "" : known !== fnv(field.value)) {
+        field.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+    }
+    const leaving = () => keeper.flush(true);
     window.addEventListener("pagehide", leaving);
     window.addEventListener("beforeunload", leaving);
     document.addEventListener("visibilitychange", () => { if (document.hidden) leaving(); });
@@ -278,7 +309,7 @@ def _arrived(refresh: Callable[[], bool], base: Callable[[], str]) -> None:
     if not isinstance(batch, dict):
         return
     if isinstance(batch.get("seq"), int):  # the keeper lets a held page change go once its batch is answered
-        st.session_state.typed_seen = max(batch["seq"], st.session_state.get("typed_seen", 0))
+        st.session_state.typed_seen = {"page": str(batch.get("page")), "seq": batch["seq"]}
     if batch.get("scope") != scope() or not isinstance(batch.get("texts"), dict):
         st.rerun(scope=KEEPER)  # typed on another assessment's page: nothing of this one's to keep
     fields = _fields()
@@ -342,7 +373,7 @@ def keeper(saved: Callable[[], dict[str, str]], refresh: Callable[[], bool], bas
             "base": base(),
             "saved": saved_digests(saved()),
             "fields": sorted(_fields()),
-            "seen": st.session_state.get("typed_seen", 0),
+            "seen": st.session_state.get("typed_seen", {}),
         },
         on_typed_change=lambda: _arrived(refresh, base),
         height=0,
