@@ -48,6 +48,7 @@ export default function (component) {
   keeper.send = component.setTriggerValue;
   keeper.pause = component.data.pause;
   keeper.scope = component.data.scope || "";
+  keeper.fields = component.data.fields || [];  // the text fields kept as typed (a multiselect's search is not one)
   keeper.base = component.data.base || "";  // the saved version this page is based on, kept with each copy
   const answered = component.data.seen || {};  // the last batch the server answered, of which page load
   if (answered.page === keeper.page) keeper.seen = Math.max(keeper.seen, answered.seq || 0);
@@ -129,7 +130,7 @@ export default function (component) {
         (field instanceof HTMLInputElement && (field.type === "text" || field.type === ""));
       if (!text || field.closest("[data-testid='stForm']")) return;
       const name = nameOf(field);
-      if (!name) return;
+      if (!name || !keeper.fields.includes(name)) return;
       keeper.pending[name] = field.value;
       const all = held();
       all[keeper.scope + "|" + name] = {
