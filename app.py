@@ -19,7 +19,7 @@ from proofing.identity import signin_config
 from proofing.language import LANGUAGE_NAMES, LANGUAGES, is_language
 from proofing.local_host import foreign_request
 from proofing.store import Reminding
-from views import local_name, signin
+from views import draft, local_name, signin, typed_text
 from views.common import LOG, _, language, plain, reported, shared_store
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -30,6 +30,8 @@ FOCUS = """<style>
 textarea:focus-visible, [role="radio"]:focus-visible, [role="combobox"]:focus-visible {
   outline: 3px solid #1d4ed8 !important; outline-offset: 2px !important; box-shadow: 0 0 0 5px #ffffff !important;
 }
+/* The keeper of typed text draws nothing (views/typed_text.py). */
+.st-key-typed_text_slot { display: none !important; }
 /* Captions and hints dark enough to read (WCAG AA contrast on white). */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, [data-testid="stWidgetLabel"] small {
   color: #4a4f5a !important; opacity: 1 !important;
@@ -125,5 +127,13 @@ if st.session_state.get("contact_kept") != signed_in.subject:  # reminders go to
     Reminding(shared_store()).remember_contact(signed_in.subject, signed_in.name, signed_in.email)
     st.session_state.contact_kept = signed_in.subject
 language_switch(st.session_state.user.subject)
-with reported():
-    navigation.run()
+# The keeper of typed text (views/typed_text.py) is mounted after the page, which names the assessment and its text
+# fields, however the page ended; into a place made before the page, at the same position on every page, so that
+# the keeper's own reruns never address an element of a page that has since been left.
+keeper_slot = st.container(key="typed_text_slot")
+try:
+    with reported():
+        navigation.run()
+finally:
+    with keeper_slot:
+        typed_text.keeper(draft.saved_texts, draft.refresh, draft.base_tag)

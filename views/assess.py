@@ -28,7 +28,7 @@ from proofing.steps import (
 from proofing.store import Draft, FinalAssessmentError, StaleVersionError, StoreError, merge
 from proofing.verify import answer_changes
 from proofing.version_words import conflict_words, history_words, reopened_words
-from views import draft, widgets
+from views import draft, typed_text, widgets
 from views.common import (
     _,
     audit_rows,
@@ -275,10 +275,10 @@ if missing := draft.missing_details():
     )
 
 with st.expander(_("Plan details"), expanded=bool(missing)):
-    st.text_input(_("Title of the plan"), key="plan_title", on_change=draft.save, max_chars=300, disabled=final)
-    st.text_input(_("Service"), key="plan_service", on_change=draft.save, max_chars=300, disabled=final)
-    st.text_input(_("Owner"), key="plan_owner", on_change=draft.save, max_chars=300, disabled=final)
-    st.text_area(
+    typed_text.text_input(_("Title of the plan"), key="plan_title", on_change=draft.save, max_chars=300, disabled=final)
+    typed_text.text_input(_("Service"), key="plan_service", on_change=draft.save, max_chars=300, disabled=final)
+    typed_text.text_input(_("Owner"), key="plan_owner", on_change=draft.save, max_chars=300, disabled=final)
+    typed_text.text_area(
         _("What the plan does"), key="plan_description", on_change=draft.save, max_chars=20_000, disabled=final
     )
 

@@ -24,6 +24,7 @@ from proofing.models import DecisionNotes, notes_json
 from proofing.plan import AnswerProblem, Plan
 from proofing.service import save_draft, screening_level
 from proofing.store import FinalAssessmentError, SavedVersion, StaleVersionError
+from views import typed_text
 from views.common import LOG, N_, _, guarded, knowledge, store
 from views.widgets import from_widget, to_widget
 
@@ -53,10 +54,12 @@ def kept() -> dict[str, Any]:
 def remember(*keys: str) -> None:
     """Copy the named widget values (default: every plan and question widget drawn) into the kept values."""
     state = st.session_state
-    names = keys or [key for key in state if isinstance(key, str) and key.startswith(KEPT_PREFIXES)]
+    names = keys or [
+        key for key in [*state, *typed_text.typed()] if isinstance(key, str) and key.startswith(KEPT_PREFIXES)
+    ]
     for key in names:
-        if key in state:
-            kept()[key] = state[key]
+        if key in state or key in typed_text.typed():
+            kept()[key] = typed_text.value(key)
 
 
 def restore_widgets() -> None:
@@ -66,13 +69,19 @@ def restore_widgets() -> None:
     the kept values are always the person's latest (every change keeps them first, see save).
     """
     state = st.session_state
+    typing = typed_text.typed()
     for key, value in kept().items():
+        if key in typing and key in state:
+            continue  # a field on screen being typed in: the browser has the text, and setting it would overwrite it
         state[key] = value
 
 
 def value(key: str) -> Any:
-    """A plan or question widget's value: the live one when drawn on this run, else the kept one."""
+    """A plan or question widget's value: text typed but not yet committed (views/typed_text.py), else the live one
+    when drawn on this run, else the kept one."""
     state = st.session_state
+    if key in typed_text.typed():
+        return typed_text.value(key)
     return state[key] if key in state else kept().get(key)
 
 
@@ -84,7 +93,8 @@ def load(assessment_id: str, notice: str | None = None) -> bool:
     kb = knowledge()
     state = st.session_state
     # Who is signed in, and the language they speak, outlive the assessment they had open.
-    kept_over = {key: state[key] for key in ("user", "language") if key in state}
+    # So does the count of typed batches the server has answered (views/typed_text.py).
+    kept_over = {key: state[key] for key in ("user", "language", "typed_seen") if key in state}
     state.clear()
     state.update(kept_over)
     state.assessment_id = assessment_id
@@ -250,3 +260,42 @@ def save() -> None:
 def level_of(plan: Plan) -> str | None:
     """The level kept with a version of this plan (None until it can be screened)."""
     return screening_level(knowledge(), plan)
+
+
+def saved_texts() -> dict[str, str]:
+    """The text answers and details of the version this page is based on, by widget key: what the store has, so
+    the keeper in the browser (views/typed_text.py) forgets its copies of them."""
+    state = st.session_state
+    if "assessment_id" not in state or "base" not in state:
+        return {}
+    plan = base().plan
+    texts = {f"plan_{field}": getattr(plan, field) for field in DETAILS}
+    for question in knowledge().questionnaire.questions:
+        answer = plan.answers.get(question.id)
+        if isinstance(answer, str):
+            texts[f"q_{question.id}"] = answer
+    return texts
+
+
+def refresh() -> bool:
+    """Bring in a newer save of the open assessment made elsewhere (another tab of this browser, see
+    views/typed_text.py) when this session has nothing unsaved; True when it did. Reading only, never writing."""
+    state = st.session_state
+    if "assessment_id" not in state or "base" not in state or typed_text.typed() or state.get("conflict"):
+        return False
+    opened = base()
+    as_saved = {kind: dict(entries) for kind, entries in opened.notes.items()}
+    unsaved = (current_plan(), decisions(), notes()) != (opened.plan, dict(opened.decisions), as_saved)
+    latest = store().latest(state.assessment_id)
+    if unsaved or latest is None or (latest.version, latest.revision) == (opened.version, opened.revision):
+        return False
+    return load(state.assessment_id)
+
+
+def base_tag() -> str:
+    """The saved version this page is based on, as "version.revision" ("" with no assessment open): what text kept in
+    the browser was typed on (views/typed_text.py)."""
+    state = st.session_state
+    if "assessment_id" not in state or "base" not in state:
+        return ""
+    return f"{base().version}.{base().revision}"

@@ -24,7 +24,7 @@ from proofing.register import UploadError, plan_from_upload, register_rows, rows
 from proofing.review_date import review_default
 from proofing.service import start_assessment
 from proofing.signoff import UnacknowledgedError, items_of_version, sign_off
-from proofing.store import STATUS_WORDS, STATUSES, SignOff, StaleVersionError
+from proofing.store import STATUS_WORDS, STATUSES, AssessmentSummary, SignOff, StaleVersionError
 from proofing.verify import answer_changes
 from proofing.version_words import agreement_changes, comparison_words, reopened_words
 from proofing.vocabulary import worded
@@ -41,6 +41,15 @@ ALL = _("All")
 def status_name(status: str) -> str:
     """A status in the session's language (the library's word for one this page does not know)."""
     return STATUS_NAMES.get(status) or STATUS_WORDS.get(status, status)
+
+
+def status_shown(summary: AssessmentSummary) -> str:
+    """A status as the person needs it: a draft whose latest version awaits approval says so, not "Draft"."""
+    if summary.status == "draft":
+        pending = saved.approval(summary.assessment_id)
+        if pending is not None and pending.outcome == "submitted" and pending.version == summary.latest_version:
+            return _("Submitted for approval")
+    return status_name(summary.status)
 
 
 def moment(when: datetime) -> str:
@@ -111,7 +120,7 @@ table = st.dataframe(
         {
             "Title": visible(row["Title"]),
             "Level": row["Level"],
-            "Status": status_name(summary.status),
+            "Status": status_shown(summary),
             "Updated": translation().date(summary.updated_at),
         }
         for row, summary in zip(rows, found, strict=True)
@@ -123,9 +132,9 @@ table = st.dataframe(
     key="register_table",
     column_config={
         # Widths that fit beside the sidebar at 800 pixels; service, owner and versions are under the chosen row.
-        "Title": st.column_config.TextColumn(_("Title"), width=170),
+        "Title": st.column_config.TextColumn(_("Title"), width=150),
         "Level": st.column_config.TextColumn(_("Level"), width=120),
-        "Status": st.column_config.TextColumn(_("Status"), width=50),
+        "Status": st.column_config.TextColumn(_("Status"), width=70),
         "Updated": st.column_config.TextColumn(_("Updated"), width=90),
     },
 )
@@ -151,7 +160,7 @@ st.write(
             service=chosen.service,
             owner=chosen.owner,
             level=level_label(kb, chosen.level),
-            status=status_name(chosen.status),
+            status=status_shown(chosen),
         )
         + " "
         + n_(

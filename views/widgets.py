@@ -18,6 +18,7 @@ import streamlit as st
 
 from proofing import label_text
 from proofing.questionnaire import Question
+from views import typed_text
 from views.common import _, marked, marked_text
 
 
@@ -75,8 +76,8 @@ def _date(question: Question, label: str, **common: Any) -> None:
 
 
 def _text(question: Question, label: str, **common: Any) -> None:
-    """Free text as a text area."""
-    st.text_area(label, max_chars=100_000, height=100, **common)
+    """Free text as a text area, kept as it is typed whichever way the person leaves (views/typed_text.py)."""
+    typed_text.text_area(label, max_chars=100_000, height=100, **common)
 
 
 def _yes_no_held(question: Question, answer: Any) -> Any:
