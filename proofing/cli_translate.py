@@ -30,11 +30,11 @@ from proofing.language import (
     ui_messages,
     write_catalogue,
 )
-from proofing.spelling import check_catalogues
 from proofing.signing import (
     PRIVATE_KEY_ENV,
     generate_keys,
 )
+from proofing.spelling import check_catalogues
 
 # The languages a translation unit translates into (English is the source).
 TARGETS = tuple(language for language in languages() if language != SOURCE)  # every language with catalogues

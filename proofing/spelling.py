@@ -133,10 +133,11 @@ def _texts(language: Language, folder: Path) -> Iterator[tuple[Path, int, str, s
             if not message.id:
                 continue  # the header
             english = message.id[0] if isinstance(message.id, (list, tuple)) else message.id
-            forms: Iterable[str] = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+            string = message.string
+            forms: Iterable[str | None] = string if isinstance(string, (list, tuple)) else [string]
             for form in forms:
                 if form:
-                    yield path, message.lineno, english, form
+                    yield path, message.lineno or 0, english, form
 
 
 def check_catalogues(
