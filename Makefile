@@ -22,7 +22,7 @@ lint: $(INSTALLED)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 
-# The tests need a PostgreSQL server and Chromium; the project's own scripts install and start them.
+# The tests need a PostgreSQL server, Chromium and the Welsh dictionary (aspell-cy); the project's own scripts install and start them.
 # They run on every core (pytest-xdist), a test file at a time, the browser tests together on one worker
 # (tests/conftest.py).
 test: lint
@@ -30,6 +30,7 @@ test: lint
 	bash tools/chromium.sh
 	bash tools/libreoffice.sh
 	bash tools/axe.sh
+	bash tools/aspell.sh
 	export "$$(bash tools/postgres.sh)" && $(BIN)/pytest -n auto --dist loadfile
 
 bench: $(INSTALLED)

@@ -206,6 +206,9 @@ def _parser() -> argparse.ArgumentParser:
     with_target_language(
         translate_commands.add_parser("ui", help="the app's, the record's and the CLI's words: what is missing")
     )
+    with_target_language(  # issue 25: every translated text against a spelling dictionary and the reviewed word list
+        translate_commands.add_parser("check", help="check the spelling of every translated text (aspell)")
+    )
     recover = commands.add_parser("import", help="recover the plan from a Word record, to revise it")
     recover.add_argument("record", type=Path, metavar="FILE.docx")
     recover.add_argument("--out", type=Path, required=True, metavar="PLAN.yaml", help="where to write the plan")

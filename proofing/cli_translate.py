@@ -34,6 +34,7 @@ from proofing.signing import (
     PRIVATE_KEY_ENV,
     generate_keys,
 )
+from proofing.spelling import check_catalogues
 
 # The languages a translation unit translates into (English is the source).
 TARGETS = tuple(language for language in languages() if language != SOURCE)  # every language with catalogues
@@ -48,6 +49,8 @@ def translate_command(arguments: argparse.Namespace, load: Loader) -> int:
     catalogue.cache_clear()
     if arguments.translate_command == "ui":
         return _translate_ui(language, folder)
+    if arguments.translate_command == "check":
+        return _translate_check(language, folder)
     kb = load(arguments.rules, check_coverage=False)
     if arguments.translate_command == "export":
         out: Path = arguments.out or Path(f"proofing-rules-{language}-{kb.version}.po")
@@ -110,6 +113,42 @@ def _translate_ui(language: Language, folder: Path) -> int:
     for fault in coverage.placeholder_faults:
         _say(_("placeholder fault: {fault}", fault=fault), sys.stderr)
     return 1 if coverage.placeholder_faults else 0
+
+
+def _translate_check(language: Language, folder: Path) -> int:
+    """Every translated text against the language's spelling dictionary and the reviewed word list: each unknown word
+    with its catalogue entry; 1 when there is any, so CI stops a misspelt draft."""
+    report = check_catalogues(language, folder)
+    for unknown in report.unknown:
+        english = unknown.english if len(unknown.english) <= 70 else unknown.english[:69] + "…"
+        _say(
+            _(
+                '{place}: {word}, in the text for "{english}"',
+                place=f"{display_path(unknown.file)}:{unknown.line}",
+                word=unknown.word,
+                english=english,
+            )
+        )
+    _say(
+        _(
+            "Checked {words} words in {texts} translated texts against the dictionary and the reviewed word list "
+            "({path}): {unknown} unknown.",
+            words=report.words,
+            texts=report.texts,
+            path=display_path(report.word_list),
+            unknown=len(report.unknown),
+        )
+    )
+    if not report.unknown:
+        return 0
+    _say(
+        _(
+            "Correct a misspelling in its catalogue; add a proper noun or a term to {path}, for the translation unit "
+            "to review.",
+            path=display_path(report.word_list),
+        )
+    )
+    return 1
 
 
 def keys_command(arguments: argparse.Namespace) -> int:

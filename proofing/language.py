@@ -46,6 +46,7 @@ from babel.numbers import format_decimal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from proofing.errors import CommandError
+from proofing.mutations import FILLERS
 
 if TYPE_CHECKING:
     from proofing.knowledge import KnowledgeBase
@@ -300,10 +301,13 @@ def placeholder_fault(english: str | tuple[str, ...], translation: str | tuple[s
     return "; ".join(words) or None
 
 
-def _format(text: str, values: dict[str, Any]) -> str:
-    """`text` with its placeholders filled; a translation that names a value the code does not give keeps it."""
+def _format(text: str, values: dict[str, Any], language: Language = SOURCE) -> str:
+    """`text` with its placeholders filled; a translation that names a value the code does not give keeps it. A
+    language with joining rules (Welsh: the article and the mutations, proofing.mutations) fills through them."""
     if not values:
         return text
+    if language in FILLERS:
+        return FILLERS[language](text, values)
     return PLACEHOLDER.sub(lambda found: str(values.get(found.group(0)[1:-1], found.group(0))), text)
 
 
@@ -331,7 +335,7 @@ class Translator:
             return _format(text, values)
         if entry.fuzzy:
             self.drafts_used.add(text)
-        return _format(entry.text, values)
+        return _format(entry.text, values, self.language)
 
     def n_(self, one: str, many: str, count: int, /, **values: Any) -> str:
         """The form of a counted text that `count` takes in this language; ``{n}`` is the count."""
@@ -341,7 +345,7 @@ class Translator:
             forms = entry.text
             if entry.fuzzy:
                 self.drafts_used.add(one)
-            return _format(forms[min(plural_index(self.language, count), len(forms) - 1)], values)
+            return _format(forms[min(plural_index(self.language, count), len(forms) - 1)], values, self.language)
         return _format(one if count == 1 else many, values)
 
     def date(self, day: date | datetime | str) -> str:
