@@ -93,9 +93,9 @@ class Report(Strict):
         """The faults that keep everyone from signing in (the app shows them instead of a sign-in button)."""
         return tuple(fault for fault in self.faults if fault.area in ("sign-in", "server"))
 
-    def heading(self, count_words: Callable[..., str]) -> str:
-        """The line above the list, in the language of `count_words` (a Translator's ``n_``)."""
-        return count_words(
+    def heading(self, n_: Callable[..., str]) -> str:
+        """The line above the list, in the language of `n_` (a Translator's ``n_``)."""
+        return n_(
             "The configuration has {n} fault; nobody should use the app until it is fixed:",
             "The configuration has {n} faults; nobody should use the app until they are fixed:",
             len(self.faults),
