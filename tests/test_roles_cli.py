@@ -133,6 +133,8 @@ def test_the_granted_administrator_opens_the_roles_page(
         before_grant = signed_in()
         assert not before_grant.exception
         assert any("hold no role" in error.value for error in before_grant.error)
+        subject_shown = [caption.value.replace("\\", "") for caption in before_grant.sidebar.caption]
+        assert "Sign-in identity (subject): 00u1a2b3c4" in subject_shown  # what the person tells the server's admin
         assert roles(capsys, "grant", "00u1a2b3c4", "administrator", "--db", url)[0] == 0
         after = signed_in()
         assert not after.exception
