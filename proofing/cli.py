@@ -31,7 +31,16 @@ import types
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from proofing import audit_cli, cli_assess, cli_followup, cli_remind, cli_rules, cli_text, cli_translate
+from proofing import (
+    audit_cli,
+    cli_assess,
+    cli_followup,
+    cli_remind,
+    cli_report_card,
+    cli_rules,
+    cli_text,
+    cli_translate,
+)
 from proofing.calibration import DEFAULT_CASES_DIR
 from proofing.cli_assess import EXIT_AT_LEVEL, FAIL_ON_LEVELS, LEVELS
 from proofing.cli_text import (
@@ -212,6 +221,7 @@ def _parser() -> argparse.ArgumentParser:
     audit_cli.add_parser(commands)
     cli_followup.add_parsers(commands)  # actions, reviews (issue 23)
     cli_remind.add_parser(commands)  # remind (issue 23)
+    cli_report_card.add_parser(commands)  # report: the strategy's report card (issue 23)
     return parser
 
 
@@ -236,6 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "actions": cli_followup.actions_command,
         "reviews": cli_followup.reviews_command,
         "remind": cli_remind.remind_command,
+        "report": lambda arguments: cli_report_card.report_command(arguments, load_knowledge),
     }
     try:
         return commands[arguments.command](arguments)
