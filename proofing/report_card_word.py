@@ -38,8 +38,9 @@ from proofing.report.word import (
     _translate_fixed_words,
 )
 from proofing.report.words import TEMPLATE_WORDS
-from proofing.report_card import Period, ReportCard, Share
+from proofing.report_card import Count, Period, ReportCard, Share
 
+TOP_ROWS = 10  # rows of a "by strategy action" or "by outcome" table before the rest are summed in one
 HEAD_FILL = "DCE6F0"  # a table's header row, as the record's tables
 _BAR_FILL = ((31, 58, 95), (46, 125, 50), (240, 173, 40))
 _INK, _GRID = (34, 34, 34), (221, 221, 221)
@@ -183,11 +184,11 @@ def compose_card(card: ReportCard, kb: KnowledgeBase, language: Language = "en")
     if card.register_size == 0:
         out.para(t._("The register holds no assessments yet, so every figure in this report card is zero."), bold=True)
     _summary(out, card)
+    _trend(out, card)  # up front: the Group reads the direction of travel first, the long lists after
     _how_much(out, card, kb)
     _how_well(out, card)
     _better_off(out, card)
     _strategy_actions(out, card)
-    _trend(out, card)
     _counted(out)
     record = ComposedRecord(language=language, tag=t.tag)
     record.blocks = out.blocks  # type: ignore[assignment]
@@ -249,21 +250,29 @@ def _how_much(out: _Blocks, card: ReportCard, kb: KnowledgeBase) -> None:
         out.para(t._("Assessments approved, by service:"), keep_next=True)
         out.table([t._("Service"), t._("Assessments")], [[c.key, t.number(c.count)] for c in much.by_service], [3, 1])
     if much.by_strategy_action:
-        out.para(t._("Mitigations agreed, by the strategy action they draw on:"), keep_next=True)
-        out.table(
-            [t._("Strategy action"), t._("Mitigations")],
-            [[_item(kb, c.key), t.number(c.count)] for c in much.by_strategy_action],
-            [5, 1],
+        out.para(
+            t._("Mitigations agreed, by the strategy action they draw on (the most drawn on first):"), keep_next=True
         )
+        out.table([t._("Strategy action"), t._("Mitigations")], _top(t, kb, much.by_strategy_action, "action"), [5, 1])
     if much.by_outcome:
-        out.para(t._("Mitigations agreed, by the strategy outcome they serve:"), keep_next=True)
-        out.table(
-            [t._("Outcome"), t._("Mitigations")],
-            [[_item(kb, c.key), t.number(c.count)] for c in much.by_outcome],
-            [5, 1],
-        )
+        out.para(t._("Mitigations agreed, by the strategy outcome they serve (the most served first):"), keep_next=True)
+        out.table([t._("Outcome"), t._("Mitigations")], _top(t, kb, much.by_outcome, "outcome"), [5, 1])
     if not much.mitigations_agreed:
         out.para(t._("No mitigation was agreed in this period."))
+
+
+def _top(t: Translator, kb: KnowledgeBase, counts: list[Count], kind: str) -> list[list[str | Cell]]:
+    """The first TOP_ROWS counts as rows, and the rest summed in one row, so a table stays within a page."""
+    rows: list[list[str | Cell]] = [[_item(kb, c.key), t.number(c.count)] for c in counts[:TOP_ROWS]]
+    rest = counts[TOP_ROWS:]
+    if rest:
+        others = (
+            t._("{n} other strategy actions", n=t.number(len(rest)))
+            if kind == "action"
+            else t._("{n} other outcomes", n=t.number(len(rest)))
+        )
+        rows.append([Cell(others, bold=True), t.number(sum(c.count for c in rest))])
+    return rows
 
 
 def _item(kb: KnowledgeBase, item_id: str) -> str:
@@ -312,30 +321,47 @@ def _better_off(out: _Blocks, card: ReportCard) -> None:
         return
     out.para(
         t._(
-            "What monitoring showed at each review held in the period, by group where the plan promised it, beside "
-            "the baseline the plan gave when it was assessed."
+            "{n} reviews were held in the period. {baseline} of them had figures by group when the plan was assessed.",
+            n=t.number(len(better.reviews)),
+            baseline=t.number(better.with_baseline_by_group),
         )
     )
-    given_words = baseline_words(t)
-    for review in better.reviews:
-        out.heading(review.title, 3)
-        out.para(
-            t._(
-                "Reviewed on {held} (due {due}): {outcome}.",
-                held=t.date(review.held_on),
-                due=t.date(review.review_date),
-                outcome=status_words(t).get(review.outcome, review.outcome),
-            ),
-            keep_next=True,
-        )
-        given = given_words.get(review.baseline_by_group or "", t._("Not stated"))
-        baseline = given + (f": {review.baseline}" if review.baseline else "")
-        rows: list[list[str | Cell]] = [[t._("Overall"), baseline, review.monitoring or t._("Not recorded")]]
-        rows += [[g.name, given, g.result] for g in review.groups]
-        out.table([t._("Group"), t._("Baseline at assessment"), t._("Result at review")], rows, [1.2, 2.4, 2.4])
     if better.by_group:
         out.para(t._("Results recorded, by group:"), keep_next=True)
         out.table([t._("Group"), t._("Reviews")], [[c.name, t.number(c.count)] for c in better.by_group], [3, 1])
+    out.para(
+        t._(
+            "What monitoring showed at each review held in the period, by group where the plan promised it, beside "
+            "the baseline the plan gave when it was assessed."
+        ),
+        keep_next=True,
+    )
+    given_words, outcomes = baseline_words(t), status_words(t)
+    rows: list[list[str | Cell]] = []
+    for review in better.reviews:
+        held = t.date(review.held_on) + ("" if review.on_time else " " + t._("(late)"))
+        given = given_words.get(review.baseline_by_group or "", t._("Not stated"))
+        baseline = given + (f": {_short(review.baseline, 240)}" if review.baseline else "")
+        groups = "\n".join(f"{g.name}: {g.result}" for g in review.groups)
+        rows.append(
+            [
+                Cell(review.title, bold=True),
+                f"{held}\n{outcomes.get(review.outcome, review.outcome)}",
+                baseline,
+                review.monitoring or t._("Not recorded"),
+                groups or "–",
+            ]
+        )
+    out.table(
+        [t._("Plan"), t._("Reviewed on"), t._("Baseline at assessment"), t._("Result at review"), t._("By group")],
+        rows,
+        [1.6, 1, 1.8, 1.6, 2.2],
+    )
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _strategy_actions(out: _Blocks, card: ReportCard) -> None:
@@ -344,28 +370,44 @@ def _strategy_actions(out: _Blocks, card: ReportCard) -> None:
     if not card.strategy_actions:
         out.para(t._("No plan's action drew on a strategy action in this period."))
         return
-    for item in card.strategy_actions:
-        name = " ".join(item.name.split())
-        out.heading(f"{item.action}: {name[:120]}{'…' if len(name) > 120 else ''}" if name else item.action, 3)
-        out.para(
-            t._(
-                "Plans: {plans}. Agreed in the period: {agreed}. Done in the period: {done}. Overdue: {overdue}.",
-                plans=t.number(item.plans),
-                agreed=t.number(item.agreed),
-                done=t.number(item.done),
-                overdue=t.number(item.overdue),
-            ),
-            keep_next=True,
+    out.para(
+        t._("Each strategy action the plans' actions drew on in the period, the most plans first:"), keep_next=True
+    )
+    out.table(
+        [t._("Strategy action"), t._("Plans"), t._("Agreed"), t._("Done"), t._("Overdue")],
+        [
+            [_short(f"{item.action}: {item.name}", 140), t.number(item.plans), t.number(item.agreed),
+             t.number(item.done), t.number(item.overdue)]
+            for item in card.strategy_actions
+        ],
+        [5, 0.8, 0.8, 0.8, 0.8],
+    )  # fmt: skip
+    done = [
+        (item.action, line)
+        for item in card.strategy_actions
+        for line in item.lines
+        if line.status == "done" and line.done_on is not None and card.period.since <= line.done_on < card.period.until
+    ]
+    out.heading(t._("What the plans did"), 2)
+    if done:
+        out.table(
+            [t._("Strategy action"), t._("Plan"), t._("What was done"), t._("Done on")],
+            [
+                [action, line.title, line.evidence or line.text, t.date(line.done_on or card.made_on)]
+                for action, line in done
+            ],
+            [1, 2.2, 3, 1.3],
         )
-        rows: list[list[str | Cell]] = []
-        for line in item.lines:
-            status = status_words(t).get(line.status, line.status)
-            if line.overdue and line.due is not None:
-                status = t._("Overdue since {date}", date=t.date(line.due))
-            elif line.status == "done" and line.done_on is not None:
-                status = t._("Done on {date}", date=t.date(line.done_on))
-            rows.append([line.title, line.text, status, line.evidence])
-        out.table([t._("Plan"), t._("Action"), t._("Status"), t._("What was done")], rows, [1.6, 2.4, 1.2, 2])
+    else:
+        out.para(t._("No action drawing on the strategy was done in this period."))
+    late = [(item.action, line) for item in card.strategy_actions for line in item.lines if line.overdue]
+    if late:
+        out.heading(t._("Overdue actions"), 2)
+        out.table(
+            [t._("Strategy action"), t._("Plan"), t._("Action"), t._("Overdue since")],
+            [[action, line.title, _short(line.text, 200), t.date(line.due or card.made_on)] for action, line in late],
+            [1, 2.2, 3, 1.3],
+        )
 
 
 def _trend(out: _Blocks, card: ReportCard) -> None:
