@@ -8,10 +8,11 @@ the register, for a chosen quarter (``2027Q1``) or year (``2027``):
 * **How much did we do?** Assessments started and approved (by level and by service); mitigations agreed as actions
   (by strategy action and by strategy outcome).
 * **How well did we do it?** Reviews due in the period held on or before their date; actions due in the period done
-  by their date (and those overdue); approvals with every high-severity gap closed before the decision (none left
-  for the approver to acknowledge); and outcome 2's measure ("community views inform Equality Impact Assessments"):
-  the share of the assessments approved whose answer to the engagement question (the questionnaire's role
-  ``engagement``) says the people affected have been engaged or consulted (``done``).
+  by their date (and those overdue); a review or an action whose date is still to come is not counted yet;
+  approvals with every high-severity gap closed before the decision (none left for the approver to acknowledge);
+  and outcome 2's measure ("community views inform Equality Impact Assessments"): the share of the assessments
+  approved whose answer to the engagement question (the questionnaire's role ``engagement``) says the people
+  affected have been engaged or consulted (``done``).
 * **Is anyone better off?** The monitoring results owners recorded at each review held, overall and by group,
   against the baseline the approved version gave at assessment (its answers to ``data_by_group``, whether it had
   figures by group, and ``evidence_detail``, the evidence it described).
@@ -152,10 +153,10 @@ class HowMuch(Strict):
 class HowWell(Strict):
     """How well did we do it?"""
 
-    reviews_on_time: Share = Share()  # of the reviews due in the period, held on or before their date
+    reviews_on_time: Share = Share()  # of the reviews due in the period (held, or their date passed), held by it
     reviews_held: int = 0  # reviews held in the period, whenever they were due
     reviews_overdue: int = 0  # reviews due in the period, not yet held, their date passed
-    actions_by_date: Share = Share()  # of the actions due in the period (not dropped), done by their date
+    actions_by_date: Share = Share()  # of the actions due in the period (done, or their date passed), done by it
     actions_overdue: int = 0  # of those, still open after their date
     actions_done: int = 0  # actions done in the period, whenever they were due
     gaps_closed: Share = Share()  # of the approvals, those that left no high-severity gap open
@@ -303,9 +304,15 @@ def _engaged(kb: KnowledgeBase, approvals: list[ApprovedRow]) -> tuple[Share, in
 
 def _how_well(kb: KnowledgeBase, rows: _Rows, since: date, until: date, on: date) -> HowWell:
     due_held = [r for r in rows.held if _in(r.review_date, since, until)]
-    due_open = [r for r in rows.open if _in(r.review_date, since, until)]
+    due_open = [r for r in rows.open if _in(r.review_date, since, until) and r.review_date < on]  # not yet due: out
     on_time = sum(1 for r in due_held if r.held_at.date() <= r.review_date)
-    actions_due = [a for a in rows.actions if _in(a.due, since, until) and a.status != "dropped"]
+    actions_due = [
+        a
+        for a in rows.actions
+        if _in(a.due, since, until)
+        and a.status != "dropped"
+        and (a.status == "done" or (a.due is not None and a.due < on))
+    ]  # an open action not yet due is neither late nor done by its date: not counted yet
     by_date = sum(
         1 for a in actions_due if a.status == "done" and a.done_on is not None and a.due and a.done_on <= a.due
     )
@@ -314,7 +321,7 @@ def _how_well(kb: KnowledgeBase, rows: _Rows, since: date, until: date, on: date
     return HowWell(
         reviews_on_time=Share(count=on_time, of=len(due_held) + len(due_open)),
         reviews_held=sum(1 for r in rows.held if _in(r.held_at.date(), since, until)),
-        reviews_overdue=sum(1 for r in due_open if r.review_date < on),
+        reviews_overdue=len(due_open),
         actions_by_date=Share(count=by_date, of=len(actions_due)),
         actions_overdue=sum(
             1 for a in actions_due if a.status in ("not_started", "under_way") and a.due and a.due < on

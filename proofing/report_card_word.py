@@ -457,6 +457,7 @@ def _counted(out: _Blocks) -> None:
             t._("A mitigation counts as agreed in the period the approval made it an action."),
             t._("A review is on time when it was held on or before its review date."),
             t._("An action is done by its date when it was done, with evidence, on or before its due date."),
+            t._("A review or an action whose date is still to come is not counted until it is held or done, or late."),
             t._(
                 "Outcome 2 counts an assessment as engaged when the people affected have been engaged or consulted "
                 "and their views are known."

@@ -112,7 +112,10 @@ def sql_counts(url: str, period: Period, on: date) -> dict[str, Any]:
                     f"AND v.version = a.version WHERE {engaged} = 'done'"
                 ),
                 "agreed": one("SELECT COUNT(*) FROM followup_actions WHERE created_at >= :s AND created_at < :u"),
-                "actions_due": one(f"SELECT COUNT(*) FROM followup_actions WHERE {due_in} AND status <> 'dropped'"),
+                "actions_due": one(
+                    f"SELECT COUNT(*) FROM followup_actions WHERE {due_in} "
+                    f"AND (status = 'done' OR (status <> 'dropped' AND due < {before}))"
+                ),
                 "by_date": one(
                     f"SELECT COUNT(*) FROM followup_actions WHERE {due_in} AND status = 'done' AND done_on <= due"
                 ),
@@ -121,7 +124,10 @@ def sql_counts(url: str, period: Period, on: date) -> dict[str, Any]:
                     f"AND status IN ('not_started', 'under_way') AND due < {before}"
                 ),
                 "reviews_due": one(f"SELECT COUNT(*) FROM followup_review_outcomes WHERE {review_in}")
-                + one(f"SELECT COUNT(*) FROM followup_reviews WHERE state = 'open' AND {review_in}"),
+                + one(
+                    f"SELECT COUNT(*) FROM followup_reviews WHERE state = 'open' AND {review_in} "
+                    f"AND review_date < {before}"
+                ),
                 "held": one("SELECT COUNT(*) FROM followup_review_outcomes WHERE held_at >= :s AND held_at < :u"),
                 "mw23_plans": one(
                     "SELECT COUNT(DISTINCT assessment_id) FROM followup_actions WHERE "
