@@ -413,12 +413,25 @@ def _strategy_actions(out: _Blocks, card: ReportCard) -> None:
 def _trend(out: _Blocks, card: ReportCard) -> None:
     t = out.t
     out.heading(t._("Trend over the last four quarters"), 1)
+    if not any(q.approved or q.mitigations_agreed or q.actions_done for q in card.trend):
+        out.para(t._("Nothing was approved, agreed or done in the last four quarters, so there is nothing to chart."))
+    else:
+        _trend_figure(out, card)
+    _trend_table(out, card)
+
+
+def _trend_figure(out: _Blocks, card: ReportCard) -> None:
+    t = out.t
     out.figure(
         trend_chart(card, t),
         t._("Bar chart of assessments approved, mitigations agreed and actions done in each of the last four quarters"),
         t._("Trend"),
         t._("Assessments approved, mitigations agreed and actions done, per quarter"),
     )
+
+
+def _trend_table(out: _Blocks, card: ReportCard) -> None:
+    t = out.t
     rows: list[list[str | Cell]] = [
         [
             f"{q.quarter[:4]} Q{q.quarter[-1]}",
