@@ -99,6 +99,7 @@ def pages() -> list[StreamlitPage]:
         st.Page("views/register.py", title=_("Register")),
         st.Page("views/actions.py", title=_("My actions")),  # issue 23: after the decision
         st.Page("views/reviews.py", title=_("Reviews")),
+        st.Page("views/report_cards.py", title=_("Report cards")),  # issue 23: the strategy's RBA report cards
         st.Page("views/cumulative.py", title=_("Cumulative impact")),
         st.Page("views/rule_base.py", title=_("Rule base")),
         st.Page("views/training.py", title=_("Training")),

@@ -37,6 +37,7 @@ from proofing import (
     cli_doctor,
     cli_followup,
     cli_remind,
+    cli_report_card,
     cli_roles,
     cli_rules,
     cli_text,
@@ -227,6 +228,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_remind.add_parser(commands)  # remind (issue 23)
     cli_doctor.add_parser(commands)  # doctor (issue 24)
     cli_roles.add_parser(commands)  # roles (issue 24)
+    cli_report_card.add_parser(commands)  # report: the strategy's report card (issue 23)
     return parser
 
 
@@ -253,6 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "remind": cli_remind.remind_command,
         "doctor": cli_doctor.doctor_command,
         "roles": cli_roles.roles_command,
+        "report": lambda arguments: cli_report_card.report_command(arguments, load_knowledge),
     }
     try:
         return commands[arguments.command](arguments)

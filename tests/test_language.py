@@ -290,6 +290,8 @@ UI_FILES = [
     PROJECT / "proofing" / "results.py",
     PROJECT / "proofing" / "reminders.py",  # the reminder mail (issue 23)
     PROJECT / "proofing" / "cli_remind.py",
+    PROJECT / "proofing" / "report_card_word.py",  # the strategy's report cards (issue 23)
+    PROJECT / "proofing" / "cli_report_card.py",
 ]
 
 
