@@ -40,7 +40,6 @@ from proofing.report.words import (
     N_,
     RAG_FILL,
     TEMPLATE_WORDS,
-    default_review,
     language_words,
     number_of,
     plan_suggestions,
@@ -475,15 +474,24 @@ class Composer(FindingSections):
                 else self._("not broken down by group")
             )
             months = answers.get(roles.review_months)
-            self.para(
-                self._(
-                    "The effect will be monitored, {by_group}, and the plan reviewed within {months} months.",
-                    by_group=by_group,
-                    months=f"{months:g}",
+            if self.review_given():  # the approver's date (or one given), never the plan's months beside it
+                self.para(
+                    self._(
+                        "The effect will be monitored, {by_group}, and the plan reviewed by {day}.",
+                        by_group=by_group,
+                        day=self.review_words(),
+                    )
                 )
-                if isinstance(months, int | float)
-                else self._("The effect will be monitored, {by_group}.", by_group=by_group)
-            )
+            elif isinstance(months, int | float):
+                self.para(
+                    self._(
+                        "The effect will be monitored, {by_group}, and the plan reviewed within {months} months.",
+                        by_group=by_group,
+                        months=f"{months:g}",
+                    )
+                )
+            else:
+                self.para(self._("The effect will be monitored, {by_group}.", by_group=by_group))
         else:
             self.para(self._("No monitoring plan was described. This is reported as a gap below."))
         self.heading(self._("Is anyone better off?"), 2)
@@ -566,7 +574,7 @@ class Composer(FindingSections):
             [5, 5, 2.6, 4.4],
             row_height_cm=1.0,
         )
-        self.para(self._("Review date: {day}", day=self.meta.review_date or default_review(self.t, self.kb, self.a)))
+        self.para(self._("Review date: {day}", day=self.review_words()))
 
     def approval(self, approval: Approval) -> None:
         """Who signed off the decision actually taken, when, and on which version; or where the approval stands."""
@@ -600,8 +608,7 @@ class Composer(FindingSections):
         ):
             if value:
                 rows.append((label, value))
-        review = approval.review_date.isoformat() if approval.review_date else default_review(self.t, self.kb, self.a)
-        rows.append((self._("Review date"), review))
+        rows.append((self._("Review date"), self.review_words()))
         self.key_values(rows)
         self.acknowledged(approval)
 
