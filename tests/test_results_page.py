@@ -131,6 +131,27 @@ def test_the_why_is_the_answers_behind_the_finding_without_the_plans_own_group_l
     assert len(why_lines(finding)) > len(lines)  # without the groups, every answer is given, as before
 
 
+def test_the_records_because_lines_are_the_pages(kb: KnowledgeBase, library: Assessment) -> None:
+    """The record's "Because:" lines under each finding are why_lines, the page's: one rule, in the library."""
+    import docx
+
+    from proofing.report import ReportDetails, write_report
+
+    document = docx.Document(io.BytesIO(write_report(kb, library, ReportDetails())))
+    paragraphs = document.paragraphs
+    printed = []
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.text == "Because:":
+            following = iter(paragraphs[index + 1 :])
+            lines = []
+            while (line := next(following)).style.name == "List Bullet":
+                lines.append(line.text)
+            printed.append(tuple(lines))
+    expected = [tuple(why_lines(f, groups_of(kb))) for f in library.findings if why_lines(f, groups_of(kb))]
+    assert printed and sorted(printed) == sorted(expected)
+    assert not any(line.startswith("Which groups will the plan affect") for lines in printed for line in lines)
+
+
 def test_bulk_accept_accepts_every_undecided_mitigation_of_the_findings_shown(library: Assessment) -> None:
     negatives = [f for f in library.findings if f.direction == "negative"]
     first, aside = negatives[0], negatives[1]
