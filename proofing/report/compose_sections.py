@@ -119,7 +119,8 @@ class FindingSections(StatusSections):
             "none": self._("The people affected have not been engaged or consulted"),
         }.get(str(engagement), self._("Engagement was not described"))
         if engaged:
-            steps = self._("{steps} (communities: {groups})", steps=steps, groups=self.group_names(list(engaged)))
+            listed = engaged if isinstance(engaged, list) else [str(engaged)]
+            steps = self._("{steps} (communities: {groups})", steps=steps, groups=self.group_names(listed))
         self.para(f"{steps}.")
         self.para(
             self._(

@@ -62,7 +62,7 @@ def prepare(
     """
     meta = meta or ReportDetails(assessors=[assessment.plan.owner])
     chosen: RecordLanguage = language or meta.language
-    languages: tuple[Language, ...] = ("cy", "en") if chosen == "bilingual" else (chosen,)  # type: ignore[assignment]
+    languages: tuple[Language, ...] = ("cy", "en") if chosen == "bilingual" else (chosen,)
     council = meta.council or " / ".join(dict.fromkeys(localised(kb, half).kb.council for half in languages))
     meta = meta.model_copy(update={"language": chosen, "council": council})
     suggestions = plan_suggestions(kb, assessment)
@@ -617,7 +617,7 @@ class Composer(FindingSections):
         self.heading(self._("The plan as described"), 1)
         rows: list[list[str | Cell]] = []
         for section in self.kb.questionnaire.sections:
-            answered = [
+            answered: list[list[str | Cell]] = [
                 [question.text, answer_words(self.kb, question.id, self.a.answers[question.id])]
                 for question in section.questions
                 if question.id in self.a.answers
