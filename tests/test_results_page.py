@@ -253,7 +253,7 @@ def test_adapt_starts_from_the_suggested_words_and_owner_and_date_only_where_the
     widget(at, f"m_{key}_choice").set_value("adapted").run()
     assert widget(at, f"m_{key}_adapted").value == finding.mitigations[0].text
     assert {f"m_{key}_owner", f"m_{key}_due"} <= keys_on(at)
-    assert store.latest(assessment_id).notes["mitigations"][key]["adapted"] == finding.mitigations[0].text
+    assert store.latest(assessment_id).notes.mitigations[key].adapted == finding.mitigations[0].text
     widget(at, f"m_{key}_owner").input("Head of Libraries").run()
     widget(at, f"m_{key}_choice").set_value("rejected").run()
     assert f"m_{key}_owner" not in keys_on(at) and f"m_{key}_due" not in keys_on(at)
