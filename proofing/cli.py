@@ -149,8 +149,9 @@ def _parser() -> argparse.ArgumentParser:
     assess_command.add_argument(
         "--accept-all",
         action="store_true",
-        help="show the residual (Before and after) as if every suggested mitigation were accepted: the best case the "
-        "rule base's mitigations allow, for a board (a plan file carries no decisions, so without it none is accepted)",
+        help="show the residual (Before and after) as if every suggested mitigation were in place (done): the best "
+        "case the rule base's mitigations allow, for a board (a plan file carries no decisions, so without it none is "
+        "counted)",
     )
     assess_command.add_argument(
         "--lang",
