@@ -284,7 +284,7 @@ def refresh() -> bool:
     if "assessment_id" not in state or "base" not in state or typed_text.typed() or state.get("conflict"):
         return False
     opened = base()
-    as_saved = {kind: dict(entries) for kind, entries in opened.notes.items()}
+    as_saved = notes_json(opened.notes)  # the plain values the page edits (load)
     unsaved = (current_plan(), decisions(), notes()) != (opened.plan, dict(opened.decisions), as_saved)
     latest = store().latest(state.assessment_id)
     if unsaved or latest is None or (latest.version, latest.revision) == (opened.version, opened.revision):
