@@ -47,6 +47,7 @@ from proofing.report.words import (
     short,
     suggestion_sentence,
 )
+from proofing.rule_words import rule_words
 from proofing.store import Approval
 from proofing.visible import RECORD_SHA_PLACEHOLDER
 
@@ -431,8 +432,8 @@ class Composer(FindingSections):
             [
                 overlap.title,
                 overlap.service,
-                overlap.group,
-                overlap.level or self._("Not screened yet"),
+                rule_words(overlap.group, self.t.language),
+                rule_words(overlap.level, self.t.language) if overlap.level else self._("Not screened yet"),
                 ", ".join(overlap.wards) or overlap.period,
             ]
             for overlap in overlaps
