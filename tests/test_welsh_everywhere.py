@@ -43,7 +43,8 @@ def english_with_welsh() -> tuple[set[str], set[str]]:
         everything.add(english)
         if context is not None:
             rule_base.add(english)
-    everything -= set(LANGUAGE_NAMES.values())
+    everything -= set(LANGUAGE_NAMES.values())  # the language switch names each language in itself
+    everything = {text for text in everything if len(text) > 3 and any(letter.isalpha() for letter in text)}
     return everything, rule_base
 
 
