@@ -1,11 +1,11 @@
 """The strategy's own texts a reader sees, as the translator walks them (proofing.language).
 
-The rule base's questions, rules and facts are the project's words; the strategy's actions, outcomes, principles
-and cohesion indicators are the council's. The council's Welsh edition is not in the rule base, so the Welsh forms
-of these texts are the project's own drafts (``rules-strategy25.po``), marked as such for the translation unit to
-replace with the published Welsh. They go through the same lookup as every other rule-base text, so a Welsh page
-or record shows the action "Datblygu Strategaeth ..." where the English shows "Develop a ...". Ids, outcomes and
-the links between them are the same in every language.
+The rule base's questions, rules and facts are the project's words; the strategy's actions (with their measures
+and columns), outcomes, principles and cohesion indicators are the council's. The council's Welsh edition is not in
+the rule base, so the Welsh forms of these texts are the project's own drafts (``rules-strategy25.po``), marked as
+such for the translation unit to replace with the published Welsh. They go through the same lookup as every other
+rule-base text, so a Welsh page or record shows the action "Datblygu Strategaeth ..." where the English shows
+"Develop a ...". Ids, outcomes and the links between them are the same in every language.
 """
 
 from __future__ import annotations
@@ -22,11 +22,18 @@ STRATEGY_PARTS: tuple[str, ...] = ("actions", "outcomes", "principles", "indicat
 
 def strategy_walk(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:
     """(context, English, where in the dumped rule base) for each of the strategy's texts a reader sees: each
-    action's text, lead and timescale, each outcome and its contribution, the core principles, and each cohesion
-    indicator with its baselines' survey and setting."""
+    action's text, measures, involvement, lead, timescale and resources, each outcome and its contribution, the
+    core principles, and each cohesion indicator with its baselines' survey and setting."""
     for a, action in enumerate(kb.actions):
         where: tuple[str | int, ...] = ("actions", a)
         yield f"action.{action.id}.text", action.text, (*where, "text")
+        for m, measure in enumerate(action.measures):
+            if measure.text:
+                yield f"measure.{measure.id}.text", measure.text, (*where, "measures", m, "text")
+        for column in ("involvement", "resources"):
+            value = getattr(action, column)
+            if value:
+                yield f"action.{action.id}.{column}", value, (*where, column)
         if action.lead:
             yield f"action.{action.id}.lead", action.lead, (*where, "lead")
         if action.timescale:

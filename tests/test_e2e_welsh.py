@@ -135,3 +135,44 @@ def test_the_app_in_welsh_from_the_switch_to_a_welsh_record(
     assert welsh_title in text
     assert english_in(visible_texts(record.read_bytes())) == []  # the strategy's texts quoted in Welsh too
     assert 'w:val="cy-GB"' in document.styles.element.xml
+
+
+PAGES = (
+    "",
+    "results",
+    "export",
+    "register",
+    "actions",
+    "reviews",
+    "cumulative",
+    "rule_base",
+    "training",
+    "trainer",
+    "workshop",
+    "join",
+    "audit",
+    "admin",
+)
+
+
+def test_every_page_in_welsh_shows_none_of_our_english(
+    server: tuple[str, str],  # noqa: F811
+    browser: Browser,
+) -> None:
+    """Each of the app's pages, opened in Welsh: no English text of ours where a Welsh form exists (the rule base
+    page lists the strategy's actions, outcomes and indicators, in Welsh)."""
+    url, _database = server
+    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    page.goto(url)
+    settle(page)
+    page.get_by_test_id("stSidebar").get_by_text("Cymraeg", exact=True).click()
+    settle(page)
+    left = {}
+    for path in PAGES:
+        page.goto(f"{url}/{path}")
+        settle(page)
+        found = english_left(page)
+        if found:
+            left[path or "assess"] = found
+    page.context.close()
+    assert left == {}
