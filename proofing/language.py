@@ -47,7 +47,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from proofing.errors import CommandError
 from proofing.mutations import FILLERS
-from proofing.strategy_texts import STRATEGY_PARTS, strategy_walk
+from proofing.strategy_texts import STRATEGY_PARTS, effect_walk, strategy_walk
 
 if TYPE_CHECKING:
     from proofing.knowledge import KnowledgeBase
@@ -389,7 +389,7 @@ def rule_texts(kb: KnowledgeBase) -> list[RuleText]:
     """Every user-facing text of the rule base, with its context: questions, help, options, sections, finding
     titles, rationales, mitigations, gap messages, facts, level and decision words, groups and PSED aims, the
     training cases, the names of the places, the council and the rule base; and the strategy's own texts a reader
-    sees (proofing.strategy_texts: actions with their lead and timescale, outcomes, principles, indicators)."""
+    sees (proofing.strategy_texts: actions, outcomes, principles, indicators) and the mitigations' effect notes."""
     texts = dict.fromkeys(RuleText(context, english) for context, english, _path in _walk(kb))
     return list(texts)  # a place offered by a question is still one text
 
@@ -457,6 +457,7 @@ def _walk(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]
         for i, point in enumerate(case.learning_points):
             yield f"training.{case.id}.learning.{i}", point, (*where, "learning_points", i)
     yield from strategy_walk(kb)
+    yield from effect_walk(kb)
 
 
 @dataclass(frozen=True)

@@ -61,3 +61,15 @@ def strategy_walk(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int
         if indicator.national_comparison is not None:
             note = indicator.national_comparison.note
             yield f"indicator.{indicator.id}.comparison", note, (*where, "national_comparison", "note")
+
+
+def effect_walk(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:
+    """(context, English, where in the dumped rule base) for each mitigation's effect note: why, once in place, it
+    lowers its finding's likelihood or severity (the record's residual impact quotes it)."""
+    for r, rule in enumerate(kb.rules):
+        if rule.finding is None:
+            continue
+        for m, mitigation in enumerate(rule.finding.mitigations):
+            if mitigation.effect is not None:
+                where = ("rules", r, "finding", "mitigations", m, "effect", "reason")
+                yield f"rule.{rule.id}.mitigation.{m}.effect", mitigation.effect.reason, where

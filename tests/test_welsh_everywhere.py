@@ -1,6 +1,7 @@
 """Every word through the translator (issue 25): the strategy's own texts (actions with their lead and timescale,
-outcomes, principles, cohesion indicators) have the project's own Welsh drafts, marked as such, and go through the
-same lookup as the rest of the rule base; the Welsh record shows none of our English where a Welsh form exists.
+outcomes, principles, cohesion indicators) and the mitigations' effect notes have the project's own Welsh drafts,
+marked as such, and go through the same lookup as the rest of the rule base; the Welsh record shows none of our
+English where a Welsh form exists.
 
 The check is made against the catalogues, not restated by hand: every English text a Welsh catalogue translates
 (to something other than itself) is looked for in the Welsh record, whole (a paragraph or a cell that is nothing
@@ -25,7 +26,7 @@ from proofing.plan import read_plan
 from proofing.report import ReportDetails, write_report
 from proofing.rule_words import rule_words
 from proofing.screening import level_label
-from proofing.strategy_texts import strategy_walk
+from proofing.strategy_texts import effect_walk, strategy_walk
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 STRATEGY_PO = LOCALE_DIR / "cy" / "LC_MESSAGES" / "rules-strategy25.po"
@@ -82,6 +83,11 @@ def test_every_strategy_text_has_a_draft_marked_as_the_projects_own(kb: Knowledg
         entries = {(message.context, message.id): message for message in read_po(handle, locale="cy") if message.id}
     walked = list(strategy_walk(kb))
     assert len(walked) > 200  # 69 actions with their lead and timescale, 21 outcomes, principles, indicators
+    effects = list(effect_walk(kb))
+    assert len(effects) == sum(
+        1 for rule in kb.rules if rule.finding for m in rule.finding.mitigations if m.effect is not None
+    )
+    walked += effects
     for context, english, _where in walked:
         message = entries.get((context, english))
         assert message is not None, f"no Welsh draft for {context}: {english}"
@@ -103,6 +109,15 @@ def test_the_welsh_rule_base_holds_the_strategys_texts_in_welsh(kb: KnowledgeBas
     assert all(w.text != e.text for w, e in zip(welsh.indicators, kb.indicators, strict=True))
     assert all(w.text != e.text for w, e in zip(welsh.principles.items, kb.principles.items, strict=True))
     assert welsh.indicators[2].baselines[0].survey == "Llais y Bobl"
+    english_rule = next(rule for rule in kb.rules if rule.id == "access_closure_older_disabled")
+    rule = next(rule for rule in welsh.rules if rule.id == english_rule.id)
+    assert rule.finding is not None and english_rule.finding is not None
+    for english_mitigation, mitigation in zip(english_rule.finding.mitigations, rule.finding.mitigations, strict=True):
+        assert english_mitigation.effect is not None and mitigation.effect is not None
+        assert mitigation.effect.reason != english_mitigation.effect.reason  # the effect note, in Welsh
+        assert mitigation.effect.model_dump(exclude={"reason"}) == english_mitigation.effect.model_dump(
+            exclude={"reason"}
+        )  # the same effect on the score
 
 
 def test_the_welsh_record_shows_no_english_of_ours(kb: KnowledgeBase, day_centre: Assessment) -> None:
