@@ -47,6 +47,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from proofing.errors import CommandError
 from proofing.mutations import FILLERS
+from proofing.strategy_texts import STRATEGY_PARTS, effect_walk, strategy_walk
 
 if TYPE_CHECKING:
     from proofing.knowledge import KnowledgeBase
@@ -387,8 +388,8 @@ class RuleText:
 def rule_texts(kb: KnowledgeBase) -> list[RuleText]:
     """Every user-facing text of the rule base, with its context: questions, help, options, sections, finding
     titles, rationales, mitigations, gap messages, facts, level and decision words, groups and PSED aims, the
-    training cases, the names of the places, the council and the rule base. The strategy's own texts (vision,
-    outcomes, actions) stay as published."""
+    training cases, the names of the places, the council and the rule base; and the strategy's own texts a reader
+    sees (proofing.strategy_texts: actions, outcomes, principles, indicators) and the mitigations' effect notes."""
     texts = dict.fromkeys(RuleText(context, english) for context, english, _path in _walk(kb))
     return list(texts)  # a place offered by a question is still one text
 
@@ -455,6 +456,8 @@ def _walk(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]
             yield f"training.{case.id}.{attribute}", getattr(case, attribute), (*where, attribute)
         for i, point in enumerate(case.learning_points):
             yield f"training.{case.id}.learning.{i}", point, (*where, "learning_points", i)
+    yield from strategy_walk(kb)
+    yield from effect_walk(kb)
 
 
 @dataclass(frozen=True)
@@ -484,7 +487,7 @@ def localised(kb: KnowledgeBase, language: Language, folder: Path = LOCALE_DIR) 
     found = catalogue(language, folder)
     parts = {name: getattr(kb, name) for name in ("questionnaire", "rules", "facts", "scoring")}
     parts |= {name: getattr(kb, name) for name in ("characteristics", "communities", "psed_aims", "places")}
-    parts |= {name: getattr(kb, name) for name in ("training", "council", "name")}
+    parts |= {name: getattr(kb, name) for name in ("training", "council", "name", *STRATEGY_PARTS)}
     dumped: dict[str, Any] = {
         name: value
         if isinstance(value, str)

@@ -4,8 +4,9 @@ complete plan from a file on the Register, see its results, and export a Welsh W
 Every label the test clicks is looked up in the Welsh catalogue (``translator("cy")``, the rule base through
 ``localised``), so the test follows the translations instead of restating them. On every page it visits it checks,
 against the catalogue rather than by eye, that none of our English is left: no text on the page is the English of
-a message that has a Welsh translation (Streamlit's own widget chrome, such as a file uploader's "Browse files",
-is not ours and is not checked).
+a message that has a Welsh translation, and no text quotes a longer rule-base or strategy text in English (an
+action in "Yn seiliedig ar y strategaeth: ..."); the Welsh record is checked the same way (Streamlit's own widget
+chrome, such as a file uploader's "Browse files", is not ours and is not checked).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from proofing.knowledge import load_knowledge
 from proofing.language import LANGUAGE_NAMES, catalogue, localised, rule_texts, translator
 from proofing.plan import read_plan
 from tests.test_e2e_browser import IDLE, ROOT, server, settle  # noqa: F401  (server: a fixture, used by name)
+from tests.test_welsh_everywhere import english_in, visible_texts
 
 CY = translator("cy")
 _ = CY._
@@ -67,7 +69,7 @@ def english_left(page: Page) -> list[str]:
             return Array.from(seen);
         }"""
     )
-    return sorted(text for text in shown if text in ENGLISH)
+    return sorted(set(text for text in shown if text in ENGLISH) | set(english_in(shown)))
 
 
 def test_the_app_in_welsh_from_the_switch_to_a_welsh_record(
@@ -131,4 +133,46 @@ def test_the_app_in_welsh_from_the_switch_to_a_welsh_record(
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert _("Equality Impact Assessment") in text and _("Equality Impact Assessment") != "Equality Impact Assessment"
     assert welsh_title in text
+    assert english_in(visible_texts(record.read_bytes())) == []  # the strategy's texts quoted in Welsh too
     assert 'w:val="cy-GB"' in document.styles.element.xml
+
+
+PAGES = (
+    "",
+    "results",
+    "export",
+    "register",
+    "actions",
+    "reviews",
+    "cumulative",
+    "rule_base",
+    "training",
+    "trainer",
+    "workshop",
+    "join",
+    "audit",
+    "admin",
+)
+
+
+def test_every_page_in_welsh_shows_none_of_our_english(
+    server: tuple[str, str],  # noqa: F811
+    browser: Browser,
+) -> None:
+    """Each of the app's pages, opened in Welsh: no English text of ours where a Welsh form exists (the rule base
+    page lists the strategy's actions, outcomes and indicators, in Welsh)."""
+    url, _database = server
+    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    page.goto(url)
+    settle(page)
+    page.get_by_test_id("stSidebar").get_by_text("Cymraeg", exact=True).click()
+    settle(page)
+    left = {}
+    for path in PAGES:
+        page.goto(f"{url}/{path}")
+        settle(page)
+        found = english_left(page)
+        if found:
+            left[path or "assess"] = found
+    page.context.close()
+    assert left == {}

@@ -37,8 +37,9 @@ from proofing.identity import (
     signin_config,
     user_from_claims,
 )
+from proofing.language import LANGUAGE_NAMES, LANGUAGES
 from views import configuration
-from views.common import N_, _, failed, plain
+from views.common import N_, _, failed, language, plain
 
 LOG = logging.getLogger("proofing.signin")
 LOCAL_BANNER = N_("Local mode: no sign-in; everyone at this machine acts as one user with every role.")
@@ -147,7 +148,8 @@ def _require_user(assigned: AssignedRoles | None) -> User:
 
 
 def _sign_in(config: SigninConfig) -> NoReturn:
-    """The sign-in page: a button for each configured identity provider, and nothing else."""
+    """The sign-in page: the language switch, then a button for each configured identity provider."""
+    _language_choice()
     st.title(_("Cohesion proofing"))
     st.write(_("Sign in to continue."))
     for provider in config.providers:
@@ -156,6 +158,23 @@ def _sign_in(config: SigninConfig) -> NoReturn:
             st.login(None if provider == DEFAULT_PROVIDER else provider)
     st.stop()
     raise AssertionError("st.stop returned")  # pragma: no cover - st.stop raises
+
+
+def _language_choice() -> None:
+    """Cymraeg or English before sign-in, Welsh first: kept for this browser's session, which the signed-in pages
+    then keep (app.py's switch stores it for the person once they are known)."""
+    chosen = language()
+    choice = st.radio(
+        "Iaith · Language",
+        LANGUAGES,
+        index=LANGUAGES.index(chosen),
+        format_func=LANGUAGE_NAMES.__getitem__,
+        horizontal=True,
+        key="proofing_sign_in_language",
+    )
+    if choice != chosen:  # run again at once, so the page title and the sign-in are in the language chosen
+        st.session_state.language = choice
+        st.rerun()
 
 
 def _signed_in_sidebar(user: User) -> None:

@@ -46,6 +46,7 @@ from proofing.report.words import (
     short,
     suggestion_sentence,
 )
+from proofing.rule_words import rule_words
 from proofing.store import Approval
 from proofing.visible import RECORD_SHA_PLACEHOLDER
 
@@ -430,8 +431,8 @@ class Composer(FindingSections):
             [
                 overlap.title,
                 overlap.service,
-                overlap.group,
-                overlap.level or self._("Not screened yet"),
+                rule_words(overlap.group, self.t.language),
+                rule_words(overlap.level, self.t.language) if overlap.level else self._("Not screened yet"),
                 ", ".join(overlap.wards) or overlap.period,
             ]
             for overlap in overlaps

@@ -1,0 +1,75 @@
+"""The strategy's own texts a reader sees, as the translator walks them (proofing.language).
+
+The rule base's questions, rules and facts are the project's words; the strategy's actions (with their measures
+and columns), outcomes, principles and cohesion indicators are the council's. The council's Welsh edition is not in
+the rule base, so the Welsh forms of these texts are the project's own drafts (``rules-strategy25.po``), marked as
+such for the translation unit to replace with the published Welsh. They go through the same lookup as every other
+rule-base text, so a Welsh page or record shows the action "Datblygu Strategaeth ..." where the English shows
+"Develop a ...". Ids, outcomes and the links between them are the same in every language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from proofing.knowledge import KnowledgeBase
+
+# The parts of the rule base these texts live in (proofing.language.localised rebuilds them in a language).
+STRATEGY_PARTS: tuple[str, ...] = ("actions", "outcomes", "principles", "indicators")
+
+
+def strategy_walk(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:
+    """(context, English, where in the dumped rule base) for each of the strategy's texts a reader sees: each
+    action's text, measures, involvement, lead, timescale and resources, each outcome and its contribution, the
+    core principles, and each cohesion indicator with its baselines' survey and setting."""
+    for a, action in enumerate(kb.actions):
+        where: tuple[str | int, ...] = ("actions", a)
+        yield f"action.{action.id}.text", action.text, (*where, "text")
+        for m, measure in enumerate(action.measures):
+            if measure.text:
+                yield f"measure.{measure.id}.text", measure.text, (*where, "measures", m, "text")
+        for column in ("involvement", "resources"):
+            value = getattr(action, column)
+            if value:
+                yield f"action.{action.id}.{column}", value, (*where, column)
+        if action.lead:
+            yield f"action.{action.id}.lead", action.lead, (*where, "lead")
+        if action.timescale:
+            yield f"action.{action.id}.timescale", action.timescale, (*where, "timescale")
+    for o, outcome in enumerate(kb.outcomes):
+        where = ("outcomes", o)
+        yield f"outcome.{outcome.id}.text", outcome.text, (*where, "text")
+        if outcome.chapter_text:
+            yield f"outcome.{outcome.id}.chapter_text", outcome.chapter_text, (*where, "chapter_text")
+        yield f"outcome.{outcome.id}.contribution", outcome.contribution, (*where, "contribution")
+    yield "principles.lead_in", kb.principles.lead_in, ("principles", "lead_in")
+    for p, principle in enumerate(kb.principles.items):
+        yield f"principle.{principle.id}.text", principle.text, ("principles", "items", p, "text")
+    for i, indicator in enumerate(kb.indicators):
+        where = ("indicators", i)
+        yield f"indicator.{indicator.id}.text", indicator.text, (*where, "text")
+        for b, baseline in enumerate(indicator.baselines):
+            yield f"indicator.{indicator.id}.baseline.{b}.survey", baseline.survey, (*where, "baselines", b, "survey")
+            if baseline.setting:
+                yield (
+                    f"indicator.{indicator.id}.baseline.{b}.setting",
+                    baseline.setting,
+                    (*where, "baselines", b, "setting"),
+                )
+        if indicator.national_comparison is not None:
+            note = indicator.national_comparison.note
+            yield f"indicator.{indicator.id}.comparison", note, (*where, "national_comparison", "note")
+
+
+def effect_walk(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:
+    """(context, English, where in the dumped rule base) for each mitigation's effect note: why, once in place, it
+    lowers its finding's likelihood or severity (the record's residual impact quotes it)."""
+    for r, rule in enumerate(kb.rules):
+        if rule.finding is None:
+            continue
+        for m, mitigation in enumerate(rule.finding.mitigations):
+            if mitigation.effect is not None:
+                where = ("rules", r, "finding", "mitigations", m, "effect", "reason")
+                yield f"rule.{rule.id}.mitigation.{m}.effect", mitigation.effect.reason, where
