@@ -20,7 +20,7 @@ from proofing.identity import signin_config
 from proofing.language import LANGUAGE_NAMES, LANGUAGES, is_language
 from proofing.local_host import foreign_request
 from proofing.store import Reminding
-from views import draft, local_name, signin, typed_text
+from views import draft, drafts_note, local_name, signin, typed_text
 from views.common import LOG, _, language, plain, reported, shared_store
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -127,6 +127,7 @@ def pages() -> list[StreamlitPage]:
 subject = signin.known_subject()
 if subject is not None:
     settle_language(subject)
+drafts_note.start()  # issue 25: count the drafts this run shows (views/drafts_note.py)
 navigation = st.navigation(pages())
 st.set_page_config(page_title=_("{page} · Cohesion proofing", page=navigation.title), layout="wide")
 st.html(FOCUS)
@@ -140,6 +141,7 @@ if st.session_state.get("contact_kept") != signed_in.subject:  # reminders go to
     Reminding(shared_store()).remember_contact(signed_in.subject, signed_in.name, signed_in.email)
     st.session_state.contact_kept = signed_in.subject
 language_switch(st.session_state.user.subject)
+drafts = drafts_note.begin(navigation.url_path)  # issue 25: the drafts this page shows, noted under the switch
 # The keeper of typed text (views/typed_text.py) is mounted after the page, which names the assessment and its text
 # fields, however the page ended; into a place made before the page, at the same position on every page, so that
 # the keeper's own reruns never address an element of a page that has since been left.
@@ -148,5 +150,6 @@ try:
     with reported():
         navigation.run()
 finally:
+    drafts_note.end(drafts)  # before the keeper, whose own reruns end the run
     with keeper_slot:
         typed_text.keeper(draft.saved_texts, draft.refresh, draft.base_tag)
