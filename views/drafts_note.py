@@ -4,7 +4,8 @@ before the page and ends it after.
 
 The note sits in the sidebar, under the language switch, in a place made before the page. A page that ends early
 (``st.stop``) lets nothing more be drawn, so the count is worked out without Streamlit once the page ends, kept for
-the page, and shown from the next run on; a page that runs to its end shows its own count at once.
+the page, and shown from the next run on (on a first visit, the count the page last had for anyone); a page that
+runs to its end shows its own count at once.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ class Tally:
     slot: DeltaGenerator
 
 
+@st.cache_resource
+def last_seen() -> dict[tuple[str, str], str | None]:
+    """The note each page last had in each language, in any session of this server: a page that stops early on a
+    person's first visit shows it until its own count is known."""
+    return {}
+
+
 def start() -> None:
     """Start this run's count, once the language is settled: nothing served yet."""
     start_count(translation())
@@ -45,7 +53,7 @@ def begin(page: str) -> Tally:
     st.session_state[RULE_TEXTS_SHOWN] = shown
     kept: dict[str, str | None] = st.session_state.setdefault("_draft_notes", {})
     slot = st.sidebar.empty()
-    earlier = kept.get(page)
+    earlier = kept[page] if page in kept else last_seen().get((page, words.language))
     if earlier is not None and words.language != "en":
         slot.caption(earlier)
     return Tally(page, words, shown, kept, base_knowledge(), slot)
@@ -58,6 +66,7 @@ def end(tally: Tally) -> None:
     drafts = rule_drafts(tally.kb, words.language, words.folder) if tally.shown else {}
     note = page_note(words, count(words, tally.shown, drafts))
     tally.kept[tally.page] = note
+    last_seen()[(tally.page, words.language)] = note
     if note is None:
         tally.slot.empty()
     else:
