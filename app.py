@@ -104,7 +104,9 @@ def refuse_a_foreign_host() -> None:
 
 
 def pages() -> list[StreamlitPage]:
-    """The app's pages, their titles in this session's language (their addresses come from the file names)."""
+    """The app's pages, their titles in this session's language (their addresses come from the file names). All are
+    shown (``expanded``): the sidebar would otherwise fold away all but the first ten. Not in sections: Streamlit
+    draws a section's heading inside the list, which screen readers are told is not a list item (axe-core)."""
     return [
         st.Page("views/assess.py", title=_("Assess a plan"), default=True),
         st.Page("views/results.py", title=_("Results")),
@@ -112,6 +114,7 @@ def pages() -> list[StreamlitPage]:
         st.Page("views/register.py", title=_("Register")),
         st.Page("views/actions.py", title=_("My actions")),  # issue 23: after the decision
         st.Page("views/reviews.py", title=_("Reviews")),
+        st.Page("views/report_cards.py", title=_("Report cards")),  # issue 23: the strategy's RBA report cards
         st.Page("views/cumulative.py", title=_("Cumulative impact")),
         st.Page("views/rule_base.py", title=_("Rule base")),
         st.Page("views/training.py", title=_("Training")),
@@ -128,7 +131,7 @@ subject = signin.known_subject()
 if subject is not None:
     settle_language(subject)
 drafts_note.start()  # issue 25: count the drafts this run shows (views/drafts_note.py)
-navigation = st.navigation(pages())
+navigation = st.navigation(pages(), expanded=True)
 st.set_page_config(page_title=_("{page} · Cohesion proofing", page=navigation.title), layout="wide")
 st.html(FOCUS)
 refuse_a_foreign_host()

@@ -31,7 +31,18 @@ import types
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from proofing import audit_cli, cli_assess, cli_followup, cli_remind, cli_rules, cli_text, cli_translate
+from proofing import (
+    audit_cli,
+    cli_assess,
+    cli_doctor,
+    cli_followup,
+    cli_remind,
+    cli_report_card,
+    cli_roles,
+    cli_rules,
+    cli_text,
+    cli_translate,
+)
 from proofing.calibration import DEFAULT_CASES_DIR
 from proofing.cli_assess import EXIT_AT_LEVEL, FAIL_ON_LEVELS, LEVELS
 from proofing.cli_text import (
@@ -138,8 +149,9 @@ def _parser() -> argparse.ArgumentParser:
     assess_command.add_argument(
         "--accept-all",
         action="store_true",
-        help="show the residual (Before and after) as if every suggested mitigation were accepted: the best case the "
-        "rule base's mitigations allow, for a board (a plan file carries no decisions, so without it none is accepted)",
+        help="show the residual (Before and after) as if every suggested mitigation were in place (done): the best "
+        "case the rule base's mitigations allow, for a board (a plan file carries no decisions, so without it none is "
+        "counted)",
     )
     assess_command.add_argument(
         "--lang",
@@ -215,6 +227,9 @@ def _parser() -> argparse.ArgumentParser:
     audit_cli.add_parser(commands)
     cli_followup.add_parsers(commands)  # actions, reviews (issue 23)
     cli_remind.add_parser(commands)  # remind (issue 23)
+    cli_doctor.add_parser(commands)  # doctor (issue 24)
+    cli_roles.add_parser(commands)  # roles (issue 24)
+    cli_report_card.add_parser(commands)  # report: the strategy's report card (issue 23)
     return parser
 
 
@@ -239,6 +254,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "actions": cli_followup.actions_command,
         "reviews": cli_followup.reviews_command,
         "remind": cli_remind.remind_command,
+        "doctor": cli_doctor.doctor_command,
+        "roles": cli_roles.roles_command,
+        "report": lambda arguments: cli_report_card.report_command(arguments, load_knowledge),
     }
     try:
         return commands[arguments.command](arguments)

@@ -194,7 +194,7 @@ def assessment_text(kb: KnowledgeBase, assessment: Assessment) -> str:
 
 
 def _decisions(arguments: argparse.Namespace, assessment: Assessment) -> dict[str, MitigationDecision]:
-    """The decisions the residual counts: every mitigation accepted with --accept-all, else none (a plan file
+    """The decisions the residual counts: every mitigation in place (done) with --accept-all, else none (a plan file
     carries answers only; the app keeps a service's decisions with its saved assessment)."""
     return all_in_place(assessment) if arguments.accept_all else {}
 
@@ -206,7 +206,7 @@ def before_and_after_json(
     after the mitigations counted (``proofing.impact.residual``), both levels and the matrix moves; and the
     smallest changes to the plan's own choices that would lower the level (``proofing.whatif``), in words."""
     result = residual(kb, assessment, decisions)
-    counted = "every mitigation accepted (--accept-all)" if accept_all else "no mitigation accepted yet"
+    counted = "every mitigation in place (done, with --accept-all)" if accept_all else "no mitigation accepted yet"
     suggestions = plan_suggestions(kb, assessment)
     return {
         "residual": {
@@ -256,7 +256,7 @@ def before_and_after_text(
         lines.append(_("No negative impact was found, so there is nothing to mitigate."))
     else:
         lines.append(
-            _("With every suggested mitigation accepted (--accept-all):")
+            _("With every suggested mitigation in place (done, with --accept-all):")
             if accept_all
             else _("No mitigation accepted yet: the residual scores are the scores as assessed.")
         )

@@ -68,6 +68,11 @@ def test_accept_all_lowers_the_residual_level_where_the_rule_base_says_it_should
     data = run_json(str(EXAMPLES / "staff-relocation-package.yaml"), "--accept-all")
     assert (data["residual"]["level"], data["residual"]["residual_level"]) == ("mitigate", "screened_out")
     assert data["residual"]["level_lowered"]
+    # all_in_place marks each one done: the words say in place, never "accepted" (issue 22)
+    assert data["residual"]["mitigations_counted"] == "every mitigation in place (done, with --accept-all)"
+    assert "With every suggested mitigation in place (done, with --accept-all):" in run_text(
+        str(EXAMPLES / "staff-relocation-package.yaml"), "--accept-all"
+    )
     housing = run_json(str(EXAMPLES / "housing-allocations-policy.yaml"), "--accept-all")
     assert housing["residual"]["residual_level"] == "mitigate"
     assert housing["what_if"] == []

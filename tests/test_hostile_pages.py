@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 from proofing.knowledge import DEFAULT_RULES_DIR, KnowledgeBase, load_knowledge
 from proofing.plan import read_plan
 from proofing.register import register_rows, rows_as_csv, rows_as_xlsx
-from proofing.service import start_assessment
+from proofing.service import save_draft, start_assessment
 from proofing.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,14 +85,17 @@ def hostile_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kb: Knowledge
 
 
 def texts_of(at: AppTest) -> tuple[list[str], list[str]]:
-    """Every Markdown source the page sent (titles, alerts, captions, labels), and every other text on it."""
+    """Every Markdown source the page sent (titles, alerts, captions, labels, and the cells of a plain table, which
+    st.table renders as Markdown), and every other text on it (a data grid's cells are text)."""
     markdowns: list[str] = []
     for kind in ("markdown", "title", "header", "subheader", "caption", "info", "warning", "error", "success"):
         markdowns += [str(element.value) for element in getattr(at, kind)]
     markdowns += [str(element.label) for element in at.main if getattr(element, "label", None)]
     markdowns += [str(element.label) for element in at.sidebar if getattr(element, "label", None)]
+    for table in at.table:
+        markdowns += [str(value) for value in table.value.to_numpy().ravel()]
     others = [str(element.value) for element in at.text]
-    for frame in [*at.dataframe, *at.table]:
+    for frame in at.dataframe:
         others += [str(value) for value in frame.value.to_numpy().ravel()]
     for element in at.main:
         others += [str(option) for option in getattr(element, "options", []) or []]
@@ -122,6 +125,28 @@ def test_every_page_shows_a_hostile_plan_as_text(hostile_store: tuple[Store, str
         assert UNSAFE_CHARACTERS.search(text) is None, repr(text)
     if name == "register.py":  # the row chosen, and the sign-off part below the exports, are reached
         assert any("Open" in str(button.label) for button in at.button)
+
+
+def test_a_hostile_finding_title_in_the_results_tables_is_text(
+    hostile_store: tuple[Store, str], kb: KnowledgeBase
+) -> None:
+    """st.table renders Markdown: a finding an EIA workshop added, its title typed in the room, reaches the Results
+    page's table of before and after made inert, never a link, an image or markup."""
+    store, assessment_id = hostile_store
+    latest = store.latest(assessment_id)
+    assert latest is not None
+    added = {"title": HOSTILE, "groups": ["age"], "reason": HOSTILE, "likelihood": 4, "severity": 4, "workshop": "w1"}
+    notes = {"added": {"raised-1": added}}
+    save_draft(store, kb, assessment_id, latest.plan, latest.decisions, notes, expected_version=latest.version)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["assessment"] = assessment_id
+    at.switch_page("views/results.py")
+    at.run()
+    assert not at.exception, at.exception
+    cells = [str(value) for table in at.table for value in table.value.to_numpy().ravel()]
+    hostile = [cell for cell in cells if "evil" in cell]
+    assert hostile, cells  # the workshop's finding is in the table
+    assert all(active_markup(cell) == [] for cell in cells), hostile
 
 
 def test_the_cumulative_page_names_no_free_text_ward(hostile_store: tuple[Store, str]) -> None:

@@ -274,22 +274,13 @@ def test_rules_check_lang_fails_on_a_broken_translation(
 
 # --- acceptance: nothing a user sees escapes translation ------------------------------------------------------
 
+# Every file a user's words can come from: the app, its pages, and the whole library (the record, the command line,
+# the audit trail's and the versions' words, training and its certificate, sign-off, actions, reviews, reminders...).
+# The whole package, not a list of modules, so a new module's texts are never left out (issue 22: a list missed ten).
 UI_FILES = [
     PROJECT / "app.py",
     *sorted((PROJECT / "views").glob("*.py")),
-    PROJECT / "proofing" / "report",
-    PROJECT / "proofing" / "assessment.py",
-    PROJECT / "proofing" / "screening.py",
-    PROJECT / "proofing" / "cli.py",
-    PROJECT / "proofing" / "cli_assess.py",
-    PROJECT / "proofing" / "cli_rules.py",
-    PROJECT / "proofing" / "cli_text.py",
-    PROJECT / "proofing" / "cli_translate.py",
-    PROJECT / "proofing" / "vocabulary.py",
-    PROJECT / "proofing" / "residual.py",
-    PROJECT / "proofing" / "results.py",
-    PROJECT / "proofing" / "reminders.py",  # the reminder mail (issue 23)
-    PROJECT / "proofing" / "cli_remind.py",
+    PROJECT / "proofing",
 ]
 
 
@@ -301,6 +292,37 @@ def test_every_ui_message_has_a_welsh_entry() -> None:
     where = [f"{m.path.relative_to(PROJECT)}:{m.line}: {m.english}" for m in messages if m.english in missing]
     assert not coverage.missing, f"UI: {coverage.words()}; missing:\n" + "\n".join(where[:40])
     assert not coverage.placeholder_faults, coverage.placeholder_faults
+
+
+def test_the_ui_files_are_every_module_that_marks_a_text() -> None:
+    """Every library module with a text marked for translation is scanned (issue 22: audit_words, version_words,
+    training, certificate, signoff, actions and the record's status were not), and so is every page."""
+    scanned = {message.path.resolve() for message in ui_messages(UI_FILES)}
+    for module in ("audit_words", "version_words", "training", "certificate", "signoff", "actions"):
+        assert (PROJECT / "proofing" / f"{module}.py").resolve() in scanned, module
+    assert (PROJECT / "proofing" / "report" / "status.py").resolve() in scanned
+    assert (PROJECT / "views" / "local_name.py").resolve() in scanned
+
+
+def test_every_text_marked_for_later_translation_has_a_welsh_entry() -> None:
+    """Texts marked N_("...") where they are defined and translated where shown (a status's words, an action's)
+    need a Welsh entry too; the extractor reads only _() and n_(), so they are read here."""
+    from babel.messages.extract import extract_from_file
+
+    from proofing.language import coverage_of
+
+    marked: dict[str, str] = {}
+    for root in UI_FILES:
+        for file in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
+            for line, message, _comments, _context in extract_from_file(
+                "python", str(file), keywords={"N_": None}, comment_tags=(), options={}, strip_comment_tags=False
+            ):
+                if isinstance(message, str) and message:
+                    marked.setdefault(message, f"{file.relative_to(PROJECT)}:{line}")
+    assert "Submitted for approval" in marked  # proofing/report/status.py's STATUS_WORDS, read
+    catalogue.cache_clear()
+    coverage = coverage_of(((None, english) for english in marked), "cy")
+    assert not coverage.missing, [f"{marked[english]}: {english}" for english in coverage.missing]
 
 
 def test_every_rule_base_text_has_a_welsh_entry(kb: KnowledgeBase) -> None:

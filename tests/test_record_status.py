@@ -157,3 +157,28 @@ def test_file_names_carry_the_title_version_and_status() -> None:
     assert record_file_name("Close the day centre", 2, "submitted", "bilingual", ".docx") == (
         "close-the-day-centre-v2-submitted-bilingual.docx"
     )
+
+
+def every_word(data: bytes) -> str:
+    """The Word record's paragraphs and table cells, one text."""
+    document = docx.Document(io.BytesIO(data))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return " ".join(" ".join([p.text for p in document.paragraphs] + cells).split())
+
+
+def test_an_approved_record_has_one_review_date_the_approvers(kb: KnowledgeBase, centre: Assessment) -> None:
+    """Issue 22: the plan says review within 6 months; the approver set 30 June 2027 at sign-off. Monitoring said
+    "reviewed within 6 months" while the cover said 30 June 2027: the approved record names only the approver's."""
+    draft = every_word(write_report(kb, centre, ReportDetails(version=3, **FIXED)))
+    assert "and the plan reviewed within 6 months." in draft and "Review date: within 6 months of the decision" in draft
+    assert "30 June 2027" not in draft
+
+    final = every_word(write_report(kb, centre, ReportDetails(version=3, approval=approval(), **FIXED)))
+    assert "and the plan reviewed by 30 June 2027." in final  # How well did we do it?
+    assert "Review date 30 June 2027" in final and "Review date: 30 June 2027" in final  # the cover, page 1
+    assert "within 6 months" not in final and "2027-06-30" not in final  # no second date, nor the same one twice over
+    page = etree.fromstring(
+        write_html_record(kb, centre, ReportDetails(version=3, approval=approval(), **FIXED)), etree.HTMLParser()
+    )
+    html = " ".join("".join(page.itertext()).split())
+    assert "and the plan reviewed by 30 June 2027." in html and "within 6 months" not in html

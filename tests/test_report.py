@@ -690,6 +690,8 @@ def test_the_record_shows_who_approved_it_and_the_audit_trail(kb: KnowledgeBase)
     # the version approved by the plan's title, never the assessment's id (issue 22: ids where a sentence belongs)
     assert f"{library.plan.title}, version 4" in cells and "Head of Service, 2026-12-01 10:30 UTC" in cells
     assert "a1b2c3" not in cells
-    assert "Proceed with two of the three libraries" in cells and "2027-06-30" in cells
+    assert (
+        "Proceed with two of the three libraries" in cells and "30 June 2027" in cells
+    )  # the one review date, as the cover writes it
     assert "The tool's advice" in cells and "Full assessment needed" in cells
     assert "2 entries from 2026-12-01 to 2026-12-01: Started the assessment 1; approved 1" in text  # in words

@@ -131,6 +131,27 @@ def test_the_why_is_the_answers_behind_the_finding_without_the_plans_own_group_l
     assert len(why_lines(finding)) > len(lines)  # without the groups, every answer is given, as before
 
 
+def test_the_records_because_lines_are_the_pages(kb: KnowledgeBase, library: Assessment) -> None:
+    """The record's "Because:" lines under each finding are why_lines, the page's: one rule, in the library."""
+    import docx
+
+    from proofing.report import ReportDetails, write_report
+
+    document = docx.Document(io.BytesIO(write_report(kb, library, ReportDetails())))
+    paragraphs = document.paragraphs
+    printed = []
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.text == "Because:":
+            following = iter(paragraphs[index + 1 :])
+            lines = []
+            while (line := next(following)).style.name == "List Bullet":
+                lines.append(line.text)
+            printed.append(tuple(lines))
+    expected = [tuple(why_lines(f, groups_of(kb))) for f in library.findings if why_lines(f, groups_of(kb))]
+    assert printed and sorted(printed) == sorted(expected)
+    assert not any(line.startswith("Which groups will the plan affect") for lines in printed for line in lines)
+
+
 def test_bulk_accept_accepts_every_undecided_mitigation_of_the_findings_shown(library: Assessment) -> None:
     negatives = [f for f in library.findings if f.direction == "negative"]
     first, aside = negatives[0], negatives[1]
@@ -232,7 +253,7 @@ def test_adapt_starts_from_the_suggested_words_and_owner_and_date_only_where_the
     widget(at, f"m_{key}_choice").set_value("adapted").run()
     assert widget(at, f"m_{key}_adapted").value == finding.mitigations[0].text
     assert {f"m_{key}_owner", f"m_{key}_due"} <= keys_on(at)
-    assert store.latest(assessment_id).notes["mitigations"][key]["adapted"] == finding.mitigations[0].text
+    assert store.latest(assessment_id).notes.mitigations[key].adapted == finding.mitigations[0].text
     widget(at, f"m_{key}_owner").input("Head of Libraries").run()
     widget(at, f"m_{key}_choice").set_value("rejected").run()
     assert f"m_{key}_owner" not in keys_on(at) and f"m_{key}_due" not in keys_on(at)

@@ -45,7 +45,7 @@ class Counted:
             self.calls += 1
             return real(*args, **kwargs)
 
-        for name in ("engine", "assessment", "impact", "whatif"):
+        for name in ("engine", "assessment", "residual", "whatif"):
             module = importlib.import_module(f"proofing.{name}")
             assert module.evaluate is real  # every caller of the engine is counted
             monkeypatch.setattr(module, "evaluate", counting)

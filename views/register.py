@@ -82,7 +82,7 @@ if saved.may("create"):
     ):
         st.file_uploader(_("Plan file or Word record"), type=["yaml", "yml", "docx"], key="upload", on_change=upload)
         if problem := st.session_state.pop("upload_problem", None):
-            st.error(_("This file could not be used: {problem}", problem=problem))
+            st.error(_("This file could not be used: {problem}", problem=plain(problem)))
 if opened := st.session_state.pop("opened", None):
     st.switch_page("views/assess.py", query_params={"assessment": opened})
 
@@ -303,7 +303,7 @@ elif awaiting and approval is not None and saved.may("approve", chosen.assessmen
             )
         except ValidationError as error:
             reason = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
-            st.error(_("Not recorded: {reason}.", reason=reason))
+            st.error(_("Not recorded: {reason}.", reason=plain(reason)))
         else:
             try:
                 sign_off(base_knowledge(), saved, chosen.assessment_id, decision)

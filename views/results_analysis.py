@@ -25,7 +25,7 @@ from proofing.steps import step_of
 from proofing.vocabulary import worded
 from proofing.whatif import Suggestion, what_would_lower
 from views import widgets
-from views.common import _, base_knowledge, knowledge, link, marked, n_, plain, store, translation
+from views.common import _, base_knowledge, knowledge, link, marked, n_, plain, store, translation, visible
 from views.results_cards import tag
 
 RAG = worded(vocabulary.RAG_TAGS, translation())
@@ -127,13 +127,13 @@ def before_and_after(kb: KnowledgeBase, result: Residual) -> None:
         table.append(
             {
                 _("No."): number,
-                _("Finding"): finding.title,
+                _("Finding"): plain(finding.title),  # st.table renders Markdown: a workshop's title is typed
                 _("Before"): f"{finding.likelihood} × {finding.severity} = {finding.score} ({RAG[finding.rag]})",
                 _("After"): (
                     f"{finding.residual_likelihood} × {finding.residual_severity} = {finding.residual_score} "
                     f"({RAG[finding.residual_rag]})"
                 ),
-                _("What moved it"): "; ".join(a.text for a in finding.applied if a.after < a.before)
+                _("What moved it"): plain("; ".join(a.text for a in finding.applied if a.after < a.before))
                 or _("Nothing yet"),
             }
         )
@@ -301,7 +301,7 @@ def by_group(assessment: Assessment) -> None:
                     st.markdown(f"**{marked(finding.title)}** ({tag(finding)}, {sum_of})")
                     st.write(marked(finding.rationale))
                     for line in why_lines(finding):
-                        st.text(_("Because: {answer}", answer=line))
+                        st.text(_("Because: {answer}", answer=visible(line)))
 
 
 def gaps(assessment: Assessment) -> None:

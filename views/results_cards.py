@@ -214,7 +214,7 @@ def suggested_card(finding: Finding, index: int, final: bool) -> None:
             actions = "; ".join(
                 _("action {number}, {text}", number=action.id, text=action.text) for action in mitigation.linked
             )
-            st.caption(_("Draws on the strategy: {actions}", actions=actions))
+            st.caption(_("Draws on the strategy: {actions}", actions=plain(actions)))
         chosen = st.radio(
             _("Decision"),
             list(CHOICES),

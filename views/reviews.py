@@ -95,7 +95,7 @@ if chosen is not None:
     try:
         _review, changes, groups = review_context(shared_store(), knowledge(), chosen.assessment_id, by=user)
     except (PermissionDenied, StoreError) as error:
-        st.error(visible(str(error)))
+        st.error(plain(str(error)))  # an alert renders Markdown; the message may name a title
         st.stop()
     st.markdown("**" + _("What changed since approval") + "**")
     show_changes(changes)
@@ -124,7 +124,7 @@ if chosen is not None:
             except ValidationError as error:
                 st.error(_(problem(error)))
             except (PermissionDenied, StoreError) as error:
-                st.error(visible(str(error)))
+                st.error(plain(str(error)))  # an alert renders Markdown; the message may name a title
             else:
                 st.success(_("The review is recorded."))
                 if held.revised_version is not None:

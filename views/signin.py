@@ -37,6 +37,7 @@ from proofing.identity import (
     signin_config,
     user_from_claims,
 )
+from views import configuration
 from views.common import N_, _, failed, plain
 
 LOG = logging.getLogger("proofing.signin")
@@ -118,7 +119,9 @@ def require_user(assigned: AssignedRoles | None = None) -> User:
 
 
 def _require_user(assigned: AssignedRoles | None) -> User:
-    config = signin_config(secrets_mapping())
+    secrets = secrets_mapping()
+    configuration.stop_on_signin_faults(secrets)  # every fault at once, before a sign-in that could not work
+    config = signin_config(secrets)
     refuse_open_bind(config)
     if not config.configured:
         st.warning(_(LOCAL_BANNER))
@@ -130,6 +133,7 @@ def _require_user(assigned: AssignedRoles | None) -> User:
     granted = assigned(subject) if assigned is not None and isinstance(subject, str) else ()
     user = user_from_claims(claims, config, granted)
     _signed_in_sidebar(user)
+    configuration.show_to_administrator(user, secrets)
     if not user.roles:
         LOG.info("signed in with no role: %s", user.subject)
         _stop(
@@ -158,6 +162,7 @@ def _signed_in_sidebar(user: User) -> None:
     roles = ", ".join(_(ROLE_WORDS[role]) for role in sorted(user.roles)) or _("no role")
     st.sidebar.caption(_("Signed in as {who}", who=plain(user.described())))
     st.sidebar.caption(_("Roles: {roles}", roles=roles))
+    st.sidebar.caption(_("Sign-in identity (subject): {subject}", subject=plain(user.subject)))  # for roles grant
     _sign_out_button()
 
 

@@ -3,7 +3,7 @@ five items, the findings by group with the chart, the findings in full, and the 
 
 from __future__ import annotations
 
-from proofing.assessment import Because, Finding, answer_words
+from proofing.assessment import Finding, answer_words
 from proofing.duties import aims_heading, groups_heading, record_heading
 from proofing.report.blocks import Cell
 from proofing.report.chart import chart_caption, impact_chart
@@ -19,6 +19,7 @@ from proofing.report.words import (
     room_words,
     scores,
 )
+from proofing.results import why_lines
 from proofing.workshop import FindingOutcome, WorkshopRecord
 
 
@@ -118,7 +119,8 @@ class FindingSections(StatusSections):
             "none": self._("The people affected have not been engaged or consulted"),
         }.get(str(engagement), self._("Engagement was not described"))
         if engaged:
-            steps = self._("{steps} (communities: {groups})", steps=steps, groups=self.group_names(list(engaged)))
+            listed = engaged if isinstance(engaged, list) else [str(engaged)]
+            steps = self._("{steps} (communities: {groups})", steps=steps, groups=self.group_names(listed))
         self.para(f"{steps}.")
         self.para(
             self._(
@@ -271,13 +273,10 @@ class FindingSections(StatusSections):
                 self.para(finding.rationale)
             if finding.consolidates:
                 self.labelled(self._("Also covers"), "; ".join(finding.consolidates))
-            if finding.because or finding.facts:
+            if why := why_lines(finding, self.names):  # the Results page's lines, by the library's one rule
                 self.para(self._("Because:"), bold=True)
-            for because in finding.because:
-                if not self.said_in_affects(finding, because):
-                    self.bullet(f"{because.question_text} {because.answer_text}")
-            for fact in finding.facts:
-                self.bullet(fact)
+            for line in why:
+                self.bullet(line)
             if finding.direction == "positive" and finding.mitigations:
                 self.para(self._("To make the most of it:"), bold=True)
                 for mitigation in finding.mitigations:
@@ -567,14 +566,6 @@ class FindingSections(StatusSections):
         if in_full is None or in_full == outcome.number:
             return label
         return self._("{finding} (finding {number} in the findings in full)", finding=label, number=in_full)
-
-    def said_in_affects(self, finding: Finding, because: Because) -> bool:
-        """Whether an answer a finding rests on is the plan's own list of groups affected, which the finding's
-        "Affects" line already gives (each group it names, "the plan names it"), so need not be repeated."""
-        answer = because.answer
-        if not isinstance(answer, list) or not answer or not all(item in self.names for item in answer):
-            return False
-        return any(reason.reason == "named" and reason.group in answer for reason in finding.group_reasons)
 
     def bears_on_table(self) -> None:
         """The duty's aims and the strategy's outcomes and principles, each once in its own words, with the findings

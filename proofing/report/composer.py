@@ -42,7 +42,6 @@ from proofing.report.words import (
     N_,
     RAG_FILL,
     TEMPLATE_WORDS,
-    default_review,
     language_words,
     number_of,
     plan_suggestions,
@@ -65,7 +64,7 @@ def prepare(
     """
     meta = meta or ReportDetails(assessors=[assessment.plan.owner])
     chosen: RecordLanguage = language or meta.language
-    languages: tuple[Language, ...] = ("cy", "en") if chosen == "bilingual" else (chosen,)  # type: ignore[assignment]
+    languages: tuple[Language, ...] = ("cy", "en") if chosen == "bilingual" else (chosen,)
     council = meta.council or " / ".join(dict.fromkeys(localised(kb, half).kb.council for half in languages))
     meta = meta.model_copy(update={"language": chosen, "council": council})
     suggestions = plan_suggestions(kb, assessment)
@@ -479,15 +478,24 @@ class Composer(FindingSections):
                 else self._("not broken down by group")
             )
             months = answers.get(roles.review_months)
-            self.para(
-                self._(
-                    "The effect will be monitored, {by_group}, and the plan reviewed within {months} months.",
-                    by_group=by_group,
-                    months=f"{months:g}",
+            if self.review_given():  # the approver's date (or one given), never the plan's months beside it
+                self.para(
+                    self._(
+                        "The effect will be monitored, {by_group}, and the plan reviewed by {day}.",
+                        by_group=by_group,
+                        day=self.review_words(),
+                    )
                 )
-                if isinstance(months, int | float)
-                else self._("The effect will be monitored, {by_group}.", by_group=by_group)
-            )
+            elif isinstance(months, int | float):
+                self.para(
+                    self._(
+                        "The effect will be monitored, {by_group}, and the plan reviewed within {months} months.",
+                        by_group=by_group,
+                        months=f"{months:g}",
+                    )
+                )
+            else:
+                self.para(self._("The effect will be monitored, {by_group}.", by_group=by_group))
         else:
             self.para(self._("No monitoring plan was described. This is reported as a gap below."))
         self.heading(self._("Is anyone better off?"), 2)
@@ -570,7 +578,7 @@ class Composer(FindingSections):
             [5, 5, 2.6, 4.4],
             row_height_cm=1.0,
         )
-        self.para(self._("Review date: {day}", day=self.meta.review_date or default_review(self.t, self.kb, self.a)))
+        self.para(self._("Review date: {day}", day=self.review_words()))
 
     def approval(self, approval: Approval) -> None:
         """Who signed off the decision actually taken, when, and on which version; or where the approval stands."""
@@ -604,8 +612,7 @@ class Composer(FindingSections):
         ):
             if value:
                 rows.append((label, value))
-        review = approval.review_date.isoformat() if approval.review_date else default_review(self.t, self.kb, self.a)
-        rows.append((self._("Review date"), review))
+        rows.append((self._("Review date"), self.review_words()))
         self.key_values(rows)
         self.acknowledged(approval)
 
@@ -614,7 +621,7 @@ class Composer(FindingSections):
         self.heading(self._("The plan as described"), 1)
         rows: list[list[str | Cell]] = []
         for section in self.kb.questionnaire.sections:
-            answered = [
+            answered: list[list[str | Cell]] = [
                 [question.text, answer_words(self.kb, question.id, self.a.answers[question.id])]
                 for question in section.questions
                 if question.id in self.a.answers

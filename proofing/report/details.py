@@ -67,7 +67,7 @@ def _user() -> str:
 
 def record_payload(assessment: Assessment, meta: ReportDetails) -> dict[str, Any]:
     """The machine record embedded in the document: everything needed to verify and re-run it."""
-    return clean_payload(
+    payload: dict[str, Any] = clean_payload(
         {
             "format": RECORD_FORMAT,
             "assessment": assessment.model_dump(mode="json"),
@@ -75,3 +75,4 @@ def record_payload(assessment: Assessment, meta: ReportDetails) -> dict[str, Any
             "proofing_version": version("proofing"),
         }
     )
+    return payload

@@ -137,7 +137,8 @@ def _append(element: etree._Element, text: str) -> None:
 
 
 def _serialised(page: etree._Element) -> bytes:
-    return b"<!DOCTYPE html>\n" + etree.tostring(page, method="html", encoding="utf-8")
+    serialised: bytes = etree.tostring(page, method="html", encoding="utf-8")
+    return b"<!DOCTYPE html>\n" + serialised
 
 
 class HtmlRenderer:

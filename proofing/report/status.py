@@ -162,12 +162,25 @@ class StatusSections(ComposerBase):
             text = self._("DRAFT: not approved")
         return f"{text} · {version}" if version else text
 
-    def review_words(self) -> str:
-        """The review date: the approver's, else the plan's (or within the months it gives, or still to be set)."""
+    def review_given(self) -> str:
+        """The review date set for this record ("2027-06-30"): once approved, the approver's (who may change the
+        plan's at sign-off); else the one given for the record, else the date the plan gives; "" when the plan gives
+        months or nothing."""
         approval = self.own_approval
         if self.record_state == "approved" and approval is not None and approval.review_date is not None:
-            return self.day(approval.review_date.isoformat())
-        given = self.meta.review_date or default_review(self.t, self.kb, self.a)
+            return approval.review_date.isoformat()
+        if self.meta.review_date:
+            return self.meta.review_date
+        roles = self.kb.questionnaire.roles
+        day = self.a.answers.get(roles.review_date) if roles.review_date else None
+        return day if isinstance(day, str) else ""
+
+    def review_words(self) -> str:
+        """The record's one review date in words, wherever it names it (the cover, page 1, monitoring, sign-off):
+        review_given as a date, else within the months the plan gives, else still to be set."""
+        given = self.review_given()
+        if not given:
+            return default_review(self.t, self.kb, self.a)
         return self.day(given) if len(given) == 10 and given[4] == "-" else given
 
     def status_rows(self) -> list[tuple[str, str]]:

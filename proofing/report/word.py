@@ -21,7 +21,9 @@ from __future__ import annotations
 import functools
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.document import Document
@@ -369,7 +371,12 @@ def _translate_fixed_words(root: etree._Element, records: list[ComposedRecord]) 
         for words in TEMPLATE_WORDS:
             if text.text and re.search(rf"\b{re.escape(words)}\b", text.text):
                 shown = " / ".join(dict.fromkeys(record.frame_words[words] for record in records))
-                text.text = re.sub(rf"\b{re.escape(words)}\b", lambda _match, shown=shown: shown, text.text)
+                text.text = re.sub(rf"\b{re.escape(words)}\b", _literally(shown), text.text)
+
+
+def _literally(shown: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for re.sub that puts `shown` in as it is (a backslash in it is not an escape)."""
+    return lambda _match: shown
 
 
 def _set_default_language(document: Document, tag: str) -> None:
@@ -404,7 +411,7 @@ class WordRenderer:
         self.anchor = next(p for p in body.iterchildren(_P) if _BODY_PLACEHOLDER in _paragraph_text(p))
         # The section the content goes into is described by the next section properties after it: those of
         # a later paragraph that ends a section, or else the body's own (the last section).
-        self.section = next(
+        self.section: Any = next(
             (
                 found
                 for p in (self.anchor, *self.anchor.itersiblings(_P))
