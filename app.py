@@ -15,11 +15,12 @@ import logging
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from proofing.access import LOCAL_USER
 from proofing.identity import signin_config
 from proofing.language import LANGUAGE_NAMES, LANGUAGES, is_language
 from proofing.local_host import foreign_request
 from proofing.store import Reminding
-from views import draft, local_name, signin, typed_text
+from views import draft, drafts_note, local_name, signin, typed_text
 from views.common import LOG, _, language, plain, reported, shared_store
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -40,18 +41,27 @@ textarea:focus-visible, [role="radio"]:focus-visible, [role="combobox"]:focus-vi
 
 
 def settle_language(subject: str) -> None:
-    """The language of this session, settled as soon as the person is known: their choice kept in the store, else
-    the session's default (PROOFING_LANGUAGE, else English). Everything drawn after it is in that language."""
+    """The language of this session, settled as soon as the person is known. Signed in: their choice kept in the
+    store. In local mode (one person for every browser) each browser keeps its own, in its address (``?lang=cy``)
+    and its session, so switching one browser does not switch a workshop participant's. Else the session's default
+    (PROOFING_LANGUAGE, else English). Everything drawn after it is in that language."""
     state = st.session_state
-    if not is_language(state.get("language")):
+    if subject == LOCAL_USER.subject:
+        asked = st.query_params.get("lang")
+        if is_language(asked):
+            state.language = asked
+    if not is_language(state.get("language")) and subject != LOCAL_USER.subject:
         with reported():
             state.language = shared_store().language_of(subject) or language()
     if not is_language(state.get("language")):
         state.language = language()
+    if subject == LOCAL_USER.subject and st.query_params.get("lang") != state.language:
+        st.query_params["lang"] = state.language  # carried to the next page and kept by a reload
 
 
 def language_switch(subject: str) -> None:
-    """Cymraeg or English, on every page (the sidebar), Welsh first; remembered for the person in the store."""
+    """Cymraeg or English, on every page (the sidebar), Welsh first; remembered for the person in the store when
+    signed in, for this browser in local mode."""
     state = st.session_state
     settle_language(subject)
     choice = st.sidebar.radio(
@@ -63,8 +73,11 @@ def language_switch(subject: str) -> None:
     )
     if choice != state.language:  # run again at once, so the page titles and the page are all in the language chosen
         state.language = choice
-        with reported():
-            shared_store().set_language(subject, choice)
+        if subject == LOCAL_USER.subject:
+            st.query_params["lang"] = choice
+        else:
+            with reported():
+                shared_store().set_language(subject, choice)
         st.rerun()
 
 
@@ -117,6 +130,7 @@ def pages() -> list[StreamlitPage]:
 subject = signin.known_subject()
 if subject is not None:
     settle_language(subject)
+drafts_note.start()  # issue 25: count the drafts this run shows (views/drafts_note.py)
 navigation = st.navigation(pages(), expanded=True)
 st.set_page_config(page_title=_("{page} · Cohesion proofing", page=navigation.title), layout="wide")
 st.html(FOCUS)
@@ -130,6 +144,7 @@ if st.session_state.get("contact_kept") != signed_in.subject:  # reminders go to
     Reminding(shared_store()).remember_contact(signed_in.subject, signed_in.name, signed_in.email)
     st.session_state.contact_kept = signed_in.subject
 language_switch(st.session_state.user.subject)
+drafts = drafts_note.begin(navigation.url_path)  # issue 25: the drafts this page shows, noted under the switch
 # The keeper of typed text (views/typed_text.py) is mounted after the page, which names the assessment and its text
 # fields, however the page ended; into a place made before the page, at the same position on every page, so that
 # the keeper's own reruns never address an element of a page that has since been left.
@@ -138,5 +153,6 @@ try:
     with reported():
         navigation.run()
 finally:
+    drafts_note.end(drafts)  # before the keeper, whose own reruns end the run
     with keeper_slot:
         typed_text.keeper(draft.saved_texts, draft.refresh, draft.base_tag)

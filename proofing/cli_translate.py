@@ -15,6 +15,7 @@ from proofing.cli_text import (
     current,
     n_,
 )
+from proofing.drafts import import_reviewed
 from proofing.errors import CommandError, display_path
 from proofing.language import (
     PROJECT_DIR,
@@ -23,7 +24,6 @@ from proofing.language import (
     Language,
     catalogue,
     export_rules,
-    import_rules,
     languages,
     rules_coverage,
     ui_coverage,
@@ -80,7 +80,8 @@ def translate_command(arguments: argparse.Namespace, load: Loader) -> int:
         )
         return 0
     try:
-        imported = import_rules(kb, language, arguments.file, folder)
+        ui_texts = (message.english for message in ui_messages([path for path in UI_SOURCES if path.exists()]))
+        imported = import_reviewed(kb, ui_texts, language, arguments.file, folder)  # issue 25: the app's words too
     except CatalogueError as error:
         raise CommandError(str(error)) from None
     _say(

@@ -322,6 +322,7 @@ class Translator:
 
     language: Language
     drafts_used: set[str] = field(default_factory=set)  # English texts shown from a draft (fuzzy) translation
+    served: set[str] = field(default_factory=set)  # English texts shown translated, draft or confirmed (issue 25)
     folder: Path = LOCALE_DIR  # where the catalogues are (a test's own folder; the project's by default)
 
     @property
@@ -334,6 +335,7 @@ class Translator:
         entry = catalogue(self.language, self.folder).lookup(text) if self.language != SOURCE else None
         if entry is None or not isinstance(entry.text, str):
             return _format(text, values)
+        self.served.add(text)
         if entry.fuzzy:
             self.drafts_used.add(text)
         return _format(entry.text, values, self.language)
@@ -344,6 +346,7 @@ class Translator:
         entry = catalogue(self.language, self.folder).lookup(one) if self.language != SOURCE else None
         if entry is not None and isinstance(entry.text, tuple):
             forms = entry.text
+            self.served.add(one)
             if entry.fuzzy:
                 self.drafts_used.add(one)
             return _format(forms[min(plural_index(self.language, count), len(forms) - 1)], values, self.language)

@@ -95,7 +95,7 @@ def test_the_app_in_welsh_from_the_switch_to_a_welsh_record(
     assert english_left(page) == []
 
     # A complete plan from a file, as a manager brings in one written elsewhere.
-    page.goto(f"{url}/register")
+    page.goto(f"{url}/register?lang=cy")  # local mode keeps the language per browser, in its address (issue 25)
     settle(page)
     assert english_left(page) == []
     page.get_by_text(

@@ -94,8 +94,12 @@ def day(when: date | datetime) -> str:
     return translation().date(when)
 
 
+RULE_TEXTS_SHOWN = "_rule_texts_shown"  # the rule-base texts this run showed, for the note on drafts (issue 25)
+
+
 def fell_back(text: str) -> bool:
     """Whether a rule-base text is shown in English for want of a form in this session's language."""
+    st.session_state.setdefault(RULE_TEXTS_SHOWN, set()).add(text)
     return language() != "en" and shown_knowledge().fell_back(text)
 
 

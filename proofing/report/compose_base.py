@@ -4,7 +4,7 @@ section adds a block, each run of its text tagged with the language it is in."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from proofing.assessment import Assessment, Finding
@@ -47,6 +47,7 @@ class Half:
     residual: Residual
     suggestions: list[Suggestion] | None
     fallbacks: frozenset[str] = frozenset()
+    rule_drafts: dict[str, bool] = field(default_factory=dict)  # its rule-base texts: draft or not (issue 25)
 
 
 class ComposerBase:

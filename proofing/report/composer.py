@@ -22,6 +22,7 @@ from proofing.assessment import (
 )
 from proofing.audit_words import action_words, audit_lines
 from proofing.decisions import MitigationDecision, mitigation_key
+from proofing.drafts import rule_drafts
 from proofing.errors import ProofingError
 from proofing.impact import counting_words, residual
 from proofing.knowledge import KnowledgeBase
@@ -32,6 +33,7 @@ from proofing.report.blocks import Cell, ComposedRecord, PageBreak
 from proofing.report.compose_base import Half, RecordFormat
 from proofing.report.compose_sections import FindingSections
 from proofing.report.details import ReportDetails, Signatory
+from proofing.report.drafts import draft_note
 from proofing.report.words import (
     AUDIT_ROWS_SHOWN,
     GAP_SEVERITY_FILL,
@@ -79,6 +81,7 @@ def prepare(
                 residual=residual(shown_kb, shown, meta.decisions, meta.notes),
                 suggestions=suggestions,
                 fallbacks=fallbacks,
+                rule_drafts=rule_drafts(kb, half),
             )
         )
     return meta, halves
@@ -95,6 +98,7 @@ def compose(halves: list[Half], record_format: RecordFormat = "docx") -> list[Co
             composer.blocks.append(PageBreak())
         composer.write()
         composer.appendix(RECORD_SHA_PLACEHOLDER)
+        draft_note(composer, half.rule_drafts)  # issue 25: how much of its Welsh is draft, in the front matter
         composed.append(composer.framed())
     return composed
 
