@@ -35,6 +35,9 @@ def opened(browser: Browser, url: str, database: str) -> tuple[Page, Store, str]
     assessment_id = store.create(read_plan(ROOT / "examples" / "library-opening-hours.yaml"))
     page = person(browser, f"{url}/?assessment={assessment_id}&step=evidence")
     expect(evidence(page)).to_be_visible()
+    # The keeper starts just after the page is drawn; text typed before it runs and then left at once (a reload in
+    # the same instant) has no copy anywhere yet, so a person's typing starts once it runs, as it does by hand.
+    page.wait_for_function("() => (window.__proofingTypedText || {}).installed === true")
     return page, store, assessment_id
 
 

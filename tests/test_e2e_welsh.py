@@ -168,8 +168,8 @@ def test_every_page_in_welsh_shows_none_of_our_english(
     page.get_by_test_id("stSidebar").get_by_text("Cymraeg", exact=True).click()
     settle(page)
     left = {}
-    for path in PAGES:
-        page.goto(f"{url}/{path}")
+    for path in PAGES:  # in local mode the language is the browser's, carried in the address (issue 25)
+        page.goto(f"{url}/{path}?lang=cy")
         settle(page)
         found = english_left(page)
         if found:
