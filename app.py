@@ -19,7 +19,6 @@ from proofing.access import LOCAL_USER
 from proofing.identity import signin_config
 from proofing.language import LANGUAGE_NAMES, LANGUAGES, is_language
 from proofing.local_host import foreign_request
-from proofing.store import Reminding
 from views import draft, drafts_note, local_name, signin, typed_text
 from views.common import LOG, _, language, plain, reported, shared_store
 
@@ -139,10 +138,7 @@ refuse_a_foreign_host()
 # banner) in local mode, named as they named themselves (views/local_name.py); local mode is refused on any address
 # but loopback. See views/signin.py.
 st.session_state.user = local_name.named(signin.require_user(assigned=shared_store().assigned_roles))
-signed_in = st.session_state.user
-if st.session_state.get("contact_kept") != signed_in.subject:  # reminders go to the address signed in with (issue 23)
-    Reminding(shared_store()).remember_contact(signed_in.subject, signed_in.name, signed_in.email)
-    st.session_state.contact_kept = signed_in.subject
+signin.remember_contact(st.session_state.user)  # reminders go to the address signed in with (issue 23)
 language_switch(st.session_state.user.subject)
 drafts = drafts_note.begin(navigation.url_path)  # issue 25: the drafts this page shows, noted under the switch
 # The keeper of typed text (views/typed_text.py) is mounted after the page, which names the assessment and its text

@@ -38,8 +38,9 @@ from proofing.identity import (
     user_from_claims,
 )
 from proofing.language import LANGUAGE_NAMES, LANGUAGES
+from proofing.store import Reminding
 from views import configuration
-from views.common import N_, _, failed, language, plain
+from views.common import N_, _, failed, language, plain, shared_store
 
 LOG = logging.getLogger("proofing.signin")
 LOCAL_BANNER = N_("Local mode: no sign-in; everyone at this machine acts as one user with every role.")
@@ -189,3 +190,11 @@ def _sign_out_button() -> None:
     if st.sidebar.button(_("Sign out"), key="proofing_sign_out"):
         st.logout()
         st.stop()
+
+
+def remember_contact(user: User) -> None:
+    """Keep the person's name and e-mail address, as signed in, for the reminders sent to them (issue 23): once per
+    session, not on every rerun."""
+    if st.session_state.get("contact_kept") != user.subject:
+        Reminding(shared_store()).remember_contact(user.subject, user.name, user.email)
+        st.session_state.contact_kept = user.subject
