@@ -53,9 +53,10 @@ def schema_of(url: str) -> str:
     return str(make_url(url).query["options"]).removeprefix("-csearch_path=")
 
 
-def as_libpq(url: str) -> str:
-    """The database of a test URL as pg_dump and psql take it (libpq's form; the schema is given apart)."""
-    return make_url(url).set(drivername="postgresql", query={}).render_as_string(False)
+def as_written(url: str) -> str:
+    """A test URL as the README writes PROOFING_DB_URL for the scripts (its search path's `=` as %3D, which libpq
+    needs)."""
+    return make_url(url).render_as_string(False)
 
 
 def environment() -> dict[str, str]:
@@ -160,12 +161,12 @@ def test_a_backup_restores_into_an_empty_database_and_records_verify_before_and_
         assessment_id = approved(app, kb)
         before = export(kb, app, assessment_id, tmp_path / "before")
         head = audit_head(owner)
-        made = run(BACKUP, as_libpq(owner), schema_of(owner), backup)
+        made = run(BACKUP, as_written(owner), schema_of(owner), backup)
         assert made.returncode == 0, made.stderr
         assert backup.stat().st_size > 0
 
         with empty_database(owner) as restored:
-            done = run(RESTORE, backup, as_libpq(restored))
+            done = run(RESTORE, backup, as_written(restored))
             assert done.returncode == 0, done.stderr
             # The whole trail came back: the head noted at backup is in it, and every hash still chains.
             assert audit_head(restored, "--expect-head", head) == head
@@ -201,9 +202,9 @@ def test_a_restore_into_a_database_that_has_the_schema_is_refused_and_changes_no
     backup = tmp_path / "proofing.dump"
     with postgres_app_schema("backup") as (owner, app):
         approved(app, kb)
-        assert run(BACKUP, as_libpq(owner), schema_of(owner), backup).returncode == 0
+        assert run(BACKUP, as_written(owner), schema_of(owner), backup).returncode == 0
         head = audit_head(owner)
-        again = run(RESTORE, backup, as_libpq(owner))
+        again = run(RESTORE, backup, as_written(owner))
         assert again.returncode != 0
         assert "already exists" in again.stderr
         assert audit_head(owner, "--expect-head", head) == head  # one transaction: nothing was half restored
