@@ -19,7 +19,9 @@ from pathlib import Path
 import docx
 import pytest
 
+from proofing.cli import main
 from proofing.store import Store, _dispose_engine
+from tests.conftest import postgres_app_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 UNITS = ROOT / "deploy" / "systemd"
@@ -152,3 +154,17 @@ def test_the_quarterly_job_writes_the_report_card_of_the_quarter_before(tmp_path
     for card, title in ((english, "Report card: "), (welsh, "Cerdyn adrodd: ")):
         heading = docx.Document(str(card)).paragraphs[0].text
         assert heading.startswith(title) and heading.endswith(f"({quarter[:4]} {quarter[4:]})"), heading
+
+
+def test_the_first_administrator_is_granted_through_the_apps_role_on_postgresql(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """README step 8 runs `proofing roles grant` with the services' settings, so as `proofing_app`, which owns nothing:
+    the grant is kept, listed and audited in a trail that still verifies."""
+    with postgres_app_schema("roles") as (owner, app):
+        assert main(["roles", "grant", "subject-of-the-first-administrator", "administrator", "--db", app]) == 0
+        assert "now holds Administrator (administrator)" in capsys.readouterr().out
+        assert main(["roles", "list", "--db", app]) == 0
+        assert "subject-of-the-first-administrator: Administrator (administrator)" in capsys.readouterr().out
+        assert main(["audit", "verify", "--db", owner]) == 0
+        assert "1 entry" in capsys.readouterr().out
