@@ -216,3 +216,16 @@ def test_the_deployments_grants_are_the_ones_the_library_grants() -> None:
     assert [line for line in statements if line and not line.startswith("--")] == app_role_grants(
         "proofing_app", "proofing"
     )
+
+
+def test_the_readme_backs_up_and_restores_with_the_scripts_this_test_runs() -> None:
+    """The README's Deployment section runs deploy/backup.sh and deploy/restore.sh, with the arguments they take, and
+    never pg_dump or pg_restore by hand: one set of commands, the one tested here."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Deployment\n", 1)[1].split("\n## ", 1)[0]
+    commands = [line.strip() for line in section.splitlines() if line.startswith("    ")]
+    backups = [line.split() for line in commands if line.startswith("deploy/backup.sh ")]
+    restores = [line.split() for line in commands if line.startswith("deploy/restore.sh ")]
+    assert backups and all(len(words) == 4 and words[1] == '"$OWNER"' for words in backups)
+    assert restores and all(len(words) == 3 and words[1].endswith(".dump") for words in restores)
+    assert not [line for line in commands if line.startswith(("pg_dump", "pg_restore"))]
