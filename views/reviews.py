@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from proofing.access import PermissionDenied
 from proofing.actions import REVIEW_OUTCOME_WORDS, ReviewChanges, ReviewDue, ReviewRecord, problem
 from proofing.errors import StoreError
-from proofing.review import DUE_WINDOW_DAYS, hold_review, review_context
+from proofing.review import DUE_WINDOW_DAYS, hold_review, residual_now, review_context
 from proofing.store.followup import FollowUp, today
 from views.common import _, day, knowledge, link, n_, plain, shared_store, store, visible
 
@@ -99,6 +99,14 @@ if chosen is not None:
         st.stop()
     st.markdown("**" + _("What changed since approval") + "**")
     show_changes(changes)
+    now = residual_now(shared_store(), knowledge(), _review, by=user)
+    if now is not None:
+        st.write(
+            _(
+                "Residual level now, counting only the mitigations whose action is done or has a due date: {level}.",
+                level=now.residual_level_words,
+            )
+        )
     with st.form("review"):
         monitoring = st.text_area(_("What monitoring showed"))
         by_group = {group: st.text_area(_("What monitoring showed for {group}", group=name)) for group, name in groups}
