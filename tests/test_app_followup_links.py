@@ -4,9 +4,9 @@ done says so."""
 
 from __future__ import annotations
 
-from streamlit.testing.v1 import AppTest
-
 from datetime import timedelta
+
+from streamlit.testing.v1 import AppTest
 
 from proofing.actions import ActionUpdate
 from proofing.approvals import SignOff
