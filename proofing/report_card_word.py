@@ -59,14 +59,13 @@ def status_words(t: Translator) -> dict[str, str]:
     }
 
 
-def baseline_words(t: Translator) -> dict[str, str]:
-    """The approved version's answer on figures by group (its baseline), in words."""
-    return {
-        "all": t._("Figures for all the groups affected"),
-        "some": t._("Figures for some groups"),
-        "none": t._("No figures by group"),
-        "not_relevant": t._("No group affected differently"),
-    }
+def baseline_words(t: Translator, kb: KnowledgeBase) -> dict[str, str]:
+    """The approved version's answer on figures by group (its baseline), in words: each option of the question the
+    ``baseline_by_group`` role names, as the rule base (`kb`, in the reader's language) labels it."""
+    role = kb.questionnaire.roles.baseline_by_group
+    question = kb.questionnaire.question(role) if role else None
+    options = question.options if question is not None else []
+    return {option.id: t._("Figures by group: {answer}", answer=option.label) for option in options}
 
 
 def period_words(t: Translator, period: Period) -> str:
@@ -187,7 +186,7 @@ def compose_card(card: ReportCard, kb: KnowledgeBase, language: Language = "en")
     _trend(out, card)  # up front: the Group reads the direction of travel first, the long lists after
     _how_much(out, card, kb)
     _how_well(out, card)
-    _better_off(out, card)
+    _better_off(out, card, kb)
     _strategy_actions(out, card)
     _counted(out)
     record = ComposedRecord(language=language, tag=t.tag)
@@ -313,7 +312,7 @@ def _how_well(out: _Blocks, card: ReportCard) -> None:
     )
 
 
-def _better_off(out: _Blocks, card: ReportCard) -> None:
+def _better_off(out: _Blocks, card: ReportCard, kb: KnowledgeBase) -> None:
     t, better = out.t, card.better_off
     out.heading(t._("Is anyone better off?"), 1)
     if not better.reviews:
@@ -336,7 +335,7 @@ def _better_off(out: _Blocks, card: ReportCard) -> None:
         ),
         keep_next=True,
     )
-    given_words, outcomes = baseline_words(t), status_words(t)
+    given_words, outcomes = baseline_words(t, kb), status_words(t)
     rows: list[list[str | Cell]] = []
     for review in better.reviews:
         held = t.date(review.held_on) + ("" if review.on_time else " " + t._("(late)"))
