@@ -207,6 +207,7 @@ class PlanDone(Strict):
     done_on: date | None = None
     evidence: str = ""
     overdue: bool = False
+    key: str = ""  # the mitigation's key in its plan: one action drawing on several strategy actions is one action
 
 
 class StrategyActionCard(Strict):
@@ -419,6 +420,7 @@ def _strategy_actions(kb: KnowledgeBase, rows: _Rows, since: date, until: date, 
                 done_on=a.done_on,
                 evidence=a.evidence,
                 overdue=a.status in ("not_started", "under_way") and a.due is not None and a.due < on,
+                key=a.key,
             )
             for a in lines
         ]
