@@ -196,7 +196,7 @@ def decisions_after(actions: list[FollowUpAction]) -> dict[str, MitigationDecisi
     return {
         action.key: MitigationDecision(
             status=status[action.status],
-            owner=action.owner,
+            owner=action.owner or action.owner_subject,  # an action always has an owner, in words or by sign-in
             due=action.due.isoformat() if action.due is not None and action.open else "",
         )
         for action in actions

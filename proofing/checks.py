@@ -113,7 +113,10 @@ ROLE_TYPES = {
     "review_date": "date",
     "wards": "many_of",  # optional roles: checked when the rule base declares them
     "plan_date": "date",
+    "baseline_by_group": "one_of",  # the report card's baseline: required (REPORT_CARD_ROLES)
+    "baseline": "text",
 }
+REPORT_CARD_ROLES = ("baseline_by_group", "baseline")  # the report card compares monitoring at review with these
 
 
 def _role_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> list[Problem]:
@@ -139,11 +142,38 @@ def _role_problems(kb: KnowledgeBase, places: list[tuple[str, Place]]) -> list[P
             if option not in options:
                 message = f"roles: engagement_under_way names {option}, not an option of {engagement.id}"
                 problems.append(Problem(where, _line_of_key(where, "engagement_under_way"), message))
+    problems += _baseline_problems(kb, where)
     fact = kb.scoring.screening.thin_evidence_fact
     if fact not in {declared.id for declared in kb.facts}:
         scoring = kb.root / "scoring.yaml"
         message = f"screening: thin_evidence_fact names undeclared fact {fact} (declare it in facts.yaml)"
         problems.append(Problem(scoring, _line_of_key(scoring, "thin_evidence_fact"), message))
+    return problems
+
+
+def _baseline_problems(kb: KnowledgeBase, where: Path) -> list[Problem]:
+    """The report card's baseline roles are declared (it reads a review's monitoring against them) and the options
+    counted as figures by group given are options of their question."""
+    problems: list[Problem] = []
+    roles = kb.questionnaire.roles
+    for role in REPORT_CARD_ROLES:
+        if getattr(roles, role) is None:
+            message = (
+                f"roles: {role} is not declared; the report card reads the baseline given at assessment through it "
+                f"(name the {ROLE_TYPES[role].replace('_', '-')} question that asks it)"
+            )
+            problems.append(Problem(where, _line_of_key(where, "roles"), message))
+    question = None if roles.baseline_by_group is None else kb.questionnaire.question(roles.baseline_by_group)
+    if question is not None:
+        options = {option.id for option in question.options}
+        line = _line_of_key(where, "baseline_by_group_given")
+        if not roles.baseline_by_group_given:
+            message = f"roles: baseline_by_group_given names none of {question.id}'s options as figures given"
+            problems.append(Problem(where, _line_of_key(where, "baseline_by_group"), message))
+        for option in roles.baseline_by_group_given:
+            if option not in options:
+                message = f"roles: baseline_by_group_given names {option}, not an option of {question.id}"
+                problems.append(Problem(where, line, message))
     return problems
 
 

@@ -188,6 +188,19 @@ class QuestionRoles(Strict):
     plan_date: Slug | None = Field(
         default=None, description="date: when the plan happens (cumulative view); none: dated by when it was saved"
     )
+    baseline_by_group: Slug | None = Field(
+        default=None,
+        description="one-of: whether the plan had figures on who uses the service by group at assessment (the report "
+        "card's baseline; `proofing rules check` faults a rule base without it)",
+    )
+    baseline_by_group_given: list[Slug] = Field(
+        default=[], description="the options of baseline_by_group that count as figures by group given"
+    )
+    baseline: Slug | None = Field(
+        default=None,
+        description="text: the evidence described at assessment, the baseline a review's monitoring is read against "
+        "(report card; `proofing rules check` faults a rule base without it)",
+    )
 
 
 class QuestionnaireFile(Strict):

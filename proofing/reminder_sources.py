@@ -136,7 +136,7 @@ def items_from(store: Store, follow_up: FollowUpLike, on: date) -> tuple[list[Du
                     what=action.text,
                     due=due,
                     recipients=recipients,
-                    path="/actions",  # My actions: where progress is recorded
+                    path=f"/actions?action={action.id}",  # My actions, that action open: where progress is recorded
                 )
             )
     for review in reviews:
@@ -150,7 +150,7 @@ def items_from(store: Store, follow_up: FollowUpLike, on: date) -> tuple[list[Du
                     title=review.title,
                     due=review.review_date,
                     recipients=recipients,
-                    path="/reviews",  # where the review is held
+                    path=f"/reviews?assessment={review.assessment_id}",  # Reviews, that review open: where it is held
                 )
             )
     return items, people.missing

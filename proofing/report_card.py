@@ -14,8 +14,9 @@ the register, for a chosen quarter (``2027Q1``) or year (``2027``):
   approved whose answer to the engagement question (the questionnaire's role ``engagement``) says the people
   affected have been engaged or consulted (``done``).
 * **Is anyone better off?** The monitoring results owners recorded at each review held, overall and by group,
-  against the baseline the approved version gave at assessment (its answers to ``data_by_group``, whether it had
-  figures by group, and ``evidence_detail``, the evidence it described).
+  against the baseline the approved version gave at assessment: its answers to the questions the questionnaire's
+  roles ``baseline_by_group`` (whether it had figures by group; ``baseline_by_group_given`` names the options that
+  count as given) and ``baseline`` (the evidence it described) name, checked by ``proofing rules check``.
 
 Per strategy action: the plans whose actions drew on it, how many were agreed, done and overdue, and what was done
 (the evidence recorded). And a trend: the main figures for each of the last four quarters up to the period's end.
@@ -46,8 +47,6 @@ from proofing.store.reporting import ActionLine, ApprovedRow, HeldRow, OpenRevie
 
 READERS = frozenset({"approver", "administrator", "auditor"})  # who sees the report cards
 ENGAGED = "done"  # the engagement answer that says the people affected were engaged or consulted (views known)
-BASELINE_BY_GROUP = "data_by_group"  # the question: figures on who uses the service, by group (all, some, none)
-BASELINE_DETAIL = "evidence_detail"  # the question: the evidence described at assessment
 TREND_QUARTERS = 4
 
 _PERIOD = re.compile(r"^\s*(\d{4})(?:\s*-?\s*[Qq]([1-4]))?\s*$")
@@ -185,7 +184,7 @@ class ReviewResult(Strict):
     outcome: str
     monitoring: str = ""
     groups: list[GroupResult] = []
-    baseline_by_group: str | None = None  # the approved version's answer: all, some, none, not_relevant (or None)
+    baseline_by_group: str | None = None  # the approved version's answer (an option of the role's question) or None
     baseline: str = ""  # the evidence it described at assessment
 
 
@@ -194,7 +193,7 @@ class BetterOff(Strict):
 
     reviews: list[ReviewResult] = []
     by_group: list[Count] = []
-    with_baseline_by_group: int = 0  # reviews whose plan had figures by group (all or some) at assessment
+    with_baseline_by_group: int = 0  # reviews whose plan had figures by group at assessment (baseline_by_group_given)
 
 
 class PlanDone(Strict):
@@ -208,6 +207,7 @@ class PlanDone(Strict):
     done_on: date | None = None
     evidence: str = ""
     overdue: bool = False
+    key: str = ""  # the mitigation's key in its plan: one action drawing on several strategy actions is one action
 
 
 class StrategyActionCard(Strict):
@@ -359,12 +359,13 @@ def _level_name(kb: KnowledgeBase, level: str) -> str:
 def _better_off(kb: KnowledgeBase, rows: _Rows, since: date, until: date) -> BetterOff:
     groups = {item.id: item.name for item in kb.characteristics} | {item.id: item.name for item in kb.communities}
     reviews: list[ReviewResult] = []
+    role = kb.questionnaire.roles  # the baseline is read through the roles rules/ declares (proofing rules check)
     for row in rows.held:
         if not _in(row.held_at.date(), since, until):
             continue
         record = row.record
         by_group = record.get("by_group") if isinstance(record.get("by_group"), dict) else {}
-        given = row.answers.get(BASELINE_BY_GROUP)
+        given = row.answers.get(role.baseline_by_group) if role.baseline_by_group else None
         reviews.append(
             ReviewResult(
                 assessment_id=row.assessment_id,
@@ -381,7 +382,7 @@ def _better_off(kb: KnowledgeBase, rows: _Rows, since: date, until: date) -> Bet
                     if str(text).strip()
                 ],
                 baseline_by_group=given if isinstance(given, str) else None,
-                baseline=str(row.answers.get(BASELINE_DETAIL) or "").strip(),
+                baseline=str((row.answers.get(role.baseline) if role.baseline else None) or "").strip(),
             )
         )
     by_group = Counter(result.group for review in reviews for result in review.groups)
@@ -391,7 +392,7 @@ def _better_off(kb: KnowledgeBase, rows: _Rows, since: date, until: date) -> Bet
             Count(key=key, name=groups.get(key, key), count=count)
             for key, count in sorted(by_group.items(), key=lambda item: (-item[1], item[0]))
         ],
-        with_baseline_by_group=sum(1 for review in reviews if review.baseline_by_group in ("all", "some")),
+        with_baseline_by_group=sum(1 for r in reviews if r.baseline_by_group in role.baseline_by_group_given),
     )
 
 
@@ -419,6 +420,7 @@ def _strategy_actions(kb: KnowledgeBase, rows: _Rows, since: date, until: date, 
                 done_on=a.done_on,
                 evidence=a.evidence,
                 overdue=a.status in ("not_started", "under_way") and a.due is not None and a.due < on,
+                key=a.key,
             )
             for a in lines
         ]

@@ -10,6 +10,7 @@ looks like the records it counts: the same styles, header and footer. The figure
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -38,7 +39,7 @@ from proofing.report.word import (
     _translate_fixed_words,
 )
 from proofing.report.words import TEMPLATE_WORDS
-from proofing.report_card import Count, Period, ReportCard, Share
+from proofing.report_card import Count, Period, PlanDone, ReportCard, Share
 
 TOP_ROWS = 10  # rows of a "by strategy action" or "by outcome" table before the rest are summed in one
 HEAD_FILL = "DCE6F0"  # a table's header row, as the record's tables
@@ -59,14 +60,13 @@ def status_words(t: Translator) -> dict[str, str]:
     }
 
 
-def baseline_words(t: Translator) -> dict[str, str]:
-    """The approved version's answer on figures by group (its baseline), in words."""
-    return {
-        "all": t._("Figures for all the groups affected"),
-        "some": t._("Figures for some groups"),
-        "none": t._("No figures by group"),
-        "not_relevant": t._("No group affected differently"),
-    }
+def baseline_words(t: Translator, kb: KnowledgeBase) -> dict[str, str]:
+    """The approved version's answer on figures by group (its baseline), in words: each option of the question the
+    ``baseline_by_group`` role names, as the rule base (`kb`, in the reader's language) labels it."""
+    role = kb.questionnaire.roles.baseline_by_group
+    question = kb.questionnaire.question(role) if role else None
+    options = question.options if question is not None else []
+    return {option.id: t._("Figures by group: {answer}", answer=option.label) for option in options}
 
 
 def period_words(t: Translator, period: Period) -> str:
@@ -187,8 +187,8 @@ def compose_card(card: ReportCard, kb: KnowledgeBase, language: Language = "en")
     _trend(out, card)  # up front: the Group reads the direction of travel first, the long lists after
     _how_much(out, card, kb)
     _how_well(out, card)
-    _better_off(out, card)
-    _strategy_actions(out, card)
+    _better_off(out, card, kb)
+    _strategy_actions(out, card, kb)
     _counted(out)
     record = ComposedRecord(language=language, tag=t.tag)
     record.blocks = out.blocks  # type: ignore[assignment]
@@ -242,8 +242,10 @@ def _how_much(out: _Blocks, card: ReportCard, kb: KnowledgeBase) -> None:
     if much.by_level:
         levels: dict[str, str] = {key: value.split(".")[0] for key, value in kb.scoring.level_words.items()}
         out.para(t._("Assessments approved, by level:"), keep_next=True)
+        order = list(levels)  # the rule base's order, least to most: screened out first
+        ordered = sorted(much.by_level, key=lambda c: order.index(c.key) if c.key in order else len(order))
         rows: list[list[str | Cell]] = [
-            [levels.get(c.key, c.name) or t._("Not screened yet"), t.number(c.count)] for c in much.by_level
+            [levels.get(c.key, c.name) or t._("Not screened yet"), t.number(c.count)] for c in ordered
         ]
         out.table([t._("Level"), t._("Assessments")], rows, [3, 1])
     if much.by_service:
@@ -300,7 +302,10 @@ def _how_well(out: _Blocks, card: ReportCard) -> None:
                 t._("Assessments approved whose affected communities were engaged or consulted (outcome 2)"),
                 share_words(t, well.engaged),
             ],
-            [t._("Of the others, engagement planned"), t.number(well.engagement_planned)],
+            [
+                t._("Assessments approved whose engagement with the communities affected was planned, not yet done"),
+                t.number(well.engagement_planned),
+            ],
         ],
         [3, 1.4],
     )
@@ -313,7 +318,7 @@ def _how_well(out: _Blocks, card: ReportCard) -> None:
     )
 
 
-def _better_off(out: _Blocks, card: ReportCard) -> None:
+def _better_off(out: _Blocks, card: ReportCard, kb: KnowledgeBase) -> None:
     t, better = out.t, card.better_off
     out.heading(t._("Is anyone better off?"), 1)
     if not better.reviews:
@@ -328,7 +333,9 @@ def _better_off(out: _Blocks, card: ReportCard) -> None:
     )
     if better.by_group:
         out.para(t._("Results recorded, by group:"), keep_next=True)
-        out.table([t._("Group"), t._("Reviews")], [[c.name, t.number(c.count)] for c in better.by_group], [3, 1])
+        named = _group_names(kb)
+        rows_by_group: list[list[str | Cell]] = [[named.get(c.key, c.name), t.number(c.count)] for c in better.by_group]
+        out.table([t._("Group"), t._("Reviews")], rows_by_group, [3, 1])
     out.para(
         t._(
             "What monitoring showed at each review held in the period, by group where the plan promised it, beside "
@@ -336,13 +343,13 @@ def _better_off(out: _Blocks, card: ReportCard) -> None:
         ),
         keep_next=True,
     )
-    given_words, outcomes = baseline_words(t), status_words(t)
+    given_words, outcomes = baseline_words(t, kb), status_words(t)
     rows: list[list[str | Cell]] = []
     for review in better.reviews:
         held = t.date(review.held_on) + ("" if review.on_time else " " + t._("(late)"))
         given = given_words.get(review.baseline_by_group or "", t._("Not stated"))
         baseline = given + (f": {_short(review.baseline, 240)}" if review.baseline else "")
-        groups = "\n".join(f"{g.name}: {g.result}" for g in review.groups)
+        groups = "\n".join(f"{_group_names(kb).get(g.group, g.name)}: {g.result}" for g in review.groups)
         rows.append(
             [
                 Cell(review.title, bold=True),
@@ -353,10 +360,21 @@ def _better_off(out: _Blocks, card: ReportCard) -> None:
             ]
         )
     out.table(
-        [t._("Plan"), t._("Reviewed on"), t._("Baseline at assessment"), t._("Result at review"), t._("By group")],
+        [
+            t._("Plan"),
+            t._("Reviewed on, outcome"),
+            t._("Baseline at assessment"),
+            t._("Result at review"),
+            t._("By group"),
+        ],
         rows,
-        [1.6, 1, 1.8, 1.6, 2.2],
+        [1.6, 1.15, 1.75, 1.6, 2.1],
     )
+
+
+def _group_names(kb: KnowledgeBase) -> dict[str, str]:
+    """The groups' names in the report's language (`kb` is given in it; the card keeps the English names)."""
+    return {item.id: item.name for item in kb.characteristics} | {item.id: item.name for item in kb.communities}
 
 
 def _short(text: str, limit: int) -> str:
@@ -364,7 +382,7 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _strategy_actions(out: _Blocks, card: ReportCard) -> None:
+def _strategy_actions(out: _Blocks, card: ReportCard, kb: KnowledgeBase) -> None:
     t = out.t
     out.heading(t._("The strategy's actions: the plans that drew on them"), 1)
     if not card.strategy_actions:
@@ -376,38 +394,63 @@ def _strategy_actions(out: _Blocks, card: ReportCard) -> None:
     out.table(
         [t._("Strategy action"), t._("Plans"), t._("Agreed"), t._("Done"), t._("Overdue")],
         [
-            [_short(f"{item.action}: {item.name}", 140), t.number(item.plans), t.number(item.agreed),
+            [_short(_item(kb, item.action), 140), t.number(item.plans), t.number(item.agreed),
              t.number(item.done), t.number(item.overdue)]
             for item in card.strategy_actions
         ],
-        [5, 0.8, 0.8, 0.8, 0.8],
+        [4.3, 0.8, 0.8, 0.8, 1.1],
     )  # fmt: skip
-    done = [
-        (item.action, line)
-        for item in card.strategy_actions
-        for line in item.lines
-        if line.status == "done" and line.done_on is not None and card.period.since <= line.done_on < card.period.until
-    ]
+    since, until = card.period.since, card.period.until
+    done = _once(
+        card, lambda line: line.status == "done" and line.done_on is not None and since <= line.done_on < until
+    )
     out.heading(t._("What the plans did"), 2)
     if done:
+        out.para(
+            t._(
+                "Each action done in the period, once, with the strategy actions it drew on (named in the table above):"
+            ),
+            keep_next=True,
+        )
         out.table(
-            [t._("Strategy action"), t._("Plan"), t._("What was done"), t._("Done on")],
+            [t._("Plan"), t._("What was done"), t._("Done on"), t._("Strategy actions")],
             [
-                [action, line.title, line.evidence or line.text, t.date(line.done_on or card.made_on)]
-                for action, line in done
+                [line.title, line.evidence or line.text, t.date(line.done_on or card.made_on), ", ".join(actions)]
+                for line, actions in sorted(done, key=lambda pair: (pair[0].done_on or card.made_on, pair[0].title))
             ],
-            [1, 2.2, 3, 1.3],
+            [2.2, 3, 1.3, 1],
         )
     else:
         out.para(t._("No action drawing on the strategy was done in this period."))
-    late = [(item.action, line) for item in card.strategy_actions for line in item.lines if line.overdue]
+    late = _once(card, lambda line: line.overdue)
     if late:
         out.heading(t._("Overdue actions"), 2)
-        out.table(
-            [t._("Strategy action"), t._("Plan"), t._("Action"), t._("Overdue since")],
-            [[action, line.title, _short(line.text, 200), t.date(line.due or card.made_on)] for action, line in late],
-            [1, 2.2, 3, 1.3],
+        out.para(
+            t._(
+                "Each action still open after its due date, once, the longest overdue first, with the strategy actions "
+                "it draws on:"
+            ),
+            keep_next=True,
         )
+        out.table(
+            [t._("Plan"), t._("Action"), t._("Due on"), t._("Strategy actions")],
+            [
+                [line.title, _short(line.text, 200), t.date(line.due or card.made_on), ", ".join(actions)]
+                for line, actions in sorted(late, key=lambda pair: (pair[0].due or card.made_on, pair[0].title))
+            ],
+            [2.2, 3, 1.3, 1],
+        )
+
+
+def _once(card: ReportCard, chosen: Callable[[PlanDone], bool]) -> list[tuple[PlanDone, list[str]]]:
+    """The plans' actions `chosen` picks, each once (an action drawing on several strategy actions is listed under
+    each in the card), with the strategy actions it draws on."""
+    found: dict[tuple[str, str, str], tuple[PlanDone, list[str]]] = {}
+    for item in card.strategy_actions:
+        for line in item.lines:
+            if chosen(line):
+                found.setdefault((line.assessment_id, line.key, line.text), (line, []))[1].append(item.action)
+    return list(found.values())
 
 
 def _trend(out: _Blocks, card: ReportCard) -> None:

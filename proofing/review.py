@@ -40,6 +40,7 @@ from proofing.actions import (
     ReviewDue,
     ReviewHeld,
     ReviewRecord,
+    decisions_after,
 )
 from proofing.approvals import SignOff
 from proofing.assessment import Assessment, assess_agreed
@@ -47,6 +48,7 @@ from proofing.decisions import DecisionNotes, MitigationDecision, mitigation_key
 from proofing.errors import StoreError
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan
+from proofing.residual import Residual, residual
 from proofing.store.followup import Approved, FollowUp, today
 
 if TYPE_CHECKING:
@@ -183,6 +185,20 @@ def open_follow_up(kb: KnowledgeBase, approval: Approved) -> None:
     )
 
 
+def decisions_followed(
+    store: Store, assessment_id: str, version: int, decisions: Mapping[str, MitigationDecision | Mapping[str, str]]
+) -> dict[str, MitigationDecision | Mapping[str, str]] | None:
+    """The decisions the residual of version `version` counts once it is approved and followed through: each
+    mitigation with an action as its action stands now (done: counted; open with a due date: counted; open with
+    no date, or dropped: not counted; ``proofing.actions.decisions_after``), the others as decided. None when
+    `version` is not the approved version that holds the plan's actions (a draft, or a plan with none): its
+    decisions are then counted as given."""
+    actions = [action for action in FollowUp(store).actions(assessment_id=assessment_id) if action.version == version]
+    if not actions:
+        return None
+    return {**decisions, **decisions_after(actions)}
+
+
 def changes_since_approval(kb: KnowledgeBase, review: ReviewDue, plan: Plan, notes: object = None) -> ReviewChanges:
     """What changed since approval: the approved answers (`plan`, `notes`) assessed again against the current rule
     base `kb`, against the findings and level kept at approval (`review`). New: rules that fire now and did not;
@@ -228,6 +244,18 @@ def review_context(
         changes_since_approval(kb, review, approved.plan, approved.notes),
         monitoring_groups(kb, approved.plan, approved.notes),
     )
+
+
+def residual_now(store: Store, kb: KnowledgeBase, review: ReviewDue, *, by: User | None = None) -> Residual | None:
+    """The residual impact of the approved version under review as its actions stand now (a mitigation counts
+    only when its action is done or firmly dated), for the review page; None when the version cannot be read."""
+    approved = (store.acting(by) if by is not None else store).version(review.assessment_id, review.version)
+    if approved is None:
+        return None
+    assessment, _problems = assess_agreed(kb, approved.plan, approved.notes)
+    decisions = decisions_followed(store, review.assessment_id, review.version, approved.decisions)
+    notes = DecisionNotes.model_validate(approved.notes or {})
+    return residual(kb, assessment, approved.decisions if decisions is None else decisions, notes)
 
 
 def hold_review(

@@ -15,6 +15,9 @@ Workshops are opened, scored and finalised through ``workshops_for`` (proofing.w
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -22,12 +25,14 @@ from typing import Any
 
 from proofing.access import User
 from proofing.assessment import Assessment, assess_agreed
+from proofing.decisions import DecisionNotes, MitigationDecision
 from proofing.errors import StaleVersionError, StoreError
 from proofing.indexing import index_rows
 from proofing.knowledge import KnowledgeBase, configured_rules_dir, load_knowledge
 from proofing.models import Draft, IndexRow, KeptBoth, NotesGiven, SavedVersion, typed_notes
 from proofing.plan import AnswerProblem, Plan
-from proofing.review import open_follow_up
+from proofing.residual import Residual, residual
+from proofing.review import decisions_followed, open_follow_up
 from proofing.store import KEEP_BOTH_ATTEMPTS, Store, UserStore
 from proofing.store.followup import Approved, use_followup
 from proofing.store.merge import draft_of, merge
@@ -85,9 +90,24 @@ def kept(kb: KnowledgeBase, plan: Plan, notes: NotesGiven) -> tuple[str | None, 
     return level_of(assessed), index_rows(kb, plan, assessed[0])
 
 
+_APPROVING_WITH: ContextVar[KnowledgeBase | None] = ContextVar("approving_with", default=None)
+
+
+@contextmanager
+def approving_with(kb: KnowledgeBase) -> Iterator[None]:
+    """Within this block an approval's follow-up is worked out with `kb`, the rule base the sign-off was given (the
+    one the version was assessed with), not the app's default (proofing.signoff.sign_off wraps the store's)."""
+    token = _APPROVING_WITH.set(kb)
+    try:
+        yield
+    finally:
+        _APPROVING_WITH.reset(token)
+
+
 def _follow_up(approval: Approved) -> None:
-    """On an approval (in its transaction): open its actions and review with the store's rule base (issue 23)."""
-    open_follow_up(default_rule_base(), approval)
+    """On an approval (in its transaction): open its actions and review with the rule base the sign-off was given,
+    else (a script calling the store's sign-off itself) the app's (issue 23)."""
+    open_follow_up(_APPROVING_WITH.get() or default_rule_base(), approval)
 
 
 use_followup(_follow_up)  # an approval's follow-up is worked out here, above the store (proofing.review)
@@ -239,3 +259,20 @@ def workshops_for(store: UserStore) -> Workshops:
     """The EIA workshops as the person acting on `store` may run or join them: open, score, reveal, agree and
     finalise (proofing.workshop_store; finalising assesses the agreed draft once and hands the store its index)."""
     return Workshops(store.store, store.user)
+
+
+def residual_shown(
+    store: Store | UserStore,
+    kb: KnowledgeBase,
+    assessment_id: str,
+    version: int,
+    assessment: Assessment,
+    decisions: Mapping[str, MitigationDecision | Mapping[str, str]],
+    notes: DecisionNotes,
+) -> tuple[Residual, bool]:
+    """The residual impact a face shows for version `version`, and whether it follows the actions: once that
+    version is approved and has actions, a mitigation counts only when its action is done or firmly dated (an
+    action not started with no date, or dropped, no longer counts); before, the decisions count as given."""
+    base = store.store if isinstance(store, UserStore) else store
+    followed = decisions_followed(base, assessment_id, version, decisions)
+    return residual(kb, assessment, followed if followed is not None else decisions, notes), followed is not None

@@ -18,7 +18,7 @@ from proofing.decisions import DecisionNotes, MitigationDecision, mitigation_key
 from proofing.knowledge import KnowledgeBase
 from proofing.language import Translator, translator
 from proofing.report.status import gap_key
-from proofing.service import record_assessment
+from proofing.service import approving_with, record_assessment
 from proofing.store import UserStore
 
 
@@ -124,9 +124,10 @@ def sign_off(kb: KnowledgeBase, store: UserStore, assessment_id: str, decision: 
     if missing:
         raise UnacknowledgedError(len(missing))
     overlaps = overlaps_for(store, kb, assessment_id)
-    store.sign_off(
-        assessment_id,
-        decision,
-        acknowledged=items,
-        also_affected=[overlap.model_dump(mode="json") for overlap in overlaps],
-    )
+    with approving_with(kb):  # its actions and review are worked out with this rule base
+        store.sign_off(
+            assessment_id,
+            decision,
+            acknowledged=items,
+            also_affected=[overlap.model_dump(mode="json") for overlap in overlaps],
+        )

@@ -318,10 +318,10 @@ def test_due_and_overdue_actions_and_reviews_become_reminders_to_owner_and_appro
             "action",
             "12@2027-03-01",
             "due",
-            "/actions",
+            "/actions?action=12",
             ["manager@council.example", "approver@council.example"],
         ),
-        ("review", "plan0003@2027-03-21", "due", "/reviews", ["manager@council.example"]),
+        ("review", "plan0003@2027-03-21", "due", "/reviews?assessment=plan0003", ["manager@council.example"]),
     ]
     assert found[0].recipients[0].name == "The service manager" and found[0].what == "Hold a drop-in"
     overdue, _missing = reminder_sources.items_from(

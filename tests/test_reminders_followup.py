@@ -9,7 +9,7 @@ import pytest
 
 from proofing import cli
 from proofing.store import Reminding, Store
-from proofing.store.followup import today
+from proofing.store.followup import FollowUp, today
 from tests.test_followup import APPROVER, MANAGER, approved_plan
 from tests.test_reminders import BASE, SENDER, smtp_server
 
@@ -19,7 +19,8 @@ def test_proofing_remind_sends_the_follow_ups_reminders_once(
 ) -> None:
     store = Store(url)
     overdue_on = (today() - timedelta(days=2)).isoformat()
-    approved_plan(store, {"language_no_interpreting:0": {"status": "accepted", "due": overdue_on}})
+    assessment_id = approved_plan(store, {"language_no_interpreting:0": {"status": "accepted", "due": overdue_on}})
+    [action] = FollowUp(store).actions(assessment_id=assessment_id)
     Reminding(store).remember_contact(MANAGER.subject, MANAGER.name, "manager@council.example")
     Reminding(store).remember_contact(APPROVER.subject, APPROVER.name, "approver@council.example")
     with smtp_server() as (inbox, port):
@@ -39,4 +40,6 @@ def test_proofing_remind_sends_the_follow_ups_reminders_once(
     assert any(s.startswith("Action overdue since") for s in subjects)
     assert any(s.startswith("Review due on") for s in subjects)
     bodies = [mail.get_content() for _tos, mail in inbox.received]
-    assert any(f"{BASE}/actions" in body for body in bodies) and any(f"{BASE}/reviews" in body for body in bodies)
+    # each mail links to its item, not only to the page: the action, or the review (to every recipient)
+    action_link, review_link = f"{BASE}/actions?action={action.id}", f"{BASE}/reviews?assessment={assessment_id}"
+    assert sum(action_link in body for body in bodies) == 2 and sum(review_link in body for body in bodies) == 2

@@ -36,14 +36,18 @@ HEADINGS = (
 )
 
 
-def walk(store_url: str, rules_copy: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """tests/test_followup.py's walk: approval, one action done with evidence and one overdue, a review that finds a
-    new rule firing and revises, the revised version approved. Returns the assessment's id."""
+def walk(store_url: str, rules_copy: Path, monkeypatch: pytest.MonkeyPatch, overdue_due: date | None = None) -> str:
+    """tests/test_followup.py's walk: approval, one action done with evidence and one overdue (due on `overdue_due`,
+    three days ago when not given), a review that finds a new rule firing and revises, the revised version approved.
+    Returns the assessment's id."""
     kb_then = load_knowledge(rules_copy)
     monkeypatch.setattr(service, "default_rule_base", lambda: kb_then)
     store = Store(store_url)
     decisions = {
-        "language_no_interpreting:0": {"status": "accepted", "due": (today() - timedelta(days=3)).isoformat()},
+        "language_no_interpreting:0": {
+            "status": "accepted",
+            "due": (overdue_due or today() - timedelta(days=3)).isoformat(),
+        },
         "access_online_only_digital_exclusion:0": {"status": "accepted", "due": "2027-01-31"},
     }
     assessment_id = approved_plan(store, decisions)
@@ -129,6 +133,28 @@ def sql_counts(url: str, period: Period, on: date) -> dict[str, Any]:
                     f"AND review_date < {before}"
                 ),
                 "held": one("SELECT COUNT(*) FROM followup_review_outcomes WHERE held_at >= :s AND held_at < :u"),
+                "started": one("SELECT COUNT(*) FROM assessments WHERE created_at >= :s AND created_at < :u"),
+                "done": one(
+                    "SELECT COUNT(*) FROM followup_actions WHERE status = 'done' AND "
+                    + (
+                        "done_on >= CAST(:ds AS DATE) AND done_on < CAST(:du AS DATE)"
+                        if postgres
+                        else "done_on >= :ds AND done_on < :du"
+                    )
+                ),
+                "on_time": one(
+                    f"SELECT COUNT(*) FROM followup_review_outcomes WHERE {review_in} "
+                    + ("AND CAST(held_at AS DATE) <= review_date" if postgres else "AND date(held_at) <= review_date")
+                ),
+                "by_service": dict(
+                    db.execute(
+                        text(
+                            f"SELECT s.service, COUNT(*) FROM ({latest}) l "
+                            "JOIN assessments s ON s.id = l.assessment_id GROUP BY s.service"
+                        ),
+                        span,
+                    ).all()
+                ),
                 "mw23_plans": one(
                     "SELECT COUNT(DISTINCT assessment_id) FROM followup_actions WHERE "
                     + ("CAST(strategy_actions AS TEXT)" if postgres else "strategy_actions")
@@ -148,9 +174,12 @@ def sql_counts(url: str, period: Period, on: date) -> dict[str, Any]:
 def test_the_report_card_of_the_quarter_counts_the_walk_as_the_database_does(
     url: str, rules_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assessment_id = walk(url, rules_copy, monkeypatch)
-    on = today()
-    quarter = quarter_of(on)
+    # The overdue action falls due inside this quarter (three days ago, or its first day early in a quarter), and the
+    # card is counted on a day after it, so the test holds on every day of the year.
+    quarter = quarter_of(today())
+    overdue_due = max(today() - timedelta(days=3), quarter.since)
+    on = max(today(), overdue_due + timedelta(days=1))
+    assessment_id = walk(url, rules_copy, monkeypatch, overdue_due)
     kb = load_knowledge(rules_copy)
     card = report_card(Store(url), kb, quarter, on=on, by=AUDITOR)
     counted = sql_counts(url, quarter, on)
@@ -165,6 +194,10 @@ def test_the_report_card_of_the_quarter_counts_the_walk_as_the_database_does(
     assert well.actions_done >= 1  # the drop-in sessions, done today with evidence
     assert well.reviews_on_time.of == counted["reviews_due"]
     assert well.reviews_held == counted["held"] == 1
+    assert well.reviews_on_time.count == counted["on_time"]
+    assert well.actions_done == counted["done"]
+    assert much.started == counted["started"] >= 1
+    assert {c.key: c.count for c in much.by_service} == counted["by_service"]
     assert well.engaged.count == counted["engaged"] and well.engaged.of == much.approved
     assert well.gaps_closed.of == much.approvals
 

@@ -43,6 +43,25 @@ def rows(actions: list[FollowUpAction], on: date) -> list[dict[str, str]]:
     ]
 
 
+def linked_action(found: list[FollowUpAction]) -> FollowUpAction | None:
+    """The action a reminder's link names (``?action=ID``), when the person may see it and it is still open: it is
+    opened first for progress (an approver's reminder names an action someone else owns). A done or dropped one is
+    said so; an unknown one, or one the person may not see, is passed over in silence."""
+    if st.query_params.get("action"):  # kept for the session: the address may lose it as the app moves on
+        st.session_state.actions_link = st.query_params.get("action")
+    wanted = str(st.session_state.get("actions_link", ""))
+    if not wanted.isdigit():
+        return None
+    action = next((a for a in found if a.id == int(wanted)), None) or follow_up.action(int(wanted), by=user)
+    if action is not None and not action.open:
+        status = _(ACTION_STATUS_WORDS[action.status])
+        st.info(
+            _("The action this link opens is no longer open ({status}): {text}", status=status, text=plain(action.text))
+        )
+        return None
+    return action
+
+
 st.title(_("My actions"))
 user = store().user
 follow_up = FollowUp(shared_store())
@@ -55,12 +74,15 @@ st.write(
 )
 everyone = sees_everyone(user) and st.toggle(_("Everyone's actions"), key="actions_everyone")
 found = follow_up.actions(owner_subject=None if everyone else user.subject, open_only=True, by=user)
-overdue = [action for action in found if action.overdue(on)]
 if st.session_state.pop("actions_saved", False):
     st.success(_("Progress saved."))
+linked = linked_action(found)
+if linked is not None:
+    found = [linked] + [action for action in found if action.id != linked.id]
 if not found:
     st.info(_("No actions to do: none of the approved plans you may see has an open action."))
     st.stop()
+overdue = [action for action in found if action.overdue(on)]
 if overdue:
     st.warning(n_("{n} of these actions is overdue.", "{n} of these actions are overdue.", len(overdue)))
 soon = [a for a in found if a.due is not None and not a.overdue(on) and (a.due - on).days <= DUE_WINDOW_DAYS]
@@ -68,6 +90,8 @@ st.caption(_("Due in the next {days} days: {count}.", days=DUE_WINDOW_DAYS, coun
 st.dataframe(rows(overdue + [a for a in found if a not in overdue], on), hide_index=True)
 
 st.subheader(_("Record progress"))
+if linked is not None:
+    st.info(_("Opened from a reminder: {text} ({plan})", text=plain(linked.text), plan=plain(linked.title)))
 chosen = st.selectbox(
     _("Action"),
     found,
@@ -102,4 +126,6 @@ if chosen is not None:
                 st.error(plain(str(error)))  # an alert renders Markdown; the message may name a title
             else:
                 st.session_state.actions_saved = True
+                st.query_params.pop("action", None)  # the linked action is recorded: the page lists as usual
+                st.session_state.pop("actions_link", None)
                 st.rerun()

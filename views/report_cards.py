@@ -123,7 +123,7 @@ st.dataframe([{_("Measure"): label, _("This period"): value} for label, value in
 
 st.header(_("Is anyone better off?"))
 if card.better_off.reviews:
-    outcomes, baselines = status_words(t), baseline_words(t)
+    outcomes, baselines = status_words(t), baseline_words(t, knowledge())
     st.dataframe(
         [
             {

@@ -12,9 +12,9 @@ from __future__ import annotations
 import streamlit as st
 
 from proofing.decisions import DecisionNotes
-from proofing.residual import residual
+from proofing.service import residual_shown
 from views import draft
-from views.common import _, knowledge, link, marked, n_, plain
+from views.common import _, knowledge, link, marked, n_, plain, store
 from views.results_analysis import (
     before_and_after,
     by_group,
@@ -39,7 +39,10 @@ final = draft.read_only()
 plan = draft.current_plan()
 assessment, problems = draft.assessed(plan)
 notes = DecisionNotes.model_validate(draft.notes())
-result = residual(kb, assessment, draft.decisions(), notes)
+opened = draft.base()
+result, followed = residual_shown(
+    store(), kb, opened.assessment_id, opened.version, assessment, draft.decisions(), notes
+)
 st.markdown(_("**Plan:** {title}", title=plain(plan.title)))
 link("views/assess.py", _("← Back to the questionnaire"))
 
@@ -75,7 +78,9 @@ if negatives:
     )
     st.write(found)
     st.caption(
-        _(
+        _("Approved: the residual counts a mitigation only when its action is done or has a due date (Actions page).")
+        if followed
+        else _(
             "Open a finding's mitigations to accept, adapt, reject or mark each done; an accepted one counts in the "
             "residual once it has an owner and a due date. Every choice is saved as you make it."
         )

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from proofing.access import PermissionDenied
 from proofing.actions import REVIEW_OUTCOME_WORDS, ReviewChanges, ReviewDue, ReviewRecord, problem
 from proofing.errors import StoreError
-from proofing.review import DUE_WINDOW_DAYS, hold_review, review_context
+from proofing.review import DUE_WINDOW_DAYS, hold_review, residual_now, review_context
 from proofing.store.followup import FollowUp, today
 from views.common import _, day, knowledge, link, n_, plain, shared_store, store, visible
 
@@ -58,6 +58,24 @@ def show_changes(changes: ReviewChanges) -> None:
         )
 
 
+def linked_review(everything: list[ReviewDue]) -> ReviewDue | None:
+    """The review a reminder's link names (``?assessment=ID``), when the person may see it and it awaits review:
+    it is opened first to be held. One already held is said so; an unknown one, or one the person may not see, is
+    passed over in silence."""
+    if st.query_params.get("assessment"):  # kept for the session: the address may lose it as the app moves on
+        st.session_state.reviews_link = st.query_params.get("assessment")
+    wanted = str(st.session_state.get("reviews_link", ""))
+    if not wanted:
+        return None
+    found = next((r for r in everything if r.assessment_id == wanted), None)
+    if found is not None:
+        return found
+    held = FollowUp(shared_store()).reviews(assessment_id=wanted, by=user)
+    if held:
+        st.info(_("The review this link opens is no longer awaiting review: {title}", title=plain(held[0].title)))
+    return None
+
+
 st.title(_("Reviews"))
 user = store().user
 on = today()
@@ -69,6 +87,7 @@ st.write(
     )
 )
 if not everything:
+    linked_review(everything)  # a link to a review already held says so
     st.info(_("No reviews to hold: none of the approved plans you may see is awaiting review."))
     st.stop()
 due = [review for review in everything if (review.review_date - on).days <= DUE_WINDOW_DAYS]
@@ -88,6 +107,10 @@ if later:
     st.dataframe(rows(later, on), hide_index=True)
 
 st.subheader(_("Hold a review"))
+linked = linked_review(everything)
+if linked is not None:
+    st.info(_("Opened from a reminder: the review of {title}", title=plain(linked.title)))
+    everything = [linked] + [review for review in everything if review != linked]
 chosen = st.selectbox(
     _("Plan"), everything, format_func=lambda review: visible(review.title)[:200], key="reviews_chosen"
 )
@@ -99,6 +122,14 @@ if chosen is not None:
         st.stop()
     st.markdown("**" + _("What changed since approval") + "**")
     show_changes(changes)
+    now = residual_now(shared_store(), knowledge(), _review, by=user)
+    if now is not None:
+        st.write(
+            _(
+                "Residual level now, counting only the mitigations whose action is done or has a due date: {level}.",
+                level=now.residual_level_words,
+            )
+        )
     with st.form("review"):
         monitoring = st.text_area(_("What monitoring showed"))
         by_group = {group: st.text_area(_("What monitoring showed for {group}", group=name)) for group, name in groups}
@@ -127,6 +158,8 @@ if chosen is not None:
                 st.error(plain(str(error)))  # an alert renders Markdown; the message may name a title
             else:
                 st.success(_("The review is recorded."))
+                st.query_params.pop("assessment", None)  # the linked review is held
+                st.session_state.pop("reviews_link", None)
                 if held.revised_version is not None:
                     st.write(
                         _(
