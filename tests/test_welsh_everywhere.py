@@ -16,6 +16,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 
 from proofing.assessment import Assessment, assess
@@ -80,7 +81,7 @@ def cited_actions(kb: KnowledgeBase, assessment: Assessment) -> list[str]:
 
 
 def test_every_strategy_text_has_a_draft_marked_as_the_projects_own(kb: KnowledgeBase) -> None:
-    entries = {}
+    entries: dict[tuple[str | None, str], Message] = {}
     for path in (STRATEGY_PO, STRATEGY_REST_PO):
         with path.open("rb") as handle:
             entries |= {
