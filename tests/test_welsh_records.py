@@ -23,7 +23,7 @@ from lxml import etree
 from proofing.assessment import Assessment, assess
 from proofing.cumulative import Overlap
 from proofing.knowledge import KnowledgeBase
-from proofing.language import catalogue
+from proofing.language import catalogue, translator
 from proofing.plan import read_plan
 from proofing.report import ReportDetails, write_html_record, write_report
 from proofing.screening import level_label
@@ -169,3 +169,15 @@ def test_a_missing_partner_is_found() -> None:
     english = "Equality Impact Assessment"
     assert without_partner([english], sorted(forms[english])) == []
     assert without_partner([english], ["Rhywbeth arall"]) == [english]
+
+
+def test_who_made_a_command_line_record_is_said_in_welsh(kb: KnowledgeBase) -> None:
+    """The record keeps "the service manager (proofing command line)" as written; the Welsh record says the command
+    line's part in Welsh, the person's name or role as given."""
+    assessment = assess(kb, read_plan(EXAMPLES / "payroll-software.yaml"))
+    made = details(kb).model_copy(update={"produced_by": "the service manager (proofing command line)"})
+    shown = visible_texts(write_report(kb, assessment, made, language="cy"))
+    welsh = translator("cy")._("{user} (proofing command line)", user="the service manager")
+    assert welsh != made.produced_by
+    assert welsh in shown and made.produced_by not in shown
+    assert made.produced_by in visible_texts(write_report(kb, assessment, made, language="en"))
