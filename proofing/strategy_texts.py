@@ -1,11 +1,14 @@
 """The strategy's own texts a reader sees, as the translator walks them (proofing.language).
 
-The rule base's questions, rules and facts are the project's words; the strategy's actions (with their measures
-and columns), outcomes, principles and cohesion indicators are the council's. The council's Welsh edition is not in
-the rule base, so the Welsh forms of these texts are the project's own drafts (``rules-strategy25.po``), marked as
-such for the translation unit to replace with the published Welsh. They go through the same lookup as every other
-rule-base text, so a Welsh page or record shows the action "Datblygu Strategaeth ..." where the English shows
-"Develop a ...". Ids, outcomes and the links between them are the same in every language.
+The rule base's questions, rules and facts are the project's words; the strategy's are the council's: its title,
+vision, core principles and four objectives, its actions (with their measures and columns), outcomes and cohesion
+indicators, the Migrant Worker task group's plan and tasks (with each task's lead, target, status and update), and
+the 2011-14 update with its outcomes and the racist crimes table. The council's Welsh edition is not in the rule
+base, so the Welsh forms of these texts are the project's own drafts (``rules-strategy25.po``, and
+``rules-welsh25a.po`` for the vision, objectives, tasks and the 2011-14 update), marked as such for the translation
+unit to replace with the published Welsh. They go through the same lookup as every other rule-base text, so a Welsh
+page or record shows the action "Datblygu Strategaeth ..." where the English shows "Develop a ...". Ids, outcomes
+and the links between them are the same in every language.
 """
 
 from __future__ import annotations
