@@ -207,12 +207,12 @@ def _parser() -> argparse.ArgumentParser:
         return with_locale_option(with_rules_option(sub))
 
     export = with_target_language(
-        translate_commands.add_parser("export", help="write the rule base's texts to translate or confirm as a .po")
+        translate_commands.add_parser("export", help="write the rule base's and the app's texts to review")
     )
     export.add_argument("--all", action="store_true", help="every text, confirmed ones too")
     export.add_argument("-o", "--out", type=Path, metavar="FILE.po", help="where to write it (default: in words)")
     take = with_target_language(
-        translate_commands.add_parser("import", help="read a translated .po back into the rule base's catalogue")
+        translate_commands.add_parser("import", help="read a reviewed .po back: its texts confirmed or drafts")
     )
     take.add_argument("file", type=Path, metavar="FILE.po")
     with_target_language(

@@ -15,7 +15,7 @@ from proofing.cli_text import (
     current,
     n_,
 )
-from proofing.drafts import import_reviewed
+from proofing.drafts import UI_NOTE, export_all, import_reviewed, ui_texts
 from proofing.errors import CommandError, display_path
 from proofing.language import (
     PROJECT_DIR,
@@ -23,7 +23,6 @@ from proofing.language import (
     CatalogueError,
     Language,
     catalogue,
-    export_rules,
     languages,
     rules_coverage,
     ui_coverage,
@@ -55,11 +54,14 @@ def translate_command(arguments: argparse.Namespace, load: Loader) -> int:
     if arguments.translate_command == "export":
         out: Path = arguments.out or Path(f"proofing-rules-{language}-{kb.version}.po")
         _output_file(out)
-        exported = export_rules(kb, language, include_all=arguments.all, folder=folder)
+        # issue 25: the app's own words too, so the translation unit reviews everything a Welsh reader sees
+        own = ui_texts([path for path in UI_SOURCES if path.exists()], PROJECT_DIR)
+        exported = export_all(kb, own, language, include_all=arguments.all, folder=folder)
         _write_file(out, lambda path: write_catalogue(exported, path))
         messages = [message for message in exported if message.id]
-        untranslated = sum(1 for message in messages if not message.string)
-        drafts = sum(1 for message in messages if message.string and message.fuzzy)
+        untranslated = len([message for message in messages if not _translated(message.string)])
+        drafts = len([message for message in messages if _translated(message.string) and message.fuzzy])
+        app_words = len([message for message in messages if UI_NOTE in message.auto_comments])
         _say(
             n_(
                 "Wrote {n} text to {path}: {untranslated} untranslated, {drafts} drafts or changed since translated.",
@@ -72,6 +74,14 @@ def translate_command(arguments: argparse.Namespace, load: Loader) -> int:
         )
         _say(
             _(
+                "{rules} of them are the rule base's texts, {app} the app's, the record's and the command line's own "
+                "words.",
+                rules=len(messages) - app_words,
+                app=app_words,
+            )
+        )
+        _say(
+            _(
                 "Translate them in any .po tool; clear the fuzzy flag of each one the translator confirms; then "
                 "run: proofing translate import {path} --lang {language}",
                 path=out,
@@ -80,8 +90,8 @@ def translate_command(arguments: argparse.Namespace, load: Loader) -> int:
         )
         return 0
     try:
-        ui_texts = (message.english for message in ui_messages([path for path in UI_SOURCES if path.exists()]))
-        imported = import_reviewed(kb, ui_texts, language, arguments.file, folder)  # issue 25: the app's words too
+        ours = [text.english for text in ui_texts([path for path in UI_SOURCES if path.exists()])]
+        imported = import_reviewed(kb, ours, language, arguments.file, folder)  # issue 25: the app's words too
     except CatalogueError as error:
         raise CommandError(str(error)) from None
     _say(
@@ -98,6 +108,11 @@ def translate_command(arguments: argparse.Namespace, load: Loader) -> int:
         _say("  " + _("refused: {why}", why=refusal))
     _say(rules_coverage(kb, language, folder).words(current()) + ".")
     return 0
+
+
+def _translated(string: str | tuple[str, ...] | list[str] | None) -> bool:
+    """Whether a message has a translation: its text, or any of its plural forms for a counted text."""
+    return bool(string) if isinstance(string, str) or string is None else any(string)
 
 
 def _translate_ui(language: Language, folder: Path) -> int:

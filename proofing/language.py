@@ -491,6 +491,7 @@ def localised(kb: KnowledgeBase, language: Language, folder: Path = LOCALE_DIR) 
     parts = {name: getattr(kb, name) for name in ("questionnaire", "rules", "facts", "scoring")}
     parts |= {name: getattr(kb, name) for name in ("characteristics", "communities", "psed_aims", "places")}
     parts |= {name: getattr(kb, name) for name in ("training", "council", "name", *STRATEGY_PARTS)}
+    parts = {name: value for name, value in parts.items() if value is not None}  # a part this rule base lacks
     dumped: dict[str, Any] = {
         name: value
         if isinstance(value, str)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from proofing.knowledge import Item, KnowledgeBase
+from proofing.language import SOURCE, Translator, translator
 from proofing.questionnaire import Fact, ImpactRule, Question
 from proofing.strategy import (
     Action,
@@ -49,104 +50,135 @@ def knowledge_as_json(kb: KnowledgeBase) -> dict[str, Any]:
     }
 
 
-def describe(kb: KnowledgeBase, item_id: str) -> str | None:
-    """One item of the rule base in readable form, for `rules show` and the rule base browser."""
+def describe(kb: KnowledgeBase, item_id: str, words: Translator | None = None) -> str | None:
+    """One item of the rule base in readable form, for `rules show` and the rule base browser; its labels in the
+    language of `words` (English when not given), its texts as `kb` words them (a localised rule base in Welsh)."""
     found = kb.find(item_id)
     if found is None:
         return None
     kind, item = found
-    return "\n".join(_describe_lines(kb, kind, item))
+    return "\n".join(_describe_lines(kb, kind, item, words or translator(SOURCE)))
 
 
-def _describe_lines(kb: KnowledgeBase, kind: str, item: Item) -> Iterator[str]:
+def _describe_lines(kb: KnowledgeBase, kind: str, item: Item, words: Translator) -> Iterator[str]:
+    _ = words._
+    not_given = _("(not given in the strategy)")
+    no_text = _("(numbered in the strategy with no text)")
+
     def field(label: str, value: str | None) -> str:
-        return f"  {label}: {value if value else '(not given in the strategy)'}"
+        return f"  {label}: {value if value else not_given}"
 
     match item:
         case Outcome():
-            yield f"Outcome {item.id} ({kb.objective(item.objective).name})"
+            yield _("Outcome {id} ({objective})", id=item.id, objective=kb.objective(item.objective).name)
             yield f"  {item.text}"
             if item.chapter_text:
-                yield f"  Chapter 3 words it: {item.chapter_text}"
-            yield field("Contribution to the cohesion vision", item.contribution)
+                yield "  " + _("Chapter 3 words it: {text}", text=item.chapter_text)
+            yield field(_("Contribution to the cohesion vision"), item.contribution)
             actions = kb.actions_of(item.id)
-            yield "  Actions:" if actions else "  Actions: none listed in the strategy"
+            yield "  " + (_("Actions:") if actions else _("Actions: none listed in the strategy"))
             for action in actions:
                 yield f"    {action.id} {action.text}"
         case Action():
             outcome = kb.outcome(item.outcome)
-            yield f"Action {item.id}: {item.text}"
-            yield f"  Under outcome {outcome.id}: {outcome.text}"
-            yield "  Measures:" if item.measures else "  Measures: none listed in the strategy"
+            yield _("Action {id}: {text}", id=item.id, text=item.text)
+            yield "  " + _("Under outcome {id}: {text}", id=outcome.id, text=outcome.text)
+            yield "  " + (_("Measures:") if item.measures else _("Measures: none listed in the strategy"))
             for measure in item.measures:
-                yield f"    {measure.id} {measure.text or '(numbered in the strategy with no text)'}"
-            yield field("Action and involvement required by", item.involvement)
-            yield field("Proposed lead organisation", item.lead)
-            yield field("Timescale for completion", item.timescale)
-            yield field("Additional resource requirements", item.resources)
+                yield f"    {measure.id} {measure.text or no_text}"
+            yield field(_("Action and involvement required by"), item.involvement)
+            yield field(_("Proposed lead organisation"), item.lead)
+            yield field(_("Timescale for completion"), item.timescale)
+            yield field(_("Additional resource requirements"), item.resources)
         case Measure():
             action = kb.action_of_measure(item.id)
-            yield f"Measure {item.id}: {item.text or '(numbered in the strategy with no text)'}"
-            yield f"  Of action {action.id}: {action.text}"
+            yield _("Measure {id}: {text}", id=item.id, text=item.text or no_text)
+            yield "  " + _("Of action {id}: {text}", id=action.id, text=action.text)
         case MigrantWorkerTask():
-            yield f"Migrant Worker task {item.number} ({item.service})"
+            yield _("Migrant Worker task {number} ({service})", number=item.number, service=item.service)
             yield f"  {item.text}"
-            yield field("Who", item.who)
-            yield field("Target date", item.target)
-            yield field("Status", item.status)
-            yield field("Update (March 2007)", item.update)
+            yield field(_("Who"), item.who)
+            yield field(_("Target date"), item.target)
+            yield field(_("Status"), item.status)
+            yield field(_("Update (March 2007)"), item.update)
         case Objective():
-            yield f"Strategic objective {item.number}: {item.name} (strategy {item.section})"
+            yield _(
+                "Strategic objective {number}: {name} (strategy {section})",
+                number=item.number,
+                name=item.name,
+                section=item.section,
+            )
             yield f"  {item.statement}"
             for outcome in kb.outcomes:
                 if outcome.objective == item.id:
                     yield f"    {outcome.id} {outcome.text}"
         case Indicator():
-            yield f"Cohesion indicator {item.id}: {item.text}"
+            yield _("Cohesion indicator {id}: {text}", id=item.id, text=item.text)
             for baseline in item.baselines:
                 setting = f" ({baseline.setting})" if baseline.setting else ""
                 yield f"  {baseline.survey} {baseline.date}{setting}: {baseline.percent:g}%"
             if item.national_comparison:
-                yield f"  National comparison: {item.national_comparison.percent:g}%"
+                yield "  " + _("National comparison: {percent}%", percent=f"{item.national_comparison.percent:g}")
         case Outcome2011():
-            yield f"2011-14 outcome {item.number}: {item.text}"
+            yield _("2011-14 outcome {number}: {text}", number=item.number, text=item.text)
             for sign in item.looks_like:
-                yield f"  What this will look like: {sign}"
+                yield "  " + _("What this will look like: {sign}", sign=sign)
         case Characteristic() | Community() | PsedAim():
-            yield f"{kind.capitalize() if kind != 'PSED aim' else kind}: {item.name}"
+            if kind == "characteristic":
+                yield _("Characteristic: {name}", name=item.name)
+            elif kind == "community":
+                yield _("Community: {name}", name=item.name)
+            elif kind == "PSED aim":
+                yield _("PSED aim: {name}", name=item.name)
+            else:  # another nation's duty's aim ("Section 75 aim"), named as its duty names it
+                yield f"{kind.capitalize()}: {item.name}"
             if isinstance(item, PsedAim):
                 yield f"  {item.text}"
             else:
                 yield f"  {item.description}"
             for aspect in getattr(item, "aspects", []):
                 yield f"  - {aspect}"
-            yield field("Source", item.source)
+            yield field(_("Source"), item.source)
         case Statement():
-            yield f"{kind.capitalize()} {item.id}: {item.text}"
+            if kind == "principle":
+                yield _("Principle {id}: {text}", id=item.id, text=item.text)
+            else:
+                yield _("Vision statement {id}: {text}", id=item.id, text=item.text)
         case Question():
-            yield f"Question {item.id} ({item.type.replace('_', ' ')}{', required' if item.required else ''})"
+            answered = item.type.replace("_", " ")
+            if item.required:
+                yield _("Question {id} ({type}, required)", id=item.id, type=answered)
+            else:
+                yield _("Question {id} ({type})", id=item.id, type=answered)
             yield f"  {item.text}"
             if item.help:
-                yield f"  Help: {item.help}"
+                yield "  " + _("Help: {text}", text=item.help)
             for option in item.options:
                 yield f"    {option.id}: {option.label}"
             if item.show_if is not None:
-                yield "  Asked only when earlier answers make it relevant."
+                yield "  " + _("Asked only when earlier answers make it relevant.")
         case Fact():
-            yield f"Fact {item.id}: {item.text}"
-            yield "  Derived by: " + ", ".join(rule.id for rule in kb.rules if rule.derives == item.id)
+            yield _("Fact {id}: {text}", id=item.id, text=item.text)
+            derived = ", ".join(rule.id for rule in kb.rules if rule.derives == item.id)
+            yield "  " + _("Derived by: {rules}", rules=derived)
         case ImpactRule():
-            yield f"Rule {item.id}: {item.title}"
+            yield _("Rule {id}: {title}", id=item.id, title=item.title)
             if item.derives:
-                yield f"  Concludes: {next(f.text for f in kb.facts if f.id == item.derives)}"
+                yield "  " + _("Concludes: {fact}", fact=next(f.text for f in kb.facts if f.id == item.derives))
             if item.finding:
                 finding = item.finding
                 score = finding.likelihood * finding.severity
-                yield (
-                    f"  A {finding.direction} finding, likelihood {finding.likelihood} x severity "
-                    f"{finding.severity} = {score}"
+                direction = _("A positive finding") if finding.direction == "positive" else _("A negative finding")
+                yield "  " + _(
+                    "{direction}, likelihood {likelihood} x severity {severity} = {score}",
+                    direction=direction,
+                    likelihood=finding.likelihood,
+                    severity=finding.severity,
+                    score=score,
                 )
                 yield f"  {' '.join(finding.rationale.split())}"
                 for mitigation in finding.mitigations:
-                    yield f"  - {' '.join(mitigation.text.split())} (actions {', '.join(mitigation.actions)})"
-            yield f"  Cases: {len(item.cases)}"
+                    cited = ", ".join(mitigation.actions)
+                    text = " ".join(mitigation.text.split())
+                    yield "  - " + _("{text} (actions {actions})", text=text, actions=cited)
+            yield "  " + _("Cases: {n}", n=len(item.cases))

@@ -1,11 +1,14 @@
 """The strategy's own texts a reader sees, as the translator walks them (proofing.language).
 
-The rule base's questions, rules and facts are the project's words; the strategy's actions (with their measures
-and columns), outcomes, principles and cohesion indicators are the council's. The council's Welsh edition is not in
-the rule base, so the Welsh forms of these texts are the project's own drafts (``rules-strategy25.po``), marked as
-such for the translation unit to replace with the published Welsh. They go through the same lookup as every other
-rule-base text, so a Welsh page or record shows the action "Datblygu Strategaeth ..." where the English shows
-"Develop a ...". Ids, outcomes and the links between them are the same in every language.
+The rule base's questions, rules and facts are the project's words; the strategy's are the council's: its title,
+vision, core principles and four objectives, its actions (with their measures and columns), outcomes and cohesion
+indicators, the Migrant Worker task group's plan and tasks (with each task's lead, target, status and update), and
+the 2011-14 update with its outcomes and the racist crimes table. The council's Welsh edition is not in the rule
+base, so the Welsh forms of these texts are the project's own drafts (``rules-strategy25.po``, and
+``rules-welsh25a.po`` for the vision, objectives, tasks and the 2011-14 update), marked as such for the translation
+unit to replace with the published Welsh. They go through the same lookup as every other rule-base text, so a Welsh
+page or record shows the action "Datblygu Strategaeth ..." where the English shows "Develop a ...". Ids, outcomes
+and the links between them are the same in every language.
 """
 
 from __future__ import annotations
@@ -17,7 +20,21 @@ if TYPE_CHECKING:
     from proofing.knowledge import KnowledgeBase
 
 # The parts of the rule base these texts live in (proofing.language.localised rebuilds them in a language).
-STRATEGY_PARTS: tuple[str, ...] = ("actions", "outcomes", "principles", "indicators")
+STRATEGY_PARTS: tuple[str, ...] = (
+    "actions",
+    "outcomes",
+    "principles",
+    "indicators",
+    "strategy",
+    "vision",
+    "objectives",
+    "cohesion_proofing",
+    "migrant_worker_plan",
+    "migrant_worker_tasks",
+    "strategy_2011",
+    "outcomes_2011",
+    "hate_crime",
+)
 
 
 def strategy_walk(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:
@@ -61,6 +78,61 @@ def strategy_walk(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int
         if indicator.national_comparison is not None:
             note = indicator.national_comparison.note
             yield f"indicator.{indicator.id}.comparison", note, (*where, "national_comparison", "note")
+    yield from _chapter_three(kb)
+    yield from _migrant_worker_plan(kb)
+    yield from _strategy_2011(kb)
+
+
+def _chapter_three(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:
+    """The strategy's title, edition and body, its vision, the source of its principles, its four objectives and
+    its words on cohesion proofing (the rule base page and the record name them)."""
+    for field in ("title", "edition", "body"):
+        yield f"strategy.{field}", getattr(kb.strategy, field), ("strategy", field)
+    yield "vision.lead_in", kb.vision.lead_in, ("vision", "lead_in")
+    yield "vision.source", kb.vision.source, ("vision", "source")
+    for v, statement in enumerate(kb.vision.statements):
+        yield f"vision.{statement.id}.text", statement.text, ("vision", "statements", v, "text")
+    yield "principles.source", kb.principles.source, ("principles", "source")
+    for o, objective in enumerate(kb.objectives):
+        yield f"objective.{objective.id}.name", objective.name, ("objectives", o, "name")
+        yield f"objective.{objective.id}.statement", objective.statement, ("objectives", o, "statement")
+    yield "strategy.cohesion_proofing", kb.cohesion_proofing, ("cohesion_proofing",)
+
+
+def _migrant_worker_plan(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:
+    """The Migrant Worker task group's plan and each task's service, text, lead, target, status and update (a
+    mitigation may cite a task, and the record's action table quotes it with its lead and target)."""
+    plan = kb.migrant_worker_plan
+    if plan is not None:
+        for field in ("title", "updated", "source"):
+            yield f"migrant_worker_plan.{field}", getattr(plan, field), ("migrant_worker_plan", field)
+    for t, task in enumerate(kb.migrant_worker_tasks):
+        for field in ("service", "text", "who", "target", "status", "update"):
+            value = getattr(task, field)
+            if value:
+                yield f"task.{task.id}.{field}", value, ("migrant_worker_tasks", t, field)
+
+
+def _strategy_2011(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:
+    """The 2011-14 update of the strategy: its title and paragraphs, its six outcomes with what each will look
+    like, and the racist crimes table's title, source and note."""
+    update = kb.strategy_2011
+    if update is not None:
+        for field in ("title", "monitoring_and_evaluation", "equality_impact_assessment", "delivery"):
+            yield f"strategy_2011.{field}", getattr(update, field), ("strategy_2011", field)
+        yield (
+            "strategy_2011.monitoring_and_review",
+            update.monitoring_and_review,
+            ("strategy_2011", "monitoring_and_review"),
+        )
+    for o, outcome in enumerate(kb.outcomes_2011):
+        yield f"outcome_2011.{outcome.id}.text", outcome.text, ("outcomes_2011", o, "text")
+        for s, sign in enumerate(outcome.looks_like):
+            yield f"outcome_2011.{outcome.id}.looks_like.{s}", sign, ("outcomes_2011", o, "looks_like", s)
+    crimes = kb.hate_crime
+    if crimes is not None:
+        for field in ("title", "source", "note"):
+            yield f"hate_crime.{field}", getattr(crimes, field), ("hate_crime", field)
 
 
 def effect_walk(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:

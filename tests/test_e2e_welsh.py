@@ -144,6 +144,7 @@ PAGES = (
     "register",
     "actions",
     "reviews",
+    "report_cards",
     "cumulative",
     "rule_base",
     "training",

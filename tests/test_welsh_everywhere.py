@@ -16,6 +16,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 
 from proofing.assessment import Assessment, assess
@@ -30,6 +31,7 @@ from proofing.strategy_texts import effect_walk, strategy_walk
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 STRATEGY_PO = LOCALE_DIR / "cy" / "LC_MESSAGES" / "rules-strategy25.po"
+STRATEGY_REST_PO = LOCALE_DIR / "cy" / "LC_MESSAGES" / "rules-welsh25a.po"  # the vision, objectives, tasks, 2011-14
 OWN_DRAFT = "The project's own draft translation, not the council's published Welsh"
 QUOTED = 25  # a rule-base text this long is looked for inside sentences too (shorter ones may be words of Welsh)
 
@@ -79,8 +81,12 @@ def cited_actions(kb: KnowledgeBase, assessment: Assessment) -> list[str]:
 
 
 def test_every_strategy_text_has_a_draft_marked_as_the_projects_own(kb: KnowledgeBase) -> None:
-    with STRATEGY_PO.open("rb") as handle:
-        entries = {(message.context, message.id): message for message in read_po(handle, locale="cy") if message.id}
+    entries: dict[tuple[str | None, str], Message] = {}
+    for path in (STRATEGY_PO, STRATEGY_REST_PO):
+        with path.open("rb") as handle:
+            entries |= {
+                (message.context, message.id): message for message in read_po(handle, locale="cy") if message.id
+            }
     walked = list(strategy_walk(kb))
     assert len(walked) > 200  # 69 actions with their lead and timescale, 21 outcomes, principles, indicators
     effects = list(effect_walk(kb))

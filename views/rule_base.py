@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from proofing.readout import describe
-from views.common import _, knowledge, marked, plain
+from views.common import _, knowledge, marked, plain, translation
 
 kb = knowledge()
 
@@ -39,9 +39,9 @@ for objective in kb.objectives:
         if search and search not in text.casefold() and search != outcome.id.casefold():
             continue
         with st.expander(plain(_("Outcome {number}: {text}", number=outcome.number, text=outcome.text))):
-            st.text(describe(kb, outcome.id) or "")
+            st.text(describe(kb, outcome.id, translation()) or "")
             for action in actions:
-                st.text(describe(kb, action.id) or "")
+                st.text(describe(kb, action.id, translation()) or "")
                 rules = sorted({rule.title for rule in kb.rules_citing(action.id)})
                 if rules:
                     st.markdown(_("Rules whose mitigations draw on this action:"))
@@ -52,4 +52,4 @@ st.subheader(_("Impact rules"))
 for rule in kb.rules:
     if rule.finding and (not search or search in (rule.title + rule.finding.rationale).casefold()):
         with st.expander(marked(rule.title)):
-            st.text(describe(kb, rule.id) or "")
+            st.text(describe(kb, rule.id, translation()) or "")

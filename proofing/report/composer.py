@@ -32,7 +32,7 @@ from proofing.record import clean_text
 from proofing.report.blocks import Cell, ComposedRecord, PageBreak
 from proofing.report.compose_base import Half, RecordFormat
 from proofing.report.compose_sections import FindingSections
-from proofing.report.details import ReportDetails, Signatory
+from proofing.report.details import ReportDetails, Signatory, producer_words
 from proofing.report.drafts import draft_note
 from proofing.report.words import (
     AUDIT_ROWS_SHOWN,
@@ -648,7 +648,7 @@ class Composer(FindingSections):
                 (self._("Engine"), f"{self.a.engine.name} {self.a.engine.version}"),
                 (self._("Produced with"), f"proofing {version('proofing')}"),
                 (self._("Produced at"), self.meta.produced_at),
-                (self._("Produced by"), self.meta.produced_by),
+                (self._("Produced by"), producer_words(self.meta.produced_by, self.t)),
                 (self._("Embedded record sha256"), record_sha),
                 *(
                     [(self._("Language of this record"), self._(language_words(self.meta.language)))]

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from proofing.assessment import Assessment
 from proofing.cumulative import Overlap
 from proofing.decisions import DecisionNotes, MitigationDecision
-from proofing.language import RecordLanguage
+from proofing.language import RecordLanguage, Translator
 from proofing.record import RECORD_FORMAT, clean_payload
 from proofing.store import Approval, AuditEntry
 from proofing.workshop import WorkshopRecord
@@ -58,11 +58,24 @@ class ReportDetails(BaseModel):
     )
 
 
+COMMAND_LINE = "proofing command line"  # who made a record the command line wrote, kept in English in the record
+
+
 def _user() -> str:
     try:
-        return f"{getpass.getuser()} (proofing command line)"
+        return f"{getpass.getuser()} ({COMMAND_LINE})"
     except (KeyError, OSError):
-        return "proofing command line"
+        return COMMAND_LINE
+
+
+def producer_words(produced_by: str, t: Translator) -> str:
+    """Who produced a record, as its reader's language says it: the command line's own words translated, a
+    person's name or role as given (issue 25: no English of ours in a Welsh record)."""
+    if produced_by == COMMAND_LINE:
+        return t._("proofing command line")
+    if produced_by.endswith(f" ({COMMAND_LINE})"):
+        return t._("{user} (proofing command line)", user=produced_by.removesuffix(f" ({COMMAND_LINE})"))
+    return produced_by
 
 
 def record_payload(assessment: Assessment, meta: ReportDetails) -> dict[str, Any]:
