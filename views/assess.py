@@ -44,6 +44,7 @@ from views.common import (
     store,
     translation,
 )
+from views.library_words import sentence_of
 
 kb = knowledge()
 saved = store()
@@ -122,7 +123,7 @@ def checkpoint() -> None:
         state.conflict = True
         return
     except StoreError as refused:
-        state.notice = str(refused).capitalize() + "."
+        state.notice = sentence_of(refused)
         return
     state.base = saved.latest(state.assessment_id)
     state.checkpoint_name = ""
