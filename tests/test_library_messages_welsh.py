@@ -1,0 +1,113 @@
+"""The library's messages in the reader's language (issue 25): every kind of refusal the store, the workshop, the
+permissions and approval raise is a code and values (proofing.errors), and proofing.messages words it in Welsh,
+never the English, with its values (a title, a count) kept and our own words among them (a role, an action)
+translated too. Table-driven: one row per kind of error, raised by the library itself where it can be."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from proofing.access import ACTION_WORDS, PermissionDenied, User, require
+from proofing.actions import check_update
+from proofing.approvals import ApprovedIsKeptError, ContentChangedError, OwnSubmissionError
+from proofing.errors import N_, FinalAssessmentError, ProofingError, StaleVersionError, StoreError, Term
+from proofing.join_guard import TooManyTries
+from proofing.language import catalogue, translator
+from proofing.messages import said, worded
+from proofing.signoff import UnacknowledgedError
+from proofing.workshop_store import StaleAgreementError, WorkshopError
+
+WELSH = translator("cy")
+ENGLISH = translator("en")
+MANAGER = User(subject="manager-1", name="Service manager", roles=frozenset({"service_manager"}))
+AUDITOR = User(subject="auditor-1", name="Auditor one", roles=frozenset({"auditor"}))
+
+
+def refusal(make: Callable[[], object]) -> ProofingError:
+    """The error `make` raises (the library's own raise, where a row calls the library)."""
+    with pytest.raises(ProofingError) as raised:
+        make()
+    return raised.value
+
+
+def _raise(error: ProofingError) -> Callable[[], None]:
+    def make() -> None:
+        raise error
+
+    return make
+
+
+def _action() -> object:
+    from proofing.actions import FollowUpAction
+
+    fields = FollowUpAction.model_fields
+    values = {
+        "id": 1,
+        "assessment_id": "a1",
+        "version": 1,
+        "mitigation_key": "m",
+        "finding": "f",
+        "mitigation": "m",
+        "owner": "Head of Libraries",
+        "owner_subject": "approver-1",
+        "due": date(2027, 1, 1),
+    }
+    return FollowUpAction.model_construct(**{key: value for key, value in values.items() if key in fields})
+
+
+CASES: dict[str, Callable[[], object]] = {
+    "not shared with you": lambda: require(MANAGER, "edit", owner="someone-else"),
+    "a role that may not": lambda: require(AUDITOR, "edit"),
+    "progress on another's action": lambda: check_update(MANAGER, _action()),  # type: ignore[arg-type]
+    "stale version": _raise(StaleVersionError("a1", "Library hours", 2, 3)),
+    "final assessment": _raise(FinalAssessmentError("a1", "Library hours")),
+    "unknown assessment": _raise(StoreError(N_("there is no assessment '{id}'"), id="a1")),
+    "name of a version": _raise(StoreError(N_("a version's name can be at most 200 characters"))),
+    "own submission": _raise(OwnSubmissionError("Head of Libraries", "Library hours", 2)),
+    "content changed": _raise(ContentChangedError("Library hours", 2)),
+    "approved is kept": _raise(ApprovedIsKeptError("Library hours")),
+    "unacknowledged": _raise(UnacknowledgedError(2)),
+    "workshop closed": _raise(WorkshopError(N_("this workshop is finalised: it takes no one new"))),
+    "workshop name": _raise(WorkshopError(N_("say {what} before joining"), what=Term(N_("your name")))),
+    "stale agreement": _raise(StaleAgreementError("Library hours", Term(N_("someone")), 1, 2)),
+    "too many tries": _raise(TooManyTries(30)),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_each_library_refusal_is_worded_in_welsh(kind: str) -> None:
+    catalogue.cache_clear()
+    error = refusal(CASES[kind])
+    english = str(error)
+    assert worded(error, ENGLISH) == english  # the English face says what the library always said
+    welsh = worded(error, WELSH)
+    assert welsh != english, kind
+    assert WELSH._(error.code) != error.code, f"no Welsh for {error.code!r}"
+    for value in error.values.values():  # a title, a count or a name is kept as given; our own words are not
+        if isinstance(value, str | int) and not isinstance(value, Term):
+            assert str(value) in welsh, (kind, value)
+    assert said(error, WELSH)[0].isupper() and said(error, WELSH).endswith((".", "!", "?"))
+
+
+def test_our_own_words_among_the_values_are_translated() -> None:
+    error = refusal(lambda: require(MANAGER, "approve"))
+    welsh = worded(error, WELSH)
+    assert WELSH._(ACTION_WORDS["approve"]) in welsh
+    assert ACTION_WORDS["approve"] not in welsh
+    assert WELSH._("Service manager") in welsh  # the role, as the vocabulary words it
+    assert "Service manager" in str(error)
+
+
+def test_the_cumulative_views_refusal_is_worded_in_welsh() -> None:
+    """ "not shared with you": an assessment the person may not open, in Welsh on a Welsh page."""
+    error = refusal(lambda: require(MANAGER, "read", owner="another-manager"))
+    assert "not yours or shared with you" in str(error)
+    assert "not yours or shared with you" not in worded(error, WELSH)
+
+
+def test_an_error_that_is_not_ours_reads_as_it_was_raised() -> None:
+    assert worded(ValueError("plain"), WELSH) == "plain"
+    assert worded(PermissionDenied("a message of no code"), WELSH) == "a message of no code"
