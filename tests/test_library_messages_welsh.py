@@ -7,19 +7,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from proofing.access import ACTION_WORDS, PermissionDenied, User, require
 from proofing.actions import check_update
 from proofing.approvals import ApprovedIsKeptError, ContentChangedError, OwnSubmissionError
+from proofing.assessment import assess
+from proofing.cumulative import HIDDEN_LEVEL, Overlap, hidden_words
 from proofing.errors import N_, FinalAssessmentError, ProofingError, StaleVersionError, StoreError, Term
 from proofing.join_guard import TooManyTries
+from proofing.knowledge import KnowledgeBase
 from proofing.language import catalogue, translator
 from proofing.messages import said, worded
+from proofing.plan import read_plan
+from proofing.report import ReportDetails, write_report
 from proofing.signoff import UnacknowledgedError
 from proofing.workshop_store import StaleAgreementError, WorkshopError
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 WELSH = translator("cy")
 ENGLISH = translator("en")
 MANAGER = User(subject="manager-1", name="Service manager", roles=frozenset({"service_manager"}))
@@ -111,3 +118,30 @@ def test_the_cumulative_views_refusal_is_worded_in_welsh() -> None:
 def test_an_error_that_is_not_ours_reads_as_it_was_raised() -> None:
     assert worded(ValueError("plain"), WELSH) == "plain"
     assert worded(PermissionDenied("a message of no code"), WELSH) == "a message of no code"
+
+
+def test_the_welsh_records_cumulative_table_counts_what_is_not_shared_in_welsh(kb: KnowledgeBase) -> None:
+    """The assessments a person may not open are counted, never named; in a Welsh record, in Welsh."""
+    from tests.test_welsh_everywhere import english_in, visible_texts
+
+    hidden = Overlap(
+        group="Age",
+        assessment_id="",
+        title=hidden_words(2),
+        service="",
+        status="",
+        level=HIDDEN_LEVEL,
+        period="2026 Q4",
+        may_open=False,
+        hidden=2,
+    )
+    details = ReportDetails(
+        assessors=["Head of Adult Social Care"], produced_at="2026-12-01T10:00:00+00:00", also_affected=[hidden]
+    )
+    assessment = assess(kb, read_plan(EXAMPLES / "day-centre-closure.yaml"))
+    english = visible_texts(write_report(kb, assessment, details, language="en"))
+    assert "2 other assessments not shared with you" in english and "not shown" in english
+    welsh = visible_texts(write_report(kb, assessment, details, language="cy"))
+    assert not [text for text in welsh if "not shared with you" in text or text == "not shown"]
+    assert WELSH.n_("{n} other assessment not shared with you", "{n} other assessments not shared with you", 2) in welsh
+    assert english_in(welsh) == []
