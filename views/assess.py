@@ -258,7 +258,10 @@ if st.session_state.get("conflict"):
             st.markdown("**" + _("You both changed these; keeping both keeps yours") + "**")
             columns = (_("What"), _("Yours"), _("Theirs"))
             st.dataframe(
-                [dict(zip(columns, conflict_words(kb, conflict), strict=True)) for conflict in preview.conflicts],
+                [
+                    dict(zip(columns, conflict_words(kb, conflict, translation()), strict=True))
+                    for conflict in preview.conflicts
+                ],
                 hide_index=True,
                 width="stretch",
             )
