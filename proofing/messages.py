@@ -50,3 +50,13 @@ def said(error: BaseException, words: Translator) -> str:
         return text
     text = text[0].upper() + text[1:]
     return text if text[-1] in ".!?" else f"{text}."
+
+
+def problem_words(problem: object, words: Translator) -> str:
+    """One thing wrong with a plan's answers (proofing.plan.AnswerProblem) as a person at a page reads it, in
+    `words`' language: its code filled with the question's words (from the rule base in that language), else its
+    English sentence."""
+    code = getattr(problem, "code", "")
+    if code:
+        return words._(code, question=getattr(problem, "question_text", ""))
+    return str(getattr(problem, "sentence", problem))

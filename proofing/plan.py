@@ -25,7 +25,7 @@ from proofing.answer_types import MAX_NUMBER as MAX_NUMBER  # where callers have
 from proofing.answer_types import MAX_TEXT_ANSWER, answer_type, parse_answer
 from proofing.answer_types import shown as _shown
 from proofing.conditions import AnswerValue, holds
-from proofing.errors import ProofingError
+from proofing.errors import N_, ProofingError
 from proofing.questionnaire import Question, Questionnaire
 from proofing.yamlsource import YamlLimitError, YamlLimits, YamlTextError, load_plain
 
@@ -161,6 +161,7 @@ class AnswerProblem:
     question: str | None
     sentence: str
     question_text: str = ""
+    code: str = ""  # the sentence's English template, {question} its question's words: a face words it (issue 25)
 
     def __str__(self) -> str:
         if self.question is None or not self.question_text:
@@ -169,8 +170,10 @@ class AnswerProblem:
         return self.sentence.replace(quoted, f"{quoted} ({self.question})", 1)
 
 
-def _about(question: Question, rest: str) -> AnswerProblem:
-    return AnswerProblem(question=question.id, sentence=f'"{question.text}"{rest}', question_text=question.text)
+def _about(question: Question, rest: str, code: str = "") -> AnswerProblem:
+    return AnswerProblem(
+        question=question.id, sentence=f'"{question.text}"{rest}', question_text=question.text, code=code
+    )
 
 
 def check_answers(questionnaire: Questionnaire, answers: dict[str, Any], *, complete: bool = True) -> CheckedAnswers:
@@ -198,7 +201,12 @@ def check_answers(questionnaire: Questionnaire, answers: dict[str, Any], *, comp
         if answer_type(question.type).is_missing(question, answer):
             if visible and question.required and complete:
                 needed = ": choose at least one of its options" if answer == [] else ""
-                checked.problems.append(_about(question, f" needs an answer{needed}"))
+                code = (
+                    N_('"{question}" needs an answer: choose at least one of its options')
+                    if needed
+                    else N_('"{question}" needs an answer')
+                )
+                checked.problems.append(_about(question, f" needs an answer{needed}", code))
             continue
         if not visible:
             checked.warnings.append(

@@ -19,9 +19,9 @@ from proofing.cumulative import HIDDEN_LEVEL, Overlap, hidden_words
 from proofing.errors import N_, FinalAssessmentError, ProofingError, StaleVersionError, StoreError, Term
 from proofing.join_guard import TooManyTries
 from proofing.knowledge import KnowledgeBase
-from proofing.language import catalogue, translator
-from proofing.messages import said, worded
-from proofing.plan import read_plan
+from proofing.language import catalogue, localised, translator
+from proofing.messages import problem_words, said, worded
+from proofing.plan import check_answers, read_plan
 from proofing.report import ReportDetails, write_report
 from proofing.signoff import UnacknowledgedError
 from proofing.workshop_store import StaleAgreementError, WorkshopError
@@ -145,3 +145,19 @@ def test_the_welsh_records_cumulative_table_counts_what_is_not_shared_in_welsh(k
     assert not [text for text in welsh if "not shared with you" in text or text == "not shown"]
     assert WELSH.n_("{n} other assessment not shared with you", "{n} other assessments not shared with you", 2) in welsh
     assert english_in(welsh) == []
+
+
+def test_the_plans_problems_are_worded_in_the_readers_language(kb: KnowledgeBase) -> None:
+    """ "needs an answer" on the Results page: the question in the rule base's Welsh, the sentence in Welsh too."""
+    welsh_kb = localised(kb, "cy").kb
+    problems = check_answers(welsh_kb.questionnaire, {}).problems
+    needed = [problem for problem in problems if problem.code]
+    assert needed and len(needed) == len(problems)  # an empty plan: every problem is a required question unanswered
+    for problem in needed:
+        assert problem_words(problem, ENGLISH) == problem.sentence  # the English face as before
+        welsh = problem_words(problem, WELSH)
+        assert "needs an answer" not in welsh and problem.question_text in welsh
+    empty_many = next(q for q in kb.questionnaire.questions if q.type == "many_of" and q.required)
+    chosen = check_answers(kb.questionnaire, {empty_many.id: []}).problems
+    about = next(problem for problem in chosen if problem.question == empty_many.id)
+    assert "choose at least one" in about.sentence and "choose at least one" not in problem_words(about, WELSH)
