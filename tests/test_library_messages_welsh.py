@@ -161,3 +161,12 @@ def test_the_plans_problems_are_worded_in_the_readers_language(kb: KnowledgeBase
     chosen = check_answers(kb.questionnaire, {empty_many.id: []}).problems
     about = next(problem for problem in chosen if problem.question == empty_many.id)
     assert "choose at least one" in about.sentence and "choose at least one" not in problem_words(about, WELSH)
+
+
+def test_an_upload_that_is_not_a_plan_is_refused_in_welsh() -> None:
+    from proofing.register import UploadError, plan_from_upload
+
+    error = refusal(lambda: plan_from_upload("notes.txt", b"hello"))
+    assert isinstance(error, UploadError) and "notes.txt" in str(error)
+    welsh = worded(error, WELSH)
+    assert welsh != str(error) and "notes.txt" in welsh
