@@ -24,6 +24,7 @@ from proofing.messages import problem_words, said, worded
 from proofing.plan import check_answers, read_plan
 from proofing.report import ReportDetails, write_report
 from proofing.signoff import UnacknowledgedError
+from proofing.store import Store
 from proofing.workshop_store import StaleAgreementError, WorkshopError
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -69,6 +70,8 @@ CASES: dict[str, Callable[[], object]] = {
     "not shared with you": lambda: require(MANAGER, "edit", owner="someone-else"),
     "a role that may not": lambda: require(AUDITOR, "edit"),
     "progress on another's action": lambda: check_update(MANAGER, _action()),  # type: ignore[arg-type]
+    "not a database URL": lambda: Store("not a database"),
+    "a language the app does not speak": lambda: Store("sqlite://").set_language("someone", "xx"),
     "stale version": _raise(StaleVersionError("a1", "Library hours", 2, 3)),
     "final assessment": _raise(FinalAssessmentError("a1", "Library hours")),
     "unknown assessment": _raise(StoreError(N_("there is no assessment '{id}'"), id="a1")),

@@ -70,7 +70,9 @@ class StoreBase:
             with factory.begin() as session:
                 yield session
         except SQLAlchemyError as error:
-            raise StoreError(f"the assessment store at {self._shown} failed: {_reason(error)}") from None
+            raise StoreError(
+                N_("the assessment store at {store} failed: {reason}"), store=self._shown, reason=_reason(error)
+            ) from None
 
     _session = transaction  # the name the store's own methods (and older scripts) use
 

@@ -80,7 +80,7 @@ class People(StoreBase):
         """Remember the language a person chose, for every page and every later visit."""
         if not is_language(language):
             spoken = ", ".join(f"{language_name(code)} ({code})" for code in languages())
-            raise StoreError(f"the app speaks {spoken}, not {language!r}")
+            raise StoreError(N_("the app speaks {spoken}, not '{language}'"), spoken=spoken, language=language)
         with self._session(write=True) as session:
             row = session.get(UserSettingRow, subject)
             if row is None:
@@ -132,7 +132,11 @@ class People(StoreBase):
             raise StoreError(N_("a person's identity (their subject) must be 1 to 200 characters"))
         unknown = sorted(set(roles) - set(ROLES))
         if unknown:
-            raise StoreError(f"{', '.join(unknown)} is not a role; the roles are: {', '.join(ROLES)}")
+            raise StoreError(
+                N_("{unknown} is not a role; the roles are: {roles}"),
+                unknown=", ".join(unknown),
+                roles=", ".join(ROLES),
+            )
         with self._session(write=True) as session:
             rows = {
                 row.role: row
