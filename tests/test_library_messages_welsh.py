@@ -173,3 +173,19 @@ def test_an_upload_that_is_not_a_plan_is_refused_in_welsh() -> None:
     assert isinstance(error, UploadError) and "notes.txt" in str(error)
     welsh = worded(error, WELSH)
     assert welsh != str(error) and "notes.txt" in welsh
+
+
+def test_the_command_line_words_a_store_refusal_in_its_language(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from proofing.cli import main
+
+    monkeypatch.setenv("PROOFING_LANGUAGE", "en")
+    assert main(["actions", "--due", "--db", "not a database"]) == 2
+    english = capsys.readouterr().err
+    assert "'not a database' is not a database URL" in english
+    monkeypatch.setenv("PROOFING_LANGUAGE", "cy")
+    assert main(["actions", "--due", "--db", "not a database"]) == 2
+    welsh = capsys.readouterr().err
+    assert "not a database URL" not in welsh and "'not a database'" in welsh
+    assert worded(refusal(lambda: Store("not a database")), WELSH) in welsh
