@@ -189,3 +189,18 @@ def test_the_command_line_words_a_store_refusal_in_its_language(
     welsh = capsys.readouterr().err
     assert "not a database URL" not in welsh and "'not a database'" in welsh
     assert worded(refusal(lambda: Store("not a database")), WELSH) in welsh
+
+
+@pytest.mark.parametrize(
+    ("text", "said_in_english"),
+    [("", "is empty"), ("a: [", "is not valid YAML"), ("- just a list", "is not a plan")],
+)
+def test_a_plan_file_that_cannot_be_read_is_refused_in_welsh(text: str, said_in_english: str) -> None:
+    """A plan problem (an upload on the Register, a plan file on the command line): the source named, in Welsh."""
+    from proofing.plan import PlanError, parse_plan
+
+    error = refusal(lambda: parse_plan(text, "plan.yaml"))
+    assert isinstance(error, PlanError) and str(error).startswith("plan.yaml: " + said_in_english)
+    assert error.problems == [str(error).removeprefix("plan.yaml: ")]  # the problems as before, for their readers
+    welsh = worded(error, WELSH)
+    assert welsh.startswith("plan.yaml: ") and said_in_english not in welsh
