@@ -51,7 +51,7 @@ def settle_language(subject: str) -> None:
             state.language = asked
     if not is_language(state.get("language")) and subject != LOCAL_USER.subject:
         with reported():
-            state.language = shared_store().language_of(subject) or language()
+            state.language = signin.language_on_return(subject, shared_store()) or language()  # sign-in's choice
     if not is_language(state.get("language")):
         state.language = language()
     if subject == LOCAL_USER.subject and st.query_params.get("lang") != state.language:

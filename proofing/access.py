@@ -18,7 +18,7 @@ from pydantic import Field
 
 from proofing import vocabulary
 from proofing.base import Strict
-from proofing.errors import ProofingError
+from proofing.errors import N_, ProofingError, Term, Terms
 
 Role = Literal["service_manager", "approver", "facilitator", "trainer", "trainee", "auditor", "administrator"]
 ROLES: tuple[Role, ...] = (
@@ -51,22 +51,22 @@ Action = Literal[
     "assign_roles",
 ]
 ACTION_WORDS: dict[Action, str] = {
-    "create": "start an assessment",
-    "read": "open an assessment",
-    "edit": "change a draft",
-    "share": "share an assessment with a colleague",
-    "submit": "submit an assessment for approval",
-    "approve": "approve, or send back, an assessment",
-    "reopen": "reopen a final assessment as a new draft",
-    "duplicate": "duplicate an assessment as a new draft",
-    "export": "export the Word record",
-    "verify": "verify an exported record",
-    "view_audit": "see an assessment's audit trail",
-    "run_workshop": "open and run a workshop",
-    "take_part": "join a workshop and score its draft",
-    "run_training": "run training and see a cohort's results",
-    "take_training": "take a training case and see one's own results",
-    "assign_roles": "assign roles to people",
+    "create": N_("start an assessment"),
+    "read": N_("open an assessment"),
+    "edit": N_("change a draft"),
+    "share": N_("share an assessment with a colleague"),
+    "submit": N_("submit an assessment for approval"),
+    "approve": N_("approve, or send back, an assessment"),
+    "reopen": N_("reopen a final assessment as a new draft"),
+    "duplicate": N_("duplicate an assessment as a new draft"),
+    "export": N_("export the Word record"),
+    "verify": N_("verify an exported record"),
+    "view_audit": N_("see an assessment's audit trail"),
+    "run_workshop": N_("open and run a workshop"),
+    "take_part": N_("join a workshop and score its draft"),
+    "run_training": N_("run training and see a cohort's results"),
+    "take_training": N_("take a training case and see one's own results"),
+    "assign_roles": N_("assign roles to people"),
 }
 
 # Whose assessments a role may act on: "all", "own" (created by or shared with the user), or None (never).
@@ -161,11 +161,17 @@ def may(user: User, action: Action, *, owner: str | None = None, shared_with: It
 def require(user: User, action: Action, *, owner: str | None = None, shared_with: Iterable[str] = ()) -> None:
     """Raise PermissionDenied, in words, unless the user may take `action` on this assessment."""
     if not may(user, action, owner=owner, shared_with=shared_with):
-        roles = ", ".join(ROLE_WORDS[role] for role in sorted(user.roles)) or "no role"
-        whose = (
-            "" if owner is None or owner == user.subject else " on an assessment that is not yours or shared with you"
+        roles = Terms(Term(ROLE_WORDS[role]) for role in sorted(user.roles)) or Terms([Term(N_("no role"))])
+        if owner is None or owner == user.subject:
+            raise PermissionDenied(
+                N_("{name} ({roles}) may not {action}."), name=user.name, roles=roles, action=Term(ACTION_WORDS[action])
+            )
+        raise PermissionDenied(
+            N_("{name} ({roles}) may not {action} on an assessment that is not yours or shared with you."),
+            name=user.name,
+            roles=roles,
+            action=Term(ACTION_WORDS[action]),
         )
-        raise PermissionDenied(f"{user.name} ({roles}) may not {ACTION_WORDS[action]}{whose}.")
 
 
 def permissions_table() -> str:

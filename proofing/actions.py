@@ -40,6 +40,7 @@ from pydantic import Field, model_validator
 from proofing.access import PERMISSIONS, PermissionDenied, User, may
 from proofing.base import Strict
 from proofing.decisions import MitigationDecision
+from proofing.errors import N_, Term
 
 
 def _(text: str, /) -> str:
@@ -171,8 +172,12 @@ def check_update(user: User, action: FollowUpAction) -> None:
     """Refuse (PermissionDenied, in words) progress by someone who is neither the owner nor an approver."""
     if not may_update(user, action.owner_subject):
         raise PermissionDenied(
-            f"{user.name} may not record progress on an action owned by {action.owner or 'someone else'}: only its "
-            "owner, an approver or an administrator may."
+            N_(
+                "{name} may not record progress on an action owned by {owner}: only its owner, an approver or an "
+                "administrator may."
+            ),
+            name=user.name,
+            owner=action.owner or Term(N_("someone else")),
         )
 
 

@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from proofing.access import User
-from proofing.errors import ProofingError
+from proofing.errors import N_, ProofingError
 
 DIGEST_PATTERN = r"^[0-9a-f]{64}$"
 
@@ -154,8 +154,13 @@ class OwnSubmissionError(ApprovalRefused):
 
     def __init__(self, who: str, title: str, version: int) -> None:
         super().__init__(
-            f"{who} submitted version {version} of {title!r} for approval, so {who} may not approve it: nobody "
-            "approves their own submission. Another approver must sign it off."
+            N_(
+                "{who} submitted version {version} of '{title}' for approval, so {who} may not approve it: nobody "
+                "approves their own submission. Another approver must sign it off."
+            ),
+            who=who,
+            version=version,
+            title=title,
         )
 
 
@@ -164,9 +169,13 @@ class ContentChangedError(ApprovalRefused):
 
     def __init__(self, title: str, version: int) -> None:
         super().__init__(
-            f"version {version} of {title!r} is not what was submitted for approval, or not what you looked at, so "
-            "the sign-off was not recorded. Open the assessment again, read it as it is now, and sign off what "
-            "you read."
+            N_(
+                "version {version} of '{title}' is not what was submitted for approval, or not what you looked at, so "
+                "the sign-off was not recorded. Open the assessment again, read it as it is now, and sign off what "
+                "you read."
+            ),
+            version=version,
+            title=title,
         )
 
 
@@ -196,8 +205,11 @@ class ApprovedIsKeptError(ApprovalRefused):
 
     def __init__(self, title: str) -> None:
         super().__init__(
-            f"{title!r} was approved, so it is never set back to draft: reopen it as a new draft, which leaves the "
-            "approved version as it was signed off"
+            N_(
+                "'{title}' was approved, so it is never set back to draft: reopen it as a new draft, which leaves the "
+                "approved version as it was signed off"
+            ),
+            title=title,
         )
 
 

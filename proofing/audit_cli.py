@@ -36,7 +36,7 @@ def run(arguments: argparse.Namespace, _: Callable[..., str], n_: Callable[..., 
     try:
         report = verify_store(arguments.db, head.strip().lower() if head else None)
     except StoreError as error:
-        raise CommandError(str(error)) from None
+        raise CommandError(error.code, **error.values) from None  # worded by the face, in its language
     if not report.intact:
         say(_("The audit trail was altered: {problem}.", problem=report.problem), sys.stderr)
         return 1

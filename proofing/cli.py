@@ -60,6 +60,7 @@ from proofing.corpus import DEFAULT_CORPUS_DIR
 from proofing.errors import CommandError, ProofingError, RuleBaseError
 from proofing.knowledge import DEFAULT_RULES_DIR, load_knowledge
 from proofing.language import LOCALE_DIR, Translator, record_languages, translator
+from proofing.messages import worded
 from proofing.plan import PlanError
 from proofing.record import RecordError
 from proofing.report import TemplateError
@@ -261,13 +262,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return commands[arguments.command](arguments)
     except (PlanError, CommandError) as error:
-        _say(f"proofing: {error}", sys.stderr)
+        _say("proofing: " + worded(error, cli_text.current()), sys.stderr)
         return 2
     except RecordError as error:
-        _say(f"proofing: {error}", sys.stderr)
+        _say("proofing: " + worded(error, cli_text.current()), sys.stderr)
         return 1
     except TemplateError as error:
-        _say(f"proofing: {error}", sys.stderr)
+        _say("proofing: " + worded(error, cli_text.current()), sys.stderr)
         return 1
     except RuleBaseError as error:
         for problem in error.problems:
@@ -276,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(n_("The rule base has {n} fault.", "The rule base has {n} faults.", count), sys.stderr)
         return 1
     except ProofingError as error:
-        _say(f"proofing: {error}", sys.stderr)
+        _say("proofing: " + worded(error, cli_text.current()), sys.stderr)
         return 1
     except BrokenPipeError:
         return 0

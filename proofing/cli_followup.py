@@ -38,7 +38,7 @@ def _follow_up(arguments: argparse.Namespace) -> FollowUp:
     try:
         return FollowUp(Store(arguments.db))
     except StoreError as error:
-        raise CommandError(str(error)) from None
+        raise CommandError(error.code, **error.values) from None  # worded by the face, in its language
 
 
 def _date(value: object) -> str:
@@ -84,7 +84,7 @@ def actions_command(arguments: argparse.Namespace) -> int:
             open_only=True,
         )
     except StoreError as error:
-        raise CommandError(str(error)) from None
+        raise CommandError(error.code, **error.values) from None  # worded by the face, in its language
     if not found:
         _say(_("No actions to list."))
         return 0
@@ -101,7 +101,7 @@ def reviews_command(arguments: argparse.Namespace) -> int:
             due_within=DUE_WINDOW_DAYS if arguments.due else None, overdue=arguments.overdue
         )
     except StoreError as error:
-        raise CommandError(str(error)) from None
+        raise CommandError(error.code, **error.values) from None  # worded by the face, in its language
     if not found:
         _say(_("No reviews to list."))
         return 0

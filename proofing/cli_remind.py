@@ -81,7 +81,7 @@ def remind_command(arguments: argparse.Namespace) -> int:
         store = Store(arguments.db)
         items, unaddressed = due_items(store, datetime.now(UTC).date())
     except StoreError as error:
-        raise CommandError(str(error)) from None
+        raise CommandError(error.code, **error.values) from None  # worded by the face, in its language
     for who in unaddressed:
         _say(_("No e-mail address is known for {name}: they are reminded once they have signed in.", name=who))
     if settings is None and not arguments.dry_run:
@@ -96,5 +96,5 @@ def remind_command(arguments: argparse.Namespace) -> int:
     try:
         report = send_reminders(store, items, settings, base or "", dry_run=arguments.dry_run)
     except StoreError as error:
-        raise CommandError(str(error)) from None
+        raise CommandError(error.code, **error.values) from None  # worded by the face, in its language
     return _report(report)

@@ -48,7 +48,7 @@ def report_command(arguments: argparse.Namespace, load: Any = load_knowledge) ->
     try:
         store = Store(arguments.db)
     except StoreError as error:
-        raise CommandError(str(error)) from None
+        raise CommandError(error.code, **error.values) from None  # worded by the face, in its language
     kb: KnowledgeBase = load()
     card = report_card(store, kb, period)
     shown = localised(kb, arguments.lang).kb if arguments.lang != "en" else kb

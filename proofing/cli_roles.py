@@ -89,7 +89,7 @@ def roles_command(arguments: argparse.Namespace) -> int:
         _say(_("{subject} no longer holds {role}.", subject=subject, role=_role_words(role)))
         return 0
     except StoreError as error:
-        raise CommandError(str(error)) from None
+        raise CommandError(error.code, **error.values) from None  # worded by the face, in its language
 
 
 def _list(store: Store) -> int:

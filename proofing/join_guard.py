@@ -15,6 +15,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 
+from proofing.errors import N_
 from proofing.workshop import Workshop
 from proofing.workshop_store import WorkshopError, Workshops
 
@@ -28,7 +29,7 @@ class TooManyTries(WorkshopError):
 
     def __init__(self, wait_seconds: int) -> None:
         self.wait_seconds = wait_seconds
-        super().__init__(f"too many wrong join codes from here: wait {wait_seconds} seconds, then try again")
+        super().__init__(N_("too many wrong join codes from here: wait {n} seconds, then try again"), n=wait_seconds)
 
 
 class JoinGuard:
@@ -73,7 +74,7 @@ class JoinGuard:
         found = workshops.find(code, participant)
         if found is None:
             self.failed(keys)
-            raise WorkshopError("no workshop has this join code")
+            raise WorkshopError(N_("no workshop has this join code"))
         return found
 
     def _recent(self, key: str, now: float) -> deque[float]:

@@ -25,7 +25,7 @@ from proofing.answer_types import MAX_NUMBER as MAX_NUMBER  # where callers have
 from proofing.answer_types import MAX_TEXT_ANSWER, answer_type, parse_answer
 from proofing.answer_types import shown as _shown
 from proofing.conditions import AnswerValue, holds
-from proofing.errors import ProofingError
+from proofing.errors import N_, ProofingError
 from proofing.questionnaire import Question, Questionnaire
 from proofing.yamlsource import YamlLimitError, YamlLimits, YamlTextError, load_plain
 
@@ -41,10 +41,14 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 class PlanError(ProofingError):
     """A plan that cannot be assessed; lists every problem in words."""
 
-    def __init__(self, source: str, problems: list[str]) -> None:
+    def __init__(self, source: str, problems: list[str] | None = None, /, code: str = "", **values: Any) -> None:
         self.source = source
-        self.problems = problems
-        super().__init__(f"{source}: " + "; ".join(problems) if len(problems) == 1 else self._listed())
+        if code:  # one problem as a code and values, "{source}: ...", for a face to word (issue 25)
+            super().__init__(code, source=source, **values)
+            self.problems = [str(self).removeprefix(f"{source}: ")]
+            return
+        self.problems = problems or []
+        super().__init__(f"{source}: " + "; ".join(self.problems) if len(self.problems) == 1 else self._listed())
 
     def _listed(self) -> str:
         shown = self.problems[:MAX_PROBLEMS_SHOWN]
@@ -94,34 +98,48 @@ def read_plan(path: Path) -> Plan:
     name = str(path)
     try:
         if path.is_dir():
-            raise PlanError(name, ["is a folder, not a plan file"])
+            raise PlanError(name, code=N_("{source}: is a folder, not a plan file"))
         with path.open("rb") as file:
             raw = file.read(MAX_PLAN_BYTES + 1)
     except OSError as error:
-        raise PlanError(name, [f"cannot be read ({error.strerror or error})"]) from None
+        raise PlanError(name, code=N_("{source}: cannot be read ({reason})"), reason=error.strerror or error) from None
     if len(raw) > MAX_PLAN_BYTES:
-        raise PlanError(name, [f"is larger than a plan file can be (at most {MAX_PLAN_BYTES:,} bytes)"])
+        raise PlanError(
+            name,
+            code=N_("{source}: is larger than a plan file can be (at most {limit} bytes)"),
+            limit=f"{MAX_PLAN_BYTES:,}",
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise PlanError(name, ["is not UTF-8 text"]) from None
+        raise PlanError(name, code=N_("{source}: is not UTF-8 text")) from None
     return parse_plan(text, name)
 
 
 def parse_plan(text: str, source: str = "the plan") -> Plan:
     """Parse a plan from YAML text (a plan file, or an upload); PlanError in words for anything else."""
     if len(text) > MAX_PLAN_BYTES:
-        raise PlanError(source, [f"is longer than a plan can be (at most {MAX_PLAN_BYTES:,} characters)"])
+        raise PlanError(
+            source,
+            code=N_("{source}: is longer than a plan can be (at most {limit} characters)"),
+            limit=f"{MAX_PLAN_BYTES:,}",
+        )
     if not text.strip():
-        raise PlanError(source, ["is empty; a plan needs a title, service, owner and answers"])
+        raise PlanError(source, code=N_("{source}: is empty; a plan needs a title, service, owner and answers"))
     try:
         data = load_plain(text, PLAN_YAML_LIMITS)
     except YamlLimitError as error:
-        raise PlanError(source, [f"is refused (line {error.line}: {error.reason})"]) from None
+        raise PlanError(
+            source, code=N_("{source}: is refused (line {line}: {reason})"), line=error.line, reason=error.reason
+        ) from None
     except YamlTextError as error:
-        raise PlanError(source, [f"is not valid YAML (line {error.line}: {error.reason})"]) from None
+        raise PlanError(
+            source, code=N_("{source}: is not valid YAML (line {line}: {reason})"), line=error.line, reason=error.reason
+        ) from None
     if not isinstance(data, dict):
-        raise PlanError(source, ["is not a plan: expected title, service, owner, description and answers"])
+        raise PlanError(
+            source, code=N_("{source}: is not a plan: expected title, service, owner, description and answers")
+        )
     problem = _unusable(list(data.items()), text=True)  # libyaml refuses a "\ud800" escape; pure Python does not
     if problem:
         raise PlanError(source, [problem])
@@ -161,6 +179,7 @@ class AnswerProblem:
     question: str | None
     sentence: str
     question_text: str = ""
+    code: str = ""  # the sentence's English template, {question} its question's words: a face words it (issue 25)
 
     def __str__(self) -> str:
         if self.question is None or not self.question_text:
@@ -169,8 +188,10 @@ class AnswerProblem:
         return self.sentence.replace(quoted, f"{quoted} ({self.question})", 1)
 
 
-def _about(question: Question, rest: str) -> AnswerProblem:
-    return AnswerProblem(question=question.id, sentence=f'"{question.text}"{rest}', question_text=question.text)
+def _about(question: Question, rest: str, code: str = "") -> AnswerProblem:
+    return AnswerProblem(
+        question=question.id, sentence=f'"{question.text}"{rest}', question_text=question.text, code=code
+    )
 
 
 def check_answers(questionnaire: Questionnaire, answers: dict[str, Any], *, complete: bool = True) -> CheckedAnswers:
@@ -198,7 +219,12 @@ def check_answers(questionnaire: Questionnaire, answers: dict[str, Any], *, comp
         if answer_type(question.type).is_missing(question, answer):
             if visible and question.required and complete:
                 needed = ": choose at least one of its options" if answer == [] else ""
-                checked.problems.append(_about(question, f" needs an answer{needed}"))
+                code = (
+                    N_('"{question}" needs an answer: choose at least one of its options')
+                    if needed
+                    else N_('"{question}" needs an answer')
+                )
+                checked.problems.append(_about(question, f" needs an answer{needed}", code))
             continue
         if not visible:
             checked.warnings.append(

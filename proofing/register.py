@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 
 from proofing import safe_text
 from proofing.assessment import level_label
-from proofing.errors import ProofingError
+from proofing.errors import N_, ProofingError
 from proofing.knowledge import KnowledgeBase
 from proofing.plan import Plan, parse_plan
 from proofing.store import STATUS_WORDS, AssessmentSummary
@@ -96,14 +96,14 @@ def _plan_from_upload(name: str, data: bytes) -> Plan:
             return plan_from_record(data)
         if lowered.endswith((".yaml", ".yml")):
             if len(data) > MAX_PLAN_BYTES:
-                raise UploadError(f"{name} is over 2 MB; a plan file is far smaller")
+                raise UploadError(N_("{name} is over 2 MB; a plan file is far smaller"), name=name)
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
-                raise UploadError(f"{name} is not a text file; a plan file is YAML text") from None
+                raise UploadError(N_("{name} is not a text file; a plan file is YAML text"), name=name) from None
             return parse_plan(text, name)
     except UploadError:
         raise
     except ProofingError as error:
-        raise UploadError(str(error)) from None
-    raise UploadError(f"{name} is neither a plan file (.yaml) nor a Word record made by proofing (.docx)")
+        raise UploadError(error.code, **error.values) from None  # its code and values, for the face to word
+    raise UploadError(N_("{name} is neither a plan file (.yaml) nor a Word record made by proofing (.docx)"), name=name)

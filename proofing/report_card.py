@@ -39,6 +39,7 @@ from pydantic import Field
 
 from proofing.access import PermissionDenied, User
 from proofing.base import Strict
+from proofing.errors import N_
 from proofing.knowledge import KnowledgeBase
 from proofing.store import reporting
 from proofing.store.base import StoreBase
@@ -475,7 +476,8 @@ def report_card(
     if not may_see(by):
         assert by is not None
         raise PermissionDenied(
-            f"{by.name} may not see the report cards: they are for approvers, administrators and auditors."
+            N_("{name} may not see the report cards: they are for approvers, administrators and auditors."),
+            name=by.name,
         )
     chosen = parse_period(period) if isinstance(period, str) else period
     day = on or utc_today()

@@ -15,6 +15,7 @@ from proofing.approvals import Acknowledgement, ApprovalRefused, SignOff
 from proofing.assessment import Assessment
 from proofing.cumulative import overlaps_for
 from proofing.decisions import DecisionNotes, MitigationDecision, mitigation_key
+from proofing.errors import N_
 from proofing.knowledge import KnowledgeBase
 from proofing.language import Translator, translator
 from proofing.report.status import gap_key
@@ -91,9 +92,12 @@ class UnacknowledgedError(ApprovalRefused):
 
     def __init__(self, count: int) -> None:
         super().__init__(
-            f"{count} open item(s) listed on the sign-off form were not acknowledged, so the approval was not "
-            "recorded. Tick each undecided mitigation and open high-severity gap to say you approve knowing it is "
-            "open, or send the assessment back."
+            N_(
+                "{count} open item(s) listed on the sign-off form were not acknowledged, so the approval was not "
+                "recorded. Tick each undecided mitigation and open high-severity gap to say you approve knowing it is "
+                "open, or send the assessment back."
+            ),
+            count=count,
         )
 
 

@@ -15,6 +15,7 @@ from proofing.models import Conflict, HistoryEntry, SavedVersion, VersionChange
 from proofing.plan import Plan
 from proofing.screening import level_label
 from proofing.store.merge import changes_between
+from proofing.vocabulary import DECISION_WORDS
 
 
 def _(text: str, /) -> str:
@@ -22,29 +23,45 @@ def _(text: str, /) -> str:
     return text
 
 
-_DETAIL_WORDS = {"title": "Title", "service": "Service", "owner": "Owner", "description": "What the plan does"}
-_DECISION_WORDS = {"status": "decision", "owner": "owner", "due": "due date"}
+_DETAIL_WORDS = {
+    "title": _("Title"),
+    "service": _("Service"),
+    "owner": _("Owner"),
+    "description": _("What the plan does"),
+}
+_DECISION_WORDS = {"status": _("decision"), "owner": _("owner"), "due": _("due date")}
+_NOTE_WORDS = {
+    "own": _("Your own mitigation ({name})"),
+    "set_aside": _("Finding set aside ({name})"),
+}
 
 
-def conflict_words(kb: KnowledgeBase, conflict: Conflict) -> tuple[str, str, str]:
-    """A conflict as a reader sees it: (what, yours, theirs), with the question's words, never its id."""
+def conflict_words(kb: KnowledgeBase, conflict: Conflict, words: Translator | None = None) -> tuple[str, str, str]:
+    """A conflict as a reader sees it: (what, yours, theirs), with the question's words, never its id, in the
+    language of `words` (None: English); `kb` is the rule base in that language."""
+    say = words or translator("en")
 
     def shown(value: Any) -> str:
         if value is None or value == "":
-            return "(not answered)" if conflict.kind == "answer" else "(empty)"
-        return answer_words(kb, conflict.key, value) if conflict.kind == "answer" else str(value)
+            return say._("(not answered)") if conflict.kind == "answer" else say._("(empty)")
+        if conflict.kind == "answer":
+            return answer_words(kb, conflict.key, value)
+        if conflict.kind == "decision" and conflict.key.endswith("/status") and value in DECISION_WORDS:
+            return say._(DECISION_WORDS[value])  # a decision's status in words, never its id
+        return str(value)
 
     if conflict.kind == "detail":
-        what = _DETAIL_WORDS.get(conflict.key, conflict.key)
+        what = say._(_DETAIL_WORDS[conflict.key]) if conflict.key in _DETAIL_WORDS else conflict.key
     elif conflict.kind == "answer":
         question = kb.questionnaire.question(conflict.key)
         what = question.text if question is not None else conflict.key
     elif conflict.kind == "note":
         kind, name = conflict.key.split("/", 1)[0], conflict.key.rsplit("/", 1)[-1]
-        what = {"own": "Your own mitigation", "set_aside": "Finding set aside"}.get(kind, "Mitigation") + f" ({name})"
+        what = say._(_NOTE_WORDS.get(kind, _("Mitigation ({name})")), name=name)
     else:
         name = conflict.key.rsplit("/", 1)[-1]
-        what = f"Mitigation {_DECISION_WORDS.get(name, name)}"
+        field = say._(_DECISION_WORDS[name]) if name in _DECISION_WORDS else name
+        what = say._("Mitigation {field}", field=field)
     return what, shown(conflict.mine), shown(conflict.theirs)
 
 

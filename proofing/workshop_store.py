@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from proofing.access import User, require
 from proofing.assessment import assess_draft, with_agreement
 from proofing.decisions import AddedImpact, AgreedFinding, DecisionNotes
+from proofing.errors import N_, Term
 from proofing.indexing import index_rows
 from proofing.knowledge import KnowledgeBase
 from proofing.store import (
@@ -88,8 +89,14 @@ class StaleAgreementError(WorkshopError):
 
     def __init__(self, title: str, by: str, expected: int, current: int) -> None:
         super().__init__(
-            f"the agreement on '{title}' was changed by {by} since you opened it (your edit was based on revision "
-            f"{expected}, it is now at {current}); nothing was saved: look at what they agreed, then agree again"
+            N_(
+                "the agreement on '{title}' was changed by {by} since you opened it (your edit was based on revision "
+                "{expected}, it is now at {current}); nothing was saved: look at what they agreed, then agree again"
+            ),
+            title=title,
+            by=by,
+            expected=expected,
+            current=current,
         )
         self.expected, self.current = expected, current
 
@@ -175,9 +182,9 @@ def _consensus(row: WorkshopConsensusRow) -> StoredConsensus:
 def _one_line(text: str, limit: int, what: str) -> str:
     words = " ".join(text.split())
     if not words:
-        raise WorkshopError(f"say your {what} before joining")
+        raise WorkshopError(N_("say {what} before joining"), what=Term(what))
     if len(words) > limit:
-        raise WorkshopError(f"your {what} can be at most {limit} characters")
+        raise WorkshopError(N_("{what} can be at most {limit} characters"), what=Term(what), limit=limit)
     return words
 
 
@@ -208,17 +215,20 @@ class Workshops:
         require(self.user, "run_workshop")
         access = self.store.access(assessment_id)
         if access is None:
-            raise WorkshopError(f"there is no assessment {assessment_id!r} to hold a workshop on")
+            raise WorkshopError(N_("there is no assessment '{id}' to hold a workshop on"), id=assessment_id)
         require(self.user, "read", owner=access[0], shared_with=access[1])
         latest = self.store.latest(assessment_id)
         assert latest is not None
         if latest.status == "final":
             raise WorkshopError(
-                f"'{latest.plan.title}' is final: a workshop scores a draft (reopen it as a new draft first)"
+                N_("'{title}' is final: a workshop scores a draft (reopen it as a new draft first)"),
+                title=latest.plan.title,
             )
         findings = snapshot(kb, assess_draft(kb, latest.plan)[0])
         if not findings:
-            raise WorkshopError(f"the rules found no impact in '{latest.plan.title}', so there is nothing to score")
+            raise WorkshopError(
+                N_("the rules found no impact in '{title}', so there is nothing to score"), title=latest.plan.title
+            )
         for _ in range(CODE_ATTEMPTS):
             workshop_id = uuid.uuid4().hex
             try:
@@ -248,7 +258,7 @@ class Workshops:
                     continue  # two workshops drew the same code: draw again
                 raise
             return self.workshop(workshop_id)
-        raise WorkshopError("no free join code could be drawn; try again")
+        raise WorkshopError(N_("no free join code could be drawn; try again"))
 
     def workshops(self, assessment_id: str | None = None) -> list[Workshop]:
         """The workshops (of one assessment, or all), newest first: for a facilitator to pick one up again."""
@@ -267,7 +277,7 @@ class Workshops:
             if row.stage != "scoring":
                 return _workshop(row)
             if row.revision != expected_revision:
-                raise WorkshopError("the workshop changed since you looked at it; look again, then reveal")
+                raise WorkshopError(N_("the workshop changed since you looked at it; look again, then reveal"))
             row.stage, row.revealed_at, row.revision = "revealed", _now(), row.revision + 1
             self.store.audit_in(session, self.user, "revealed workshop scores", row.assessment_id, row.version)
             return _workshop(row)
@@ -312,16 +322,16 @@ class Workshops:
             row = self._row(session, workshop_id, lock=True)
             if row.stage != "revealed":
                 raise WorkshopError(
-                    "agree a view after the scores are revealed"
+                    N_("agree a view after the scores are revealed")
                     if row.stage == "scoring"
-                    else "this workshop is finalised: its agreement can no longer change"
+                    else N_("this workshop is finalised: its agreement can no longer change")
                 )
             workshop = _workshop(row)
             title = self._title(session, workshop, key)
             current = session.get(WorkshopConsensusRow, (workshop_id, key), with_for_update=True)
             at = current.revision if current is not None else 0
             if at != expected_revision:
-                raise StaleAgreementError(title, current.by if current else "someone", expected_revision, at)
+                raise StaleAgreementError(title, current.by if current else Term(N_("someone")), expected_revision, at)
             if current is None:
                 current = WorkshopConsensusRow(workshop_id=workshop_id, key=key)
                 session.add(current)
@@ -353,13 +363,15 @@ class Workshops:
             if row.stage == "finalised" and row.finalised_version is not None:
                 return row.finalised_version
             if row.stage == "scoring":
-                raise WorkshopError("reveal the scores and agree a view on each finding before finalising")
+                raise WorkshopError(N_("reveal the scores and agree a view on each finding before finalising"))
             workshop = _workshop(row)
             consensus = self._agreements(session, workshop_id)
             missing = unagreed(workshop.findings, consensus)
             if missing:
                 titles = "; ".join(f"'{finding.title}'" for finding in missing)
-                raise WorkshopError(f"agree a view on every finding before finalising: still to agree {titles}")
+                raise WorkshopError(
+                    N_("agree a view on every finding before finalising: still to agree {titles}"), titles=titles
+                )
             self.store.lock(session, row.assessment_id)
             latest = self.store.latest_row(session, row.assessment_id)
             scored = session.scalars(
@@ -370,9 +382,13 @@ class Workshops:
             assert latest is not None
             if latest.plan != scored.plan:
                 raise WorkshopError(
-                    f"the draft's answers changed after the workshop opened (it scored version {row.version}, the "
-                    f"draft is now at version {latest.version}), so its findings may not be the ones the room "
-                    "scored: open a new workshop on the current draft, or restore the version the room scored"
+                    N_(
+                        "the draft's answers changed after the workshop opened (it scored version {scored}, the "
+                        "draft is now at version {now}), so its findings may not be the ones the room "
+                        "scored: open a new workshop on the current draft, or restore the version the room scored"
+                    ),
+                    scored=row.version,
+                    now=latest.version,
                 )
             people = self._people(session, workshop_id)
             missed = self._missed_impacts(session, workshop_id, people)
@@ -460,8 +476,8 @@ class Workshops:
         (keep it, as the page does in its address, to come back after a refresh); passing it again rejoins.
         """
         require(self.user, "take_part")
-        name = _one_line(name, MAX_NAME, "name")
-        organisation = _one_line(organisation, MAX_ORGANISATION, "service or organisation")
+        name = _one_line(name, MAX_NAME, N_("your name"))
+        organisation = _one_line(organisation, MAX_ORGANISATION, N_("your service or organisation"))
         key = self._key(participant, new=True)
         with self._session(write=True) as session:
             row = self._row(session, workshop_id, lock="share")
@@ -525,7 +541,7 @@ class Workshops:
         with self._session(write=True) as session:
             row, _person = self._scoring(session, workshop_id, key)
             if score.finding not in {item["rule"] for item in row.findings}:
-                raise WorkshopError(f"this workshop does not score the finding {score.finding!r}")
+                raise WorkshopError(N_("this workshop does not score the finding '{finding}'"), finding=score.finding)
             values = {
                 "workshop_id": workshop_id,
                 "participant": key,
@@ -577,7 +593,7 @@ class Workshops:
             self._scoring(session, workshop_id, key)
             item = session.get(WorkshopMissedRow, impact_id)
             if item is None or item.workshop_id != workshop_id or item.participant != key:
-                raise WorkshopError("that missed impact is not one of yours")
+                raise WorkshopError(N_("that missed impact is not one of yours"))
             session.delete(item)
 
     def finish(self, workshop_id: str, finished: bool = True, participant: str | None = None) -> None:
@@ -600,11 +616,11 @@ class Workshops:
     def _admits_newcomers(workshop: Workshop) -> None:
         """Refuse someone new, in words, once scores are revealed, the workshop is finalised or its code expired."""
         if workshop.stage == "finalised":
-            raise WorkshopError("this workshop is finalised: it takes no one new")
+            raise WorkshopError(N_("this workshop is finalised: it takes no one new"))
         if not workshop.takes_new_participants:
-            raise WorkshopError("the scores of this workshop are revealed: it takes no one new")
+            raise WorkshopError(N_("the scores of this workshop are revealed: it takes no one new"))
         if workshop.code_expired(_now()):
-            raise WorkshopError("this workshop's join code has expired: ask the facilitator to open a new workshop")
+            raise WorkshopError(N_("this workshop's join code has expired: ask the facilitator to open a new workshop"))
 
     def _key(self, participant: str | None, *, new: bool = False) -> str:
         """The participant key this person acts as: their subject, or in local mode a browser's own token."""
@@ -621,7 +637,7 @@ class Workshops:
         locking = {"read": True} if lock == "share" else lock
         row = session.get(WorkshopRow, workshop_id, with_for_update=locking) if len(workshop_id) == 32 else None
         if row is None:
-            raise WorkshopError("there is no such workshop (check the link or the join code)")
+            raise WorkshopError(N_("there is no such workshop (check the link or the join code)"))
         return row
 
     def _scoring(self, session: Session, workshop_id: str, key: str) -> tuple[WorkshopRow, WorkshopParticipantRow]:
@@ -631,10 +647,10 @@ class Workshops:
         row = self._row(session, workshop_id, lock="share")
         person = session.get(WorkshopParticipantRow, (workshop_id, key)) if key else None
         if person is None:
-            raise WorkshopError("join the workshop (with your name and organisation) before scoring")
+            raise WorkshopError(N_("join the workshop (with your name and organisation) before scoring"))
         if row.stage != "scoring":
             raise WorkshopError(
-                "the scores have been revealed, so scoring is closed: your scores so far are kept and shown"
+                N_("the scores have been revealed, so scoring is closed: your scores so far are kept and shown")
             )
         return row, person
 
@@ -702,12 +718,12 @@ class Workshops:
             number = key.removeprefix(MISSED_PREFIX)
             item = session.get(WorkshopMissedRow, int(number)) if number.isdigit() else None
             if item is None or item.workshop_id != workshop.id:
-                raise WorkshopError("there is no such missed impact in this workshop")
+                raise WorkshopError(N_("there is no such missed impact in this workshop"))
             return item.title
         for finding in workshop.findings:
             if finding.rule == key:
                 return finding.title
-        raise WorkshopError(f"this workshop does not score the finding {key!r}")
+        raise WorkshopError(N_("this workshop does not score the finding '{finding}'"), finding=key)
 
 
 def records_for(kb: KnowledgeBase, workshops: Workshops, notes: DecisionNotes) -> list[WorkshopRecord]:

@@ -18,6 +18,7 @@ from proofing.errors import StoreError
 from proofing.review import DUE_WINDOW_DAYS
 from proofing.store.followup import FollowUp, today
 from views.common import _, day, n_, plain, shared_store, store, visible
+from views.library_words import sentence_of
 
 
 def due_words(action: FollowUpAction, on: date) -> str:
@@ -123,7 +124,7 @@ if chosen is not None:
             except ValidationError as error:
                 st.error(_(problem(error)))
             except (PermissionDenied, StoreError) as error:
-                st.error(plain(str(error)))  # an alert renders Markdown; the message may name a title
+                st.error(plain(sentence_of(error)))  # an alert renders Markdown; the message may name a title
             else:
                 st.session_state.actions_saved = True
                 st.query_params.pop("action", None)  # the linked action is recorded: the page lists as usual

@@ -44,6 +44,7 @@ from views.common import (
     store,
     translation,
 )
+from views.library_words import sentence_of
 
 kb = knowledge()
 saved = store()
@@ -122,7 +123,7 @@ def checkpoint() -> None:
         state.conflict = True
         return
     except StoreError as refused:
-        state.notice = str(refused).capitalize() + "."
+        state.notice = sentence_of(refused)
         return
     state.base = saved.latest(state.assessment_id)
     state.checkpoint_name = ""
@@ -257,7 +258,10 @@ if st.session_state.get("conflict"):
             st.markdown("**" + _("You both changed these; keeping both keeps yours") + "**")
             columns = (_("What"), _("Yours"), _("Theirs"))
             st.dataframe(
-                [dict(zip(columns, conflict_words(kb, conflict), strict=True)) for conflict in preview.conflicts],
+                [
+                    dict(zip(columns, conflict_words(kb, conflict, translation()), strict=True))
+                    for conflict in preview.conflicts
+                ],
                 hide_index=True,
                 width="stretch",
             )

@@ -32,11 +32,11 @@ from views.common import (
     plain,
     said,
     say,
-    sentence,
     shared_store,
     store,
     translation,
 )
+from views.library_words import sentence_of
 
 WATCH_SECONDS = 3  # how often the page looks whether the facilitator has revealed the scores
 SCORES = [1, 2, 3, 4, 5]
@@ -54,7 +54,7 @@ st.title(_("Join a workshop"))
 try:
     acting = store()
 except PermissionDenied as refused:
-    st.error(plain(sentence(str(refused))))
+    st.error(plain(sentence_of(refused)))
     st.stop()
 workshops = workshops_for(acting)
 local = acting.user.subject == LOCAL_SUBJECT
@@ -93,7 +93,7 @@ def join(workshop_id: str) -> None:
     try:
         key = workshops.join(workshop_id, state.join_name, state.join_organisation, participant())
     except (WorkshopError, PermissionDenied) as refused:
-        say("join", "error", sentence(str(refused)))
+        say("join", "error", sentence_of(refused))
         return
     if key.startswith(LOCAL_PARTICIPANT):
         st.query_params["as"] = key
@@ -122,7 +122,7 @@ def save_score(workshop_id: str, finding: WorkshopFinding) -> None:
     try:
         workshops.submit(workshop_id, score, participant())
     except (WorkshopError, PermissionDenied) as refused:
-        say(widget, "error", sentence(str(refused)))
+        say(widget, "error", sentence_of(refused))
         return
     say(
         widget,
@@ -156,7 +156,7 @@ def add_missed(workshop_id: str) -> None:
             participant(),
         )
     except (WorkshopError, PermissionDenied) as refused:
-        say("missed", "error", sentence(str(refused)))
+        say("missed", "error", sentence_of(refused))
         return
     except ValueError:
         say("missed", "error", _("Not added: the title and the reason need words (a title at most 500 characters)."))
@@ -172,7 +172,7 @@ def remove_missed(workshop_id: str, impact_id: int) -> None:
     try:
         workshops.remove_missed(workshop_id, impact_id, participant())
     except (WorkshopError, PermissionDenied) as refused:
-        say("missed", "error", sentence(str(refused)))
+        say("missed", "error", sentence_of(refused))
 
 
 @guarded
@@ -181,7 +181,7 @@ def finish(workshop_id: str, finished: bool) -> None:
     try:
         workshops.finish(workshop_id, finished, participant())
     except (WorkshopError, PermissionDenied) as refused:
-        say("finish", "error", sentence(str(refused)))
+        say("finish", "error", sentence_of(refused))
 
 
 @st.cache_resource
@@ -401,7 +401,7 @@ if found is None:
 try:
     view = workshops.participant_view(found.id, participant())
 except (WorkshopError, PermissionDenied) as refused:
-    st.error(plain(sentence(str(refused))))
+    st.error(plain(sentence_of(refused)))
     st.stop()
 if view is None:
     join_form(found)

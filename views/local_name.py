@@ -14,6 +14,7 @@ from proofing.access import User
 from proofing.errors import ProofingError
 from proofing.identity import MAX_NAME, clean_name, is_local, named_local_user
 from views.common import _, reported, shared_store
+from views.library_words import worded
 
 
 def named(user: User) -> User:
@@ -35,7 +36,7 @@ def named(user: User) -> User:
         try:
             shared_store().acting(named_local_user(given)).set_own_name(typed)
         except ProofingError as refused:
-            st.sidebar.error(_("Your name was not kept: {problem}", problem=str(refused)))
+            st.sidebar.error(_("Your name was not kept: {problem}", problem=worded(refused)))
         else:
             given = clean_name(typed)
     elif given is None:

@@ -30,6 +30,7 @@ from proofing.version_words import agreement_changes, comparison_words, reopened
 from proofing.vocabulary import worded
 from views import draft
 from views.common import _, base_knowledge, guarded, knowledge, link, n_, plain, store, translation, visible
+from views.library_words import worded as library_worded
 
 kb = knowledge()
 saved = store()
@@ -67,7 +68,7 @@ def upload() -> None:
     try:
         plan = plan_from_upload(given.name, given.getvalue())
     except UploadError as refused:
-        state.upload_problem = str(refused)
+        state.upload_problem = library_worded(refused)
         return
     new_id = start_assessment(saved, knowledge(), plan)
     state.opened = new_id

@@ -12,9 +12,10 @@ from __future__ import annotations
 import streamlit as st
 
 from proofing.decisions import DecisionNotes
+from proofing.messages import problem_words
 from proofing.service import residual_shown
 from views import draft
-from views.common import _, knowledge, link, marked, n_, plain, store
+from views.common import _, knowledge, link, marked, n_, plain, store, translation
 from views.results_analysis import (
     before_and_after,
     by_group,
@@ -56,7 +57,7 @@ if problems:
     st.warning(
         _("Still to answer or correct before the assessment is complete:")
         + "\n\n"
-        + "\n".join(f"- {plain(p.sentence)}" for p in problems)
+        + "\n".join(f"- {plain(problem_words(p, translation()))}" for p in problems)
     )
 else:
     st.info(

@@ -19,6 +19,7 @@ from proofing.errors import StoreError
 from proofing.review import DUE_WINDOW_DAYS, hold_review, residual_now, review_context
 from proofing.store.followup import FollowUp, today
 from views.common import _, day, knowledge, link, n_, plain, shared_store, store, visible
+from views.library_words import sentence_of
 
 
 def rows(reviews: list[ReviewDue], on: date) -> list[dict[str, str]]:
@@ -118,7 +119,7 @@ if chosen is not None:
     try:
         _review, changes, groups = review_context(shared_store(), knowledge(), chosen.assessment_id, by=user)
     except (PermissionDenied, StoreError) as error:
-        st.error(plain(str(error)))  # an alert renders Markdown; the message may name a title
+        st.error(plain(sentence_of(error)))  # an alert renders Markdown; the message may name a title
         st.stop()
     st.markdown("**" + _("What changed since approval") + "**")
     show_changes(changes)
@@ -155,7 +156,7 @@ if chosen is not None:
             except ValidationError as error:
                 st.error(_(problem(error)))
             except (PermissionDenied, StoreError) as error:
-                st.error(plain(str(error)))  # an alert renders Markdown; the message may name a title
+                st.error(plain(sentence_of(error)))  # an alert renders Markdown; the message may name a title
             else:
                 st.success(_("The review is recorded."))
                 st.query_params.pop("assessment", None)  # the linked review is held

@@ -38,8 +38,8 @@ from proofing.identity import (
     user_from_claims,
 )
 from proofing.language import LANGUAGE_NAMES, LANGUAGES
-from proofing.store import Reminding
-from views import configuration
+from proofing.store import Reminding, Store
+from views import configuration, signin_language
 from views.common import N_, _, failed, language, plain, shared_store
 
 LOG = logging.getLogger("proofing.signin")
@@ -162,8 +162,15 @@ def _sign_in(config: SigninConfig) -> NoReturn:
 
 
 def _language_choice() -> None:
-    """Cymraeg or English before sign-in, Welsh first: kept for this browser's session, which the signed-in pages
-    then keep (app.py's switch stores it for the person once they are known)."""
+    """Cymraeg or English before sign-in, Welsh first. A choice here is carried across the identity provider's pages
+    in the browser (views/signin_language.py) and kept as the person's language once they are signed in
+    (``language_on_return``); a browser that chose within the hour (back from the provider without signing in, say)
+    sees the sign-in page in that language again."""
+    state = st.session_state
+    carried = signin_language.carried()
+    if "language" not in state and carried is not None:  # this browser chose before: the page in that language
+        state.language, state[signin_language.CHOSEN] = carried, True
+        st.rerun()
     chosen = language()
     choice = st.radio(
         "Iaith · Language",
@@ -174,8 +181,20 @@ def _language_choice() -> None:
         key="proofing_sign_in_language",
     )
     if choice != chosen:  # run again at once, so the page title and the sign-in are in the language chosen
-        st.session_state.language = choice
+        state.language, state[signin_language.CHOSEN] = choice, True
         st.rerun()
+    if state.get(signin_language.CHOSEN):
+        signin_language.keep(chosen)
+
+
+def language_on_return(subject: str, people: Store) -> str | None:
+    """The language of a person just signed in: the one they chose on the sign-in page (carried across the
+    provider's pages, and now kept as theirs), else the one kept for them, else None (the app's default)."""
+    carried = signin_language.carried()
+    if carried is not None:
+        people.set_language(subject, carried)
+        return carried
+    return people.language_of(subject)
 
 
 def _signed_in_sidebar(user: User) -> None:
@@ -183,6 +202,8 @@ def _signed_in_sidebar(user: User) -> None:
     st.sidebar.caption(_("Signed in as {who}", who=plain(user.described())))
     st.sidebar.caption(_("Roles: {roles}", roles=roles))
     st.sidebar.caption(_("Sign-in identity (subject): {subject}", subject=plain(user.subject)))  # for roles grant
+    with st.sidebar:
+        signin_language.forget()  # the language carried across sign-in is the person's now (language_on_return)
     _sign_out_button()
 
 

@@ -16,6 +16,7 @@ from proofing.access import PermissionDenied
 from proofing.certificate import cases_passed, certificate
 from proofing.training import SCORING, delivered, most_missed, needs_name, rounds_csv, trainee_name, trainees
 from views.common import _, knowledge, n_, plain, store, translation
+from views.library_words import sentence_of
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -31,7 +32,7 @@ if not acting.may("run_training"):
 try:
     everyone = acting.training_rounds(everyone=True)
 except PermissionDenied as refused:
-    st.error(plain(str(refused)))
+    st.error(plain(sentence_of(refused)))
     st.stop()
 
 cases = {case.id: case.title for case in kb.training}

@@ -26,6 +26,7 @@ from proofing.training import (
     trainee_name,
 )
 from views.common import _, knowledge, marked, plain, store, translation
+from views.library_words import sentence_of
 
 kb = knowledge()
 st.title(_("Training: what would an officer see?"))
@@ -83,8 +84,7 @@ if submitted:
     try:
         acting.record_round(case.id, organisation, prediction.model_dump(), scored.score, outcomes(scored))
     except (StoreError, PermissionDenied) as refused:
-        words = str(refused).rstrip(".")
-        st.error(plain(words[:1].upper() + words[1:] + "."))
+        st.error(plain(sentence_of(refused)))
     else:
         st.session_state["training_organisation"] = organisation.strip()
         if given_name.strip():

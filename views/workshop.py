@@ -38,11 +38,11 @@ from views.common import (
     plain,
     said,
     say,
-    sentence,
     store,
     translation,
     visible,
 )
+from views.library_words import sentence_of
 from views.workshop_panels import findings_list, join_panel, views_to_hear
 
 REFRESH_SECONDS = 2.5  # how often the live panel re-reads the room from the store
@@ -155,7 +155,7 @@ def open_workshop() -> None:
     try:
         opened = workshops.open(english, state.ws_draft)
     except (WorkshopError, PermissionDenied) as refused:
-        say("open", "error", sentence(str(refused)))
+        say("open", "error", sentence_of(refused))
         return
     st.query_params["workshop"] = opened.id
 
@@ -250,7 +250,7 @@ def reveal(workshop: Workshop) -> None:
     try:
         workshops.reveal(workshop.id, expected_revision=workshop.revision)
     except WorkshopError as refused:
-        say("reveal", "error", sentence(str(refused)))
+        say("reveal", "error", sentence_of(refused))
 
 
 def reveal_button(workshop: Workshop) -> None:
@@ -450,10 +450,10 @@ def save_agreement(workshop_id: str, key: str, title: str, missed: bool) -> None
         )
         if now is not None:
             revisions[key] = now.revision
-        say(key, "warning", sentence(str(stale)) + theirs)
+        say(key, "warning", sentence_of(stale) + theirs)
         return
     except WorkshopError as refused:
-        say(key, "error", sentence(str(refused)))
+        say(key, "error", sentence_of(refused))
         return
     revisions[key] = stored.revision
     say(
@@ -573,7 +573,7 @@ def finalise(workshop_id: str) -> None:
     try:
         workshops.finalise(english, workshop_id)
     except (WorkshopError, PermissionDenied) as refused:
-        say("finalise", "error", sentence(str(refused)))
+        say("finalise", "error", sentence_of(refused))
 
 
 def finalised(workshop: Workshop) -> None:

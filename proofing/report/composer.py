@@ -433,10 +433,14 @@ class Composer(FindingSections):
         )
         rows: list[list[str | Cell]] = [
             [
-                overlap.title,
+                self._hidden(overlap.hidden) if overlap.hidden else overlap.title,
                 overlap.service,
                 rule_words(overlap.group, self.t.language),
-                rule_words(overlap.level, self.t.language) if overlap.level else self._("Not screened yet"),
+                self._("not shown")  # the level of the assessments a person may not open, counted together
+                if overlap.hidden
+                else rule_words(overlap.level, self.t.language)
+                if overlap.level
+                else self._("Not screened yet"),
                 ", ".join(overlap.wards) or overlap.period,
             ]
             for overlap in overlaps
@@ -446,6 +450,10 @@ class Composer(FindingSections):
             rows,
             [4.5, 3.2, 3.2, 2.6, 3.5],
         )
+
+    def _hidden(self, count: int) -> str:
+        """The assessments a person may not open, counted in the record's language (never named)."""
+        return self.t.n_("{n} other assessment not shared with you", "{n} other assessments not shared with you", count)
 
     def monitoring(self) -> None:
         answers = self.a.answers

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from proofing.access import PERMISSIONS, Action, PermissionDenied, Role, User, may, require
 from proofing.approvals import Acknowledgement, Approval, SignOff
-from proofing.errors import StoreError
+from proofing.errors import N_, StoreError
 from proofing.identity import is_local
 from proofing.models import (
     AssessmentSummary,
@@ -89,10 +89,12 @@ class UserStore:
         """Refused: only an approval makes an assessment final (submit, sign_off), and a final one is never set back
         to draft in place: it is reopened as a new draft version (reopen), leaving the approved one as signed off."""
         if status == "final":
-            raise StoreError("an assessment becomes final only when an approver approves it; submit it for approval")
+            raise StoreError(
+                N_("an assessment becomes final only when an approver approves it; submit it for approval")
+            )
         self._check("reopen", assessment_id)
         if (latest := self.store.latest(assessment_id)) is not None and latest.status == "final":
-            raise StoreError("a final assessment is never set back to draft: reopen it as a new draft instead")
+            raise StoreError(N_("a final assessment is never set back to draft: reopen it as a new draft instead"))
 
     def submit(self, assessment_id: str, *, expected_version: int) -> None:
         """Submit the latest version for approval, for a person who may submit it (its manager)."""
@@ -139,7 +141,9 @@ class UserStore:
         """Keep the name local mode's user gives for themselves (proofing.identity.named_local_user); a signed-in
         person's name comes from their sign-in, so theirs is refused (PermissionDenied)."""
         if not is_local(self.user):
-            raise PermissionDenied(f"{self.user.name}'s name comes from their sign-in, not from proofing.")
+            raise PermissionDenied(
+                N_("{name}'s name comes from their sign-in, not from proofing."), name=self.user.name
+            )
         self.store.set_name(self.user.subject, name, by=self.user)
 
     def set_roles(self, subject: str, roles: frozenset[Role] | set[Role]) -> None:
@@ -206,7 +210,7 @@ class UserStore:
         """The audit trail of one assessment (for a person who may see it), or all of it (administrator, auditor)."""
         if assessment_id is None:
             if not any(PERMISSIONS[role].get("view_audit") == "all" for role in self.user.roles):
-                raise PermissionDenied(f"{self.user.name} may not see the whole audit trail.")
+                raise PermissionDenied(N_("{name} may not see the whole audit trail."), name=self.user.name)
         else:
             self._check("view_audit", assessment_id)
         return self.store.audit(assessment_id)

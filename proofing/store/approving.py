@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from proofing import approvals
 from proofing.access import User
 from proofing.approvals import Acknowledgement, Approval, SignOff
-from proofing.errors import FinalAssessmentError, StaleVersionError, StoreError
+from proofing.errors import N_, FinalAssessmentError, StaleVersionError, StoreError
 from proofing.models import (
     AuditEntry,
 )
@@ -109,7 +109,7 @@ class Approving(StoreBase):
             row = self._locked(session, assessment_id)
             pending = self._pending(session, assessment_id)
             if pending is None or row.status == "final":
-                raise StoreError(f"{row.title!r} is not awaiting approval; a manager submits it first")
+                raise StoreError(N_("'{title}' is not awaiting approval; a manager submits it first"), title=row.title)
             current = session.scalar(
                 select(func.max(VersionRow.version)).where(VersionRow.assessment_id == assessment_id)
             )

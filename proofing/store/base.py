@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from proofing import audit_chain
 from proofing.access import User
-from proofing.errors import StoreError
+from proofing.errors import N_, StoreError
 from proofing.models import IndexRow
 from proofing.store.database import (
     _WRITE,
@@ -70,7 +70,9 @@ class StoreBase:
             with factory.begin() as session:
                 yield session
         except SQLAlchemyError as error:
-            raise StoreError(f"the assessment store at {self._shown} failed: {_reason(error)}") from None
+            raise StoreError(
+                N_("the assessment store at {store} failed: {reason}"), store=self._shown, reason=_reason(error)
+            ) from None
 
     _session = transaction  # the name the store's own methods (and older scripts) use
 
@@ -181,7 +183,7 @@ class StoreBase:
         """The assessment's row, locked until the transaction ends (SQLite: the whole write is already serial)."""
         row = session.get(AssessmentRow, assessment_id, with_for_update=True) if _is_id(assessment_id) else None
         if row is None:
-            raise StoreError(f"there is no assessment {assessment_id!r}")
+            raise StoreError(N_("there is no assessment '{id}'"), id=assessment_id)
         return row
 
     _locked = lock

@@ -22,7 +22,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
-from proofing.errors import StoreError
+from proofing.errors import N_, StoreError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -88,8 +88,11 @@ def _make_engine(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise StoreError(
-            f"{url!r} is not a database URL; expected for example sqlite:///path/to/proofing.db "
-            "or postgresql+psycopg://user@host:5432/dbname (set PROOFING_DB_URL)"
+            N_(
+                "'{url}' is not a database URL; expected for example sqlite:///path/to/proofing.db "
+                "or postgresql+psycopg://user@host:5432/dbname (set PROOFING_DB_URL)"
+            ),
+            url=url,
         ) from None
     backend = parsed.get_backend_name()
     options: dict[str, Any] = {}
@@ -110,11 +113,17 @@ def _make_engine(url: str) -> Engine:
         engine = create_engine(parsed, **options)
     except NoSuchModuleError:
         raise StoreError(
-            f"cannot open the assessment store at {_shown(parsed)}: {parsed.drivername!r} is not a database "
-            "this installation knows; use sqlite:///... or postgresql+psycopg://..."
+            N_(
+                "cannot open the assessment store at {store}: '{driver}' is not a database this installation knows; "
+                "use sqlite:///... or postgresql+psycopg://..."
+            ),
+            store=_shown(parsed),
+            driver=parsed.drivername,
         ) from None
     except (ArgumentError, ImportError) as error:
-        raise StoreError(f"cannot open the assessment store at {_shown(parsed)}: {_reason(error)}") from None
+        raise StoreError(
+            N_("cannot open the assessment store at {store}: {reason}"), store=_shown(parsed), reason=_reason(error)
+        ) from None
     if backend == "sqlite":
         _tune_sqlite(engine, wal=not memory)
     return engine
@@ -159,8 +168,12 @@ def _migrate(engine: Engine, url: str) -> None:
             command.upgrade(config, "head")
     except SQLAlchemyError as error:
         raise StoreError(
-            f"cannot open the assessment store at {_shown(engine.url)}: {_reason(error)}. "
-            "Check the URL (PROOFING_DB_URL) and that the database is running and reachable."
+            N_(
+                "cannot open the assessment store at {store}: {reason}. "
+                "Check the URL (PROOFING_DB_URL) and that the database is running and reachable."
+            ),
+            store=_shown(engine.url),
+            reason=_reason(error),
         ) from None
 
 

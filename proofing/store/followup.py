@@ -41,7 +41,7 @@ from proofing.actions import (
     may_update,
     sees_everyone,
 )
-from proofing.errors import StaleVersionError, StoreError
+from proofing.errors import N_, StaleVersionError, StoreError
 from proofing.store.schema import AssessmentRow, Base, ShareRow, UTCDateTime
 from proofing.store.values import _is_id, _now
 
@@ -258,7 +258,7 @@ class FollowUp:
         with self.store.transaction(write=True) as session:
             row = session.get(ActionRow, action_id, with_for_update=True)
             if row is None:
-                raise StoreError(f"there is no action {action_id}")
+                raise StoreError(N_("there is no action {id}"), id=action_id)
             plan = self.store.lock(session, row.assessment_id)
             if by is not None:
                 check_update(by, self._model(row, plan, None))
@@ -280,13 +280,15 @@ class FollowUp:
     def hand_on(self, action_id: int, owner_subject: str, owner: str, *, by: User | None = None) -> None:
         """Make someone else the owner of an action (its owner, an approver or an administrator; audited)."""
         if not owner_subject.strip() or not owner.strip():
-            raise StoreError("an action is handed on to a person: give their sign-in identity and their name")
+            raise StoreError(N_("an action is handed on to a person: give their sign-in identity and their name"))
         with self.store.transaction(write=True) as session:
             row = session.get(ActionRow, action_id, with_for_update=True)
             if row is None:
-                raise StoreError(f"there is no action {action_id}")
+                raise StoreError(N_("there is no action {id}"), id=action_id)
             if by is not None and not may_update(by, row.owner_subject):
-                raise PermissionDenied(f"{by.name} may not hand on an action owned by {row.owner}.")
+                raise PermissionDenied(
+                    N_("{name} may not hand on an action owned by {owner}."), name=by.name, owner=row.owner
+                )
             row.owner_subject, row.owner = owner_subject.strip()[:200], owner.strip()[:500]
             row.updated_at, row.revision = _now(), row.revision + 1
             self.store.audit_in(session, by, "action handed on", row.assessment_id, row.version, f"To {row.owner}")
@@ -307,9 +309,13 @@ class FollowUp:
             plan = self.store.lock(session, assessment_id)
             review = session.get(ReviewRow, assessment_id)
             if review is None or review.state != "open":
-                raise StoreError(f"{plan.title!r} has no review to hold: it is not approved, or was reviewed")
+                raise StoreError(
+                    N_("'{title}' has no review to hold: it is not approved, or was reviewed"), title=plan.title
+                )
             if by is not None and not self._may_hold(session, by, plan):
-                raise PermissionDenied(f"{by.name} may not hold the review of {plan.title!r}.")
+                raise PermissionDenied(
+                    N_("{name} may not hold the review of '{title}'."), name=by.name, title=plan.title
+                )
             now = _now()
             held = ReviewOutcomeRow(
                 assessment_id=assessment_id,

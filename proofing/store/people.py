@@ -9,7 +9,7 @@ from sqlalchemy import (
 )
 
 from proofing.access import ROLES, Role, User
-from proofing.errors import StoreError
+from proofing.errors import N_, StoreError
 from proofing.identity import clean_name, name_problem
 from proofing.language import is_language, language_name, languages
 from proofing.models import (
@@ -48,7 +48,7 @@ class People(StoreBase):
         """Share the assessment with a colleague, by their identity provider subject (sharing twice is once)."""
         who = subject.strip()
         if not who or len(who) > 200:
-            raise StoreError("share with a person's identity (their subject), of 1 to 200 characters")
+            raise StoreError(N_("share with a person's identity (their subject), of 1 to 200 characters"))
         with self._session(write=True) as session:
             self._locked(session, assessment_id)
             if session.get(ShareRow, (assessment_id, who)) is None:
@@ -80,7 +80,7 @@ class People(StoreBase):
         """Remember the language a person chose, for every page and every later visit."""
         if not is_language(language):
             spoken = ", ".join(f"{language_name(code)} ({code})" for code in languages())
-            raise StoreError(f"the app speaks {spoken}, not {language!r}")
+            raise StoreError(N_("the app speaks {spoken}, not '{language}'"), spoken=spoken, language=language)
         with self._session(write=True) as session:
             row = session.get(UserSettingRow, subject)
             if row is None:
@@ -129,10 +129,14 @@ class People(StoreBase):
         """Make `roles` the roles assigned to `subject` in the app (an empty set removes them all)."""
         who = subject.strip()
         if not who or len(who) > 200:
-            raise StoreError("a person's identity (their subject) must be 1 to 200 characters")
+            raise StoreError(N_("a person's identity (their subject) must be 1 to 200 characters"))
         unknown = sorted(set(roles) - set(ROLES))
         if unknown:
-            raise StoreError(f"{', '.join(unknown)} is not a role; the roles are: {', '.join(ROLES)}")
+            raise StoreError(
+                N_("{unknown} is not a role; the roles are: {roles}"),
+                unknown=", ".join(unknown),
+                roles=", ".join(ROLES),
+            )
         with self._session(write=True) as session:
             rows = {
                 row.role: row
@@ -168,7 +172,7 @@ class People(StoreBase):
         """Keep a trainee's submitted round (`outcomes`: rule ids "found", "missed", "over-called"), audited."""
         organisation = organisation.strip()
         if not organisation:
-            raise StoreError("say which service or partner organisation you work for before submitting a round")
+            raise StoreError(N_("say which service or partner organisation you work for before submitting a round"))
         with self._session(write=True) as session:
             session.add(
                 TrainingRoundRow(

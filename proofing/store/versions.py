@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from proofing import approvals
 from proofing.access import User
-from proofing.errors import FinalAssessmentError, StaleVersionError, StoreError
+from proofing.errors import N_, FinalAssessmentError, StaleVersionError, StoreError
 from proofing.models import (
     LOCAL_SUBJECT,
     STATUS_WORDS,
@@ -275,7 +275,9 @@ class Versions(StoreBase):
         """
         earlier = self.version(assessment_id, version)
         if earlier is None:
-            raise StoreError(f"there is no version {version} of assessment {assessment_id!r} to restore")
+            raise StoreError(
+                N_("there is no version {version} of assessment '{id}' to restore"), version=version, id=assessment_id
+            )
         return self.save(
             assessment_id,
             earlier.plan,
@@ -297,9 +299,9 @@ class Versions(StoreBase):
         """
         words = " ".join(name.split())
         if not words:
-            raise StoreError("a named version needs a name, such as 'sent to workshop'")
+            raise StoreError(N_("a named version needs a name, such as 'sent to workshop'"))
         if len(words) > 200:
-            raise StoreError("a version's name can be at most 200 characters")
+            raise StoreError(N_("a version's name can be at most 200 characters"))
         with self._session(write=True) as session:
             row = self._locked(session, assessment_id)
             latest = self._latest_row(session, assessment_id)
@@ -339,7 +341,7 @@ class Versions(StoreBase):
         """
         source = self.latest(assessment_id)
         if source is None:
-            raise StoreError(f"there is no assessment {assessment_id!r} to duplicate")
+            raise StoreError(N_("there is no assessment '{id}' to duplicate"), id=assessment_id)
         title = (COPY_PREFIX + source.plan.title)[:MAX_TITLE]
         plan = Plan.model_validate({**_plan_data(source.plan), "title": title})
         return self._start(
@@ -367,7 +369,9 @@ class Versions(StoreBase):
             row = self._locked(session, assessment_id)
             latest = self._latest_row(session, assessment_id)
             if row.status != "final" or latest is None:
-                raise StoreError(f"{row.title!r} is not final, so there is nothing to reopen: open it to change it")
+                raise StoreError(
+                    N_("'{title}' is not final, so there is nothing to reopen: open it to change it"), title=row.title
+                )
             now, number = _now(), latest.version + 1
             session.add(
                 VersionRow(
