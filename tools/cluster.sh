@@ -116,7 +116,7 @@ start() {
             # One cookie secret for all: a sign-in cookie one process signed is read by every other.
             exec env PROOFING_DB_URL="$database" PROOFING_PUBLIC_URL="$url" \
                 STREAMLIT_SERVER_COOKIE_SECRET="$(cat "$STATE/cookie_secret")" \
-                "$ROOT/.venv/bin/streamlit" run serve.py --server.address=127.0.0.1 --server.port="$port" \
+                "$ROOT/.venv/bin/streamlit" run "$ROOT/serve.py" --server.address=127.0.0.1 --server.port="$port" \
                 --server.headless=true --server.fileWatcherType=none --browser.gatherUsageStats=false
         ) </dev/null >"$STATE/app$n.log" 2>&1 &
         pid=$!
