@@ -107,10 +107,11 @@ class Cluster:
 
 
 def process_of(page: Page, cluster_url: str) -> str:
-    """The app process (127.0.0.1:PORT) that the proxy sends this browser's requests to, with its cookies."""
+    """The app process (127.0.0.1:PORT) that the proxy sends this browser's requests to, with its cookies: the one
+    that answered (nginx names every process it tried, the last one answering, when one it tried first was down)."""
     response = page.context.request.get(f"{cluster_url}/_stcore/health")
     assert response.ok, response.status
-    return response.headers[PROCESS_HEADER]
+    return response.headers[PROCESS_HEADER].split(",")[-1].strip()
 
 
 @contextmanager

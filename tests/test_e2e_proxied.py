@@ -31,8 +31,9 @@ def manager(browser: Browser, cluster: Cluster, process: int, assessment_id: str
     )
     page = context.new_page()
     page.goto(f"{cluster.url}/?assessment={assessment_id}&step=tension")  # the address names the step
+    # A process's first page reads the rule base: on a busy machine that takes longer than one settle() waits.
+    expect(page.get_by_role("heading", name=re.compile("Public interest and tension$"))).to_be_visible(timeout=RECONNECT)
     settle(page)
-    expect(page.get_by_role("heading", name=re.compile("Public interest and tension$"))).to_be_visible()
     return page
 
 
@@ -43,6 +44,27 @@ def answer(page: Page, store: Store, assessment_id: str, question: str, option: 
     chosen(page, question, option)
     latest = store.latest(assessment_id)
     assert latest is not None and latest.plan.answers[saved[0]] == saved[1]
+
+
+CONNECTION = "document.querySelector(\"[data-testid='stApp']\").getAttribute('data-test-connection-state')"
+
+
+def watch_connection(page: Page) -> None:
+    """From now on, note whether the page's websocket to the app is ever lost (Streamlit's own connection state)."""
+    page.evaluate(
+        f"""() => {{
+            window.proofingDropped = false;
+            new MutationObserver(() => {{ if ({CONNECTION} !== 'CONNECTED') window.proofingDropped = true; }})
+                .observe(document.querySelector("[data-testid='stApp']"), {{attributes: true}});
+        }}"""
+    )
+
+
+def reconnected(page: Page) -> None:
+    """Wait until the page has lost its websocket and Streamlit's page has connected it again, then for the run
+    the new session began to end."""
+    page.wait_for_function(f"window.proofingDropped && {CONNECTION} === 'CONNECTED'", timeout=RECONNECT)
+    settle(page)
 
 
 def chosen(page: Page, question: str, option: str) -> None:
@@ -65,16 +87,20 @@ def test_a_process_lost_loses_no_acknowledged_answer_and_nobody_elsewhere_notice
     answer(kept, store, kept_id, MEDIA, "A lot", ("media_interest", "high"))
     answer(lost, store, lost_id, TENSION, "Likely", ("tension_potential", "high"))
 
+    for page in (lost, kept):
+        watch_connection(page)
     cluster.kill(1)
 
     # The manager on another process goes on as if nothing happened: same process, same session, answers kept.
     answer(kept, store, kept_id, TENSION, "Likely", ("tension_potential", "high"))
     assert process_of(kept, cluster.url) == second
     chosen(kept, MEDIA, "A lot")
+    assert kept.evaluate("window.proofingDropped") is False  # its websocket was never lost
 
     # The manager on the lost process is back by themself (Streamlit's page reconnects its websocket, the proxy
     # sends it to another process), on the same assessment and step, with every answer acknowledged before the crash.
-    expect(lost.get_by_role("heading", name=re.compile("Public interest and tension$"))).to_be_visible(timeout=RECONNECT)
+    reconnected(lost)
+    expect(lost.get_by_role("heading", name=re.compile("Public interest and tension$"))).to_be_visible()
     chosen(lost, MEDIA, "A lot")
     chosen(lost, TENSION, "Likely")
     assert process_of(lost, cluster.url) in (second, third)
