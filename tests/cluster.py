@@ -2,7 +2,8 @@
 sticky sessions (tools/cluster.sh, running deploy/nginx/proofing.conf as production does), started once per test
 module.
 
-Fixtures (use them by name; import them into a test module as ``from tests.cluster import cluster, proxied``):
+Fixtures (use them by name; import them into a test module as ``from tests.cluster import cluster, module_cluster``;
+  both, as pytest finds fixtures by their names in the test module):
 
 * ``cluster``: the running ``Cluster`` (its https address, the owner's database URL, its processes);
 * ``proxied``: ``(address, database)``, the same shape as tests/test_e2e_browser.py's ``server``, so a test written
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from tests.conftest import PROJECT, postgres_app_schema
 
@@ -36,6 +37,8 @@ PROCESS_HEADER = "x-proofing-process"  # deploy/nginx/proofing.conf: the app pro
 ROUTE_COOKIE = "proofing_route"  # deploy/nginx/proofing.conf: the sticky-session cookie
 _ROUTE = re.compile(rf"{ROUTE_COOKIE}=([^;]+)")
 _UNVERIFIED = ssl._create_unverified_context()  # the test's self-signed certificate
+_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning'] [data-testid='stSidebarNav']"
+WARM_MS = 180_000  # a process's first page, three at once on a busy 2-core machine
 
 
 def cluster_sh(*arguments: str, timeout: float = 240) -> str:
@@ -68,6 +71,7 @@ class Cluster:
     database: str  # the schema's owner URL: what a test writes with Store(...); the processes run as the app's role
     state: Path  # tools/cluster.sh's folder: certificate, configuration, logs
     _routes: dict[str, str] = field(default_factory=dict)
+    warmed: bool = False
 
     def processes(self) -> list[str]:
         """The app processes' addresses (127.0.0.1:PORT, as X-Proofing-Process names them), process 1 first."""
@@ -114,6 +118,31 @@ def process_of(page: Page, cluster_url: str) -> str:
     return response.headers[PROCESS_HEADER].split(",")[-1].strip()
 
 
+def warm(cluster: Cluster, browser: Browser) -> None:
+    """Open the app's first page once on each process, all three at once, and wait until each has drawn it.
+
+    A process's first page reads the rule base and imports every page (seconds, more on a busy machine); a click
+    made just after a first page that slow settled was sometimes lost. A test then starts on processes that have
+    served a page already, as the single server it was written for had for every test after its module's first.
+    """
+    pages = []
+    for process in range(1, len(cluster.processes()) + 1):
+        context = browser.new_context(ignore_https_errors=True, storage_state=cluster.on(process))
+        page = context.new_page()
+        page.goto(cluster.url)
+        pages.append(page)
+    for page in pages:
+        page.wait_for_selector(_IDLE, timeout=WARM_MS)
+        page.context.close()
+
+
+@contextmanager
+def serving(cluster: Cluster) -> Iterator[str]:
+    """The cluster's address, for a block written around tests/test_e2e_browser.py's ``start_app(database)``: the
+    same test, through the proxy (the cluster itself runs for the whole module)."""
+    yield cluster.url
+
+
 @contextmanager
 def running_cluster(database: str, owner: str, state: Path) -> Iterator[Cluster]:
     """tools/cluster.sh's three processes on `database` (migrated already), until the block ends."""
@@ -127,14 +156,25 @@ def running_cluster(database: str, owner: str, state: Path) -> Iterator[Cluster]
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+def module_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     """The module's cluster, on a PostgreSQL schema of its own (migrated by its owner; the processes connect as the
     app's role, as in production), stopped and dropped after the module."""
-    with postgres_app_schema("proxied") as (owner, app), running_cluster(app, owner, tmp_path_factory.mktemp("cluster")) as started:
+    folder = tmp_path_factory.mktemp("cluster")
+    with postgres_app_schema("proxied") as (owner, app), running_cluster(app, owner, folder) as started:
         yield started
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
+def cluster(module_cluster: Cluster, browser: Browser) -> Cluster:
+    """The module's cluster, each process having drawn a first page (in the test's own browser, before its first
+    test: see warm)."""
+    if not module_cluster.warmed:
+        warm(module_cluster, browser)
+        module_cluster.warmed = True
+    return module_cluster
+
+
+@pytest.fixture()
 def proxied(cluster: Cluster) -> tuple[str, str]:
     """The cluster as tests/test_e2e_browser.py's ``server`` fixture is: its address and its database."""
     return cluster.url, cluster.database

@@ -1,12 +1,13 @@
 """A process lost behind the proxy, in real headless Chromium (issue 24): three app processes on one PostgreSQL
 behind nginx with TLS and sticky sessions (tests/cluster.py, tools/cluster.sh, deploy/nginx/proofing.conf).
 
-Two service managers answer on two processes, each answer acknowledged (the page's run with it has ended, the
-option shown chosen; the store holds it). One process is killed (-9, as a crash would): the manager on the other goes on answering and saving as if
-nothing happened; the manager on the lost one is reconnected by Streamlit's page itself, through the proxy, to
-another process, which opens the assessment the address names and shows every answer acknowledged before the crash;
-and they go on saving there. (The other two-browser and workshop tests run through the same set-up: see
-tests/test_e2e_browser.py, test_e2e_language_per_browser.py, test_e2e_workshop.py, test_e2e_workshop_numbers.py.)
+Two service managers answer on two processes, each answer acknowledged (the page's run with it has ended and shows
+the option chosen; the store holds it). One process is killed (-9, as a crash would): the manager on the other goes
+on answering and saving, their websocket never lost; the manager on the lost one is reconnected by Streamlit's page
+itself, through the proxy, to another process, which opens the assessment and step the address names and shows
+every answer acknowledged before the crash; and they go on answering there. (The other two-browser and workshop
+tests run through the same set-up: tests/test_e2e_browser.py's two people, test_e2e_language_per_browser.py,
+test_e2e_workshop.py, test_e2e_workshop_numbers.py.)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from proofing.plan import read_plan
 from proofing.store import Store
-from tests.cluster import Cluster, cluster, process_of  # noqa: F401  (cluster: a fixture, used by name)
+from tests.cluster import Cluster, cluster, module_cluster, process_of  # noqa: F401  (fixtures, used by name)
 from tests.test_e2e_browser import MEDIA, ROOT, TENSION, pick, settle
 
 EXAMPLE = ROOT / "examples" / "library-opening-hours.yaml"
@@ -32,7 +33,9 @@ def manager(browser: Browser, cluster: Cluster, process: int, assessment_id: str
     page = context.new_page()
     page.goto(f"{cluster.url}/?assessment={assessment_id}&step=tension")  # the address names the step
     # A process's first page reads the rule base: on a busy machine that takes longer than one settle() waits.
-    expect(page.get_by_role("heading", name=re.compile("Public interest and tension$"))).to_be_visible(timeout=RECONNECT)
+    expect(page.get_by_role("heading", name=re.compile("Public interest and tension$"))).to_be_visible(
+        timeout=RECONNECT
+    )
     settle(page)
     return page
 

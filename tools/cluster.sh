@@ -63,7 +63,7 @@ render_nginx() {
     shift
     sed -e "s#@LISTEN@#127.0.0.1:$listen#" -e "s#@SERVER_NAME@#127.0.0.1#" \
         -e "s#@CERTIFICATE@#$STATE/tls.crt#" -e "s#@CERTIFICATE_KEY@#$STATE/tls.key#" \
-        -e "s#@APP1@#127.0.0.1:$1#" -e "s#@APP2@#127.0.0.1:$2#" -e "s#@APP3@#127.0.0.1:$3#" \
+        -e "s#@CACHE_DIR@#$STATE/nginx-cache#" -e "s#@APP1@#127.0.0.1:$1#" -e "s#@APP2@#127.0.0.1:$2#" -e "s#@APP3@#127.0.0.1:$3#" \
         "$TEMPLATE" >"$STATE/proofing.conf"
     grep -q '@[A-Z0-9_]*@' "$STATE/proofing.conf" && die "$TEMPLATE has a name this script does not fill in"
     cat >"$STATE/nginx.conf" <<EOF
@@ -73,7 +73,9 @@ pid $STATE/nginx.pid;
 error_log $STATE/nginx-error.log warn;
 events { worker_connections 1024; }
 http {
-    access_log $STATE/nginx-access.log;
+    # Which process each request reached, and on which route cookie: where a browser's session lived.
+    log_format proofing '\$time_iso8601 "\$request" \$status upstream=\$upstream_addr route=\$cookie_proofing_route';
+    access_log $STATE/nginx-access.log proofing;
     client_body_temp_path $STATE/nginx-temp/body;
     proxy_temp_path $STATE/nginx-temp/proxy;
     fastcgi_temp_path $STATE/nginx-temp/fastcgi;
@@ -161,7 +163,7 @@ stop_all() {
         done
         while read -r n pid port; do alive "$pid" && kill -9 "$pid" 2>/dev/null || true; done <"$STATE/apps"
     fi
-    rm -f "$STATE/url" "$STATE/nginx.pid"
+    rm -f "$STATE/url" "$STATE/nginx.pid" "$STATE/apps"
 }
 
 stop() {
