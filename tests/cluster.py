@@ -146,7 +146,11 @@ def serving(cluster: Cluster) -> Iterator[str]:
 @contextmanager
 def running_cluster(database: str, owner: str, state: Path) -> Iterator[Cluster]:
     """tools/cluster.sh's three processes on `database` (migrated already), until the block ends."""
-    started = cluster_sh("start", database, str(state))
+    try:
+        started = cluster_sh("start", database, str(state))
+    except BaseException:
+        cluster_sh("stop", str(state))  # whatever it had started before it failed
+        raise
     matched = re.search(r"^PROOFING_CLUSTER_URL=(\S+)$", started, re.MULTILINE)
     assert matched, started
     try:

@@ -67,7 +67,9 @@ render_nginx() {
         "$TEMPLATE" >"$STATE/proofing.conf"
     grep -q '@[A-Z0-9_]*@' "$STATE/proofing.conf" && die "$TEMPLATE has a name this script does not fill in"
     cat >"$STATE/nginx.conf" <<EOF
-# Written by tools/cluster.sh: the test's own nginx, running deploy/nginx/proofing.conf.
+# Written by tools/cluster.sh: the test's own nginx, running deploy/nginx/proofing.conf. Its workers run as the
+# user who started it (a packaged nginx's run as www-data), to reach this folder, which pytest makes private.
+user $(id -un) $(id -gn);
 worker_processes 1;
 pid $STATE/nginx.pid;
 error_log $STATE/nginx-error.log warn;
@@ -94,7 +96,6 @@ start() {
     STATE=$(state_dir "${2:-}")
     mkdir -p "$STATE"
     STATE=$(cd "$STATE" && pwd)
-    chmod 755 "$STATE"  # nginx's workers (nobody) reach their temporary folders inside it
     local nginx
     nginx=$(bash "$ROOT/tools/nginx.sh" | sed -n 's/^NGINX=//p')
     [[ -x $ROOT/.venv/bin/streamlit ]] || die "$ROOT/.venv is not installed: run make .venv/.installed"
@@ -115,7 +116,7 @@ start() {
         port=${ports[$((n - 1))]}
         (
             cd "$ROOT"
-            # One cookie secret for all: a sign-in cookie one process signed is read by every other.
+            # One cookie secret for all (server.cookieSecret): what one process signs, every other reads.
             exec env PROOFING_DB_URL="$database" PROOFING_PUBLIC_URL="$url" \
                 STREAMLIT_SERVER_COOKIE_SECRET="$(cat "$STATE/cookie_secret")" \
                 "$ROOT/.venv/bin/streamlit" run "$ROOT/serve.py" --server.address=127.0.0.1 --server.port="$port" \
