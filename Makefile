@@ -31,6 +31,7 @@ test: lint
 	bash tools/libreoffice.sh
 	bash tools/axe.sh
 	bash tools/aspell.sh
+	bash tools/nginx.sh
 	export "$$(bash tools/postgres.sh)" && $(BIN)/pytest -n auto --dist loadfile
 
 bench: $(INSTALLED)

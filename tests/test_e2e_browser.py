@@ -1,5 +1,6 @@
 """End to end in real headless Chromium: start the app, fill a plan, see a finding, reload, download, verify;
-two people on one assessment in two browsers; a title that is Markdown shown as typed.
+two people on one assessment in two browsers (on two app processes behind the proxy: tests/cluster.py); a title
+that is Markdown shown as typed.
 
 Chromium comes from Debian's package (tools/chromium.sh, run by `make test`); Playwright drives it with
 executable_path, because Playwright's own browser download cannot work here.
@@ -16,6 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -26,6 +28,7 @@ from proofing.knowledge import load_knowledge
 from proofing.plan import Plan, read_plan
 from proofing.steps import step_progress
 from proofing.store import Store
+from tests.cluster import Cluster, cluster, module_cluster, process_of  # noqa: F401  (fixtures, used by name)
 from tests.conftest import CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -181,9 +184,12 @@ def test_fill_see_reload_download_verify(server: tuple[str, str], browser_page: 
     assert proofing_main(["verify", str(target)]) == 0
 
 
-def person(browser: Browser, address: str) -> Page:
-    """A person of their own: a separate browser context (own cookies, own Streamlit session) on `address`."""
-    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+def person(browser: Browser, address: str, at: dict[str, Any] | None = None) -> Page:
+    """A person of their own: a separate browser context (own cookies, own Streamlit session) on `address`; `at`
+    puts them on one app process behind the proxy (tests/cluster.py's Cluster.on), whose certificate is the test's
+    own, self-signed (so the context accepts it: ignore_https_errors)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, ignore_https_errors=True, storage_state=at)
+    page = context.new_page()
     page.goto(address)
     settle(page)
     return page
@@ -201,12 +207,13 @@ TENSION = (
 )
 
 
-def test_two_people_on_one_assessment_lose_nothing(server: tuple[str, str], browser: Browser) -> None:
-    url, database = server
+def test_two_people_on_one_assessment_lose_nothing(cluster: Cluster, browser: Browser) -> None:  # noqa: F811
+    url, database = cluster.url, cluster.database  # three app processes on one PostgreSQL behind the proxy
     store = Store(database)
     assessment_id = store.create(read_plan(ROOT / "examples" / "library-opening-hours.yaml"))
     address = f"{url}/?assessment={assessment_id}"
-    first, second = person(browser, address), person(browser, address)
+    first, second = person(browser, address, at=cluster.on(1)), person(browser, address, at=cluster.on(2))
+    assert process_of(first, url) != process_of(second, url)  # each on a process of their own
     assert len(store.versions(assessment_id)) == 1  # two people opened it: nothing written
     for page in (first, second):
         step(page, "Public interest and tension")

@@ -2,7 +2,8 @@
 
 Local mode is one person for every browser on the computer (a facilitator's and the workshop participants'), so the
 language is kept per browser, in its address (``?lang=cy``) and its session, never for the one local person: one
-browser switched to Welsh leaves another in English, across page changes and a reload.
+browser switched to Welsh leaves another in English, across page changes and a reload; the two browsers on two app
+processes behind the proxy (tests/cluster.py).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 from playwright.sync_api import Browser, Page, expect
 
 from proofing.language import translator
-from tests.test_e2e_browser import server, settle  # noqa: F401  (server: a fixture, used by name)
+from tests.cluster import Cluster, cluster, module_cluster  # noqa: F401  (fixtures, used by name)
+from tests.test_e2e_browser import settle
 
 CY = translator("cy")
 
@@ -21,12 +23,17 @@ def heading(page: Page, english: str, welsh: bool) -> None:
 
 
 def test_two_browsers_in_local_mode_keep_their_own_languages(
-    server: tuple[str, str],  # noqa: F811
+    cluster: Cluster,  # noqa: F811
     browser: Browser,
 ) -> None:
-    url, _database = server
-    welsh = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
-    english = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    url = cluster.url
+    # Each on a process of its own; the proxy's certificate is the test's own, self-signed (ignore_https_errors).
+    welsh, english = (
+        browser.new_context(
+            viewport={"width": 1280, "height": 1000}, ignore_https_errors=True, storage_state=cluster.on(process)
+        ).new_page()
+        for process in (1, 2)
+    )
     for page in (welsh, english):
         page.goto(url)
         settle(page)

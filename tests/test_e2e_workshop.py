@@ -3,9 +3,12 @@
 * three browser contexts, a facilitator and two participants, run a whole workshop on one app: join by the link
   the facilitator's page shows, score on their own, reveal, agree, finalise; the Word record of the agreed version
   names the participants and the agreed scores, and ``proofing verify`` exits 0 on it;
-* the facilitator on one app process and a participant on another, both on one PostgreSQL database (as behind a
-  load balancer): the facilitator's live panel shows the participant's scores arrive, and after the reveal the
-  room's spread holds them.
+* the facilitator on one app process and a participant on another, both on one PostgreSQL database behind the
+  proxy: the facilitator's live panel shows the participant's scores arrive, and after the reveal the room's spread
+  holds them.
+
+Both run through the proxied set-up (tests/cluster.py: three app processes on one PostgreSQL behind nginx with TLS
+and sticky sessions), the module's one cluster.
 
 Screenshots of the facilitator's view mid-workshop go to the test's temporary folder (and to
 $PROOFING_SCREENSHOTS if set), taken at a projector's 1280 × 720, for a person to look at as a facilitator would.
@@ -16,18 +19,17 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import docx
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from proofing.cli import main as proofing_main
 from proofing.plan import read_plan
 from proofing.store import Store
-from tests.conftest import postgres_schema
-from tests.test_e2e_browser import ROOT, settle, start_app
+from tests.cluster import Cluster, cluster, module_cluster, process_of, serving  # noqa: F401  (fixtures, used by name)
+from tests.test_e2e_browser import ROOT, settle
 
 EXAMPLE = ROOT / "examples" / "day-centre-closure.yaml"
 PROJECTOR = {"width": 1280, "height": 720}
@@ -40,9 +42,19 @@ def shots(tmp_path: Path) -> Path:
     return folder
 
 
-def person(browser: Browser, address: str, viewport: dict[str, int] | None = None) -> Page:
-    """A person of their own: a separate browser context (own cookies, own Streamlit session) on `address`."""
-    page = browser.new_context(viewport=viewport or {"width": 1280, "height": 1000}, accept_downloads=True).new_page()
+def person(
+    browser: Browser, address: str, viewport: dict[str, int] | None = None, at: dict[str, Any] | None = None
+) -> Page:
+    """A person of their own: a separate browser context (own cookies, own Streamlit session) on `address`; `at`
+    puts them on one app process behind the proxy (tests/cluster.py's Cluster.on). The proxy's certificate is the
+    test's own, self-signed: the context accepts it (ignore_https_errors)."""
+    context = browser.new_context(
+        viewport=viewport or {"width": 1280, "height": 1000},
+        accept_downloads=True,
+        ignore_https_errors=True,
+        storage_state=at,
+    )
+    page = context.new_page()
     page.goto(address)
     settle(page)
     return page
@@ -112,12 +124,12 @@ def reveal(page: Page) -> None:
     expect(page.get_by_role("heading", name="The room's scores, most disagreement first")).to_be_visible()
 
 
-def test_a_whole_workshop_in_three_browsers(browser: Browser, tmp_path: Path) -> None:
-    database = f"sqlite:///{tmp_path / 'workshop.db'}"
+def test_a_whole_workshop_in_three_browsers(browser: Browser, cluster: Cluster, tmp_path: Path) -> None:  # noqa: F811
+    database = cluster.database
     store = Store(database)
     assessment_id = store.create(read_plan(EXAMPLE))
     folder = shots(tmp_path)
-    with start_app(database) as url:
+    with serving(cluster) as url:
         facilitator = person(browser, f"{url}/workshop", PROJECTOR)
         link = open_workshop(facilitator)
         assert link.startswith(url) and "/join?code=" in link
@@ -210,23 +222,17 @@ def test_a_whole_workshop_in_three_browsers(browser: Browser, tmp_path: Path) ->
         assert said in words, said
 
 
-@pytest.fixture()
-def postgres_database() -> Iterator[str]:
-    """A URL of an empty PostgreSQL schema (dropped afterwards), from the server tools/postgres.sh started."""
-    with postgres_schema("e2e") as url:
-        yield url
-
-
 def test_two_app_processes_on_one_postgresql_serve_one_workshop(
     browser: Browser,
-    postgres_database: str,
+    cluster: Cluster,  # noqa: F811
 ) -> None:
-    store = Store(postgres_database)
+    store = Store(cluster.database)
     store.create(read_plan(EXAMPLE))
-    with start_app(postgres_database) as first, start_app(postgres_database) as second:
-        facilitator = person(browser, f"{first}/workshop", PROJECTOR)
+    with serving(cluster) as url:
+        facilitator = person(browser, f"{url}/workshop", PROJECTOR, at=cluster.on(1))
         link = open_workshop(facilitator)
-        participant = person(browser, link.replace(first, second))  # the participant reaches the other process
+        participant = person(browser, link, at=cluster.on(2))  # the participant reaches the other process
+        assert process_of(facilitator, url) != process_of(participant, url)
         join(participant, "Participant from Social Care", "Adult Social Care")
         expect(facilitator.get_by_text("1 joined, 0 finished")).to_be_visible(timeout=LIVE)
         findings = score_everything(participant, "Unsure", 3, 5, "Depends on the transport contract")

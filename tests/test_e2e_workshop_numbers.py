@@ -23,7 +23,8 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from proofing.cli import main as proofing_main
 from proofing.plan import read_plan
 from proofing.store import Store
-from tests.test_e2e_browser import AXE, settle, start_app
+from tests.cluster import Cluster, cluster, module_cluster, serving  # noqa: F401  (fixtures, used by name)
+from tests.test_e2e_browser import AXE, settle
 from tests.test_e2e_workshop import EXAMPLE, LIVE, PROJECTOR, join, person, radio, reveal, shots
 
 RULES_SCORE = re.compile(r"likelihood \d, severity \d")  # how a finding's scores are worded on a page
@@ -128,12 +129,12 @@ def record_numbers(path: Path) -> dict[int, str]:
     raise AssertionError("the record has no workshop table")
 
 
-def test_the_room_stays_in_step_from_opening_to_record(browser: Browser, tmp_path: Path) -> None:
-    database = f"sqlite:///{tmp_path / 'numbers.db'}"
+def test_the_room_stays_in_step_from_opening_to_record(browser: Browser, cluster: Cluster, tmp_path: Path) -> None:  # noqa: F811
+    database = cluster.database  # three app processes behind the proxy (tests/cluster.py)
     store = Store(database)
     assessment_id = store.create(read_plan(EXAMPLE))
     folder = shots(tmp_path)
-    with start_app(database) as url:
+    with serving(cluster) as url:
         facilitator = person(browser, f"{url}/workshop", PROJECTOR)
         facilitator.get_by_role("button", name="Open a workshop").click()
         settle(facilitator)
