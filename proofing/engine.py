@@ -46,6 +46,7 @@ import itertools
 import json
 import re
 import threading
+from collections import OrderedDict
 from importlib.metadata import version
 from typing import Any
 
@@ -253,6 +254,11 @@ NOT_HANDLED, OBSERVED = 1, 2  # durable_rules_engine's return codes for assert_f
 _WARM_UP = "warm_up"
 
 
+# How many recent evaluations each compiled rule base recalls (about 2 kB each): a what-if search over one plan
+# tries a few hundred variations, and a server has a few dozen plans open at once.
+RECENT_FIRINGS = 4096
+
+
 class _DurableRules:
     """The one place that talks to durable-rules: one compiled ruleset per rule base, one lock."""
 
@@ -271,6 +277,7 @@ class _DurableRules:
                 f"{MAX_FACT_PROPERTIES} in one fact: test fewer options of many-of questions, or split a question"
             )
         self._actions: dict[str, tuple[str, str | None]] = {}
+        self._recent: OrderedDict[str, Firing] = OrderedDict()
         definition = self._definition(rules)
         definition[_WARM_UP] = {"all": [{"m": {"t": _WARM_UP}}]}
         with self._lock:
@@ -313,14 +320,37 @@ class _DurableRules:
         return definition
 
     def evaluate(self, answers: Answers) -> Firing:
-        flat = self._flattener.flatten(answers)
+        """What fires for these answers: worked out by the engine once, then recalled while it is recent.
+
+        A page is run again on every click and the what-if search tries the same few hundred variations of a plan
+        each time, so the same answers come back again and again; the result depends on nothing else.
+        """
+        answers_fact = json.dumps(self._flattener.flatten(answers), ensure_ascii=False)
+        with self._lock:
+            recalled = self._recent.get(answers_fact)
+            if recalled is not None:
+                self._recent.move_to_end(answers_fact)
+                return Firing(findings=recalled.findings, facts=dict(recalled.facts))
+        firing = self._evaluate(answers_fact)
+        with self._lock:
+            self._recent[answers_fact] = firing
+            while len(self._recent) > RECENT_FIRINGS:
+                self._recent.popitem(last=False)
+        return Firing(findings=firing.findings, facts=dict(firing.facts))
+
+    def run(self, answers: Answers) -> Firing:
+        """What fires, worked out by the engine itself, never recalled: what the engine's own checks exercise."""
+        return self._evaluate(json.dumps(self._flattener.flatten(answers), ensure_ascii=False))
+
+    def _evaluate(self, answers_fact: str) -> Firing:
+        """The engine's own run over one plan's flat answers (JSON), in a session of its own."""
         findings: set[str] = set()
         derived: dict[str, set[str]] = {}
         with self._lock:
             session = str(next(self._sessions))
-            flat["sid"] = session
             try:
-                code, state = durable_rules_engine.assert_fact(self._handle, json.dumps(flat, ensure_ascii=False))
+                fact = f'{{"sid": {json.dumps(session)}, {answers_fact[1:]}'
+                code, state = durable_rules_engine.assert_fact(self._handle, fact)
                 if code == NOT_HANDLED:
                     return Firing(findings=(), facts={})
                 started = durable_rules_engine.start_action_for_state(self._handle, state)

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import types
 import typing
+from collections import OrderedDict
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
@@ -311,15 +313,39 @@ def rule_base_digest(rules_dir: Path) -> str:
     return digest.hexdigest()
 
 
+# The rule bases this process loaded, by folder and content: a rule base is read-only once loaded (the app shares one
+# between every browser), so loading the same files again returns the same one.
+_LOADED: OrderedDict[tuple[str, str, bool], KnowledgeBase] = OrderedDict()
+_LOADED_KEPT = 8
+_loaded_lock = threading.Lock()
+
+
 def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR, *, check_coverage: bool = True) -> KnowledgeBase:
     """Load and validate the rule base in `rules_dir`; raise RuleBaseError listing every fault.
 
     `check_coverage` also requires every characteristic and community to be reachable by a rule; a
-    council drafting its rules can turn it off while the rules are incomplete.
+    council drafting its rules can turn it off while the rules are incomplete. Files whose bytes this process has
+    loaded before give the rule base loaded then (every command run in one process, every test of a suite, reads
+    the same files); any change to any file is read afresh.
     """
     root = Path(rules_dir)
     if not root.is_dir():
         raise RuleBaseError([Problem(root, 1, "the rule base folder does not exist")])
+    key = (str(root), rule_base_digest(root), check_coverage)
+    with _loaded_lock:
+        if key in _LOADED:
+            _LOADED.move_to_end(key)
+            return _LOADED[key]
+    kb = _load_knowledge(root, key[1], check_coverage)
+    with _loaded_lock:
+        _LOADED[key] = kb
+        while len(_LOADED) > _LOADED_KEPT:
+            _LOADED.popitem(last=False)
+    return kb
+
+
+def _load_knowledge(root: Path, sha256: str, check_coverage: bool) -> KnowledgeBase:
+    """The rule base in `root` read, validated and checked (``load_knowledge`` without its memory)."""
     problems: list[Problem] = []
     parsed: dict[str, Any] = {}
     located: dict[str, tuple[Path, Any]] = {}
@@ -364,7 +390,7 @@ def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR, *, check_coverage:
     kb = KnowledgeBase(
         root=root,
         version=parsed["rule_base.yaml"].rule_base.version,
-        sha256=rule_base_digest(root),
+        sha256=sha256,
         name=parsed["rule_base.yaml"].rule_base.name,
         strategy=parsed["strategy/strategy.yaml"].strategy,
         vision=parsed["strategy/strategy.yaml"].vision,

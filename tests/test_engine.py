@@ -6,6 +6,7 @@ agree with one, and nothing accumulates from one evaluation to the next.
 
 from __future__ import annotations
 
+import json
 import resource
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from proofing import engine as engine_module
 from proofing.conditions import AnswerTest, Condition
 from proofing.engine import MAX_FACT_PROPERTIES, EngineError, _compiled, _DurableRules, evaluate, flatten_answers
 from proofing.knowledge import KnowledgeBase, load_knowledge
@@ -67,8 +69,8 @@ def test_engine_agrees_with_the_oracle_on_generated_plans(raw: dict[str, Any]) -
 
 def test_the_same_plan_gives_the_same_result(kb: KnowledgeBase) -> None:
     answers = example_answers(kb, EXAMPLES[0])
-    first = evaluate(kb, answers)
-    assert all(evaluate(kb, answers) == first for _ in range(50))
+    first = _compiled(kb).run(answers)  # the engine itself each time, not its recall of recent results
+    assert all(_compiled(kb).run(answers) == first for _ in range(50))
     assert list(first.findings) == sorted(first.findings)
 
 
@@ -83,10 +85,43 @@ def test_a_changed_answer_leaves_no_stale_finding(kb: KnowledgeBase) -> None:
 
 def test_eight_threads_agree_with_one(kb: KnowledgeBase) -> None:
     plans = [example_answers(kb, path) for path in EXAMPLES] * 8
-    serial = [evaluate(kb, answers) for answers in plans]
+    engine = _compiled(kb)
+    serial = [engine.run(answers) for answers in plans]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        parallel = list(pool.map(lambda answers: evaluate(kb, answers), plans))
+        parallel = list(pool.map(engine.run, plans))
     assert parallel == serial
+    with ThreadPoolExecutor(max_workers=8) as pool:  # and through the recall of recent results
+        assert list(pool.map(lambda answers: evaluate(kb, answers), plans)) == serial
+
+
+def test_recent_results_are_recalled_without_the_engine_and_cannot_be_spoilt(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = _compiled(kb)
+    answers = example_answers(kb, EXAMPLES[1])
+    first = evaluate(kb, answers)
+    first.facts.clear()  # a caller that changes what it was given changes nothing recalled
+    runs: list[str] = []
+    real_run = engine._evaluate
+    monkeypatch.setattr(engine, "_evaluate", lambda fact: runs.append(fact) or real_run(fact))
+    again = evaluate(kb, answers)
+    assert runs == [], "the same answers again are recalled, not run"
+    assert again.facts, "the example derives facts, and the recalled copy still has them"
+    assert again == engine.run(answers) == reference_evaluate(kb.rules, answers)
+    changed = {**answers, "engagement_done": "done" if answers.get("engagement_done") != "done" else "none"}
+    evaluate(kb, changed)
+    assert len(runs) == 2, "changed answers are run by the engine (after the one run asked for above)"
+
+
+def test_the_recall_of_recent_results_is_bounded(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine_module, "RECENT_FIRINGS", 3)
+    engine = _compiled(kb)
+    engine._recent.clear()  # what earlier tests left: each plan below is then new to the recall
+    plans = [example_answers(kb, path) for path in EXAMPLES]
+    for answers in plans:
+        assert evaluate(kb, answers) == reference_evaluate(kb.rules, answers)
+        assert len(engine._recent) <= 3
+    assert len({json.dumps(engine._flattener.flatten(answers)) for answers in plans}) > 3  # so some were let go
 
 
 def test_loading_the_rule_base_again_reuses_the_compiled_rules(kb: KnowledgeBase) -> None:
@@ -102,11 +137,12 @@ def test_every_fact_key_is_present_so_negation_is_sound(kb: KnowledgeBase) -> No
 
 def test_nothing_accumulates_between_evaluations(kb: KnowledgeBase) -> None:
     answers = example_answers(kb, EXAMPLES[0])
+    engine = _compiled(kb)  # the engine's own runs: a recalled result would never reach it
     for _ in range(500):
-        evaluate(kb, answers)
+        engine.run(answers)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     for _ in range(5000):
-        evaluate(kb, answers)
+        engine.run(answers)
     grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     assert grown_kib < 20 * 1024, f"memory grew by {grown_kib} KiB over 5,000 evaluations"
 
@@ -127,7 +163,7 @@ def test_an_empty_plan_as_the_first_evaluation_does_not_abort(tmp_path: Path) ->
     code = (
         "from proofing.knowledge import load_knowledge\n"
         "from proofing.engine import evaluate\n"
-        "from proofing.oracle import reference_evaluate\n"
+        "from proofing.oracle import Firing, reference_evaluate\n"
         "kb = load_knowledge()\n"
         "assert evaluate(kb, {}) == reference_evaluate(kb.rules, {})\n"
         "print('ok')\n"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from proofing.knowledge import KnowledgeBase
+from proofing.errors import RuleBaseError
+from proofing.knowledge import KnowledgeBase, load_knowledge
 from proofing.readout import describe, knowledge_as_json
 
 
@@ -204,3 +206,21 @@ def test_the_rules_citing_an_action_include_findings_and_gaps(kb: KnowledgeBase)
     assert "positive_hate_crime_reporting" in citing
     assert "practice_no_monitoring_plan" in {rule.id for rule in kb.rules_citing("12.3")}  # a gap's remedy
     assert kb.rules_citing("no such action") == []
+
+
+def test_the_same_files_loaded_again_give_the_same_rule_base_and_any_change_is_read(rules_copy: Path) -> None:
+    first = load_knowledge(rules_copy)
+    assert load_knowledge(rules_copy) is first  # the same bytes: the rule base already loaded
+    assert load_knowledge(rules_copy, check_coverage=False) is not first  # asked for with other checks
+    outcomes = rules_copy / "strategy" / "outcomes.yaml"
+    text = outcomes.read_text(encoding="utf-8")
+    name = first.outcomes[0].text
+    outcomes.write_text(text.replace(name, name + " (revised)", 1), encoding="utf-8")
+    revised = load_knowledge(rules_copy)
+    assert revised is not first and revised.outcomes[0].text == name + " (revised)"
+    assert revised.sha256 != first.sha256
+    outcomes.write_text(text, encoding="utf-8")
+    assert load_knowledge(rules_copy) is first  # the original bytes again
+    (rules_copy / "impacts" / "broken.yaml").write_text("rules: [\n", encoding="utf-8")
+    with pytest.raises(RuleBaseError):
+        load_knowledge(rules_copy)  # a new file is a change too

@@ -8,17 +8,23 @@ import pytest
 
 from proofing import yamlsource
 from proofing.yamlsource import (
+    LOCATING_LOADERS,
     PLAIN_LOADERS,
     RULE_FILE_LIMITS,
+    LocatedDict,
+    LocatedList,
     YamlFileError,
     YamlLimitError,
     YamlLimits,
     YamlTextError,
+    _load,
     enclosing_item,
     line_of,
     load_located,
     load_plain,
 )
+
+PROJECT = Path(__file__).resolve().parent.parent
 
 SAMPLE = """\
 actions:
@@ -156,3 +162,57 @@ def test_limits_count_every_value_not_only_aliases() -> None:
     with pytest.raises(YamlLimitError):
         load_plain("a: [" + ", ".join(["1"] * 10_001) + "]\n", PLAN_LIKE)
     assert len(load_plain("a: [" + ", ".join(["1"] * 9_000) + "]\n", PLAN_LIKE)["a"]) == 9_000
+
+
+# --- the fast reader of rule files ----------------------------------------------------------------------------
+
+
+def _with_lines(value: object) -> object:
+    """A located value as plain data that includes every line it remembers, to compare two readings exactly."""
+    if isinstance(value, LocatedDict):
+        return ("map", value.line, value.key_lines, {key: _with_lines(item) for key, item in value.items()})
+    if isinstance(value, LocatedList):
+        return ("list", value.line, value.item_lines, [_with_lines(item) for item in value])
+    return (type(value).__name__, value)
+
+
+RULE_FILES = sorted(
+    path.relative_to(PROJECT) for path in [*PROJECT.glob("rules/**/*.yaml"), *PROJECT.glob("tests/fixtures/**/*.yaml")]
+)
+
+
+def test_libyaml_reads_every_rule_file_exactly_as_the_pure_python_reader_does() -> None:
+    """Values, types and every line of every rule file of ours and the test councils', read both ways."""
+    assert len(LOCATING_LOADERS) == 2, "the wheels ship libyaml, so rule files are read by it first"
+    fast, careful = LOCATING_LOADERS
+    assert len(RULE_FILES) > 30
+    for path in RULE_FILES:
+        text = (PROJECT / path).read_text(encoding="utf-8")
+        assert _with_lines(_load(text, fast, RULE_FILE_LIMITS)) == _with_lines(
+            _load(text, careful, RULE_FILE_LIMITS)
+        ), path
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: 1\nb: [1, 2\nc: 3\n", "not valid YAML: "),  # unclosed flow list: libyaml refuses it too
+        ("a: 1\nb: \x07bell\n", "not valid YAML: the character U+0007 is not allowed in YAML"),  # libyaml lets it by
+        ("a: 1\nb: \x85next\n", "not valid YAML: could not find expected ':'"),  # NEL breaks the line, for both
+        ("a: 1\nb: [x, 'y']\n", ""),  # sound: read the same both ways
+        ("a: 1\na: 2\n", "not valid YAML: duplicate key 'a' (first given on line 1)"),
+    ],
+)
+def test_a_rule_file_fault_is_worded_by_the_pure_python_reader(text: str, message: str) -> None:
+    """Whatever the fast reader makes of a fault, the writer reads the pure-Python reader's words and line."""
+    try:
+        expected = load_located(Path("x.yaml"), text)
+    except YamlFileError as error:
+        assert message and error.problem.message.startswith(message)
+        with pytest.raises(YamlTextError) as careful:
+            _load(text, LOCATING_LOADERS[-1], RULE_FILE_LIMITS)
+        assert error.problem.line == careful.value.line
+        assert error.problem.message.endswith(careful.value.reason)
+    else:
+        assert not message
+        assert _with_lines(expected) == _with_lines(_load(text, LOCATING_LOADERS[-1], RULE_FILE_LIMITS))
