@@ -1,8 +1,8 @@
 """The proxied set-up for the browser tests: three app processes on one PostgreSQL schema behind nginx with TLS and
 sticky sessions (tools/cluster.sh, running deploy/nginx/proofing.conf as production does), started once per test
-module.
+run (a test that kills a process has a cluster of its own module).
 
-Fixtures (use them by name; import them into a test module as ``from tests.cluster import cluster, module_cluster``;
+Fixtures (use them by name; import them into a test module as ``from tests.cluster import cluster, shared_cluster``;
   both, as pytest finds fixtures by their names in the test module):
 
 * ``cluster``: the running ``Cluster`` (its https address, the owner's database URL, its processes);
@@ -159,23 +159,39 @@ def running_cluster(database: str, owner: str, state: Path) -> Iterator[Cluster]
         cluster_sh("stop", str(state))
 
 
-@pytest.fixture(scope="module")
-def module_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    """The module's cluster, on a PostgreSQL schema of its own (migrated by its owner; the processes connect as the
-    app's role, as in production), stopped and dropped after the module."""
-    folder = tmp_path_factory.mktemp("cluster")
-    with postgres_app_schema("proxied") as (owner, app), running_cluster(app, owner, folder) as started:
+def _cluster_in(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Cluster]:
+    folder = tmp_path_factory.mktemp(name)
+    with postgres_app_schema(name) as (owner, app), running_cluster(app, owner, folder) as started:
         yield started
 
 
+@pytest.fixture(scope="session")
+def shared_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """One cluster for every browser test that only uses it (each makes its own assessments and workshops), on a
+    PostgreSQL schema of its own (migrated by its owner; the processes connect as the app's role, as in production),
+    stopped and dropped when the run ends: starting and warming three processes costs seconds a module."""
+    yield from _cluster_in(tmp_path_factory, "proxied")
+
+
+@pytest.fixture(scope="module")
+def own_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """A cluster of the module's own, for tests that kill its processes."""
+    yield from _cluster_in(tmp_path_factory, "lost")
+
+
+def warmed(cluster: Cluster, browser: Browser) -> Cluster:
+    """`cluster`, each process having drawn a first page (in the test's own browser, before its first test: see
+    warm)."""
+    if not cluster.warmed:
+        warm(cluster, browser)
+        cluster.warmed = True
+    return cluster
+
+
 @pytest.fixture()
-def cluster(module_cluster: Cluster, browser: Browser) -> Cluster:
-    """The module's cluster, each process having drawn a first page (in the test's own browser, before its first
-    test: see warm)."""
-    if not module_cluster.warmed:
-        warm(module_cluster, browser)
-        module_cluster.warmed = True
-    return module_cluster
+def cluster(shared_cluster: Cluster, browser: Browser) -> Cluster:
+    """The shared cluster, warmed."""
+    return warmed(shared_cluster, browser)
 
 
 @pytest.fixture()

@@ -28,7 +28,7 @@ from proofing.knowledge import load_knowledge
 from proofing.plan import Plan, read_plan
 from proofing.steps import step_progress
 from proofing.store import Store
-from tests.cluster import Cluster, cluster, module_cluster, process_of  # noqa: F401  (fixtures, used by name)
+from tests.cluster import Cluster, cluster, process_of, shared_cluster  # noqa: F401  (fixtures, used by name)
 from tests.conftest import CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent

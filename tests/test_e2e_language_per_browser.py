@@ -11,7 +11,7 @@ from __future__ import annotations
 from playwright.sync_api import Browser, Page, expect
 
 from proofing.language import translator
-from tests.cluster import Cluster, cluster, module_cluster  # noqa: F401  (fixtures, used by name)
+from tests.cluster import Cluster, cluster, shared_cluster  # noqa: F401  (fixtures, used by name)
 from tests.test_e2e_browser import settle
 
 CY = translator("cy")

@@ -14,15 +14,22 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from proofing.plan import read_plan
 from proofing.store import Store
-from tests.cluster import Cluster, cluster, module_cluster, process_of  # noqa: F401  (fixtures, used by name)
+from tests.cluster import Cluster, own_cluster, process_of, warmed  # noqa: F401  (fixtures, used by name)
 from tests.test_e2e_browser import MEDIA, ROOT, TENSION, pick, settle
 
 EXAMPLE = ROOT / "examples" / "library-opening-hours.yaml"
 RECONNECT = 60_000  # ms: Streamlit's page retries its websocket with a growing pause; a busy machine gets slack
+
+
+@pytest.fixture()
+def cluster(own_cluster: Cluster, browser: Browser) -> Cluster:  # noqa: F811
+    """This module's own cluster (its test kills a process), warmed."""
+    return warmed(own_cluster, browser)
 
 
 def manager(browser: Browser, cluster: Cluster, process: int, assessment_id: str) -> Page:  # noqa: F811

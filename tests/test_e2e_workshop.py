@@ -28,7 +28,7 @@ from playwright.sync_api import Browser, Page, expect
 from proofing.cli import main as proofing_main
 from proofing.plan import read_plan
 from proofing.store import Store
-from tests.cluster import Cluster, cluster, module_cluster, process_of, serving  # noqa: F401  (fixtures, used by name)
+from tests.cluster import Cluster, cluster, process_of, serving, shared_cluster  # noqa: F401  (fixtures, used by name)
 from tests.test_e2e_browser import ROOT, settle
 
 EXAMPLE = ROOT / "examples" / "day-centre-closure.yaml"

@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from proofing.cli import main as proofing_main
 from proofing.plan import read_plan
 from proofing.store import Store
-from tests.cluster import Cluster, cluster, module_cluster, serving  # noqa: F401  (fixtures, used by name)
+from tests.cluster import Cluster, cluster, serving, shared_cluster  # noqa: F401  (fixtures, used by name)
 from tests.test_e2e_browser import AXE, settle
 from tests.test_e2e_workshop import EXAMPLE, LIVE, PROJECTOR, join, person, radio, reveal, shots
 
