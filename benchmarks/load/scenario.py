@@ -94,22 +94,22 @@ class AppUser(User):
 
     @contextmanager
     def timed(self, action: str) -> Iterator[None]:
-        """Report the block to locust as `action`: its time, and its failure when it raises."""
+        """Report the block to locust as `action`: its time, and its failure when it raises; after a lost connection,
+        reconnect; after any other failure, end the task (StopAction)."""
         started = time.perf_counter()
         failure: Exception | None = None
         try:
             yield
-        except TabError as failed:
+        except Exception as failed:  # not the end of the run (GreenletExit): that action is neither done nor failed
             failure = failed
-        finally:
-            self.environment.events.request.fire(
-                request_type="app",
-                name=action,
-                response_time=(time.perf_counter() - started) * 1000,
-                response_length=0,
-                exception=failure,
-                context={},
-            )
+        self.environment.events.request.fire(
+            request_type="app",
+            name=action,
+            response_time=(time.perf_counter() - started) * 1000,
+            response_length=0,
+            exception=failure,
+            context={},
+        )
         if isinstance(failure, ConnectionLost):
             self.reconnect()
         elif failure is not None:
@@ -306,7 +306,7 @@ class Exporter(AppUser):
         page = self.go("export page", "export", f"assessment={random.choice(Shared.setup.finished)}")
         prepare = self.tab.widget(page, label="Prepare the Word record")
         ready = self.act("export: prepare the Word record", lambda: self.checked(self.tab.click(prepare)))
-        button = self.tab.widget(ready, label="Download the Word record")
+        button = self.tab.widget(ready, prefix="Download the Word record")
 
         def download() -> None:
             if not self.tab.download(button).startswith(b"PK"):
@@ -390,13 +390,12 @@ class Participant(AppUser):
         """Score one finding: a view, a likelihood, a severity, then "Save my score"; saved when the page says so."""
         self.scored.add(verdict.id)
         stem = verdict.id.rsplit("-", 1)[1].removesuffix("_verdict")
-        for part, widget in (
-            ("verdict", verdict),
-            ("likelihood", self.tab.widget(self.page, key=f"{stem}_likelihood")),
-            ("severity", self.tab.widget(self.page, key=f"{stem}_severity")),
+        for widget in (
+            verdict,
+            self.tab.widget(self.page, key=f"{stem}_likelihood"),
+            self.tab.widget(self.page, key=f"{stem}_severity"),
         ):
             self.tab.keep(widget, random.choice(widget.options))
-            del part
         submitter = f"FormSubmitter:form_{stem}-"
         submit = next((w for w in self.page.widgets if w.kind == "button" and submitter in w.id), None)
         if submit is None:

@@ -277,12 +277,16 @@ class StreamlitTab:
 
     # --- what a person does ---------------------------------------------------------------------------------------
 
-    def widget(self, run: Run, key: str | None = None, label: str | None = None) -> Widget:
-        """The widget with this key (or, failing that, whose label starts with `label`) drawn by `run`."""
+    def widget(self, run: Run, key: str | None = None, label: str | None = None, prefix: str | None = None) -> Widget:
+        """The widget `run` drew with this key, else with this label, else whose label starts with `prefix`."""
         for found in run.widgets:
-            if (key is not None and found.key_is(key)) or (label is not None and found.label.startswith(label)):
+            if (
+                (key is not None and found.key_is(key))
+                or (label is not None and found.label == label)
+                or (prefix is not None and found.label.startswith(prefix))
+            ):
                 return found
-        raise TabError(f"the page drew no widget {key or label!r}")
+        raise TabError(f"the page drew no widget {key or label or prefix!r}")
 
     def set(self, widget: Widget, value: Any) -> Run:
         """Give `widget` a value and run the page (the widget's fragment) as the browser does after a change."""
