@@ -54,7 +54,8 @@ from locust.env import Environment  # noqa: E402
 
 import proofing.service  # noqa: E402, F401  (wires the store: saves are assessed by the service layer)
 from benchmarks.load import scenario  # noqa: E402
-from benchmarks.load.answers import LoadSetup, lost  # noqa: E402
+from benchmarks.load.answers import LoadSetup, history, lost  # noqa: E402
+from benchmarks.load.streamlit_client import StreamlitTab  # noqa: E402
 from proofing.assessment import assess_draft  # noqa: E402
 from proofing.knowledge import load_knowledge  # noqa: E402
 from proofing.plan import Plan, read_plan  # noqa: E402
@@ -100,17 +101,39 @@ def prepare(database: str, drafts: int) -> LoadSetup:
 
 @contextmanager
 def cluster(database: str) -> Iterator[tuple[str, Path]]:
-    """The three-process set-up on `database` (tools/cluster.sh), its address and state folder; stopped after."""
-    with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
-        state = Path(folder)
-        started = subprocess.run(
-            ["bash", str(CLUSTER), "start", database, str(state)], check=True, capture_output=True, text=True
-        )
-        url = next(line.split("=", 1)[1] for line in started.stdout.splitlines() if line.startswith("PROOFING_"))
-        try:
-            yield url.strip(), state
-        finally:
-            subprocess.run(["bash", str(CLUSTER), "stop", str(state)], check=False, capture_output=True)
+    """The three-process set-up on `database` (tools/cluster.sh), its address and state folder (kept afterwards: the
+    app processes' and nginx's logs are there); stopped after."""
+    state = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    started = subprocess.run(
+        ["bash", str(CLUSTER), "start", database, str(state)], check=True, capture_output=True, text=True
+    )
+    url = next(line.split("=", 1)[1] for line in started.stdout.splitlines() if line.startswith("PROOFING_"))
+    try:
+        yield url.strip(), state
+    finally:
+        subprocess.run(["bash", str(CLUSTER), "stop", str(state)], check=False, capture_output=True)
+
+
+def warm_up(urls: list[str], setup: LoadSetup) -> None:
+    """Open every page the run uses once on each process, straight to its port, before the clock starts: the first
+    visitor of a process loads and compiles the rule base (several seconds), once, which is not what the many
+    people after them wait for."""
+    for url in urls:
+        tab = StreamlitTab(url, timeout=300)
+        tab.open("", f"assessment={setup.finished[0]}")
+        for page in ("results", "export"):
+            tab.query = f"assessment={setup.finished[0]}"
+            tab.run(page=page)
+        for page in ("register", "cumulative", "workshop", "join"):
+            tab.query = ""
+            tab.run(page=page)
+        tab.close()
+
+
+def processes(state: Path) -> list[str]:
+    """The address of each app process of the set-up, straight to its port."""
+    listed = subprocess.run(["bash", str(CLUSTER), "pids", str(state)], check=True, capture_output=True, text=True)
+    return [f"http://127.0.0.1:{line.split()[1]}" for line in listed.stdout.splitlines() if line.strip()]
 
 
 def kill(state: Path | None, process: int) -> dict[str, Any]:
@@ -179,6 +202,7 @@ def run(url: str, setup: LoadSetup, users: int, seconds: float, spawn_rate: floa
         "actions": actions,
         "error_messages": {name: dict(counted.most_common(5)) for name, counted in failures.items() if counted},
         "killed": killed[0] if killed else None,
+        "logs": str(state) if state else None,
     }
 
 
@@ -198,9 +222,11 @@ def main() -> None:
         if not arguments.db:
             parser.error("--url needs --db, the database its set-up uses")
         setup = prepare(arguments.db, drafts=arguments.users * 4)
+        warm_up([arguments.url], setup)
         figures = run(arguments.url, setup, arguments.users, seconds, arguments.spawn_rate, kill_at, None)
         database = arguments.db
         missing = lost(scenario.Shared.acks, database)
+        histories = [history(ack, database) for ack in missing[:5]]
     else:
         base = os.environ.get(PG_ENV, "").strip()
         if not base:
@@ -208,8 +234,10 @@ def main() -> None:
         with scratch_schema(base, "bench_load") as database:
             setup = prepare(database, drafts=arguments.users * 4)
             with cluster(database) as (url, state):
+                warm_up(processes(state), setup)
                 figures = run(url, setup, arguments.users, seconds, arguments.spawn_rate, kill_at, state)
             missing = lost(scenario.Shared.acks, database)
+            histories = [history(ack, database) for ack in missing[:5]]
     saved = figures["actions"].get("saved answer", {})
     report = {
         "benchmark": "load: the proxied three-process set-up" if not arguments.url else f"load: {arguments.url}",
@@ -218,7 +246,9 @@ def main() -> None:
         "load_average_after": load_average(),
         "acknowledged_answers": len(scenario.Shared.acks),
         "acknowledged_answers_lost": len(missing),
-        "lost_examples": [ack.model_dump() for ack in missing[:5]],
+        "lost_examples": [
+            ack.model_dump() | {"versions": kept} for ack, kept in zip(missing[:5], histories, strict=True)
+        ],
         "confirmed_answers_checked_after_reconnecting": scenario.Shared.checked_after_reconnect,
         "confirmed_answers_not_shown_after_reconnecting": len(scenario.Shared.not_shown_after_reconnect),
         "target_0_errors": figures["errors"] == 0,

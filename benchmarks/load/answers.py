@@ -76,3 +76,12 @@ def lost(acks: list[Ack], database: str) -> list[Ack]:
         if plans[assessment_id].get(question) != ack.answer:
             missing.append(ack)
     return missing
+
+
+def history(ack: Ack, database: str) -> list[dict[str, Any]]:
+    """Every saved version's answer to the acknowledged answer's question, oldest first: where a lost answer went."""
+    store = Store(database)
+    return [
+        {"version": kept.version, "revision": kept.revision, "answer": kept.plan.answers.get(ack.question, "(none)")}
+        for kept in sorted(store.versions(ack.assessment_id), key=lambda kept: (kept.version, kept.revision))
+    ]

@@ -84,6 +84,7 @@ class AppUser(User):
 
     def on_start(self) -> None:
         self.tab = StreamlitTab(self.host or "")
+        self.page = Run()  # what the page shows now
         self.auto: dict[str, float] = {}  # the open page's fragments that run again by themselves, and how often
 
     def on_stop(self) -> None:
@@ -93,7 +94,7 @@ class AppUser(User):
         return 0.0  # each task thinks where a person would (pause), doing what the browser does meanwhile
 
     @contextmanager
-    def timed(self, action: str) -> Iterator[None]:
+    def timed(self, action: str, reconnect: bool = True) -> Iterator[None]:
         """Report the block to locust as `action`: its time, and its failure when it raises; after a lost connection,
         reconnect; after any other failure, end the task (StopAction)."""
         started = time.perf_counter()
@@ -110,7 +111,7 @@ class AppUser(User):
             exception=failure,
             context={},
         )
-        if isinstance(failure, ConnectionLost):
+        if isinstance(failure, ConnectionLost) and reconnect:
             self.reconnect()
         elif failure is not None:
             raise StopAction from failure
@@ -142,8 +143,8 @@ class AppUser(User):
 
     def reconnect(self) -> None:
         """The connection was lost: connect again through the proxy and run the page at the same address."""
-        with self.timed("reconnect after a lost connection"):
-            self.checked(self.tab.reconnect())
+        with self.timed("reconnect after a lost connection", reconnect=False):
+            self.page = self.checked(self.tab.reconnect())
 
     def pause(self, low: float | None = None, high: float | None = None) -> None:
         """Think for a while; meanwhile the page's self-refreshing fragments run at their intervals."""
@@ -151,7 +152,7 @@ class AppUser(User):
         due = {fragment: time.monotonic() + interval for fragment, interval in self.auto.items()}
         while (now := time.monotonic()) < until:
             fragment, when = min(due.items(), key=lambda item: item[1]) if due else ("", until)
-            gevent.sleep(max(0.0, min(when, until) - now))
+            self.tab.idle(max(0.0, min(when, until) - now))
             if fragment and time.monotonic() >= when and time.monotonic() < until:
                 self.refresh(fragment)
                 due[fragment] = time.monotonic() + self.auto.get(fragment, 3.0)
@@ -166,12 +167,23 @@ class StopAction(Exception):
 
 
 def tolerant(method: Callable[[Any], None]) -> Callable[[Any], None]:
-    """A task that ends quietly when one of its actions failed (the failure is already reported)."""
+    """A task that ends when one of its actions failed (already reported), or when the page lacked what the person
+    looks for (reported here)."""
 
     def run(self: Any) -> None:
         try:
             method(self)
         except StopAction:
+            gevent.sleep(1.0)
+        except TabError as unexpected:  # the page lacked what the person looks for: a failure too, reported
+            self.environment.events.request.fire(
+                request_type="app",
+                name=f"page not as expected ({method.__name__})",
+                response_time=0,
+                response_length=0,
+                exception=unexpected,
+                context={},
+            )
             gevent.sleep(1.0)
 
     run.__name__ = method.__name__
@@ -197,7 +209,11 @@ class ServiceManager(AppUser):
         if not self.assessment:
             self.assessment = Shared.draft()
             self.answered: set[str] = set()
-            self.page = self.go("open questionnaire", "", f"assessment={self.assessment}")
+            try:
+                self.page = self.go("open questionnaire", "", f"assessment={self.assessment}")
+            except StopAction:
+                self.assessment = ""
+                raise
             self.pause()
         questions = [
             widget
@@ -231,14 +247,18 @@ class ServiceManager(AppUser):
             low = widget.proto.min if widget.proto.has_min else 0
             high = widget.proto.max if widget.proto.has_max else 5000
             choice = random.randint(int(low), int(min(high, low + 5000)))
-        assert Shared.kb is not None
-        answer = stored_answer(Shared.kb, question, widget, choice)
+        kb = Shared.kb
+        assert kb is not None
+        answer = stored_answer(kb, question, widget, choice)
 
         def saved() -> Run:
             run = self.checked(self.tab.set(widget, choice))
             refused = [text for text in run.texts if any(words in text for words in NOT_SAVED)]
             if refused:
                 raise TabError("the page said the answer was not saved: " + refused[0][:200])
+            drawn = [shown for shown in run.widgets if shown.key_is(f"q_{question}")]
+            if drawn and shown_answer(kb, drawn[0]) != answer:  # the page, drawn after the save, shows the answer
+                raise TabError(f"the page drawn after the change does not show the answer to {question}")
             return run
 
         self.page = self.act("saved answer", saved)
@@ -248,8 +268,7 @@ class ServiceManager(AppUser):
     def reconnect(self) -> None:
         """Connect again (through the proxy, perhaps to another process) on the same draft and step, and count the
         answers confirmed before that the page, as the other process draws it, does not show."""
-        with self.timed("reconnect after a lost connection"):
-            self.page = self.checked(self.tab.reconnect())
+        super().reconnect()
         if not self.assessment:
             return
         assert Shared.kb is not None
@@ -304,11 +323,14 @@ class Exporter(AppUser):
         """Open Export, prepare the Word record, download it."""
         assert Shared.setup is not None
         page = self.go("export page", "export", f"assessment={random.choice(Shared.setup.finished)}")
-        prepare = self.tab.widget(page, label="Prepare the Word record")
-        ready = self.act("export: prepare the Word record", lambda: self.checked(self.tab.click(prepare)))
-        button = self.tab.widget(ready, prefix="Download the Word record")
+
+        def prepare() -> Run:
+            return self.checked(self.tab.click(self.tab.widget(page, label="Prepare the Word record")))
+
+        ready = self.act("export: prepare the Word record", prepare)
 
         def download() -> None:
+            button = self.tab.widget(ready, prefix="Download the Word record")
             if not self.tab.download(button).startswith(b"PK"):
                 raise TabError("the Word record is not a .docx")
 

@@ -89,7 +89,6 @@ class StreamlitTab:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.http = requests.Session()
-        self.http.verify = False
         self.socket: websocket.WebSocket | None = None
         self.session_id = ""
         self.page = ""  # the page's url path ("" the default page)
@@ -105,9 +104,23 @@ class StreamlitTab:
     def open(self, page: str = "", query: str = "") -> Run:
         """Load the page (GET, keeping the proxy's cookie), connect the WebSocket and run the page once."""
         self.page, self.query = page, query
-        self.http.get(f"{self.base_url}/{page}" + (f"?{query}" if query else ""), timeout=self.timeout)
+        self.get(f"/{page}" + (f"?{query}" if query else ""))
         self._connect()
         return self.run()
+
+    def get(self, path: str) -> requests.Response:
+        """An HTTP GET of `path` on the app, keeping the proxy's cookie; a failure to reach it is a lost connection.
+        (The certificate is not checked, here and on every call: requests lets REQUESTS_CA_BUNDLE override a
+        session's own setting.)"""
+        try:
+            answer = self.http.get(self.base_url + path, timeout=self.timeout, verify=False)
+        except requests.ConnectionError as failed:
+            raise ConnectionLost(f"cannot reach the app: {failed}") from failed
+        except requests.RequestException as failed:
+            raise TabError(f"the app did not answer: {failed}") from failed
+        if answer.status_code >= 400:
+            raise TabError(f"the app answered {answer.status_code} to {path}")
+        return answer
 
     def _connect(self) -> None:
         parts = urlsplit(self.base_url)
@@ -133,15 +146,34 @@ class StreamlitTab:
         self.reconnects += 1
         for attempt in range(attempts):
             try:
-                self.http.get(f"{self.base_url}/{self.page}", timeout=self.timeout)
+                self.get(f"/{self.page}")
                 self._connect()
                 self.elements.clear()
                 return self.run()
-            except (ConnectionLost, requests.RequestException):
+            except ConnectionLost:
                 if attempt == attempts - 1:
                     raise
                 time.sleep(pause)
         raise ConnectionLost("could not reconnect")  # pragma: no cover - the loop returns or raises
+
+    def idle(self, seconds: float) -> None:
+        """Keep the tab open for `seconds` while the person reads or thinks, answering the server's pings as a
+        browser does by itself (the app's server closes a WebSocket whose pings go unanswered for 20 s)."""
+        until = time.monotonic() + seconds
+        while (left := until - time.monotonic()) > 0:
+            if self.socket is None:
+                time.sleep(left)
+                return
+            self.socket.settimeout(min(left, 1.0))
+            try:
+                self.socket.recv_data_frame(control_frame=True)  # a ping is answered (pong) as it is read
+            except websocket.WebSocketTimeoutException:
+                pass
+            except (OSError, websocket.WebSocketException):
+                self.close()  # the next action finds the connection lost, as the browser's page would
+            finally:
+                if self.socket is not None:
+                    self.socket.settimeout(self.timeout)
 
     def close(self) -> None:
         """Close the WebSocket (the tab is closed)."""
@@ -213,8 +245,7 @@ class StreamlitTab:
         """A message the server sent by reference: from this tab's cache, else fetched as a browser would."""
         found = self.cache.get(ref_hash)
         if found is None:
-            answer = self.http.get(f"{self.base_url}/_stcore/message", params={"hash": ref_hash}, timeout=self.timeout)
-            answer.raise_for_status()
+            answer = self.get(f"/_stcore/message?hash={ref_hash}")
             found = ForwardMsg()
             found.ParseFromString(answer.content)
             self.cache[ref_hash] = found
@@ -321,6 +352,4 @@ class StreamlitTab:
     def download(self, widget: Widget) -> bytes:
         """Fetch the file a download button serves (the browser's GET of its media address)."""
         url = widget.proto.url
-        answer = self.http.get(url if url.startswith("http") else self.base_url + url, timeout=self.timeout)
-        answer.raise_for_status()
-        return answer.content
+        return self.get(url.removeprefix(self.base_url)).content
