@@ -122,10 +122,8 @@ def warm_up(urls: list[str], setup: LoadSetup) -> None:
         tab = StreamlitTab(url, timeout=300)
         tab.open("", f"assessment={setup.finished[0]}")
         for page in ("results", "export"):
-            tab.query = f"assessment={setup.finished[0]}"
-            tab.run(page=page)
+            tab.run(page=page, query=f"assessment={setup.finished[0]}")
         for page in ("register", "cumulative", "workshop", "join"):
-            tab.query = ""
             tab.run(page=page)
         tab.close()
 

@@ -111,12 +111,18 @@ def test_two_people_answer_at_once_and_the_store_has_both(app: tuple[str, str]) 
         assert latest is not None and latest.plan.answers[ack.question] == ack.answer
     assert lost(acks, database) == []
 
-    # A new tab (another browser, or the same person after a reconnection) shows the saved answer.
+    # A new tab (another browser, or the same person after a reconnection) shows the saved answer; moving to another
+    # page at another address opens what that address names, not what the session had open.
     tab = StreamlitTab(url)
     try:
         page = tab.open("", f"assessment={acks[1].assessment_id}")
         shown = next(w for w in page.widgets if w.key_is(f"q_{acks[1].question}"))
         assert shown_answer(kb, shown) == acks[1].answer
+        tab.run(page="results", query=f"assessment={acks[0].assessment_id}")
+        page = tab.run(page="", query=f"assessment={acks[0].assessment_id}")
+        assert f"assessment={acks[0].assessment_id}" in tab.query
+        shown = next(w for w in page.widgets if w.key_is(f"q_{acks[0].question}"))
+        assert shown_answer(kb, shown) == acks[0].answer
     finally:
         tab.close()
 

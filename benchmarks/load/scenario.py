@@ -138,8 +138,7 @@ class AppUser(User):
         self.auto = {}
         if self.tab.socket is None:
             return self.act(action, lambda: self.checked(self.tab.open(page, query)))
-        self.tab.query = query
-        return self.act(action, lambda: self.checked(self.tab.run(page=page)))
+        return self.act(action, lambda: self.checked(self.tab.run(page=page, query=query)))
 
     def reconnect(self) -> None:
         """The connection was lost: connect again through the proxy and run the page at the same address."""

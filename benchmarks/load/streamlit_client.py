@@ -187,12 +187,20 @@ class StreamlitTab:
     # --- running the page -------------------------------------------------------------------------------------------
 
     def run(
-        self, changed: Iterable[WidgetState] = (), fragment_id: str = "", page: str | None = None, auto: bool = False
+        self,
+        changed: Iterable[WidgetState] = (),
+        fragment_id: str = "",
+        page: str | None = None,
+        query: str = "",
+        auto: bool = False,
     ) -> Run:
-        """Run the page (or one fragment of it) with the widget values `changed`, as a browser does after a change,
-        a click, or a move to another page; wait for the run to finish and return what it drew."""
-        if page is not None and page != self.page:
-            self.page, self.query, self.states, fragment_id = page, "", {}, ""
+        """Run the page (or one fragment of it) with the widget values `changed`, as a browser does after a change
+        or a click; or (`page`) go to a page at the address's `query`; wait for the run to finish, return what it
+        drew."""
+        if page is not None:
+            if page != self.page:
+                self.states = {}
+            self.page, self.query, fragment_id = page, query, ""
         for state in changed:
             self.states[state.id] = state
         message = BackMsg()
