@@ -8,7 +8,8 @@ an IT team meets the whole list before anyone meets a bare "Authentication error
   each provider's client id, client secret and server metadata URL (the tenant): there, and not the example's
   placeholders. ``[proofing.roles]`` naming a role proofing does not have. Without ``[auth]`` the app runs in local
   mode, which must serve this machine only.
-- **the database** (``PROOFING_DB_URL``): reachable, and its migrations at this version's head.
+- **the database** (``PROOFING_DB_URL``): reachable, and its migrations at this version's head; the connection
+  pool's size (``PROOFING_DB_POOL_SIZE``, ``PROOFING_DB_MAX_OVERFLOW``) whole numbers when set.
 - **the public address** (``PROOFING_PUBLIC_URL``): set, an https address people elsewhere can reach, whenever the
   app serves more than this machine (sign-in configured, or a server address other than loopback).
 - **the signing key** (``PROOFING_SIGNING_KEY``, and ``PROOFING_VERIFY_KEY``): readable, and the pair matching.
@@ -32,7 +33,7 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from proofing.base import Strict
-from proofing.errors import ProofingError
+from proofing.errors import ProofingError, StoreError
 from proofing.identity import (
     EXAMPLE_COOKIE_SECRET,
     MIN_COOKIE_SECRET,
@@ -43,7 +44,15 @@ from proofing.identity import (
 )
 from proofing.public_address import PUBLIC_URL_ENV, web_base
 from proofing.signing import PRIVATE_KEY_ENV, PUBLIC_KEY_ENV, fingerprint, load_private_key, load_public_key
-from proofing.store.database import _make_engine, _reason, _shown, default_db_url, migration_config
+from proofing.store.database import (
+    POOL_SETTINGS,
+    _make_engine,
+    _reason,
+    _shown,
+    default_db_url,
+    migration_config,
+    pool_setting,
+)
 
 Area = Literal["sign-in", "server", "database", "public address", "signing key"]
 Translate = Callable[..., str]
@@ -411,7 +420,7 @@ def database_faults(url: str | None = None) -> list[Fault]:
                 )
             ]
     try:
-        engine = _make_engine(url)
+        engine = _make_engine(url, sized=False)  # the pool's settings: pool_faults
     except ProofingError as error:
         return [
             Fault(
@@ -462,6 +471,25 @@ def database_faults(url: str | None = None) -> list[Fault]:
 
 
 # --- the public address and the signing key -------------------------------------------------------------------
+
+
+def pool_faults(environ: Mapping[str, str]) -> list[Fault]:
+    """PROOFING_DB_POOL_SIZE and PROOFING_DB_MAX_OVERFLOW, when set, must be whole numbers in range: otherwise the
+    store refuses to open (proofing.store.database.pool_setting), so it is reported before anyone meets it."""
+    faults: list[Fault] = []
+    for name, (default, lowest, highest) in POOL_SETTINGS.items():
+        try:
+            pool_setting(name, environ)
+        except StoreError:
+            faults.append(
+                Fault(
+                    area="database",
+                    problem=_("{env} is not a number of database connections proofing can use."),
+                    fix=_("set it to a whole number from {lowest} to {highest}, or leave it unset for {default}."),
+                    values={"env": name, "lowest": str(lowest), "highest": str(highest), "default": str(default)},
+                )
+            )
+    return faults
 
 
 def public_address_faults(environ: Mapping[str, str], serves_others: bool) -> list[Fault]:
@@ -557,6 +585,7 @@ def check(
     serves_others = _signin_configured(secrets) or not is_loopback(server_address)
     faults = signin_faults(secrets, server_address)
     faults += database_faults(db_url if db_url is not None else env.get("PROOFING_DB_URL") or None)
+    faults += pool_faults(env)
     faults += public_address_faults(env, serves_others)
     faults += signing_key_faults(env)
     return Report(faults=tuple(faults))
@@ -569,6 +598,7 @@ __all__ = [
     "database_faults",
     "is_example_host",
     "looks_like_placeholder",
+    "pool_faults",
     "public_address_faults",
     "signin_faults",
     "signing_key_faults",

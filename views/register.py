@@ -24,7 +24,7 @@ from proofing.register import UploadError, plan_from_upload, register_rows, rows
 from proofing.review_date import review_default
 from proofing.service import start_assessment
 from proofing.signoff import UnacknowledgedError, items_of_version, sign_off
-from proofing.store import STATUS_WORDS, STATUSES, AssessmentSummary, SignOff, StaleVersionError
+from proofing.store import STATUS_WORDS, STATUSES, Approval, AssessmentSummary, SignOff, StaleVersionError
 from proofing.verify import answer_changes
 from proofing.version_words import agreement_changes, comparison_words, reopened_words
 from proofing.vocabulary import worded
@@ -44,10 +44,10 @@ def status_name(status: str) -> str:
     return STATUS_NAMES.get(status) or STATUS_WORDS.get(status, status)
 
 
-def status_shown(summary: AssessmentSummary) -> str:
-    """A status as the person needs it: a draft whose latest version awaits approval says so, not "Draft"."""
+def status_shown(summary: AssessmentSummary, pending: Approval | None) -> str:
+    """A status as the person needs it: a draft whose latest version awaits approval (`pending`, its latest
+    submission, read for the whole list at once) says so, not "Draft"."""
     if summary.status == "draft":
-        pending = saved.approval(summary.assessment_id)
         if pending is not None and pending.outcome == "submitted" and pending.version == summary.latest_version:
             return _("Submitted for approval")
     return status_name(summary.status)
@@ -115,13 +115,14 @@ if not found:
     st.stop()
 
 rows = register_rows(kb, found)
+submissions = saved.approvals(summary.assessment_id for summary in found if summary.status == "draft")
 st.write(n_("{n} assessment.", "{n} assessments.", len(found)) + " " + _("Choose one in the list to act on it."))
 table = st.dataframe(
     [
         {
             "Title": visible(row["Title"]),
             "Level": row["Level"],
-            "Status": status_shown(summary),
+            "Status": status_shown(summary, submissions.get(summary.assessment_id)),
             "Updated": translation().date(summary.updated_at),
         }
         for row, summary in zip(rows, found, strict=True)
@@ -161,7 +162,7 @@ st.write(
             service=chosen.service,
             owner=chosen.owner,
             level=level_label(kb, chosen.level),
-            status=status_shown(chosen),
+            status=status_shown(chosen, submissions.get(chosen.assessment_id)),
         )
         + " "
         + n_(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from proofing.access import PERMISSIONS, Action, PermissionDenied, Role, User, may, require
@@ -121,6 +122,15 @@ class UserStore:
         """The latest submission and its outcome (Store.approval), for a person who may open the assessment."""
         self._check("read", assessment_id)
         return self.store.approval(assessment_id, approved_only=approved_only, version=version)
+
+    def approvals(self, assessment_ids: Iterable[str]) -> dict[str, Approval]:
+        """Store.approvals (the latest submission of each assessment ever submitted), with the access of the whole
+        list read and checked at once: refused (PermissionDenied, as `approval` refuses) if the person may not open
+        one of them; an unknown one is left out, as `approval` reads it as None."""
+        wanted = builtins.list(assessment_ids)
+        for owner, shared_with in self.store.accesses(wanted).values():
+            require(self.user, "read", owner=owner, shared_with=shared_with)
+        return self.store.approvals(wanted)
 
     def share(self, assessment_id: str, subject: str) -> None:
         """Share the assessment with a colleague, for a person who may share it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import (
@@ -26,6 +27,7 @@ from proofing.store.schema import (
     VersionRow,
 )
 from proofing.store.values import (
+    _batches,
     _is_id,
     _now,
 )
@@ -158,19 +160,51 @@ class Approving(StoreBase):
                     VersionRow.assessment_id == assessment_id, VersionRow.version == found.version
                 )
             )
-            return Approval(
-                assessment_id=assessment_id,
-                version=found.version,
-                status=row.status,
-                outcome=found.outcome,
-                advice=advice,
-                submitted_by=found.submitted_by,
-                submitted_at=found.submitted_at,
-                decided_by=found.decided_by,
-                decided_at=found.decided_at,
-                digest=found.digest,
-                submitted_subject=found.submitted_subject,
-                acknowledged=found.acknowledged or [],
-                also_affected=found.also_affected,
-                **(found.decision or {}),
-            )
+            return _approval(found, row.status, advice)
+
+    def approvals(self, assessment_ids: Iterable[str]) -> dict[str, Approval]:
+        """`approval` of many assessments at once: the latest submission and its outcome of each one ever
+        submitted, by id (one never submitted, or unknown, is left out), in one query per batch of ids rather than
+        round trips per assessment, so a page listing hundreds (the register) stays quick."""
+        found: dict[str, Approval] = {}
+        with self._session() as session:
+            for batch in _batches(assessment_ids):
+                newest = (
+                    select(func.max(ApprovalRow.id))
+                    .where(ApprovalRow.assessment_id.in_(batch))
+                    .group_by(ApprovalRow.assessment_id)
+                    .scalar_subquery()
+                )
+                query = (
+                    select(ApprovalRow, AssessmentRow.status, VersionRow.level)
+                    .join(AssessmentRow, AssessmentRow.id == ApprovalRow.assessment_id)
+                    .outerjoin(
+                        VersionRow,
+                        (VersionRow.assessment_id == ApprovalRow.assessment_id)
+                        & (VersionRow.version == ApprovalRow.version),
+                    )
+                    .where(ApprovalRow.id.in_(newest))
+                )
+                for row, status, advice in session.execute(query):
+                    found[row.assessment_id] = _approval(row, status, advice)
+        return found
+
+
+def _approval(found: ApprovalRow, status: str, advice: str | None) -> Approval:
+    """An approval row as the Approval it records, with the assessment's status and the version's advice (level)."""
+    return Approval(
+        assessment_id=found.assessment_id,
+        version=found.version,
+        status=status,
+        outcome=found.outcome,
+        advice=advice,
+        submitted_by=found.submitted_by,
+        submitted_at=found.submitted_at,
+        decided_by=found.decided_by,
+        decided_at=found.decided_at,
+        digest=found.digest,
+        submitted_subject=found.submitted_subject,
+        acknowledged=found.acknowledged or [],
+        also_affected=found.also_affected,
+        **(found.decision or {}),
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,34 @@ def default_db_url() -> str:
     folder = PROJECT_ROOT / "data"
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'proofing.db'}"
+
+
+# --- the connection pool: its size per process, from the environment -------------------------------------------
+
+POOL_SIZE_ENV = "PROOFING_DB_POOL_SIZE"
+MAX_OVERFLOW_ENV = "PROOFING_DB_MAX_OVERFLOW"
+# A few hundred staff on several app processes (README, Deployment): SQLAlchemy's own 5 + 10 ran out under load
+# (issue 24). (default, lowest, highest) of each.
+POOL_SETTINGS: dict[str, tuple[int, int, int]] = {POOL_SIZE_ENV: (10, 1, 1000), MAX_OVERFLOW_ENV: (20, 0, 1000)}
+
+
+def pool_setting(name: str, environ: Mapping[str, str] | None = None) -> int:
+    """The connection pool setting `name` (PROOFING_DB_POOL_SIZE or PROOFING_DB_MAX_OVERFLOW) from `environ`
+    (default os.environ), or its default when unset; a value that is not a whole number in range is a StoreError
+    naming the variable, so a typing slip is a sentence at start-up rather than a traceback under load."""
+    default, lowest, highest = POOL_SETTINGS[name]
+    given = (os.environ if environ is None else environ).get(name, "").strip()
+    if not given:
+        return default
+    if not (given.isascii() and given.isdecimal()) or not lowest <= int(given) <= highest:
+        raise StoreError(
+            N_("{env} must be a whole number of database connections from {lowest} to {highest}, not '{given}'"),
+            env=name,
+            lowest=lowest,
+            highest=highest,
+            given=given[:40],
+        )
+    return int(given)
 
 
 # --- engines: one per URL per process, migrated once -----------------------------------------------------------
@@ -82,8 +111,10 @@ def _dispose_engine(url: str) -> None:
         engine.dispose()
 
 
-def _make_engine(url: str) -> Engine:
-    """An engine for `url`, tuned per backend; a URL that cannot be used is a StoreError in words."""
+def _make_engine(url: str, *, sized: bool = True) -> Engine:
+    """An engine for `url`, tuned per backend, its pool `sized` by PROOFING_DB_POOL_SIZE and
+    PROOFING_DB_MAX_OVERFLOW (pool_setting; not for a one-off check such as proofing doctor's, which reports those
+    itself); a URL that cannot be used, or a pool setting, is a StoreError in words."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -109,6 +140,8 @@ def _make_engine(url: str) -> Engine:
             "connect_timeout" not in parsed.query
         ):
             options["connect_args"] = {"connect_timeout": 10}
+    if sized and not memory:  # a pool of connections (memory has just the one): sized for the staff using this process
+        options.update(pool_size=pool_setting(POOL_SIZE_ENV), max_overflow=pool_setting(MAX_OVERFLOW_ENV))
     try:
         engine = create_engine(parsed, **options)
     except NoSuchModuleError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -66,6 +67,16 @@ def _notes_data(notes: NotesGiven) -> DecisionNotes:
 def _is_id(text: object) -> bool:
     """Whether `text` is shaped like an assessment id; anything else (a NUL, a path) never reaches the database."""
     return isinstance(text, str) and _ID.fullmatch(text) is not None
+
+
+BATCH = 500  # ids per IN (...) of a batched read: under every backend's limit on bound parameters
+
+
+def _batches(assessment_ids: Iterable[str]) -> list[list[str]]:
+    """The distinct well-shaped ids of `assessment_ids`, in batches of at most BATCH (anything else is dropped,
+    as the single reads treat it: no such assessment)."""
+    ids = sorted({found for found in assessment_ids if _is_id(found)})
+    return [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
 
 
 def _escape_like(text: str) -> str:
