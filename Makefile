@@ -23,7 +23,7 @@ lint: $(INSTALLED)
 	$(BIN)/mypy
 
 # The tests need a PostgreSQL server, Chromium and the Welsh dictionary (aspell-cy); the project's own scripts install and start them.
-# They run on every core (pytest-xdist), a test file at a time, the browser tests together on one worker
+# They run on every core and one worker more (pytest-xdist), a test file at a time, the browser tests in two units
 # (tests/conftest.py).
 test: lint
 	$(BIN)/proofing rules check
@@ -32,7 +32,7 @@ test: lint
 	bash tools/axe.sh
 	bash tools/aspell.sh
 	bash tools/nginx.sh
-	export "$$(bash tools/postgres.sh)" && $(BIN)/pytest -n auto --dist loadfile
+	export "$$(bash tools/postgres.sh)" && $(BIN)/pytest -n $$(( $$(nproc) + 1 )) --dist loadfile
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/run.py

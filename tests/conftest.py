@@ -158,26 +158,41 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 # --- the suite on every core -----------------------------------------------------------------------------------
-# `make test` runs pytest-xdist (`-n auto --dist loadfile`). Each worker is a process of its own (its own temporary
-# folders, environment and process-wide state) and runs whole test files, so a module's fixtures are made once.
-# The browser tests (tests/test_e2e_*.py) go to one worker together: those of a module share its app server and
-# database, one Chromium serves them all, and two of them never race each other for the cores with their servers.
+# `make test` runs pytest-xdist (`--dist loadfile`) with one worker more than the machine has cores: a browser test
+# spends much of its time waiting for Chromium and its app server, which the extra worker's tests fill. Each worker is
+# a process of its own (its own temporary folders, environment and process-wide state) and runs whole test files, so
+# a module's fixtures are made once. The browser tests (tests/test_e2e_*.py) form two units of work, each on one
+# worker: one Chromium serves a unit, and the tests that share the proxied cluster (tests/cluster.py) are in one unit,
+# so it starts once.
+
+PROXIED_TESTS = {  # the modules that use tests/cluster.py's shared cluster, with the process-lost test beside them
+    "test_e2e_browser.py",
+    "test_e2e_workshop.py",
+    "test_e2e_workshop_numbers.py",
+    "test_e2e_language_per_browser.py",
+    "test_e2e_proxied.py",
+}
 
 
 class BrowserTestsTogether(LoadFileScheduling):
-    """`--dist loadfile`, with every tests/test_e2e_*.py file one unit of work (xdist's `loadgroup` and its
-    xdist_group mark would say the same, but pytest 9.2 no longer lets xdist regroup tests that way)."""
+    """`--dist loadfile`, with the tests/test_e2e_*.py files in two units of work, the proxied ones and the rest
+    (xdist's `loadgroup` and its xdist_group mark would say the same, but pytest 9.2 no longer lets xdist regroup
+    tests that way)."""
 
-    UNIT = "the browser tests"
+    UNITS = ("the browser tests through the proxy", "the other browser tests")
 
     def _split_scope(self, nodeid: str) -> str:
         path = nodeid.split("::", 1)[0]
-        return self.UNIT if Path(path).name.startswith("test_e2e_") else path
+        name = Path(path).name
+        if not name.startswith("test_e2e_"):
+            return path
+        return self.UNITS[0] if name in PROXIED_TESTS else self.UNITS[1]
 
     def _assign_work_unit(self, node: WorkerController) -> None:
-        """The browser tests first: the longest unit by far, so the other worker takes every other file meanwhile."""
-        if self.UNIT in self.workqueue:
-            self.workqueue.move_to_end(self.UNIT, last=False)
+        """The browser tests first: the longest units by far, so the other workers take every other file meanwhile."""
+        for unit in reversed(self.UNITS):
+            if unit in self.workqueue:
+                self.workqueue.move_to_end(unit, last=False)
         super()._assign_work_unit(node)
 
 
