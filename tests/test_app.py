@@ -683,3 +683,26 @@ def test_the_assess_page_speaks_welsh(database: str, monkeypatch: pytest.MonkeyP
     assert any(label.startswith("Nesaf: ") for label in labels)  # "Next: {title} →"
     assert "Enwi'r fersiwn hon" in labels  # "Name this version"
     assert any(header.value == "Fersiynau" for header in at.header)  # "Versions"
+
+
+def test_a_prepared_record_is_still_offered_when_others_change_what_it_holds(database: str) -> None:
+    """Under load (benchmarks/bench_load.py) a person who pressed Prepare could be shown Prepare again and no file: a
+    workshop's scores saved meanwhile had changed what the record holds. The prepared file stays offered, saying it
+    is the record as it was then, beside "Prepare the Word record again"; the person's own change of language asks
+    for a new record."""
+    store = Store(database)
+    assessment_id = store.create(read_plan(EXAMPLES / "library-opening-hours.yaml"))
+    at = page("export.py", assessment=assessment_id)
+    next(b for b in at.button if b.label == "Prepare the Word record").click().run()
+    assert [d.label for d in at.download_button][0] == "Download the Word record (.docx)"
+    assert not any(b.label.startswith("Prepare") for b in at.button)
+    store.submit(assessment_id, expected_version=1)  # meanwhile, someone submits it for approval
+    at.run()
+    assert not at.exception
+    assert [d.label for d in at.download_button][0] == "Download the Word record (.docx)"
+    assert any("has changed since you prepared it" in caption.value for caption in at.caption)
+    next(b for b in at.button if b.label == "Prepare the Word record again").click().run()
+    assert not any("has changed since you prepared it" in caption.value for caption in at.caption)
+    at.radio(key="record_language").set_value("cy").run()  # the person's own change: a record in Welsh is needed
+    assert any(b.label == "Prepare the Word record" for b in at.button)
+    assert all(d.label != "Download the Word record (.docx)" for d in at.download_button)

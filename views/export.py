@@ -166,13 +166,27 @@ else:
         meta.model_dump_json(exclude={"produced_at", "audit"}),
         signer.fingerprint if signer else None,
     )
-    if st.session_state.get("record_for") != fingerprint:
-        if st.button(_("Prepare the Word record"), type="primary"):
-            with st.spinner(_("Writing the Word record...")):
-                st.session_state.record = record(english, meta, chosen, signer)
-                st.session_state.record_for = fingerprint
-            st.rerun()
-    else:
+    this_record = (st.session_state.assessment_id, stored.version, chosen)
+    prepared = st.session_state.get("record_of") == this_record  # a record of this version, in this language
+    current = prepared and st.session_state.get("record_for") == fingerprint
+    if prepared and not current:  # others changed what it holds meanwhile (a workshop's scores, another assessment)
+        st.caption(
+            _(
+                "What the record holds has changed since you prepared it (a workshop's scores, a decision or "
+                "another assessment nearby): the file below is the record as it was then. Prepare it again for "
+                "the latest."
+            )
+        )
+    if not current and st.button(
+        _("Prepare the Word record again") if prepared else _("Prepare the Word record"),
+        type="secondary" if prepared else "primary",
+    ):
+        with st.spinner(_("Writing the Word record...")):
+            st.session_state.record = record(english, meta, chosen, signer)
+            st.session_state.record_for = fingerprint
+            st.session_state.record_of = this_record
+        st.rerun()
+    if prepared:
         st.download_button(
             _("Download the Word record (.docx)"),
             data=st.session_state.record,
