@@ -133,7 +133,7 @@ def store() -> UserStore:
     """
     user = st.session_state.get("user")
     if not isinstance(user, User):
-        raise PermissionDenied("Nobody is signed in, so no assessment can be shown or changed.")
+        raise PermissionDenied(N_("Nobody is signed in, so no assessment can be shown or changed."))
     return shared_store().acting(user)
 
 
