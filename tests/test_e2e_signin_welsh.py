@@ -63,7 +63,9 @@ def test_the_sign_in_page_switches_to_welsh_and_the_choice_survives_signing_in(
         expect(page.get_by_role("button", name=_("Sign in"))).to_be_visible()
         assert _("Sign in") != "Sign in"
         assert english_in(shown_texts(page)) == []
-        assert carried(page) == ["cy"]  # kept in this browser for the provider's round trip
+        # kept in this browser for the provider's round trip: the page's own script writes it once the switch is drawn
+        page.wait_for_function("document.cookie.includes('proofing_language=cy')")
+        assert carried(page) == ["cy"]
 
         # Through the provider's own page and back: a new session, still in Welsh, and Welsh kept as the person's.
         page.get_by_role("button", name=_("Sign in")).click()

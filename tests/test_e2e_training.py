@@ -67,6 +67,7 @@ def tick(page: Page, case_id: str, rule: str, on: bool = True) -> None:
     if not group.get_by_test_id("stCheckbox").first.is_visible():
         group.locator("summary").click()
     box = group.get_by_test_id("stCheckbox").filter(has_text=dict(theme.impacts)[rule]).first
+    box.wait_for(state="visible")  # the theme opens with an animation: a click before it ends can miss the box
     if box.get_by_role("checkbox").is_checked() != on:
         box.click()
     expect(box.get_by_role("checkbox")).to_be_checked(checked=on)
