@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = "/usr/bin/chromium-headless-shell"  # as the browser tests run it (tools/chromium.sh)
 HELP = "Will there be help, in person or by phone, for people who cannot use the online route?"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 

@@ -23,11 +23,11 @@ from proofing.report import ReportDetails, write_html_record, write_report
 from proofing.signing import Signer, generate_keys, load_private_key
 from proofing.verify import verify_record
 from proofing.verify_html import RECORD_SCRIPT_ID
+from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 AXE = ROOT / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
 FIXED = {"produced_at": "2026-12-01T09:00:00+00:00", "produced_by": "test"}
 
 
@@ -220,9 +220,7 @@ def test_the_html_record_passes_axe(tmp_path: Path, pages: dict[str, bytes]) -> 
     assert AXE.exists(), "axe-core is missing: run tools/axe.sh (make test does this)"
     assert Path(CHROMIUM).exists(), "Chromium is missing: run tools/chromium.sh (make test does this)"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         for language, written in pages.items():
             path = tmp_path / f"record-{language}.html"
