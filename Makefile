@@ -24,7 +24,8 @@ lint: $(INSTALLED)
 
 # The tests need a PostgreSQL server, Chromium and the Welsh dictionary (aspell-cy); the project's own scripts install and start them.
 # They run on every core and one worker more (pytest-xdist), a test file at a time, the browser tests in two units
-# (tests/conftest.py).
+# (tests/conftest.py). Python keeps its compiled modules (__pycache__/, ignored by git) even where the environment says
+# not to: each worker and each app process the tests start would otherwise compile the project and the tests again.
 test: lint
 	$(BIN)/proofing rules check
 	bash tools/chromium.sh
@@ -32,7 +33,8 @@ test: lint
 	bash tools/axe.sh
 	bash tools/aspell.sh
 	bash tools/nginx.sh
-	export "$$(bash tools/postgres.sh)" && $(BIN)/pytest -n $$(( $$(nproc) + 1 )) --dist loadfile
+	export "$$(bash tools/postgres.sh)" && env -u PYTHONDONTWRITEBYTECODE \
+		$(BIN)/pytest -n $$(( $$(nproc) + 1 )) --dist loadfile
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/run.py
