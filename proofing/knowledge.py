@@ -344,6 +344,45 @@ def load_knowledge(rules_dir: Path | str = DEFAULT_RULES_DIR, *, check_coverage:
     return kb
 
 
+# Each rule file this process read and validated cleanly, by schema and bytes: a copy of a rule base with one file
+# changed (a council's draft, a check, a test) reads only that file again. Both halves are read-only: the located
+# values are only looked up for lines, and the schema's models are frozen.
+_READ: OrderedDict[tuple[str, str], tuple[Any, Strict]] = OrderedDict()
+_READ_KEPT = 256
+
+
+class _RuleFile:
+    """One rule file's bytes as read once: what its values are remembered by, and the text they are read from."""
+
+    def __init__(self, path: Path, schema: type[Strict]) -> None:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            raw = None  # load_located reads it again and says why it cannot
+        self.key = (f"{schema.__module__}.{schema.__qualname__}", hashlib.sha256(raw).hexdigest()) if raw else None
+        try:
+            self.text = raw.decode("utf-8") if raw is not None else None
+        except UnicodeDecodeError:
+            self.text = None  # load_located says where
+
+    def read_before(self) -> tuple[Any, Strict] | None:
+        """The values and model this process read from the same bytes under the same schema, if it did."""
+        with _loaded_lock:
+            if self.key is None or self.key not in _READ:
+                return None
+            _READ.move_to_end(self.key)
+            return _READ[self.key]
+
+    def remember(self, data: Any, model: Strict) -> None:
+        """Keep the values and model read from these bytes, for the next rule base that has the same file."""
+        if self.key is None:
+            return
+        with _loaded_lock:
+            _READ[self.key] = (data, model)
+            while len(_READ) > _READ_KEPT:
+                _READ.popitem(last=False)
+
+
 def _load_knowledge(root: Path, sha256: str, check_coverage: bool) -> KnowledgeBase:
     """The rule base in `root` read, validated and checked (``load_knowledge`` without its memory)."""
     problems: list[Problem] = []
@@ -360,8 +399,13 @@ def _load_knowledge(root: Path, sha256: str, check_coverage: bool) -> KnowledgeB
         path = root / relative
         if relative in OPTIONAL_FILES and not path.exists():
             continue
+        rule_file = _RuleFile(path, schema)
+        remembered = rule_file.read_before()
+        if remembered is not None:
+            located[relative], parsed[relative] = (path, remembered[0]), remembered[1]
+            continue
         try:
-            data = load_located(path)
+            data = load_located(path, rule_file.text)
         except YamlFileError as error:
             problems.append(error.problem)
             continue
@@ -370,6 +414,8 @@ def _load_knowledge(root: Path, sha256: str, check_coverage: bool) -> KnowledgeB
             parsed[relative] = schema.model_validate(data)
         except ValidationError as error:
             problems.extend(_validation_problems(error, path, data, schema))
+            continue
+        rule_file.remember(data, parsed[relative])
     if problems:
         raise RuleBaseError(problems)
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
+from proofing import knowledge
 from proofing.errors import RuleBaseError
 from proofing.knowledge import KnowledgeBase, load_knowledge
 from proofing.readout import describe, knowledge_as_json
@@ -224,3 +226,27 @@ def test_the_same_files_loaded_again_give_the_same_rule_base_and_any_change_is_r
     (rules_copy / "impacts" / "broken.yaml").write_text("rules: [\n", encoding="utf-8")
     with pytest.raises(RuleBaseError):
         load_knowledge(rules_copy)  # a new file is a change too
+
+
+def test_a_copy_with_one_file_changed_reads_only_that_file_again(rules_copy: Path, tmp_path: Path) -> None:
+    first = load_knowledge(rules_copy)
+    second_copy = tmp_path / "second"
+    shutil.copytree(rules_copy, second_copy)
+    outcomes = second_copy / "strategy" / "outcomes.yaml"
+    name = first.outcomes[0].text
+    outcomes.write_text(outcomes.read_text(encoding="utf-8").replace(name, name + " (revised)", 1), encoding="utf-8")
+    second = load_knowledge(second_copy)
+    assert second.outcomes[0].text == name + " (revised)"  # the changed file read afresh
+    same_bytes = zip(second.actions, first.actions, strict=True)
+    assert all(a is b for a, b in same_bytes)  # the same bytes in another folder: the models read before
+    assert second.root == second_copy and second.sha256 != first.sha256
+    read_alone = knowledge._load_knowledge(second_copy, second.sha256, True)
+    knowledge._READ.clear()
+    read_from_nothing = knowledge._load_knowledge(second_copy, second.sha256, True)
+    assert read_alone.model_dump() == read_from_nothing.model_dump()  # reading some files again changes nothing
+    original = rules_copy / "strategy" / "actions.yaml"
+    broken = second_copy / "strategy" / "actions.yaml"
+    broken.write_text(original.read_text(encoding="utf-8").replace("actions:", "actions: [", 1), encoding="utf-8")
+    with pytest.raises(RuleBaseError) as raised:
+        load_knowledge(second_copy)
+    assert [problem.file for problem in raised.value.problems] == [broken]  # a fault names the copy's own file
