@@ -4,6 +4,7 @@ schemas; and the one Chromium that the browser tests of a process (an xdist work
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ import streamlit as st
 from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
+from streamlit.components.v2 import manifest_scanner
 from xdist.scheduler import LoadFileScheduling
 from xdist.workermanage import WorkerController
 
@@ -30,6 +32,11 @@ APP_ROLE = "proofing_app"  # the app's role on PostgreSQL: owns nothing (tools/p
 
 PROJECT = Path(__file__).resolve().parent.parent
 SOURCES = PROJECT / "sources"
+
+# Streamlit's AppTest looks through the metadata of every installed package for components each time a new AppTest
+# first runs (about 0.1 s of CPU, some hundreds of times a run); the packages installed cannot change while the tests
+# run, so each test process looks once. (The app's server looks once at start, as Streamlit means it to.)
+manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 
 @pytest.fixture(scope="session")
