@@ -49,11 +49,15 @@ def unsigned_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
 
 
 def open_export(page: Page, url: str, database: str) -> None:
+    """Open the Export page of a complete assessment at its address (the link to it is tested in
+    tests/test_e2e_browser.py). Reached by the questionnaire's link just after that page opened, the page switch was
+    sometimes lost on a newly started app: the questionnaire runs a second time a moment after it is drawn, and a page
+    switch arriving as that run ended was dropped (the app's debug log: the switch's run began and ended within 2 ms,
+    drawing nothing, and no other run followed)."""
     complete = Store(database).create(read_plan(ROOT / "examples" / "translation-contract.yaml"))
-    page.goto(f"{url}/?assessment={complete}")
+    page.goto(f"{url}/export?assessment={complete}")
     settle(page)
-    page.get_by_role("link", name="Export the record").click()
-    settle(page)
+    expect(page.get_by_role("heading", name="Export", exact=True)).to_be_visible()
 
 
 def download_the_word_record(page: Page, tmp_path: Path) -> Path:
