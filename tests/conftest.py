@@ -181,6 +181,24 @@ PROXIED_TESTS = {  # the modules that use tests/cluster.py's shared cluster, wit
 }
 
 
+# The other files that take longest (20-40 s each on this 2-core machine, all workers busy), longest first: only the
+# order of the run depends on this list, never what runs.
+LONGEST_FILES = (
+    "test_fuzz.py",
+    "test_app.py",
+    "test_calibration.py",
+    "test_backup_restore.py",
+    "test_proportion.py",
+    "test_reminders.py",
+    "test_hostile_pages.py",
+    "test_audit_chain.py",
+    "test_store.py",
+    "test_forgery.py",
+    "test_whatif.py",
+    "test_languages_on_disk.py",
+)
+
+
 class BrowserTestsTogether(LoadFileScheduling):
     """`--dist loadfile`, with the tests/test_e2e_*.py files in two units of work, the proxied ones and the rest
     (xdist's `loadgroup` and its xdist_group mark would say the same, but pytest 9.2 no longer lets xdist regroup
@@ -196,8 +214,10 @@ class BrowserTestsTogether(LoadFileScheduling):
         return self.UNITS[0] if name in PROXIED_TESTS else self.UNITS[1]
 
     def _assign_work_unit(self, node: WorkerController) -> None:
-        """The browser tests first: the longest units by far, so the other workers take every other file meanwhile."""
-        for unit in reversed(self.UNITS):
+        """The browser tests first: the longest units by far, so the other workers take every other file meanwhile;
+        then the files known to take longest, so that the run ends on short ones, every worker busy to the end."""
+        first = [*self.UNITS, *(f"tests/{name}" for name in LONGEST_FILES)]
+        for unit in reversed(first):
             if unit in self.workqueue:
                 self.workqueue.move_to_end(unit, last=False)
         super()._assign_work_unit(node)
