@@ -80,12 +80,14 @@ def choose_in_register(page: Page, url: str, title: str) -> None:
 
 
 def download_record(page: Page, url: str, assessment_id: str, folder: Path, version_words: str | None = None) -> Path:
-    """Export the Word record of the assessment (of the version the radio names, when the page offers a choice)
-    and save it under the name the app gave it; returns the saved file."""
+    """Export the Word record of the assessment (of the version `version_words` names, in the choice the page must
+    then offer) and save it under the name the app gave it; returns the saved file."""
     page.goto(f"{url}/export?assessment={assessment_id}")
     settle(page)
-    if version_words is not None and page.get_by_text("Which version to export").count():
-        page.get_by_test_id("stRadio").filter(has_text="Which version to export").get_by_text(version_words).click()
+    if version_words is not None:  # waited for: counting at once found no choice on a page still being drawn
+        choice = page.get_by_test_id("stRadio").filter(has_text="Which version to export")
+        expect(choice).to_be_visible()
+        choice.get_by_text(version_words).click()
         settle(page)
     page.get_by_role("button", name="Prepare the Word record").click()
     settle(page)
