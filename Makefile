@@ -8,10 +8,12 @@ INSTALLED := $(VENV)/.installed
 .PHONY: run test lint check bench clean
 
 # uv (a well-kept installer) installs the packages pip would, from PyPI, in parallel: 19 s from nothing, pip 37 s.
+# uv reads no pip.conf, so where it cannot be installed or cannot reach PyPI (a council's own package mirror), pip does.
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'
+	{ $(BIN)/python -m pip install --quiet --disable-pip-version-check uv && \
+	  $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'; } || \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(INSTALLED)
 
 run: $(INSTALLED)
